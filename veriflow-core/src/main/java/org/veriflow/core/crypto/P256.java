@@ -41,7 +41,11 @@ final class P256 {
     BigInteger[] rs;
     try {
       rs = StandardDSAEncoding.INSTANCE.decode(N, der);
-    } catch (IllegalArgumentException | java.io.IOException e) {
+    } catch (java.io.IOException | RuntimeException e) {
+      // BouncyCastle reports a wrong ASN.1 type (NULL, BOOLEAN, SET... where the SEQUENCE or an
+      // INTEGER belongs) with ClassCastException and empty input with NullPointerException; bytes
+      // from the network must only ever be "malformed" (Wycheproof ecdsa_secp256r1_sha256_test
+      // cases 21, 37, 94 and the InvalidTypesInSignature group, among others).
       throw new IllegalArgumentException("malformed DER ECDSA signature", e);
     }
     return toP1363(rs[0], rs[1]);

@@ -8,13 +8,32 @@ import org.veriflow.core.crypto.Hash;
  * (inclusion) and 2.1.4.2 (consistency). Each method returns normally only if the proof checks, and
  * otherwise throws a {@link ProofException} with the reason. Thread-safe.
  *
- * <p>Strictness: a consistency proof between equal sizes must be empty and the roots equal; from the
- * empty tree (old size 0) the proof must be empty and the old root must be the empty-tree root. Hash
- * values are {@link Hash} instances, so an empty or short hash can never reach these methods.
+ * <p>Strictness, beyond the RFC (which defines consistency proofs only for {@code 0 < old < new}):
+ *
+ * <ul>
+ *   <li>Between equal sizes the proof must be empty and the two roots equal.
+ *   <li>From the empty tree (old size 0) the proof must be empty and the old root must be the
+ *       empty-tree root {@link MerkleHashes#EMPTY_ROOT}; every tree extends the empty tree, so the
+ *       new root is not constrained unless the new size is 0 too.
+ *   <li>Two empty trees are consistent, not an error, when both roots are {@link
+ *       MerkleHashes#EMPTY_ROOT} and the proof is empty; any other root for size 0 is a {@link
+ *       ProofFailure#ROOT_MISMATCH}.
+ *   <li>Hash values are {@link Hash} instances, so an empty or short hash can never reach these
+ *       methods: it is refused when the proof is parsed.
+ * </ul>
  */
 public final class MerkleVerifier {
   private MerkleVerifier() {}
 
+  /**
+   * Checks that {@code leafHash} is leaf number {@code leafIndex} (0-based) of the tree of {@code
+   * treeSize} leaves whose root is {@code root} (RFC 9162 section 2.1.3.2).
+   *
+   * @throws ProofException with {@link ProofFailure#INVALID_SIZES} if {@code leafIndex} is not in
+   *     {@code [0, treeSize)}, {@link ProofFailure#WRONG_PROOF_LENGTH} if the proof has more or fewer
+   *     hashes than the position calls for, {@link ProofFailure#ROOT_MISMATCH} if the recomputed root
+   *     differs from {@code root}
+   */
   public static void verifyInclusion(long leafIndex, long treeSize, Hash leafHash, List<Hash> proof, Hash root)
       throws ProofException {
     Hash computed = rootFromInclusionProof(leafIndex, treeSize, leafHash, proof);
@@ -58,6 +77,15 @@ public final class MerkleVerifier {
     return r;
   }
 
+  /**
+   * Checks that the tree of {@code newSize} leaves with root {@code newRoot} extends the tree of
+   * {@code oldSize} leaves with root {@code oldRoot} (RFC 9162 section 2.1.4.2, with the rules for
+   * equal and empty sizes given in the class comment).
+   *
+   * @throws ProofException with {@link ProofFailure#INVALID_SIZES} if {@code oldSize} is negative or
+   *     above {@code newSize}, {@link ProofFailure#WRONG_PROOF_LENGTH} if the proof has more or fewer
+   *     hashes than the sizes call for, {@link ProofFailure#ROOT_MISMATCH} if a recomputed root differs
+   */
   public static void verifyConsistency(long oldSize, long newSize, Hash oldRoot, Hash newRoot, List<Hash> proof)
       throws ProofException {
     if (oldSize < 0 || oldSize > newSize) {
@@ -70,6 +98,9 @@ public final class MerkleVerifier {
       }
       if (!oldRoot.equals(newRoot)) {
         throw new ProofException(ProofFailure.ROOT_MISMATCH, "trees of equal size " + oldSize + " have different roots");
+      }
+      if (oldSize == 0 && !oldRoot.equals(MerkleHashes.EMPTY_ROOT)) {
+        throw new ProofException(ProofFailure.ROOT_MISMATCH, "the root of the empty tree must be SHA-256 of the empty string");
       }
       return;
     }

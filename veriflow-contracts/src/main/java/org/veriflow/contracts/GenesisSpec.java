@@ -1,0 +1,95 @@
+package org.veriflow.contracts;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import com.google.protobuf.ByteString;
+import org.veriflow.core.crypto.IdentityId;
+import org.veriflow.core.crypto.PublicKey;
+import org.veriflow.core.crypto.SignatureAlgorithm;
+import org.veriflow.core.proto.KeyAlgorithm;
+import org.veriflow.core.proto.contracts.IdentityKind;
+import org.veriflow.core.proto.contracts.IdentityRecord;
+import org.veriflow.core.proto.contracts.IdentityStatus;
+import org.veriflow.ledger.ChainParams;
+import org.veriflow.ledger.GenesisState;
+
+/**
+ * What a genesis file says: the chain's parameters, its first administrators, its validators (which
+ * also order blocks) and the credits minted at genesis. {@link #toState()} turns it into the writes
+ * of block 0.
+ *
+ * @param balances credits minted per identity; every key must be an administrator or validator named here
+ */
+public record GenesisSpec(
+    String chainId,
+    long timestampMillis,
+    int maxTxBytes,
+    List<Member> administrators,
+    List<Member> validators,
+    SortedMap<IdentityId, Long> balances) {
+
+  /** A named key. */
+  public record Member(String name, PublicKey key) {
+    public Member {
+      Objects.requireNonNull(name, "name");
+      Objects.requireNonNull(key, "key");
+    }
+  }
+
+  public GenesisSpec {
+    administrators = List.copyOf(administrators);
+    validators = List.copyOf(validators);
+    balances = new TreeMap<>(balances);
+    if (administrators.isEmpty()) {
+      throw new IllegalArgumentException("genesis must name at least one administrator");
+    }
+    if (validators.isEmpty()) {
+      throw new IllegalArgumentException("genesis must name at least one validator");
+    }
+    for (Map.Entry<IdentityId, Long> b : balances.entrySet()) {
+      if (b.getValue() < 0) {
+        throw new IllegalArgumentException("genesis balance of " + b.getKey() + " is negative");
+      }
+    }
+  }
+
+  public GenesisState toState() {
+    List<GenesisState.Write> writes = new ArrayList<>();
+    java.util.Set<IdentityId> named = new java.util.TreeSet<>();
+    for (Member m : administrators) {
+      writes.add(identity(m, IdentityKind.ADMINISTRATOR, named));
+    }
+    for (Member m : validators) {
+      writes.add(identity(m, IdentityKind.VALIDATOR, named));
+    }
+    for (Map.Entry<IdentityId, Long> b : balances.entrySet()) {
+      if (!named.contains(b.getKey())) {
+        throw new IllegalArgumentException("genesis mints credits for " + b.getKey() + ", which the genesis does not register");
+      }
+      writes.add(new GenesisState.Write(Credits.NAME, Credits.balanceKey(b.getKey().value()), Credits.amount(b.getValue())));
+    }
+    List<PublicKey> orderers = validators.stream().map(Member::key).toList();
+    return new GenesisState(new ChainParams(chainId, maxTxBytes, orderers), timestampMillis, writes);
+  }
+
+  private static GenesisState.Write identity(Member m, IdentityKind kind, java.util.Set<IdentityId> named) {
+    IdentityId id = m.key().id();
+    if (!named.add(id)) {
+      throw new IllegalArgumentException("genesis names the key of " + id + " twice");
+    }
+    IdentityRecord r = IdentityRecord.newBuilder()
+        .setId(id.value())
+        .setPublicKey(ByteString.copyFrom(m.key().encoded()))
+        .setAlgorithm(m.key().algorithm() == SignatureAlgorithm.ED25519 ? KeyAlgorithm.ED25519 : KeyAlgorithm.P256)
+        .setKind(kind)
+        .setName(m.name())
+        .setStatus(IdentityStatus.ACTIVE)
+        .setRegisteredHeight(0)
+        .build();
+    return new GenesisState.Write(Identities.NAME, Identities.idKey(id.value()), r.toByteArray());
+  }
+}

@@ -1,0 +1,240 @@
+package org.veriflow.contracts;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import org.veriflow.core.crypto.IdentityId;
+import org.veriflow.core.crypto.PublicKey;
+import org.veriflow.core.crypto.SignatureAlgorithm;
+import org.veriflow.core.proto.KeyAlgorithm;
+import org.veriflow.core.proto.contracts.IdentityKind;
+import org.veriflow.core.proto.contracts.IdentityRecord;
+import org.veriflow.core.proto.contracts.IdentityStatus;
+import org.veriflow.core.proto.contracts.RegisterIdentity;
+import org.veriflow.core.proto.contracts.RevokeIdentity;
+import org.veriflow.ledger.exec.Contract;
+import org.veriflow.ledger.exec.ContractContext;
+import org.veriflow.ledger.exec.ContractException;
+import org.veriflow.ledger.exec.ContractMethod;
+import org.veriflow.ledger.exec.ExecutionContext;
+import org.veriflow.ledger.exec.SenderRegistry;
+import org.veriflow.ledger.exec.StateView;
+
+/**
+ * The identities contract: the registry of every key that may act on the chain.
+ *
+ * <ul>
+ *   <li>Administrators (named in the genesis file) register organisations, validators, auditors and
+ *       further administrators.
+ *   <li>An organisation registers its members, devices and agents; it is their owner.
+ *   <li>An administrator may revoke any identity; an owner may revoke what it owns. A revoked
+ *       identity can no longer send transactions.
+ * </ul>
+ *
+ * State: {@code id/<identity id>} → {@link IdentityRecord}; {@code owner/<owner id>/<id>} → empty,
+ * an index of what each identity vouches for.
+ */
+public final class Identities implements Contract, SenderRegistry {
+  public static final String NAME = "identities";
+  private static final int MAX_NAME = 128;
+  private static final int MAX_ROLES = 16;
+
+  private final SortedSet<String> methods = new TreeSet<>(java.util.List.of("register", "revoke"));
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public SortedSet<String> methodNames() {
+    return methods;
+  }
+
+  @Override
+  public Optional<ContractMethod<?>> method(String name) {
+    return switch (name) {
+      case "register" -> Optional.of(new Register());
+      case "revoke" -> Optional.of(new Revoke());
+      default -> Optional.empty();
+    };
+  }
+
+  // ------------------------------------------------------------------ SenderRegistry
+
+  @Override
+  public String namespace() {
+    return NAME;
+  }
+
+  @Override
+  public Status status(StateView registry, IdentityId sender) {
+    return find(registry, sender.value())
+        .map(r -> r.getStatus() == IdentityStatus.ACTIVE ? Status.ACTIVE : Status.REVOKED)
+        .orElse(Status.UNKNOWN);
+  }
+
+  // ------------------------------------------------------------------ state
+
+  static byte[] idKey(String id) {
+    return ("id/" + id).getBytes(StandardCharsets.UTF_8);
+  }
+
+  static byte[] ownerKey(String owner, String id) {
+    return ("owner/" + owner + "/" + id).getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** The record of {@code id} in {@code state} (the identities namespace). */
+  public static Optional<IdentityRecord> find(StateView state, String id) {
+    return state.get(idKey(id)).map(Identities::parse);
+  }
+
+  private static IdentityRecord parse(byte[] bytes) {
+    try {
+      return IdentityRecord.parseFrom(bytes);
+    } catch (InvalidProtocolBufferException e) {
+      throw new IllegalStateException("stored identity record does not decode", e);
+    }
+  }
+
+  private static IdentityRecord activeSender(ContractContext ctx) throws ContractException {
+    return find(ctx.state(), ctx.sender().value())
+        .filter(r -> r.getStatus() == IdentityStatus.ACTIVE)
+        .orElseThrow(() -> new ContractException("NOT_AUTHORISED", "sender " + ctx.sender() + " is not an active identity"));
+  }
+
+  static boolean registeredByAdministrator(IdentityKind kind) {
+    return kind == IdentityKind.ADMINISTRATOR || kind == IdentityKind.ORGANISATION
+        || kind == IdentityKind.VALIDATOR || kind == IdentityKind.AUDITOR;
+  }
+
+  static SignatureAlgorithm algorithm(KeyAlgorithm a) throws ContractException {
+    return switch (a) {
+      case ED25519 -> SignatureAlgorithm.ED25519;
+      case P256 -> SignatureAlgorithm.P256;
+      default -> throw new ContractException("BAD_ARGUMENTS", "key algorithm must be ED25519 or P256");
+    };
+  }
+
+  /** Decoded arguments of {@code register}, with the key validated and the id derived. */
+  record RegisterArgs(RegisterIdentity message, PublicKey key, IdentityId id, SortedSet<String> roles) {}
+
+  final class Register implements ContractMethod<RegisterArgs> {
+    @Override
+    public RegisterArgs decode(byte[] arguments) throws ContractException {
+      RegisterIdentity m;
+      try {
+        m = RegisterIdentity.parseFrom(arguments);
+      } catch (InvalidProtocolBufferException e) {
+        throw new ContractException("BAD_ARGUMENTS", "arguments are not a RegisterIdentity message");
+      }
+      PublicKey key;
+      try {
+        key = PublicKey.decode(algorithm(m.getAlgorithm()), m.getPublicKey().toByteArray());
+      } catch (IllegalArgumentException e) {
+        throw new ContractException("BAD_ARGUMENTS", "public key: " + e.getMessage());
+      }
+      if (m.getKind() == IdentityKind.IDENTITY_KIND_UNSPECIFIED || m.getKind() == IdentityKind.UNRECOGNIZED) {
+        throw new ContractException("BAD_ARGUMENTS", "identity kind is missing or unknown");
+      }
+      if (m.getName().length() > MAX_NAME) {
+        throw new ContractException("BAD_ARGUMENTS", "name is longer than " + MAX_NAME + " characters");
+      }
+      SortedSet<String> roles = new TreeSet<>(m.getRolesList());
+      if (roles.size() > MAX_ROLES) {
+        throw new ContractException("BAD_ARGUMENTS", "at most " + MAX_ROLES + " roles");
+      }
+      for (String role : roles) {
+        if (!role.matches("[a-z][a-z0-9-]{0,31}")) {
+          throw new ContractException("BAD_ARGUMENTS", "role '" + role + "' must be lower-case letters, digits and dashes");
+        }
+      }
+      return new RegisterArgs(m, key, key.id(), roles);
+    }
+
+    @Override
+    public void authorise(ContractContext ctx, RegisterArgs args) throws ContractException {
+      IdentityRecord sender = activeSender(ctx);
+      IdentityKind kind = args.message().getKind();
+      if (registeredByAdministrator(kind)) {
+        if (sender.getKind() != IdentityKind.ADMINISTRATOR) {
+          throw new ContractException("NOT_AUTHORISED", "only an administrator may register a " + kind.name().toLowerCase(java.util.Locale.ROOT));
+        }
+      } else if (sender.getKind() != IdentityKind.ORGANISATION) {
+        throw new ContractException("NOT_AUTHORISED", "only an organisation may register a " + kind.name().toLowerCase(java.util.Locale.ROOT));
+      }
+    }
+
+    @Override
+    public void execute(ExecutionContext ctx, RegisterArgs args) throws ContractException {
+      String id = args.id().value();
+      if (ctx.state().get(idKey(id)).isPresent()) {
+        throw new ContractException("IDENTITY_EXISTS", "identity " + id + " is already registered");
+      }
+      IdentityRecord record = IdentityRecord.newBuilder()
+          .setId(id)
+          .setPublicKey(args.message().getPublicKey())
+          .setAlgorithm(args.message().getAlgorithm())
+          .setKind(args.message().getKind())
+          .setName(args.message().getName())
+          .setOwner(ctx.sender().value())
+          .addAllRoles(args.roles())
+          .setStatus(IdentityStatus.ACTIVE)
+          .setRegisteredHeight(ctx.height())
+          .build();
+      ctx.put(idKey(id), record.toByteArray());
+      ctx.put(ownerKey(ctx.sender().value(), id), new byte[0]);
+      ctx.emit("registered", id.getBytes(StandardCharsets.UTF_8));
+      ctx.output(id.getBytes(StandardCharsets.UTF_8));
+    }
+  }
+
+  final class Revoke implements ContractMethod<RevokeIdentity> {
+    @Override
+    public RevokeIdentity decode(byte[] arguments) throws ContractException {
+      RevokeIdentity m;
+      try {
+        m = RevokeIdentity.parseFrom(arguments);
+      } catch (InvalidProtocolBufferException e) {
+        throw new ContractException("BAD_ARGUMENTS", "arguments are not a RevokeIdentity message");
+      }
+      if (!IdentityId.isWellFormed(m.getId())) {
+        throw new ContractException("BAD_ARGUMENTS", "'" + m.getId() + "' is not an identity id");
+      }
+      if (m.getReason().length() > 256) {
+        throw new ContractException("BAD_ARGUMENTS", "reason is longer than 256 characters");
+      }
+      return m;
+    }
+
+    @Override
+    public void authorise(ContractContext ctx, RevokeIdentity args) throws ContractException {
+      IdentityRecord sender = activeSender(ctx);
+      if (sender.getKind() == IdentityKind.ADMINISTRATOR) {
+        return;
+      }
+      Optional<IdentityRecord> target = find(ctx.state(), args.getId());
+      if (target.isEmpty() || !target.get().getOwner().equals(sender.getId())) {
+        throw new ContractException("NOT_AUTHORISED", "only an administrator or the identity's owner may revoke " + args.getId());
+      }
+    }
+
+    @Override
+    public void execute(ExecutionContext ctx, RevokeIdentity args) throws ContractException {
+      IdentityRecord target = find(ctx.state(), args.getId())
+          .orElseThrow(() -> new ContractException("UNKNOWN_IDENTITY", "no identity " + args.getId()));
+      if (target.getStatus() == IdentityStatus.REVOKED) {
+        throw new ContractException("ALREADY_REVOKED", "identity " + args.getId() + " was revoked at height " + target.getRevokedHeight());
+      }
+      IdentityRecord revoked = target.toBuilder()
+          .setStatus(IdentityStatus.REVOKED)
+          .setRevokedHeight(ctx.height())
+          .setRevocationReason(args.getReason())
+          .build();
+      ctx.put(idKey(args.getId()), revoked.toByteArray());
+      ctx.emit("revoked", args.getId().getBytes(StandardCharsets.UTF_8));
+    }
+  }
+}

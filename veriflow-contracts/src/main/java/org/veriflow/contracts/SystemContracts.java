@@ -1,0 +1,18 @@
+package org.veriflow.contracts;
+
+import java.util.List;
+import org.veriflow.ledger.exec.ContractRegistry;
+
+/** The contracts every Veriflow chain runs, and the identities contract as the ledger's sender registry. */
+public final class SystemContracts {
+  private final Identities identities = new Identities();
+  private final ContractRegistry registry = new ContractRegistry(List.of(identities, new Credits()));
+
+  public ContractRegistry registry() {
+    return registry;
+  }
+
+  public Identities identities() {
+    return identities;
+  }
+}

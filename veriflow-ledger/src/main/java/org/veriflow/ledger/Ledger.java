@@ -1,0 +1,409 @@
+package org.veriflow.ledger;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.Descriptors.FieldDescriptor;
+import com.google.protobuf.InvalidProtocolBufferException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import org.veriflow.core.crypto.Hash;
+import org.veriflow.core.crypto.IdentityId;
+import org.veriflow.core.crypto.PublicKey;
+import org.veriflow.core.crypto.SignatureAlgorithm;
+import org.veriflow.core.merkle.MerkleHashes;
+import org.veriflow.core.merkle.MerkleLog;
+import org.veriflow.core.merkle.SubtreeSource;
+import org.veriflow.core.proto.Block;
+import org.veriflow.core.proto.BlockHeader;
+import org.veriflow.core.proto.KeyAlgorithm;
+import org.veriflow.core.proto.OrdererSignature;
+import org.veriflow.core.proto.SignedTx;
+import org.veriflow.core.proto.TxResult;
+import org.veriflow.ledger.exec.ContractRegistry;
+import org.veriflow.ledger.exec.SenderRegistry;
+import org.veriflow.ledger.exec.StateView;
+import org.veriflow.ledger.proto.ChainParameters;
+import org.veriflow.ledger.proto.OrdererKey;
+import org.veriflow.ledger.proto.TxLocation;
+import org.veriflow.ledger.store.Column;
+import org.veriflow.ledger.store.KeyValueStore;
+import org.veriflow.ledger.store.WriteBatch;
+
+/**
+ * One chain's ledger over a {@link KeyValueStore}: admission checks, block execution, durable
+ * commit, recovery, queries and proofs.
+ *
+ * <p>One block at a time: {@link #execute} and {@link #commit} are serialised internally; reads are
+ * thread-safe and see the last committed head. A block is committed by a single synced write batch
+ * holding the block, its results, its index entries, its log nodes, its state writes and the new
+ * head, so a crash leaves either the whole block or none of it.
+ */
+public final class Ledger implements AutoCloseable {
+  /** How far above a sender's next nonce an admitted transaction's nonce may be. */
+  public static final long DEFAULT_NONCE_WINDOW = 1024;
+
+  private static final byte[] PARAMS_KEY = Keys.state(ContractRegistry.SYSTEM_NAMESPACE, "params".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+
+  private final KeyValueStore store;
+  private final ChainParams params;
+  private final TxRules rules;
+  private final BlockExecutor executor;
+  private final long nonceWindow;
+  private final Object writeLock = new Object();
+  private final List<Consumer<ExecutedBlock>> listeners = new CopyOnWriteArrayList<>();
+  private volatile BlockRecord head;
+
+  private Ledger(KeyValueStore store, ChainParams params, ContractRegistry contracts, SenderRegistry senders, long nonceWindow) {
+    this.store = store;
+    this.params = params;
+    this.rules = new TxRules(contracts, senders);
+    this.executor = new BlockExecutor(rules);
+    this.nonceWindow = nonceWindow;
+  }
+
+  /**
+   * Opens the ledger in {@code store}: writes the genesis block into an empty store, or checks that
+   * the stored genesis matches {@code genesis}; then re-executes any stored block whose state is
+   * missing (a block stored but not applied before a crash).
+   *
+   * @throws IllegalStateException if the store belongs to another genesis or a re-executed block
+   *     differs from the stored one
+   */
+  public static Ledger open(KeyValueStore store, ContractRegistry contracts, SenderRegistry senders, GenesisState genesis) {
+    return open(store, contracts, senders, genesis, DEFAULT_NONCE_WINDOW);
+  }
+
+  public static Ledger open(KeyValueStore store, ContractRegistry contracts, SenderRegistry senders, GenesisState genesis, long nonceWindow) {
+    Ledger ledger = new Ledger(store, genesis.params(), contracts, senders, nonceWindow);
+    GenesisBlock g = genesisBlock(genesis);
+    Optional<byte[]> stored = store.get(Column.BLOCKS, Keys.height(0));
+    if (stored.isEmpty()) {
+      WriteBatch batch = new WriteBatch();
+      for (var w : g.writes().entrySet()) {
+        batch.put(Column.STATE, w.getKey(), w.getValue());
+      }
+      batch.put(Column.BLOCKS, Keys.height(0), g.block().toByteArray());
+      batch.put(Column.META, Keys.META_HEAD, Keys.height(0));
+      batch.put(Column.META, Keys.META_APPLIED, Keys.height(0));
+      store.write(batch, true);
+    } else {
+      BlockRecord storedGenesis = BlockRecord.parse(stored.get());
+      Hash expected = Hash.sha256(g.block().getHeader().toByteArray());
+      if (!storedGenesis.hash().equals(expected)) {
+        throw new IllegalStateException("the ledger store holds chain '" + storedGenesis.header().getChainId()
+            + "' with genesis " + storedGenesis.hash() + ", but the genesis file gives " + expected);
+      }
+    }
+    ledger.recover();
+    return ledger;
+  }
+
+  private record GenesisBlock(Block block, TreeMap<byte[], byte[]> writes) {}
+
+  private static GenesisBlock genesisBlock(GenesisState genesis) {
+    TreeMap<byte[], byte[]> writes = new TreeMap<>(Arrays::compareUnsigned);
+    writes.put(PARAMS_KEY, toProto(genesis.params()).toByteArray());
+    for (GenesisState.Write w : genesis.writes()) {
+      if (writes.put(Keys.state(w.namespace(), w.key()), w.value()) != null) {
+        throw new IllegalArgumentException("genesis writes the key " + new String(w.key(), java.nio.charset.StandardCharsets.UTF_8) + " of " + w.namespace() + " twice");
+      }
+    }
+    ByteString empty = ByteString.copyFrom(MerkleHashes.EMPTY_ROOT.bytes());
+    BlockHeader header = BlockHeader.newBuilder()
+        .setChainId(genesis.params().chainId())
+        .setHeight(0)
+        .setPreviousHash(ByteString.copyFrom(Hash.ZERO.bytes()))
+        .setTimestampMillis(genesis.timestampMillis())
+        .setTxRoot(empty)
+        .setLogSize(0)
+        .setLogRoot(empty)
+        .setStateHash(ByteString.copyFrom(BlockExecutor.stateHash(Hash.ZERO, writes).bytes()))
+        .setResultRoot(empty)
+        .setTxCount(0)
+        .build();
+    return new GenesisBlock(Block.newBuilder().setHeader(header.toByteString()).build(), writes);
+  }
+
+  private static ChainParameters toProto(ChainParams p) {
+    ChainParameters.Builder b = ChainParameters.newBuilder().setChainId(p.chainId()).setMaxTxBytes(p.maxTxBytes());
+    for (PublicKey k : p.orderers()) {
+      b.addOrderers(OrdererKey.newBuilder().setPublicKey(ByteString.copyFrom(k.encoded())).setAlgorithm(toProto(k.algorithm())));
+    }
+    return b.build();
+  }
+
+  static KeyAlgorithm toProto(SignatureAlgorithm a) {
+    return a == SignatureAlgorithm.ED25519 ? KeyAlgorithm.ED25519 : KeyAlgorithm.P256;
+  }
+
+  private void recover() {
+    long headHeight = Keys.readLong(store.get(Column.META, Keys.META_HEAD).orElseThrow(() -> new IllegalStateException("ledger store has no head")));
+    long applied = Keys.readLong(store.get(Column.META, Keys.META_APPLIED).orElseThrow(() -> new IllegalStateException("ledger store has no applied height")));
+    this.head = block(applied).orElseThrow(() -> new IllegalStateException("applied block " + applied + " is missing"));
+    for (long h = applied + 1; h <= headHeight; h++) {
+      BlockRecord stored = block(h).orElseThrow();
+      ExecutedBlock again = reexecute(stored);
+      commitInternal(again, stored.block(), false);
+    }
+  }
+
+  /**
+   * Re-executes a stored or received block: checks its orderer signatures, verifies its
+   * transactions' signatures (in parallel), executes them on the current head and checks that every
+   * header field matches.
+   *
+   * @throws IllegalStateException naming the block and the first field that differs
+   */
+  ExecutedBlock reexecute(BlockRecord stored) {
+    requireOrdererSignatures(stored);
+    List<VerifiedTx> txs = verifyAll(stored);
+    ExecutedBlock again = executor.execute(store, head, stored.header().getTimestampMillis(), txs);
+    if (!Arrays.equals(again.headerBytesUnsafe(), stored.block().getHeader().toByteArray())) {
+      throw new IllegalStateException("block " + stored.height() + ": " + describeDifference(stored.header(), again.header()));
+    }
+    return again;
+  }
+
+  List<VerifiedTx> verifyAll(BlockRecord stored) {
+    List<SignedTx> signed = stored.transactions();
+    List<TxDecoder.Outcome> outcomes = signed.parallelStream().map(tx -> TxDecoder.decode(tx, tx.getSerializedSize(), params)).toList();
+    List<VerifiedTx> txs = new ArrayList<>(outcomes.size());
+    for (int i = 0; i < outcomes.size(); i++) {
+      if (outcomes.get(i).rejection() != null) {
+        throw new IllegalStateException("block " + stored.height() + ": transaction " + i + " is invalid: " + outcomes.get(i).rejection());
+      }
+      txs.add(outcomes.get(i).tx());
+    }
+    return txs;
+  }
+
+  void requireOrdererSignatures(BlockRecord stored) {
+    byte[] headerBytes = stored.block().getHeader().toByteArray();
+    if (stored.block().getSignaturesCount() == 0) {
+      throw new IllegalStateException("block " + stored.height() + " carries no orderer signature");
+    }
+    for (OrdererSignature s : stored.block().getSignaturesList()) {
+      PublicKey key;
+      try {
+        SignatureAlgorithm alg = s.getAlgorithm() == KeyAlgorithm.P256 ? SignatureAlgorithm.P256 : SignatureAlgorithm.ED25519;
+        key = PublicKey.decode(alg, s.getPublicKey().toByteArray());
+      } catch (IllegalArgumentException e) {
+        throw new IllegalStateException("block " + stored.height() + " has a malformed orderer key: " + e.getMessage(), e);
+      }
+      if (!params.orderers().contains(key)) {
+        throw new IllegalStateException("block " + stored.height() + " is signed by " + key.id() + ", which is not an orderer of this chain");
+      }
+      var check = key.verify(headerBytes, s.getSignature().toByteArray());
+      if (!check.isValid()) {
+        throw new IllegalStateException("block " + stored.height() + ": orderer signature by " + key.id() + " fails (" + check + ")");
+      }
+    }
+  }
+
+  static String describeDifference(BlockHeader stored, BlockHeader recomputed) {
+    for (FieldDescriptor f : BlockHeader.getDescriptor().getFields()) {
+      Object a = stored.getField(f);
+      Object b = recomputed.getField(f);
+      if (!a.equals(b)) {
+        return f.getName() + " differs: stored " + show(a) + ", recomputed " + show(b);
+      }
+    }
+    return "header bytes differ in encoding although every field is equal";
+  }
+
+  private static String show(Object v) {
+    return v instanceof ByteString bs ? org.veriflow.core.Hex.encode(bs.toByteArray()) : String.valueOf(v);
+  }
+
+  // ---------------------------------------------------------------- admission
+
+  /**
+   * Checks a submitted transaction against the committed state: decoding, size, chain id,
+   * signature, expiry, duplicate, sender, nonce window, contract, method, arguments, authorisation.
+   * Changes nothing. Thread-safe.
+   */
+  public Admission admit(byte[] signedTxBytes) {
+    TxDecoder.Outcome decoded = TxDecoder.decode(signedTxBytes, params);
+    if (decoded.rejection() != null) {
+      return new Admission(null, decoded.rejection());
+    }
+    VerifiedTx tx = decoded.tx();
+    if (store.get(Column.TX_INDEX, tx.id().bytes()).isPresent()) {
+      return new Admission(null, new Rejection(RejectionCode.DUPLICATE_TX, "transaction " + tx.id() + " is already committed"));
+    }
+    BlockRecord h = head;
+    TxRules.Outcome checked = rules.check(tx, new StoreState(store), params.chainId(), h.height() + 1, h.header().getTimestampMillis(), nonceWindow);
+    return checked.rejection() != null ? new Admission(null, checked.rejection()) : new Admission(tx, null);
+  }
+
+  /** The outcome of {@link #admit}: a verified transaction or a rejection. */
+  public record Admission(VerifiedTx tx, Rejection rejection) {
+    public boolean accepted() {
+      return tx != null;
+    }
+  }
+
+  // ---------------------------------------------------------------- blocks
+
+  /**
+   * Executes {@code txs} as the next block on the current head, without committing. Transactions
+   * that fail a check are recorded as failed in the block; none is dropped.
+   */
+  public ExecutedBlock execute(long timestampMillis, List<VerifiedTx> txs) {
+    synchronized (writeLock) {
+      return executor.execute(store, head, Math.max(timestampMillis, head.header().getTimestampMillis()), txs);
+    }
+  }
+
+  /**
+   * Makes {@code block} durable (write-ahead log synced) with the given orderer signatures, then
+   * tells the listeners. Returns only once the block survives a crash.
+   *
+   * @throws IllegalStateException if the head moved since {@code block} was executed
+   */
+  public BlockRecord commit(ExecutedBlock block, List<OrdererSignature> signatures) {
+    Block full = Block.newBuilder()
+        .setHeader(ByteString.copyFrom(block.headerBytesUnsafe()))
+        .addAllSignatures(signatures)
+        .addAllTransactions(block.transactions().stream().map(VerifiedTx::signed).toList())
+        .build();
+    BlockRecord record = commitInternal(block, full, true);
+    for (Consumer<ExecutedBlock> l : listeners) {
+      l.accept(block);
+    }
+    return record;
+  }
+
+  private BlockRecord commitInternal(ExecutedBlock block, Block full, boolean writeBlock) {
+    synchronized (writeLock) {
+      if (!block.header().getPreviousHash().equals(ByteString.copyFrom(head.hash().bytes()))) {
+        throw new IllegalStateException("block " + block.height() + " does not extend the head " + head.height());
+      }
+      WriteBatch batch = block.writes();
+      if (writeBlock) {
+        batch.put(Column.BLOCKS, Keys.height(block.height()), full.toByteArray());
+        batch.put(Column.META, Keys.META_HEAD, Keys.height(block.height()));
+      }
+      batch.put(Column.META, Keys.META_APPLIED, Keys.height(block.height()));
+      store.write(batch, true);
+      BlockRecord record = new BlockRecord(full, block.header(), block.hash());
+      head = record;
+      return record;
+    }
+  }
+
+  /** Registers a listener called, on the committing thread, after each block is durable. */
+  public void onCommit(Consumer<ExecutedBlock> listener) {
+    listeners.add(listener);
+  }
+
+  // ---------------------------------------------------------------- queries
+
+  public ChainParams params() {
+    return params;
+  }
+
+  public String chainId() {
+    return params.chainId();
+  }
+
+  /** The last committed block. */
+  public BlockRecord head() {
+    return head;
+  }
+
+  public Optional<BlockRecord> block(long height) {
+    if (height < 0) {
+      return Optional.empty();
+    }
+    return store.get(Column.BLOCKS, Keys.height(height)).map(BlockRecord::parse);
+  }
+
+  /** A committed (or failed) transaction: where it is and its result. */
+  public record TxRecord(Hash id, long height, int index, long leafIndex, TxResult result, SignedTx tx) {}
+
+  public Optional<TxRecord> transaction(Hash id) {
+    Optional<byte[]> loc = store.get(Column.TX_INDEX, id.bytes());
+    if (loc.isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      TxLocation l = TxLocation.parseFrom(loc.get());
+      TxResult result = TxResult.parseFrom(store.get(Column.RESULTS, Keys.result(l.getHeight(), l.getIndex())).orElseThrow());
+      SignedTx tx = block(l.getHeight()).orElseThrow().transactions().get(l.getIndex());
+      return Optional.of(new TxRecord(id, l.getHeight(), l.getIndex(), l.getLeafIndex(), result, tx));
+    } catch (InvalidProtocolBufferException e) {
+      throw new IllegalStateException("stored record of transaction " + id + " does not decode", e);
+    }
+  }
+
+  /** The results of a block's transactions, in block order. */
+  public List<TxResult> results(long height) {
+    List<TxResult> out = new ArrayList<>();
+    for (byte[] v : store.scan(Column.RESULTS, Keys.result(height, 0), Keys.result(height + 1, 0), Integer.MAX_VALUE).values()) {
+      try {
+        out.add(TxResult.parseFrom(v));
+      } catch (InvalidProtocolBufferException e) {
+        throw new IllegalStateException("stored result in block " + height + " does not decode", e);
+      }
+    }
+    return out;
+  }
+
+  private SubtreeSource logNodes() {
+    return (level, index) -> store.get(Column.LOG_NODES, Keys.logNode(level, index)).map(Hash::of)
+        .orElseThrow(() -> new IllegalStateException("transaction log node (" + level + ", " + index + ") is missing"));
+  }
+
+  /**
+   * RFC 6962 inclusion proof of log leaf {@code leafIndex} in the log of size {@code logSize}.
+   *
+   * @throws IllegalArgumentException unless {@code 0 <= leafIndex < logSize <= head log size}
+   */
+  public List<Hash> inclusionProof(long leafIndex, long logSize) {
+    requireLogSize(logSize);
+    return MerkleLog.inclusionProof(logNodes(), leafIndex, logSize);
+  }
+
+  /**
+   * RFC 6962 consistency proof between log sizes {@code from} and {@code to}.
+   *
+   * @throws IllegalArgumentException unless {@code 0 <= from <= to <= head log size}
+   */
+  public List<Hash> consistencyProof(long from, long to) {
+    requireLogSize(to);
+    return MerkleLog.consistencyProof(logNodes(), from, to);
+  }
+
+  /** Root of the transaction log at {@code logSize}. */
+  public Hash logRoot(long logSize) {
+    requireLogSize(logSize);
+    return MerkleLog.root(logNodes(), logSize);
+  }
+
+  private void requireLogSize(long logSize) {
+    long max = head.header().getLogSize();
+    if (logSize < 0 || logSize > max) {
+      throw new IllegalArgumentException("log size " + logSize + " is outside 0.." + max);
+    }
+  }
+
+  /** The next nonce {@code id} must use, as of the head. */
+  public long nextNonce(IdentityId id) {
+    return TxRules.nextNonce(new StoreState(store), id);
+  }
+
+  /** Read-only view of a contract's committed state. */
+  public StateView state(String namespace) {
+    return TxContext.view(new StoreState(store), namespace);
+  }
+
+  @Override
+  public void close() {
+    store.close();
+  }
+}

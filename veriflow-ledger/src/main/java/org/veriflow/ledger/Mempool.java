@@ -1,0 +1,152 @@
+package org.veriflow.ledger;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BiConsumer;
+import org.veriflow.core.crypto.Hash;
+import org.veriflow.core.crypto.IdentityId;
+
+/**
+ * Admitted transactions waiting for a block: per sender in nonce order, bounded in count, no
+ * duplicates. A sender's transactions leave only in an unbroken run from the sender's next nonce;
+ * one whose nonce is consumed or whose validity expired is dropped and reported. Thread-safe.
+ */
+public final class Mempool {
+  private final Ledger ledger;
+  private final int maxSize;
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition arrived = lock.newCondition();
+  /** Senders in order of first arrival; each sender's transactions by nonce. */
+  private final LinkedHashMap<IdentityId, TreeMap<Long, VerifiedTx>> bySender = new LinkedHashMap<>();
+  /** Pending ids, for duplicate checks; only looked up, never iterated. */
+  private final Map<Hash, VerifiedTx> byId = new HashMap<>();
+  private final List<BiConsumer<Hash, Rejection>> dropListeners = new CopyOnWriteArrayList<>();
+
+  public Mempool(Ledger ledger, int maxSize) {
+    if (maxSize < 1) {
+      throw new IllegalArgumentException("mempool size must be at least 1, not " + maxSize);
+    }
+    this.ledger = ledger;
+    this.maxSize = maxSize;
+  }
+
+  /** Called with the id and reason of every pending transaction the pool drops. */
+  public void onDropped(BiConsumer<Hash, Rejection> listener) {
+    dropListeners.add(listener);
+  }
+
+  /**
+   * Adds an admitted transaction.
+   *
+   * @return empty if added; otherwise {@code DUPLICATE_TX}, {@code NONCE_TOO_LOW} (another pending
+   *     transaction of the sender holds that nonce) or {@code MEMPOOL_FULL}
+   */
+  public Optional<Rejection> add(VerifiedTx tx) {
+    lock.lock();
+    try {
+      if (byId.containsKey(tx.id())) {
+        return Optional.of(new Rejection(RejectionCode.DUPLICATE_TX, "transaction " + tx.id() + " is already pending"));
+      }
+      TreeMap<Long, VerifiedTx> queue = bySender.get(tx.sender());
+      if (queue != null && queue.containsKey(tx.nonce())) {
+        return Optional.of(new Rejection(RejectionCode.NONCE_TOO_LOW,
+            "nonce " + tx.nonce() + " of " + tx.sender() + " is taken by pending transaction " + queue.get(tx.nonce()).id()));
+      }
+      if (byId.size() >= maxSize) {
+        return Optional.of(new Rejection(RejectionCode.MEMPOOL_FULL, "the pool holds " + maxSize + " pending transactions"));
+      }
+      bySender.computeIfAbsent(tx.sender(), s -> new TreeMap<>()).put(tx.nonce(), tx);
+      byId.put(tx.id(), tx);
+      arrived.signalAll();
+      return Optional.empty();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  public int size() {
+    lock.lock();
+    try {
+      return byId.size();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  public boolean contains(Hash id) {
+    lock.lock();
+    try {
+      return byId.containsKey(id);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Waits until at least {@code wanted} transactions are pending or {@code maxWaitMillis} has passed
+   * since the first one arrived (or returns after {@code idleMillis} with nothing), then removes and
+   * returns up to {@code wanted} transactions that can execute now.
+   */
+  public List<VerifiedTx> takeBatch(int wanted, long maxWaitMillis, long idleMillis) throws InterruptedException {
+    lock.lock();
+    try {
+      if (byId.isEmpty() && !arrived.await(idleMillis, TimeUnit.MILLISECONDS) && byId.isEmpty()) {
+        return List.of();
+      }
+      long remaining = TimeUnit.MILLISECONDS.toNanos(maxWaitMillis);
+      while (byId.size() < wanted && remaining > 0) {
+        remaining = arrived.awaitNanos(remaining);
+      }
+      return takeReady(wanted);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private List<VerifiedTx> takeReady(int wanted) {
+    List<VerifiedTx> out = new ArrayList<>();
+    List<Map.Entry<Hash, Rejection>> dropped = new ArrayList<>();
+    long nextHeight = ledger.head().height() + 1;
+    Iterator<Map.Entry<IdentityId, TreeMap<Long, VerifiedTx>>> senders = bySender.entrySet().iterator();
+    while (senders.hasNext() && out.size() < wanted) {
+      Map.Entry<IdentityId, TreeMap<Long, VerifiedTx>> e = senders.next();
+      TreeMap<Long, VerifiedTx> queue = e.getValue();
+      long expected = ledger.nextNonce(e.getKey());
+      Iterator<VerifiedTx> it = queue.values().iterator();
+      while (it.hasNext() && out.size() < wanted) {
+        VerifiedTx tx = it.next();
+        if (Long.compareUnsigned(tx.nonce(), expected) < 0) {
+          dropped.add(Map.entry(tx.id(), new Rejection(RejectionCode.NONCE_TOO_LOW, "nonce " + tx.nonce() + " was consumed while the transaction was pending")));
+        } else if (tx.payload().getValidUntilHeight() < nextHeight) {
+          dropped.add(Map.entry(tx.id(), new Rejection(RejectionCode.EXPIRED, "transaction expired at height " + tx.payload().getValidUntilHeight() + " while pending")));
+        } else if (tx.nonce() == expected) {
+          out.add(tx);
+          expected++;
+        } else {
+          break;
+        }
+        it.remove();
+        byId.remove(tx.id());
+      }
+      if (queue.isEmpty()) {
+        senders.remove();
+      }
+    }
+    for (Map.Entry<Hash, Rejection> d : dropped) {
+      for (BiConsumer<Hash, Rejection> l : dropListeners) {
+        l.accept(d.getKey(), d.getValue());
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,35 @@
+package org.veriflow.ledger;
+
+/**
+ * Why a transaction was refused. The names are stable error codes: the HTTP API reports them as
+ * {@code code} in problem+json and the CLI prints them. Never rename one.
+ */
+public enum RejectionCode {
+  MALFORMED("the transaction could not be decoded"),
+  TOO_LARGE("the transaction exceeds the chain's maximum size"),
+  WRONG_CHAIN_ID("the transaction names another chain"),
+  BAD_SIGNATURE("the signature does not verify against the sender key"),
+  HIGH_S_SIGNATURE("the P-256 signature is not in low-S form"),
+  UNKNOWN_SENDER("the sender is not a registered identity"),
+  REVOKED_SENDER("the sender's identity is revoked"),
+  NONCE_TOO_LOW("the nonce was already used"),
+  NONCE_TOO_HIGH("the nonce is beyond the accepted window"),
+  DUPLICATE_TX("the transaction is already pending or committed"),
+  EXPIRED("the transaction's valid-until height has passed"),
+  UNKNOWN_CONTRACT("no such contract"),
+  UNKNOWN_METHOD("the contract has no such method"),
+  BAD_ARGUMENTS("the arguments do not decode or are invalid for the method"),
+  NOT_AUTHORISED("the sender may not call this method with these arguments"),
+  MEMPOOL_FULL("the node's pending-transaction pool is full; retry later");
+
+  private final String description;
+
+  RejectionCode(String description) {
+    this.description = description;
+  }
+
+  /** One sentence, for documentation and error titles. */
+  public String description() {
+    return description;
+  }
+}
