@@ -1,0 +1,154 @@
+package org.veriflow.bench.load;
+
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.IntStream;
+import org.veriflow.client.Responses;
+import org.veriflow.client.SignedTransaction;
+import org.veriflow.client.TransactionBuilder;
+import org.veriflow.client.VeriflowClient;
+import org.veriflow.core.crypto.PublicKey;
+import org.veriflow.core.crypto.SignatureAlgorithm;
+import org.veriflow.core.crypto.SigningKey;
+import org.veriflow.core.proto.contracts.IdentityKind;
+
+/**
+ * The submit load generator: registers {@code senders} members of a fresh organisation, funds them,
+ * pre-signs {@code txs} credit transfers among them, then submits them all with {@code ?wait=true}
+ * ({@code concurrency} in flight) and measures committed transfers per second and the
+ * submit-to-durable latency of each. Next to it, it measures the signature-verification ceiling of
+ * this machine in the same run: Ed25519 verifications per second of the same transactions on all
+ * cores. The ratio of the two says how close the node's pipeline comes to the cryptography's limit.
+ */
+public final class SubmitLoad {
+  /** What one run measured. */
+  public record Result(int txs, int senders, int committed, int failed, double seconds, double txPerSecond,
+      double p50Millis, double p99Millis, double maxMillis, double verifyPerSecond, int cores) {
+    public double ratio() {
+      return txPerSecond / verifyPerSecond;
+    }
+  }
+
+  private final VeriflowClient client;
+  private final SigningKey admin;
+  private final PrintWriter out;
+
+  public SubmitLoad(VeriflowClient client, SigningKey admin, PrintWriter out) {
+    this.client = client;
+    this.admin = admin;
+    this.out = out;
+  }
+
+  public Result run(int txs, int senders, int concurrency) throws InterruptedException {
+    if (txs < 1 || senders < 1 || concurrency < 1) {
+      throw new IllegalArgumentException("txs, senders and concurrency must be at least 1");
+    }
+    Responses.ChainInfo chain = client.chain();
+    long validUntil = chain.height() + 1_000_000;
+    out.println("setting up: an organisation and " + senders + " funded members");
+    SigningKey org = SigningKey.generate(SignatureAlgorithm.ED25519);
+    TransactionBuilder adminTx = new TransactionBuilder(chain.chainId(), admin, client.account(admin.id().value()).nonce(), validUntil);
+    expectCommitted(client.submit(adminTx.registerIdentity(org.publicKey(), IdentityKind.ORGANISATION, "bench", List.of()), true));
+    TransactionBuilder orgTx = new TransactionBuilder(chain.chainId(), org, 0, validUntil);
+    List<SigningKey> keys = new ArrayList<>();
+    List<CompletableFuture<Responses.TxInfo>> setup = new ArrayList<>();
+    for (int i = 0; i < senders; i++) {
+      SigningKey k = SigningKey.generate(SignatureAlgorithm.ED25519);
+      keys.add(k);
+      setup.add(client.submitAsync(orgTx.registerIdentity(k.publicKey(), IdentityKind.MEMBER, "sender-" + i, List.of()), true));
+      setup.add(client.submitAsync(adminTx.transfer(k.id().value(), 1_000_000, "bench"), true));
+    }
+    for (CompletableFuture<Responses.TxInfo> f : setup) {
+      expectCommitted(f.join());
+    }
+
+    out.println("pre-signing " + txs + " transfers");
+    List<TransactionBuilder> builders = new ArrayList<>();
+    for (SigningKey k : keys) {
+      builders.add(new TransactionBuilder(chain.chainId(), k, 0, validUntil));
+    }
+    List<SignedTransaction> load = new ArrayList<>(txs);
+    for (int i = 0; i < txs; i++) {
+      int s = i % senders;
+      load.add(builders.get(s).transfer(keys.get((s + 1) % senders).id().value(), 1, ""));
+    }
+
+    double verifyPerSecond = verificationCeiling(load, keys);
+    int cores = Runtime.getRuntime().availableProcessors();
+    out.printf("signature ceiling: %.0f Ed25519 verifications/s on %d cores%n", verifyPerSecond, cores);
+
+    out.println("submitting " + txs + " transfers from " + senders + " senders, " + concurrency + " in flight");
+    long[] latencies = new long[txs];
+    AtomicLong committed = new AtomicLong();
+    AtomicLong failed = new AtomicLong();
+    AtomicReference<Throwable> error = new AtomicReference<>();
+    Semaphore inFlight = new Semaphore(concurrency);
+    long start = System.nanoTime();
+    for (int i = 0; i < txs; i++) {
+      inFlight.acquire();
+      if (error.get() != null) {
+        break;
+      }
+      final int idx = i;
+      final long t0 = System.nanoTime();
+      client.submitAsync(load.get(i), true).whenComplete((info, e) -> {
+        latencies[idx] = System.nanoTime() - t0;
+        if (e != null) {
+          error.compareAndSet(null, e);
+        } else if (info.committed()) {
+          committed.incrementAndGet();
+        } else {
+          failed.incrementAndGet();
+        }
+        inFlight.release();
+      });
+    }
+    inFlight.acquire(concurrency);
+    long elapsed = System.nanoTime() - start;
+    if (error.get() != null) {
+      throw new IllegalStateException("a submission failed: " + error.get().getMessage(), error.get());
+    }
+    long[] sorted = latencies.clone();
+    Arrays.sort(sorted);
+    double seconds = elapsed / 1e9;
+    return new Result(txs, senders, (int) committed.get(), (int) failed.get(), seconds, committed.get() / seconds,
+        percentile(sorted, 0.50), percentile(sorted, 0.99), sorted[sorted.length - 1] / 1e6, verifyPerSecond, cores);
+  }
+
+  private static void expectCommitted(Responses.TxInfo info) {
+    if (!info.committed()) {
+      throw new IllegalStateException("set-up transaction " + info.id() + " is " + info.status() + " " + info.code().orElse(""));
+    }
+  }
+
+  /** Verifications per second over the pre-signed transactions, on all cores, for about two seconds. */
+  static double verificationCeiling(List<SignedTransaction> load, List<SigningKey> keys) {
+    PublicKey[] senders = new PublicKey[load.size()];
+    for (int i = 0; i < load.size(); i++) {
+      senders[i] = keys.get(i % keys.size()).publicKey();
+    }
+    // Warm-up, then measure.
+    verifyRange(load, senders, Math.min(load.size(), 2000));
+    long done = 0;
+    long start = System.nanoTime();
+    while (System.nanoTime() - start < 2_000_000_000L) {
+      done += verifyRange(load, senders, load.size());
+    }
+    return done / ((System.nanoTime() - start) / 1e9);
+  }
+
+  private static long verifyRange(List<SignedTransaction> load, PublicKey[] senders, int n) {
+    return IntStream.range(0, n).parallel().filter(i -> senders[i].verify(load.get(i).payload(), load.get(i).signature()).isValid()).count();
+  }
+
+  private static double percentile(long[] sorted, double q) {
+    int idx = (int) Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1);
+    return sorted[Math.max(0, idx)] / 1e6;
+  }
+}

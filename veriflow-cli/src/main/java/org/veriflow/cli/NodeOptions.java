@@ -1,0 +1,58 @@
+package org.veriflow.cli;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.veriflow.client.Responses;
+import org.veriflow.client.TransactionBuilder;
+import org.veriflow.client.VeriflowClient;
+import org.veriflow.core.crypto.KeyPem;
+import org.veriflow.core.crypto.SigningKey;
+import picocli.CommandLine.Option;
+
+/** Options shared by commands that talk to a node: {@code --node}, {@code --key}, {@code --verbose}. */
+final class NodeOptions {
+  /** Transactions built by the CLI stay valid this many blocks past the current head. */
+  static final long VALIDITY_BLOCKS = 1000;
+
+  @Option(names = "--node", paramLabel = "URL", defaultValue = "${env:VERIFLOW_NODE:-http://127.0.0.1:7070}",
+      description = "The node's HTTP API (default: ${DEFAULT-VALUE}; env VERIFLOW_NODE).")
+  String node;
+
+  @Option(names = "--key", paramLabel = "FILE", defaultValue = "${env:VERIFLOW_KEY}",
+      description = "The signing key (PKCS#8 PEM) of the sender (env VERIFLOW_KEY).")
+  Path key;
+
+  @Option(names = "--verbose", description = "Print stack traces with errors.")
+  boolean verbose;
+
+  VeriflowClient client() {
+    return new VeriflowClient(URI.create(node));
+  }
+
+  SigningKey signingKey() {
+    if (key == null) {
+      throw new IllegalArgumentException("this command signs a transaction: give the sender's key with --key FILE or VERIFLOW_KEY");
+    }
+    return readKey(key);
+  }
+
+  static SigningKey readKey(Path file) {
+    try {
+      return KeyPem.decodePrivate(Files.readString(file));
+    } catch (IOException e) {
+      throw new IllegalArgumentException("cannot read key file " + file + ": " + e.getMessage(), e);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("key file " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** A builder for the key's next transaction, with its nonce and validity taken from the node. */
+  TransactionBuilder builder(VeriflowClient client) {
+    SigningKey k = signingKey();
+    Responses.ChainInfo chain = client.chain();
+    long nonce = client.account(k.id().value()).nonce();
+    return new TransactionBuilder(chain.chainId(), k, nonce, chain.height() + VALIDITY_BLOCKS);
+  }
+}

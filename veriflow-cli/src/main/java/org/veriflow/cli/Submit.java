@@ -1,0 +1,24 @@
+package org.veriflow.cli;
+
+import java.io.PrintWriter;
+import org.veriflow.client.Responses;
+import org.veriflow.client.SignedTransaction;
+import org.veriflow.client.VeriflowClient;
+
+/** Submits a transaction, waits for its block, prints its id; a failed transaction is an error. */
+final class Submit {
+  private Submit() {}
+
+  static Responses.TxInfo andWait(VeriflowClient client, SignedTransaction tx, PrintWriter out) {
+    Responses.TxInfo info = client.submit(tx, true);
+    if (info.status().equals("FAILED")) {
+      throw new IllegalStateException("transaction " + info.id() + " failed at height " + info.height().orElse(-1L) + ": "
+          + info.code().orElse("") + ": " + info.message().orElse(""));
+    }
+    if (!info.committed()) {
+      throw new IllegalStateException("transaction " + info.id() + " is still " + info.status() + "; check it later with 'veriflow tx get " + info.id() + "'");
+    }
+    out.println(info.id());
+    return info;
+  }
+}

@@ -1,0 +1,77 @@
+package org.veriflow.cli;
+
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code veriflow} command. Exit codes: 0 success, 1 failure, 2 usage error. Errors are one
+ * sentence; stack traces only with {@code --verbose}.
+ */
+@Command(
+    name = "veriflow",
+    mixinStandardHelpOptions = true,
+    versionProvider = Veriflow.Version.class,
+    description = "A permissioned blockchain that makes AI trustworthy end to end.",
+    subcommands = {
+      DemoCommand.class,
+      InitCommand.class,
+      NodeCommand.class,
+      KeysCommand.class,
+      IdentityCommand.class,
+      CreditsCommand.class,
+      TxCommand.class,
+      BlockCommand.class,
+      ProofCommand.class,
+      LedgerCommand.class,
+      BenchCommand.class,
+      CommandLine.HelpCommand.class
+    })
+public final class Veriflow {
+  public static final int OK = 0;
+  public static final int FAILURE = 1;
+  public static final int USAGE = 2;
+
+  public static void main(String[] args) {
+    System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+  }
+
+  /** Runs the command line with the given streams and returns the exit code; never exits the JVM. */
+  public static int run(String[] args, PrintWriter out, PrintWriter err) {
+    CommandLine cl = new CommandLine(new Veriflow());
+    cl.setOut(out);
+    cl.setErr(err);
+    cl.setExitCodeExceptionMapper(e -> FAILURE);
+    cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+      boolean verbose = parseResult.originalArgs().contains("--verbose");
+      commandLine.getErr().println("error: " + message(e));
+      if (verbose) {
+        e.printStackTrace(commandLine.getErr());
+      }
+      return e instanceof CommandLine.ParameterException ? USAGE : FAILURE;
+    });
+    cl.setParameterExceptionHandler((e, a) -> {
+      e.getCommandLine().getErr().println("error: " + e.getMessage());
+      e.getCommandLine().getErr().println("Try '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help' for more information.");
+      return USAGE;
+    });
+    return cl.execute(args);
+  }
+
+  static String message(Throwable e) {
+    String m = e.getMessage();
+    if (m == null || m.isBlank()) {
+      return e.getClass().getSimpleName();
+    }
+    return m;
+  }
+
+  /** Reads the version from the jar manifest, or says it is a development build. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = Veriflow.class.getPackage().getImplementationVersion();
+      return new String[] {"veriflow " + (v == null ? "(development build)" : v)};
+    }
+  }
+}

@@ -1,0 +1,88 @@
+package org.veriflow.client;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.MessageLite;
+import java.util.Objects;
+import org.veriflow.core.crypto.SignatureAlgorithm;
+import org.veriflow.core.crypto.SigningKey;
+import org.veriflow.core.proto.KeyAlgorithm;
+import org.veriflow.core.proto.TxPayload;
+import org.veriflow.core.proto.contracts.IdentityKind;
+import org.veriflow.core.proto.contracts.RegisterIdentity;
+import org.veriflow.core.proto.contracts.RevokeIdentity;
+import org.veriflow.core.proto.contracts.TransferCredits;
+import org.veriflow.core.crypto.PublicKey;
+
+/**
+ * Builds and signs transactions for one chain and one sender. Serialises the payload once and signs
+ * those bytes; they are submitted as they are. Not thread-safe (holds the next nonce), cheap to make.
+ */
+public final class TransactionBuilder {
+  private final String chainId;
+  private final SigningKey key;
+  private long nonce;
+  private long validUntilHeight;
+
+  /**
+   * @param nonce the sender's next nonce (see {@link VeriflowClient#account})
+   * @param validUntilHeight last height at which the transactions may be included
+   */
+  public TransactionBuilder(String chainId, SigningKey key, long nonce, long validUntilHeight) {
+    this.chainId = Objects.requireNonNull(chainId, "chainId");
+    this.key = Objects.requireNonNull(key, "key");
+    this.nonce = nonce;
+    this.validUntilHeight = validUntilHeight;
+  }
+
+  /** The nonce the next built transaction will use. */
+  public long nextNonce() {
+    return nonce;
+  }
+
+  public TransactionBuilder validUntil(long height) {
+    this.validUntilHeight = height;
+    return this;
+  }
+
+  /** Signs a call of {@code contract.method} with serialised {@code arguments}, using the next nonce. */
+  public SignedTransaction call(String contract, String method, byte[] arguments) {
+    byte[] payload = TxPayload.newBuilder()
+        .setChainId(chainId)
+        .setSenderKey(ByteString.copyFrom(key.publicKey().encoded()))
+        .setSenderAlgorithm(key.algorithm() == SignatureAlgorithm.ED25519 ? KeyAlgorithm.ED25519 : KeyAlgorithm.P256)
+        .setNonce(nonce)
+        .setValidUntilHeight(validUntilHeight)
+        .setContract(contract)
+        .setMethod(method)
+        .setArguments(ByteString.copyFrom(arguments))
+        .build()
+        .toByteArray();
+    nonce++;
+    return new SignedTransaction(payload, key.sign(payload));
+  }
+
+  public SignedTransaction call(String contract, String method, MessageLite arguments) {
+    return call(contract, method, arguments.toByteArray());
+  }
+
+  /** {@code identities.register}. */
+  public SignedTransaction registerIdentity(PublicKey publicKey, IdentityKind kind, String name, Iterable<String> roles) {
+    return call("identities", "register", RegisterIdentity.newBuilder()
+        .setPublicKey(ByteString.copyFrom(publicKey.encoded()))
+        .setAlgorithm(publicKey.algorithm() == SignatureAlgorithm.ED25519 ? KeyAlgorithm.ED25519 : KeyAlgorithm.P256)
+        .setKind(kind)
+        .setName(name)
+        .addAllRoles(roles)
+        .build());
+  }
+
+  /** {@code identities.revoke}. */
+  public SignedTransaction revokeIdentity(String id, String reason) {
+    return call("identities", "revoke", RevokeIdentity.newBuilder().setId(id).setReason(reason).build());
+  }
+
+  /** {@code credits.transfer}. */
+  public SignedTransaction transfer(String to, long amount, String memo) {
+    return call("credits", "transfer", TransferCredits.newBuilder().setTo(to).setAmount(amount).setMemo(memo).build());
+  }
+}

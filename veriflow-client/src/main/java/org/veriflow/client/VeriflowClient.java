@@ -1,0 +1,238 @@
+package org.veriflow.client;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import org.veriflow.core.merkle.ProofException;
+import org.veriflow.core.proto.BlockHeader;
+
+/**
+ * The Java SDK over a node's HTTP API. Thread-safe; one instance per node is enough.
+ *
+ * <p>Every method throws {@link ClientException} with the node's stable error code when the node
+ * refuses a request, and with code {@code UNREACHABLE} when it cannot be reached.
+ */
+public final class VeriflowClient {
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+
+  private final URI base;
+  private final HttpClient http;
+  private final Duration timeout;
+
+  public VeriflowClient(URI base) {
+    this(base, Duration.ofSeconds(60));
+  }
+
+  public VeriflowClient(URI base, Duration timeout) {
+    String s = base.toString();
+    this.base = URI.create(s.endsWith("/") ? s.substring(0, s.length() - 1) : s);
+    this.timeout = timeout;
+    this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).version(HttpClient.Version.HTTP_1_1).build();
+  }
+
+  public URI base() {
+    return base;
+  }
+
+  public Responses.ChainInfo chain() {
+    JsonNode n = get("/v1/chain");
+    List<Responses.Orderer> orderers = new ArrayList<>();
+    for (JsonNode o : n.path("orderers")) {
+      orderers.add(new Responses.Orderer(o.path("id").asText(), o.path("algorithm").asText(), o.path("publicKey").asText()));
+    }
+    return new Responses.ChainInfo(n.path("chainId").asText(), n.path("genesisHash").asText(), n.path("height").asLong(),
+        n.path("maxTxBytes").asInt(), orderers);
+  }
+
+  public Responses.Account account(String id) {
+    JsonNode n = get("/v1/accounts/" + id);
+    return new Responses.Account(n.path("id").asText(), n.path("nonce").asLong(), n.path("balance").asLong());
+  }
+
+  public Responses.Identity identity(String id) {
+    JsonNode n = get("/v1/identities/" + id);
+    List<String> roles = new ArrayList<>();
+    n.path("roles").forEach(r -> roles.add(r.asText()));
+    return new Responses.Identity(n.path("id").asText(), n.path("kind").asText(), n.path("name").asText(), n.path("owner").asText(),
+        n.path("algorithm").asText(), roles, n.path("status").asText(), n.path("registeredHeight").asLong());
+  }
+
+  /**
+   * Submits a transaction. With {@code wait}, returns once its block is durable (status COMMITTED or
+   * FAILED with its code), or PENDING if the node's wait timeout passed first.
+   *
+   * @throws ClientException with the rejection code if the node refused it
+   */
+  public Responses.TxInfo submit(SignedTransaction tx, boolean wait) {
+    return parseTx(send(submitRequest(tx, wait)));
+  }
+
+  /** Like {@link #submit} but asynchronous, for load generation. */
+  public CompletableFuture<Responses.TxInfo> submitAsync(SignedTransaction tx, boolean wait) {
+    return http.sendAsync(submitRequest(tx, wait), HttpResponse.BodyHandlers.ofString())
+        .thenApply(r -> parseTx(check(r)));
+  }
+
+  private HttpRequest submitRequest(SignedTransaction tx, boolean wait) {
+    ObjectNode body = MAPPER.createObjectNode()
+        .put("payload", Base64.getEncoder().encodeToString(tx.payload()))
+        .put("signature", Base64.getEncoder().encodeToString(tx.signature()));
+    return HttpRequest.newBuilder(URI.create(base + "/v1/transactions" + (wait ? "?wait=true" : "")))
+        .timeout(timeout)
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
+        .build();
+  }
+
+  /** The state of a transaction; status {@code UNKNOWN} if the node knows nothing of it. */
+  public Responses.TxInfo transaction(String id) {
+    try {
+      return parseTx(get("/v1/transactions/" + id));
+    } catch (ClientException e) {
+      if (e.code().equals("UNKNOWN_TRANSACTION")) {
+        return new Responses.TxInfo(id, "UNKNOWN", Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * Polls until the transaction is in a block or {@code deadline} passes.
+   *
+   * @throws ClientException with code {@code TIMEOUT} if the deadline passes first
+   */
+  public Responses.TxInfo awaitBlock(String id, Duration deadline) throws InterruptedException {
+    long end = System.nanoTime() + deadline.toNanos();
+    long pauseMillis = 10;
+    while (true) {
+      Responses.TxInfo info = transaction(id);
+      if (info.inBlock()) {
+        return info;
+      }
+      if (System.nanoTime() > end) {
+        throw new ClientException(0, "TIMEOUT", "transaction " + id + " is still " + info.status() + " after " + deadline);
+      }
+      Thread.sleep(pauseMillis);
+      pauseMillis = Math.min(200, pauseMillis * 2);
+    }
+  }
+
+  public Responses.BlockInfo block(long height) {
+    return parseBlock(get("/v1/blocks/" + height));
+  }
+
+  public Responses.BlockInfo latestBlock() {
+    return parseBlock(get("/v1/blocks/latest"));
+  }
+
+  public Responses.ConsistencyProof consistency(long from, long to) {
+    JsonNode n = get("/v1/log/consistency?from=" + from + "&to=" + to);
+    return new Responses.ConsistencyProof(n.path("from").asLong(), n.path("to").asLong(), strings(n.path("hashes")));
+  }
+
+  /**
+   * Fetches a committed transaction's inclusion proof and its block, checks the block's hash and
+   * orderer signature against the chain's orderers, and checks the proof against the header's log
+   * root. Returns the checked transaction.
+   *
+   * @throws ProofException if any check fails
+   * @throws ClientException if the transaction is not in a block
+   */
+  public Responses.TxInfo verifyInclusion(String txId) throws ProofException {
+    Responses.TxInfo tx = transaction(txId);
+    if (tx.proof().isEmpty()) {
+      throw new ClientException(404, "NOT_IN_BLOCK", "transaction " + txId + " is " + tx.status() + ", not in a block");
+    }
+    Responses.BlockInfo block = block(tx.proof().get().blockHeight());
+    BlockHeader header = ProofChecks.checkBlock(block, chain().orderers());
+    ProofChecks.checkInclusion(txId, tx.proof().get(), header);
+    return tx;
+  }
+
+  /**
+   * Checks that the log at block {@code toHeight} extends the log at block {@code fromHeight}: both
+   * headers against their hashes and signatures, then the consistency proof between their logs.
+   */
+  public Responses.ConsistencyProof verifyConsistency(long fromHeight, long toHeight) throws ProofException {
+    List<Responses.Orderer> orderers = chain().orderers();
+    BlockHeader older = ProofChecks.checkBlock(block(fromHeight), orderers);
+    BlockHeader newer = ProofChecks.checkBlock(block(toHeight), orderers);
+    Responses.ConsistencyProof proof = consistency(older.getLogSize(), newer.getLogSize());
+    ProofChecks.checkConsistency(proof, older, newer);
+    return proof;
+  }
+
+  public JsonNode health() {
+    return get("/health");
+  }
+
+  // ------------------------------------------------------------ plumbing
+
+  private JsonNode get(String path) {
+    return send(HttpRequest.newBuilder(URI.create(base + path)).timeout(timeout).GET().build());
+  }
+
+  private JsonNode send(HttpRequest request) {
+    try {
+      return check(http.send(request, HttpResponse.BodyHandlers.ofString()));
+    } catch (IOException e) {
+      throw new ClientException("cannot reach the node at " + base + ": " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ClientException("interrupted while talking to " + base, e);
+    }
+  }
+
+  private static JsonNode check(HttpResponse<String> r) {
+    JsonNode n;
+    try {
+      n = MAPPER.readTree(r.body());
+    } catch (IOException e) {
+      throw new ClientException(r.statusCode(), "BAD_RESPONSE", "the node answered " + r.statusCode() + " with a body that is not JSON");
+    }
+    if (r.statusCode() >= 400) {
+      throw new ClientException(r.statusCode(), n.path("code").asText("HTTP_" + r.statusCode()), n.path("detail").asText(r.body()));
+    }
+    return n;
+  }
+
+  private static Responses.TxInfo parseTx(JsonNode n) {
+    Optional<Responses.InclusionProof> proof = Optional.empty();
+    if (n.has("proof")) {
+      JsonNode p = n.get("proof");
+      proof = Optional.of(new Responses.InclusionProof(p.path("leafIndex").asLong(), p.path("logSize").asLong(),
+          p.path("blockHeight").asLong(), strings(p.path("hashes"))));
+    }
+    return new Responses.TxInfo(n.path("id").asText(), n.path("status").asText(),
+        n.has("height") ? Optional.of(n.get("height").asLong()) : Optional.empty(),
+        n.has("code") ? Optional.of(n.get("code").asText()) : Optional.empty(),
+        n.has("message") ? Optional.of(n.get("message").asText()) : Optional.empty(), proof);
+  }
+
+  private static Responses.BlockInfo parseBlock(JsonNode n) {
+    List<Responses.BlockSignature> sigs = new ArrayList<>();
+    for (JsonNode s : n.path("signatures")) {
+      sigs.add(new Responses.BlockSignature(s.path("publicKey").asText(), s.path("algorithm").asText(), s.path("signature").asText()));
+    }
+    return new Responses.BlockInfo(n.path("height").asLong(), n.path("hash").asText(), n.path("previousHash").asText(),
+        n.path("timestamp").asLong(), n.path("logSize").asLong(), n.path("logRoot").asText(), n.path("stateHash").asText(),
+        n.path("txCount").asInt(), n.path("header").asText(), strings(n.path("transactions")), sigs);
+  }
+
+  private static List<String> strings(JsonNode arr) {
+    List<String> out = new ArrayList<>();
+    arr.forEach(h -> out.add(h.asText()));
+    return out;
+  }
+}

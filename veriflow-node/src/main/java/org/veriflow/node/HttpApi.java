@@ -1,0 +1,407 @@
+package org.veriflow.node;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.protobuf.ByteString;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.json.JavalinJackson;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.veriflow.contracts.Credits;
+import org.veriflow.contracts.Identities;
+import org.veriflow.core.Hex;
+import org.veriflow.core.crypto.Hash;
+import org.veriflow.core.crypto.IdentityId;
+import org.veriflow.core.crypto.PublicKey;
+import org.veriflow.core.proto.OrdererSignature;
+import org.veriflow.core.proto.SignedTx;
+import org.veriflow.core.proto.TxPayload;
+import org.veriflow.core.proto.TxStatus;
+import org.veriflow.core.proto.contracts.IdentityRecord;
+import org.veriflow.ledger.BlockRecord;
+import org.veriflow.ledger.Ledger;
+import org.veriflow.ledger.Mempool;
+import org.veriflow.ledger.Rejection;
+import org.veriflow.ledger.RejectionCode;
+import org.veriflow.ledger.VerifiedTx;
+import org.veriflow.ledger.order.Orderer;
+
+/**
+ * The node's HTTP API (JSON; errors as RFC 9457 problem+json whose {@code code} is the stable
+ * reason name). Documented in docs/http-api.md and served as OpenAPI at {@code /v1/openapi.json}.
+ * Javalin types stay inside this class.
+ */
+final class HttpApi {
+  static final String PROBLEM_JSON = "application/problem+json";
+
+  private final Ledger ledger;
+  private final Mempool mempool;
+  private final Orderer orderer;
+  private final TxTracker tracker;
+  private final PrometheusMeterRegistry metrics;
+  private final Duration waitTimeout;
+  private final Javalin app;
+
+  HttpApi(Ledger ledger, Mempool mempool, Orderer orderer, TxTracker tracker, PrometheusMeterRegistry metrics, Duration waitTimeout) {
+    this.ledger = ledger;
+    this.mempool = mempool;
+    this.orderer = orderer;
+    this.tracker = tracker;
+    this.metrics = metrics;
+    this.waitTimeout = waitTimeout;
+    this.app = Javalin.create(cfg -> {
+      cfg.showJavalinBanner = false;
+      cfg.useVirtualThreads = false;
+      cfg.jsonMapper(new JavalinJackson(Json.MAPPER, false));
+      cfg.http.maxRequestSize = 4L * 1024 * 1024;
+    });
+    routes();
+  }
+
+  void start(String host, int port) {
+    app.start(host, port);
+  }
+
+  int port() {
+    return app.port();
+  }
+
+  void stop() {
+    app.stop();
+  }
+
+  private void routes() {
+    app.post("/v1/transactions", this::submit);
+    app.get("/v1/transactions/{id}", this::transaction);
+    app.get("/v1/blocks/latest", ctx -> ctx.json(block(ledger.head())));
+    app.get("/v1/blocks/{height}", this::blockAt);
+    app.get("/v1/log/consistency", this::consistency);
+    app.get("/v1/identities/{id}", this::identity);
+    app.get("/v1/accounts/{id}", this::account);
+    app.get("/v1/chain", this::chain);
+    app.get("/health", ctx -> ctx.json(Json.MAPPER.createObjectNode()
+        .put("status", "UP").put("chainId", ledger.chainId()).put("height", ledger.head().height())));
+    app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
+    app.get("/v1/openapi.json", this::openApi);
+    app.exception(BadRequest.class, (e, ctx) -> problem(ctx, 400, e.code, e.getMessage()));
+    app.exception(Exception.class, (e, ctx) -> problem(ctx, 500, "INTERNAL", "the node failed to answer: " + e.getClass().getSimpleName()));
+    app.error(404, ctx -> {
+      if (!PROBLEM_JSON.equals(ctx.res().getContentType())) {
+        problem(ctx, 404, "NOT_FOUND", "no such resource: " + ctx.path());
+      }
+    });
+  }
+
+  /** A client error found while reading a request. */
+  static final class BadRequest extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    final String code;
+
+    BadRequest(String code, String message) {
+      super(message);
+      this.code = code;
+    }
+  }
+
+  // ------------------------------------------------------------ transactions
+
+  private void submit(Context ctx) {
+    JsonNode body;
+    try {
+      body = Json.MAPPER.readTree(ctx.bodyAsBytes());
+    } catch (IOException e) {
+      throw new BadRequest(RejectionCode.MALFORMED.name(), "request body is not JSON");
+    }
+    if (body == null || !body.isObject() || !body.path("payload").isTextual() || !body.path("signature").isTextual()) {
+      throw new BadRequest(RejectionCode.MALFORMED.name(), "body must be {\"payload\": base64, \"signature\": base64}");
+    }
+    byte[] payload = base64(body.get("payload").asText(), "payload");
+    byte[] signature = base64(body.get("signature").asText(), "signature");
+    byte[] signed = SignedTx.newBuilder().setPayload(ByteString.copyFrom(payload)).setSignature(ByteString.copyFrom(signature)).build().toByteArray();
+    boolean wait = "true".equalsIgnoreCase(ctx.queryParam("wait"));
+
+    Ledger.Admission admission = ledger.admit(signed);
+    if (!admission.accepted()) {
+      rejected(ctx, admission.rejection());
+      return;
+    }
+    VerifiedTx tx = admission.tx();
+    CompletableFuture<TxTracker.Outcome> outcome = wait ? tracker.watch(tx.id()) : null;
+    Optional<Rejection> refused = orderer.submit(tx);
+    if (refused.isPresent()) {
+      if (wait) {
+        tracker.forget(tx.id());
+      }
+      rejected(ctx, refused.get());
+      return;
+    }
+    counter("accepted", "").increment();
+    if (!wait) {
+      ctx.status(202).json(Json.MAPPER.createObjectNode().put("id", tx.id().hex()).put("status", "PENDING"));
+      return;
+    }
+    ctx.future(() -> outcome.completeOnTimeout(null, waitTimeout.toMillis(), TimeUnit.MILLISECONDS).thenAccept(o -> {
+      if (o == null) {
+        tracker.forget(tx.id());
+        ctx.status(202).json(Json.MAPPER.createObjectNode().put("id", tx.id().hex()).put("status", "PENDING"));
+      } else if (o.status().equals("REJECTED")) {
+        problem(ctx, status(RejectionCode.valueOf(o.code())), o.code(), o.message());
+      } else {
+        ObjectNode n = Json.MAPPER.createObjectNode().put("id", o.id().hex()).put("status", o.status()).put("height", o.height());
+        if (!o.code().isEmpty()) {
+          n.put("code", o.code()).put("message", o.message());
+        }
+        ctx.status(200).json(n);
+      }
+    }));
+  }
+
+  private Counter counter(String outcome, String code) {
+    return Counter.builder("veriflow_submissions").tag("outcome", outcome).tag("code", code)
+        .description("transactions submitted over HTTP").register(metrics);
+  }
+
+  private void rejected(Context ctx, Rejection r) {
+    counter("rejected", r.code().name()).increment();
+    problem(ctx, status(r.code()), r.code().name(), r.message());
+  }
+
+  static int status(RejectionCode code) {
+    return switch (code) {
+      case TOO_LARGE -> 413;
+      case UNKNOWN_SENDER, REVOKED_SENDER, NOT_AUTHORISED -> 403;
+      case DUPLICATE_TX, NONCE_TOO_LOW -> 409;
+      case MEMPOOL_FULL -> 503;
+      default -> 400;
+    };
+  }
+
+  private static byte[] base64(String s, String field) {
+    try {
+      return Base64.getDecoder().decode(s);
+    } catch (IllegalArgumentException e) {
+      throw new BadRequest(RejectionCode.MALFORMED.name(), "'" + field + "' is not valid base64");
+    }
+  }
+
+  private void transaction(Context ctx) {
+    Hash id = hashParam(ctx.pathParam("id"), "transaction id");
+    Optional<Ledger.TxRecord> rec = ledger.transaction(id);
+    if (rec.isEmpty()) {
+      if (mempool.contains(id)) {
+        ctx.json(Json.MAPPER.createObjectNode().put("id", id.hex()).put("status", "PENDING"));
+      } else {
+        ObjectNode p = problemBody(404, "UNKNOWN_TRANSACTION", "no transaction " + id + " is pending or committed on this node");
+        p.put("status", 404).put("txStatus", "UNKNOWN");
+        ctx.status(404).contentType(PROBLEM_JSON).result(p.toString());
+      }
+      return;
+    }
+    Ledger.TxRecord r = rec.get();
+    ObjectNode n = Json.MAPPER.createObjectNode();
+    n.put("id", id.hex());
+    n.put("status", r.result().getStatus() == TxStatus.COMMITTED ? "COMMITTED" : "FAILED");
+    n.put("height", r.height());
+    n.put("index", r.index());
+    if (!r.result().getCode().isEmpty()) {
+      n.put("code", r.result().getCode()).put("message", r.result().getMessage());
+    }
+    try {
+      TxPayload p = TxPayload.parseFrom(r.tx().getPayload());
+      n.put("sender", PublicKey.decode(p.getSenderAlgorithm() == org.veriflow.core.proto.KeyAlgorithm.P256
+          ? org.veriflow.core.crypto.SignatureAlgorithm.P256 : org.veriflow.core.crypto.SignatureAlgorithm.ED25519, p.getSenderKey().toByteArray()).id().value());
+      n.put("contract", p.getContract()).put("method", p.getMethod()).put("nonce", p.getNonce());
+    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+      throw new IllegalStateException("committed transaction " + id + " does not decode", e);
+    }
+    n.put("payload", Base64.getEncoder().encodeToString(r.tx().getPayload().toByteArray()));
+    n.put("signature", Base64.getEncoder().encodeToString(r.tx().getSignature().toByteArray()));
+    ArrayNode events = n.putArray("events");
+    r.result().getEventsList().forEach(e -> events.addObject().put("contract", e.getContract()).put("name", e.getName())
+        .put("data", Base64.getEncoder().encodeToString(e.getData().toByteArray())));
+    if (!r.result().getOutput().isEmpty()) {
+      n.put("output", Base64.getEncoder().encodeToString(r.result().getOutput().toByteArray()));
+    }
+    long logSize = ledger.block(r.height()).orElseThrow().header().getLogSize();
+    ObjectNode proof = n.putObject("proof");
+    proof.put("leafIndex", r.leafIndex()).put("logSize", logSize).put("blockHeight", r.height());
+    ArrayNode hashes = proof.putArray("hashes");
+    for (Hash h : ledger.inclusionProof(r.leafIndex(), logSize)) {
+      hashes.add(h.hex());
+    }
+    ctx.json(n);
+  }
+
+  // ------------------------------------------------------------ blocks and log
+
+  private void blockAt(Context ctx) {
+    long height = longParam(ctx.pathParam("height"), "height");
+    Optional<BlockRecord> b = ledger.block(height);
+    if (b.isEmpty() || height > ledger.head().height()) {
+      problem(ctx, 404, "UNKNOWN_BLOCK", "no block at height " + height + "; the head is " + ledger.head().height());
+      return;
+    }
+    ctx.json(block(b.get()));
+  }
+
+  private static ObjectNode block(BlockRecord b) {
+    var h = b.header();
+    ObjectNode n = Json.MAPPER.createObjectNode();
+    n.put("height", h.getHeight());
+    n.put("hash", b.hash().hex());
+    n.put("chainId", h.getChainId());
+    n.put("previousHash", Hex.encode(h.getPreviousHash().toByteArray()));
+    n.put("timestamp", h.getTimestampMillis());
+    n.put("txRoot", Hex.encode(h.getTxRoot().toByteArray()));
+    n.put("logSize", h.getLogSize());
+    n.put("logRoot", Hex.encode(h.getLogRoot().toByteArray()));
+    n.put("stateHash", Hex.encode(h.getStateHash().toByteArray()));
+    n.put("resultRoot", Hex.encode(h.getResultRoot().toByteArray()));
+    n.put("txCount", h.getTxCount());
+    // The header exactly as hashed and signed, so that clients verify without re-serialising.
+    n.put("header", Base64.getEncoder().encodeToString(b.block().getHeader().toByteArray()));
+    ArrayNode sigs = n.putArray("signatures");
+    for (OrdererSignature s : b.block().getSignaturesList()) {
+      sigs.addObject().put("publicKey", Hex.encode(s.getPublicKey().toByteArray())).put("algorithm", s.getAlgorithm().name())
+          .put("signature", Hex.encode(s.getSignature().toByteArray()));
+    }
+    ArrayNode txs = n.putArray("transactions");
+    for (SignedTx tx : b.transactions()) {
+      txs.add(Hash.sha256(tx.getPayload().toByteArray()).hex());
+    }
+    return n;
+  }
+
+  private void consistency(Context ctx) {
+    long from = longParam(ctx.queryParam("from"), "from");
+    long to = longParam(ctx.queryParam("to"), "to");
+    long max = ledger.head().header().getLogSize();
+    if (from > to || to > max) {
+      throw new BadRequest("INVALID_RANGE", "need 0 <= from <= to <= " + max + " (the current log size), got from=" + from + " to=" + to);
+    }
+    ObjectNode n = Json.MAPPER.createObjectNode().put("from", from).put("to", to);
+    n.put("fromRoot", ledger.logRoot(from).hex()).put("toRoot", ledger.logRoot(to).hex());
+    ArrayNode hashes = n.putArray("hashes");
+    for (Hash h : ledger.consistencyProof(from, to)) {
+      hashes.add(h.hex());
+    }
+    ctx.json(n);
+  }
+
+  // ------------------------------------------------------------ identities and accounts
+
+  private void identity(Context ctx) {
+    IdentityId id = idParam(ctx.pathParam("id"));
+    Optional<IdentityRecord> r = Identities.find(ledger.state(Identities.NAME), id.value());
+    if (r.isEmpty()) {
+      problem(ctx, 404, "UNKNOWN_IDENTITY", "no identity " + id);
+      return;
+    }
+    IdentityRecord i = r.get();
+    ObjectNode n = Json.MAPPER.createObjectNode();
+    n.put("id", i.getId()).put("kind", i.getKind().name()).put("name", i.getName()).put("owner", i.getOwner());
+    n.put("algorithm", i.getAlgorithm().name()).put("publicKey", Hex.encode(i.getPublicKey().toByteArray()));
+    ArrayNode roles = n.putArray("roles");
+    i.getRolesList().forEach(roles::add);
+    n.put("status", i.getStatus().name()).put("registeredHeight", i.getRegisteredHeight());
+    if (i.getRevokedHeight() > 0) {
+      n.put("revokedHeight", i.getRevokedHeight()).put("revocationReason", i.getRevocationReason());
+    }
+    ctx.json(n);
+  }
+
+  private void account(Context ctx) {
+    IdentityId id = idParam(ctx.pathParam("id"));
+    ctx.json(Json.MAPPER.createObjectNode().put("id", id.value()).put("nonce", ledger.nextNonce(id))
+        .put("balance", Credits.balance(ledger.state(Credits.NAME), id.value())));
+  }
+
+  private void chain(Context ctx) {
+    ObjectNode n = Json.MAPPER.createObjectNode();
+    n.put("chainId", ledger.chainId());
+    n.put("genesisHash", ledger.block(0).orElseThrow().hash().hex());
+    n.put("height", ledger.head().height());
+    n.put("maxTxBytes", ledger.params().maxTxBytes());
+    ArrayNode orderers = n.putArray("orderers");
+    for (PublicKey k : ledger.params().orderers()) {
+      orderers.addObject().put("id", k.id().value()).put("algorithm", k.algorithm().name()).put("publicKey", Hex.encode(k.encoded()));
+    }
+    ctx.json(n);
+  }
+
+  private void openApi(Context ctx) throws IOException {
+    try (InputStream in = HttpApi.class.getResourceAsStream("openapi.json")) {
+      if (in == null) {
+        throw new IllegalStateException("openapi.json is missing from the node's resources");
+      }
+      ctx.contentType("application/json").result(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+    }
+  }
+
+  // ------------------------------------------------------------ helpers
+
+  private static Hash hashParam(String s, String what) {
+    try {
+      return Hash.fromHex(s);
+    } catch (IllegalArgumentException e) {
+      throw new BadRequest("INVALID_ID", what + " must be 64 hex characters");
+    }
+  }
+
+  private static IdentityId idParam(String s) {
+    if (!IdentityId.isWellFormed(s)) {
+      throw new BadRequest("INVALID_ID", "'" + s + "' is not an identity id (vf1 followed by 40 hex characters)");
+    }
+    return new IdentityId(s);
+  }
+
+  private static long longParam(String s, String what) {
+    if (s == null) {
+      throw new BadRequest("INVALID_PARAMETER", "'" + what + "' is required");
+    }
+    try {
+      long v = Long.parseLong(s);
+      if (v < 0) {
+        throw new NumberFormatException();
+      }
+      return v;
+    } catch (NumberFormatException e) {
+      throw new BadRequest("INVALID_PARAMETER", "'" + what + "' must be a non-negative whole number, not '" + s + "'");
+    }
+  }
+
+  private static ObjectNode problemBody(int status, String code, String detail) {
+    ObjectNode p = Json.MAPPER.createObjectNode();
+    p.put("type", "urn:veriflow:problem:" + code);
+    p.put("title", title(code));
+    p.put("status", status);
+    p.put("detail", detail);
+    p.put("code", code);
+    return p;
+  }
+
+  private static void problem(Context ctx, int status, String code, String detail) {
+    ctx.status(status).contentType(PROBLEM_JSON).result(problemBody(status, code, detail).toString());
+  }
+
+  private static String title(String code) {
+    for (RejectionCode c : RejectionCode.values()) {
+      if (c.name().equals(code)) {
+        return c.description();
+      }
+    }
+    return code.charAt(0) + code.substring(1).toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
+  }
+
+}

@@ -1,0 +1,102 @@
+package org.veriflow.node;
+
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.veriflow.contracts.GenesisSpec;
+import org.veriflow.contracts.SystemContracts;
+import org.veriflow.core.crypto.KeyPem;
+import org.veriflow.core.crypto.SigningKey;
+import org.veriflow.ledger.Ledger;
+import org.veriflow.ledger.Mempool;
+import org.veriflow.ledger.order.SoloOrderer;
+import org.veriflow.ledger.store.rocksdb.RocksDbStore;
+
+/**
+ * A running single node: the ledger on RocksDB in the data directory, the pool, the solo orderer and
+ * the HTTP API. {@link #close()} stops the API, then the orderer (letting a block being committed
+ * finish), then closes the store.
+ */
+public final class Node implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Node.class);
+
+  private final Ledger ledger;
+  private final SoloOrderer orderer;
+  private final HttpApi http;
+
+  private Node(Ledger ledger, SoloOrderer orderer, HttpApi http) {
+    this.ledger = ledger;
+    this.orderer = orderer;
+    this.http = http;
+  }
+
+  /**
+   * Opens the ledger (creating it from the genesis file on first start, recovering otherwise), then
+   * starts ordering and serving HTTP.
+   *
+   * @param onFatal told when the node can no longer commit (storage failure); the caller must stop
+   *     the process with a non-zero exit code
+   * @throws IllegalArgumentException if the configuration, genesis file or node key is invalid
+   */
+  public static Node start(NodeConfig config, Clock clock, Consumer<Throwable> onFatal) {
+    GenesisSpec genesis = GenesisFile.read(config.path(NodeConfig.GENESIS_FILE));
+    SigningKey nodeKey;
+    try {
+      nodeKey = KeyPem.decodePrivate(Files.readString(config.path(NodeConfig.NODE_KEY)));
+    } catch (IOException e) {
+      throw new IllegalArgumentException("cannot read node key " + config.path(NodeConfig.NODE_KEY) + ": " + e.getMessage(), e);
+    }
+    SystemContracts contracts = new SystemContracts();
+    RocksDbStore store = RocksDbStore.open(config.path(NodeConfig.DATA_DIR));
+    Ledger ledger;
+    try {
+      ledger = Ledger.open(store, contracts.registry(), contracts.identities(), genesis.toState());
+    } catch (RuntimeException e) {
+      store.close();
+      throw e;
+    }
+    PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    Mempool mempool = new Mempool(ledger, config.get(NodeConfig.MEMPOOL_SIZE));
+    TxTracker tracker = new TxTracker();
+    ledger.onCommit(tracker::committed);
+    mempool.onDropped(tracker::dropped);
+    SoloOrderer orderer = new SoloOrderer(ledger, mempool, nodeKey, clock,
+        config.get(NodeConfig.MAX_BLOCK_TXS), config.get(NodeConfig.MAX_BLOCK_DELAY), e -> {
+          LOG.error("the node cannot commit blocks any more and must stop", e);
+          onFatal.accept(e);
+        });
+    NodeMetrics.bind(metrics, ledger, mempool);
+    HttpApi http = new HttpApi(ledger, mempool, orderer, tracker, metrics, config.get(NodeConfig.WAIT_TIMEOUT));
+    orderer.start();
+    try {
+      http.start(config.get(NodeConfig.HTTP_HOST), config.get(NodeConfig.HTTP_PORT));
+    } catch (RuntimeException e) {
+      orderer.close();
+      ledger.close();
+      throw e;
+    }
+    LOG.info("node for chain '{}' at height {} serving on port {}", ledger.chainId(), ledger.head().height(), http.port());
+    return new Node(ledger, orderer, http);
+  }
+
+  /** The port the HTTP API listens on (useful with port 0). */
+  public int httpPort() {
+    return http.port();
+  }
+
+  public Ledger ledger() {
+    return ledger;
+  }
+
+  @Override
+  public void close() {
+    http.stop();
+    orderer.close();
+    ledger.close();
+  }
+}

@@ -1,0 +1,164 @@
+package org.veriflow.node;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.function.Function;
+
+/**
+ * A node's configuration. Sources, later ones winning: the defaults below, the file {@code
+ * node.properties} in the node directory (written by {@code veriflow init}), environment variables
+ * ({@code VERIFLOW_} + the key upper-cased with dots and dashes as underscores, e.g. {@code
+ * VERIFLOW_HTTP_PORT}), and explicit overrides (command-line flags). Relative paths are resolved
+ * against the node directory. Immutable.
+ */
+public final class NodeConfig {
+  /** One configuration key with its type and default, side by side. */
+  public record Key<T>(String name, String defaultValue, Function<String, T> parser, String description) {
+    public String envName() {
+      return "VERIFLOW_" + name.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+    }
+  }
+
+  public static final Key<String> GENESIS_FILE = new Key<>("chain.genesis", "genesis.json", s -> s, "the genesis file");
+  public static final Key<String> NODE_KEY = new Key<>("node.key", "keys/node.key", s -> s, "the node's signing key (PKCS#8 PEM); it signs blocks");
+  public static final Key<String> DATA_DIR = new Key<>("data.dir", "data", s -> s, "where the ledger's RocksDB store lives");
+  public static final Key<String> HTTP_HOST = new Key<>("http.host", "127.0.0.1", s -> s, "address the HTTP API binds to");
+  public static final Key<Integer> HTTP_PORT = new Key<>("http.port", "7070", NodeConfig::port, "HTTP API port; 0 picks a free one");
+  public static final Key<Integer> MAX_BLOCK_TXS = new Key<>("orderer.max-block-txs", "2000", s -> positive(s, "orderer.max-block-txs"), "a block is cut when this many transactions are pending");
+  public static final Key<Duration> MAX_BLOCK_DELAY = new Key<>("orderer.max-block-delay-ms", "20", s -> Duration.ofMillis(positive(s, "orderer.max-block-delay-ms")), "or when the oldest pending transaction has waited this long");
+  public static final Key<Integer> MEMPOOL_SIZE = new Key<>("mempool.max-size", "200000", s -> positive(s, "mempool.max-size"), "most pending transactions held");
+  public static final Key<Duration> WAIT_TIMEOUT = new Key<>("http.wait-timeout-ms", "30000", s -> Duration.ofMillis(positive(s, "http.wait-timeout-ms")), "longest a ?wait=true submission waits for its block");
+
+  public static final List<Key<?>> ALL = List.of(GENESIS_FILE, NODE_KEY, DATA_DIR, HTTP_HOST, HTTP_PORT, MAX_BLOCK_TXS, MAX_BLOCK_DELAY, MEMPOOL_SIZE, WAIT_TIMEOUT);
+
+  /** The file name of the configuration inside a node directory. */
+  public static final String FILE_NAME = "node.properties";
+
+  private final Path dir;
+  private final Map<String, String> values;
+
+  private NodeConfig(Path dir, Map<String, String> values) {
+    this.dir = dir;
+    this.values = values;
+    for (Key<?> k : ALL) {
+      get(k); // fail early on a bad value
+    }
+  }
+
+  /**
+   * Loads the configuration of the node directory {@code dir}.
+   *
+   * @param env the environment (normally {@code System.getenv()})
+   * @param overrides explicit values by key name, e.g. from flags
+   * @throws IllegalArgumentException if the file cannot be read, or a value or key is invalid
+   */
+  public static NodeConfig load(Path dir, Map<String, String> env, Map<String, String> overrides) {
+    Map<String, String> values = new TreeMap<>();
+    for (Key<?> k : ALL) {
+      values.put(k.name(), k.defaultValue());
+    }
+    Path file = dir.resolve(FILE_NAME);
+    if (Files.exists(file)) {
+      Properties p = new Properties();
+      try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+        p.load(r);
+      } catch (IOException e) {
+        throw new IllegalArgumentException("cannot read " + file + ": " + e.getMessage(), e);
+      }
+      for (String name : new TreeMap<>(toMap(p)).keySet()) {
+        if (!values.containsKey(name)) {
+          throw new IllegalArgumentException(file + ": unknown key '" + name + "'");
+        }
+        values.put(name, p.getProperty(name).trim());
+      }
+    }
+    for (Key<?> k : ALL) {
+      String v = env.get(k.envName());
+      if (v != null) {
+        values.put(k.name(), v.trim());
+      }
+    }
+    for (Map.Entry<String, String> o : new TreeMap<>(overrides).entrySet()) {
+      if (!values.containsKey(o.getKey())) {
+        throw new IllegalArgumentException("unknown configuration key '" + o.getKey() + "'");
+      }
+      values.put(o.getKey(), o.getValue());
+    }
+    return new NodeConfig(dir, values);
+  }
+
+  private static Map<String, String> toMap(Properties p) {
+    Map<String, String> m = new TreeMap<>();
+    for (String n : p.stringPropertyNames()) {
+      m.put(n, p.getProperty(n));
+    }
+    return m;
+  }
+
+  /** Writes a configuration file with the given values (others keep their defaults). */
+  public static void write(Path dir, Map<String, String> values) throws IOException {
+    Properties p = new Properties();
+    for (Map.Entry<String, String> e : new TreeMap<>(values).entrySet()) {
+      p.setProperty(e.getKey(), e.getValue());
+    }
+    Files.createDirectories(dir);
+    try (Writer w = Files.newBufferedWriter(dir.resolve(FILE_NAME), StandardCharsets.UTF_8)) {
+      p.store(w, "Veriflow node configuration; environment variables VERIFLOW_<KEY> and flags override it");
+    }
+  }
+
+  public <T> T get(Key<T> key) {
+    String raw = values.get(key.name());
+    try {
+      return key.parser().apply(raw);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("configuration '" + key.name() + "' = '" + raw + "': " + e.getMessage(), e);
+    }
+  }
+
+  /** A path-valued key resolved against the node directory. */
+  public Path path(Key<String> key) {
+    return dir.resolve(get(key));
+  }
+
+  public Path dir() {
+    return dir;
+  }
+
+  private static int port(String s) {
+    int p = Integer.parseInt(s);
+    if (p < 0 || p > 65535) {
+      throw new IllegalArgumentException("port must be 0..65535");
+    }
+    return p;
+  }
+
+  private static int positive(String s, String name) {
+    int v;
+    try {
+      v = Integer.parseInt(s);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("not a whole number", e);
+    }
+    if (v < 1) {
+      throw new IllegalArgumentException(name + " must be at least 1");
+    }
+    return v;
+  }
+
+  @Override
+  public String toString() {
+    return "NodeConfig" + Objects.toString(values);
+  }
+}
