@@ -43,7 +43,7 @@ public record GenesisSpec(
   public GenesisSpec {
     administrators = List.copyOf(administrators);
     validators = List.copyOf(validators);
-    balances = new TreeMap<>(balances);
+    balances = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(balances));
     if (administrators.isEmpty()) {
       throw new IllegalArgumentException("genesis must name at least one administrator");
     }

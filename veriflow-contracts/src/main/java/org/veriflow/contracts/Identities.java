@@ -160,10 +160,10 @@ public final class Identities implements Contract, SenderRegistry {
       IdentityKind kind = args.message().getKind();
       if (registeredByAdministrator(kind)) {
         if (sender.getKind() != IdentityKind.ADMINISTRATOR) {
-          throw new ContractException("NOT_AUTHORISED", "only an administrator may register a " + kind.name().toLowerCase(java.util.Locale.ROOT));
+          throw new ContractException("NOT_AUTHORISED", "only an administrator may register identities of kind " + kind.name().toLowerCase(java.util.Locale.ROOT));
         }
       } else if (sender.getKind() != IdentityKind.ORGANISATION) {
-        throw new ContractException("NOT_AUTHORISED", "only an organisation may register a " + kind.name().toLowerCase(java.util.Locale.ROOT));
+        throw new ContractException("NOT_AUTHORISED", "only an organisation may register identities of kind " + kind.name().toLowerCase(java.util.Locale.ROOT));
       }
     }
 

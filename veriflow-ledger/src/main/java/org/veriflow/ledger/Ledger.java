@@ -145,7 +145,9 @@ public final class Ledger implements AutoCloseable {
     long applied = Keys.readLong(store.get(Column.META, Keys.META_APPLIED).orElseThrow(() -> new IllegalStateException("ledger store has no applied height")));
     this.head = block(applied).orElseThrow(() -> new IllegalStateException("applied block " + applied + " is missing"));
     for (long h = applied + 1; h <= headHeight; h++) {
-      BlockRecord stored = block(h).orElseThrow();
+      final long missing = h;
+      BlockRecord stored = block(h).orElseThrow(() -> new IllegalStateException(
+          "block " + missing + " is missing although the store's head is " + headHeight + "; the store is damaged"));
       ExecutedBlock again = reexecute(stored);
       commitInternal(again, stored.block(), false);
     }
@@ -160,6 +162,11 @@ public final class Ledger implements AutoCloseable {
    */
   ExecutedBlock reexecute(BlockRecord stored) {
     requireOrdererSignatures(stored);
+    long previousMillis = head.header().getTimestampMillis();
+    if (stored.header().getTimestampMillis() < previousMillis) {
+      throw new IllegalStateException("block " + stored.height() + ": timestamp_millis " + stored.header().getTimestampMillis()
+          + " is before its predecessor's " + previousMillis);
+    }
     List<VerifiedTx> txs = verifyAll(stored);
     ExecutedBlock again = executor.execute(store, head, stored.header().getTimestampMillis(), txs);
     if (!Arrays.equals(again.headerBytesUnsafe(), stored.block().getHeader().toByteArray())) {
@@ -263,7 +270,8 @@ public final class Ledger implements AutoCloseable {
    * Makes {@code block} durable (write-ahead log synced) with the given orderer signatures, then
    * tells the listeners. Returns only once the block survives a crash.
    *
-   * @throws IllegalStateException if the head moved since {@code block} was executed
+   * @throws IllegalStateException if the head moved since {@code block} was executed, or if the
+   *     signatures are missing, by a key that is not an orderer, or do not verify over the header
    */
   public BlockRecord commit(ExecutedBlock block, List<OrdererSignature> signatures) {
     Block full = Block.newBuilder()
@@ -271,6 +279,8 @@ public final class Ledger implements AutoCloseable {
         .addAllSignatures(signatures)
         .addAllTransactions(block.transactions().stream().map(VerifiedTx::signed).toList())
         .build();
+    // A block stored without valid orderer signatures could never be re-verified or recovered.
+    requireOrdererSignatures(new BlockRecord(full, block.header(), block.hash()));
     BlockRecord record = commitInternal(block, full, true);
     for (Consumer<ExecutedBlock> l : listeners) {
       l.accept(block);

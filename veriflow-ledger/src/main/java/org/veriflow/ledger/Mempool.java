@@ -7,6 +7,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -30,6 +32,13 @@ public final class Mempool {
   private final LinkedHashMap<IdentityId, TreeMap<Long, VerifiedTx>> bySender = new LinkedHashMap<>();
   /** Pending ids, for duplicate checks; only looked up, never iterated. */
   private final Map<Hash, VerifiedTx> byId = new HashMap<>();
+  /** Ids taken for a block that is not committed yet; a resubmission meanwhile is a duplicate. */
+  private final Set<Hash> inFlight = new HashSet<>();
+  /** Counts arrivals, so that a batch with nothing ready waits for a new one instead of spinning. */
+  private long arrivals;
+  private long arrivalsAtLastEmptyTake = -1;
+  /** When the oldest transaction still pending arrived; the block-delay clock. */
+  private long oldestArrivalNanos;
   private final List<BiConsumer<Hash, Rejection>> dropListeners = new CopyOnWriteArrayList<>();
 
   public Mempool(Ledger ledger, int maxSize) {
@@ -38,6 +47,18 @@ public final class Mempool {
     }
     this.ledger = ledger;
     this.maxSize = maxSize;
+    ledger.onCommit(this::committed);
+  }
+
+  private void committed(ExecutedBlock block) {
+    lock.lock();
+    try {
+      for (VerifiedTx tx : block.transactions()) {
+        inFlight.remove(tx.id());
+      }
+    } finally {
+      lock.unlock();
+    }
   }
 
   /** Called with the id and reason of every pending transaction the pool drops. */
@@ -54,7 +75,7 @@ public final class Mempool {
   public Optional<Rejection> add(VerifiedTx tx) {
     lock.lock();
     try {
-      if (byId.containsKey(tx.id())) {
+      if (byId.containsKey(tx.id()) || inFlight.contains(tx.id())) {
         return Optional.of(new Rejection(RejectionCode.DUPLICATE_TX, "transaction " + tx.id() + " is already pending"));
       }
       TreeMap<Long, VerifiedTx> queue = bySender.get(tx.sender());
@@ -65,8 +86,12 @@ public final class Mempool {
       if (byId.size() >= maxSize) {
         return Optional.of(new Rejection(RejectionCode.MEMPOOL_FULL, "the pool holds " + maxSize + " pending transactions"));
       }
+      if (byId.isEmpty()) {
+        oldestArrivalNanos = monotonicNanos();
+      }
       bySender.computeIfAbsent(tx.sender(), s -> new TreeMap<>()).put(tx.nonce(), tx);
       byId.put(tx.id(), tx);
+      arrivals++;
       arrived.signalAll();
       return Optional.empty();
     } finally {
@@ -100,14 +125,27 @@ public final class Mempool {
   public List<VerifiedTx> takeBatch(int wanted, long maxWaitMillis, long idleMillis) throws InterruptedException {
     lock.lock();
     try {
-      if (byId.isEmpty() && !arrived.await(idleMillis, TimeUnit.MILLISECONDS) && byId.isEmpty()) {
+      // Nothing pending, or nothing that could execute and no arrival since: wait for one.
+      if ((byId.isEmpty() || arrivals == arrivalsAtLastEmptyTake)
+          && !arrived.await(idleMillis, TimeUnit.MILLISECONDS)) {
         return List.of();
       }
-      long remaining = TimeUnit.MILLISECONDS.toNanos(maxWaitMillis);
+      if (byId.isEmpty()) {
+        return List.of();
+      }
+      long remaining = TimeUnit.MILLISECONDS.toNanos(maxWaitMillis) - (monotonicNanos() - oldestArrivalNanos);
       while (byId.size() < wanted && remaining > 0) {
         remaining = arrived.awaitNanos(remaining);
       }
-      return takeReady(wanted);
+      List<VerifiedTx> batch = takeReady(wanted);
+      arrivalsAtLastEmptyTake = batch.isEmpty() ? arrivals : -1;
+      for (VerifiedTx tx : batch) {
+        inFlight.add(tx.id());
+      }
+      if (!byId.isEmpty()) {
+        oldestArrivalNanos = monotonicNanos();
+      }
+      return batch;
     } finally {
       lock.unlock();
     }
@@ -148,5 +186,10 @@ public final class Mempool {
       }
     }
     return out;
+  }
+
+  @SuppressForbidden(reason = "paces how long the orderer waits to fill a block; never reaches a block, a hash or the state")
+  private static long monotonicNanos() {
+    return System.nanoTime();
   }
 }

@@ -55,6 +55,9 @@ final class StateLayer implements StateSource {
 
   @Override
   public List<StateView.Entry> scan(byte[] from, byte[] to, int limit) {
+    if (to != null && Arrays.compareUnsigned(from, to) >= 0) {
+      return List.of();
+    }
     NavigableMap<byte[], byte[]> mine = to == null ? writes.tailMap(from, true) : writes.subMap(from, true, to, false);
     int deletions = 0;
     for (byte[] v : mine.values()) {
@@ -63,7 +66,8 @@ final class StateLayer implements StateSource {
       }
     }
     // At most `deletions` base entries can be hidden, so limit + deletions base entries suffice.
-    List<StateView.Entry> fromBase = base.scan(from, to, limit + deletions);
+    // Saturating: limit may be Integer.MAX_VALUE ("everything").
+    List<StateView.Entry> fromBase = base.scan(from, to, (int) Math.min(Integer.MAX_VALUE, (long) limit + deletions));
     List<StateView.Entry> out = new ArrayList<>();
     Iterator<StateView.Entry> b = fromBase.iterator();
     Iterator<Map.Entry<byte[], byte[]>> m = mine.entrySet().iterator();

@@ -48,6 +48,9 @@ final class TxContext implements ExecutionContext {
         }
         byte[] full = Keys.state(namespace, prefix);
         byte[] from = startAfter == null ? full : appendZero(Keys.state(namespace, startAfter));
+        if (java.util.Arrays.compareUnsigned(from, full) < 0) {
+          from = full; // a cursor below the prefix must not widen the scan beyond it
+        }
         byte[] to = Keys.prefixEnd(full);
         int strip = Keys.namespacePrefixLength(namespace);
         List<Entry> out = new ArrayList<>();

@@ -35,6 +35,11 @@ final class TxDecoder {
   }
 
   static Outcome decode(SignedTx signed, int sizeBytes, ChainParams params) {
+    // Checked here too, so that a block from an orderer cannot carry an oversized transaction.
+    if (sizeBytes > params.maxTxBytes()) {
+      return Outcome.rejected(RejectionCode.TOO_LARGE,
+          "transaction is " + sizeBytes + " bytes; the chain accepts at most " + params.maxTxBytes());
+    }
     byte[] payloadBytes = signed.getPayload().toByteArray();
     TxPayload payload;
     try {

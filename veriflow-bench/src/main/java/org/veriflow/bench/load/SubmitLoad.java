@@ -62,11 +62,13 @@ public final class SubmitLoad {
       SigningKey k = SigningKey.generate(SignatureAlgorithm.ED25519);
       keys.add(k);
       setup.add(client.submitAsync(orgTx.registerIdentity(k.publicKey(), IdentityKind.MEMBER, "sender-" + i, List.of()), true));
+    }
+    awaitAll(setup);
+    // Funded only once registered: a transfer to an unregistered identity fails.
+    for (SigningKey k : keys) {
       setup.add(client.submitAsync(adminTx.transfer(k.id().value(), 1_000_000, "bench"), true));
     }
-    for (CompletableFuture<Responses.TxInfo> f : setup) {
-      expectCommitted(f.join());
-    }
+    awaitAll(setup);
 
     out.println("pre-signing " + txs + " transfers");
     List<TransactionBuilder> builders = new ArrayList<>();
@@ -119,6 +121,13 @@ public final class SubmitLoad {
     double seconds = elapsed / 1e9;
     return new Result(txs, senders, (int) committed.get(), (int) failed.get(), seconds, committed.get() / seconds,
         percentile(sorted, 0.50), percentile(sorted, 0.99), sorted[sorted.length - 1] / 1e6, verifyPerSecond, cores);
+  }
+
+  private static void awaitAll(List<CompletableFuture<Responses.TxInfo>> futures) {
+    for (CompletableFuture<Responses.TxInfo> f : futures) {
+      expectCommitted(f.join());
+    }
+    futures.clear();
   }
 
   private static void expectCommitted(Responses.TxInfo info) {

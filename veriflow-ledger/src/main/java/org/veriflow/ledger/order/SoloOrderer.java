@@ -81,6 +81,10 @@ public final class SoloOrderer implements Orderer {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+      if (running) {
+        running = false;
+        onFatal.accept(new IllegalStateException("the orderer was interrupted while the node was running", e));
+      }
     } catch (RuntimeException | Error e) {
       running = false;
       onFatal.accept(e);

@@ -36,10 +36,13 @@ public final class InMemoryStore implements KeyValueStore {
   public Map<byte[], byte[]> scan(Column column, byte[] fromInclusive, byte[] toExclusive, int limit) {
     lock.readLock().lock();
     try {
+      Map<byte[], byte[]> out = new LinkedHashMap<>();
+      if (toExclusive != null && Arrays.compareUnsigned(fromInclusive, toExclusive) >= 0) {
+        return out; // an empty range, as RocksDB's bounded iterator gives
+      }
       NavigableMap<byte[], byte[]> col = columns.get(column);
       NavigableMap<byte[], byte[]> range =
           toExclusive == null ? col.tailMap(fromInclusive, true) : col.subMap(fromInclusive, true, toExclusive, false);
-      Map<byte[], byte[]> out = new LinkedHashMap<>();
       for (Map.Entry<byte[], byte[]> e : range.entrySet()) {
         if (out.size() >= limit) {
           break;

@@ -1,0 +1,256 @@
+package org.veriflow.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+import org.veriflow.client.ClientException;
+import org.veriflow.client.Responses;
+import org.veriflow.client.SignedTransaction;
+import org.veriflow.client.TransactionBuilder;
+import org.veriflow.client.VeriflowClient;
+import org.veriflow.core.crypto.SignatureAlgorithm;
+import org.veriflow.core.crypto.SigningKey;
+import org.veriflow.core.proto.contracts.IdentityKind;
+import org.veriflow.node.Node;
+import org.veriflow.node.NodeConfig;
+
+/**
+ * A real node on a free port, driven through the Java SDK, raw HTTP and the CLI. The tests share one
+ * chain and run in order.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class NodeEndToEndTest {
+  @TempDir static Path tmp;
+  static Path dir;
+  static NodeSetup.Result setup;
+  static Node node;
+  static VeriflowClient client;
+  static String url;
+  static final SigningKey ORG = SigningKey.generate(SignatureAlgorithm.ED25519);
+  static final SigningKey MEMBER = SigningKey.generate(SignatureAlgorithm.P256);
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  @BeforeAll
+  static void startNode() throws Exception {
+    dir = tmp.resolve("node");
+    setup = NodeSetup.init(dir, "veriflow-test", 0, SignatureAlgorithm.ED25519, Instant.parse("2026-01-01T00:00:00Z"));
+    node = Node.start(NodeConfig.load(dir, Map.of(), Map.of()), Clock.systemUTC(), e -> { });
+    url = "http://127.0.0.1:" + node.httpPort();
+    client = new VeriflowClient(URI.create(url));
+  }
+
+  @AfterAll
+  static void stopNode() {
+    if (node != null) {
+      node.close();
+    }
+  }
+
+  static TransactionBuilder builder(SigningKey key) {
+    Responses.ChainInfo chain = client.chain();
+    return new TransactionBuilder(chain.chainId(), key, client.account(key.id().value()).nonce(), chain.height() + 100);
+  }
+
+  static HttpResponse<String> http(String method, String path, String body) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url + path));
+    b = body == null ? b.method(method, HttpRequest.BodyPublishers.noBody()) : b.method(method, HttpRequest.BodyPublishers.ofString(body));
+    return HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  @Order(1)
+  void sdk_registerAndTransfer_commitsWithVerifiableProofs() throws Exception {
+    TransactionBuilder admin = builder(setup.admin());
+    Responses.TxInfo org = client.submit(admin.registerIdentity(ORG.publicKey(), IdentityKind.ORGANISATION, "Acme", List.of()), true);
+    assertThat(org.status()).isEqualTo("COMMITTED");
+    TransactionBuilder orgTx = builder(ORG);
+    assertThat(client.submit(orgTx.registerIdentity(MEMBER.publicKey(), IdentityKind.MEMBER, "Ann", List.of("trainer")), true).committed()).isTrue();
+    Responses.TxInfo transfer = client.submit(admin.transfer(ORG.id().value(), 700, "seed"), true);
+    assertThat(transfer.committed()).isTrue();
+
+    assertThat(client.account(ORG.id().value()).balance()).isEqualTo(700);
+    assertThat(client.account(setup.admin().id().value()).balance()).isEqualTo(NodeSetup.GENESIS_CREDITS - 700);
+    assertThat(client.account(setup.admin().id().value()).nonce()).isEqualTo(2);
+    Responses.Identity member = client.identity(MEMBER.id().value());
+    assertThat(member.kind()).isEqualTo("MEMBER");
+    assertThat(member.owner()).isEqualTo(ORG.id().value());
+    assertThat(member.algorithm()).isEqualTo("P256");
+
+    Responses.TxInfo checked = client.verifyInclusion(transfer.id());
+    assertThat(checked.proof()).isPresent();
+    long head = client.latestBlock().height();
+    assertThat(head).isGreaterThanOrEqualTo(3);
+    client.verifyConsistency(1, head);
+  }
+
+  @Test
+  @Order(2)
+  void sdk_overdraft_isFailedOnChainAndConsumesNonce() {
+    TransactionBuilder orgTx = builder(ORG);
+    long nonceBefore = client.account(ORG.id().value()).nonce();
+    Responses.TxInfo r = client.submit(orgTx.transfer(MEMBER.id().value(), 1_000_000, ""), true);
+    assertThat(r.status()).isEqualTo("FAILED");
+    assertThat(r.code()).contains("INSUFFICIENT_FUNDS");
+    assertThat(client.account(ORG.id().value()).nonce()).isEqualTo(nonceBefore + 1);
+    assertThat(client.account(ORG.id().value()).balance()).isEqualTo(700);
+    assertThat(client.transaction(r.id()).status()).isEqualTo("FAILED");
+  }
+
+  @Test
+  @Order(3)
+  void http_rejections_areProblemJsonWithStableCodes() throws Exception {
+    TransactionBuilder orgTx = builder(ORG);
+    SignedTransaction good = orgTx.transfer(MEMBER.id().value(), 1, "");
+    byte[] badSig = good.signature();
+    badSig[0] ^= 1;
+    long heightBefore = client.latestBlock().height();
+
+    HttpResponse<String> r = http("POST", "/v1/transactions", body(good.payload(), badSig));
+    assertProblem(r, 400, "BAD_SIGNATURE");
+    assertProblem(http("POST", "/v1/transactions", "{\"payload\": \"***\", \"signature\": \"\"}"), 400, "MALFORMED");
+    assertProblem(http("POST", "/v1/transactions", "not json"), 400, "MALFORMED");
+
+    TransactionBuilder stale = new TransactionBuilder("veriflow-test", ORG, 0, 1000);
+    assertThatThrownBy(() -> client.submit(stale.transfer(MEMBER.id().value(), 1, ""), true))
+        .isInstanceOfSatisfying(ClientException.class, e -> {
+          assertThat(e.code()).isEqualTo("NONCE_TOO_LOW");
+          assertThat(e.status()).isEqualTo(409);
+        });
+    TransactionBuilder otherChain = new TransactionBuilder("another-chain", ORG, client.account(ORG.id().value()).nonce(), 1000);
+    assertThatThrownBy(() -> client.submit(otherChain.transfer(MEMBER.id().value(), 1, ""), true))
+        .isInstanceOfSatisfying(ClientException.class, e -> assertThat(e.code()).isEqualTo("WRONG_CHAIN_ID"));
+    SigningKey stranger = SigningKey.generate(SignatureAlgorithm.ED25519);
+    assertThatThrownBy(() -> client.submit(new TransactionBuilder("veriflow-test", stranger, 0, 1000).transfer(ORG.id().value(), 1, ""), true))
+        .isInstanceOfSatisfying(ClientException.class, e -> {
+          assertThat(e.code()).isEqualTo("UNKNOWN_SENDER");
+          assertThat(e.status()).isEqualTo(403);
+        });
+    // Nothing was committed by any of these.
+    assertThat(client.latestBlock().height()).isEqualTo(heightBefore);
+    assertThat(client.account(ORG.id().value()).balance()).isEqualTo(700);
+  }
+
+  @Test
+  @Order(4)
+  void http_queries_answerWithDocumentedShapes() throws Exception {
+    HttpResponse<String> unknown = http("GET", "/v1/transactions/" + "ab".repeat(32), null);
+    assertProblem(unknown, 404, "UNKNOWN_TRANSACTION");
+    assertThat(client.transaction("ab".repeat(32)).status()).isEqualTo("UNKNOWN");
+    assertProblem(http("GET", "/v1/transactions/xyz", null), 400, "INVALID_ID");
+    assertProblem(http("GET", "/v1/blocks/999999", null), 404, "UNKNOWN_BLOCK");
+    assertProblem(http("GET", "/v1/identities/vf1nothex", null), 400, "INVALID_ID");
+    assertProblem(http("GET", "/v1/log/consistency?from=5&to=1", null), 400, "INVALID_RANGE");
+    assertProblem(http("GET", "/v1/no/such/route", null), 404, "NOT_FOUND");
+
+    JsonNode block = JSON.readTree(http("GET", "/v1/blocks/1", null).body());
+    assertThat(block.path("height").asLong()).isEqualTo(1);
+    assertThat(block.path("signatures")).hasSize(1);
+    assertThat(block.path("transactions")).hasSize(block.path("txCount").asInt());
+    JsonNode health = JSON.readTree(http("GET", "/health", null).body());
+    assertThat(health.path("status").asText()).isEqualTo("UP");
+    String metrics = http("GET", "/metrics", null).body();
+    assertThat(metrics).contains("veriflow_chain_height").contains("veriflow_transactions_total");
+    JsonNode openapi = JSON.readTree(http("GET", "/v1/openapi.json", null).body());
+    assertThat(openapi.path("openapi").asText()).startsWith("3.");
+    assertThat(openapi.path("paths").has("/v1/transactions")).isTrue();
+  }
+
+  @Test
+  @Order(5)
+  void cli_drivesTheNodeEndToEnd() throws Exception {
+    String node = "--node=" + url;
+    Path adminKey = dir.resolve("keys/admin.key");
+    Path deviceKey = tmp.resolve("device.key");
+    CliRunner.Outcome keys = CliRunner.run("keys", "new", "--out", deviceKey.toString(), "--type", "p256");
+    assertThat(keys.exitCode()).isZero();
+    String deviceId = keys.out().trim();
+    assertThat(deviceId).matches("vf1[0-9a-f]{40}");
+
+    CliRunner.Outcome reg = CliRunner.run("identity", "register", node, "--key", adminKey.toString(), "--kind", "auditor", "--pubkey", deviceKey.toString(), "--name", "Audit Co");
+    assertThat(reg.exitCode()).as(reg.err()).isZero();
+    String txId = reg.out().trim();
+    assertThat(txId).matches("[0-9a-f]{64}");
+    assertThat(CliRunner.run("identity", "get", node, deviceId).out()).contains("auditor").contains("Audit Co");
+
+    CliRunner.Outcome transfer = CliRunner.run("credits", "transfer", node, "--key", adminKey.toString(), "--to", deviceId, "--amount", "42");
+    assertThat(transfer.exitCode()).as(transfer.err()).isZero();
+    assertThat(CliRunner.run("credits", "balance", node, deviceId).out().trim()).isEqualTo("42");
+    assertThat(CliRunner.run("tx", "get", node, transfer.out().trim()).out()).contains("COMMITTED");
+    assertThat(CliRunner.run("block", "get", node, "latest").out()).contains("state hash");
+
+    CliRunner.Outcome proof = CliRunner.run("proof", "verify", node, "--tx", transfer.out().trim());
+    assertThat(proof.exitCode()).as(proof.err()).isZero();
+    assertThat(proof.out()).contains("inclusion proof verified");
+    CliRunner.Outcome consistency = CliRunner.run("proof", "verify", node, "--consistency", "1", Long.toString(client.latestBlock().height()));
+    assertThat(consistency.exitCode()).as(consistency.err()).isZero();
+
+    // The auditor has credits but may not register anyone: NOT_AUTHORISED, exit code 1, one sentence.
+    CliRunner.Outcome refused = CliRunner.run("identity", "register", node, "--key", deviceKey.toString(), "--kind", "organisation", "--pubkey", adminKey.toString());
+    assertThat(refused.exitCode()).isEqualTo(Veriflow.FAILURE);
+    assertThat(refused.err()).startsWith("error: ").contains("administrator").doesNotContain("Exception");
+    CliRunner.Outcome overdraft = CliRunner.run("credits", "transfer", node, "--key", deviceKey.toString(), "--to", setup.admin().id().value(), "--amount", "43");
+    assertThat(overdraft.exitCode()).isEqualTo(Veriflow.FAILURE);
+    assertThat(overdraft.err()).contains("INSUFFICIENT_FUNDS");
+
+    CliRunner.Outcome revoke = CliRunner.run("identity", "revoke", node, "--key", adminKey.toString(), deviceId, "--reason", "contract ended");
+    assertThat(revoke.exitCode()).as(revoke.err()).isZero();
+    assertThat(client.identity(deviceId).status()).isEqualTo("REVOKED");
+    CliRunner.Outcome revoked = CliRunner.run("credits", "transfer", node, "--key", deviceKey.toString(), "--to", setup.admin().id().value(), "--amount", "1");
+    assertThat(revoked.exitCode()).isEqualTo(Veriflow.FAILURE);
+    assertThat(revoked.err()).contains("revoked");
+  }
+
+  @Test
+  @Order(6)
+  void cli_usageErrors_exitWithCode2() {
+    assertThat(CliRunner.run("credits", "transfer", "--to", "x").exitCode()).isEqualTo(Veriflow.USAGE);
+    assertThat(CliRunner.run("no-such-command").exitCode()).isEqualTo(Veriflow.USAGE);
+    assertThat(CliRunner.run("identity", "register", "--node=" + url, "--key", "k", "--kind", "wizard", "--pubkey", "p").exitCode()).isEqualTo(Veriflow.USAGE);
+    CliRunner.Outcome unreachable = CliRunner.run("credits", "balance", "--node=http://127.0.0.1:1", setup.admin().id().value());
+    assertThat(unreachable.exitCode()).isEqualTo(Veriflow.FAILURE);
+    assertThat(unreachable.err()).contains("cannot reach the node");
+  }
+
+  @Test
+  @Order(7)
+  void ledgerVerify_afterStop_reexecutesTheWholeChain() {
+    node.close();
+    node = null;
+    CliRunner.Outcome verify = CliRunner.run("ledger", "verify", "--dir", dir.toString());
+    assertThat(verify.exitCode()).as(verify.err()).isZero();
+    assertThat(verify.out()).contains("ledger verified");
+  }
+
+  private static String body(byte[] payload, byte[] signature) {
+    return "{\"payload\":\"" + java.util.Base64.getEncoder().encodeToString(payload) + "\",\"signature\":\""
+        + java.util.Base64.getEncoder().encodeToString(signature) + "\"}";
+  }
+
+  private static void assertProblem(HttpResponse<String> r, int status, String code) throws Exception {
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(status);
+    assertThat(r.headers().firstValue("Content-Type").orElse("")).startsWith("application/problem+json");
+    JsonNode p = JSON.readTree(r.body());
+    assertThat(p.path("code").asText()).isEqualTo(code);
+    assertThat(p.path("status").asInt()).isEqualTo(status);
+    assertThat(p.path("title").asText()).isNotBlank();
+    assertThat(p.path("detail").asText()).isNotBlank();
+  }
+}

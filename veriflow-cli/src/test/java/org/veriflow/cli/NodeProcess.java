@@ -1,0 +1,100 @@
+package org.veriflow.cli;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.veriflow.client.ClientException;
+import org.veriflow.client.VeriflowClient;
+
+/** A node running in its own JVM, started from the module's built classes and runtime libraries. */
+final class NodeProcess implements AutoCloseable {
+  private final Process process;
+  private final Path log;
+
+  private NodeProcess(Process process, Path log) {
+    this.process = process;
+    this.log = log;
+  }
+
+  static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  /** Starts {@code veriflow node start --dir dir --http-port port} and waits until it answers. */
+  static NodeProcess start(Path dir, int port, Path log, Duration deadline) throws IOException, InterruptedException {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.add("-Xmx256m");
+    cmd.add("-cp");
+    cmd.add(classpath());
+    cmd.add(Veriflow.class.getName());
+    cmd.addAll(List.of("node", "start", "--dir", dir.toString(), "--http-port", Integer.toString(port)));
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+    NodeProcess node = new NodeProcess(p, log);
+    VeriflowClient client = new VeriflowClient(URI.create("http://127.0.0.1:" + port), Duration.ofSeconds(5));
+    long end = System.nanoTime() + deadline.toNanos();
+    while (true) {
+      if (!p.isAlive()) {
+        throw new IllegalStateException("node exited with " + p.exitValue() + " during start; log:\n" + Files.readString(log));
+      }
+      try {
+        client.health();
+        return node;
+      } catch (ClientException e) {
+        if (System.nanoTime() > end) {
+          node.kill();
+          throw new IllegalStateException("node did not answer within " + deadline + "; log:\n" + Files.readString(log));
+        }
+        Thread.onSpinWait();
+        p.waitFor(java.util.concurrent.TimeUnit.MILLISECONDS.toMillis(50), java.util.concurrent.TimeUnit.MILLISECONDS);
+      }
+    }
+  }
+
+  /** The module's compiled classes and the runtime libraries copied by the package phase. */
+  static String classpath() throws IOException {
+    Path target = Path.of("target");
+    Path lib = target.resolve("lib");
+    if (!Files.isDirectory(lib)) {
+      throw new IllegalStateException("run through Maven's verify phase: " + lib.toAbsolutePath() + " is missing");
+    }
+    List<String> entries = new ArrayList<>();
+    entries.add(target.resolve("classes").toAbsolutePath().toString());
+    try (Stream<Path> jars = Files.list(lib)) {
+      jars.filter(j -> j.toString().endsWith(".jar")).sorted().forEach(j -> entries.add(j.toAbsolutePath().toString()));
+    }
+    return String.join(java.io.File.pathSeparator, entries);
+  }
+
+  /** SIGKILL: no shutdown hook, no flush, nothing but what is already durable survives. */
+  void kill() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor();
+  }
+
+  boolean isAlive() {
+    return process.isAlive();
+  }
+
+  Path log() {
+    return log;
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    if (process.isAlive()) {
+      process.destroy();
+      if (!process.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
+        kill();
+      }
+    }
+  }
+}

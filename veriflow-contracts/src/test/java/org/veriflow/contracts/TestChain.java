@@ -1,0 +1,322 @@
+package org.veriflow.contracts;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.MessageLite;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.veriflow.core.crypto.Hash;
+import org.veriflow.core.crypto.IdentityId;
+import org.veriflow.core.crypto.PublicKey;
+import org.veriflow.core.crypto.SignatureAlgorithm;
+import org.veriflow.core.crypto.SigningKey;
+import org.veriflow.core.merkle.MerkleHashes;
+import org.veriflow.core.merkle.MerkleVerifier;
+import org.veriflow.core.merkle.ProofException;
+import org.veriflow.core.proto.BlockHeader;
+import org.veriflow.core.proto.KeyAlgorithm;
+import org.veriflow.core.proto.OrdererSignature;
+import org.veriflow.core.proto.SignedTx;
+import org.veriflow.core.proto.TxPayload;
+import org.veriflow.core.proto.TxResult;
+import org.veriflow.core.proto.contracts.IdentityKind;
+import org.veriflow.core.proto.contracts.IdentityRecord;
+import org.veriflow.core.proto.contracts.RegisterIdentity;
+import org.veriflow.core.proto.contracts.RevokeIdentity;
+import org.veriflow.core.proto.contracts.TransferCredits;
+import org.veriflow.ledger.BlockRecord;
+import org.veriflow.ledger.ExecutedBlock;
+import org.veriflow.ledger.GenesisState;
+import org.veriflow.ledger.Ledger;
+import org.veriflow.ledger.VerifiedTx;
+import org.veriflow.ledger.exec.Contract;
+import org.veriflow.ledger.exec.ContractRegistry;
+import org.veriflow.ledger.store.Column;
+import org.veriflow.ledger.store.InMemoryStore;
+import org.veriflow.ledger.store.KeyValueStore;
+
+/**
+ * A chain for tests: a fixed genesis (one Ed25519 administrator and one Ed25519 validator from fixed
+ * seeds, with credits), a {@link Ledger} on a store, and helpers that build and sign transactions
+ * and execute and commit blocks directly, signed by the validator as orderer.
+ */
+final class TestChain implements AutoCloseable {
+  static final String CHAIN_ID = "veriflow-test";
+  static final long GENESIS_MILLIS = 1_700_000_000_000L;
+  static final int MAX_TX_BYTES = 1024;
+  static final long ADMIN_CREDITS = 1_000_000;
+  static final long VALIDATOR_CREDITS = 500;
+  /** Blocks the fixture cuts are this far apart in time. */
+  static final long BLOCK_INTERVAL_MILLIS = 1_000;
+  /** Default valid-until height of the fixture's transactions. */
+  static final long VALID_UNTIL = 1_000;
+
+  static final SigningKey ADMIN = key(1);
+  static final SigningKey VALIDATOR = key(2);
+
+  final KeyValueStore store;
+  final Ledger ledger;
+  final ContractRegistry contracts;
+  final Identities identities;
+  final GenesisState genesis;
+
+  private TestChain(KeyValueStore store, GenesisState genesis, List<Contract> extraContracts) {
+    this.store = store;
+    this.genesis = genesis;
+    this.identities = new Identities();
+    List<Contract> all = new ArrayList<>(List.of(identities, new Credits()));
+    all.addAll(extraContracts);
+    this.contracts = new ContractRegistry(all);
+    this.ledger = Ledger.open(store, contracts, identities, genesis);
+  }
+
+  /** The fixed genesis on a new in-memory store. */
+  static TestChain open() {
+    return open(new InMemoryStore());
+  }
+
+  static TestChain open(KeyValueStore store) {
+    return new TestChain(store, spec().toState(), List.of());
+  }
+
+  static TestChain open(KeyValueStore store, GenesisState genesis, List<Contract> extraContracts) {
+    return new TestChain(store, genesis, extraContracts);
+  }
+
+  /** The fixed genesis: administrator, validator, their credits. */
+  static GenesisSpec spec() {
+    TreeMap<IdentityId, Long> balances = new TreeMap<>();
+    balances.put(ADMIN.id(), ADMIN_CREDITS);
+    balances.put(VALIDATOR.id(), VALIDATOR_CREDITS);
+    return new GenesisSpec(CHAIN_ID, GENESIS_MILLIS, MAX_TX_BYTES,
+        List.of(new GenesisSpec.Member("admin", ADMIN.publicKey())),
+        List.of(new GenesisSpec.Member("validator-1", VALIDATOR.publicKey())),
+        balances);
+  }
+
+  /** An Ed25519 key from the seed 32 x {@code n}. */
+  static SigningKey key(int n) {
+    byte[] seed = new byte[32];
+    Arrays.fill(seed, (byte) n);
+    return SigningKey.ed25519FromSeed(seed);
+  }
+
+  /** A P-256 key derived deterministically from {@code n}. */
+  static SigningKey p256Key(int n) {
+    try {
+      SecureRandom random = SecureRandom.getInstance("SHA1PRNG");
+      random.setSeed(("veriflow test p256 key " + n).getBytes(StandardCharsets.UTF_8));
+      return SigningKey.generate(SignatureAlgorithm.P256, random);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java platform must provide SHA1PRNG", e);
+    }
+  }
+
+  // ------------------------------------------------------------------ transactions
+
+  static KeyAlgorithm algorithm(SigningKey key) {
+    return key.algorithm() == SignatureAlgorithm.ED25519 ? KeyAlgorithm.ED25519 : KeyAlgorithm.P256;
+  }
+
+  /** A payload on this chain from {@code sender}, valid until {@link #VALID_UNTIL}. */
+  static TxPayload.Builder payload(SigningKey sender, long nonce, String contract, String method, MessageLite arguments) {
+    return TxPayload.newBuilder()
+        .setChainId(CHAIN_ID)
+        .setSenderKey(ByteString.copyFrom(sender.publicKey().encoded()))
+        .setSenderAlgorithm(algorithm(sender))
+        .setNonce(nonce)
+        .setValidUntilHeight(VALID_UNTIL)
+        .setContract(contract)
+        .setMethod(method)
+        .setArguments(arguments.toByteString());
+  }
+
+  /** Serialises {@code payload}, signs those bytes with {@code signer} and returns the SignedTx bytes. */
+  static byte[] sign(SigningKey signer, TxPayload.Builder payload) {
+    byte[] payloadBytes = payload.build().toByteArray();
+    return SignedTx.newBuilder()
+        .setPayload(ByteString.copyFrom(payloadBytes))
+        .setSignature(ByteString.copyFrom(signer.sign(payloadBytes)))
+        .build()
+        .toByteArray();
+  }
+
+  static byte[] tx(SigningKey sender, long nonce, String contract, String method, MessageLite arguments) {
+    return sign(sender, payload(sender, nonce, contract, method, arguments));
+  }
+
+  static TransferCredits transferArgs(IdentityId to, long amount) {
+    return TransferCredits.newBuilder().setTo(to.value()).setAmount(amount).build();
+  }
+
+  static byte[] transfer(SigningKey from, long nonce, IdentityId to, long amount) {
+    return tx(from, nonce, Credits.NAME, "transfer", transferArgs(to, amount));
+  }
+
+  static RegisterIdentity registerArgs(PublicKey key, IdentityKind kind, String name) {
+    return RegisterIdentity.newBuilder()
+        .setPublicKey(ByteString.copyFrom(key.encoded()))
+        .setAlgorithm(key.algorithm() == SignatureAlgorithm.ED25519 ? KeyAlgorithm.ED25519 : KeyAlgorithm.P256)
+        .setKind(kind)
+        .setName(name)
+        .build();
+  }
+
+  static byte[] register(SigningKey by, long nonce, PublicKey key, IdentityKind kind, String name) {
+    return tx(by, nonce, Identities.NAME, "register", registerArgs(key, kind, name));
+  }
+
+  static byte[] revoke(SigningKey by, long nonce, IdentityId id, String reason) {
+    return tx(by, nonce, Identities.NAME, "revoke", RevokeIdentity.newBuilder().setId(id.value()).setReason(reason).build());
+  }
+
+  static Hash txId(byte[] signedTx) {
+    try {
+      return Hash.sha256(SignedTx.parseFrom(signedTx).getPayload().toByteArray());
+    } catch (InvalidProtocolBufferException e) {
+      throw new IllegalArgumentException("not a SignedTx", e);
+    }
+  }
+
+  // ------------------------------------------------------------------ blocks
+
+  /** Admits {@code signedTx}, failing the test with the rejection if it is refused. */
+  VerifiedTx admitted(byte[] signedTx) {
+    Ledger.Admission a = ledger.admit(signedTx);
+    assertThat(a.rejection()).as("admission of transaction %s", txId(signedTx)).isNull();
+    return a.tx();
+  }
+
+  /** The timestamp the fixture gives the next block. */
+  long nextTimestamp() {
+    return ledger.head().header().getTimestampMillis() + BLOCK_INTERVAL_MILLIS;
+  }
+
+  /** Admits every transaction and executes them as the next block, uncommitted. */
+  ExecutedBlock execute(byte[]... signedTxs) {
+    List<VerifiedTx> txs = new ArrayList<>();
+    for (byte[] t : signedTxs) {
+      txs.add(admitted(t));
+    }
+    return ledger.execute(nextTimestamp(), txs);
+  }
+
+  /** Admits, executes and commits the transactions as the next block, signed by the validator. */
+  BlockRecord commit(byte[]... signedTxs) {
+    ExecutedBlock block = execute(signedTxs);
+    return ledger.commit(block, List.of(ordererSignature(block.headerBytes())));
+  }
+
+  /** Commits {@code txs} as the next block and returns their results. */
+  List<TxResult> commitResults(byte[]... signedTxs) {
+    return ledger.results(commit(signedTxs).height());
+  }
+
+  /** Executes the transactions of {@code stored} at its timestamp and commits them with its signatures. */
+  BlockRecord replay(BlockRecord stored) {
+    List<VerifiedTx> txs = new ArrayList<>();
+    for (SignedTx t : stored.transactions()) {
+      txs.add(admitted(t.toByteArray()));
+    }
+    ExecutedBlock again = ledger.execute(stored.header().getTimestampMillis(), txs);
+    assertThat(again.headerBytes()).as("replayed header of block %d", stored.height())
+        .isEqualTo(stored.block().getHeader().toByteArray());
+    return ledger.commit(again, stored.block().getSignaturesList());
+  }
+
+  static OrdererSignature ordererSignature(byte[] headerBytes) {
+    return OrdererSignature.newBuilder()
+        .setPublicKey(ByteString.copyFrom(VALIDATOR.publicKey().encoded()))
+        .setAlgorithm(KeyAlgorithm.ED25519)
+        .setSignature(ByteString.copyFrom(VALIDATOR.sign(headerBytes)))
+        .build();
+  }
+
+  /**
+   * Checks, as a client would offline, that {@code txId} is leaf {@code leafIndex} of the log whose
+   * size and root {@code header} commits to, with the proof the ledger serves.
+   */
+  void verifyInclusion(Hash txId, long leafIndex, BlockHeader header) throws ProofException {
+    long size = header.getLogSize();
+    MerkleVerifier.verifyInclusion(leafIndex, size, MerkleHashes.leafHash(txId.bytes()),
+        ledger.inclusionProof(leafIndex, size), Hash.of(header.getLogRoot().toByteArray()));
+  }
+
+  // ------------------------------------------------------------------ state
+
+  long balance(IdentityId id) {
+    return Credits.balance(ledger.state(Credits.NAME), id.value());
+  }
+
+  Optional<IdentityRecord> identity(IdentityId id) {
+    return Identities.find(ledger.state(Identities.NAME), id.value());
+  }
+
+  long nextNonce(SigningKey key) {
+    return ledger.nextNonce(key.id());
+  }
+
+  /** Every entry of every column of {@code store}, as hex, for before/after comparisons. */
+  static Map<Column, TreeMap<String, String>> snapshot(KeyValueStore store) {
+    Map<Column, TreeMap<String, String>> out = new EnumMap<>(Column.class);
+    for (Column c : Column.values()) {
+      TreeMap<String, String> entries = new TreeMap<>();
+      store.scan(c, new byte[0], null, Integer.MAX_VALUE)
+          .forEach((k, v) -> entries.put(HexFormat.of().formatHex(k), HexFormat.of().formatHex(v)));
+      out.put(c, entries);
+    }
+    return out;
+  }
+
+  Map<Column, TreeMap<String, String>> snapshot() {
+    return snapshot(store);
+  }
+
+  // ------------------------------------------------------------------ the storage format
+
+  /** Key of a block row and of 8-byte heights in META: the height, 8 bytes big-endian. */
+  static byte[] heightKey(long height) {
+    return ByteBuffer.allocate(8).putLong(height).array();
+  }
+
+  /** META key of the highest stored block. */
+  static final byte[] META_HEAD = "head".getBytes(StandardCharsets.UTF_8);
+  /** META key of the highest block whose writes are applied. */
+  static final byte[] META_APPLIED = "applied".getBytes(StandardCharsets.UTF_8);
+
+  /** A STATE key: namespace, 0x00, key. */
+  static byte[] stateKey(String namespace, String key) {
+    byte[] ns = namespace.getBytes(StandardCharsets.UTF_8);
+    byte[] k = key.getBytes(StandardCharsets.UTF_8);
+    byte[] out = Arrays.copyOf(ns, ns.length + 1 + k.length);
+    System.arraycopy(k, 0, out, ns.length + 1, k.length);
+    return out;
+  }
+
+  /** A RESULTS key: height (8 bytes) and index (4 bytes), big-endian. */
+  static byte[] resultKey(long height, int index) {
+    return ByteBuffer.allocate(12).putLong(height).putInt(index).array();
+  }
+
+  /** A LOG_NODES key: level (1 byte) and index (8 bytes, big-endian). */
+  static byte[] logNodeKey(int level, long index) {
+    return ByteBuffer.allocate(9).put((byte) level).putLong(index).array();
+  }
+
+  @Override
+  public void close() {
+    ledger.close();
+  }
+}
