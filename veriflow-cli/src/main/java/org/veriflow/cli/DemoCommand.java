@@ -55,7 +55,10 @@ final class DemoCommand implements Callable<Integer> {
     out.println("   administrator " + setup.admin().id() + " holds " + NodeSetup.GENESIS_CREDITS + " credits");
 
     NodeConfig config = NodeConfig.load(nodeDir, Map.of(), Map.of());
-    try (Node node = Node.start(config, Clock.systemUTC(), e -> { })) {
+    try (Node node = Node.start(config, Clock.systemUTC(), e -> {
+      out.println("error: the demo node stopped: " + Veriflow.message(e));
+      Runtime.getRuntime().halt(NodeCommand.FATAL);
+    })) {
       VeriflowClient client = new VeriflowClient(java.net.URI.create("http://127.0.0.1:" + node.httpPort()));
       Responses.ChainInfo chain = client.chain();
       out.println("   node serving chain '" + chain.chainId() + "' on " + client.base() + ", genesis " + chain.genesisHash().substring(0, 16) + "...");

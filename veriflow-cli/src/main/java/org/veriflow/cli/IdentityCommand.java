@@ -109,6 +109,7 @@ final class IdentityCommand {
       out.println("roles:      " + String.join(", ", i.roles()));
       out.println("status:     " + i.status().toLowerCase(Locale.ROOT));
       out.println("registered: height " + i.registeredHeight());
+      i.revokedHeight().ifPresent(h -> out.println("revoked:    height " + h + (i.revocationReason().orElse("").isEmpty() ? "" : ", " + i.revocationReason().get())));
       return Veriflow.OK;
     }
   }

@@ -3,7 +3,6 @@ package org.veriflow.cli;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.concurrent.Callable;
-import org.veriflow.core.crypto.SignatureAlgorithm;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -30,7 +29,7 @@ final class InitCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    NodeSetup.Result r = NodeSetup.init(dir, chainId, httpPort, SignatureAlgorithm.parse(keyType), Instant.now());
+    NodeSetup.Result r = NodeSetup.init(dir, chainId, httpPort, Veriflow.keyType(spec, keyType), Instant.now());
     var out = spec.commandLine().getOut();
     out.println("initialised chain '" + chainId + "' in " + dir);
     out.println("administrator " + r.admin().id() + " (key " + dir.resolve("keys/admin.key") + ", " + NodeSetup.GENESIS_CREDITS + " credits)");

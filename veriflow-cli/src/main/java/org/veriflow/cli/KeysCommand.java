@@ -2,7 +2,6 @@ package org.veriflow.cli;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import org.veriflow.core.crypto.SignatureAlgorithm;
 import org.veriflow.core.crypto.SigningKey;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -26,7 +25,7 @@ final class KeysCommand {
 
     @Override
     public Integer call() throws Exception {
-      SigningKey key = SigningKey.generate(SignatureAlgorithm.parse(type));
+      SigningKey key = SigningKey.generate(Veriflow.keyType(spec, type));
       NodeSetup.writeKey(out, key);
       spec.commandLine().getOut().println(key.id());
       return Veriflow.OK;

@@ -1,6 +1,5 @@
 package org.veriflow.cli;
 
-import java.util.List;
 import java.util.concurrent.Callable;
 import org.veriflow.client.Responses;
 import org.veriflow.client.VeriflowClient;
@@ -29,7 +28,7 @@ final class ProofCommand {
       String tx;
 
       @Option(names = "--consistency", arity = "2", paramLabel = "HEIGHT", description = "Two block heights, A <= B.")
-      List<Long> consistency;
+      long[] consistency;
     }
 
     @Override
@@ -49,8 +48,11 @@ final class ProofCommand {
           }
           out.println("inclusion proof verified against the signed header of block " + b.height());
         } else {
-          long a = which.consistency.get(0);
-          long b = which.consistency.get(1);
+          if (which.consistency.length != 2) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--consistency takes exactly two heights");
+          }
+          long a = which.consistency[0];
+          long b = which.consistency[1];
           if (a > b) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--consistency needs A <= B, got " + a + " " + b);
           }

@@ -39,6 +39,7 @@ public final class Veriflow {
   /** Runs the command line with the given streams and returns the exit code; never exits the JVM. */
   public static int run(String[] args, PrintWriter out, PrintWriter err) {
     CommandLine cl = new CommandLine(new Veriflow());
+    addHelpOptions(cl);
     cl.setOut(out);
     cl.setErr(err);
     cl.setExitCodeExceptionMapper(e -> FAILURE);
@@ -58,12 +59,31 @@ public final class Veriflow {
     return cl.execute(args);
   }
 
+  private static void addHelpOptions(CommandLine cl) {
+    cl.getCommandSpec().mixinStandardHelpOptions(true);
+    for (CommandLine sub : cl.getSubcommands().values()) {
+      addHelpOptions(sub);
+    }
+  }
+
   static String message(Throwable e) {
+    if (e instanceof org.veriflow.client.ClientException ce) {
+      return ce.code() + ": " + ce.getMessage();
+    }
     String m = e.getMessage();
     if (m == null || m.isBlank()) {
       return e.getClass().getSimpleName();
     }
     return m;
+  }
+
+  /** Parses a key type option; an unknown type is a usage error. */
+  static org.veriflow.core.crypto.SignatureAlgorithm keyType(picocli.CommandLine.Model.CommandSpec spec, String value) {
+    try {
+      return org.veriflow.core.crypto.SignatureAlgorithm.parse(value);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    }
   }
 
   /** Reads the version from the jar manifest, or says it is a development build. */

@@ -149,6 +149,35 @@ class NodeEndToEndTest {
   }
 
   @Test
+  @Order(3)
+  void http_duplicateWhilePending_refusedWithoutDisturbingTheFirstWaiter() throws Exception {
+    SignedTransaction tx = builder(ORG).transfer(MEMBER.id().value(), 1, "once");
+    var first = client.submitAsync(tx, true);
+    var second = client.submitAsync(tx, true);
+    Responses.TxInfo a;
+    Throwable refused = null;
+    try {
+      a = first.get(20, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException e) {
+      // The second submission may have reached the node first: then the roles swap.
+      refused = e.getCause();
+      a = second.get(20, java.util.concurrent.TimeUnit.SECONDS);
+    }
+    if (refused == null) {
+      refused = org.assertj.core.api.Assertions.catchThrowable(() -> second.get(20, java.util.concurrent.TimeUnit.SECONDS)).getCause();
+    }
+    assertThat(a.status()).isEqualTo("COMMITTED");
+    assertThat(refused).isInstanceOfSatisfying(ClientException.class, e -> assertThat(e.code()).isEqualTo("DUPLICATE_TX"));
+  }
+
+  @Test
+  @Order(3)
+  void http_bodyOverTheLimit_isProblemJsonTooLarge() throws Exception {
+    String huge = "{\"payload\":\"" + "A".repeat(5 * 1024 * 1024) + "\",\"signature\":\"\"}";
+    assertProblem(http("POST", "/v1/transactions", huge), 413, "TOO_LARGE");
+  }
+
+  @Test
   @Order(4)
   void http_queries_answerWithDocumentedShapes() throws Exception {
     HttpResponse<String> unknown = http("GET", "/v1/transactions/" + "ab".repeat(32), null);
@@ -205,7 +234,7 @@ class NodeEndToEndTest {
     // The auditor has credits but may not register anyone: NOT_AUTHORISED, exit code 1, one sentence.
     CliRunner.Outcome refused = CliRunner.run("identity", "register", node, "--key", deviceKey.toString(), "--kind", "organisation", "--pubkey", adminKey.toString());
     assertThat(refused.exitCode()).isEqualTo(Veriflow.FAILURE);
-    assertThat(refused.err()).startsWith("error: ").contains("administrator").doesNotContain("Exception");
+    assertThat(refused.err()).startsWith("error: NOT_AUTHORISED: ").contains("administrator").doesNotContain("Exception");
     CliRunner.Outcome overdraft = CliRunner.run("credits", "transfer", node, "--key", deviceKey.toString(), "--to", setup.admin().id().value(), "--amount", "43");
     assertThat(overdraft.exitCode()).isEqualTo(Veriflow.FAILURE);
     assertThat(overdraft.err()).contains("INSUFFICIENT_FUNDS");
@@ -221,6 +250,10 @@ class NodeEndToEndTest {
   @Test
   @Order(6)
   void cli_usageErrors_exitWithCode2() {
+    CliRunner.Outcome help = CliRunner.run("node", "start", "--help");
+    assertThat(help.exitCode()).isZero();
+    assertThat(help.out()).contains("--http-port");
+    assertThat(CliRunner.run("keys", "new", "--out", tmp.resolve("x.key").toString(), "--type", "rsa").exitCode()).isEqualTo(Veriflow.USAGE);
     assertThat(CliRunner.run("credits", "transfer", "--to", "x").exitCode()).isEqualTo(Veriflow.USAGE);
     assertThat(CliRunner.run("no-such-command").exitCode()).isEqualTo(Veriflow.USAGE);
     assertThat(CliRunner.run("identity", "register", "--node=" + url, "--key", "k", "--kind", "wizard", "--pubkey", "p").exitCode()).isEqualTo(Veriflow.USAGE);

@@ -37,7 +37,11 @@ public final class ProofChecks {
     } catch (InvalidProtocolBufferException e) {
       throw new ProofException(ProofFailure.ROOT_MISMATCH, "block " + block.height() + ": header does not decode");
     }
+    if (header.getHeight() != block.height()) {
+      throw new ProofException(ProofFailure.INVALID_SIZES, "block " + block.height() + ": its signed header says height " + header.getHeight());
+    }
     if (header.getHeight() == 0) {
+      // Genesis carries no signature: it is trusted by its hash, which every node derives from the genesis file.
       return header;
     }
     boolean signed = false;

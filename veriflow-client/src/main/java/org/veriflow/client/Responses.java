@@ -45,5 +45,6 @@ public final class Responses {
   public record Account(String id, long nonce, long balance) {}
 
   /** {@code GET /v1/identities/{id}}. */
-  public record Identity(String id, String kind, String name, String owner, String algorithm, List<String> roles, String status, long registeredHeight) {}
+  public record Identity(String id, String kind, String name, String owner, String algorithm, List<String> roles, String status,
+      long registeredHeight, Optional<Long> revokedHeight, Optional<String> revocationReason) {}
 }

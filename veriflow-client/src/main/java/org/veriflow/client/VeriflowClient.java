@@ -65,7 +65,9 @@ public final class VeriflowClient {
     List<String> roles = new ArrayList<>();
     n.path("roles").forEach(r -> roles.add(r.asText()));
     return new Responses.Identity(n.path("id").asText(), n.path("kind").asText(), n.path("name").asText(), n.path("owner").asText(),
-        n.path("algorithm").asText(), roles, n.path("status").asText(), n.path("registeredHeight").asLong());
+        n.path("algorithm").asText(), roles, n.path("status").asText(), n.path("registeredHeight").asLong(),
+        n.has("revokedHeight") ? Optional.of(n.get("revokedHeight").asLong()) : Optional.empty(),
+        n.has("revocationReason") ? Optional.of(n.get("revocationReason").asText()) : Optional.empty());
   }
 
   /**
@@ -150,12 +152,20 @@ public final class VeriflowClient {
    * @throws ClientException if the transaction is not in a block
    */
   public Responses.TxInfo verifyInclusion(String txId) throws ProofException {
+    return verifyInclusion(txId, chain().orderers());
+  }
+
+  /**
+   * Like {@link #verifyInclusion(String)}, but checks the block's signature against orderer keys the
+   * caller trusts (e.g. read from the genesis file) rather than those the node reports.
+   */
+  public Responses.TxInfo verifyInclusion(String txId, List<Responses.Orderer> trustedOrderers) throws ProofException {
     Responses.TxInfo tx = transaction(txId);
     if (tx.proof().isEmpty()) {
       throw new ClientException(404, "NOT_IN_BLOCK", "transaction " + txId + " is " + tx.status() + ", not in a block");
     }
     Responses.BlockInfo block = block(tx.proof().get().blockHeight());
-    BlockHeader header = ProofChecks.checkBlock(block, chain().orderers());
+    BlockHeader header = ProofChecks.checkBlock(block, trustedOrderers);
     ProofChecks.checkInclusion(txId, tx.proof().get(), header);
     return tx;
   }

@@ -50,6 +50,8 @@ public record GenesisSpec(
     if (validators.isEmpty()) {
       throw new IllegalArgumentException("genesis must name at least one validator");
     }
+    // Validates the chain id and size limit now rather than when the node first starts.
+    new ChainParams(chainId, maxTxBytes, validators.stream().map(Member::key).toList());
     for (Map.Entry<IdentityId, Long> b : balances.entrySet()) {
       if (b.getValue() < 0) {
         throw new IllegalArgumentException("genesis balance of " + b.getKey() + " is negative");

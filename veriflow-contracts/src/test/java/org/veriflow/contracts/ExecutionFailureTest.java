@@ -143,7 +143,7 @@ class ExecutionFailureTest {
   }
 
   @Test
-  void execute_senderRevokedEarlierInSameBlock_failedRevokedSenderNonceNotConsumed() {
+  void execute_senderRevokedEarlierInSameBlock_failedRevokedSenderNonceConsumed() {
     chain.commit(TestChain.register(ADMIN, 0, ORG.publicKey(), IdentityKind.ORGANISATION, "hospital"));
     chain.commit(TestChain.register(ORG, 0, MEMBER.publicKey(), IdentityKind.MEMBER, "alice"));
     byte[] revoke = TestChain.revoke(ORG, 1, MEMBER.id(), "left");
@@ -154,9 +154,17 @@ class ExecutionFailureTest {
     List<TxResult> results = chain.ledger.results(block.height());
     assertThat(results.get(0).getStatus()).isEqualTo(TxStatus.COMMITTED);
     assertFailed(results.get(1), byMember, "REVOKED_SENDER");
-    assertThat(chain.nextNonce(MEMBER)).isZero();
+    // Ordered with the right nonce, so the nonce is spent although the sender lost its right to act.
+    assertThat(chain.nextNonce(MEMBER)).isEqualTo(1);
     assertThat(chain.ledger.transaction(TestChain.txId(byMember))).isPresent();
     assertThat(block.header().getTxCount()).isEqualTo(2);
+  }
+
+  @Test
+  void execute_wrongNonceInBlock_failedWithoutConsumingNonce() {
+    byte[] ahead = TestChain.transfer(ADMIN, 5, VALIDATOR.id(), 1);
+    assertFailed(chain.commitResults(ahead).get(0), ahead, "NONCE_TOO_HIGH");
+    assertThat(chain.nextNonce(ADMIN)).isZero();
   }
 
   @Test

@@ -74,6 +74,11 @@ final class BlockExecutor {
         TxRules.Outcome checked = rules.check(tx, blockState, chainId, height, timestampMillis, 0);
         if (checked.rejection() != null) {
           result = failed(tx, checked.rejection().code().name(), checked.rejection().message());
+          // A known sender's transaction carrying the right nonce consumes it even when a check fails
+          // here (expired meanwhile, authorisation lost): it was ordered, so its nonce is spent.
+          if (consumesNonce(checked.rejection().code()) && TxRules.nextNonce(blockState, tx.sender()) == tx.nonce()) {
+            blockState.put(TxRules.nonceKey(tx.sender()), Keys.height(tx.nonce() + 1));
+          }
         } else {
           // The nonce is consumed whether or not the call succeeds.
           blockState.put(TxRules.nonceKey(tx.sender()), Keys.height(tx.nonce() + 1));
@@ -134,6 +139,10 @@ final class BlockExecutor {
         .addAllEvents(ctx.events())
         .setOutput(ByteString.copyFrom(ctx.output()))
         .build();
+  }
+
+  private static boolean consumesNonce(RejectionCode code) {
+    return code != RejectionCode.UNKNOWN_SENDER && code != RejectionCode.NONCE_TOO_LOW && code != RejectionCode.NONCE_TOO_HIGH;
   }
 
   private static TxResult failed(VerifiedTx tx, String code, String message) {

@@ -65,7 +65,13 @@ public final class GenesisFile {
     } catch (DateTimeParseException e) {
       throw new IllegalArgumentException("'timestamp' must be an ISO-8601 instant such as 2026-01-01T00:00:00Z", e);
     }
-    int maxTxBytes = root.has("maxTxBytes") ? root.get("maxTxBytes").asInt() : ChainParams.DEFAULT_MAX_TX_BYTES;
+    int maxTxBytes = ChainParams.DEFAULT_MAX_TX_BYTES;
+    if (root.has("maxTxBytes")) {
+      if (!root.get("maxTxBytes").isInt()) {
+        throw new IllegalArgumentException("'maxTxBytes' must be a whole number of bytes");
+      }
+      maxTxBytes = root.get("maxTxBytes").asInt();
+    }
     List<GenesisSpec.Member> admins = members(root, "administrators");
     List<GenesisSpec.Member> validators = members(root, "validators");
     SortedMap<IdentityId, Long> balances = new TreeMap<>();
@@ -77,7 +83,7 @@ public final class GenesisFile {
       Iterator<Map.Entry<String, JsonNode>> it = b.fields();
       while (it.hasNext()) {
         Map.Entry<String, JsonNode> e = it.next();
-        if (!e.getValue().canConvertToLong() || e.getValue().asLong() < 0) {
+        if (!e.getValue().isIntegralNumber() || !e.getValue().canConvertToLong() || e.getValue().asLong() < 0) {
           throw new IllegalArgumentException("balance of " + e.getKey() + " must be a non-negative whole number");
         }
         balances.put(new IdentityId(e.getKey()), e.getValue().asLong());

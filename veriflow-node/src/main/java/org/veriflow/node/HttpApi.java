@@ -16,7 +16,6 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.veriflow.contracts.Credits;
 import org.veriflow.contracts.Identities;
@@ -44,6 +43,7 @@ import org.veriflow.ledger.order.Orderer;
  */
 final class HttpApi {
   static final String PROBLEM_JSON = "application/problem+json";
+  static final long MAX_REQUEST_BYTES = 4L * 1024 * 1024;
 
   private final Ledger ledger;
   private final Mempool mempool;
@@ -64,7 +64,7 @@ final class HttpApi {
       cfg.showJavalinBanner = false;
       cfg.useVirtualThreads = false;
       cfg.jsonMapper(new JavalinJackson(Json.MAPPER, false));
-      cfg.http.maxRequestSize = 4L * 1024 * 1024;
+      cfg.http.maxRequestSize = MAX_REQUEST_BYTES;
     });
     routes();
   }
@@ -95,6 +95,15 @@ final class HttpApi {
     app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
     app.get("/v1/openapi.json", this::openApi);
     app.exception(BadRequest.class, (e, ctx) -> problem(ctx, 400, e.code, e.getMessage()));
+    // Javalin's own refusals (no such route, body too large, ...) answer as problem+json too.
+    app.exception(io.javalin.http.HttpResponseException.class, (e, ctx) -> {
+      switch (e.getStatus()) {
+        case 404 -> problem(ctx, 404, "NOT_FOUND", "no such resource: " + ctx.method() + " " + ctx.path());
+        case 405 -> problem(ctx, 405, "METHOD_NOT_ALLOWED", ctx.method() + " is not allowed on " + ctx.path());
+        case 413 -> problem(ctx, 413, RejectionCode.TOO_LARGE.name(), "request body exceeds " + MAX_REQUEST_BYTES + " bytes");
+        default -> problem(ctx, e.getStatus(), "HTTP_" + e.getStatus(), e.getMessage());
+      }
+    });
     app.exception(Exception.class, (e, ctx) -> problem(ctx, 500, "INTERNAL", "the node failed to answer: " + e.getClass().getSimpleName()));
     app.error(404, ctx -> {
       if (!PROBLEM_JSON.equals(ctx.res().getContentType())) {
@@ -137,11 +146,11 @@ final class HttpApi {
       return;
     }
     VerifiedTx tx = admission.tx();
-    CompletableFuture<TxTracker.Outcome> outcome = wait ? tracker.watch(tx.id()) : null;
+    TxTracker.Watch watch = wait ? tracker.watch(tx.id()) : null;
     Optional<Rejection> refused = orderer.submit(tx);
     if (refused.isPresent()) {
       if (wait) {
-        tracker.forget(tx.id());
+        tracker.release(watch);
       }
       rejected(ctx, refused.get());
       return;
@@ -151,9 +160,10 @@ final class HttpApi {
       ctx.status(202).json(Json.MAPPER.createObjectNode().put("id", tx.id().hex()).put("status", "PENDING"));
       return;
     }
-    ctx.future(() -> outcome.completeOnTimeout(null, waitTimeout.toMillis(), TimeUnit.MILLISECONDS).thenAccept(o -> {
+    // A copy, so that this client's timeout does not complete the future other clients share.
+    ctx.future(() -> watch.future().copy().completeOnTimeout(null, waitTimeout.toMillis(), TimeUnit.MILLISECONDS).thenAccept(o -> {
       if (o == null) {
-        tracker.forget(tx.id());
+        tracker.release(watch);
         ctx.status(202).json(Json.MAPPER.createObjectNode().put("id", tx.id().hex()).put("status", "PENDING"));
       } else if (o.status().equals("REJECTED")) {
         problem(ctx, status(RejectionCode.valueOf(o.code())), o.code(), o.message());

@@ -19,13 +19,21 @@ final class TxTracker {
 
   private final ConcurrentMap<Hash, CompletableFuture<Outcome>> waiting = new ConcurrentHashMap<>();
 
-  /** The future for {@code id}; register before handing the transaction to the orderer. */
-  CompletableFuture<Outcome> watch(Hash id) {
-    return waiting.computeIfAbsent(id, k -> new CompletableFuture<>());
+  /** A client's interest in a transaction; {@code created} if this watch registered the future. */
+  record Watch(Hash id, CompletableFuture<Outcome> future, boolean created) {}
+
+  /** Registers interest in {@code id}; do so before handing the transaction to the orderer. */
+  Watch watch(Hash id) {
+    CompletableFuture<Outcome> mine = new CompletableFuture<>();
+    CompletableFuture<Outcome> existing = waiting.putIfAbsent(id, mine);
+    return existing == null ? new Watch(id, mine, true) : new Watch(id, existing, false);
   }
 
-  void forget(Hash id) {
-    waiting.remove(id);
+  /** Gives up a watch; the future is dropped only by the watch that registered it. */
+  void release(Watch watch) {
+    if (watch.created()) {
+      waiting.remove(watch.id(), watch.future());
+    }
   }
 
   void committed(ExecutedBlock block) {

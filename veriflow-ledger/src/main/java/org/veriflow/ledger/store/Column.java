@@ -12,6 +12,6 @@ public enum Column {
   STATE,
   /** level (1 byte) + index (8 bytes) → hash of that perfect subtree of the transaction log. */
   LOG_NODES,
-  /** small named values: head height, applied height, genesis hash. */
+  /** small named values: the head height (last stored block) and the applied height (last executed). */
   META
 }
