@@ -101,6 +101,7 @@ class CrashRecoveryIT {
       assertAllCommitted(client, everyAck);
       assertThat(everyAck).doesNotHaveDuplicates();
     }
+    System.out.printf("crash test: %d kills with SIGKILL, %d acknowledged transactions, all committed%n", totalKills, everyAck.size());
     assertThat(totalKills).isGreaterThanOrEqualTo(20);
     assertThat(everyAck).as("transactions acknowledged across all rounds").hasSizeGreaterThan(ROUNDS);
   }
