@@ -3,6 +3,7 @@ package org.veriflow.core.crypto;
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.StringWriter;
+import org.bouncycastle.util.encoders.DecoderException;
 import org.bouncycastle.util.io.pem.PemObject;
 import org.bouncycastle.util.io.pem.PemReader;
 import org.bouncycastle.util.io.pem.PemWriter;
@@ -64,6 +65,8 @@ public final class KeyPem {
       return o;
     } catch (IOException e) {
       throw new IllegalArgumentException("malformed PEM: " + e.getMessage(), e);
+    } catch (DecoderException e) {
+      throw new IllegalArgumentException("malformed PEM: the body is not valid base64", e);
     }
   }
 

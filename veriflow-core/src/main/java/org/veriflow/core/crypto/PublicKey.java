@@ -22,6 +22,8 @@ public final class PublicKey {
   private final SignatureAlgorithm algorithm;
   private final byte[] encoded;
   private final AsymmetricKeyParameter params;
+  /** Derived on first use; racing threads compute the same value. */
+  private volatile IdentityId id;
 
   private PublicKey(SignatureAlgorithm algorithm, byte[] encoded, AsymmetricKeyParameter params) {
     this.algorithm = algorithm;
@@ -113,7 +115,12 @@ public final class PublicKey {
 
   /** This key's identity id: {@code vf1} + hex of the first 20 bytes of SHA-256(SPKI). */
   public IdentityId id() {
-    return IdentityId.of(this);
+    IdentityId i = id;
+    if (i == null) {
+      i = IdentityId.of(this);
+      id = i;
+    }
+    return i;
   }
 
   /**

@@ -3,6 +3,10 @@ package org.veriflow.core.crypto;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.security.SecureRandom;
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.DEROctetString;
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.crypto.AsymmetricCipherKeyPair;
 import org.bouncycastle.crypto.digests.SHA256Digest;
 import org.bouncycastle.crypto.generators.ECKeyPairGenerator;
@@ -22,6 +26,9 @@ import org.bouncycastle.crypto.util.PrivateKeyInfoFactory;
  * 8032), P-256 with RFC 6979 nonces, normalised to low-S. Thread-safe.
  */
 public final class SigningKey {
+  /** id-Ed25519, RFC 8410 section 3. */
+  private static final ASN1ObjectIdentifier ID_ED25519 = new ASN1ObjectIdentifier("1.3.101.112");
+
   private final AsymmetricKeyParameter privateParams;
   private final PublicKey publicKey;
 
@@ -116,9 +123,18 @@ public final class SigningKey {
     return P256.toP1363(rs[0], s);
   }
 
-  /** DER PKCS#8 PrivateKeyInfo. Secret material: handle with care. */
+  /**
+   * DER PKCS#8 PrivateKeyInfo. Secret material: handle with care. Ed25519 keys are written as RFC
+   * 8410 section 7 shows and as OpenSSL and the JDK write them: version 0, without the optional
+   * public key. (BouncyCastle's factory writes the RFC 5958 version 1 form with the public key,
+   * which OpenSSL 3.0 refuses to read.)
+   */
   public byte[] pkcs8() {
     try {
+      if (privateParams instanceof Ed25519PrivateKeyParameters ed) {
+        return new PrivateKeyInfo(new AlgorithmIdentifier(ID_ED25519), new DEROctetString(ed.getEncoded()))
+            .getEncoded("DER");
+      }
       return PrivateKeyInfoFactory.createPrivateKeyInfo(privateParams).getEncoded("DER");
     } catch (IOException e) {
       throw new IllegalStateException("cannot encode PKCS#8 private key", e);

@@ -53,13 +53,15 @@ class WycheproofEcdsaP256Test {
   @Test
   void verifyDer_everyWycheproofCase_matchesLowSPolicy() {
     Tally tally = runAll(DER_FILE, Encoding.DER);
-    assertThat(tally.highS).as("valid high-S cases reported HIGH_S").isPositive();
+    assertThat(tally.highS).as("valid cases with s > n/2").isEqualTo(71);
+    assertThat(tally.lowS).as("valid cases with s <= n/2").isEqualTo(103);
   }
 
   @Test
   void verify_everyWycheproofP1363Case_matchesLowSPolicy() {
     Tally tally = runAll(P1363_FILE, Encoding.P1363);
-    assertThat(tally.highS).as("valid high-S cases reported HIGH_S").isPositive();
+    assertThat(tally.highS).as("valid cases with s > n/2").isEqualTo(70);
+    assertThat(tally.lowS).as("valid cases with s <= n/2").isEqualTo(103);
   }
 
   @Test
@@ -113,10 +115,13 @@ class WycheproofEcdsaP256Test {
           case "valid" -> {
             BigInteger s = sOf(encoding, sig);
             SignatureCheck expected = s.compareTo(HALF_N) > 0 ? SignatureCheck.HIGH_S : SignatureCheck.VALID;
-            if (expected == SignatureCheck.HIGH_S && actual == SignatureCheck.HIGH_S) {
+            if (expected == SignatureCheck.HIGH_S) {
               tally.highS++;
+            } else {
+              tally.lowS++;
             }
-            failures.check(id, actual == expected, "valid case with " + (expected == SignatureCheck.HIGH_S ? "high" : "low") + " S: expected " + expected + ", got " + seen);
+            String sSize = expected == SignatureCheck.HIGH_S ? "high" : "low";
+            failures.check(id, actual == expected, "valid case with " + sSize + " S: expected " + expected + ", got " + seen);
           }
           case "invalid" -> failures.check(id, actual != SignatureCheck.VALID, "invalid case was accepted");
           case "acceptable" -> {
@@ -140,8 +145,9 @@ class WycheproofEcdsaP256Test {
 
   /**
    * For each valid case: the low-S form {@code r || min(s, n - s)} is VALID through {@link
-   * PublicKey#verify}; with a modified message it is INVALID; with a bit of r or s flipped it is not
-   * VALID; and for DER, a trailing byte after the signature is MALFORMED_SIGNATURE.
+   * PublicKey#verify} (and, for DER, through {@link PublicKey#verifyDer} in strict DER); with a
+   * modified message it is INVALID; with a bit of r or s flipped it is not VALID; and for DER, a
+   * trailing byte after the signature is MALFORMED_SIGNATURE.
    */
   private static void runSiblings(String name, Encoding encoding) {
     CaseFailures failures = new CaseFailures(name + " (low-S twins and negative siblings of valid cases)");
@@ -169,6 +175,8 @@ class WycheproofEcdsaP256Test {
           failures.check(id + " bit " + bit + " flipped", wrongSig != SignatureCheck.VALID, "was accepted");
         }
         if (encoding == Encoding.DER) {
+          SignatureCheck twinDer = key.key.verifyDer(msg, Bytes.rsToDer(r, s.min(Bytes.P256_N.subtract(s))));
+          failures.check(id + " low-S form in DER", twinDer == SignatureCheck.VALID, "gave " + twinDer);
           byte[] trailing = Arrays.copyOf(sig, sig.length + 1);
           SignatureCheck withTrailing = key.key.verifyDer(msg, trailing);
           failures.check(id + " trailing byte", withTrailing == SignatureCheck.MALFORMED_SIGNATURE, "gave " + withTrailing);
@@ -205,6 +213,7 @@ class WycheproofEcdsaP256Test {
 
   private static final class Tally {
     int highS;
+    int lowS;
   }
 
   private record KeyOrError(PublicKey key, String error) {

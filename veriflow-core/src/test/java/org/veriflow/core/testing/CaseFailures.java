@@ -10,6 +10,7 @@ import java.util.List;
  * at once instead of stopping at the first.
  */
 public final class CaseFailures {
+  private static final int MAX_LISTED = 200;
   private final String suite;
   private final List<String> failures = new ArrayList<>();
   private int cases;
@@ -36,10 +37,15 @@ public final class CaseFailures {
     return cases;
   }
 
-  /** Fails with the list of every failing case, if any. */
+  /**
+   * Fails with the list of failing cases, if any: every one of them up to {@value #MAX_LISTED}, then
+   * a count of the rest (a broken algorithm can fail hundreds of thousands of generated cases).
+   */
   public void assertNoneFailed() {
     if (!failures.isEmpty()) {
-      fail(failures.size() + " of " + cases + " cases of " + suite + " failed:\n  " + String.join("\n  ", failures));
+      List<String> listed = failures.size() > MAX_LISTED ? failures.subList(0, MAX_LISTED) : failures;
+      String more = failures.size() > MAX_LISTED ? "\n  ... and " + (failures.size() - MAX_LISTED) + " more" : "";
+      fail(failures.size() + " of " + cases + " cases of " + suite + " failed:\n  " + String.join("\n  ", listed) + more);
     }
   }
 }
