@@ -24,13 +24,16 @@ final class BenchCommand {
     @Option(names = "--senders", defaultValue = "64", description = "Distinct senders (default: ${DEFAULT-VALUE}).")
     int senders;
 
-    @Option(names = "--concurrency", defaultValue = "512", description = "Submissions in flight (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--concurrency", defaultValue = "1024", description = "Transactions in flight (default: ${DEFAULT-VALUE}).")
     int concurrency;
+
+    @Option(names = "--batch", defaultValue = "100", description = "Transactions per request; 1 submits each on its own (default: ${DEFAULT-VALUE}).")
+    int batch;
 
     @Override
     public Integer call() throws Exception {
       var out = spec.commandLine().getOut();
-      SubmitLoad.Result r = new SubmitLoad(options.client(), options.signingKey(), out).run(txs, senders, concurrency);
+      SubmitLoad.Result r = new SubmitLoad(options.client(), options.signingKey(), out).run(txs, senders, concurrency, batch);
       out.printf("committed %d transfers (%d failed) in %.2f s: %.0f tx/s%n", r.committed(), r.failed(), r.seconds(), r.txPerSecond());
       out.printf("submit-to-durable latency: p50 %.1f ms, p99 %.1f ms, max %.1f ms%n", r.p50Millis(), r.p99Millis(), r.maxMillis());
       out.printf("signature ceiling: %.0f verifications/s on %d cores; throughput is %.0f%% of it%n", r.verifyPerSecond(), r.cores(), 100 * r.ratio());

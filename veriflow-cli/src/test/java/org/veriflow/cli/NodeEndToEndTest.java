@@ -172,8 +172,33 @@ class NodeEndToEndTest {
 
   @Test
   @Order(3)
+  void http_batch_judgesEachTransactionOnItsOwn() throws Exception {
+    TransactionBuilder orgTx = builder(ORG);
+    SignedTransaction good = orgTx.transfer(MEMBER.id().value(), 2, "batch");
+    SignedTransaction forged = orgTx.transfer(MEMBER.id().value(), 3, "batch");
+    byte[] sig = forged.signature();
+    sig[5] ^= 1;
+    long balanceBefore = client.account(MEMBER.id().value()).balance();
+
+    List<Responses.TxInfo> results = client.submitBatch(List.of(good, new SignedTransaction(forged.payload(), sig)), true);
+    assertThat(results).hasSize(2);
+    assertThat(results.get(0).status()).isEqualTo("COMMITTED");
+    assertThat(results.get(0).id()).isEqualTo(good.id().hex());
+    assertThat(results.get(1).status()).isEqualTo("REJECTED");
+    assertThat(results.get(1).code()).contains("BAD_SIGNATURE");
+    assertThat(client.account(MEMBER.id().value()).balance()).isEqualTo(balanceBefore + 2);
+
+    JsonNode mixed = JSON.readTree(http("POST", "/v1/transactions/batch", "{\"transactions\": [42]}").body());
+    assertThat(mixed.path("results").get(0).path("code").asText()).isEqualTo("MALFORMED");
+    assertProblem(http("POST", "/v1/transactions/batch", "{\"nope\": []}"), 400, "MALFORMED");
+    String tooMany = "{\"transactions\": [" + String.join(",", java.util.Collections.nCopies(1001, "{}")) + "]}";
+    assertProblem(http("POST", "/v1/transactions/batch", tooMany), 400, "TOO_LARGE");
+  }
+
+  @Test
+  @Order(3)
   void http_bodyOverTheLimit_isProblemJsonTooLarge() throws Exception {
-    String huge = "{\"payload\":\"" + "A".repeat(5 * 1024 * 1024) + "\",\"signature\":\"\"}";
+    String huge = "{\"payload\":\"" + "A".repeat(9 * 1024 * 1024) + "\",\"signature\":\"\"}";
     assertProblem(http("POST", "/v1/transactions", huge), 413, "TOO_LARGE");
   }
 

@@ -86,6 +86,43 @@ public final class VeriflowClient {
         .thenApply(r -> parseTx(check(r)));
   }
 
+  /**
+   * Submits up to 1000 transactions in one request; each is checked and ordered on its own. Returns
+   * one result per transaction, in order: status {@code REJECTED} with its code, or (with {@code
+   * wait}) {@code COMMITTED}/{@code FAILED} once its block is durable, or {@code PENDING}.
+   */
+  public List<Responses.TxInfo> submitBatch(List<SignedTransaction> txs, boolean wait) {
+    return parseBatch(send(batchRequest(txs, wait)));
+  }
+
+  /** Like {@link #submitBatch} but asynchronous, for load generation. */
+  public CompletableFuture<List<Responses.TxInfo>> submitBatchAsync(List<SignedTransaction> txs, boolean wait) {
+    return http.sendAsync(batchRequest(txs, wait), HttpResponse.BodyHandlers.ofString()).thenApply(r -> parseBatch(check(r)));
+  }
+
+  private HttpRequest batchRequest(List<SignedTransaction> txs, boolean wait) {
+    ObjectNode body = MAPPER.createObjectNode();
+    var arr = body.putArray("transactions");
+    for (SignedTransaction tx : txs) {
+      arr.addObject()
+          .put("payload", Base64.getEncoder().encodeToString(tx.payload()))
+          .put("signature", Base64.getEncoder().encodeToString(tx.signature()));
+    }
+    return HttpRequest.newBuilder(URI.create(base + "/v1/transactions/batch" + (wait ? "?wait=true" : "")))
+        .timeout(timeout)
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
+        .build();
+  }
+
+  private static List<Responses.TxInfo> parseBatch(JsonNode n) {
+    List<Responses.TxInfo> out = new ArrayList<>();
+    for (JsonNode r : n.path("results")) {
+      out.add(parseTx(r));
+    }
+    return out;
+  }
+
   private HttpRequest submitRequest(SignedTransaction tx, boolean wait) {
     ObjectNode body = MAPPER.createObjectNode()
         .put("payload", Base64.getEncoder().encodeToString(tx.payload()))

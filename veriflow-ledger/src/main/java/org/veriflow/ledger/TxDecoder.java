@@ -18,6 +18,8 @@ final class TxDecoder {
     }
   }
 
+  private static final KeyCache KEYS = new KeyCache();
+
   private TxDecoder() {}
 
   static Outcome decode(byte[] signedBytes, ChainParams params) {
@@ -57,7 +59,7 @@ final class TxDecoder {
     }
     PublicKey key;
     try {
-      key = PublicKey.decode(algorithm, payload.getSenderKey().toByteArray());
+      key = KEYS.decode(algorithm, payload.getSenderKey().toByteArray());
     } catch (IllegalArgumentException e) {
       return Outcome.rejected(RejectionCode.MALFORMED, "sender key: " + e.getMessage());
     }

@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.veriflow.contracts.Credits;
 import org.veriflow.contracts.Identities;
@@ -43,7 +44,9 @@ import org.veriflow.ledger.order.Orderer;
  */
 final class HttpApi {
   static final String PROBLEM_JSON = "application/problem+json";
-  static final long MAX_REQUEST_BYTES = 4L * 1024 * 1024;
+  static final long MAX_REQUEST_BYTES = 8L * 1024 * 1024;
+  /** Most transactions in one batch submission. */
+  static final int MAX_BATCH = 1000;
 
   private final Ledger ledger;
   private final Mempool mempool;
@@ -83,6 +86,7 @@ final class HttpApi {
 
   private void routes() {
     app.post("/v1/transactions", this::submit);
+    app.post("/v1/transactions/batch", this::submitBatch);
     app.get("/v1/transactions/{id}", this::transaction);
     app.get("/v1/blocks/latest", ctx -> ctx.json(block(ledger.head())));
     app.get("/v1/blocks/{height}", this::blockAt);
@@ -126,24 +130,93 @@ final class HttpApi {
   // ------------------------------------------------------------ transactions
 
   private void submit(Context ctx) {
-    JsonNode body;
-    try {
-      body = Json.MAPPER.readTree(ctx.bodyAsBytes());
-    } catch (IOException e) {
-      throw new BadRequest(RejectionCode.MALFORMED.name(), "request body is not JSON");
-    }
-    if (body == null || !body.isObject() || !body.path("payload").isTextual() || !body.path("signature").isTextual()) {
+    JsonNode body = jsonBody(ctx);
+    if (!body.isObject() || !body.path("payload").isTextual() || !body.path("signature").isTextual()) {
       throw new BadRequest(RejectionCode.MALFORMED.name(), "body must be {\"payload\": base64, \"signature\": base64}");
     }
-    byte[] payload = base64(body.get("payload").asText(), "payload");
-    byte[] signature = base64(body.get("signature").asText(), "signature");
-    byte[] signed = SignedTx.newBuilder().setPayload(ByteString.copyFrom(payload)).setSignature(ByteString.copyFrom(signature)).build().toByteArray();
     boolean wait = "true".equalsIgnoreCase(ctx.queryParam("wait"));
+    Entry e = accept(base64(body.get("payload").asText(), "payload"), base64(body.get("signature").asText(), "signature"), wait);
+    if (e.rejection() != null) {
+      problem(ctx, status(e.rejection().code()), e.rejection().code().name(), e.rejection().message());
+      return;
+    }
+    if (!wait) {
+      ctx.status(202).json(pending(e.id()));
+      return;
+    }
+    ctx.future(() -> awaitOutcome(e).thenAccept(o -> {
+      if (o == null) {
+        ctx.status(202).json(pending(e.id()));
+      } else if (o.status().equals("REJECTED")) {
+        problem(ctx, status(RejectionCode.valueOf(o.code())), o.code(), o.message());
+      } else {
+        ctx.status(200).json(outcome(o));
+      }
+    }));
+  }
 
+  /**
+   * {@code POST /v1/transactions/batch}: up to {@link #MAX_BATCH} transactions in one request, each
+   * checked and ordered on its own. Answers 200 with one result per transaction, in request order:
+   * {@code REJECTED} with its code, or (with {@code ?wait=true}) its block's outcome, or PENDING.
+   */
+  private void submitBatch(Context ctx) {
+    JsonNode body = jsonBody(ctx);
+    JsonNode txs = body.path("transactions");
+    if (!txs.isArray()) {
+      throw new BadRequest(RejectionCode.MALFORMED.name(), "body must be {\"transactions\": [{\"payload\": base64, \"signature\": base64}, ...]}");
+    }
+    if (txs.size() > MAX_BATCH) {
+      throw new BadRequest(RejectionCode.TOO_LARGE.name(), "a batch holds at most " + MAX_BATCH + " transactions, not " + txs.size());
+    }
+    boolean wait = "true".equalsIgnoreCase(ctx.queryParam("wait"));
+    List<Entry> entries = new java.util.ArrayList<>(txs.size());
+    for (JsonNode t : txs) {
+      if (!t.path("payload").isTextual() || !t.path("signature").isTextual()) {
+        entries.add(new Entry(null, new Rejection(RejectionCode.MALFORMED, "each transaction must be {\"payload\": base64, \"signature\": base64}"), null));
+        continue;
+      }
+      try {
+        entries.add(accept(base64(t.get("payload").asText(), "payload"), base64(t.get("signature").asText(), "signature"), wait));
+      } catch (BadRequest e) {
+        entries.add(new Entry(null, new Rejection(RejectionCode.MALFORMED, e.getMessage()), null));
+      }
+    }
+    List<CompletableFuture<TxTracker.Outcome>> outcomes = entries.stream()
+        .map(e -> e.rejection() == null && wait ? awaitOutcome(e) : CompletableFuture.<TxTracker.Outcome>completedFuture(null))
+        .toList();
+    ctx.future(() -> CompletableFuture.allOf(outcomes.toArray(CompletableFuture[]::new)).thenAccept(done -> {
+      ObjectNode n = Json.MAPPER.createObjectNode();
+      ArrayNode results = n.putArray("results");
+      for (int i = 0; i < entries.size(); i++) {
+        Entry e = entries.get(i);
+        TxTracker.Outcome o = outcomes.get(i).join();
+        if (e.rejection() != null) {
+          ObjectNode r = results.addObject();
+          if (e.id() != null) {
+            r.put("id", e.id().hex());
+          }
+          r.put("status", "REJECTED").put("code", e.rejection().code().name()).put("message", e.rejection().message());
+        } else if (o == null) {
+          results.add(pending(e.id()));
+        } else {
+          results.add(outcome(o));
+        }
+      }
+      ctx.status(200).json(n);
+    }));
+  }
+
+  /** A submission at the door: refused with a reason, or handed to the orderer (and watched if waiting). */
+  private record Entry(Hash id, Rejection rejection, TxTracker.Watch watch) {}
+
+  private Entry accept(byte[] payload, byte[] signature, boolean wait) {
+    byte[] signed = SignedTx.newBuilder().setPayload(ByteString.copyFrom(payload)).setSignature(ByteString.copyFrom(signature)).build().toByteArray();
+    Hash id = Hash.sha256(payload);
     Ledger.Admission admission = ledger.admit(signed);
     if (!admission.accepted()) {
-      rejected(ctx, admission.rejection());
-      return;
+      counter("rejected", admission.rejection().code().name()).increment();
+      return new Entry(id, admission.rejection(), null);
     }
     VerifiedTx tx = admission.tx();
     TxTracker.Watch watch = wait ? tracker.watch(tx.id()) : null;
@@ -152,39 +225,54 @@ final class HttpApi {
       if (wait) {
         tracker.release(watch);
       }
-      rejected(ctx, refused.get());
-      return;
+      counter("rejected", refused.get().code().name()).increment();
+      return new Entry(id, refused.get(), null);
     }
     counter("accepted", "").increment();
-    if (!wait) {
-      ctx.status(202).json(Json.MAPPER.createObjectNode().put("id", tx.id().hex()).put("status", "PENDING"));
-      return;
-    }
+    return new Entry(id, null, watch);
+  }
+
+  /** The outcome, or null once the wait timeout passes (the transaction is then still pending). */
+  private CompletableFuture<TxTracker.Outcome> awaitOutcome(Entry e) {
     // A copy, so that this client's timeout does not complete the future other clients share.
-    ctx.future(() -> watch.future().copy().completeOnTimeout(null, waitTimeout.toMillis(), TimeUnit.MILLISECONDS).thenAccept(o -> {
+    return e.watch().future().copy().completeOnTimeout(null, waitTimeout.toMillis(), TimeUnit.MILLISECONDS).thenApply(o -> {
       if (o == null) {
-        tracker.release(watch);
-        ctx.status(202).json(Json.MAPPER.createObjectNode().put("id", tx.id().hex()).put("status", "PENDING"));
-      } else if (o.status().equals("REJECTED")) {
-        problem(ctx, status(RejectionCode.valueOf(o.code())), o.code(), o.message());
-      } else {
-        ObjectNode n = Json.MAPPER.createObjectNode().put("id", o.id().hex()).put("status", o.status()).put("height", o.height());
-        if (!o.code().isEmpty()) {
-          n.put("code", o.code()).put("message", o.message());
-        }
-        ctx.status(200).json(n);
+        tracker.release(e.watch());
       }
-    }));
+      return o;
+    });
+  }
+
+  private static ObjectNode pending(Hash id) {
+    return Json.MAPPER.createObjectNode().put("id", id.hex()).put("status", "PENDING");
+  }
+
+  private static ObjectNode outcome(TxTracker.Outcome o) {
+    ObjectNode n = Json.MAPPER.createObjectNode().put("id", o.id().hex()).put("status", o.status());
+    if (o.height() >= 0) {
+      n.put("height", o.height());
+    }
+    if (!o.code().isEmpty()) {
+      n.put("code", o.code()).put("message", o.message());
+    }
+    return n;
+  }
+
+  private static JsonNode jsonBody(Context ctx) {
+    try {
+      JsonNode body = Json.MAPPER.readTree(ctx.bodyAsBytes());
+      if (body == null) {
+        throw new BadRequest(RejectionCode.MALFORMED.name(), "request body is empty");
+      }
+      return body;
+    } catch (IOException e) {
+      throw new BadRequest(RejectionCode.MALFORMED.name(), "request body is not JSON");
+    }
   }
 
   private Counter counter(String outcome, String code) {
     return Counter.builder("veriflow_submissions").tag("outcome", outcome).tag("code", code)
         .description("transactions submitted over HTTP").register(metrics);
-  }
-
-  private void rejected(Context ctx, Rejection r) {
-    counter("rejected", r.code().name()).increment();
-    problem(ctx, status(r.code()), r.code().name(), r.message());
   }
 
   static int status(RejectionCode code) {

@@ -45,9 +45,14 @@ public final class SubmitLoad {
     this.out = out;
   }
 
-  public Result run(int txs, int senders, int concurrency) throws InterruptedException {
-    if (txs < 1 || senders < 1 || concurrency < 1) {
-      throw new IllegalArgumentException("txs, senders and concurrency must be at least 1");
+  /**
+   * @param concurrency transactions in flight
+   * @param batch transactions per request: 1 submits each on its own ({@code POST /v1/transactions}),
+   *     more uses {@code POST /v1/transactions/batch}
+   */
+  public Result run(int txs, int senders, int concurrency, int batch) throws InterruptedException {
+    if (txs < 1 || senders < 1 || concurrency < 1 || batch < 1 || batch > 1000) {
+      throw new IllegalArgumentException("txs, senders and concurrency must be at least 1, batch between 1 and 1000");
     }
     Responses.ChainInfo chain = client.chain();
     long validUntil = chain.height() + 1_000_000;
@@ -85,33 +90,45 @@ public final class SubmitLoad {
     int cores = Runtime.getRuntime().availableProcessors();
     out.printf("signature ceiling: %.0f Ed25519 verifications/s on %d cores%n", verifyPerSecond, cores);
 
-    out.println("submitting " + txs + " transfers from " + senders + " senders, " + concurrency + " in flight");
+    out.println("submitting " + txs + " transfers from " + senders + " senders, " + concurrency + " in flight, "
+        + (batch == 1 ? "one per request" : batch + " per request"));
     long[] latencies = new long[txs];
     AtomicLong committed = new AtomicLong();
     AtomicLong failed = new AtomicLong();
     AtomicReference<Throwable> error = new AtomicReference<>();
-    Semaphore inFlight = new Semaphore(concurrency);
+    int requestsInFlight = Math.max(1, concurrency / batch);
+    Semaphore inFlight = new Semaphore(requestsInFlight);
     long start = System.nanoTime();
-    for (int i = 0; i < txs; i++) {
+    for (int from = 0; from < txs; from += batch) {
       inFlight.acquire();
       if (error.get() != null) {
+        inFlight.release();
         break;
       }
-      final int idx = i;
+      final int first = from;
+      final int n = Math.min(batch, txs - from);
       final long t0 = System.nanoTime();
-      client.submitAsync(load.get(i), true).whenComplete((info, e) -> {
-        latencies[idx] = System.nanoTime() - t0;
+      CompletableFuture<List<Responses.TxInfo>> sent = batch == 1
+          ? client.submitAsync(load.get(first), true).thenApply(List::of)
+          : client.submitBatchAsync(load.subList(first, first + n), true);
+      sent.whenComplete((infos, e) -> {
+        long took = System.nanoTime() - t0;
         if (e != null) {
           error.compareAndSet(null, e);
-        } else if (info.committed()) {
-          committed.incrementAndGet();
         } else {
-          failed.incrementAndGet();
+          for (int k = 0; k < infos.size(); k++) {
+            latencies[first + k] = took;
+            if (infos.get(k).committed()) {
+              committed.incrementAndGet();
+            } else {
+              failed.incrementAndGet();
+            }
+          }
         }
         inFlight.release();
       });
     }
-    inFlight.acquire(concurrency);
+    inFlight.acquire(requestsInFlight);
     long elapsed = System.nanoTime() - start;
     if (error.get() != null) {
       throw new IllegalStateException("a submission failed: " + error.get().getMessage(), error.get());
