@@ -70,7 +70,11 @@ class NodeEndToEndTest {
   }
 
   static HttpResponse<String> http(String method, String path, String body) throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url + path));
+    return http(method, path, body, url);
+  }
+
+  static HttpResponse<String> http(String method, String path, String body, String base) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path));
     b = body == null ? b.method(method, HttpRequest.BodyPublishers.noBody()) : b.method(method, HttpRequest.BodyPublishers.ofString(body));
     return HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofString());
   }

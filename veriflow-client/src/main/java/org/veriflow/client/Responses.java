@@ -47,4 +47,30 @@ public final class Responses {
   /** {@code GET /v1/identities/{id}}. */
   public record Identity(String id, String kind, String name, String owner, String algorithm, List<String> roles, String status,
       long registeredHeight, Optional<Long> revokedHeight, Optional<String> revocationReason) {}
+
+  /** A field of a stream's schema. */
+  public record Field(String name, String unit, double min, double max, int decimals) {}
+
+  /** A device of a stream. */
+  public record Device(String deviceId, String name, String algorithm, String publicKeyHex, String status, long lastSequence) {}
+
+  /** {@code GET /v1/streams/{id}}. */
+  public record Stream(String streamId, String owner, String description, List<Field> fields, long samplingIntervalMillis,
+      long timeWindowMillis, List<Device> devices) {}
+
+  /** A legal reading as the chain keeps it. */
+  public record StoredReading(String digest, String deviceId, long sequence, long timestamp, List<Double> values, String txId, int index, long height) {}
+
+  /** A page of readings; {@code next} continues it. */
+  public record ReadingPage(List<StoredReading> readings, Optional<String> next) {}
+
+  /** {@code GET /v1/streams/{id}/stats}: per device and in total, readings by verdict. */
+  public record StreamStats(java.util.Map<String, java.util.Map<String, Long>> devices, java.util.Map<String, Long> totals) {}
+
+  /** {@code GET /v1/snapshots/{id}}. */
+  public record Snapshot(String snapshotId, String streamId, long from, long to, String title, long rowCount, String csvSha256,
+      String readingsRoot, String creator, long height) {}
+
+  /** What an export wrote and recomputed; it matched the chain's record or the export threw. */
+  public record SnapshotExport(Snapshot snapshot, long rows, String csvSha256, String readingsRoot) {}
 }

@@ -81,6 +81,39 @@ public final class TransactionBuilder {
     return call("identities", "revoke", RevokeIdentity.newBuilder().setId(id).setReason(reason).build());
   }
 
+  /** {@code streams.create}. */
+  public SignedTransaction createStream(org.veriflow.core.proto.streams.CreateStream stream) {
+    return call("streams", "create", stream);
+  }
+
+  /** {@code streams.register_device}: registers a device's own key in a stream. */
+  public SignedTransaction registerDevice(String streamId, PublicKey deviceKey, String name) {
+    return call("streams", "register_device", org.veriflow.core.proto.streams.RegisterDevice.newBuilder()
+        .setStreamId(streamId)
+        .setPublicKey(ByteString.copyFrom(deviceKey.encoded()))
+        .setAlgorithm(deviceKey.algorithm() == SignatureAlgorithm.ED25519 ? KeyAlgorithm.ED25519 : KeyAlgorithm.P256)
+        .setName(name)
+        .build());
+  }
+
+  /** {@code streams.revoke_device}. */
+  public SignedTransaction revokeDevice(String streamId, String deviceId, String reason) {
+    return call("streams", "revoke_device", org.veriflow.core.proto.streams.RevokeDevice.newBuilder()
+        .setStreamId(streamId).setDeviceId(deviceId).setReason(reason).build());
+  }
+
+  /** {@code streams.submit}: a gateway forwards readings signed by their devices. */
+  public SignedTransaction submitReadings(String streamId, Iterable<org.veriflow.core.proto.streams.SignedReading> readings) {
+    return call("streams", "submit", org.veriflow.core.proto.streams.SubmitReadings.newBuilder()
+        .setStreamId(streamId).addAllReadings(readings).build());
+  }
+
+  /** {@code streams.snapshot}: freezes the legal readings with {@code from <= time < to} as a dataset. */
+  public SignedTransaction snapshot(String streamId, long fromMillis, long toMillis, String title) {
+    return call("streams", "snapshot", org.veriflow.core.proto.streams.CreateSnapshot.newBuilder()
+        .setStreamId(streamId).setFromMillis(fromMillis).setToMillis(toMillis).setTitle(title).build());
+  }
+
   /** {@code credits.transfer}. */
   public SignedTransaction transfer(String to, long amount, String memo) {
     return call("credits", "transfer", TransferCredits.newBuilder().setTo(to).setAmount(amount).setMemo(memo).build());

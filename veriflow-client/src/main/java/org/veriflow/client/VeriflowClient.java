@@ -220,6 +220,153 @@ public final class VeriflowClient {
     return proof;
   }
 
+  // ------------------------------------------------------------ streams
+
+  public Responses.Stream stream(String id) {
+    JsonNode n = get("/v1/streams/" + id);
+    List<Responses.Field> fields = new ArrayList<>();
+    for (JsonNode f : n.path("fields")) {
+      fields.add(new Responses.Field(f.path("name").asText(), f.path("unit").asText(), f.path("min").asDouble(), f.path("max").asDouble(), f.path("decimals").asInt()));
+    }
+    List<Responses.Device> devices = new ArrayList<>();
+    for (JsonNode d : n.path("devices")) {
+      devices.add(new Responses.Device(d.path("deviceId").asText(), d.path("name").asText(), d.path("algorithm").asText(),
+          d.path("publicKey").asText(), d.path("status").asText(), d.path("lastSequence").asLong()));
+    }
+    return new Responses.Stream(n.path("streamId").asText(), n.path("owner").asText(), n.path("description").asText(), fields,
+        n.path("samplingIntervalMillis").asLong(), n.path("timeWindowMillis").asLong(), devices);
+  }
+
+  /**
+   * Legal readings of {@code stream} with {@code from <= time < to}, optionally of one device
+   * ({@code null}: all), in time order; {@code cursor} is a previous page's {@code next}.
+   */
+  public Responses.ReadingPage readings(String stream, String device, long fromMillis, long toMillis, int limit, String cursor) {
+    StringBuilder q = new StringBuilder("/v1/streams/" + stream + "/readings?from=" + fromMillis + "&to=" + toMillis + "&limit=" + limit);
+    if (device != null) {
+      q.append("&device=").append(device);
+    }
+    if (cursor != null) {
+      q.append("&cursor=").append(cursor);
+    }
+    JsonNode n = get(q.toString());
+    List<Responses.StoredReading> out = new ArrayList<>();
+    for (JsonNode r : n.path("readings")) {
+      out.add(parseReading(r));
+    }
+    return new Responses.ReadingPage(out, n.has("next") ? Optional.of(n.get("next").asText()) : Optional.empty());
+  }
+
+  private static Responses.StoredReading parseReading(JsonNode r) {
+    List<Double> values = new ArrayList<>();
+    r.path("values").forEach(v -> values.add(v.asDouble()));
+    return new Responses.StoredReading(r.path("digest").asText(), r.path("deviceId").asText(), r.path("sequence").asLong(),
+        r.path("timestamp").asLong(), values, r.path("txId").asText(), r.path("index").asInt(), r.path("height").asLong());
+  }
+
+  public Responses.StreamStats streamStats(String stream) {
+    JsonNode n = get("/v1/streams/" + stream + "/stats");
+    java.util.Map<String, java.util.Map<String, Long>> devices = new java.util.TreeMap<>();
+    n.path("devices").fields().forEachRemaining(d -> {
+      java.util.Map<String, Long> counts = new java.util.TreeMap<>();
+      d.getValue().fields().forEachRemaining(c -> counts.put(c.getKey(), c.getValue().asLong()));
+      devices.put(d.getKey(), counts);
+    });
+    java.util.Map<String, Long> totals = new java.util.TreeMap<>();
+    n.path("totals").fields().forEachRemaining(c -> totals.put(c.getKey(), c.getValue().asLong()));
+    return new Responses.StreamStats(devices, totals);
+  }
+
+  public Responses.Snapshot snapshot(String id) {
+    JsonNode n = get("/v1/snapshots/" + id);
+    return new Responses.Snapshot(n.path("snapshotId").asText(), n.path("streamId").asText(), n.path("from").asLong(), n.path("to").asLong(),
+        n.path("title").asText(), n.path("rowCount").asLong(), n.path("csvSha256").asText(), n.path("readingsRoot").asText(),
+        n.path("creator").asText(), n.path("height").asLong());
+  }
+
+  /**
+   * Checks a legal reading end to end: its bytes hash to {@code digest}, its device signed them, the
+   * batch transaction at its place carries exactly those bytes, and that transaction is in the log
+   * recorded by its block's orderer-signed header.
+   *
+   * @throws ProofException if any link fails
+   */
+  public Responses.StoredReading verifyReading(String digest) throws ProofException {
+    JsonNode n = get("/v1/readings/" + digest);
+    Responses.StoredReading stored = parseReading(n);
+    byte[] bytes = Base64.getDecoder().decode(n.path("reading").asText());
+    byte[] signature = Base64.getDecoder().decode(n.path("signature").asText());
+    if (!org.veriflow.core.crypto.Hash.sha256(bytes).hex().equals(digest)) {
+      throw new ProofException(org.veriflow.core.merkle.ProofFailure.ROOT_MISMATCH, "the reading's bytes do not hash to " + digest);
+    }
+    org.veriflow.core.proto.streams.Reading reading;
+    try {
+      reading = org.veriflow.core.proto.streams.Reading.parseFrom(bytes);
+    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+      throw new ProofException(org.veriflow.core.merkle.ProofFailure.ROOT_MISMATCH, "the reading's bytes do not decode");
+    }
+    if (!reading.getDeviceId().equals(stored.deviceId()) || reading.getSequence() != stored.sequence()
+        || reading.getTimestampMillis() != stored.timestamp() || !reading.getValuesList().equals(stored.values())) {
+      throw new ProofException(org.veriflow.core.merkle.ProofFailure.ROOT_MISMATCH, "the stored reading differs from the signed one");
+    }
+    Responses.Device device = stream(reading.getStreamId()).devices().stream().filter(d -> d.deviceId().equals(reading.getDeviceId())).findFirst()
+        .orElseThrow(() -> new ProofException(org.veriflow.core.merkle.ProofFailure.ROOT_MISMATCH, "device " + reading.getDeviceId() + " is not in the stream"));
+    org.veriflow.core.crypto.PublicKey key = org.veriflow.core.crypto.PublicKey.decode(
+        org.veriflow.core.crypto.SignatureAlgorithm.valueOf(device.algorithm()), org.veriflow.core.Hex.decode(device.publicKeyHex()));
+    if (!key.id().value().equals(device.deviceId()) || !key.verify(bytes, signature).isValid()) {
+      throw new ProofException(org.veriflow.core.merkle.ProofFailure.ROOT_MISMATCH, "the device's signature over the reading does not verify");
+    }
+    JsonNode tx = get("/v1/transactions/" + stored.txId());
+    try {
+      org.veriflow.core.proto.TxPayload payload = org.veriflow.core.proto.TxPayload.parseFrom(Base64.getDecoder().decode(tx.path("payload").asText()));
+      org.veriflow.core.proto.streams.SubmitReadings batch = org.veriflow.core.proto.streams.SubmitReadings.parseFrom(payload.getArguments());
+      if (stored.index() >= batch.getReadingsCount() || !java.util.Arrays.equals(batch.getReadings(stored.index()).getReading().toByteArray(), bytes)) {
+        throw new ProofException(org.veriflow.core.merkle.ProofFailure.ROOT_MISMATCH, "transaction " + stored.txId() + " does not carry the reading at index " + stored.index());
+      }
+    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+      throw new ProofException(org.veriflow.core.merkle.ProofFailure.ROOT_MISMATCH, "transaction " + stored.txId() + " is not a batch of readings");
+    }
+    verifyInclusion(stored.txId());
+    return stored;
+  }
+
+  /**
+   * Writes a snapshot's canonical CSV to {@code out} (from the chain's readings), recomputes its
+   * SHA-256 and the RFC 6962 root over the readings' digests, and checks both and the row count
+   * against the snapshot's on-chain record.
+   *
+   * @throws ProofException if anything differs (the file is still written, for inspection)
+   */
+  public Responses.SnapshotExport exportSnapshot(String snapshotId, java.nio.file.Path out) throws ProofException, IOException {
+    Responses.Snapshot snap = snapshot(snapshotId);
+    Responses.Stream stream = stream(snap.streamId());
+    List<org.veriflow.core.proto.streams.FieldSpec> fields = new ArrayList<>();
+    for (Responses.Field f : stream.fields()) {
+      fields.add(org.veriflow.core.proto.streams.FieldSpec.newBuilder().setName(f.name()).setUnit(f.unit()).setMin(f.min()).setMax(f.max()).setDecimals(f.decimals()).build());
+    }
+    org.veriflow.core.streams.SnapshotFormat format = new org.veriflow.core.streams.SnapshotFormat(fields);
+    try (java.io.Writer w = java.nio.file.Files.newBufferedWriter(out, java.nio.charset.StandardCharsets.UTF_8)) {
+      w.write(format.header());
+      String cursor = null;
+      do {
+        Responses.ReadingPage page = readings(snap.streamId(), null, snap.from(), snap.to(), 1000, cursor);
+        for (Responses.StoredReading r : page.readings()) {
+          w.write(format.add(org.veriflow.core.proto.streams.StoredReading.newBuilder()
+              .setDigest(com.google.protobuf.ByteString.copyFrom(org.veriflow.core.Hex.decode(r.digest())))
+              .setDeviceId(r.deviceId()).setSequence(r.sequence()).setTimestampMillis(r.timestamp()).addAllValues(r.values()).build()));
+        }
+        cursor = page.next().orElse(null);
+      } while (cursor != null);
+    }
+    Responses.SnapshotExport export = new Responses.SnapshotExport(snap, format.rowCount(), format.csvSha256().hex(), format.readingsRoot().hex());
+    if (export.rows() != snap.rowCount() || !export.csvSha256().equals(snap.csvSha256()) || !export.readingsRoot().equals(snap.readingsRoot())) {
+      throw new ProofException(org.veriflow.core.merkle.ProofFailure.ROOT_MISMATCH, "export of snapshot " + snapshotId + " gives " + export.rows()
+          + " rows, CSV SHA-256 " + export.csvSha256() + ", readings root " + export.readingsRoot() + "; the chain records "
+          + snap.rowCount() + ", " + snap.csvSha256() + ", " + snap.readingsRoot());
+    }
+    return export;
+  }
+
   public JsonNode health() {
     return get("/health");
   }

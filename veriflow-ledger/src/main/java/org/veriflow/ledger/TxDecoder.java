@@ -18,8 +18,6 @@ final class TxDecoder {
     }
   }
 
-  private static final KeyCache KEYS = new KeyCache();
-
   private TxDecoder() {}
 
   static Outcome decode(byte[] signedBytes, ChainParams params) {
@@ -59,7 +57,7 @@ final class TxDecoder {
     }
     PublicKey key;
     try {
-      key = KEYS.decode(algorithm, payload.getSenderKey().toByteArray());
+      key = org.veriflow.ledger.exec.PublicKeys.decode(algorithm, payload.getSenderKey().toByteArray());
     } catch (IllegalArgumentException e) {
       return Outcome.rejected(RejectionCode.MALFORMED, "sender key: " + e.getMessage());
     }

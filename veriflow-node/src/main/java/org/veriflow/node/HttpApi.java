@@ -98,6 +98,7 @@ final class HttpApi {
         .put("status", "UP").put("chainId", ledger.chainId()).put("height", ledger.head().height())));
     app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
     app.get("/v1/openapi.json", this::openApi);
+    new StreamsApi(ledger).routes(app);
     app.exception(BadRequest.class, (e, ctx) -> problem(ctx, 400, e.code, e.getMessage()));
     // Javalin's own refusals (no such route, body too large, ...) answer as problem+json too.
     app.exception(io.javalin.http.HttpResponseException.class, (e, ctx) -> {
@@ -449,7 +450,7 @@ final class HttpApi {
 
   // ------------------------------------------------------------ helpers
 
-  private static Hash hashParam(String s, String what) {
+  static Hash hashParam(String s, String what) {
     try {
       return Hash.fromHex(s);
     } catch (IllegalArgumentException e) {
@@ -457,14 +458,14 @@ final class HttpApi {
     }
   }
 
-  private static IdentityId idParam(String s) {
+  static IdentityId idParam(String s) {
     if (!IdentityId.isWellFormed(s)) {
       throw new BadRequest("INVALID_ID", "'" + s + "' is not an identity id (vf1 followed by 40 hex characters)");
     }
     return new IdentityId(s);
   }
 
-  private static long longParam(String s, String what) {
+  static long longParam(String s, String what) {
     if (s == null) {
       throw new BadRequest("INVALID_PARAMETER", "'" + what + "' is required");
     }
@@ -489,7 +490,7 @@ final class HttpApi {
     return p;
   }
 
-  private static void problem(Context ctx, int status, String code, String detail) {
+  static void problem(Context ctx, int status, String code, String detail) {
     ctx.status(status).contentType(PROBLEM_JSON).result(problemBody(status, code, detail).toString());
   }
 

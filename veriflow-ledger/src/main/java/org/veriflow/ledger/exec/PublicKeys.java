@@ -1,4 +1,4 @@
-package org.veriflow.ledger;
+package org.veriflow.ledger.exec;
 
 import java.nio.ByteBuffer;
 import java.util.concurrent.ConcurrentHashMap;
@@ -11,24 +11,26 @@ import org.veriflow.core.crypto.SignatureAlgorithm;
  * prime-order subgroup) costs about as much as a signature check, and senders repeat, so each key is
  * validated once. Bounded: emptied when full. Caching never changes a result. Thread-safe.
  */
-final class KeyCache {
+public final class PublicKeys {
   private static final int MAX_ENTRIES = 65_536;
-  private final ConcurrentMap<ByteBuffer, PublicKey> keys = new ConcurrentHashMap<>();
+  private static final ConcurrentMap<ByteBuffer, PublicKey> KEYS = new ConcurrentHashMap<>();
+
+  private PublicKeys() {}
 
   /**
    * @throws IllegalArgumentException as {@link PublicKey#decode} does for an invalid key
    */
-  PublicKey decode(SignatureAlgorithm algorithm, byte[] encoded) {
+  public static PublicKey decode(SignatureAlgorithm algorithm, byte[] encoded) {
     ByteBuffer k = ByteBuffer.allocate(encoded.length + 1).put((byte) algorithm.ordinal()).put(encoded).flip();
-    PublicKey cached = keys.get(k);
+    PublicKey cached = KEYS.get(k);
     if (cached != null) {
       return cached;
     }
     PublicKey key = PublicKey.decode(algorithm, encoded);
-    if (keys.size() >= MAX_ENTRIES) {
-      keys.clear();
+    if (KEYS.size() >= MAX_ENTRIES) {
+      KEYS.clear();
     }
-    keys.put(k, key);
+    KEYS.put(k, key);
     return key;
   }
 }

@@ -1,0 +1,153 @@
+package org.veriflow.contracts;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+import org.veriflow.core.proto.streams.DeviceRecord;
+import org.veriflow.core.proto.streams.Evidence;
+import org.veriflow.core.proto.streams.SnapshotRecord;
+import org.veriflow.core.proto.streams.StoredReading;
+import org.veriflow.core.proto.streams.StreamRecord;
+import org.veriflow.ledger.exec.StateView;
+
+/**
+ * Read access to the streams contract's state, for the contract itself and for queries. Every method
+ * takes the streams namespace view. Stateless and thread-safe.
+ */
+public final class StreamsState {
+  private static final int PAGE = 1024;
+
+  private StreamsState() {}
+
+  public static Optional<StreamRecord> stream(StateView state, String streamId) {
+    return state.get(StreamKeys.stream(streamId)).map(b -> parse(StreamRecord.parser(), b));
+  }
+
+  public static Optional<DeviceRecord> device(StateView state, String streamId, String deviceId) {
+    return state.get(StreamKeys.device(streamId, deviceId)).map(b -> parse(DeviceRecord.parser(), b));
+  }
+
+  /** The stream's devices, by id. */
+  public static List<DeviceRecord> devices(StateView state, String streamId) {
+    List<DeviceRecord> out = new ArrayList<>();
+    byte[] after = null;
+    while (true) {
+      List<StateView.Entry> page = state.scan(StreamKeys.devicePrefix(streamId), after, PAGE);
+      for (StateView.Entry e : page) {
+        out.add(parse(DeviceRecord.parser(), e.value()));
+      }
+      if (page.size() < PAGE) {
+        return out;
+      }
+      after = page.get(page.size() - 1).key();
+    }
+  }
+
+  /**
+   * Calls {@code visitor} with the stream's legal readings with {@code from <= time < to}, in time,
+   * device, sequence order, at most {@code limit} of them.
+   */
+  public static void forEachReading(StateView state, String streamId, long fromMillis, long toMillis, long limit, Consumer<StoredReading> visitor) {
+    byte[] prefix = StreamKeys.readingPrefix(streamId);
+    byte[] after = StreamKeys.readingTimeFloor(streamId, fromMillis);
+    long seen = 0;
+    while (seen < limit) {
+      int wanted = (int) Math.min(PAGE, limit - seen);
+      List<StateView.Entry> page = state.scan(prefix, after, wanted);
+      for (StateView.Entry e : page) {
+        if (StreamKeys.readingTime(e.key(), prefix.length) >= toMillis) {
+          return;
+        }
+        visitor.accept(parse(StoredReading.parser(), e.value()));
+        seen++;
+      }
+      if (page.size() < wanted) {
+        return;
+      }
+      after = page.get(page.size() - 1).key();
+    }
+  }
+
+  /** A page of readings; {@code next} is the time and cursor to continue from, empty at the end. */
+  public record ReadingPage(List<StoredReading> readings, Optional<String> next) {}
+
+  /**
+   * Legal readings with {@code from <= time < to}, optionally of one device, in time order, at most
+   * {@code limit}, starting after the opaque {@code cursor} of a previous page (null: from the start).
+   */
+  public static ReadingPage readings(StateView state, String streamId, String deviceId, long fromMillis, long toMillis, int limit, String cursor) {
+    byte[] prefix = deviceId == null ? StreamKeys.readingPrefix(streamId) : StreamKeys.deviceReadingPrefix(streamId, deviceId);
+    byte[] after = cursor != null ? org.veriflow.core.Hex.decode(cursor)
+        : deviceId == null ? StreamKeys.readingTimeFloor(streamId, fromMillis) : StreamKeys.deviceReadingTimeFloor(streamId, deviceId, fromMillis);
+    List<StoredReading> out = new ArrayList<>();
+    List<StateView.Entry> page = state.scan(prefix, after, limit + 1);
+    byte[] last = null;
+    for (StateView.Entry e : page) {
+      if (StreamKeys.readingTime(e.key(), prefix.length) >= toMillis || out.size() == limit) {
+        break;
+      }
+      if (deviceId == null) {
+        out.add(parse(StoredReading.parser(), e.value()));
+      } else {
+        long time = StreamKeys.readingTime(e.key(), prefix.length);
+        long seq = java.nio.ByteBuffer.wrap(e.key(), prefix.length + 8, 8).getLong();
+        out.add(state.get(StreamKeys.reading(streamId, time, deviceId, seq)).map(b -> parse(StoredReading.parser(), b))
+            .orElseThrow(() -> new IllegalStateException("reading index of " + deviceId + " points to a missing reading")));
+      }
+      last = e.key();
+    }
+    boolean more = page.size() > out.size() && last != null
+        && StreamKeys.readingTime(page.get(out.size()).key(), prefix.length) < toMillis;
+    return new ReadingPage(out, more ? Optional.of(org.veriflow.core.Hex.encode(last)) : Optional.empty());
+  }
+
+  /** A legal reading by the digest of its signed bytes. */
+  public static Optional<StoredReading> readingByDigest(StateView state, byte[] digest) {
+    return state.get(StreamKeys.digest(digest)).flatMap(state::get).map(b -> parse(StoredReading.parser(), b));
+  }
+
+  /** Per device, counts of readings by verdict name. */
+  public static Map<String, Map<String, Long>> stats(StateView state, String streamId) {
+    byte[] prefix = StreamKeys.statsPrefix(streamId);
+    Map<String, Map<String, Long>> out = new TreeMap<>();
+    byte[] after = null;
+    while (true) {
+      List<StateView.Entry> page = state.scan(prefix, after, PAGE);
+      for (StateView.Entry e : page) {
+        String rest = new String(e.key(), prefix.length, e.key().length - prefix.length, StandardCharsets.UTF_8);
+        int slash = rest.lastIndexOf('/');
+        out.computeIfAbsent(rest.substring(0, slash), k -> new TreeMap<>()).put(rest.substring(slash + 1), StreamKeys.count(e.value()));
+      }
+      if (page.size() < PAGE) {
+        return out;
+      }
+      after = page.get(page.size() - 1).key();
+    }
+  }
+
+  /** Evidence of illegal readings, in submission order, at most {@code limit}. */
+  public static List<Evidence> evidence(StateView state, String streamId, int limit) {
+    List<Evidence> out = new ArrayList<>();
+    for (StateView.Entry e : state.scan(StreamKeys.evidencePrefix(streamId), null, limit)) {
+      out.add(parse(Evidence.parser(), e.value()));
+    }
+    return out;
+  }
+
+  public static Optional<SnapshotRecord> snapshot(StateView state, String snapshotId) {
+    return state.get(StreamKeys.snapshot(snapshotId)).map(b -> parse(SnapshotRecord.parser(), b));
+  }
+
+  private static <T> T parse(com.google.protobuf.Parser<T> parser, byte[] bytes) {
+    try {
+      return parser.parseFrom(bytes);
+    } catch (InvalidProtocolBufferException e) {
+      throw new IllegalStateException("stored streams record does not decode", e);
+    }
+  }
+}
