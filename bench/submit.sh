@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Ledger submit benchmark: a fresh single node on loopback, then `veriflow bench submit` with one
-# transaction per request and with batches of 100. Usage: bench/submit.sh [TXS]
+# Ledger benchmarks on a fresh single node on loopback: `veriflow bench submit` with one
+# transaction per request and with batches of 100, then `veriflow bench readings` with transactions
+# of 100 and 1,000 signed readings. Usage: bench/submit.sh [TXS]
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 txs="${1:-40000}"
@@ -18,4 +19,9 @@ for batch in 1 100; do
   echo "== batch $batch"
   "$root/veriflow" bench submit --node "http://127.0.0.1:$port" --key "$dir/node/keys/admin.key" \
     --txs "$txs" --senders 64 --batch "$batch" | tail -4
+done
+for batch in 100 1000; do
+  echo "== readings, $batch per transaction"
+  "$root/veriflow" bench readings --node "http://127.0.0.1:$port" --key "$dir/node/keys/admin.key" \
+    --readings 100000 --devices 50 --batch "$batch" | tail -3
 done

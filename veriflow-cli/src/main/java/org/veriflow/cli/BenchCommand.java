@@ -8,7 +8,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "bench", description = "Load generators.", subcommands = BenchCommand.Submit.class)
+@Command(name = "bench", description = "Load generators.", subcommands = {BenchCommand.Submit.class, BenchCommand.ReadingsCmd.class})
 final class BenchCommand {
   @Command(name = "submit", description = {
       "Submit N credit transfers from S senders and report committed transfers per second and p50/p99",
@@ -38,6 +38,38 @@ final class BenchCommand {
       out.printf("submit-to-durable latency: p50 %.1f ms, p99 %.1f ms, max %.1f ms%n", r.p50Millis(), r.p99Millis(), r.maxMillis());
       out.printf("signature ceiling: %.0f verifications/s on %d cores; throughput is %.0f%% of it%n", r.verifyPerSecond(), r.cores(), 100 * r.ratio());
       return r.failed() == 0 ? Veriflow.OK : Veriflow.FAILURE;
+    }
+  }
+
+  @Command(name = "readings", description = {
+      "Ingest N device-signed readings through one gateway in transactions of B readings and report legal readings",
+      "per second, next to this machine's signature-verification ceiling measured in the same run.",
+      "--key must be an administrator (it registers the gateway organisation)."})
+  static final class ReadingsCmd implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin NodeOptions options;
+
+    @Option(names = "--readings", defaultValue = "100000", description = "Readings to ingest (default: ${DEFAULT-VALUE}).")
+    int readings;
+
+    @Option(names = "--devices", defaultValue = "50", description = "Devices signing them (default: ${DEFAULT-VALUE}).")
+    int devices;
+
+    @Option(names = "--batch", defaultValue = "1000", description = "Readings per transaction, 1 to 1000 (default: ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--in-flight", defaultValue = "8", description = "Transactions in flight (default: ${DEFAULT-VALUE}).")
+    int inFlight;
+
+    @Override
+    public Integer call() throws Exception {
+      var out = spec.commandLine().getOut();
+      org.veriflow.bench.load.ReadingsLoad.Result r = new org.veriflow.bench.load.ReadingsLoad(options.client(), options.signingKey(), out)
+          .run(readings, devices, batch, inFlight);
+      out.printf("ingested %d legal readings of %d in %.2f s: %.0f readings/s (transactions of %d)%n", r.legal(), r.readings(), r.seconds(), r.readingsPerSecond(), r.batch());
+      out.printf("submit-to-durable latency per transaction: p50 %.1f ms, p99 %.1f ms%n", r.p50Millis(), r.p99Millis());
+      out.printf("signature ceiling: %.0f verifications/s on %d cores; ingest is %.0f%% of it%n", r.verifyPerSecond(), r.cores(), 100 * r.ratio());
+      return r.legal() == r.readings() ? Veriflow.OK : Veriflow.FAILURE;
     }
   }
 }

@@ -71,9 +71,17 @@ public final class Streams implements Contract {
   private final ForkJoinPool pool;
   private final SortedSet<String> methods = new TreeSet<>(List.of("create", "register_device", "revoke_device", "submit", "snapshot"));
 
-  /** Checks signatures on the common fork-join pool (all cores). */
+  /**
+   * Checks signatures on a shared pool with one thread per core. (The common pool has one thread
+   * fewer than there are cores, and the executing thread only waits for it.)
+   */
   public Streams() {
-    this(ForkJoinPool.commonPool());
+    this(AllCores.POOL);
+  }
+
+  /** Created on first use; daemon threads. */
+  private static final class AllCores {
+    static final ForkJoinPool POOL = new ForkJoinPool(Runtime.getRuntime().availableProcessors());
   }
 
   /** Checks signatures on {@code pool}; its size never changes a verdict. */
@@ -155,7 +163,8 @@ public final class Streams implements Contract {
         if (!Double.isFinite(f.getMin()) || !Double.isFinite(f.getMax()) || f.getMin() > f.getMax()) {
           throw new ContractException("BAD_ARGUMENTS", "field " + f.getName() + " needs finite bounds with min <= max");
         }
-        if (f.getDecimals() > 9 || f.getUnit().length() > 32) {
+        // decimals is a uint32: Java sees values of 2^31 and above as negative.
+        if (Integer.compareUnsigned(f.getDecimals(), 9) > 0 || f.getUnit().length() > 32) {
           throw new ContractException("BAD_ARGUMENTS", "field " + f.getName() + ": at most 9 decimals and a unit of at most 32 characters");
         }
       }

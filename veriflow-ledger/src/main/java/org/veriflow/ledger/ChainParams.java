@@ -12,7 +12,8 @@ import org.veriflow.core.crypto.PublicKey;
  * @param orderers the keys allowed to sign blocks
  */
 public record ChainParams(String chainId, int maxTxBytes, List<PublicKey> orderers) {
-  public static final int DEFAULT_MAX_TX_BYTES = 128 * 1024;
+  /** Default largest transaction: room for a batch of 1,000 signed sensor readings (about 160 KB). */
+  public static final int DEFAULT_MAX_TX_BYTES = 1024 * 1024;
 
   public ChainParams {
     Objects.requireNonNull(chainId, "chainId");

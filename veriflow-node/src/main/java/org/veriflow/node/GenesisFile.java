@@ -27,7 +27,7 @@ import org.veriflow.ledger.ChainParams;
  * {
  *   "chainId": "veriflow-local",
  *   "timestamp": "2026-01-01T00:00:00Z",
- *   "maxTxBytes": 131072,
+ *   "maxTxBytes": 1048576,
  *   "administrators": [{"name": "admin", "publicKey": "-----BEGIN PUBLIC KEY-----\n..."}],
  *   "validators": [{"name": "node1", "publicKey": "-----BEGIN PUBLIC KEY-----\n..."}],
  *   "balances": {"vf1...": 1000000000}

@@ -1,0 +1,154 @@
+package org.veriflow.bench.load;
+
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.IntStream;
+import org.veriflow.client.Readings;
+import org.veriflow.client.Responses;
+import org.veriflow.client.SignedTransaction;
+import org.veriflow.client.TransactionBuilder;
+import org.veriflow.client.VeriflowClient;
+import org.veriflow.core.crypto.PublicKey;
+import org.veriflow.core.crypto.SignatureAlgorithm;
+import org.veriflow.core.crypto.SigningKey;
+import org.veriflow.core.proto.contracts.IdentityKind;
+import org.veriflow.core.proto.streams.CreateStream;
+import org.veriflow.core.proto.streams.FieldSpec;
+import org.veriflow.core.proto.streams.Reading;
+import org.veriflow.core.proto.streams.SignedReading;
+
+/**
+ * The readings ingest load generator: a fresh organisation creates a stream and registers {@code
+ * devices} devices; the devices pre-sign {@code readings} readings; a gateway then submits them in
+ * transactions of {@code batch} readings, {@code inFlight} transactions at a time, each waited for
+ * until durable. Reports legal readings per second next to the machine's signature-verification
+ * ceiling measured in the same run (Ed25519 verifications of the same readings on all cores).
+ */
+public final class ReadingsLoad {
+  /** What one run measured. */
+  public record Result(int readings, int batch, long legal, double seconds, double readingsPerSecond,
+      double p50Millis, double p99Millis, double verifyPerSecond, int cores) {
+    public double ratio() {
+      return readingsPerSecond / verifyPerSecond;
+    }
+  }
+
+  private final VeriflowClient client;
+  private final SigningKey admin;
+  private final PrintWriter out;
+
+  public ReadingsLoad(VeriflowClient client, SigningKey admin, PrintWriter out) {
+    this.client = client;
+    this.admin = admin;
+    this.out = out;
+  }
+
+  public Result run(int readings, int devices, int batch, int inFlight) throws InterruptedException {
+    if (readings < 1 || devices < 1 || batch < 1 || batch > 1000 || inFlight < 1) {
+      throw new IllegalArgumentException("readings, devices and in-flight must be at least 1, batch between 1 and 1000");
+    }
+    Responses.ChainInfo chain = client.chain();
+    long validUntil = chain.height() + 1_000_000;
+    SigningKey org = SigningKey.generate(SignatureAlgorithm.ED25519);
+    String stream = "bench-" + org.id().value().substring(3, 13);
+    out.println("setting up: an organisation, stream " + stream + " and " + devices + " devices");
+    TransactionBuilder adminTx = new TransactionBuilder(chain.chainId(), admin, client.account(admin.id().value()).nonce(), validUntil);
+    expectCommitted(client.submit(adminTx.registerIdentity(org.publicKey(), IdentityKind.ORGANISATION, "bench", List.of()), true));
+    TransactionBuilder gateway = new TransactionBuilder(chain.chainId(), org, 0, validUntil);
+    // Historical-style times, so the stream accepts any time (window 0).
+    expectCommitted(client.submit(gateway.createStream(CreateStream.newBuilder().setStreamId(stream).setSamplingIntervalMillis(1000)
+        .addFields(FieldSpec.newBuilder().setName("temperature").setUnit("C").setMin(-40).setMax(85).setDecimals(2))
+        .addFields(FieldSpec.newBuilder().setName("humidity").setUnit("%RH").setMin(0).setMax(100).setDecimals(2))
+        .build()), true));
+    List<SigningKey> keys = new ArrayList<>();
+    List<SignedTransaction> registrations = new ArrayList<>();
+    for (int i = 0; i < devices; i++) {
+      SigningKey k = SigningKey.generate(SignatureAlgorithm.ED25519);
+      keys.add(k);
+      registrations.add(gateway.registerDevice(stream, k.publicKey(), "device-" + i));
+    }
+    for (Responses.TxInfo info : client.submitBatch(registrations, true)) {
+      expectCommitted(info);
+    }
+
+    out.println("pre-signing " + readings + " readings on their devices");
+    SignedReading[] signed = new SignedReading[readings];
+    IntStream.range(0, readings).parallel().forEach(i -> {
+      SigningKey d = keys.get(i % devices);
+      long seq = i / devices + 1;
+      signed[i] = Readings.sign(d, Reading.newBuilder().setStreamId(stream).setDeviceId(d.id().value()).setSequence(seq)
+          .setTimestampMillis(1_700_000_000_000L + seq * 1000).addValues(20 + (i % 100) / 10.0).addValues(40 + (i % 50) / 5.0).build());
+    });
+    double verifyPerSecond = ceiling(signed, keys, devices);
+    int cores = Runtime.getRuntime().availableProcessors();
+    out.printf("signature ceiling: %.0f Ed25519 verifications/s on %d cores%n", verifyPerSecond, cores);
+
+    // Transactions of one gateway execute in nonce order, so each device's sequences arrive in order.
+    List<SignedTransaction> txs = new ArrayList<>();
+    for (int from = 0; from < readings; from += batch) {
+      txs.add(gateway.submitReadings(stream, Arrays.asList(signed).subList(from, Math.min(readings, from + batch))));
+    }
+    out.println("submitting " + readings + " readings in " + txs.size() + " transactions of " + batch + ", " + inFlight + " in flight");
+    long[] latencies = new long[txs.size()];
+    Semaphore slots = new Semaphore(inFlight);
+    AtomicReference<Throwable> error = new AtomicReference<>();
+    long start = System.nanoTime();
+    for (int i = 0; i < txs.size(); i++) {
+      slots.acquire();
+      if (error.get() != null) {
+        slots.release();
+        break;
+      }
+      final int idx = i;
+      final long t0 = System.nanoTime();
+      CompletableFuture<Responses.TxInfo> f = client.submitAsync(txs.get(i), true);
+      f.whenComplete((info, e) -> {
+        latencies[idx] = System.nanoTime() - t0;
+        if (e != null) {
+          error.compareAndSet(null, e);
+        } else if (!info.committed()) {
+          error.compareAndSet(null, new IllegalStateException("transaction " + info.id() + " is " + info.status() + " " + info.code().orElse("")));
+        }
+        slots.release();
+      });
+    }
+    slots.acquire(inFlight);
+    double seconds = (System.nanoTime() - start) / 1e9;
+    if (error.get() != null) {
+      throw new IllegalStateException("a submission failed: " + error.get().getMessage(), error.get());
+    }
+    long legal = client.streamStats(stream).totals().getOrDefault("LEGAL", 0L);
+    long[] sorted = latencies.clone();
+    Arrays.sort(sorted);
+    return new Result(readings, batch, legal, seconds, legal / seconds, percentile(sorted, 0.5), percentile(sorted, 0.99), verifyPerSecond, cores);
+  }
+
+  private static double ceiling(SignedReading[] signed, List<SigningKey> keys, int devices) {
+    PublicKey[] pk = keys.stream().map(SigningKey::publicKey).toArray(PublicKey[]::new);
+    int n = signed.length;
+    IntStream.range(0, Math.min(n, 2000)).parallel().forEach(i -> pk[i % devices].verify(signed[i].getReading().toByteArray(), signed[i].getSignature().toByteArray()));
+    long done = 0;
+    long start = System.nanoTime();
+    while (System.nanoTime() - start < 2_000_000_000L) {
+      done += IntStream.range(0, n).parallel()
+          .filter(i -> pk[i % devices].verify(signed[i].getReading().toByteArray(), signed[i].getSignature().toByteArray()).isValid()).count();
+    }
+    return done / ((System.nanoTime() - start) / 1e9);
+  }
+
+  private static void expectCommitted(Responses.TxInfo info) {
+    if (!info.committed()) {
+      throw new IllegalStateException("set-up transaction " + info.id() + " is " + info.status() + " " + info.code().orElse(""));
+    }
+  }
+
+  private static double percentile(long[] sorted, double q) {
+    int idx = (int) Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1);
+    return sorted[Math.max(0, idx)] / 1e6;
+  }
+}
