@@ -58,10 +58,10 @@ public final class ReadingsLoad {
     String stream = "bench-" + org.id().value().substring(3, 13);
     out.println("setting up: an organisation, stream " + stream + " and " + devices + " devices");
     TransactionBuilder adminTx = new TransactionBuilder(chain.chainId(), admin, client.account(admin.id().value()).nonce(), validUntil);
-    expectCommitted(client.submit(adminTx.registerIdentity(org.publicKey(), IdentityKind.ORGANISATION, "bench", List.of()), true));
+    LoadSupport.expectCommitted(client.submit(adminTx.registerIdentity(org.publicKey(), IdentityKind.ORGANISATION, "bench", List.of()), true));
     TransactionBuilder gateway = new TransactionBuilder(chain.chainId(), org, 0, validUntil);
     // Historical-style times, so the stream accepts any time (window 0).
-    expectCommitted(client.submit(gateway.createStream(CreateStream.newBuilder().setStreamId(stream).setSamplingIntervalMillis(1000)
+    LoadSupport.expectCommitted(client.submit(gateway.createStream(CreateStream.newBuilder().setStreamId(stream).setSamplingIntervalMillis(1000)
         .addFields(FieldSpec.newBuilder().setName("temperature").setUnit("C").setMin(-40).setMax(85).setDecimals(2))
         .addFields(FieldSpec.newBuilder().setName("humidity").setUnit("%RH").setMin(0).setMax(100).setDecimals(2))
         .build()), true));
@@ -73,7 +73,7 @@ public final class ReadingsLoad {
       registrations.add(gateway.registerDevice(stream, k.publicKey(), "device-" + i));
     }
     for (Responses.TxInfo info : client.submitBatch(registrations, true)) {
-      expectCommitted(info);
+      LoadSupport.expectCommitted(info);
     }
 
     out.println("pre-signing " + readings + " readings on their devices");
@@ -125,30 +125,14 @@ public final class ReadingsLoad {
     long legal = client.streamStats(stream).totals().getOrDefault("LEGAL", 0L);
     long[] sorted = latencies.clone();
     Arrays.sort(sorted);
-    return new Result(readings, batch, legal, seconds, legal / seconds, percentile(sorted, 0.5), percentile(sorted, 0.99), verifyPerSecond, cores);
+    return new Result(readings, batch, legal, seconds, legal / seconds, LoadSupport.percentileMillis(sorted, 0.5), LoadSupport.percentileMillis(sorted, 0.99), verifyPerSecond, cores);
   }
 
   private static double ceiling(SignedReading[] signed, List<SigningKey> keys, int devices) {
     PublicKey[] pk = keys.stream().map(SigningKey::publicKey).toArray(PublicKey[]::new);
-    int n = signed.length;
-    IntStream.range(0, Math.min(n, 2000)).parallel().forEach(i -> pk[i % devices].verify(signed[i].getReading().toByteArray(), signed[i].getSignature().toByteArray()));
-    long done = 0;
-    long start = System.nanoTime();
-    while (System.nanoTime() - start < 2_000_000_000L) {
-      done += IntStream.range(0, n).parallel()
-          .filter(i -> pk[i % devices].verify(signed[i].getReading().toByteArray(), signed[i].getSignature().toByteArray()).isValid()).count();
-    }
-    return done / ((System.nanoTime() - start) / 1e9);
+    return LoadSupport.verificationsPerSecond(signed.length,
+        i -> pk[i % devices].verify(signed[i].getReading().toByteArray(), signed[i].getSignature().toByteArray()).isValid());
   }
 
-  private static void expectCommitted(Responses.TxInfo info) {
-    if (!info.committed()) {
-      throw new IllegalStateException("set-up transaction " + info.id() + " is " + info.status() + " " + info.code().orElse(""));
-    }
-  }
 
-  private static double percentile(long[] sorted, double q) {
-    int idx = (int) Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1);
-    return sorted[Math.max(0, idx)] / 1e6;
-  }
 }

@@ -8,7 +8,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.stream.IntStream;
 import org.veriflow.client.Responses;
 import org.veriflow.client.SignedTransaction;
 import org.veriflow.client.TransactionBuilder;
@@ -59,7 +58,7 @@ public final class SubmitLoad {
     out.println("setting up: an organisation and " + senders + " funded members");
     SigningKey org = SigningKey.generate(SignatureAlgorithm.ED25519);
     TransactionBuilder adminTx = new TransactionBuilder(chain.chainId(), admin, client.account(admin.id().value()).nonce(), validUntil);
-    expectCommitted(client.submit(adminTx.registerIdentity(org.publicKey(), IdentityKind.ORGANISATION, "bench", List.of()), true));
+    LoadSupport.expectCommitted(client.submit(adminTx.registerIdentity(org.publicKey(), IdentityKind.ORGANISATION, "bench", List.of()), true));
     TransactionBuilder orgTx = new TransactionBuilder(chain.chainId(), org, 0, validUntil);
     List<SigningKey> keys = new ArrayList<>();
     List<CompletableFuture<Responses.TxInfo>> setup = new ArrayList<>();
@@ -137,44 +136,24 @@ public final class SubmitLoad {
     Arrays.sort(sorted);
     double seconds = elapsed / 1e9;
     return new Result(txs, senders, (int) committed.get(), (int) failed.get(), seconds, committed.get() / seconds,
-        percentile(sorted, 0.50), percentile(sorted, 0.99), sorted[sorted.length - 1] / 1e6, verifyPerSecond, cores);
+        LoadSupport.percentileMillis(sorted, 0.50), LoadSupport.percentileMillis(sorted, 0.99), sorted[sorted.length - 1] / 1e6, verifyPerSecond, cores);
   }
 
   private static void awaitAll(List<CompletableFuture<Responses.TxInfo>> futures) {
     for (CompletableFuture<Responses.TxInfo> f : futures) {
-      expectCommitted(f.join());
+      LoadSupport.expectCommitted(f.join());
     }
     futures.clear();
   }
 
-  private static void expectCommitted(Responses.TxInfo info) {
-    if (!info.committed()) {
-      throw new IllegalStateException("set-up transaction " + info.id() + " is " + info.status() + " " + info.code().orElse(""));
-    }
-  }
 
-  /** Verifications per second over the pre-signed transactions, on all cores, for about two seconds. */
+  /** Verifications per second over the pre-signed transactions, on all cores. */
   static double verificationCeiling(List<SignedTransaction> load, List<SigningKey> keys) {
     PublicKey[] senders = new PublicKey[load.size()];
     for (int i = 0; i < load.size(); i++) {
       senders[i] = keys.get(i % keys.size()).publicKey();
     }
-    // Warm-up, then measure.
-    verifyRange(load, senders, Math.min(load.size(), 2000));
-    long done = 0;
-    long start = System.nanoTime();
-    while (System.nanoTime() - start < 2_000_000_000L) {
-      done += verifyRange(load, senders, load.size());
-    }
-    return done / ((System.nanoTime() - start) / 1e9);
+    return LoadSupport.verificationsPerSecond(load.size(), i -> senders[i].verify(load.get(i).payload(), load.get(i).signature()).isValid());
   }
 
-  private static long verifyRange(List<SignedTransaction> load, PublicKey[] senders, int n) {
-    return IntStream.range(0, n).parallel().filter(i -> senders[i].verify(load.get(i).payload(), load.get(i).signature()).isValid()).count();
-  }
-
-  private static double percentile(long[] sorted, double q) {
-    int idx = (int) Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1);
-    return sorted[Math.max(0, idx)] / 1e6;
-  }
 }
