@@ -28,6 +28,8 @@ import picocli.CommandLine.Command;
       ProofCommand.class,
       LedgerCommand.class,
       BenchCommand.class,
+      SimulateCommand.class,
+      ImportCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Veriflow {
