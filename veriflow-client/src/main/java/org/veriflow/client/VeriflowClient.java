@@ -351,6 +351,9 @@ public final class VeriflowClient {
       do {
         Responses.ReadingPage page = readings(snap.streamId(), null, snap.from(), snap.to(), 1000, cursor);
         for (Responses.StoredReading r : page.readings()) {
+          if (r.height() >= snap.height()) {
+            continue; // arrived with or after the snapshot: not part of it
+          }
           w.write(format.add(org.veriflow.core.proto.streams.StoredReading.newBuilder()
               .setDigest(com.google.protobuf.ByteString.copyFrom(org.veriflow.core.Hex.decode(r.digest())))
               .setDeviceId(r.deviceId()).setSequence(r.sequence()).setTimestampMillis(r.timestamp()).addAllValues(r.values()).build()));

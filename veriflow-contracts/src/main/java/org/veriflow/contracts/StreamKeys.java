@@ -13,7 +13,8 @@ import java.nio.charset.StandardCharsets;
  *   <li>{@code r/<stream>/} time, device, sequence → StoredReading (legal readings by time)
  *   <li>{@code rd/<stream>/<device>/} time, sequence → empty (legal readings by device and time)
  *   <li>{@code dg/} digest → the reading's {@code r/} key (legal readings by digest)
- *   <li>{@code ev/<stream>/} transaction id, index → Evidence (illegal readings)
+ *   <li>{@code ev/<stream>/} number, 8 bytes → Evidence (illegal readings, numbered from 0 in the
+ *       order they were judged); {@code en/<stream>} → how many, 8 bytes
  *   <li>{@code st/<stream>/<device>/<VERDICT>} → count, 8 bytes
  *   <li>{@code snap/<snapshot id>} → SnapshotRecord; {@code sn/<stream>/<snapshot id>} → empty
  * </ul>
@@ -81,9 +82,13 @@ final class StreamKeys {
     return ByteBuffer.allocate(p.length + digest.length).put(p).put(digest).array();
   }
 
-  static byte[] evidence(String stream, byte[] txId, int index) {
+  static byte[] evidence(String stream, long number) {
     byte[] p = evidencePrefix(stream);
-    return ByteBuffer.allocate(p.length + txId.length + 4).put(p).put(txId).putInt(index).array();
+    return ByteBuffer.allocate(p.length + 8).put(p).putLong(number).array();
+  }
+
+  static byte[] evidenceCount(String stream) {
+    return utf8("en/" + stream);
   }
 
   static byte[] evidencePrefix(String stream) {

@@ -67,6 +67,8 @@ public final class Streams implements Contract {
   /** Most rows in one snapshot; a larger range must be split. */
   public static final int MAX_SNAPSHOT_ROWS = 500_000;
   private static final int MAX_FIELDS = 32;
+  /** About 100 years; a stream that accepts any time says 0. */
+  public static final long MAX_TIME_WINDOW_MILLIS = 100L * 366 * 24 * 3600 * 1000;
 
   private final ForkJoinPool pool;
   private final SortedSet<String> methods = new TreeSet<>(List.of("create", "register_device", "revoke_device", "submit", "snapshot"));
@@ -167,6 +169,9 @@ public final class Streams implements Contract {
         if (Integer.compareUnsigned(f.getDecimals(), 9) > 0 || f.getUnit().length() > 32) {
           throw new ContractException("BAD_ARGUMENTS", "field " + f.getName() + ": at most 9 decimals and a unit of at most 32 characters");
         }
+      }
+      if (Long.compareUnsigned(m.getTimeWindowMillis(), MAX_TIME_WINDOW_MILLIS) > 0) {
+        throw new ContractException("BAD_ARGUMENTS", "time window must be at most " + MAX_TIME_WINDOW_MILLIS + " ms (0: any time)");
       }
       if (m.getSamplingIntervalMillis() == 0 || m.getDescription().length() > 512) {
         throw new ContractException("BAD_ARGUMENTS", "a stream needs a sampling interval above 0 and a description of at most 512 characters");
@@ -367,6 +372,9 @@ public final class Streams implements Contract {
       })).join();
 
       TreeMap<String, Long> stats = new TreeMap<>();
+      // Evidence is numbered per stream in the order it is judged, so that listing it follows submission.
+      long evidenceBefore = state.get(StreamKeys.evidenceCount(stream.getStreamId())).map(StreamKeys::count).orElse(0L);
+      long evidenceNext = evidenceBefore;
       java.util.Set<Hash> legalInBatch = new TreeSet<>();
       byte[] txId = ctx.txId().bytes();
       Verdicts.Builder out = Verdicts.newBuilder();
@@ -406,7 +414,7 @@ public final class Streams implements Contract {
           }
         }
         if (verdicts[i] != Verdict.LEGAL) {
-          ctx.put(StreamKeys.evidence(stream.getStreamId(), txId, i), Evidence.newBuilder()
+          ctx.put(StreamKeys.evidence(stream.getStreamId(), evidenceNext++), Evidence.newBuilder()
               .setDigest(ByteString.copyFrom(item.digest().bytes()))
               .setClaimedDevice(claimed[i])
               .setVerdict(verdicts[i])
@@ -417,6 +425,9 @@ public final class Streams implements Contract {
         }
         stats.merge(claimed[i] + "/" + verdicts[i].name(), 1L, Long::sum);
         out.addVerdicts(verdicts[i]);
+      }
+      if (evidenceNext != evidenceBefore) {
+        ctx.put(StreamKeys.evidenceCount(stream.getStreamId()), StreamKeys.count(evidenceNext));
       }
       for (Map.Entry<String, DeviceRecord> d : devices.entrySet()) {
         ctx.put(StreamKeys.device(stream.getStreamId(), d.getKey()), d.getValue().toByteArray());
@@ -447,6 +458,15 @@ public final class Streams implements Contract {
 
   // ------------------------------------------------------------------ snapshot
 
+  /** Ends a snapshot's scan as soon as the range is known to be too large. */
+  private static final class RangeTooLarge extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    RangeTooLarge() {
+      super(null, null, false, false);
+    }
+  }
+
   final class Snapshot implements ContractMethod<CreateSnapshot> {
     @Override
     public CreateSnapshot decode(byte[] arguments) throws ContractException {
@@ -471,12 +491,18 @@ public final class Streams implements Contract {
       StreamRecord stream = existingStream(ctx, args.getStreamId());
       SnapshotFormat format = new SnapshotFormat(stream.getFieldsList());
       long[] seen = new long[1];
-      StreamsState.forEachReading(ctx.state(), stream.getStreamId(), args.getFromMillis(), args.getToMillis(), MAX_SNAPSHOT_ROWS + 1, r -> {
-        if (++seen[0] <= MAX_SNAPSHOT_ROWS) {
-          format.add(r);
-        }
-      });
-      if (seen[0] > MAX_SNAPSHOT_ROWS) {
+      // Only readings of earlier blocks: anyone can later select exactly these by height, whatever
+      // arrives in the range afterwards, so the export always reproduces the recorded hashes.
+      try {
+        StreamsState.forEachReading(ctx.state(), stream.getStreamId(), args.getFromMillis(), args.getToMillis(), Long.MAX_VALUE, r -> {
+          if (r.getHeight() < ctx.height()) {
+            if (++seen[0] > MAX_SNAPSHOT_ROWS) {
+              throw new RangeTooLarge();
+            }
+            format.add(r);
+          }
+        });
+      } catch (RangeTooLarge e) {
         throw new ContractException("SNAPSHOT_TOO_LARGE", "the range holds more than " + MAX_SNAPSHOT_ROWS + " readings; split it");
       }
       String id = ctx.txId().hex();

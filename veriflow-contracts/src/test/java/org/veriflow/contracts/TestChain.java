@@ -31,18 +31,32 @@ import org.veriflow.core.proto.OrdererSignature;
 import org.veriflow.core.proto.SignedTx;
 import org.veriflow.core.proto.TxPayload;
 import org.veriflow.core.proto.TxResult;
+import org.veriflow.core.proto.TxStatus;
 import org.veriflow.core.proto.contracts.IdentityKind;
 import org.veriflow.core.proto.contracts.IdentityRecord;
 import org.veriflow.core.proto.contracts.RegisterIdentity;
 import org.veriflow.core.proto.contracts.RevokeIdentity;
 import org.veriflow.core.proto.contracts.TransferCredits;
+import org.veriflow.core.proto.streams.CreateSnapshot;
+import org.veriflow.core.proto.streams.CreateStream;
+import org.veriflow.core.proto.streams.FieldSpec;
+import org.veriflow.core.proto.streams.Reading;
+import org.veriflow.core.proto.streams.RegisterDevice;
+import org.veriflow.core.proto.streams.RevokeDevice;
+import org.veriflow.core.proto.streams.SignedReading;
+import org.veriflow.core.proto.streams.SubmitReadings;
+import org.veriflow.core.proto.streams.Verdict;
+import org.veriflow.core.proto.streams.Verdicts;
 import org.veriflow.ledger.BlockRecord;
 import org.veriflow.ledger.ExecutedBlock;
 import org.veriflow.ledger.GenesisState;
 import org.veriflow.ledger.Ledger;
+import org.veriflow.ledger.Rejection;
+import org.veriflow.ledger.RejectionCode;
 import org.veriflow.ledger.VerifiedTx;
 import org.veriflow.ledger.exec.Contract;
 import org.veriflow.ledger.exec.ContractRegistry;
+import org.veriflow.ledger.exec.StateView;
 import org.veriflow.ledger.store.Column;
 import org.veriflow.ledger.store.InMemoryStore;
 import org.veriflow.ledger.store.KeyValueStore;
@@ -50,7 +64,8 @@ import org.veriflow.ledger.store.KeyValueStore;
 /**
  * A chain for tests: a fixed genesis (one Ed25519 administrator and one Ed25519 validator from fixed
  * seeds, with credits), a {@link Ledger} on a store, and helpers that build and sign transactions
- * and execute and commit blocks directly, signed by the validator as orderer.
+ * (the streams contract's and device-signed readings included) and execute and commit blocks
+ * directly, signed by the validator as orderer.
  */
 final class TestChain implements AutoCloseable {
   static final String CHAIN_ID = "veriflow-test";
@@ -97,10 +112,15 @@ final class TestChain implements AutoCloseable {
 
   /** The fixed genesis: administrator, validator, their credits. */
   static GenesisSpec spec() {
+    return spec(MAX_TX_BYTES);
+  }
+
+  /** The fixed genesis with another transaction size limit. */
+  static GenesisSpec spec(int maxTxBytes) {
     TreeMap<IdentityId, Long> balances = new TreeMap<>();
     balances.put(ADMIN.id(), ADMIN_CREDITS);
     balances.put(VALIDATOR.id(), VALIDATOR_CREDITS);
-    return new GenesisSpec(CHAIN_ID, GENESIS_MILLIS, MAX_TX_BYTES,
+    return new GenesisSpec(CHAIN_ID, GENESIS_MILLIS, maxTxBytes,
         List.of(new GenesisSpec.Member("admin", ADMIN.publicKey())),
         List.of(new GenesisSpec.Member("validator-1", VALIDATOR.publicKey())),
         balances);
@@ -252,6 +272,144 @@ final class TestChain implements AutoCloseable {
     long size = header.getLogSize();
     MerkleVerifier.verifyInclusion(leafIndex, size, MerkleHashes.leafHash(txId.bytes()),
         ledger.inclusionProof(leafIndex, size), Hash.of(header.getLogRoot().toByteArray()));
+  }
+
+  // ------------------------------------------------------------------ streams
+
+  /** Transaction size limit of a streams chain: room for a batch of more than {@link Streams#MAX_BATCH} readings. */
+  static final int STREAMS_MAX_TX_BYTES = 1 << 20;
+
+  /** The fixed genesis with {@link #STREAMS_MAX_TX_BYTES}, and the streams contract on the common pool. */
+  static TestChain openWithStreams() {
+    return openWithStreams(new Streams());
+  }
+
+  /** The fixed genesis with {@link #STREAMS_MAX_TX_BYTES}, and {@code streams} next to identities and credits. */
+  static TestChain openWithStreams(Streams streams) {
+    return open(new InMemoryStore(), spec(STREAMS_MAX_TX_BYTES).toState(), List.of(streams));
+  }
+
+  static FieldSpec field(String name, String unit, double min, double max, int decimals) {
+    return FieldSpec.newBuilder().setName(name).setUnit(unit).setMin(min).setMax(max).setDecimals(decimals).build();
+  }
+
+  /**
+   * A room stream: {@code temperature} in °C within [-40, 85] with 2 decimals, {@code humidity} in %
+   * within [0, 100] with 1 decimal, one reading every 30 s, device time within {@code windowMillis}
+   * of block time (0: any time).
+   */
+  static CreateStream roomStream(String streamId, long windowMillis) {
+    return CreateStream.newBuilder()
+        .setStreamId(streamId)
+        .setDescription("room " + streamId)
+        .addFields(field("temperature", "°C", -40, 85, 2))
+        .addFields(field("humidity", "%", 0, 100, 1))
+        .setSamplingIntervalMillis(30_000)
+        .setTimeWindowMillis(windowMillis)
+        .build();
+  }
+
+  static byte[] createStream(SigningKey owner, long nonce, CreateStream args) {
+    return tx(owner, nonce, Streams.NAME, "create", args);
+  }
+
+  static RegisterDevice deviceArgs(String streamId, PublicKey key, String name) {
+    return RegisterDevice.newBuilder()
+        .setStreamId(streamId)
+        .setPublicKey(ByteString.copyFrom(key.encoded()))
+        .setAlgorithm(key.algorithm() == SignatureAlgorithm.ED25519 ? KeyAlgorithm.ED25519 : KeyAlgorithm.P256)
+        .setName(name)
+        .build();
+  }
+
+  static byte[] registerDevice(SigningKey owner, long nonce, String streamId, PublicKey key, String name) {
+    return tx(owner, nonce, Streams.NAME, "register_device", deviceArgs(streamId, key, name));
+  }
+
+  static byte[] revokeDevice(SigningKey owner, long nonce, String streamId, String deviceId, String reason) {
+    return tx(owner, nonce, Streams.NAME, "revoke_device",
+        RevokeDevice.newBuilder().setStreamId(streamId).setDeviceId(deviceId).setReason(reason).build());
+  }
+
+  /** A reading of {@code device} (its key's identity id) for {@code streamId}. */
+  static Reading reading(String streamId, SigningKey device, long sequence, long timestampMillis, double... values) {
+    Reading.Builder r = Reading.newBuilder()
+        .setStreamId(streamId)
+        .setDeviceId(device.id().value())
+        .setSequence(sequence)
+        .setTimestampMillis(timestampMillis);
+    for (double v : values) {
+      r.addValues(v);
+    }
+    return r.build();
+  }
+
+  /** {@code reading} serialised and signed by {@code signer} over exactly those bytes. */
+  static SignedReading signed(SigningKey signer, Reading reading) {
+    byte[] bytes = reading.toByteArray();
+    return SignedReading.newBuilder()
+        .setReading(ByteString.copyFrom(bytes))
+        .setSignature(ByteString.copyFrom(signer.sign(bytes)))
+        .build();
+  }
+
+  /** SHA-256 of the signed reading bytes: the digest the chain indexes and keeps as evidence. */
+  static Hash digest(SignedReading r) {
+    return Hash.sha256(r.getReading().toByteArray());
+  }
+
+  static SubmitReadings batch(String streamId, List<SignedReading> readings) {
+    return SubmitReadings.newBuilder().setStreamId(streamId).addAllReadings(readings).build();
+  }
+
+  static byte[] submit(SigningKey gateway, long nonce, String streamId, List<SignedReading> readings) {
+    return tx(gateway, nonce, Streams.NAME, "submit", batch(streamId, readings));
+  }
+
+  static byte[] snapshot(SigningKey by, long nonce, String streamId, long fromMillis, long toMillis, String title) {
+    return tx(by, nonce, Streams.NAME, "snapshot", CreateSnapshot.newBuilder()
+        .setStreamId(streamId).setFromMillis(fromMillis).setToMillis(toMillis).setTitle(title).build());
+  }
+
+  /** A call of {@code contract.method} whose argument bytes are {@code arguments}, exactly. */
+  static byte[] rawCall(SigningKey sender, long nonce, String contract, String method, byte[] arguments) {
+    return sign(sender, payload(sender, nonce, contract, method, TransferCredits.getDefaultInstance())
+        .setArguments(ByteString.copyFrom(arguments)));
+  }
+
+  /** The verdicts a committed {@code submit} recorded as its output. */
+  static List<Verdict> verdicts(TxResult result) {
+    assertThat(result.getStatus()).as("submit result %s", result).isEqualTo(TxStatus.COMMITTED);
+    try {
+      return Verdicts.parseFrom(result.getOutput()).getVerdictsList();
+    } catch (InvalidProtocolBufferException e) {
+      throw new AssertionError("submit output is not a Verdicts message", e);
+    }
+  }
+
+  /** Checks that {@code result} failed with {@code code}, a message, no events and no output. */
+  static void assertFailed(TxResult result, String code) {
+    assertThat(result.getStatus()).as("result %s", result).isEqualTo(TxStatus.FAILED);
+    assertThat(result.getCode()).isEqualTo(code);
+    assertThat(result.getMessage()).isNotBlank();
+    assertThat(result.getEventsList()).isEmpty();
+    assertThat(result.getOutput().isEmpty()).isTrue();
+  }
+
+  /** The streams contract's committed state. */
+  StateView streams() {
+    return ledger.state(Streams.NAME);
+  }
+
+  /** Admits {@code signedTx}, expecting {@code code}, a message, and no change to any column of the store. */
+  Rejection rejected(byte[] signedTx, RejectionCode code) {
+    Map<Column, TreeMap<String, String>> before = snapshot();
+    Ledger.Admission a = ledger.admit(signedTx);
+    assertThat(a.accepted()).as("admission of transaction %s", txId(signedTx)).isFalse();
+    assertThat(a.rejection().code()).as("rejection %s", a.rejection()).isEqualTo(code);
+    assertThat(a.rejection().message()).isNotBlank();
+    assertThat(snapshot()).isEqualTo(before);
+    return a.rejection();
   }
 
   // ------------------------------------------------------------------ state
