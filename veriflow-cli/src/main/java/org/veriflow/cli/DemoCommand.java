@@ -33,7 +33,8 @@ import picocli.CommandLine.Model.CommandSpec;
 /**
  * The end-to-end tour on a fresh embedded node: genesis, an organisation and a member registered,
  * credit transfers (one of them an overdraft that fails on chain), a transaction's inclusion proof
- * printed and checked offline, a consistency proof, and the whole chain re-verified from genesis.
+ * printed and checked offline, a consistency proof, a sensor stream under attack with the ledger's
+ * verdicts and a dataset snapshot, and the whole chain re-verified from genesis.
  */
 @Command(name = "demo", description = "Run the end-to-end demo on a fresh embedded node in --out DIR (default ./veriflow-demo).")
 final class DemoCommand implements Callable<Integer> {
@@ -113,9 +114,12 @@ final class DemoCommand implements Callable<Integer> {
       Responses.BlockInfo head = client.latestBlock();
       Responses.ConsistencyProof c = client.verifyConsistency(1, head.height());
       out.println("   verified: the log at block " + head.height() + " (size " + c.to() + ") extends the log at block 1 (size " + c.from() + ")");
+
+      step(out, 7, "a sensor stream: readings signed by two devices, judged one by one, under attack");
+      SensorDemo.run(client, org, nodeDir, out);
     }
 
-    step(out, 7, "ledger verify: re-execute the whole chain from genesis");
+    step(out, 8, "ledger verify: re-execute the whole chain from genesis");
     SystemContracts contracts = new SystemContracts();
     try (RocksDbStore store = RocksDbStore.openReadOnly(config.path(NodeConfig.DATA_DIR))) {
       ChainVerifier.Report r = ChainVerifier.verify(store, contracts.registry(), contracts.identities(),
@@ -129,6 +133,8 @@ final class DemoCommand implements Callable<Integer> {
     out.println("The node's data is kept in " + nodeDir + ". Explore it:");
     out.println("  veriflow node start --dir " + nodeDir + " --http-port 7070");
     out.println("  veriflow block get latest");
+    out.println("  veriflow stream stats room-1");
+    out.println("  veriflow stream readings room-1 --limit 5");
     out.println("  veriflow ledger verify --dir " + nodeDir);
     return Veriflow.OK;
   }
