@@ -174,6 +174,9 @@ final class StreamCommand {
 
     @Override
     public Integer call() {
+      if (limit < 1) {
+        throw new ParameterException(spec.commandLine(), "--limit must be at least 1, not " + limit);
+      }
       long f = from == null ? Long.MIN_VALUE : TimeArg.parse(spec, "--from", from);
       long t = to == null ? Long.MAX_VALUE : TimeArg.parse(spec, "--to", to);
       VeriflowClient client = options.client();

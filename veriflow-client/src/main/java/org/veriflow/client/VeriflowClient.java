@@ -291,7 +291,8 @@ public final class VeriflowClient {
    *
    * @throws ProofException if any link fails
    */
-  public Responses.StoredReading verifyReading(String digest) throws ProofException {
+  public Responses.StoredReading verifyReading(String digestHex) throws ProofException {
+    String digest = digestHex.toLowerCase(java.util.Locale.ROOT);
     JsonNode n = get("/v1/readings/" + digest);
     Responses.StoredReading stored = parseReading(n);
     byte[] bytes = Base64.getDecoder().decode(n.path("reading").asText());
@@ -318,7 +319,15 @@ public final class VeriflowClient {
     }
     JsonNode tx = get("/v1/transactions/" + stored.txId());
     try {
-      org.veriflow.core.proto.TxPayload payload = org.veriflow.core.proto.TxPayload.parseFrom(Base64.getDecoder().decode(tx.path("payload").asText()));
+      byte[] payloadBytes = Base64.getDecoder().decode(tx.path("payload").asText());
+      // The payload must be the one the transaction id (and so the inclusion proof) stands for.
+      if (!org.veriflow.core.crypto.Hash.sha256(payloadBytes).hex().equals(stored.txId())) {
+        throw new ProofException(org.veriflow.core.merkle.ProofFailure.ROOT_MISMATCH, "the payload returned for " + stored.txId() + " does not hash to that id");
+      }
+      org.veriflow.core.proto.TxPayload payload = org.veriflow.core.proto.TxPayload.parseFrom(payloadBytes);
+      if (!payload.getContract().equals("streams") || !payload.getMethod().equals("submit")) {
+        throw new ProofException(org.veriflow.core.merkle.ProofFailure.ROOT_MISMATCH, "transaction " + stored.txId() + " is not a streams.submit call");
+      }
       org.veriflow.core.proto.streams.SubmitReadings batch = org.veriflow.core.proto.streams.SubmitReadings.parseFrom(payload.getArguments());
       if (stored.index() >= batch.getReadingsCount() || !java.util.Arrays.equals(batch.getReadings(stored.index()).getReading().toByteArray(), bytes)) {
         throw new ProofException(org.veriflow.core.merkle.ProofFailure.ROOT_MISMATCH, "transaction " + stored.txId() + " does not carry the reading at index " + stored.index());

@@ -29,8 +29,9 @@ public final class SensorFields {
    */
   public static final double UNKNOWN_FIELD_BOUND = 1e12;
 
-  private static final Pattern STREAM_ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,63}");
-  private static final Pattern FIELD_NAME = Pattern.compile("[a-z][a-z0-9_]{0,63}");
+  // The streams contract's own rules (Streams.requireStreamId, Streams.Create.decode).
+  private static final Pattern STREAM_ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
+  private static final Pattern FIELD_NAME = Pattern.compile("[a-z][a-z0-9_]{0,31}");
 
   private SensorFields() {}
 
