@@ -115,6 +115,17 @@ class StreamsEndToEndTest {
     assertThat(legal.readings()).noneMatch(r -> r.values().contains(30.0) || r.values().contains(140.0));
     assertThat(client.readings("room", THERMO.id().value(), Long.MIN_VALUE, Long.MAX_VALUE, 100, null).readings()).hasSize(2);
 
+    // Evidence pages: five illegal readings, two per page, in the order they were judged.
+    List<String> verdictsSeen = new java.util.ArrayList<>();
+    String evidenceCursor = null;
+    do {
+      com.fasterxml.jackson.databind.JsonNode page = new com.fasterxml.jackson.databind.ObjectMapper().readTree(NodeEndToEndTest.http("GET",
+          "/v1/streams/room/evidence?limit=2" + (evidenceCursor == null ? "" : "&cursor=" + evidenceCursor), null, url).body());
+      page.path("evidence").forEach(e -> verdictsSeen.add(e.path("verdict").asText()));
+      evidenceCursor = page.has("next") ? page.get("next").asText() : null;
+    } while (evidenceCursor != null);
+    assertThat(verdictsSeen).containsExactly("BAD_SIGNATURE", "UNKNOWN_DEVICE", "DUPLICATE", "TIME_OUT_OF_WINDOW", "SCHEMA_VIOLATION");
+
     String digest = Hash.sha256(good2.getReading().toByteArray()).hex();
     CliRunner.Outcome proof = CliRunner.run("reading", "proof", node, digest);
     assertThat(proof.exitCode()).as(proof.err()).isZero();

@@ -130,13 +130,27 @@ public final class StreamsState {
     }
   }
 
-  /** Evidence of illegal readings, in submission order, at most {@code limit}. */
+  /** Evidence of illegal readings, in the order they were judged, at most {@code limit}. */
   public static List<Evidence> evidence(StateView state, String streamId, int limit) {
+    return evidence(state, streamId, limit, null).evidence();
+  }
+
+  /** A page of evidence; {@code next} is the cursor of the following page, empty at the end. */
+  public record EvidencePage(List<Evidence> evidence, Optional<String> next) {}
+
+  /**
+   * Evidence of illegal readings in the order they were judged, at most {@code limit}, after the
+   * opaque {@code cursor} of a previous page ({@code null}: from the first).
+   */
+  public static EvidencePage evidence(StateView state, String streamId, int limit, String cursor) {
+    byte[] after = cursor == null ? null : org.veriflow.core.Hex.decode(cursor);
+    List<StateView.Entry> page = state.scan(StreamKeys.evidencePrefix(streamId), after, limit + 1);
     List<Evidence> out = new ArrayList<>();
-    for (StateView.Entry e : state.scan(StreamKeys.evidencePrefix(streamId), null, limit)) {
-      out.add(parse(Evidence.parser(), e.value()));
+    for (int i = 0; i < Math.min(limit, page.size()); i++) {
+      out.add(parse(Evidence.parser(), page.get(i).value()));
     }
-    return out;
+    Optional<String> next = page.size() > limit ? Optional.of(org.veriflow.core.Hex.encode(page.get(limit - 1).key())) : Optional.empty();
+    return new EvidencePage(out, next);
   }
 
   public static Optional<SnapshotRecord> snapshot(StateView state, String snapshotId) {

@@ -145,12 +145,20 @@ final class StreamsApi {
       return;
     }
     int limit = ctx.queryParam("limit") == null ? 100 : (int) Math.min(MAX_PAGE, Math.max(1, HttpApi.longParam(ctx.queryParam("limit"), "limit")));
+    String cursor = ctx.queryParam("cursor");
+    if (cursor != null && !cursor.matches("([0-9a-f]{2}){1,256}")) {
+      throw new HttpApi.BadRequest("INVALID_PARAMETER", "'cursor' must be the 'next' value of a previous page");
+    }
+    StreamsState.EvidencePage page = StreamsState.evidence(state(), s.get().getStreamId(), limit, cursor);
     ArrayNode arr = Json.MAPPER.createArrayNode();
-    for (Evidence e : StreamsState.evidence(state(), s.get().getStreamId(), limit)) {
+    for (Evidence e : page.evidence()) {
       arr.addObject().put("digest", Hex.encode(e.getDigest().toByteArray())).put("claimedDevice", e.getClaimedDevice())
           .put("verdict", e.getVerdict().name()).put("txId", Hex.encode(e.getTxId().toByteArray())).put("index", e.getIndex()).put("height", e.getHeight());
     }
-    ctx.json(Json.MAPPER.createObjectNode().set("evidence", arr));
+    ObjectNode n = Json.MAPPER.createObjectNode();
+    n.set("evidence", arr);
+    page.next().ifPresent(c -> n.put("next", c));
+    ctx.json(n);
   }
 
   /** A legal reading by digest, with the signed bytes as its batch carried them, for offline checks. */
