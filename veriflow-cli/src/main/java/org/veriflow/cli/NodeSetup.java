@@ -3,14 +3,12 @@ package org.veriflow.cli;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.veriflow.contracts.GenesisSpec;
 import org.veriflow.core.crypto.IdentityId;
-import org.veriflow.core.crypto.KeyPem;
 import org.veriflow.core.crypto.SignatureAlgorithm;
 import org.veriflow.core.crypto.SigningKey;
 import org.veriflow.ledger.ChainParams;
@@ -49,16 +47,6 @@ final class NodeSetup {
   }
 
   static void writeKey(Path file, SigningKey key) throws IOException {
-    Path parent = file.toAbsolutePath().getParent();
-    Files.createDirectories(parent);
-    if (Files.exists(file)) {
-      throw new IllegalArgumentException(file + " already exists; refusing to overwrite a key");
-    }
-    Files.writeString(file, KeyPem.encodePrivate(key));
-    try {
-      Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-    } catch (UnsupportedOperationException e) {
-      // Not a POSIX file system: the platform's default permissions apply.
-    }
+    KeyFiles.write(file, key);
   }
 }

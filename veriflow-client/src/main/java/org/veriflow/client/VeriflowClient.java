@@ -146,27 +146,6 @@ public final class VeriflowClient {
     }
   }
 
-  /**
-   * Polls until the transaction is in a block or {@code deadline} passes.
-   *
-   * @throws ClientException with code {@code TIMEOUT} if the deadline passes first
-   */
-  public Responses.TxInfo awaitBlock(String id, Duration deadline) throws InterruptedException {
-    long end = System.nanoTime() + deadline.toNanos();
-    long pauseMillis = 10;
-    while (true) {
-      Responses.TxInfo info = transaction(id);
-      if (info.inBlock()) {
-        return info;
-      }
-      if (System.nanoTime() > end) {
-        throw new ClientException(0, "TIMEOUT", "transaction " + id + " is still " + info.status() + " after " + deadline);
-      }
-      Thread.sleep(pauseMillis);
-      pauseMillis = Math.min(200, pauseMillis * 2);
-    }
-  }
-
   public Responses.BlockInfo block(long height) {
     return parseBlock(get("/v1/blocks/" + height));
   }

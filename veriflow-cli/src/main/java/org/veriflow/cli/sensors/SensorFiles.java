@@ -10,7 +10,6 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -123,16 +122,7 @@ public final class SensorFiles {
    */
   public static void writeKey(Path file, SigningKey key) {
     try {
-      Files.createDirectories(file.toAbsolutePath().getParent());
-      if (Files.exists(file)) {
-        throw new IllegalArgumentException(file + " already exists; refusing to overwrite a key");
-      }
-      Files.writeString(file, KeyPem.encodePrivate(key), StandardCharsets.UTF_8);
-      try {
-        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-      } catch (UnsupportedOperationException e) {
-        // Not a POSIX file system: the platform's default permissions apply.
-      }
+      org.veriflow.cli.KeyFiles.write(file, key);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write key " + file + ": " + e.getMessage(), e);
     }
