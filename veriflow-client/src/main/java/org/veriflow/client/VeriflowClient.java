@@ -358,6 +358,103 @@ public final class VeriflowClient {
     return export;
   }
 
+  // ------------------------------------------------------------ blobs
+
+  /**
+   * Uploads a file to the node's blob store under its SHA-256, computed here first; the file is
+   * streamed, never read whole into memory. Uploading a blob the node already has is harmless.
+   *
+   * @return the blob's hash
+   * @throws ClientException {@code HASH_MISMATCH} if the file changed while it was sent, {@code
+   *     TOO_LARGE} if it exceeds the node's limit, or {@code BAD_RESPONSE} if the node acknowledged
+   *     another hash
+   * @throws IOException if the file cannot be read
+   */
+  public org.veriflow.core.crypto.Hash putBlob(java.nio.file.Path file) throws IOException {
+    java.security.MessageDigest md = org.veriflow.core.crypto.Hash.digest();
+    try (java.io.InputStream in = java.nio.file.Files.newInputStream(file)) {
+      byte[] buf = new byte[64 * 1024];
+      int n;
+      while ((n = in.read(buf)) != -1) {
+        md.update(buf, 0, n);
+      }
+    }
+    org.veriflow.core.crypto.Hash hash = org.veriflow.core.crypto.Hash.of(md.digest());
+    JsonNode n = send(HttpRequest.newBuilder(URI.create(base + "/v1/blobs/" + hash.hex()))
+        .timeout(timeout)
+        .header("Content-Type", "application/octet-stream")
+        .PUT(HttpRequest.BodyPublishers.ofFile(file))
+        .build());
+    if (!hash.hex().equals(n.path("hash").asText())) {
+      throw new ClientException(200, "BAD_RESPONSE", "the node stored blob " + n.path("hash").asText() + ", not " + hash.hex());
+    }
+    return hash;
+  }
+
+  /**
+   * Downloads a blob to {@code out} (replaced if it exists), checking while writing that the bytes
+   * hash to {@code hash}. The bytes go to a temporary file next to {@code out} and are moved into
+   * place only once checked, so {@code out} never holds unchecked bytes.
+   *
+   * @throws ClientException {@code HASH_MISMATCH} if the node sent other bytes (nothing is written
+   *     to {@code out}), {@code INVALID_ID} or {@code UNKNOWN_BLOB} if the node refused
+   * @throws IOException if {@code out} cannot be written
+   */
+  public void getBlob(String hash, java.nio.file.Path out) throws IOException {
+    org.veriflow.core.crypto.Hash expected;
+    try {
+      expected = org.veriflow.core.crypto.Hash.fromHex(hash);
+    } catch (IllegalArgumentException e) {
+      throw new ClientException(0, "INVALID_ID", "blob hash must be 64 hex characters, not '" + hash + "'");
+    }
+    HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/v1/blobs/" + expected.hex())).timeout(timeout).GET().build();
+    HttpResponse<java.io.InputStream> r;
+    try {
+      r = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+    } catch (IOException e) {
+      throw new ClientException("cannot reach the node at " + base + ": " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ClientException("interrupted while talking to " + base, e);
+    }
+    try (java.io.InputStream body = r.body()) {
+      if (r.statusCode() != 200) {
+        String text = new String(body.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        JsonNode problem;
+        try {
+          problem = MAPPER.readTree(text);
+        } catch (IOException e) {
+          problem = MAPPER.createObjectNode();
+        }
+        throw new ClientException(r.statusCode(), problem.path("code").asText("HTTP_" + r.statusCode()), problem.path("detail").asText(text));
+      }
+      java.nio.file.Path target = out.toAbsolutePath();
+      java.nio.file.Path temp = java.nio.file.Files.createTempFile(target.getParent(), "." + target.getFileName() + ".", ".part");
+      boolean moved = false;
+      try {
+        java.security.MessageDigest md = org.veriflow.core.crypto.Hash.digest();
+        try (java.io.OutputStream w = java.nio.file.Files.newOutputStream(temp)) {
+          byte[] buf = new byte[64 * 1024];
+          int n;
+          while ((n = body.read(buf)) != -1) {
+            md.update(buf, 0, n);
+            w.write(buf, 0, n);
+          }
+        }
+        org.veriflow.core.crypto.Hash got = org.veriflow.core.crypto.Hash.of(md.digest());
+        if (!got.equals(expected)) {
+          throw new ClientException(r.statusCode(), "HASH_MISMATCH", "the node sent bytes hashing to " + got.hex() + " for blob " + expected.hex());
+        }
+        java.nio.file.Files.move(temp, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        moved = true;
+      } finally {
+        if (!moved) {
+          java.nio.file.Files.deleteIfExists(temp);
+        }
+      }
+    }
+  }
+
   public JsonNode health() {
     return get("/health");
   }

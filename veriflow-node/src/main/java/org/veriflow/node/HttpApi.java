@@ -54,15 +54,17 @@ final class HttpApi {
   private final TxTracker tracker;
   private final PrometheusMeterRegistry metrics;
   private final Duration waitTimeout;
+  private final BlobStore blobs;
   private final Javalin app;
 
-  HttpApi(Ledger ledger, Mempool mempool, Orderer orderer, TxTracker tracker, PrometheusMeterRegistry metrics, Duration waitTimeout) {
+  HttpApi(Ledger ledger, Mempool mempool, Orderer orderer, TxTracker tracker, PrometheusMeterRegistry metrics, Duration waitTimeout, BlobStore blobs) {
     this.ledger = ledger;
     this.mempool = mempool;
     this.orderer = orderer;
     this.tracker = tracker;
     this.metrics = metrics;
     this.waitTimeout = waitTimeout;
+    this.blobs = blobs;
     this.app = Javalin.create(cfg -> {
       cfg.showJavalinBanner = false;
       cfg.useVirtualThreads = false;
@@ -99,6 +101,7 @@ final class HttpApi {
     app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
     app.get("/v1/openapi.json", this::openApi);
     new StreamsApi(ledger).routes(app);
+    new BlobsApi(blobs).routes(app);
     app.exception(BadRequest.class, (e, ctx) -> problem(ctx, 400, e.code, e.getMessage()));
     // Javalin's own refusals (no such route, body too large, ...) answer as problem+json too.
     app.exception(io.javalin.http.HttpResponseException.class, (e, ctx) -> {

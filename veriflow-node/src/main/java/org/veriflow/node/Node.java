@@ -51,6 +51,12 @@ public final class Node implements AutoCloseable {
     } catch (IOException e) {
       throw new IllegalArgumentException("cannot read node key " + config.path(NodeConfig.NODE_KEY) + ": " + e.getMessage(), e);
     }
+    BlobStore blobs;
+    try {
+      blobs = BlobStore.open(config.path(NodeConfig.BLOBS_DIR), config.get(NodeConfig.BLOBS_MAX_BYTES));
+    } catch (IOException e) {
+      throw new IllegalArgumentException("cannot open the blob store " + config.path(NodeConfig.BLOBS_DIR) + ": " + e.getMessage(), e);
+    }
     SystemContracts contracts = new SystemContracts();
     RocksDbStore store = RocksDbStore.open(config.path(NodeConfig.DATA_DIR));
     Ledger ledger;
@@ -71,7 +77,7 @@ public final class Node implements AutoCloseable {
           onFatal.accept(e);
         });
     NodeMetrics.bind(metrics, ledger, mempool);
-    HttpApi http = new HttpApi(ledger, mempool, orderer, tracker, metrics, config.get(NodeConfig.WAIT_TIMEOUT));
+    HttpApi http = new HttpApi(ledger, mempool, orderer, tracker, metrics, config.get(NodeConfig.WAIT_TIMEOUT), blobs);
     orderer.start();
     try {
       http.start(config.get(NodeConfig.HTTP_HOST), config.get(NodeConfig.HTTP_PORT));

@@ -40,7 +40,11 @@ public final class NodeConfig {
   public static final Key<Integer> MEMPOOL_SIZE = new Key<>("mempool.max-size", "200000", s -> positive(s, "mempool.max-size"), "most pending transactions held");
   public static final Key<Duration> WAIT_TIMEOUT = new Key<>("http.wait-timeout-ms", "30000", s -> Duration.ofMillis(positive(s, "http.wait-timeout-ms")), "longest a ?wait=true submission waits for its block");
 
-  public static final List<Key<?>> ALL = List.of(GENESIS_FILE, NODE_KEY, DATA_DIR, HTTP_HOST, HTTP_PORT, MAX_BLOCK_TXS, MAX_BLOCK_DELAY, MEMPOOL_SIZE, WAIT_TIMEOUT);
+  public static final Key<String> BLOBS_DIR = new Key<>("blobs.dir", "blobs", s -> s, "where the content-addressed blob store keeps its files");
+  public static final Key<Long> BLOBS_MAX_BYTES = new Key<>("blobs.max-bytes", Long.toString(1L << 30), s -> positiveLong(s, "blobs.max-bytes"), "largest blob accepted by an upload, in bytes");
+
+  public static final List<Key<?>> ALL = List.of(GENESIS_FILE, NODE_KEY, DATA_DIR, HTTP_HOST, HTTP_PORT, MAX_BLOCK_TXS, MAX_BLOCK_DELAY, MEMPOOL_SIZE, WAIT_TIMEOUT,
+      BLOBS_DIR, BLOBS_MAX_BYTES);
 
   /** The file name of the configuration inside a node directory. */
   public static final String FILE_NAME = "node.properties";
@@ -148,6 +152,19 @@ public final class NodeConfig {
     int v;
     try {
       v = Integer.parseInt(s);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("not a whole number", e);
+    }
+    if (v < 1) {
+      throw new IllegalArgumentException(name + " must be at least 1");
+    }
+    return v;
+  }
+
+  private static long positiveLong(String s, String name) {
+    long v;
+    try {
+      v = Long.parseLong(s);
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("not a whole number", e);
     }
