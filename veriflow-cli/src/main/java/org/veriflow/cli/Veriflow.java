@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
       StreamCommand.class,
       ReadingCommand.class,
       DatasetCommand.class,
+      ModelCommand.class,
       TxCommand.class,
       BlockCommand.class,
       ProofCommand.class,

@@ -73,4 +73,15 @@ public final class Responses {
 
   /** What an export wrote and recomputed; it matched the chain's record or the export threw. */
   public record SnapshotExport(Snapshot snapshot, long rows, String csvSha256, String readingsRoot) {}
+
+  /** One stage change of a model. */
+  public record StageChange(String from, String to, String by, long height, String reason, String txId) {}
+
+  /** A validator's replay attestation. */
+  public record Attestation(String validator, String artifactSha256, boolean match, long height) {}
+
+  /** {@code GET /v1/models/{id}}. */
+  public record Model(String modelId, String stage, String trainer, String recipeSha256, String artifactSha256,
+      List<String> snapshotIds, java.util.Map<String, Double> metrics, List<StageChange> history, List<Attestation> attestations) {}
 }
+

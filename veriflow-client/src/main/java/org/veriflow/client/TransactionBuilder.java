@@ -114,6 +114,23 @@ public final class TransactionBuilder {
         .setStreamId(streamId).setFromMillis(fromMillis).setToMillis(toMillis).setTitle(title).build());
   }
 
+  /** {@code models.register}: a model's training provenance. */
+  public SignedTransaction registerModel(org.veriflow.core.proto.models.RegisterModel model) {
+    return call("models", "register", model);
+  }
+
+  /** {@code models.attest}: a validator reports the artifact hash its replay produced. */
+  public SignedTransaction attestModel(String modelId, org.veriflow.core.crypto.Hash artifactSha256) {
+    return call("models", "attest", org.veriflow.core.proto.models.Attest.newBuilder().setModelId(modelId)
+        .setArtifactSha256(ByteString.copyFrom(artifactSha256.bytes())).build());
+  }
+
+  /** {@code models.change_stage}. */
+  public SignedTransaction changeModelStage(String modelId, org.veriflow.core.proto.models.ModelStage stage, String reason) {
+    return call("models", "change_stage", org.veriflow.core.proto.models.ChangeStage.newBuilder().setModelId(modelId)
+        .setStage(stage).setReason(reason).build());
+  }
+
   /** {@code credits.transfer}. */
   public SignedTransaction transfer(String to, long amount, String memo) {
     return call("credits", "transfer", TransferCredits.newBuilder().setTo(to).setAmount(amount).setMemo(memo).build());

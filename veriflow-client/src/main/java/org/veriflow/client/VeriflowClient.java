@@ -199,6 +199,25 @@ public final class VeriflowClient {
     return proof;
   }
 
+  // ------------------------------------------------------------ models
+
+  /** A model's record: provenance, stage, the history of its stages and its attestations. */
+  public Responses.Model model(String id) {
+    JsonNode n = get("/v1/models/" + id);
+    List<String> snapshots = new ArrayList<>();
+    n.path("datasets").forEach(d -> snapshots.add(d.path("snapshotId").asText()));
+    java.util.Map<String, Double> metrics = new java.util.TreeMap<>();
+    n.path("metrics").fields().forEachRemaining(e -> metrics.put(e.getKey(), e.getValue().asDouble()));
+    List<Responses.StageChange> history = new ArrayList<>();
+    n.path("history").forEach(c -> history.add(new Responses.StageChange(c.path("from").asText(), c.path("to").asText(),
+        c.path("by").asText(), c.path("height").asLong(), c.path("reason").asText(), c.path("txId").asText())));
+    List<Responses.Attestation> attestations = new ArrayList<>();
+    n.path("attestations").forEach(a -> attestations.add(new Responses.Attestation(a.path("validator").asText(),
+        a.path("artifactSha256").asText(), a.path("match").asBoolean(), a.path("height").asLong())));
+    return new Responses.Model(n.path("modelId").asText(), n.path("stage").asText(), n.path("trainer").asText(),
+        n.path("recipeSha256").asText(), n.path("artifactSha256").asText(), snapshots, metrics, history, attestations);
+  }
+
   // ------------------------------------------------------------ streams
 
   public Responses.Stream stream(String id) {

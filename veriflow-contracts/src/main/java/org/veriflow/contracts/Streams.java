@@ -121,6 +121,15 @@ public final class Streams implements Contract {
     }
   }
 
+  /** Decodes a record this namespace or another stored; a failure means the store is damaged. */
+  static <T> T parseStored(com.google.protobuf.Parser<T> parser, byte[] bytes) {
+    try {
+      return parser.parseFrom(bytes);
+    } catch (InvalidProtocolBufferException e) {
+      throw new IllegalStateException("stored record does not decode", e);
+    }
+  }
+
   static <T> T parse(com.google.protobuf.Parser<T> parser, byte[] bytes, String what) throws ContractException {
     try {
       return parser.parseFrom(bytes);

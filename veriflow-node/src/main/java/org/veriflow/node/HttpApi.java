@@ -102,6 +102,7 @@ final class HttpApi {
     app.get("/v1/openapi.json", this::openApi);
     new StreamsApi(ledger).routes(app);
     new BlobsApi(blobs).routes(app);
+    new ModelsApi(ledger).routes(app);
     app.exception(BadRequest.class, (e, ctx) -> problem(ctx, 400, e.code, e.getMessage()));
     // Javalin's own refusals (no such route, body too large, ...) answer as problem+json too.
     app.exception(io.javalin.http.HttpResponseException.class, (e, ctx) -> {

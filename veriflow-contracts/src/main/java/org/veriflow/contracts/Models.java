@@ -1,0 +1,303 @@
+package org.veriflow.contracts;
+
+import com.google.protobuf.ByteString;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Optional;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import org.veriflow.core.crypto.Hash;
+import org.veriflow.core.proto.contracts.IdentityKind;
+import org.veriflow.core.proto.contracts.IdentityRecord;
+import org.veriflow.core.proto.contracts.IdentityStatus;
+import org.veriflow.core.proto.models.Attest;
+import org.veriflow.core.proto.models.Attestation;
+import org.veriflow.core.proto.models.ChangeStage;
+import org.veriflow.core.proto.models.DatasetRef;
+import org.veriflow.core.proto.models.Metric;
+import org.veriflow.core.proto.models.ModelRecord;
+import org.veriflow.core.proto.models.ModelStage;
+import org.veriflow.core.proto.models.RegisterModel;
+import org.veriflow.core.proto.models.StageChange;
+import org.veriflow.core.proto.streams.SnapshotRecord;
+import org.veriflow.ledger.exec.Contract;
+import org.veriflow.ledger.exec.ContractContext;
+import org.veriflow.ledger.exec.ContractException;
+import org.veriflow.ledger.exec.ContractMethod;
+import org.veriflow.ledger.exec.ExecutionContext;
+import org.veriflow.ledger.exec.StateView;
+
+/**
+ * The models contract: what a model was trained on and how (DESIGN.md, "Models"), its lifecycle,
+ * and validators' attestations that replaying the training gave the same artifact ("proof of
+ * training by replay"). The contract only checks and tallies; training and replay run off chain.
+ *
+ * <ul>
+ *   <li>{@code register}: any active identity records a model: the canonical recipe (its SHA-256
+ *       must match), the dataset snapshots with the hashes the trainer used (each must equal the
+ *       snapshot's on-chain hashes, or the record fails with {@code DATASET_MISMATCH}), the artifact
+ *       and loss-curve hashes, metrics, engine version. Stage {@code REGISTERED}.
+ *   <li>{@code attest}: an active validator reports the artifact hash its replay produced, once per
+ *       model. A different hash marks the model {@code REJECTED} with that evidence; {@code
+ *       requiredAttestations} matching ones make a registered model {@code VERIFIED}.
+ *   <li>{@code change_stage}: {@code APPROVED} (from VERIFIED) and {@code REJECTED} by an
+ *       administrator or an identity with role {@code approver}; {@code DEPRECATED} (from VERIFIED or
+ *       APPROVED) also by the trainer. VERIFIED is reached only through attestations. REJECTED and
+ *       DEPRECATED are final.
+ * </ul>
+ *
+ * Every change is appended to the record's history: who, when, why, in which transaction.
+ * State: {@code m/<model id>} → ModelRecord.
+ */
+public final class Models implements Contract {
+  public static final String NAME = "models";
+  public static final String APPROVER_ROLE = "approver";
+  private static final int MAX_RECIPE_BYTES = 64 * 1024;
+
+  private final int requiredAttestations;
+  private final SortedSet<String> methods = new TreeSet<>(List.of("attest", "change_stage", "register"));
+
+  /** One matching attestation verifies a model (a single-node chain). */
+  public Models() {
+    this(1);
+  }
+
+  public Models(int requiredAttestations) {
+    if (requiredAttestations < 1) {
+      throw new IllegalArgumentException("a model needs at least one attestation, not " + requiredAttestations);
+    }
+    this.requiredAttestations = requiredAttestations;
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public SortedSet<String> methodNames() {
+    return methods;
+  }
+
+  @Override
+  public Optional<ContractMethod<?>> method(String name) {
+    return switch (name) {
+      case "register" -> Optional.of(new Register());
+      case "attest" -> Optional.of(new AttestMethod());
+      case "change_stage" -> Optional.of(new ChangeStageMethod());
+      default -> Optional.empty();
+    };
+  }
+
+  static byte[] key(String modelId) {
+    return ("m/" + modelId).getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** A model's record, from the models namespace. */
+  public static Optional<ModelRecord> find(StateView state, String modelId) {
+    return state.get(key(modelId)).map(b -> Streams.parseStored(ModelRecord.parser(), b));
+  }
+
+  static void requireModelId(String id) throws ContractException {
+    if (!id.matches("[a-z0-9][a-z0-9-]{0,62}")) {
+      throw new ContractException("BAD_ARGUMENTS", "model id '" + id + "' must be 1-63 lower-case letters, digits or '-'");
+    }
+  }
+
+  static void requireHash(ByteString b, String what) throws ContractException {
+    if (b.size() != Hash.LENGTH) {
+      throw new ContractException("BAD_ARGUMENTS", what + " must be a 32-byte SHA-256, not " + b.size() + " bytes");
+    }
+  }
+
+  private static IdentityRecord activeSender(ContractContext ctx) throws ContractException {
+    return Identities.find(ctx.state(Identities.NAME), ctx.sender().value())
+        .filter(r -> r.getStatus() == IdentityStatus.ACTIVE)
+        .orElseThrow(() -> new ContractException("NOT_AUTHORISED", "sender " + ctx.sender() + " is not an active identity"));
+  }
+
+  private static ModelRecord existing(ContractContext ctx, String modelId) throws ContractException {
+    return find(ctx.state(), modelId).orElseThrow(() -> new ContractException("UNKNOWN_MODEL", "no model " + modelId));
+  }
+
+  private static StageChange change(ExecutionContext ctx, ModelStage from, ModelStage to, String reason) {
+    return StageChange.newBuilder().setFrom(from).setTo(to).setBy(ctx.sender().value()).setHeight(ctx.height())
+        .setReason(reason).setTxId(ByteString.copyFrom(ctx.txId().bytes())).build();
+  }
+
+  // ------------------------------------------------------------------ register
+
+  final class Register implements ContractMethod<RegisterModel> {
+    @Override
+    public RegisterModel decode(byte[] arguments) throws ContractException {
+      RegisterModel m = Streams.parse(RegisterModel.parser(), arguments, "RegisterModel");
+      requireModelId(m.getModelId());
+      if (m.getRecipe().isEmpty() || m.getRecipe().size() > MAX_RECIPE_BYTES) {
+        throw new ContractException("BAD_ARGUMENTS", "the recipe must hold 1 to " + MAX_RECIPE_BYTES + " bytes");
+      }
+      requireHash(m.getRecipeSha256(), "recipe hash");
+      if (!Hash.sha256(m.getRecipe().toByteArray()).equals(Hash.of(m.getRecipeSha256().toByteArray()))) {
+        throw new ContractException("BAD_ARGUMENTS", "the recipe does not hash to the recipe hash given");
+      }
+      if (m.getDatasetsCount() == 0 || m.getDatasetsCount() > 16) {
+        throw new ContractException("BAD_ARGUMENTS", "a model names 1 to 16 datasets");
+      }
+      for (DatasetRef d : m.getDatasetsList()) {
+        requireHash(d.getCsvSha256(), "dataset CSV hash");
+        requireHash(d.getReadingsRoot(), "dataset readings root");
+      }
+      requireHash(m.getArtifactSha256(), "artifact hash");
+      requireHash(m.getLossCurveSha256(), "loss-curve hash");
+      String previous = null;
+      for (Metric metric : m.getMetricsList()) {
+        if (previous != null && metric.getName().compareTo(previous) <= 0) {
+          throw new ContractException("BAD_ARGUMENTS", "metrics must be sorted by name and distinct");
+        }
+        if (!Double.isFinite(metric.getValue())) {
+          throw new ContractException("BAD_ARGUMENTS", "metric " + metric.getName() + " is not finite");
+        }
+        previous = metric.getName();
+      }
+      if (m.getEngineVersion().isEmpty() || m.getEngineVersion().length() > 64) {
+        throw new ContractException("BAD_ARGUMENTS", "the engine version must be 1 to 64 characters");
+      }
+      return m;
+    }
+
+    @Override
+    public void authorise(ContractContext ctx, RegisterModel args) throws ContractException {
+      activeSender(ctx);
+    }
+
+    @Override
+    public void execute(ExecutionContext ctx, RegisterModel args) throws ContractException {
+      if (ctx.state().get(key(args.getModelId())).isPresent()) {
+        throw new ContractException("MODEL_EXISTS", "model " + args.getModelId() + " is already registered");
+      }
+      StateView streams = ctx.state(Streams.NAME);
+      for (DatasetRef d : args.getDatasetsList()) {
+        SnapshotRecord snap = StreamsState.snapshot(streams, d.getSnapshotId())
+            .orElseThrow(() -> new ContractException("UNKNOWN_DATASET", "no dataset snapshot " + d.getSnapshotId()));
+        if (!snap.getCsvSha256().equals(d.getCsvSha256()) || !snap.getReadingsRoot().equals(d.getReadingsRoot())) {
+          throw new ContractException("DATASET_MISMATCH", "the hashes given for dataset " + d.getSnapshotId()
+              + " differ from the snapshot's on-chain hashes: the model was not trained on that data");
+        }
+      }
+      ModelRecord record = ModelRecord.newBuilder()
+          .setModelId(args.getModelId())
+          .setRecipe(args.getRecipe())
+          .setRecipeSha256(args.getRecipeSha256())
+          .addAllDatasets(args.getDatasetsList())
+          .setArtifactSha256(args.getArtifactSha256())
+          .setLossCurveSha256(args.getLossCurveSha256())
+          .addAllMetrics(args.getMetricsList())
+          .setEngineVersion(args.getEngineVersion())
+          .setTrainer(ctx.sender().value())
+          .setRegisteredHeight(ctx.height())
+          .setStage(ModelStage.REGISTERED)
+          .addHistory(change(ctx, ModelStage.MODEL_STAGE_UNSPECIFIED, ModelStage.REGISTERED, "registered"))
+          .build();
+      ctx.put(key(args.getModelId()), record.toByteArray());
+      ctx.emit("model_registered", args.getModelId().getBytes(StandardCharsets.UTF_8));
+    }
+  }
+
+  // ------------------------------------------------------------------ attest
+
+  final class AttestMethod implements ContractMethod<Attest> {
+    @Override
+    public Attest decode(byte[] arguments) throws ContractException {
+      Attest m = Streams.parse(Attest.parser(), arguments, "Attest");
+      requireModelId(m.getModelId());
+      requireHash(m.getArtifactSha256(), "artifact hash");
+      return m;
+    }
+
+    @Override
+    public void authorise(ContractContext ctx, Attest args) throws ContractException {
+      if (activeSender(ctx).getKind() != IdentityKind.VALIDATOR) {
+        throw new ContractException("NOT_AUTHORISED", "only a validator may attest a model's replay");
+      }
+    }
+
+    @Override
+    public void execute(ExecutionContext ctx, Attest args) throws ContractException {
+      ModelRecord m = existing(ctx, args.getModelId());
+      String validator = ctx.sender().value();
+      for (Attestation a : m.getAttestationsList()) {
+        if (a.getValidator().equals(validator)) {
+          throw new ContractException("ALREADY_ATTESTED", "validator " + validator + " attested model " + args.getModelId() + " at height " + a.getHeight());
+        }
+      }
+      boolean match = args.getArtifactSha256().equals(m.getArtifactSha256());
+      ModelRecord.Builder b = m.toBuilder().addAttestations(Attestation.newBuilder()
+          .setValidator(validator).setArtifactSha256(args.getArtifactSha256()).setMatch(match).setHeight(ctx.height()));
+      long matches = b.getAttestationsList().stream().filter(Attestation::getMatch).count();
+      ModelStage stage = m.getStage();
+      if (!match && stage != ModelStage.REJECTED) {
+        b.setStage(ModelStage.REJECTED).addHistory(change(ctx, stage, ModelStage.REJECTED, "replay by " + validator + " gave artifact "
+            + Hash.of(args.getArtifactSha256().toByteArray()) + ", the record says " + Hash.of(m.getArtifactSha256().toByteArray())));
+      } else if (match && stage == ModelStage.REGISTERED && matches >= requiredAttestations) {
+        b.setStage(ModelStage.VERIFIED).addHistory(change(ctx, stage, ModelStage.VERIFIED, matches + " validator replay(s) gave the recorded artifact"));
+      }
+      ctx.put(key(args.getModelId()), b.build().toByteArray());
+      ctx.emit(match ? "attested_match" : "attested_mismatch", args.getModelId().getBytes(StandardCharsets.UTF_8));
+    }
+  }
+
+  // ------------------------------------------------------------------ change_stage
+
+  final class ChangeStageMethod implements ContractMethod<ChangeStage> {
+    @Override
+    public ChangeStage decode(byte[] arguments) throws ContractException {
+      ChangeStage m = Streams.parse(ChangeStage.parser(), arguments, "ChangeStage");
+      requireModelId(m.getModelId());
+      if (m.getStage() == ModelStage.MODEL_STAGE_UNSPECIFIED || m.getStage() == ModelStage.UNRECOGNIZED) {
+        throw new ContractException("BAD_ARGUMENTS", "the stage is missing or unknown");
+      }
+      if (m.getReason().length() > 256) {
+        throw new ContractException("BAD_ARGUMENTS", "reason is longer than 256 characters");
+      }
+      return m;
+    }
+
+    @Override
+    public void authorise(ContractContext ctx, ChangeStage args) throws ContractException {
+      IdentityRecord sender = activeSender(ctx);
+      boolean approver = sender.getKind() == IdentityKind.ADMINISTRATOR || sender.getRolesList().contains(APPROVER_ROLE);
+      switch (args.getStage()) {
+        case APPROVED, REJECTED -> {
+          if (!approver) {
+            throw new ContractException("NOT_AUTHORISED", "only an administrator or an identity with role '" + APPROVER_ROLE
+                + "' may mark a model " + args.getStage());
+          }
+        }
+        case DEPRECATED -> {
+          boolean trainer = find(ctx.state(), args.getModelId()).map(m -> m.getTrainer().equals(sender.getId())).orElse(false);
+          if (!approver && !trainer) {
+            throw new ContractException("NOT_AUTHORISED", "only an approver or the model's trainer may deprecate it");
+          }
+        }
+        default -> throw new ContractException("NOT_AUTHORISED", args.getStage() + " is reached only through validators' attestations");
+      }
+    }
+
+    @Override
+    public void execute(ExecutionContext ctx, ChangeStage args) throws ContractException {
+      ModelRecord m = existing(ctx, args.getModelId());
+      ModelStage from = m.getStage();
+      boolean allowed = switch (args.getStage()) {
+        case APPROVED -> from == ModelStage.VERIFIED;
+        case DEPRECATED -> from == ModelStage.VERIFIED || from == ModelStage.APPROVED;
+        case REJECTED -> from == ModelStage.REGISTERED || from == ModelStage.VERIFIED || from == ModelStage.APPROVED;
+        default -> false;
+      };
+      if (!allowed) {
+        throw new ContractException("INVALID_TRANSITION", "model " + args.getModelId() + " cannot go from " + from + " to " + args.getStage());
+      }
+      ctx.put(key(args.getModelId()), m.toBuilder().setStage(args.getStage())
+          .addHistory(change(ctx, from, args.getStage(), args.getReason())).build().toByteArray());
+      ctx.emit("stage_changed", args.getModelId().getBytes(StandardCharsets.UTF_8));
+    }
+  }
+}

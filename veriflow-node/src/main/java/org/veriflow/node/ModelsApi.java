@@ -1,0 +1,69 @@
+package org.veriflow.node;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import org.veriflow.contracts.Models;
+import org.veriflow.core.Hex;
+import org.veriflow.core.proto.models.Attestation;
+import org.veriflow.core.proto.models.DatasetRef;
+import org.veriflow.core.proto.models.Metric;
+import org.veriflow.core.proto.models.ModelRecord;
+import org.veriflow.core.proto.models.StageChange;
+import org.veriflow.ledger.Ledger;
+
+/** HTTP queries over model records: provenance, stage and its history, attestations. */
+final class ModelsApi {
+  private final Ledger ledger;
+
+  ModelsApi(Ledger ledger) {
+    this.ledger = ledger;
+  }
+
+  void routes(Javalin app) {
+    app.get("/v1/models/{id}", this::model);
+  }
+
+  private void model(Context ctx) {
+    String id = ctx.pathParam("id");
+    if (!id.matches("[a-z0-9][a-z0-9-]{0,62}")) {
+      throw new HttpApi.BadRequest("INVALID_ID", "'" + id + "' is not a model id");
+    }
+    Optional<ModelRecord> found = Models.find(ledger.state(Models.NAME), id);
+    if (found.isEmpty()) {
+      HttpApi.problem(ctx, 404, "UNKNOWN_MODEL", "no model " + id);
+      return;
+    }
+    ModelRecord m = found.get();
+    ObjectNode n = Json.MAPPER.createObjectNode();
+    n.put("modelId", m.getModelId()).put("stage", m.getStage().name()).put("trainer", m.getTrainer())
+        .put("registeredHeight", m.getRegisteredHeight()).put("engineVersion", m.getEngineVersion())
+        .put("recipeSha256", Hex.encode(m.getRecipeSha256().toByteArray()))
+        .put("recipe", m.getRecipe().toString(StandardCharsets.UTF_8))
+        .put("artifactSha256", Hex.encode(m.getArtifactSha256().toByteArray()))
+        .put("lossCurveSha256", Hex.encode(m.getLossCurveSha256().toByteArray()));
+    ArrayNode datasets = n.putArray("datasets");
+    for (DatasetRef d : m.getDatasetsList()) {
+      datasets.addObject().put("snapshotId", d.getSnapshotId()).put("csvSha256", Hex.encode(d.getCsvSha256().toByteArray()))
+          .put("readingsRoot", Hex.encode(d.getReadingsRoot().toByteArray()));
+    }
+    ObjectNode metrics = n.putObject("metrics");
+    for (Metric metric : m.getMetricsList()) {
+      metrics.put(metric.getName(), metric.getValue());
+    }
+    ArrayNode history = n.putArray("history");
+    for (StageChange c : m.getHistoryList()) {
+      history.addObject().put("from", c.getFrom().name()).put("to", c.getTo().name()).put("by", c.getBy())
+          .put("height", c.getHeight()).put("reason", c.getReason()).put("txId", Hex.encode(c.getTxId().toByteArray()));
+    }
+    ArrayNode attestations = n.putArray("attestations");
+    for (Attestation a : m.getAttestationsList()) {
+      attestations.addObject().put("validator", a.getValidator()).put("artifactSha256", Hex.encode(a.getArtifactSha256().toByteArray()))
+          .put("match", a.getMatch()).put("height", a.getHeight());
+    }
+    ctx.json(n);
+  }
+}
