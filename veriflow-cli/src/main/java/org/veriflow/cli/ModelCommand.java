@@ -14,7 +14,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "model", description = "Models on chain: provenance, lifecycle stages, replay attestations.",
-    subcommands = {ModelCommand.Get.class, ModelCommand.Stage.class})
+    subcommands = {ModelCommand.Train.class, ModelCommand.Replay.class, ModelCommand.Get.class, ModelCommand.Stage.class})
 final class ModelCommand {
   @Command(name = "get", description = "Show a model: its datasets and hashes, stage, the history of its stages and its attestations.")
   static final class Get implements Callable<Integer> {
@@ -72,4 +72,100 @@ final class ModelCommand {
       return Veriflow.OK;
     }
   }
+
+  @Command(name = "train", description = {"Train on a dataset snapshot with veriflow-ml and record the model on chain: the export is",
+      "checked against the snapshot's hashes, the artifact and loss curve are uploaded as blobs, and the",
+      "record holds the canonical recipe, the dataset's hashes, the artifact hash and the metrics. Prints the transaction id."})
+  static final class Train implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin NodeOptions options;
+
+    @Option(names = "--recipe", required = true, paramLabel = "FILE", description = "The training recipe (JSON; data.reference is the snapshot id).")
+    java.nio.file.Path recipeFile;
+
+    @Option(names = "--id", required = true, description = "The model id: lower-case letters, digits and '-'.")
+    String id;
+
+    @Option(names = "--out", defaultValue = "models", paramLabel = "DIR", description = "Where to write the model file, loss curve and chart (default: ${DEFAULT-VALUE}).")
+    java.nio.file.Path outDir;
+
+    @Override
+    public Integer call() throws Exception {
+      var out = spec.commandLine().getOut();
+      org.veriflow.ml.recipe.Recipe recipe;
+      try {
+        recipe = org.veriflow.ml.recipe.Recipe.parse(java.nio.file.Files.readAllBytes(recipeFile));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("recipe " + recipeFile + ": " + e.getMessage(), e);
+      }
+      VeriflowClient client = options.client();
+      Training.Result t = Training.train(client, recipe, outDir, out);
+      org.veriflow.ml.recipe.TrainingRun run = t.run();
+      java.nio.file.Path dir = outDir.resolve(id);
+      java.nio.file.Files.createDirectories(dir);
+      java.nio.file.Path modelFile = dir.resolve("model.bin");
+      java.nio.file.Files.write(modelFile, org.veriflow.ml.model.ModelFile.write(run.model()));
+      java.nio.file.Path curve = dir.resolve("loss-curve.csv");
+      byte[] curveBytes = run.history().map(org.veriflow.ml.metrics.History::toCsvBytes).orElse(new byte[0]);
+      java.nio.file.Files.write(curve, curveBytes);
+      run.history().ifPresent(h -> {
+        try {
+          java.nio.file.Files.write(dir.resolve("loss-curve.png"), org.veriflow.ml.metrics.HistoryChart.png(h, 800, 450));
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      });
+      org.veriflow.core.crypto.Hash artifact = client.putBlob(modelFile);
+      org.veriflow.core.crypto.Hash lossCurve = client.putBlob(curve);
+      if (!artifact.hex().equals(run.modelHash().hex())) {
+        throw new IllegalStateException("the stored model file hashes to " + artifact + ", the engine says " + run.modelHash().hex());
+      }
+      org.veriflow.core.proto.models.RegisterModel.Builder m = org.veriflow.core.proto.models.RegisterModel.newBuilder()
+          .setModelId(id)
+          .setRecipe(com.google.protobuf.ByteString.copyFrom(recipe.canonicalBytes()))
+          .setRecipeSha256(com.google.protobuf.ByteString.copyFrom(recipe.hash().bytes()))
+          .addDatasets(org.veriflow.core.proto.models.DatasetRef.newBuilder().setSnapshotId(t.snapshot().snapshotId())
+              .setCsvSha256(com.google.protobuf.ByteString.copyFrom(org.veriflow.core.Hex.decode(t.snapshot().csvSha256())))
+              .setReadingsRoot(com.google.protobuf.ByteString.copyFrom(org.veriflow.core.Hex.decode(t.snapshot().readingsRoot()))))
+          .setArtifactSha256(com.google.protobuf.ByteString.copyFrom(artifact.bytes()))
+          .setLossCurveSha256(com.google.protobuf.ByteString.copyFrom(lossCurve.bytes()))
+          .setEngineVersion(recipe.engineVersion());
+      run.metrics().forEach((name, value) -> m.addMetrics(org.veriflow.core.proto.models.Metric.newBuilder().setName(name).setValue(value)));
+      Submit.andWait(client, options.builder(client).registerModel(m.build()), out);
+      spec.commandLine().getErr().println("model " + id + " registered: artifact " + artifact + ", recipe " + recipe.hash().hex() + ", metrics " + run.metrics());
+      spec.commandLine().getErr().println("files in " + dir + " (model.bin, loss-curve.csv, loss-curve.png)");
+      return Veriflow.OK;
+    }
+  }
+
+  @Command(name = "replay", description = {"Proof of training by replay: retrain a model from its on-chain recipe and dataset and",
+      "attest whether the artifact is the recorded one (the --key identity must be a validator). Prints the transaction id."})
+  static final class Replay implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin NodeOptions options;
+
+    @Parameters(paramLabel = "MODEL")
+    String model;
+
+    @Option(names = "--work", defaultValue = "replay", paramLabel = "DIR", description = "Scratch directory for the dataset export (default: ${DEFAULT-VALUE}).")
+    java.nio.file.Path workDir;
+
+    @Override
+    public Integer call() throws Exception {
+      var out = spec.commandLine().getOut();
+      VeriflowClient client = options.client();
+      Responses.Model record = client.model(model);
+      org.veriflow.ml.recipe.Recipe recipe = org.veriflow.ml.recipe.Recipe.parse(client.modelRecipe(model));
+      if (!recipe.hash().hex().equals(record.recipeSha256())) {
+        throw new IllegalStateException("the recipe stored with model " + model + " does not hash to its recorded recipe hash");
+      }
+      Training.Result t = Training.train(client, recipe, workDir, out);
+      org.veriflow.core.crypto.Hash got = org.veriflow.core.crypto.Hash.fromHex(t.run().modelHash().hex());
+      boolean match = got.hex().equals(record.artifactSha256());
+      out.println(match ? "replay gives the recorded artifact " + got : "replay gives artifact " + got + ", the record says " + record.artifactSha256());
+      Submit.andWait(client, options.builder(client).attestModel(model, got), out);
+      return Veriflow.OK;
+    }
+  }
 }
+

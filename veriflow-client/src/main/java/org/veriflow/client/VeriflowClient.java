@@ -218,6 +218,11 @@ public final class VeriflowClient {
         n.path("recipeSha256").asText(), n.path("artifactSha256").asText(), snapshots, metrics, history, attestations);
   }
 
+  /** The canonical recipe bytes stored with a model, exactly as hashed on chain. */
+  public byte[] modelRecipe(String id) {
+    return get("/v1/models/" + id).path("recipe").asText().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+  }
+
   // ------------------------------------------------------------ streams
 
   public Responses.Stream stream(String id) {

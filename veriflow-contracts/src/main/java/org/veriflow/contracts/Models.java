@@ -42,8 +42,9 @@ import org.veriflow.ledger.exec.StateView;
  *       requiredAttestations} matching ones make a registered model {@code VERIFIED}.
  *   <li>{@code change_stage}: {@code APPROVED} (from VERIFIED) and {@code REJECTED} by an
  *       administrator or an identity with role {@code approver}; {@code DEPRECATED} (from VERIFIED or
- *       APPROVED) also by the trainer. VERIFIED is reached only through attestations. REJECTED and
- *       DEPRECATED are final.
+ *       APPROVED) also by the trainer. VERIFIED is reached only through attestations. No stage change
+ *       leaves REJECTED or DEPRECATED, except that a mismatching replay still marks a deprecated
+ *       model REJECTED: evidence that it did not come from its data outlives its retirement.
  * </ul>
  *
  * Every change is appended to the record's history: who, when, why, in which transaction.

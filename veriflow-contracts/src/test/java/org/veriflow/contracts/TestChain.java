@@ -377,6 +377,23 @@ final class TestChain implements AutoCloseable {
         .setArguments(ByteString.copyFrom(arguments)));
   }
 
+  // ------------------------------------------------------------------ models
+
+  /** The fixed genesis with {@link #STREAMS_MAX_TX_BYTES}, the streams contract and {@code models}. */
+  static TestChain openWithModels(Models models) {
+    return open(new InMemoryStore(), spec(STREAMS_MAX_TX_BYTES).toState(), List.of(new Streams(), models));
+  }
+
+  /** A registration of {@code key} as {@code kind} holding {@code roles}. */
+  static byte[] registerWithRoles(SigningKey by, long nonce, PublicKey key, IdentityKind kind, String name, List<String> roles) {
+    return tx(by, nonce, Identities.NAME, "register", registerArgs(key, kind, name).toBuilder().addAllRoles(roles).build());
+  }
+
+  /** A call of {@code models.method} by {@code sender}. */
+  static byte[] models(SigningKey sender, long nonce, String method, MessageLite arguments) {
+    return tx(sender, nonce, Models.NAME, method, arguments);
+  }
+
   /** The verdicts a committed {@code submit} recorded as its output. */
   static List<Verdict> verdicts(TxResult result) {
     assertThat(result.getStatus()).as("submit result %s", result).isEqualTo(TxStatus.COMMITTED);
