@@ -88,12 +88,18 @@ final class NodeProcess implements AutoCloseable {
     return log;
   }
 
+  /** Stops the node with SIGTERM (SIGKILL after 20 s); an interrupt while waiting kills it at once. */
   @Override
-  public void close() throws InterruptedException {
+  public void close() {
     if (process.isAlive()) {
       process.destroy();
-      if (!process.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
-        kill();
+      try {
+        if (!process.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
+          kill();
+        }
+      } catch (InterruptedException e) {
+        process.destroyForcibly();
+        Thread.currentThread().interrupt();
       }
     }
   }
