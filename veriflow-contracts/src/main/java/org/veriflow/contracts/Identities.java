@@ -99,8 +99,13 @@ public final class Identities implements Contract, SenderRegistry {
     }
   }
 
-  private static IdentityRecord activeSender(ContractContext ctx) throws ContractException {
-    return find(ctx.state(), ctx.sender().value())
+  /**
+   * The sender's record, for a contract's authorisation check.
+   *
+   * @throws ContractException {@code NOT_AUTHORISED} unless the sender is an active identity
+   */
+  static IdentityRecord activeSender(ContractContext ctx) throws ContractException {
+    return find(ctx.state(NAME), ctx.sender().value())
         .filter(r -> r.getStatus() == IdentityStatus.ACTIVE)
         .orElseThrow(() -> new ContractException("NOT_AUTHORISED", "sender " + ctx.sender() + " is not an active identity"));
   }

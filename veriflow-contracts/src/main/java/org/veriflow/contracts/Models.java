@@ -9,7 +9,6 @@ import java.util.TreeSet;
 import org.veriflow.core.crypto.Hash;
 import org.veriflow.core.proto.contracts.IdentityKind;
 import org.veriflow.core.proto.contracts.IdentityRecord;
-import org.veriflow.core.proto.contracts.IdentityStatus;
 import org.veriflow.core.proto.models.Attest;
 import org.veriflow.core.proto.models.Attestation;
 import org.veriflow.core.proto.models.ChangeStage;
@@ -111,12 +110,6 @@ public final class Models implements Contract {
     }
   }
 
-  private static IdentityRecord activeSender(ContractContext ctx) throws ContractException {
-    return Identities.find(ctx.state(Identities.NAME), ctx.sender().value())
-        .filter(r -> r.getStatus() == IdentityStatus.ACTIVE)
-        .orElseThrow(() -> new ContractException("NOT_AUTHORISED", "sender " + ctx.sender() + " is not an active identity"));
-  }
-
   private static ModelRecord existing(ContractContext ctx, String modelId) throws ContractException {
     return find(ctx.state(), modelId).orElseThrow(() -> new ContractException("UNKNOWN_MODEL", "no model " + modelId));
   }
@@ -167,7 +160,7 @@ public final class Models implements Contract {
 
     @Override
     public void authorise(ContractContext ctx, RegisterModel args) throws ContractException {
-      activeSender(ctx);
+      Identities.activeSender(ctx);
     }
 
     @Override
@@ -216,7 +209,7 @@ public final class Models implements Contract {
 
     @Override
     public void authorise(ContractContext ctx, Attest args) throws ContractException {
-      if (activeSender(ctx).getKind() != IdentityKind.VALIDATOR) {
+      if (Identities.activeSender(ctx).getKind() != IdentityKind.VALIDATOR) {
         throw new ContractException("NOT_AUTHORISED", "only a validator may attest a model's replay");
       }
     }
@@ -264,7 +257,7 @@ public final class Models implements Contract {
 
     @Override
     public void authorise(ContractContext ctx, ChangeStage args) throws ContractException {
-      IdentityRecord sender = activeSender(ctx);
+      IdentityRecord sender = Identities.activeSender(ctx);
       boolean approver = sender.getKind() == IdentityKind.ADMINISTRATOR || sender.getRolesList().contains(APPROVER_ROLE);
       switch (args.getStage()) {
         case APPROVED, REJECTED -> {

@@ -17,7 +17,6 @@ import org.veriflow.core.crypto.PublicKey;
 import org.veriflow.core.proto.KeyAlgorithm;
 import org.veriflow.core.proto.contracts.IdentityKind;
 import org.veriflow.core.proto.contracts.IdentityRecord;
-import org.veriflow.core.proto.contracts.IdentityStatus;
 import org.veriflow.core.proto.streams.CreateSnapshot;
 import org.veriflow.core.proto.streams.CreateStream;
 import org.veriflow.core.proto.streams.DeviceRecord;
@@ -138,12 +137,6 @@ public final class Streams implements Contract {
     }
   }
 
-  private static IdentityRecord activeSender(ContractContext ctx) throws ContractException {
-    return Identities.find(ctx.state(Identities.NAME), ctx.sender().value())
-        .filter(r -> r.getStatus() == IdentityStatus.ACTIVE)
-        .orElseThrow(() -> new ContractException("NOT_AUTHORISED", "sender " + ctx.sender() + " is not an active identity"));
-  }
-
   private static void requireOwner(ContractContext ctx, String streamId) throws ContractException {
     Optional<StreamRecord> s = StreamsState.stream(ctx.state(), streamId);
     if (s.isPresent() && !s.get().getOwner().equals(ctx.sender().value())) {
@@ -190,7 +183,7 @@ public final class Streams implements Contract {
 
     @Override
     public void authorise(ContractContext ctx, CreateStream args) throws ContractException {
-      if (activeSender(ctx).getKind() != IdentityKind.ORGANISATION) {
+      if (Identities.activeSender(ctx).getKind() != IdentityKind.ORGANISATION) {
         throw new ContractException("NOT_AUTHORISED", "only an organisation may create a stream");
       }
     }
@@ -236,7 +229,7 @@ public final class Streams implements Contract {
 
     @Override
     public void authorise(ContractContext ctx, DeviceArgs args) throws ContractException {
-      activeSender(ctx);
+      Identities.activeSender(ctx);
       requireOwner(ctx, args.message().getStreamId());
     }
 
@@ -277,7 +270,7 @@ public final class Streams implements Contract {
 
     @Override
     public void authorise(ContractContext ctx, RevokeDevice args) throws ContractException {
-      activeSender(ctx);
+      Identities.activeSender(ctx);
       requireOwner(ctx, args.getStreamId());
     }
 
@@ -492,7 +485,7 @@ public final class Streams implements Contract {
 
     @Override
     public void authorise(ContractContext ctx, CreateSnapshot args) throws ContractException {
-      activeSender(ctx);
+      Identities.activeSender(ctx);
     }
 
     @Override

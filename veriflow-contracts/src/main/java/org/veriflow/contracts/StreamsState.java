@@ -1,6 +1,5 @@
 package org.veriflow.contracts;
 
-import com.google.protobuf.InvalidProtocolBufferException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,11 +24,11 @@ public final class StreamsState {
   private StreamsState() {}
 
   public static Optional<StreamRecord> stream(StateView state, String streamId) {
-    return state.get(StreamKeys.stream(streamId)).map(b -> parse(StreamRecord.parser(), b));
+    return state.get(StreamKeys.stream(streamId)).map(b -> Streams.parseStored(StreamRecord.parser(), b));
   }
 
   public static Optional<DeviceRecord> device(StateView state, String streamId, String deviceId) {
-    return state.get(StreamKeys.device(streamId, deviceId)).map(b -> parse(DeviceRecord.parser(), b));
+    return state.get(StreamKeys.device(streamId, deviceId)).map(b -> Streams.parseStored(DeviceRecord.parser(), b));
   }
 
   /** The stream's devices, by id. */
@@ -39,7 +38,7 @@ public final class StreamsState {
     while (true) {
       List<StateView.Entry> page = state.scan(StreamKeys.devicePrefix(streamId), after, PAGE);
       for (StateView.Entry e : page) {
-        out.add(parse(DeviceRecord.parser(), e.value()));
+        out.add(Streams.parseStored(DeviceRecord.parser(), e.value()));
       }
       if (page.size() < PAGE) {
         return out;
@@ -63,7 +62,7 @@ public final class StreamsState {
         if (StreamKeys.readingTime(e.key(), prefix.length) >= toMillis) {
           return;
         }
-        visitor.accept(parse(StoredReading.parser(), e.value()));
+        visitor.accept(Streams.parseStored(StoredReading.parser(), e.value()));
         seen++;
       }
       if (page.size() < wanted) {
@@ -92,11 +91,11 @@ public final class StreamsState {
         break;
       }
       if (deviceId == null) {
-        out.add(parse(StoredReading.parser(), e.value()));
+        out.add(Streams.parseStored(StoredReading.parser(), e.value()));
       } else {
         long time = StreamKeys.readingTime(e.key(), prefix.length);
         long seq = java.nio.ByteBuffer.wrap(e.key(), prefix.length + 8, 8).getLong();
-        out.add(state.get(StreamKeys.reading(streamId, time, deviceId, seq)).map(b -> parse(StoredReading.parser(), b))
+        out.add(state.get(StreamKeys.reading(streamId, time, deviceId, seq)).map(b -> Streams.parseStored(StoredReading.parser(), b))
             .orElseThrow(() -> new IllegalStateException("reading index of " + deviceId + " points to a missing reading")));
       }
       last = e.key();
@@ -108,7 +107,7 @@ public final class StreamsState {
 
   /** A legal reading by the digest of its signed bytes. */
   public static Optional<StoredReading> readingByDigest(StateView state, byte[] digest) {
-    return state.get(StreamKeys.digest(digest)).flatMap(state::get).map(b -> parse(StoredReading.parser(), b));
+    return state.get(StreamKeys.digest(digest)).flatMap(state::get).map(b -> Streams.parseStored(StoredReading.parser(), b));
   }
 
   /** Per device, counts of readings by verdict name. */
@@ -147,21 +146,14 @@ public final class StreamsState {
     List<StateView.Entry> page = state.scan(StreamKeys.evidencePrefix(streamId), after, limit + 1);
     List<Evidence> out = new ArrayList<>();
     for (int i = 0; i < Math.min(limit, page.size()); i++) {
-      out.add(parse(Evidence.parser(), page.get(i).value()));
+      out.add(Streams.parseStored(Evidence.parser(), page.get(i).value()));
     }
     Optional<String> next = page.size() > limit ? Optional.of(org.veriflow.core.Hex.encode(page.get(limit - 1).key())) : Optional.empty();
     return new EvidencePage(out, next);
   }
 
   public static Optional<SnapshotRecord> snapshot(StateView state, String snapshotId) {
-    return state.get(StreamKeys.snapshot(snapshotId)).map(b -> parse(SnapshotRecord.parser(), b));
+    return state.get(StreamKeys.snapshot(snapshotId)).map(b -> Streams.parseStored(SnapshotRecord.parser(), b));
   }
 
-  private static <T> T parse(com.google.protobuf.Parser<T> parser, byte[] bytes) {
-    try {
-      return parser.parseFrom(bytes);
-    } catch (InvalidProtocolBufferException e) {
-      throw new IllegalStateException("stored streams record does not decode", e);
-    }
-  }
 }
