@@ -77,6 +77,7 @@ public final class Node implements AutoCloseable {
           onFatal.accept(e);
         });
     NodeMetrics.bind(metrics, ledger, mempool);
+    NodeSubmitter submitter = new NodeSubmitter(ledger, orderer, tracker, nodeKey);
     HttpApi http = new HttpApi(ledger, mempool, orderer, tracker, metrics, config.get(NodeConfig.WAIT_TIMEOUT), blobs);
     orderer.start();
     try {
