@@ -1,5 +1,7 @@
 package org.veriflow.ml.recipe;
 
+import org.veriflow.ml.io.Json;
+
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Collections;

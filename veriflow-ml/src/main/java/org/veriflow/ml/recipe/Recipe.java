@@ -1,5 +1,7 @@
 package org.veriflow.ml.recipe;
 
+import org.veriflow.ml.io.Json;
+
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

@@ -1,5 +1,7 @@
 package org.veriflow.ml.recipe;
 
+import org.veriflow.ml.io.Json;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

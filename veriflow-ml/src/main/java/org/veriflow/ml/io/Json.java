@@ -1,4 +1,4 @@
-package org.veriflow.ml.recipe;
+package org.veriflow.ml.io;
 
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -16,10 +16,10 @@ import java.util.Map;
  * line feed, carriage return and tab as their two-character escapes, other control characters as a
  * six-character lower-case hex escape, everything else as UTF-8.
  */
-final class Json {
+public final class Json {
 
     /** The JSON null value (maps and lists cannot hold Java null). */
-    static final Object NULL = new Object() {
+    public static final Object NULL = new Object() {
         @Override
         public String toString() {
             return "null";
@@ -38,7 +38,7 @@ final class Json {
      *
      * @throws IllegalArgumentException with the character offset of the first error
      */
-    static Object parse(String text) {
+    public static Object parse(String text) {
         Json p = new Json(text);
         p.skipSpace();
         Object value = p.value();
@@ -245,7 +245,7 @@ final class Json {
     }
 
     /** Canonical text of a number: trailing zeros removed, no exponent, {@code 0} for zero. */
-    static String number(BigDecimal value) {
+    public static String number(BigDecimal value) {
         BigDecimal stripped = value.stripTrailingZeros();
         if (stripped.signum() == 0) {
             return "0";
@@ -254,7 +254,7 @@ final class Json {
     }
 
     /** Appends the canonical form of {@code value} (map, list, string, BigDecimal, Long, Boolean, NULL). */
-    static void write(StringBuilder sb, Object value) {
+    public static void write(StringBuilder sb, Object value) {
         if (value == NULL) {
             sb.append("null");
         } else if (value instanceof String s) {
