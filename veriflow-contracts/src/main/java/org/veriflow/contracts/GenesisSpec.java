@@ -22,12 +22,15 @@ import org.veriflow.ledger.GenesisState;
  * also order blocks) and the credits minted at genesis. {@link #toState()} turns it into the writes
  * of block 0.
  *
+ * @param requiredAttestations how many validators' matching replay attestations make a model
+ *     {@code VERIFIED} (the models contract's parameter); 1 to the number of validators
  * @param balances credits minted per identity; every key must be an administrator or validator named here
  */
 public record GenesisSpec(
     String chainId,
     long timestampMillis,
     int maxTxBytes,
+    int requiredAttestations,
     List<Member> administrators,
     List<Member> validators,
     SortedMap<IdentityId, Long> balances) {
@@ -50,6 +53,10 @@ public record GenesisSpec(
     if (validators.isEmpty()) {
       throw new IllegalArgumentException("genesis must name at least one validator");
     }
+    if (requiredAttestations < 1 || requiredAttestations > validators.size()) {
+      throw new IllegalArgumentException("required attestations must be between 1 and the number of validators ("
+          + validators.size() + "), not " + requiredAttestations);
+    }
     // Validates the chain id and size limit now rather than when the node first starts.
     new ChainParams(chainId, maxTxBytes, validators.stream().map(Member::key).toList());
     for (Map.Entry<IdentityId, Long> b : balances.entrySet()) {
@@ -59,6 +66,19 @@ public record GenesisSpec(
     }
   }
 
+  /** A genesis where one matching attestation verifies a model. */
+  public GenesisSpec(String chainId, long timestampMillis, int maxTxBytes, List<Member> administrators,
+      List<Member> validators, SortedMap<IdentityId, Long> balances) {
+    this(chainId, timestampMillis, maxTxBytes, 1, administrators, validators, balances);
+  }
+
+  /**
+   * The chain parameters and the writes of block 0. The required attestations are written only when
+   * not 1 (the models contract reads an absent parameter as 1), so a genesis that leaves it at 1 gives
+   * the same block 0 as before the parameter existed.
+   *
+   * @throws IllegalArgumentException if a key is named twice or credits are minted for an identity not named here
+   */
   public GenesisState toState() {
     List<GenesisState.Write> writes = new ArrayList<>();
     java.util.Set<IdentityId> named = new java.util.TreeSet<>();
@@ -73,6 +93,9 @@ public record GenesisSpec(
         throw new IllegalArgumentException("genesis mints credits for " + b.getKey() + ", which the genesis does not register");
       }
       writes.add(new GenesisState.Write(Credits.NAME, Credits.balanceKey(b.getKey().value()), Credits.amount(b.getValue())));
+    }
+    if (requiredAttestations != 1) {
+      writes.add(Models.requiredAttestationsWrite(requiredAttestations));
     }
     List<PublicKey> orderers = validators.stream().map(Member::key).toList();
     return new GenesisState(new ChainParams(chainId, maxTxBytes, orderers), timestampMillis, writes);

@@ -1,6 +1,7 @@
 package org.veriflow.contracts;
 
 import com.google.protobuf.ByteString;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
@@ -19,6 +20,7 @@ import org.veriflow.core.proto.models.ModelStage;
 import org.veriflow.core.proto.models.RegisterModel;
 import org.veriflow.core.proto.models.StageChange;
 import org.veriflow.core.proto.streams.SnapshotRecord;
+import org.veriflow.ledger.GenesisState;
 import org.veriflow.ledger.exec.Contract;
 import org.veriflow.ledger.exec.ContractContext;
 import org.veriflow.ledger.exec.ContractException;
@@ -37,8 +39,9 @@ import org.veriflow.ledger.exec.StateView;
  *       snapshot's on-chain hashes, or the record fails with {@code DATASET_MISMATCH}), the artifact
  *       and loss-curve hashes, metrics, engine version. Stage {@code REGISTERED}.
  *   <li>{@code attest}: an active validator reports the artifact hash its replay produced, once per
- *       model. A different hash marks the model {@code REJECTED} with that evidence; {@code
- *       requiredAttestations} matching ones make a registered model {@code VERIFIED}.
+ *       model, or why its replay produced none ({@code failure}, with no hash). A different hash or
+ *       a failure marks the model {@code REJECTED} with that evidence; as many matching ones as the
+ *       chain's required attestations make a registered model {@code VERIFIED}.
  *   <li>{@code change_stage}: {@code APPROVED} (from VERIFIED) and {@code REJECTED} by an
  *       administrator or an identity with role {@code approver}; {@code DEPRECATED} (from VERIFIED or
  *       APPROVED) also by the trainer. VERIFIED is reached only through attestations. No stage change
@@ -47,27 +50,20 @@ import org.veriflow.ledger.exec.StateView;
  * </ul>
  *
  * Every change is appended to the record's history: who, when, why, in which transaction.
- * State: {@code m/<model id>} → ModelRecord.
+ *
+ * <p>State: {@code m/<model id>} → ModelRecord; {@code p/required_attestations} → the number of
+ * matching attestations that verify a model, 8 bytes big-endian. That parameter is fixed at genesis
+ * ({@link GenesisSpec#requiredAttestations()}), which writes it only when it is not 1; absent means 1,
+ * so chains that never set it keep their genesis block.
  */
 public final class Models implements Contract {
   public static final String NAME = "models";
   public static final String APPROVER_ROLE = "approver";
   private static final int MAX_RECIPE_BYTES = 64 * 1024;
+  private static final int MAX_FAILURE_CHARS = 512;
+  private static final byte[] REQUIRED_ATTESTATIONS_KEY = "p/required_attestations".getBytes(StandardCharsets.UTF_8);
 
-  private final int requiredAttestations;
   private final SortedSet<String> methods = new TreeSet<>(List.of("attest", "change_stage", "register"));
-
-  /** One matching attestation verifies a model (a single-node chain). */
-  public Models() {
-    this(1);
-  }
-
-  public Models(int requiredAttestations) {
-    if (requiredAttestations < 1) {
-      throw new IllegalArgumentException("a model needs at least one attestation, not " + requiredAttestations);
-    }
-    this.requiredAttestations = requiredAttestations;
-  }
 
   @Override
   public String name() {
@@ -96,6 +92,30 @@ public final class Models implements Contract {
   /** A model's record, from the models namespace. */
   public static Optional<ModelRecord> find(StateView state, String modelId) {
     return state.get(key(modelId)).map(b -> Streams.parseStored(ModelRecord.parser(), b));
+  }
+
+  /** The genesis write that sets the chain's required attestations to {@code k} (at least 1). */
+  static GenesisState.Write requiredAttestationsWrite(int k) {
+    if (k < 1) {
+      throw new IllegalArgumentException("a model needs at least one attestation, not " + k);
+    }
+    return new GenesisState.Write(NAME, REQUIRED_ATTESTATIONS_KEY, ByteBuffer.allocate(Long.BYTES).putLong(k).array());
+  }
+
+  /**
+   * How many matching attestations verify a model on this chain: the genesis parameter, 1 if absent.
+   *
+   * @param state the models namespace
+   * @throws IllegalStateException if the stored parameter is damaged
+   */
+  static int requiredAttestations(StateView state) {
+    return state.get(REQUIRED_ATTESTATIONS_KEY).map(b -> {
+      long k = b.length == Long.BYTES ? ByteBuffer.wrap(b).getLong() : -1;
+      if (k < 1 || k > Integer.MAX_VALUE) {
+        throw new IllegalStateException("stored required attestations is not a positive 8-byte count");
+      }
+      return (int) k;
+    }).orElse(1);
   }
 
   static void requireModelId(String id) throws ContractException {
@@ -203,7 +223,13 @@ public final class Models implements Contract {
     public Attest decode(byte[] arguments) throws ContractException {
       Attest m = Streams.parse(Attest.parser(), arguments, "Attest");
       requireModelId(m.getModelId());
-      requireHash(m.getArtifactSha256(), "artifact hash");
+      if (m.getFailure().isEmpty()) {
+        requireHash(m.getArtifactSha256(), "artifact hash");
+      } else if (!m.getArtifactSha256().isEmpty()) {
+        throw new ContractException("BAD_ARGUMENTS", "a failed replay has no artifact: give a failure or an artifact hash, not both");
+      } else if (m.getFailure().length() > MAX_FAILURE_CHARS) {
+        throw new ContractException("BAD_ARGUMENTS", "failure is longer than " + MAX_FAILURE_CHARS + " characters");
+      }
       return m;
     }
 
@@ -223,15 +249,19 @@ public final class Models implements Contract {
           throw new ContractException("ALREADY_ATTESTED", "validator " + validator + " attested model " + args.getModelId() + " at height " + a.getHeight());
         }
       }
-      boolean match = args.getArtifactSha256().equals(m.getArtifactSha256());
-      ModelRecord.Builder b = m.toBuilder().addAttestations(Attestation.newBuilder()
-          .setValidator(validator).setArtifactSha256(args.getArtifactSha256()).setMatch(match).setHeight(ctx.height()));
+      boolean failed = !args.getFailure().isEmpty();
+      boolean match = !failed && args.getArtifactSha256().equals(m.getArtifactSha256());
+      ModelRecord.Builder b = m.toBuilder().addAttestations(Attestation.newBuilder().setValidator(validator)
+          .setArtifactSha256(args.getArtifactSha256()).setMatch(match).setHeight(ctx.height()).setFailure(args.getFailure()));
       long matches = b.getAttestationsList().stream().filter(Attestation::getMatch).count();
       ModelStage stage = m.getStage();
       if (!match && stage != ModelStage.REJECTED) {
-        b.setStage(ModelStage.REJECTED).addHistory(change(ctx, stage, ModelStage.REJECTED, "replay by " + validator + " gave artifact "
-            + Hash.of(args.getArtifactSha256().toByteArray()) + ", the record says " + Hash.of(m.getArtifactSha256().toByteArray())));
-      } else if (match && stage == ModelStage.REGISTERED && matches >= requiredAttestations) {
+        String reason = failed
+            ? "replay by " + validator + " failed: " + args.getFailure()
+            : "replay by " + validator + " gave artifact " + Hash.of(args.getArtifactSha256().toByteArray())
+                + ", the record says " + Hash.of(m.getArtifactSha256().toByteArray());
+        b.setStage(ModelStage.REJECTED).addHistory(change(ctx, stage, ModelStage.REJECTED, reason));
+      } else if (match && stage == ModelStage.REGISTERED && matches >= requiredAttestations(ctx.state())) {
         b.setStage(ModelStage.VERIFIED).addHistory(change(ctx, stage, ModelStage.VERIFIED, matches + " validator replay(s) gave the recorded artifact"));
       }
       ctx.put(key(args.getModelId()), b.build().toByteArray());

@@ -6,7 +6,8 @@ import org.veriflow.ledger.exec.ContractRegistry;
 /** The contracts every Veriflow chain runs, and the identities contract as the ledger's sender registry. */
 public final class SystemContracts {
   private final Identities identities = new Identities();
-  private final ContractRegistry registry = new ContractRegistry(List.of(identities, new Credits(), new Streams(), new Models()));
+  private final ContractRegistry registry = new ContractRegistry(
+      List.of(identities, new Credits(), new Streams(), new Models(), new Decisions()));
 
   public ContractRegistry registry() {
     return registry;

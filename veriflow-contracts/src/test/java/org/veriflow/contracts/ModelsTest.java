@@ -63,7 +63,7 @@ class ModelsTest {
 
   @BeforeEach
   void openChain() throws InvalidProtocolBufferException {
-    open(new Models());
+    open(TestChain.spec(TestChain.STREAMS_MAX_TX_BYTES));
   }
 
   @AfterEach
@@ -72,11 +72,12 @@ class ModelsTest {
   }
 
   /**
-   * A chain running {@code models}: an organisation with a trainer, an approver and a plain member,
-   * a room stream with three legal readings, and a snapshot of them taken by the trainer.
+   * The chain of {@code genesis} running the models contract: an organisation with a trainer, an
+   * approver and a plain member, a room stream with three legal readings, and a snapshot of them
+   * taken by the trainer.
    */
-  private void open(Models models) throws InvalidProtocolBufferException {
-    chain = TestChain.openWithModels(models);
+  private void open(GenesisSpec genesis) throws InvalidProtocolBufferException {
+    chain = TestChain.openWithModels(genesis);
     chain.commit(TestChain.register(ADMIN, 0, ORG.publicKey(), IdentityKind.ORGANISATION, "hospital"));
     chain.commit(
         TestChain.register(ORG, 0, TRAINER.publicKey(), IdentityKind.MEMBER, "trainer"),
@@ -396,11 +397,85 @@ class ModelsTest {
     chain.rejected(call(VALIDATOR, "attest", shortHash), RejectionCode.BAD_ARGUMENTS);
   }
 
+  private static Attest failedReplay(String modelId, String failure) {
+    return Attest.newBuilder().setModelId(modelId).setFailure(failure).build();
+  }
+
+  @Test
+  void attest_replayFailed_rejectedKeepingFailureAsEvidence() {
+    committed(call(TRAINER, "register", model(MODEL).build()));
+    String failure = "dataset " + dataset.getSnapshotId() + " does not hash to the recorded CSV hash";
+    byte[] attest = call(VALIDATOR, "attest", failedReplay(MODEL, failure));
+
+    TxResult result = committed(attest);
+
+    ModelRecord m = record(MODEL);
+    assertThat(m.getStage()).isEqualTo(ModelStage.REJECTED);
+    assertThat(m.getAttestationsList()).containsExactly(Attestation.newBuilder()
+        .setValidator(VALIDATOR.id().value()).setMatch(false).setHeight(height()).setFailure(failure).build());
+    assertThat(m.getHistoryList()).hasSize(2);
+    StageChange rejected = m.getHistory(1);
+    assertThat(rejected.getFrom()).isEqualTo(ModelStage.REGISTERED);
+    assertThat(rejected.getTo()).isEqualTo(ModelStage.REJECTED);
+    assertThat(rejected.getBy()).isEqualTo(VALIDATOR.id().value());
+    assertThat(rejected.getTxId()).isEqualTo(bytes(TestChain.txId(attest)));
+    assertThat(rejected.getReason()).isEqualTo("replay by " + VALIDATOR.id().value() + " failed: " + failure);
+    assertThat(result.getEventsList()).singleElement().satisfies(e -> assertThat(e.getName()).isEqualTo("attested_mismatch"));
+  }
+
+  @Test
+  void attest_failureAlongsideArtifactHash_rejectedBadArgumentsRecordUnchanged() {
+    committed(call(TRAINER, "register", model(MODEL).build()));
+    ModelRecord registered = record(MODEL);
+    Attest both = attest(MODEL, ARTIFACT).toBuilder().setFailure("unsupported engine version").build();
+
+    chain.rejected(call(VALIDATOR, "attest", both), RejectionCode.BAD_ARGUMENTS);
+
+    assertThat(record(MODEL)).isEqualTo(registered);
+  }
+
+  @Test
+  void attest_failureOf513Characters_rejectedBadArgumentsRecordUnchanged() {
+    committed(call(TRAINER, "register", model(MODEL).build()));
+    ModelRecord registered = record(MODEL);
+
+    chain.rejected(call(VALIDATOR, "attest", failedReplay(MODEL, "x".repeat(513))), RejectionCode.BAD_ARGUMENTS);
+
+    assertThat(record(MODEL)).isEqualTo(registered);
+  }
+
+  @Test
+  void attest_failureOf512Characters_admitted() {
+    committed(call(TRAINER, "register", model(MODEL).build()));
+
+    assertThat(chain.ledger.admit(call(VALIDATOR, "attest", failedReplay(MODEL, "x".repeat(512)))).rejection()).isNull();
+  }
+
+  @Test
+  void attest_neitherFailureNorArtifactHash_rejectedBadArguments() {
+    committed(call(TRAINER, "register", model(MODEL).build()));
+
+    chain.rejected(call(VALIDATOR, "attest", Attest.newBuilder().setModelId(MODEL).build()), RejectionCode.BAD_ARGUMENTS);
+
+    assertThat(record(MODEL).getAttestationsList()).isEmpty();
+  }
+
+  @Test
+  void attest_genesisWithoutParameter_oneAttestationRequired() {
+    assertThat(chain.ledger.state(Models.NAME).get("p/required_attestations".getBytes(StandardCharsets.UTF_8))).isEmpty();
+    assertThat(Models.requiredAttestations(chain.ledger.state(Models.NAME))).isEqualTo(1);
+  }
+
+  /** Reopens on a genesis with {@link #SECOND_VALIDATOR} as second validator and two required attestations. */
+  private void twoValidatorsTwoRequired() throws InvalidProtocolBufferException {
+    chain.close();
+    open(TestChain.spec(TestChain.STREAMS_MAX_TX_BYTES, 2, List.of(SECOND_VALIDATOR)));
+    assertThat(Models.requiredAttestations(chain.ledger.state(Models.NAME))).isEqualTo(2);
+  }
+
   @Test
   void attest_twoRequiredOneMatching_staysRegisteredUntilSecondValidator() throws InvalidProtocolBufferException {
-    chain.close();
-    open(new Models(2));
-    committed(TestChain.register(ADMIN, chain.nextNonce(ADMIN), SECOND_VALIDATOR.publicKey(), IdentityKind.VALIDATOR, "validator-2"));
+    twoValidatorsTwoRequired();
     committed(call(TRAINER, "register", model(MODEL).build()));
 
     committed(call(VALIDATOR, "attest", attest(MODEL, ARTIFACT)));
@@ -424,9 +499,7 @@ class ModelsTest {
 
   @Test
   void attest_twoRequiredSecondMismatching_rejected() throws InvalidProtocolBufferException {
-    chain.close();
-    open(new Models(2));
-    committed(TestChain.register(ADMIN, chain.nextNonce(ADMIN), SECOND_VALIDATOR.publicKey(), IdentityKind.VALIDATOR, "validator-2"));
+    twoValidatorsTwoRequired();
     committed(call(TRAINER, "register", model(MODEL).build()));
     committed(call(VALIDATOR, "attest", attest(MODEL, ARTIFACT)));
 
@@ -435,6 +508,21 @@ class ModelsTest {
     ModelRecord m = record(MODEL);
     assertThat(m.getStage()).isEqualTo(ModelStage.REJECTED);
     assertThat(m.getAttestationsList()).extracting(Attestation::getMatch).containsExactly(true, false);
+  }
+
+  @Test
+  void attest_twoRequiredSecondReplayFailed_rejected() throws InvalidProtocolBufferException {
+    twoValidatorsTwoRequired();
+    committed(call(TRAINER, "register", model(MODEL).build()));
+    committed(call(VALIDATOR, "attest", attest(MODEL, ARTIFACT)));
+
+    committed(call(SECOND_VALIDATOR, "attest", failedReplay(MODEL, "unsupported engine version veriflow-ml 0.1.0")));
+
+    ModelRecord m = record(MODEL);
+    assertThat(m.getStage()).isEqualTo(ModelStage.REJECTED);
+    assertThat(m.getAttestationsList()).extracting(Attestation::getMatch).containsExactly(true, false);
+    assertThat(m.getHistory(m.getHistoryCount() - 1).getReason())
+        .isEqualTo("replay by " + SECOND_VALIDATOR.id().value() + " failed: unsupported engine version veriflow-ml 0.1.0");
   }
 
   // ------------------------------------------------------------------ change_stage

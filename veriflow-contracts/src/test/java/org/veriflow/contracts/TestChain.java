@@ -37,6 +37,7 @@ import org.veriflow.core.proto.contracts.IdentityRecord;
 import org.veriflow.core.proto.contracts.RegisterIdentity;
 import org.veriflow.core.proto.contracts.RevokeIdentity;
 import org.veriflow.core.proto.contracts.TransferCredits;
+import org.veriflow.core.proto.decisions.LogDecisions;
 import org.veriflow.core.proto.streams.CreateSnapshot;
 import org.veriflow.core.proto.streams.CreateStream;
 import org.veriflow.core.proto.streams.FieldSpec;
@@ -117,12 +118,26 @@ final class TestChain implements AutoCloseable {
 
   /** The fixed genesis with another transaction size limit. */
   static GenesisSpec spec(int maxTxBytes) {
+    return spec(maxTxBytes, 1, List.of());
+  }
+
+  /**
+   * The fixed genesis with another transaction size limit, {@code requiredAttestations}, and {@code
+   * moreValidators} (named validator-2, validator-3, ...) after the fixed validator. Blocks are
+   * still signed by the fixed validator alone.
+   */
+  static GenesisSpec spec(int maxTxBytes, int requiredAttestations, List<SigningKey> moreValidators) {
     TreeMap<IdentityId, Long> balances = new TreeMap<>();
     balances.put(ADMIN.id(), ADMIN_CREDITS);
     balances.put(VALIDATOR.id(), VALIDATOR_CREDITS);
-    return new GenesisSpec(CHAIN_ID, GENESIS_MILLIS, maxTxBytes,
+    List<GenesisSpec.Member> validators = new ArrayList<>();
+    validators.add(new GenesisSpec.Member("validator-1", VALIDATOR.publicKey()));
+    for (SigningKey k : moreValidators) {
+      validators.add(new GenesisSpec.Member("validator-" + (validators.size() + 1), k.publicKey()));
+    }
+    return new GenesisSpec(CHAIN_ID, GENESIS_MILLIS, maxTxBytes, requiredAttestations,
         List.of(new GenesisSpec.Member("admin", ADMIN.publicKey())),
-        List.of(new GenesisSpec.Member("validator-1", VALIDATOR.publicKey())),
+        validators,
         balances);
   }
 
@@ -379,9 +394,14 @@ final class TestChain implements AutoCloseable {
 
   // ------------------------------------------------------------------ models
 
-  /** The fixed genesis with {@link #STREAMS_MAX_TX_BYTES}, the streams contract and {@code models}. */
-  static TestChain openWithModels(Models models) {
-    return open(new InMemoryStore(), spec(STREAMS_MAX_TX_BYTES).toState(), List.of(new Streams(), models));
+  /** The fixed genesis with {@link #STREAMS_MAX_TX_BYTES}, with the streams, models and decisions contracts. */
+  static TestChain openWithModels() {
+    return openWithModels(spec(STREAMS_MAX_TX_BYTES));
+  }
+
+  /** The chain of {@code spec}, with the streams, models and decisions contracts. */
+  static TestChain openWithModels(GenesisSpec spec) {
+    return open(new InMemoryStore(), spec.toState(), List.of(new Streams(), new Models(), new Decisions()));
   }
 
   /** A registration of {@code key} as {@code kind} holding {@code roles}. */
@@ -392,6 +412,11 @@ final class TestChain implements AutoCloseable {
   /** A call of {@code models.method} by {@code sender}. */
   static byte[] models(SigningKey sender, long nonce, String method, MessageLite arguments) {
     return tx(sender, nonce, Models.NAME, method, arguments);
+  }
+
+  /** A call of {@code decisions.log} by {@code agent}. */
+  static byte[] logDecisions(SigningKey agent, long nonce, LogDecisions arguments) {
+    return tx(agent, nonce, Decisions.NAME, "log", arguments);
   }
 
   /** The verdicts a committed {@code submit} recorded as its output. */

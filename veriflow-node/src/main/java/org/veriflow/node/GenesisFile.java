@@ -28,6 +28,7 @@ import org.veriflow.ledger.ChainParams;
  *   "chainId": "veriflow-local",
  *   "timestamp": "2026-01-01T00:00:00Z",
  *   "maxTxBytes": 1048576,
+ *   "requiredAttestations": 1,
  *   "administrators": [{"name": "admin", "publicKey": "-----BEGIN PUBLIC KEY-----\n..."}],
  *   "validators": [{"name": "node1", "publicKey": "-----BEGIN PUBLIC KEY-----\n..."}],
  *   "balances": {"vf1...": 1000000000}
@@ -72,6 +73,13 @@ public final class GenesisFile {
       }
       maxTxBytes = root.get("maxTxBytes").asInt();
     }
+    int requiredAttestations = 1;
+    if (root.has("requiredAttestations")) {
+      if (!root.get("requiredAttestations").isInt()) {
+        throw new IllegalArgumentException("'requiredAttestations' must be a whole number of validators");
+      }
+      requiredAttestations = root.get("requiredAttestations").asInt();
+    }
     List<GenesisSpec.Member> admins = members(root, "administrators");
     List<GenesisSpec.Member> validators = members(root, "validators");
     SortedMap<IdentityId, Long> balances = new TreeMap<>();
@@ -89,7 +97,11 @@ public final class GenesisFile {
         balances.put(new IdentityId(e.getKey()), e.getValue().asLong());
       }
     }
-    return new GenesisSpec(chainId, timestamp, maxTxBytes, admins, validators, balances);
+    if (requiredAttestations < 1 || requiredAttestations > validators.size()) {
+      throw new IllegalArgumentException("'requiredAttestations' must be between 1 and the number of validators ("
+          + validators.size() + "), not " + requiredAttestations);
+    }
+    return new GenesisSpec(chainId, timestamp, maxTxBytes, requiredAttestations, admins, validators, balances);
   }
 
   private static String text(JsonNode root, String field) {
@@ -119,6 +131,7 @@ public final class GenesisFile {
     root.put("chainId", spec.chainId());
     root.put("timestamp", Instant.ofEpochMilli(spec.timestampMillis()).toString());
     root.put("maxTxBytes", spec.maxTxBytes());
+    root.put("requiredAttestations", spec.requiredAttestations());
     writeMembers(root.putArray("administrators"), spec.administrators());
     writeMembers(root.putArray("validators"), spec.validators());
     ObjectNode balances = root.putObject("balances");
