@@ -18,9 +18,9 @@ import org.veriflow.ledger.order.SoloOrderer;
 import org.veriflow.ledger.store.rocksdb.RocksDbStore;
 
 /**
- * A running single node: the ledger on RocksDB in the data directory, the pool, the solo orderer and
- * the HTTP API. {@link #close()} stops the API, then the orderer (letting a block being committed
- * finish), then closes the store.
+ * A running single node: the ledger on RocksDB in the data directory, the pool, the solo orderer,
+ * the HTTP API and the verifier. {@link #close()} stops the verifier (cancelling replays), then the
+ * API, then the orderer (letting a block being committed finish), then closes the store.
  */
 public final class Node implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Node.class);
@@ -28,11 +28,13 @@ public final class Node implements AutoCloseable {
   private final Ledger ledger;
   private final SoloOrderer orderer;
   private final HttpApi http;
+  private final Verifier verifier;
 
-  private Node(Ledger ledger, SoloOrderer orderer, HttpApi http) {
+  private Node(Ledger ledger, SoloOrderer orderer, HttpApi http, Verifier verifier) {
     this.ledger = ledger;
     this.orderer = orderer;
     this.http = http;
+    this.verifier = verifier;
   }
 
   /**
@@ -78,17 +80,21 @@ public final class Node implements AutoCloseable {
         });
     NodeMetrics.bind(metrics, ledger, mempool);
     NodeSubmitter submitter = new NodeSubmitter(ledger, orderer, tracker, nodeKey);
+    Verifier verifier = new Verifier(ledger, submitter, metrics, config.get(NodeConfig.VERIFIER_ENABLED),
+        config.get(NodeConfig.VERIFIER_CONCURRENCY), config.get(NodeConfig.VERIFIER_THREADS));
     HttpApi http = new HttpApi(ledger, mempool, orderer, tracker, metrics, config.get(NodeConfig.WAIT_TIMEOUT), blobs);
     orderer.start();
+    verifier.start();
     try {
       http.start(config.get(NodeConfig.HTTP_HOST), config.get(NodeConfig.HTTP_PORT));
     } catch (RuntimeException e) {
+      verifier.close();
       orderer.close();
       ledger.close();
       throw e;
     }
     LOG.info("node for chain '{}' at height {} serving on port {}", ledger.chainId(), ledger.head().height(), http.port());
-    return new Node(ledger, orderer, http);
+    return new Node(ledger, orderer, http, verifier);
   }
 
   /** The port the HTTP API listens on (useful with port 0). */
@@ -102,6 +108,7 @@ public final class Node implements AutoCloseable {
 
   @Override
   public void close() {
+    verifier.close();
     http.stop();
     orderer.close();
     ledger.close();

@@ -43,8 +43,15 @@ public final class NodeConfig {
   public static final Key<String> BLOBS_DIR = new Key<>("blobs.dir", "blobs", s -> s, "where the content-addressed blob store keeps its files");
   public static final Key<Long> BLOBS_MAX_BYTES = new Key<>("blobs.max-bytes", Long.toString(1L << 30), s -> positiveLong(s, "blobs.max-bytes"), "largest blob accepted by an upload, in bytes");
 
+  public static final Key<Boolean> VERIFIER_ENABLED = new Key<>("verifier.enabled", "true", NodeConfig::bool,
+      "whether this node, if its key is an active validator, replays every registered model and attests the result");
+  public static final Key<Integer> VERIFIER_CONCURRENCY = new Key<>("verifier.concurrency", "1", s -> positive(s, "verifier.concurrency"),
+      "most model replays the verifier runs at once");
+  public static final Key<Integer> VERIFIER_THREADS = new Key<>("verifier.threads", Integer.toString(Runtime.getRuntime().availableProcessors()),
+      NodeConfig::engineThreads, "engine threads of each replay (default: the available processors); the artifact does not depend on it");
+
   public static final List<Key<?>> ALL = List.of(GENESIS_FILE, NODE_KEY, DATA_DIR, HTTP_HOST, HTTP_PORT, MAX_BLOCK_TXS, MAX_BLOCK_DELAY, MEMPOOL_SIZE, WAIT_TIMEOUT,
-      BLOBS_DIR, BLOBS_MAX_BYTES);
+      BLOBS_DIR, BLOBS_MAX_BYTES, VERIFIER_ENABLED, VERIFIER_CONCURRENCY, VERIFIER_THREADS);
 
   /** The file name of the configuration inside a node directory. */
   public static final String FILE_NAME = "node.properties";
@@ -146,6 +153,22 @@ public final class NodeConfig {
       throw new IllegalArgumentException("port must be 0..65535");
     }
     return p;
+  }
+
+  private static int engineThreads(String s) {
+    int v = positive(s, "verifier.threads");
+    if (v > 1024) {
+      throw new IllegalArgumentException("verifier.threads must be at most 1024");
+    }
+    return v;
+  }
+
+  private static boolean bool(String s) {
+    return switch (s.toLowerCase(Locale.ROOT)) {
+      case "true" -> true;
+      case "false" -> false;
+      default -> throw new IllegalArgumentException("must be true or false");
+    };
   }
 
   private static int positive(String s, String name) {
