@@ -10,6 +10,7 @@ import org.veriflow.ml.data.CsvReader;
 import org.veriflow.ml.data.SplitRule;
 import org.veriflow.ml.data.Table;
 import org.veriflow.ml.io.Sha256;
+import org.veriflow.ml.metrics.ConfusionMatrix;
 import org.veriflow.ml.metrics.History;
 import org.veriflow.ml.metrics.Metrics;
 import org.veriflow.ml.model.Algorithm;
@@ -75,6 +76,7 @@ public final class RecipeRunner {
         Table test = parts.test().length == 0 ? null : table.selectRows(parts.test());
         HyperParameters h = recipe.hyperParameters();
         SortedMap<String, Double> metrics = new TreeMap<>();
+        SortedMap<String, ConfusionMatrix> confusion = new TreeMap<>();
         Model model;
         Optional<History> history = Optional.empty();
         switch (algorithm) {
@@ -100,7 +102,7 @@ public final class RecipeRunner {
                 for (Object[] part : parts(train, validation, test)) {
                     Table p = (Table) part[1];
                     Matrix x = p.matrix(recipe.features());
-                    classification(metrics, (String) part[0], p.labels(), t.model().predict(x),
+                    classification(metrics, confusion, (String) part[0], p.labels(), t.model().predict(x),
                             t.model().predictProbabilities(x), t.model().classes());
                 }
             }
@@ -112,7 +114,7 @@ public final class RecipeRunner {
                 for (Object[] part : parts(train, validation, test)) {
                     Table p = (Table) part[1];
                     Matrix x = p.matrix(recipe.features());
-                    classification(metrics, (String) part[0], p.labels(), t.model().predict(x),
+                    classification(metrics, confusion, (String) part[0], p.labels(), t.model().predict(x),
                             t.model().predictProbabilities(x), t.model().classes());
                 }
             }
@@ -153,7 +155,7 @@ public final class RecipeRunner {
             default -> throw new IllegalStateException("unhandled algorithm " + algorithm);
         }
         return new TrainingRun(recipe, recipe.hash(), model, model.hash(), history, metrics, parts.train().length,
-                parts.validation().length, parts.test().length);
+                parts.validation().length, parts.test().length, confusion);
     }
 
     private static List<Object[]> parts(Table train, Table validation, Table test) {
@@ -168,9 +170,12 @@ public final class RecipeRunner {
         return out;
     }
 
-    private static void classification(SortedMap<String, Double> metrics, String part, List<String> truth,
-            List<String> predicted, Matrix probabilities, List<String> classes) {
+    private static void classification(SortedMap<String, Double> metrics, SortedMap<String, ConfusionMatrix> confusion,
+            String part, List<String> truth, List<String> predicted, Matrix probabilities, List<String> classes) {
         metrics.put(part + ".accuracy", Metrics.accuracy(truth, predicted));
+        if (classes.containsAll(truth)) {
+            confusion.put(part, ConfusionMatrix.of(classes, truth, predicted));
+        }
         if (classes.containsAll(truth)) {
             metrics.put(part + ".log_loss", Metrics.logLoss(truth, probabilities, classes));
         }

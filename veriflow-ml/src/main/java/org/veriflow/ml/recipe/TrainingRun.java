@@ -1,5 +1,7 @@
 package org.veriflow.ml.recipe;
 
+import org.veriflow.ml.metrics.ConfusionMatrix;
+
 import java.util.Collections;
 import java.util.Objects;
 import java.util.Optional;
@@ -22,10 +24,12 @@ import org.veriflow.ml.model.Model;
  * @param trainRows      rows in the training split
  * @param validationRows rows in the validation split
  * @param testRows       rows in the test split
+ * @param confusion      for classifiers, the confusion matrix of each non-empty split by name ({@code
+ *                       train}, {@code validation}, {@code test}); empty otherwise
  */
 public record TrainingRun(Recipe recipe, Sha256 recipeHash, Model model, Sha256 modelHash,
         Optional<History> history, SortedMap<String, Double> metrics, int trainRows, int validationRows,
-        int testRows) {
+        int testRows, SortedMap<String, ConfusionMatrix> confusion) {
 
     public TrainingRun {
         Objects.requireNonNull(recipe, "recipe");
@@ -34,5 +38,6 @@ public record TrainingRun(Recipe recipe, Sha256 recipeHash, Model model, Sha256 
         Objects.requireNonNull(modelHash, "modelHash");
         Objects.requireNonNull(history, "history");
         metrics = Collections.unmodifiableSortedMap(new TreeMap<>(metrics));
+        confusion = Collections.unmodifiableSortedMap(new TreeMap<>(confusion));
     }
 }

@@ -47,6 +47,10 @@ class RecipeRunnerTest {
         assertThat(run.metrics().get("train.accuracy")).isGreaterThan(0.85);
         assertThat(run.metrics()).containsKeys("train.log_loss", "validation.log_loss");
         assertThat(run.history().orElseThrow().metricName()).isEqualTo("accuracy");
+        assertThat(run.confusion()).containsOnlyKeys("train", "validation");
+        var validation = run.confusion().get("validation");
+        assertThat(java.util.Arrays.stream(validation.counts()).flatMapToLong(java.util.Arrays::stream).sum()).isEqualTo(run.validationRows());
+        assertThat(validation.accuracy()).isEqualTo(run.metrics().get("validation.accuracy"));
     }
 
     @Test
