@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
       ReadingCommand.class,
       DatasetCommand.class,
       ModelCommand.class,
+      AuditCommand.class,
       TxCommand.class,
       BlockCommand.class,
       ProofCommand.class,

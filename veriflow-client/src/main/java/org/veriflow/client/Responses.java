@@ -83,5 +83,64 @@ public final class Responses {
   /** {@code GET /v1/models/{id}}. */
   public record Model(String modelId, String stage, String trainer, String recipeSha256, String artifactSha256,
       List<String> snapshotIds, java.util.Map<String, Double> metrics, List<StageChange> history, List<Attestation> attestations) {}
-}
 
+  // ------------------------------------------------------------ audits
+
+  /** A legal reading with the bytes its device signed and the signature, as its batch holds them. */
+  public record SignedReading(StoredReading stored, byte[] reading, byte[] signature) {
+    public SignedReading {
+      reading = reading.clone();
+      signature = signature.clone();
+    }
+
+    @Override
+    public byte[] reading() {
+      return reading.clone();
+    }
+
+    @Override
+    public byte[] signature() {
+      return signature.clone();
+    }
+  }
+
+  /** A page of signed readings; {@code next} continues it. */
+  public record SignedReadingPage(List<SignedReading> readings, Optional<String> next) {}
+
+  /** A transaction in a block with its payload and signature exactly as kept; {@code info.proof()} is present. */
+  public record TxBytes(TxInfo info, byte[] payload, byte[] signature) {
+    public TxBytes {
+      payload = payload.clone();
+      signature = signature.clone();
+    }
+
+    @Override
+    public byte[] payload() {
+      return payload.clone();
+    }
+
+    @Override
+    public byte[] signature() {
+      return signature.clone();
+    }
+  }
+
+  /** The hashes a model record names for one of its datasets. */
+  public record DatasetHashes(String snapshotId, String csvSha256, String readingsRoot) {}
+
+  /** A validator's replay attestation; {@code failure} says why its replay produced no artifact. */
+  public record AttestationDetail(String validator, String artifactSha256, boolean match, long height, Optional<String> failure) {}
+
+  /** A model's whole record; {@code recipe} is the canonical recipe exactly as hashed on chain. */
+  public record ModelDetail(Model model, String engineVersion, String lossCurveSha256, long registeredHeight,
+      List<DatasetHashes> datasets, List<AttestationDetail> attestations, byte[] recipe) {
+    public ModelDetail {
+      recipe = recipe.clone();
+    }
+
+    @Override
+    public byte[] recipe() {
+      return recipe.clone();
+    }
+  }
+}

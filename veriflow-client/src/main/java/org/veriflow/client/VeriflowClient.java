@@ -541,4 +541,73 @@ public final class VeriflowClient {
     arr.forEach(h -> out.add(h.asText()));
     return out;
   }
+
+  // ------------------------------------------------------------ audits: signed readings, transaction bytes, whole model records
+
+  /**
+   * Like {@link #readings} for all devices, but each reading also carries the bytes its device signed
+   * and the signature, as its batch transaction holds them ({@code signed=true}), so that a whole
+   * snapshot can be checked offline without one request per reading. Nothing is checked here: the
+   * caller hashes the bytes, verifies the signature and compares the batch transaction.
+   */
+  public Responses.SignedReadingPage signedReadings(String stream, long fromMillis, long toMillis, int limit, String cursor) {
+    StringBuilder q = new StringBuilder("/v1/streams/" + stream + "/readings?signed=true&from=" + fromMillis + "&to=" + toMillis + "&limit=" + limit);
+    if (cursor != null) {
+      q.append("&cursor=").append(cursor);
+    }
+    JsonNode n = get(q.toString());
+    List<Responses.SignedReading> out = new ArrayList<>();
+    Base64.Decoder b64 = Base64.getDecoder();
+    for (JsonNode r : n.path("readings")) {
+      out.add(new Responses.SignedReading(parseReading(r), b64.decode(r.path("reading").asText()), b64.decode(r.path("signature").asText())));
+    }
+    return new Responses.SignedReadingPage(out, n.has("next") ? Optional.of(n.get("next").asText()) : Optional.empty());
+  }
+
+  /**
+   * A transaction in a block: its state and inclusion proof (as {@link #transaction}) with its payload
+   * and signature exactly as the node keeps them, in one request. Nothing is checked: the caller
+   * compares SHA-256 of the payload with {@code id} and checks the proof (see {@link ProofChecks}).
+   *
+   * @throws ClientException {@code UNKNOWN_TRANSACTION} if the node knows nothing of it, {@code
+   *     NOT_IN_BLOCK} if it is still pending
+   */
+  public Responses.TxBytes transactionBytes(String id) {
+    JsonNode n = get("/v1/transactions/" + id);
+    if (!n.has("payload") || !n.has("proof")) {
+      throw new ClientException(404, "NOT_IN_BLOCK", "transaction " + id + " is " + n.path("status").asText() + ", not in a block");
+    }
+    return new Responses.TxBytes(parseTx(n), Base64.getDecoder().decode(n.path("payload").asText()),
+        Base64.getDecoder().decode(n.path("signature").asText()));
+  }
+
+  /**
+   * A model's whole record ({@code GET /v1/models/{id}}): besides {@link #model}, the datasets' hashes,
+   * the engine version, the loss curve's hash, the recipe bytes and, for each attestation, why the
+   * validator's replay failed if it did.
+   */
+  public Responses.ModelDetail modelDetail(String id) {
+    JsonNode n = get("/v1/models/" + id);
+    List<Responses.DatasetHashes> datasets = new ArrayList<>();
+    n.path("datasets").forEach(d -> datasets.add(new Responses.DatasetHashes(d.path("snapshotId").asText(), d.path("csvSha256").asText(),
+        d.path("readingsRoot").asText())));
+    List<Responses.AttestationDetail> attestations = new ArrayList<>();
+    n.path("attestations").forEach(a -> attestations.add(new Responses.AttestationDetail(a.path("validator").asText(),
+        a.path("artifactSha256").asText(), a.path("match").asBoolean(), a.path("height").asLong(),
+        a.hasNonNull("failure") && !a.get("failure").asText().isEmpty() ? Optional.of(a.get("failure").asText()) : Optional.empty())));
+    // Parsed from the same answer as the rest, so that the record is one consistent state.
+    List<String> snapshots = new ArrayList<>();
+    datasets.forEach(d -> snapshots.add(d.snapshotId()));
+    java.util.Map<String, Double> metrics = new java.util.TreeMap<>();
+    n.path("metrics").fields().forEachRemaining(e -> metrics.put(e.getKey(), e.getValue().asDouble()));
+    List<Responses.StageChange> history = new ArrayList<>();
+    n.path("history").forEach(c -> history.add(new Responses.StageChange(c.path("from").asText(), c.path("to").asText(),
+        c.path("by").asText(), c.path("height").asLong(), c.path("reason").asText(), c.path("txId").asText())));
+    List<Responses.Attestation> plain = new ArrayList<>();
+    attestations.forEach(a -> plain.add(new Responses.Attestation(a.validator(), a.artifactSha256(), a.match(), a.height())));
+    Responses.Model model = new Responses.Model(n.path("modelId").asText(), n.path("stage").asText(), n.path("trainer").asText(),
+        n.path("recipeSha256").asText(), n.path("artifactSha256").asText(), snapshots, metrics, history, plain);
+    return new Responses.ModelDetail(model, n.path("engineVersion").asText(), n.path("lossCurveSha256").asText(),
+        n.path("registeredHeight").asLong(), datasets, attestations, n.path("recipe").asText().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+  }
 }

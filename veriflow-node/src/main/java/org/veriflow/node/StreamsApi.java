@@ -6,6 +6,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -100,11 +101,18 @@ final class StreamsApi {
     if (cursor != null && !cursor.matches("([0-9a-f]{2}){1,256}")) {
       throw new HttpApi.BadRequest("INVALID_PARAMETER", "'cursor' must be the 'next' value of a previous page");
     }
+    boolean signed = booleanParam(ctx.queryParam("signed"), "signed");
     StreamsState.ReadingPage page = StreamsState.readings(state(), s.get().getStreamId(), device, from, to, limit, cursor);
     ObjectNode n = Json.MAPPER.createObjectNode();
     ArrayNode arr = n.putArray("readings");
+    // A page of 1,000 readings usually comes from one or two batches: decode each batch once.
+    Map<Hash, SubmitReadings> batches = new HashMap<>();
     for (StoredReading r : page.readings()) {
-      reading(arr.addObject(), r);
+      ObjectNode rn = arr.addObject();
+      reading(rn, r);
+      if (signed) {
+        signed(rn, r, batches);
+      }
     }
     page.next().ifPresent(c -> n.put("next", c));
     ctx.json(n);
@@ -169,20 +177,31 @@ final class StreamsApi {
       HttpApi.problem(ctx, 404, "UNKNOWN_READING", "no legal reading has digest " + digest);
       return;
     }
-    StoredReading r = found.get();
-    Hash txId = Hash.of(r.getTxId().toByteArray());
-    Ledger.TxRecord tx = ledger.transaction(txId).orElseThrow(() -> new IllegalStateException("reading " + digest + " points to a missing transaction"));
-    SignedReading signed;
-    try {
-      signed = SubmitReadings.parseFrom(TxPayload.parseFrom(tx.tx().getPayload()).getArguments()).getReadings(r.getIndex());
-    } catch (InvalidProtocolBufferException e) {
-      throw new IllegalStateException("the batch carrying reading " + digest + " does not decode", e);
-    }
     ObjectNode n = Json.MAPPER.createObjectNode();
-    reading(n, r);
+    reading(n, found.get());
+    signed(n, found.get(), new HashMap<>());
+    ctx.json(n);
+  }
+
+  /**
+   * Adds {@code reading} (the serialised Reading exactly as its device signed it) and {@code
+   * signature}, both base64, taken from the batch transaction that carried {@code r}; {@code
+   * batches} caches decoded batches by transaction id.
+   */
+  private void signed(ObjectNode n, StoredReading r, Map<Hash, SubmitReadings> batches) {
+    Hash txId = Hash.of(r.getTxId().toByteArray());
+    SubmitReadings batch = batches.computeIfAbsent(txId, id -> {
+      Ledger.TxRecord tx = ledger.transaction(id).orElseThrow(() -> new IllegalStateException(
+          "reading " + Hex.encode(r.getDigest().toByteArray()) + " points to a missing transaction " + id));
+      try {
+        return SubmitReadings.parseFrom(TxPayload.parseFrom(tx.tx().getPayload()).getArguments());
+      } catch (InvalidProtocolBufferException e) {
+        throw new IllegalStateException("the batch " + id + " carrying reading " + Hex.encode(r.getDigest().toByteArray()) + " does not decode", e);
+      }
+    });
+    SignedReading signed = batch.getReadings(r.getIndex());
     n.put("reading", Base64.getEncoder().encodeToString(signed.getReading().toByteArray()));
     n.put("signature", Base64.getEncoder().encodeToString(signed.getSignature().toByteArray()));
-    ctx.json(n);
   }
 
   private void snapshot(Context ctx) {
@@ -198,6 +217,17 @@ final class StreamsApi {
         .put("snapshotId", s.getSnapshotId()).put("streamId", s.getStreamId()).put("from", s.getFromMillis()).put("to", s.getToMillis())
         .put("title", s.getTitle()).put("rowCount", s.getRowCount()).put("csvSha256", Hex.encode(s.getCsvSha256().toByteArray()))
         .put("readingsRoot", Hex.encode(s.getReadingsRoot().toByteArray())).put("creator", s.getCreator()).put("height", s.getHeight()));
+  }
+
+  /** {@code true} or {@code false}; absent is {@code false}. */
+  private static boolean booleanParam(String s, String what) {
+    if (s == null || s.equals("false")) {
+      return false;
+    }
+    if (s.equals("true")) {
+      return true;
+    }
+    throw new HttpApi.BadRequest("INVALID_PARAMETER", "'" + what + "' must be true or false, not '" + s + "'");
   }
 
   private static long signedLong(String s, String what) {
