@@ -8,7 +8,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "bench", description = "Load generators.", subcommands = {BenchCommand.Submit.class, BenchCommand.ReadingsCmd.class})
+@Command(name = "bench", description = "Load generators.", subcommands = {BenchCommand.Submit.class, BenchCommand.ReadingsCmd.class, BenchCommand.ModelsCmd.class})
 final class BenchCommand {
   @Command(name = "submit", description = {
       "Submit N credit transfers from S senders and report committed transfers per second and p50/p99",
@@ -70,6 +70,49 @@ final class BenchCommand {
       out.printf("submit-to-durable latency per transaction: p50 %.1f ms, p99 %.1f ms%n", r.p50Millis(), r.p99Millis());
       out.printf("signature ceiling: %.0f verifications/s on %d cores; ingest is %.0f%% of it%n", r.verifyPerSecond(), r.cores(), 100 * r.ratio());
       return r.legal() == r.readings() ? Veriflow.OK : Veriflow.FAILURE;
+    }
+  }
+
+  @Command(name = "models", description = {
+      "Models on chain against a node whose verifier is on: ingest N signed readings, snapshot, train (timed), let the",
+      "node replay (replay time from its metrics), audit the model (timed, next to the readings' signature checks alone),",
+      "then log decisions one per request and in batches. --key must be an administrator."})
+  static final class ModelsCmd implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin NodeOptions options;
+
+    @Option(names = "--readings", defaultValue = "100000", description = "Readings to train on (default: ${DEFAULT-VALUE}).")
+    int readings;
+
+    @Option(names = "--epochs", defaultValue = "20", description = "Training epochs (default: ${DEFAULT-VALUE}).")
+    int epochs;
+
+    @Option(names = "--decisions", defaultValue = "2000", description = "Decisions logged one per request (default: ${DEFAULT-VALUE}).")
+    int decisions;
+
+    @Option(names = "--batches", defaultValue = "40", description = "Requests of --batch-size decisions each (default: ${DEFAULT-VALUE}).")
+    int batches;
+
+    @Option(names = "--batch-size", defaultValue = "500", description = "Decisions per batched request (default: ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(names = "--concurrency", defaultValue = "32", description = "Requests in flight (default: ${DEFAULT-VALUE}).")
+    int concurrency;
+
+    @Option(names = "--work", defaultValue = "bench-models", paramLabel = "DIR", description = "Scratch directory (default: ${DEFAULT-VALUE}).")
+    java.nio.file.Path work;
+
+    @Override
+    public Integer call() throws Exception {
+      var out = spec.commandLine().getOut();
+      ModelsBench.Result r = new ModelsBench(options.client(), options.signingKey(), out, work)
+          .run(readings, epochs, decisions, batches, batchSize, concurrency);
+      out.printf(java.util.Locale.ROOT, "replay / training: %.2f s / %.2f s = %.2f%n", r.replaySeconds(), r.trainSeconds(), r.replaySeconds() / r.trainSeconds());
+      out.printf(java.util.Locale.ROOT, "audit of %,d readings: %.2f s = %.2f x the signature checks alone (%.2f s)%n", r.readings(), r.auditSeconds(),
+          r.auditSeconds() / r.signatureSeconds(), r.signatureSeconds());
+      out.printf(java.util.Locale.ROOT, "decisions: %.0f/s one per request, %.0f/s %d per request (%.1f x)%n", r.singlePerSecond(), r.batchedPerSecond(),
+          r.batchSize(), r.batchedPerSecond() / r.singlePerSecond());
+      return r.auditPassed() ? Veriflow.OK : Veriflow.FAILURE;
     }
   }
 }

@@ -14,7 +14,8 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "model", description = "Models on chain: provenance, lifecycle stages, replay attestations.",
-    subcommands = {ModelCommand.Train.class, ModelCommand.Replay.class, ModelCommand.Get.class, ModelCommand.Stage.class})
+    subcommands = {ModelCommand.Train.class, ModelCommand.Replay.class, ModelCommand.Get.class, ModelCommand.Stage.class,
+        ModelCommand.Predict.class})
 final class ModelCommand {
   @Command(name = "get", description = "Show a model: its datasets and hashes, stage, the history of its stages and its attestations.")
   static final class Get implements Callable<Integer> {
@@ -99,41 +100,10 @@ final class ModelCommand {
         throw new IllegalArgumentException("recipe " + recipeFile + ": " + e.getMessage(), e);
       }
       VeriflowClient client = options.client();
-      Training.Result t = Training.train(client, recipe, outDir, out);
-      org.veriflow.ml.recipe.TrainingRun run = t.run();
-      java.nio.file.Path dir = outDir.resolve(id);
-      java.nio.file.Files.createDirectories(dir);
-      java.nio.file.Path modelFile = dir.resolve("model.bin");
-      java.nio.file.Files.write(modelFile, org.veriflow.ml.model.ModelFile.write(run.model()));
-      java.nio.file.Path curve = dir.resolve("loss-curve.csv");
-      byte[] curveBytes = run.history().map(org.veriflow.ml.metrics.History::toCsvBytes).orElse(new byte[0]);
-      java.nio.file.Files.write(curve, curveBytes);
-      run.history().ifPresent(h -> {
-        try {
-          java.nio.file.Files.write(dir.resolve("loss-curve.png"), org.veriflow.ml.metrics.HistoryChart.png(h, 800, 450));
-        } catch (java.io.IOException e) {
-          throw new java.io.UncheckedIOException(e);
-        }
-      });
-      org.veriflow.core.crypto.Hash artifact = client.putBlob(modelFile);
-      org.veriflow.core.crypto.Hash lossCurve = client.putBlob(curve);
-      if (!artifact.hex().equals(run.modelHash().hex())) {
-        throw new IllegalStateException("the stored model file hashes to " + artifact + ", the engine says " + run.modelHash().hex());
-      }
-      org.veriflow.core.proto.models.RegisterModel.Builder m = org.veriflow.core.proto.models.RegisterModel.newBuilder()
-          .setModelId(id)
-          .setRecipe(com.google.protobuf.ByteString.copyFrom(recipe.canonicalBytes()))
-          .setRecipeSha256(com.google.protobuf.ByteString.copyFrom(recipe.hash().bytes()))
-          .addDatasets(org.veriflow.core.proto.models.DatasetRef.newBuilder().setSnapshotId(t.snapshot().snapshotId())
-              .setCsvSha256(com.google.protobuf.ByteString.copyFrom(org.veriflow.core.Hex.decode(t.snapshot().csvSha256())))
-              .setReadingsRoot(com.google.protobuf.ByteString.copyFrom(org.veriflow.core.Hex.decode(t.snapshot().readingsRoot()))))
-          .setArtifactSha256(com.google.protobuf.ByteString.copyFrom(artifact.bytes()))
-          .setLossCurveSha256(com.google.protobuf.ByteString.copyFrom(lossCurve.bytes()))
-          .setEngineVersion(recipe.engineVersion());
-      run.metrics().forEach((name, value) -> m.addMetrics(org.veriflow.core.proto.models.Metric.newBuilder().setName(name).setValue(value)));
-      Submit.andWait(client, options.builder(client).registerModel(m.build()), out);
-      spec.commandLine().getErr().println("model " + id + " registered: artifact " + artifact + ", recipe " + recipe.hash().hex() + ", metrics " + run.metrics());
-      spec.commandLine().getErr().println("files in " + dir + " (model.bin, loss-curve.csv, loss-curve.png)");
+      Training.Registered r = Training.trainAndRegister(client, options.builder(client), recipe, id, outDir, out);
+      spec.commandLine().getErr().println("model " + id + " registered: artifact " + r.artifact() + ", recipe " + recipe.hash().hex()
+          + ", metrics " + r.run().metrics());
+      spec.commandLine().getErr().println("files in " + r.dir() + " (model.bin, loss-curve.csv, loss-curve.png)");
       return Veriflow.OK;
     }
   }
@@ -167,5 +137,37 @@ final class ModelCommand {
       return Veriflow.OK;
     }
   }
-}
 
+  @Command(name = "predict", description = {"Ask a verified or approved model; the node logs the answer on chain as a decision",
+      "before it replies. Prints the output, the attributions and the decision id."})
+  static final class Predict implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin NodeOptions options;
+
+    @Option(names = "--model", required = true, description = "The model id.")
+    String model;
+
+    @Option(names = "--input", required = true, paramLabel = "JSON", description = "Feature values, e.g. '{\"temperature\": 27.7}'; repeat to log several under one root.")
+    java.util.List<String> inputs;
+
+    @Option(names = "--keep-input", description = "Let the chain keep the input itself, not only its digest.")
+    boolean keepInput;
+
+    @Override
+    public Integer call() {
+      var out = spec.commandLine().getOut();
+      String requester = options.key == null ? null : options.signingKey().id().value();
+      Responses.Predictions p = options.client().predict(model, inputs, keepInput, requester);
+      for (Responses.Prediction d : p.decisions()) {
+        out.println("output:    " + d.outputJson());
+        for (Responses.FeatureAttribution a : d.attributions()) {
+          out.println("because:   " + a.feature() + " = " + a.value() + " contributes " + a.attribution());
+        }
+        out.println("decision:  " + d.decisionId());
+      }
+      spec.commandLine().getErr().println("logged in transaction " + p.txId() + " at block " + p.height()
+          + (p.decisions().size() > 1 ? " under root " + p.batchRoot() : ""));
+      return Veriflow.OK;
+    }
+  }
+}

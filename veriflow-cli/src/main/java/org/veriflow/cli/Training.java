@@ -46,4 +46,48 @@ final class Training {
       return new Result(run, export.snapshot());
     }
   }
+
+  /** A model trained, its files written, uploaded, and recorded on chain. */
+  record Registered(TrainingRun run, Responses.Snapshot snapshot, org.veriflow.core.crypto.Hash artifact,
+      org.veriflow.core.crypto.Hash lossCurve, Path dir, Responses.TxInfo tx) {}
+
+  /**
+   * Trains {@code recipe} on its snapshot ({@link #train}), writes {@code outDir/id/model.bin},
+   * {@code loss-curve.csv} and {@code loss-curve.png}, uploads the model file and the loss curve as
+   * blobs, and submits {@code models.register}, waiting for its block.
+   *
+   * @throws IllegalStateException if the registration fails on chain
+   */
+  static Registered trainAndRegister(VeriflowClient client, org.veriflow.client.TransactionBuilder sender, Recipe recipe, String id,
+      Path outDir, PrintWriter out) throws IOException, ProofException {
+    Result t = train(client, recipe, outDir, out);
+    TrainingRun run = t.run();
+    Path dir = outDir.resolve(id);
+    Files.createDirectories(dir);
+    Path modelFile = dir.resolve("model.bin");
+    Files.write(modelFile, org.veriflow.ml.model.ModelFile.write(run.model()));
+    Path curve = dir.resolve("loss-curve.csv");
+    Files.write(curve, run.history().map(org.veriflow.ml.metrics.History::toCsvBytes).orElse(new byte[0]));
+    if (run.history().isPresent()) {
+      Files.write(dir.resolve("loss-curve.png"), org.veriflow.ml.metrics.HistoryChart.png(run.history().get(), 800, 450));
+    }
+    org.veriflow.core.crypto.Hash artifact = client.putBlob(modelFile);
+    org.veriflow.core.crypto.Hash lossCurve = client.putBlob(curve);
+    if (!artifact.hex().equals(run.modelHash().hex())) {
+      throw new IllegalStateException("the stored model file hashes to " + artifact + ", the engine says " + run.modelHash().hex());
+    }
+    org.veriflow.core.proto.models.RegisterModel.Builder m = org.veriflow.core.proto.models.RegisterModel.newBuilder()
+        .setModelId(id)
+        .setRecipe(com.google.protobuf.ByteString.copyFrom(recipe.canonicalBytes()))
+        .setRecipeSha256(com.google.protobuf.ByteString.copyFrom(recipe.hash().bytes()))
+        .addDatasets(org.veriflow.core.proto.models.DatasetRef.newBuilder().setSnapshotId(t.snapshot().snapshotId())
+            .setCsvSha256(com.google.protobuf.ByteString.copyFrom(org.veriflow.core.Hex.decode(t.snapshot().csvSha256())))
+            .setReadingsRoot(com.google.protobuf.ByteString.copyFrom(org.veriflow.core.Hex.decode(t.snapshot().readingsRoot()))))
+        .setArtifactSha256(com.google.protobuf.ByteString.copyFrom(artifact.bytes()))
+        .setLossCurveSha256(com.google.protobuf.ByteString.copyFrom(lossCurve.bytes()))
+        .setEngineVersion(recipe.engineVersion());
+    run.metrics().forEach((name, value) -> m.addMetrics(org.veriflow.core.proto.models.Metric.newBuilder().setName(name).setValue(value)));
+    Responses.TxInfo tx = Submit.andWait(client, sender.registerModel(m.build()), out);
+    return new Registered(run, t.snapshot(), artifact, lossCurve, dir, tx);
+  }
 }

@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
       DatasetCommand.class,
       ModelCommand.class,
       AuditCommand.class,
+      DecisionCommand.class,
       TxCommand.class,
       BlockCommand.class,
       ProofCommand.class,

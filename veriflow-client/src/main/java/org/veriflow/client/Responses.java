@@ -84,6 +84,24 @@ public final class Responses {
   public record Model(String modelId, String stage, String trainer, String recipeSha256, String artifactSha256,
       List<String> snapshotIds, java.util.Map<String, Double> metrics, List<StageChange> history, List<Attestation> attestations) {}
 
+  /** One feature's share in a decision (input x gradient, in the output's units). */
+  public record FeatureAttribution(String feature, double value, double attribution) {}
+
+  /** One answer of {@code POST /v1/models/{id}/predict}; {@code outputJson} as the node shows it. */
+  public record Prediction(String decisionId, String outputJson, String inputSha256, List<FeatureAttribution> attributions) {}
+
+  /** The answers of one predict request, logged in one transaction under one batch root. */
+  public record Predictions(String modelId, String txId, long height, String batchRoot, List<Prediction> decisions) {}
+
+  /**
+   * {@code GET /v1/decisions/{id}}: {@code input} and {@code output} are the canonical JSON texts as
+   * logged, {@code decisionBytes} the Decision exactly as signed in its batch, {@code proof} its
+   * inclusion proof in the batch tree.
+   */
+  public record Decision(String decisionId, String modelId, String modelSha256, String inputSha256, Optional<String> input,
+      String output, List<FeatureAttribution> attributions, String requester, String requestId, String agent, String txId,
+      long height, int index, int batchSize, String batchRoot, byte[] decisionBytes, List<String> proof) {}
+
   // ------------------------------------------------------------ audits
 
   /** A legal reading with the bytes its device signed and the signature, as its batch holds them. */

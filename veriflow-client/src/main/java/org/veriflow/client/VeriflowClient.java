@@ -14,6 +14,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import org.veriflow.core.Hex;
 import org.veriflow.core.merkle.ProofException;
 import org.veriflow.core.proto.BlockHeader;
 
@@ -221,6 +222,115 @@ public final class VeriflowClient {
   /** The canonical recipe bytes stored with a model, exactly as hashed on chain. */
   public byte[] modelRecipe(String id) {
     return get("/v1/models/" + id).path("recipe").asText().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  // ------------------------------------------------------------ decisions
+
+  /**
+   * Asks a verified model for answers; the node logs each as a decision on chain before it answers.
+   *
+   * @param inputs JSON objects of feature values (one decision each, all under one batch root)
+   * @param keepInput whether the chain may keep the inputs themselves (otherwise only their digests)
+   * @param requester the asking identity to record, or null
+   */
+  public Responses.Predictions predict(String modelId, List<String> inputs, boolean keepInput, String requester) {
+    ObjectNode body = MAPPER.createObjectNode().put("keepInput", keepInput);
+    if (requester != null) {
+      body.put("requester", requester);
+    }
+    var arr = body.putArray("inputs");
+    for (String in : inputs) {
+      try {
+        arr.add(MAPPER.readTree(in));
+      } catch (IOException e) {
+        throw new ClientException(400, "INVALID_INPUT", "the input is not JSON: " + in);
+      }
+    }
+    JsonNode n = send(HttpRequest.newBuilder(URI.create(base + "/v1/models/" + modelId + "/predict")).timeout(timeout)
+        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body.toString())).build());
+    List<Responses.Prediction> out = new ArrayList<>();
+    for (JsonNode d : n.path("decisions")) {
+      out.add(new Responses.Prediction(d.path("decisionId").asText(), d.path("output").toString(), d.path("inputSha256").asText(),
+          attributions(d.path("attributions"))));
+    }
+    return new Responses.Predictions(n.path("modelId").asText(), n.path("txId").asText(), n.path("height").asLong(),
+        n.path("batchRoot").asText(), out);
+  }
+
+  /** A logged decision with its proof in its batch ({@code GET /v1/decisions/{id}}). */
+  public Responses.Decision decision(String id) {
+    JsonNode n = get("/v1/decisions/" + id);
+    return new Responses.Decision(n.path("decisionId").asText(), n.path("modelId").asText(), n.path("modelSha256").asText(),
+        n.path("inputSha256").asText(), n.has("input") ? Optional.of(n.get("input").asText()) : Optional.empty(),
+        n.path("output").asText(), attributions(n.path("attributions")), n.path("requester").asText(), n.path("requestId").asText(),
+        n.path("agent").asText(), n.path("txId").asText(), n.path("height").asLong(), n.path("index").asInt(),
+        n.path("batchSize").asInt(), n.path("batchRoot").asText(), Base64.getDecoder().decode(n.path("decision").asText()),
+        strings(n.path("proof")));
+  }
+
+  /**
+   * Checks a decision's place on the record: its bytes hash to its id (the RFC 6962 leaf hash), the
+   * fields shown are the ones in those bytes, its inclusion proof leads to its batch root, the
+   * logging transaction carries exactly those bytes at that index and its leaves give that root,
+   * and the transaction is in the orderer-signed log.
+   *
+   * @throws ProofException naming the first link that fails
+   */
+  public Responses.Decision verifyDecision(String id) throws ProofException {
+    Responses.Decision d = decision(id);
+    org.veriflow.core.crypto.Hash leaf = org.veriflow.core.merkle.MerkleHashes.leafHash(d.decisionBytes());
+    if (!leaf.hex().equals(d.decisionId())) {
+      throw new ProofException(org.veriflow.core.merkle.ProofFailure.ROOT_MISMATCH, "the decision's bytes do not hash to its id " + d.decisionId());
+    }
+    org.veriflow.core.proto.decisions.Decision signed;
+    try {
+      signed = org.veriflow.core.proto.decisions.Decision.parseFrom(d.decisionBytes());
+    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+      throw new ProofException(org.veriflow.core.merkle.ProofFailure.ROOT_MISMATCH, "the decision's bytes do not decode");
+    }
+    if (!signed.getModelId().equals(d.modelId()) || !Hex.encode(signed.getModelSha256().toByteArray()).equals(d.modelSha256())
+        || !Hex.encode(signed.getInputSha256().toByteArray()).equals(d.inputSha256())
+        || !signed.getOutput().toStringUtf8().equals(d.output())
+        || !d.input().map(i -> i.equals(signed.getInput().toStringUtf8())).orElse(signed.getInput().isEmpty())) {
+      throw new ProofException(org.veriflow.core.merkle.ProofFailure.ROOT_MISMATCH, "the decision shown differs from the logged bytes");
+    }
+    List<org.veriflow.core.crypto.Hash> proof = d.proof().stream().map(org.veriflow.core.crypto.Hash::fromHex).toList();
+    org.veriflow.core.merkle.MerkleVerifier.verifyInclusion(d.index(), d.batchSize(), leaf, proof, org.veriflow.core.crypto.Hash.fromHex(d.batchRoot()));
+    JsonNode tx = get("/v1/transactions/" + d.txId());
+    try {
+      byte[] payloadBytes = Base64.getDecoder().decode(tx.path("payload").asText());
+      if (!org.veriflow.core.crypto.Hash.sha256(payloadBytes).hex().equals(d.txId())) {
+        throw new ProofException(org.veriflow.core.merkle.ProofFailure.ROOT_MISMATCH, "the payload returned for " + d.txId() + " does not hash to that id");
+      }
+      org.veriflow.core.proto.TxPayload payload = org.veriflow.core.proto.TxPayload.parseFrom(payloadBytes);
+      if (!payload.getContract().equals("decisions") || !payload.getMethod().equals("log")) {
+        throw new ProofException(org.veriflow.core.merkle.ProofFailure.ROOT_MISMATCH, "transaction " + d.txId() + " is not a decisions.log call");
+      }
+      org.veriflow.core.proto.decisions.LogDecisions batch = org.veriflow.core.proto.decisions.LogDecisions.parseFrom(payload.getArguments());
+      if (batch.getDecisionsCount() != d.batchSize() || !java.util.Arrays.equals(batch.getDecisions(d.index()).toByteArray(), d.decisionBytes())) {
+        throw new ProofException(org.veriflow.core.merkle.ProofFailure.ROOT_MISMATCH, "transaction " + d.txId() + " does not carry the decision at index " + d.index());
+      }
+      org.veriflow.core.merkle.MerkleTree tree = new org.veriflow.core.merkle.MerkleTree();
+      for (com.google.protobuf.ByteString b : batch.getDecisionsList()) {
+        tree.append(org.veriflow.core.merkle.MerkleHashes.leafHash(b.toByteArray()));
+      }
+      if (!tree.root().hex().equals(d.batchRoot())) {
+        throw new ProofException(org.veriflow.core.merkle.ProofFailure.ROOT_MISMATCH, "the batch's decisions give root " + tree.root().hex() + ", not " + d.batchRoot());
+      }
+    } catch (com.google.protobuf.InvalidProtocolBufferException | IndexOutOfBoundsException e) {
+      throw new ProofException(org.veriflow.core.merkle.ProofFailure.ROOT_MISMATCH, "transaction " + d.txId() + " is not a batch of decisions");
+    }
+    Responses.TxInfo info = verifyInclusion(d.txId());
+    if (!info.committed()) {
+      throw new ProofException(org.veriflow.core.merkle.ProofFailure.ROOT_MISMATCH, "transaction " + d.txId() + " is " + info.status() + ", its decisions were not logged");
+    }
+    return d;
+  }
+
+  private static List<Responses.FeatureAttribution> attributions(JsonNode arr) {
+    List<Responses.FeatureAttribution> out = new ArrayList<>();
+    arr.forEach(a -> out.add(new Responses.FeatureAttribution(a.path("feature").asText(), a.path("value").asDouble(), a.path("attribution").asDouble())));
+    return out;
   }
 
   // ------------------------------------------------------------ streams

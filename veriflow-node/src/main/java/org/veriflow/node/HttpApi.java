@@ -55,9 +55,11 @@ final class HttpApi {
   private final PrometheusMeterRegistry metrics;
   private final Duration waitTimeout;
   private final BlobStore blobs;
+  private final NodeSubmitter submitter;
   private final Javalin app;
 
-  HttpApi(Ledger ledger, Mempool mempool, Orderer orderer, TxTracker tracker, PrometheusMeterRegistry metrics, Duration waitTimeout, BlobStore blobs) {
+  HttpApi(Ledger ledger, Mempool mempool, Orderer orderer, TxTracker tracker, PrometheusMeterRegistry metrics, Duration waitTimeout,
+      BlobStore blobs, NodeSubmitter submitter) {
     this.ledger = ledger;
     this.mempool = mempool;
     this.orderer = orderer;
@@ -65,6 +67,7 @@ final class HttpApi {
     this.metrics = metrics;
     this.waitTimeout = waitTimeout;
     this.blobs = blobs;
+    this.submitter = submitter;
     this.app = Javalin.create(cfg -> {
       cfg.showJavalinBanner = false;
       cfg.useVirtualThreads = false;
@@ -103,6 +106,7 @@ final class HttpApi {
     new StreamsApi(ledger).routes(app);
     new BlobsApi(blobs).routes(app);
     new ModelsApi(ledger).routes(app);
+    new DecisionsApi(ledger, blobs, submitter, waitTimeout).routes(app);
     app.exception(BadRequest.class, (e, ctx) -> problem(ctx, 400, e.code, e.getMessage()));
     // Javalin's own refusals (no such route, body too large, ...) answer as problem+json too.
     app.exception(io.javalin.http.HttpResponseException.class, (e, ctx) -> {

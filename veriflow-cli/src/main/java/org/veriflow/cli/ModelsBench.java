@@ -1,0 +1,220 @@
+package org.veriflow.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.IntStream;
+import org.veriflow.cli.sensors.Gateway;
+import org.veriflow.cli.sensors.RoomModel;
+import org.veriflow.cli.sensors.SensorDevice;
+import org.veriflow.cli.sensors.SensorSimulator;
+import org.veriflow.cli.sensors.StreamAdmin;
+import org.veriflow.client.Responses;
+import org.veriflow.client.TransactionBuilder;
+import org.veriflow.client.VeriflowClient;
+import org.veriflow.core.crypto.KeyPem;
+import org.veriflow.core.crypto.SignatureAlgorithm;
+import org.veriflow.core.crypto.SigningKey;
+import org.veriflow.core.proto.contracts.IdentityKind;
+import org.veriflow.core.proto.streams.SignedReading;
+
+/**
+ * The models-on-chain benchmark against a running node whose verifier is on: ingests N signed
+ * readings, snapshots them, trains a humidity model on the snapshot (timed), waits for the node's
+ * verifier to replay it (its replay time read from the node's metrics), audits the model (timed,
+ * next to the time this machine needs just to check the readings' signatures, in the same run),
+ * then logs decisions one per request and in batches.
+ */
+final class ModelsBench {
+  record Result(long readings, double trainSeconds, double replaySeconds, double auditSeconds, double signatureSeconds,
+      boolean auditPassed, int singleDecisions, double singlePerSecond, int batchedDecisions, int batchSize, double batchedPerSecond) {}
+
+  private final VeriflowClient client;
+  private final SigningKey admin;
+  private final PrintWriter out;
+  private final Path work;
+
+  ModelsBench(VeriflowClient client, SigningKey admin, PrintWriter out, Path work) {
+    this.client = client;
+    this.admin = admin;
+    this.out = out;
+    this.work = work;
+  }
+
+  Result run(int readings, int epochs, int singleDecisions, int batchedRequests, int batchSize, int concurrency) throws Exception {
+    Files.createDirectories(work);
+    String chainId = client.chain().chainId();
+    SigningKey org = SigningKey.generate(SignatureAlgorithm.ED25519);
+    TransactionBuilder adminTx = new TransactionBuilder(chainId, admin, client.account(admin.id().value()).nonce(), client.chain().height() + 1000);
+    expect(client.submit(adminTx.registerIdentity(org.publicKey(), IdentityKind.ORGANISATION, "bench-lab", List.of()), true));
+    Path orgKey = work.resolve("org.key");
+    Files.writeString(orgKey, KeyPem.encodePrivate(org));
+    Path adminKey = work.resolve("admin.key");
+    Files.writeString(adminKey, KeyPem.encodePrivate(admin));
+
+    int perDevice = (int) (RoomModel.NIGHT.toSeconds() / RoomModel.DEFAULT_INTERVAL.toSeconds());
+    int devices = Math.max(1, (readings + perDevice - 1) / perDevice);
+    RoomModel room = new RoomModel(devices, RoomModel.DEFAULT_INTERVAL, RoomModel.NIGHT, 2026L);
+    List<SensorDevice> sensors = SensorDevice.generate("bench-sensor", devices, SignatureAlgorithm.ED25519, new SecureRandom());
+    String stream = "bench-room-" + Long.toHexString(new SecureRandom().nextLong() & 0xffffffL);
+    List<SensorSimulator.SimulatedReading> night = SensorSimulator.simulate(room, sensors, stream, Instant.now());
+    StreamAdmin streams = new StreamAdmin(client, org);
+    streams.create(SensorSimulator.stream(stream, room, SensorSimulator.DEFAULT_WINDOW));
+    streams.registerDevices(stream, sensors);
+    List<SignedReading> signed = SensorSimulator.signed(night);
+    out.printf(Locale.ROOT, "ingesting %,d readings from %d devices%n", signed.size(), devices);
+    new Gateway(client, org, 1000).submit(stream, signed, b -> {
+      if (b.index() % 10 == 0 || b.index() == b.batches() - 1) {
+        out.printf(Locale.ROOT, "\r  %,d / %,d", b.sent(), b.total());
+        out.flush();
+      }
+    });
+    out.println();
+    TransactionBuilder orgTx = new TransactionBuilder(chainId, org, client.account(org.id().value()).nonce(), client.chain().height() + 1000);
+    String snapshotId = expect(client.submit(orgTx.snapshot(stream, Long.MIN_VALUE, Long.MAX_VALUE, "bench night"), true)).id();
+    Responses.Snapshot snap = client.snapshot(snapshotId);
+
+    Path recipe = work.resolve("recipe.json");
+    Files.writeString(recipe, "{\"format\":\"veriflow-recipe/1\",\"engineVersion\":\"veriflow-ml/0.1.0\","
+        + "\"data\":{\"reference\":\"" + snapshotId + "\",\"sha256\":\"" + snap.csvSha256() + "\"},"
+        + "\"features\":[\"temperature\"],\"label\":\"humidity\",\"split\":{\"kind\":\"random\",\"validation\":0.2,\"test\":0},"
+        + "\"algorithm\":\"mlp-regressor\",\"hyperParameters\":{\"epochs\":" + epochs + ",\"hiddenLayers\":[16]},\"seed\":7}");
+    String modelId = "bench-" + stream.substring("bench-room-".length());
+    double replayBefore = replaySecondsTotal();
+    long t0 = System.nanoTime();
+    Run train = Run.run("model", "train", "--node=" + client.base(), "--key", orgKey.toString(), "--recipe", recipe.toString(),
+        "--id", modelId, "--out", work.resolve("models").toString());
+    double trainSeconds = (System.nanoTime() - t0) / 1e9;
+    if (train.code != 0) {
+      throw new IllegalStateException("training failed: " + train.err);
+    }
+    out.printf(Locale.ROOT, "trained %s on %,d rows in %.2f s (export, hash checks, %d epochs, upload, record)%n", modelId, snap.rowCount(), trainSeconds, epochs);
+    String stage = awaitReplay(modelId);
+    double replaySeconds = replaySecondsTotal() - replayBefore;
+    out.printf(Locale.ROOT, "the node's verifier replayed it in %.2f s: %s%n", replaySeconds, stage);
+    if (!stage.equals("VERIFIED")) {
+      throw new IllegalStateException("the model is " + stage + " after replay");
+    }
+    Run approve = Run.run("model", "stage", "--node=" + client.base(), "--key", adminKey.toString(), modelId, "--to", "APPROVED");
+    if (approve.code != 0) {
+      throw new IllegalStateException("approval failed: " + approve.err);
+    }
+
+    // Baseline: only the readings' signature checks, on all cores, in this process.
+    long s0 = System.nanoTime();
+    long valid = IntStream.range(0, night.size()).parallel()
+        .filter(i -> night.get(i).device().key().publicKey().verify(night.get(i).signed().getReading().toByteArray(),
+            night.get(i).signed().getSignature().toByteArray()).isValid())
+        .count();
+    double signatureSeconds = (System.nanoTime() - s0) / 1e9;
+    if (valid != night.size()) {
+      throw new IllegalStateException("baseline: " + (night.size() - valid) + " signatures do not verify");
+    }
+    long a0 = System.nanoTime();
+    Run audit = Run.run("audit", "model", modelId, "--node=" + client.base(), "--work", work.resolve("audit").toString());
+    double auditSeconds = (System.nanoTime() - a0) / 1e9;
+    out.printf(Locale.ROOT, "audit of %s (%,d readings): %.2f s, %s; signature checks alone: %.2f s%n", modelId, snap.rowCount(), auditSeconds,
+        audit.code == 0 ? "every link passed" : "FAILED", signatureSeconds);
+    if (audit.code != 0) {
+      out.println(audit.out);
+    }
+
+    String[] temperatures = {"31.2", "28.3", "27.7", "26.5", "24.8"};
+    ExecutorService pool = Executors.newFixedThreadPool(concurrency);
+    try {
+      long d0 = System.nanoTime();
+      List<Future<Integer>> single = new ArrayList<>();
+      for (int i = 0; i < singleDecisions; i++) {
+        String input = "{\"temperature\":" + temperatures[i % temperatures.length] + "}";
+        single.add(pool.submit(() -> client.predict(modelId, List.of(input), true, null).decisions().size()));
+      }
+      int singleDone = sum(single);
+      double singleSeconds = (System.nanoTime() - d0) / 1e9;
+      out.printf(Locale.ROOT, "decisions one per request: %,d in %.2f s = %.0f/s (%d in flight)%n", singleDone, singleSeconds, singleDone / singleSeconds, concurrency);
+      long b0 = System.nanoTime();
+      List<Future<Integer>> batched = new ArrayList<>();
+      for (int r = 0; r < batchedRequests; r++) {
+        List<String> inputs = new ArrayList<>(batchSize);
+        for (int i = 0; i < batchSize; i++) {
+          inputs.add("{\"temperature\":" + temperatures[i % temperatures.length] + "}");
+        }
+        batched.add(pool.submit(() -> client.predict(modelId, inputs, true, null).decisions().size()));
+      }
+      int batchedDone = sum(batched);
+      double batchedSeconds = (System.nanoTime() - b0) / 1e9;
+      out.printf(Locale.ROOT, "decisions %d per request: %,d in %.2f s = %.0f/s%n", batchSize, batchedDone, batchedSeconds, batchedDone / batchedSeconds);
+      return new Result(snap.rowCount(), trainSeconds, replaySeconds, auditSeconds, signatureSeconds, audit.code == 0,
+          singleDone, singleDone / singleSeconds, batchedDone, batchSize, batchedDone / batchedSeconds);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private static int sum(List<Future<Integer>> futures) throws Exception {
+    int n = 0;
+    for (Future<Integer> f : futures) {
+      n += f.get();
+    }
+    return n;
+  }
+
+  private String awaitReplay(String modelId) throws InterruptedException {
+    for (int i = 0; i < 6000; i++) {
+      Responses.Model m = client.model(modelId);
+      if (!m.attestations().isEmpty() && !m.stage().equals("REGISTERED")) {
+        return m.stage();
+      }
+      Thread.sleep(100);
+    }
+    throw new IllegalStateException("no validator attested model " + modelId + " within 10 minutes; is the node's verifier on?");
+  }
+
+  /** Seconds the node's verifier has spent replaying, from its metrics. */
+  private double replaySecondsTotal() throws IOException, InterruptedException {
+    var http = java.net.http.HttpClient.newHttpClient();
+    String body = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(client.base() + "/metrics")).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+    for (String line : body.split("\n")) {
+      if (line.startsWith("veriflow_verifier_replay_seconds_sum")) {
+        return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      }
+    }
+    return 0;
+  }
+
+  private static Responses.TxInfo expect(Responses.TxInfo info) {
+    if (!info.committed()) {
+      throw new IllegalStateException("set-up transaction " + info.id() + " is " + info.status() + " " + info.code().orElse(""));
+    }
+    return info;
+  }
+
+  /** A CLI command run in this process. */
+  private static final class Run {
+    final int code;
+    final String out;
+    final String err;
+
+    private Run(int code, String out, String err) {
+      this.code = code;
+      this.out = out;
+      this.err = err;
+    }
+
+    static Run run(String... args) {
+      java.io.StringWriter o = new java.io.StringWriter();
+      java.io.StringWriter e = new java.io.StringWriter();
+      int code = Veriflow.run(args, new PrintWriter(o, true), new PrintWriter(e, true));
+      return new Run(code, o.toString(), e.toString());
+    }
+  }
+}

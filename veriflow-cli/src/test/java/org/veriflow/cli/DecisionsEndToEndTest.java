@@ -1,0 +1,230 @@
+package org.veriflow.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.google.protobuf.ByteString;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import org.veriflow.cli.sensors.Gateway;
+import org.veriflow.cli.sensors.RoomModel;
+import org.veriflow.cli.sensors.SensorDevice;
+import org.veriflow.cli.sensors.SensorSimulator;
+import org.veriflow.cli.sensors.StreamAdmin;
+import org.veriflow.client.ClientException;
+import org.veriflow.client.Responses;
+import org.veriflow.client.TransactionBuilder;
+import org.veriflow.client.VeriflowClient;
+import org.veriflow.core.Hex;
+import org.veriflow.core.crypto.Hash;
+import org.veriflow.core.crypto.KeyPem;
+import org.veriflow.core.crypto.SignatureAlgorithm;
+import org.veriflow.core.crypto.SigningKey;
+import org.veriflow.core.merkle.MerkleHashes;
+import org.veriflow.core.proto.contracts.IdentityKind;
+import org.veriflow.core.proto.decisions.Decision;
+import org.veriflow.core.proto.decisions.LogDecisions;
+import org.veriflow.core.proto.models.DatasetRef;
+import org.veriflow.core.proto.models.RegisterModel;
+import org.veriflow.node.Node;
+import org.veriflow.node.NodeConfig;
+
+/**
+ * The whole path on one node: signed readings → snapshot → train → the node's verifier replays →
+ * approve → predict (logged as decisions) → verify a decision by replay; and the lies that must be
+ * caught: a decision whose logged output is not the model's, an input that is not the one logged,
+ * predictions from a model that is not verified.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class DecisionsEndToEndTest {
+  private static final Pattern DECISION = Pattern.compile("decision:\\s+([0-9a-f]{64})");
+
+  @TempDir static Path tmp;
+  private Node node;
+  private VeriflowClient client;
+  private String url;
+  private SigningKey org;
+  private NodeSetup.Result setup;
+  private String chainId;
+
+  @BeforeAll
+  void trainVerifyAndApprove() throws Exception {
+    Path dir = tmp.resolve("node");
+    setup = NodeSetup.init(dir, "veriflow-decisions", 0, SignatureAlgorithm.ED25519, Instant.parse("2026-01-01T00:00:00Z"));
+    node = Node.start(NodeConfig.load(dir, Map.of(), Map.of()), Clock.systemUTC(), e -> { });
+    url = "http://127.0.0.1:" + node.httpPort();
+    client = new VeriflowClient(URI.create(url));
+    org = SigningKey.generate(SignatureAlgorithm.ED25519);
+    chainId = client.chain().chainId();
+    assertThat(client.submit(new TransactionBuilder(chainId, setup.admin(), 0, 10_000)
+        .registerIdentity(org.publicKey(), IdentityKind.ORGANISATION, "Lab", List.of()), true).committed()).isTrue();
+    RoomModel room = new RoomModel(2, Duration.ofSeconds(30), Duration.ofHours(1), 17L);
+    List<SensorDevice> devices = SensorDevice.generate("sensor", 2, SignatureAlgorithm.ED25519, new SecureRandom());
+    List<SensorSimulator.SimulatedReading> night = SensorSimulator.simulate(room, devices, "room", Instant.now());
+    StreamAdmin admin = new StreamAdmin(client, org);
+    admin.create(SensorSimulator.stream("room", room, SensorSimulator.DEFAULT_WINDOW));
+    admin.registerDevices("room", devices);
+    new Gateway(client, org, 100).submit("room", SensorSimulator.signed(night), b -> { });
+    String snapshotId = client.submit(orgTx().snapshot("room", Long.MIN_VALUE, Long.MAX_VALUE, "first hour"), true).id();
+    Responses.Snapshot snap = client.snapshot(snapshotId);
+
+    Path recipe = tmp.resolve("recipe.json");
+    Files.writeString(recipe, "{\"format\":\"veriflow-recipe/1\",\"engineVersion\":\"veriflow-ml/0.1.0\","
+        + "\"data\":{\"reference\":\"" + snapshotId + "\",\"sha256\":\"" + snap.csvSha256() + "\"},"
+        + "\"features\":[\"temperature\"],\"label\":\"humidity\",\"split\":{\"kind\":\"random\",\"validation\":0.2,\"test\":0},"
+        + "\"algorithm\":\"mlp-regressor\",\"hyperParameters\":{\"epochs\":10,\"hiddenLayers\":[8]},\"seed\":5}");
+    Files.writeString(tmp.resolve("org.key"), KeyPem.encodePrivate(org));
+    Files.writeString(tmp.resolve("admin.key"), KeyPem.encodePrivate(setup.admin()));
+    CliRunner.Outcome train = CliRunner.run("model", "train", "--node=" + url, "--key", tmp.resolve("org.key").toString(),
+        "--recipe", recipe.toString(), "--id", "humidity-v1", "--out", tmp.resolve("models").toString());
+    assertThat(train.exitCode()).as(train.err()).isZero();
+
+    // The node's verifier replays the training on its own and attests; nobody asks it to.
+    assertThat(awaitStage("humidity-v1", "VERIFIED")).isEqualTo("VERIFIED");
+    CliRunner.Outcome approve = CliRunner.run("model", "stage", "--node=" + url, "--key", tmp.resolve("admin.key").toString(),
+        "humidity-v1", "--to", "APPROVED", "--reason", "replayed and reviewed");
+    assertThat(approve.exitCode()).as(approve.err()).isZero();
+    assertThat(client.model("humidity-v1").stage()).isEqualTo("APPROVED");
+
+    // A second model with an artifact its recipe does not produce: the verifier rejects it.
+    byte[] recipeBytes = client.modelRecipe("humidity-v1");
+    assertThat(client.submit(orgTx().registerModel(RegisterModel.newBuilder().setModelId("humidity-forged")
+        .setRecipe(ByteString.copyFrom(recipeBytes)).setRecipeSha256(ByteString.copyFrom(Hash.sha256(recipeBytes).bytes()))
+        .addDatasets(DatasetRef.newBuilder().setSnapshotId(snapshotId).setCsvSha256(ByteString.copyFrom(Hex.decode(snap.csvSha256())))
+            .setReadingsRoot(ByteString.copyFrom(Hex.decode(snap.readingsRoot()))))
+        .setArtifactSha256(ByteString.copyFrom(Hash.sha256("a better-looking model".getBytes()).bytes()))
+        .setLossCurveSha256(ByteString.copyFrom(Hash.sha256(new byte[0]).bytes())).setEngineVersion("veriflow-ml/0.1.0").build()), true)
+        .committed()).isTrue();
+    assertThat(awaitStage("humidity-forged", "REJECTED")).isEqualTo("REJECTED");
+  }
+
+  @AfterAll
+  void stop() {
+    if (node != null) {
+      node.close();
+    }
+  }
+
+  @Test
+  void predict_logsTheDecision_andDecisionVerifyReplaysIt() {
+    CliRunner.Outcome p = CliRunner.run("model", "predict", "--node=" + url, "--key", tmp.resolve("org.key").toString(),
+        "--model", "humidity-v1", "--input", "{\"temperature\": 27.7}", "--keep-input");
+    assertThat(p.exitCode()).as(p.err()).isZero();
+    assertThat(p.out()).contains("output:    {\"humidity\":").contains("because:   temperature = 27.7");
+    String id = decisionId(p.out());
+
+    Responses.Decision d = client.decision(id);
+    assertThat(d.modelId()).isEqualTo("humidity-v1");
+    assertThat(d.input()).contains("{\"temperature\":27.699999999999999}");
+    assertThat(d.requester()).isEqualTo(org.id().value());
+    assertThat(d.agent()).isEqualTo(setup.node().id().value());
+    assertThat(d.batchSize()).isEqualTo(1);
+
+    CliRunner.Outcome v = CliRunner.run("decision", "verify", "--node=" + url, id);
+    assertThat(v.exitCode()).as(v.out() + v.err()).isZero();
+    assertThat(v.out()).contains("ok      proof:").contains("ok      replay:").contains("exactly as logged");
+  }
+
+  @Test
+  void batchedPredictions_shareOneRoot_eachWithItsOwnProof() throws Exception {
+    List<String> inputs = List.of("{\"temperature\":31.2}", "{\"temperature\":28.3}", "{\"temperature\":27.7}",
+        "{\"temperature\":26.5}", "{\"temperature\":24.8}");
+    Responses.Predictions batch = client.predict("humidity-v1", inputs, true, null);
+    assertThat(batch.decisions()).hasSize(5);
+    for (int i = 0; i < 5; i++) {
+      Responses.Decision d = client.verifyDecision(batch.decisions().get(i).decisionId());
+      assertThat(d.index()).isEqualTo(i);
+      assertThat(d.batchSize()).isEqualTo(5);
+      assertThat(d.batchRoot()).isEqualTo(batch.batchRoot());
+      assertThat(d.txId()).isEqualTo(batch.txId());
+      assertThat(DecisionReplay.replay(client, d, java.util.Optional.empty()).passed()).isTrue();
+    }
+  }
+
+  @Test
+  void aDecisionThatDidNotKeepItsInput_replaysOnlyWithTheSameInput() {
+    Responses.Predictions p = client.predict("humidity-v1", List.of("{\"temperature\": 26.5}"), false, null);
+    String id = p.decisions().get(0).decisionId();
+    assertThat(client.decision(id).input()).isEmpty();
+
+    CliRunner.Outcome without = CliRunner.run("decision", "verify", "--node=" + url, id);
+    assertThat(without.exitCode()).isEqualTo(1);
+    assertThat(without.out()).contains("did not keep its input");
+    CliRunner.Outcome other = CliRunner.run("decision", "verify", "--node=" + url, id, "--input", "{\"temperature\": 26.6}");
+    assertThat(other.exitCode()).isEqualTo(1);
+    assertThat(other.out()).contains("the decision logged digest");
+    CliRunner.Outcome same = CliRunner.run("decision", "verify", "--node=" + url, id, "--input", "{\"temperature\":26.50}");
+    assertThat(same.exitCode()).as(same.out()).isZero();
+  }
+
+  @Test
+  void aLoggedOutputTheModelDoesNotGive_isCaughtByReplay() throws Exception {
+    Responses.Predictions honest = client.predict("humidity-v1", List.of("{\"temperature\": 24.8}"), true, null);
+    Decision real = Decision.parseFrom(client.decision(honest.decisions().get(0).decisionId()).decisionBytes());
+    // An agent logs a flattering answer the model never gave; the contract cannot know, replay does.
+    Decision lie = real.toBuilder().setOutput(ByteString.copyFromUtf8("{\"humidity\":45}")).setRequestId("lie-1").build();
+    Responses.TxInfo logged = client.submit(orgTx().call("decisions", "log",
+        LogDecisions.newBuilder().addDecisions(lie.toByteString()).build()), true);
+    assertThat(logged.committed()).as(logged.toString()).isTrue();
+    String id = MerkleHashes.leafHash(lie.toByteArray()).hex();
+
+    CliRunner.Outcome v = CliRunner.run("decision", "verify", "--node=" + url, id);
+    assertThat(v.exitCode()).isEqualTo(1);
+    assertThat(v.out()).contains("ok      proof:").contains("FAILED  replay: the model answers {\"humidity\":")
+        .contains("the decision logged {\"humidity\":45}");
+  }
+
+  @Test
+  void predictionsRefused_withTheirCodes_andNothingLogged() {
+    long height = client.latestBlock().height();
+    assertRefused(() -> client.predict("no-such-model", List.of("{\"temperature\":1}"), false, null), 404, "UNKNOWN_MODEL");
+    assertRefused(() -> client.predict("humidity-forged", List.of("{\"temperature\":1}"), false, null), 409, "MODEL_NOT_SERVABLE");
+    assertRefused(() -> client.predict("humidity-v1", List.of("{\"humidity\":1}"), false, null), 400, "INVALID_INPUT");
+    assertRefused(() -> client.predict("humidity-v1", List.of("{\"temperature\":\"warm\"}"), false, null), 400, "INVALID_INPUT");
+    assertRefused(() -> client.predict("humidity-v1", List.of("[27]"), false, null), 400, "INVALID_INPUT");
+    assertRefused(() -> client.predict("humidity-v1", List.of("{\"temperature\":1}"), false, "not-an-identity"), 400, "INVALID_INPUT");
+    assertRefused(() -> client.predict("Bad_Id", List.of("{\"temperature\":1}"), false, null), 400, "INVALID_ID");
+    assertRefused(() -> client.decision("00".repeat(32)), 404, "UNKNOWN_DECISION");
+    assertThat(client.latestBlock().height()).isEqualTo(height);
+  }
+
+  private static void assertRefused(org.assertj.core.api.ThrowableAssert.ThrowingCallable call, int status, String code) {
+    assertThatThrownBy(call).isInstanceOfSatisfying(ClientException.class, e -> {
+      assertThat(e.code()).isEqualTo(code);
+      assertThat(e.status()).isEqualTo(status);
+    });
+  }
+
+  private TransactionBuilder orgTx() {
+    return new TransactionBuilder(chainId, org, client.account(org.id().value()).nonce(), 10_000);
+  }
+
+  private String awaitStage(String model, String stage) throws InterruptedException {
+    String now = client.model(model).stage();
+    for (int i = 0; i < 600 && !now.equals(stage); i++) {
+      Thread.sleep(100);
+      now = client.model(model).stage();
+    }
+    return now;
+  }
+
+  private static String decisionId(String out) {
+    Matcher m = DECISION.matcher(out);
+    assertThat(m.find()).as(out).isTrue();
+    return m.group(1);
+  }
+}
