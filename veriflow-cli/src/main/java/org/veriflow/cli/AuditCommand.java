@@ -21,7 +21,7 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "audit", description = {"Walk a lineage and check every link without trusting the node: hashes recomputed, signatures",
     "verified, inclusion proofs checked against orderer-signed headers. Prints what was checked and what failed;",
     "exit 0 if every check passed, 1 if any failed."},
-    subcommands = AuditCommand.ModelAudit.class)
+    subcommands = {AuditCommand.ModelAudit.class, AuditCommand.DecisionAudit.class})
 final class AuditCommand {
   /** Options shared by both audits. */
   static final class Common {
@@ -52,6 +52,26 @@ final class AuditCommand {
     @Override
     public Integer call() throws IOException {
       return run(spec, options, common, (client, work, opts) -> Audit.model(client, model, work, spec.commandLine().getErr(), opts));
+    }
+  }
+
+  @Command(name = "decision", description = {"Audit a decision: its proof chain, the model file it names, the model's stage when it was",
+      "logged, a replay of the decision on its input, then the whole model audit."})
+  static final class DecisionAudit implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin NodeOptions options;
+    @Mixin Common common;
+
+    @Parameters(paramLabel = "DECISION", description = "The decision id (64 hex characters).")
+    String decision;
+
+    @Option(names = "--input", paramLabel = "JSON", description = "The decision's input, when the chain did not keep it; its canonical form must hash to the logged input digest.")
+    String input;
+
+    @Override
+    public Integer call() throws IOException {
+      return run(spec, options, common, (client, work, opts) -> Audit.decision(client, decision, work, spec.commandLine().getErr(),
+          input == null ? opts : opts.withInput(input)));
     }
   }
 

@@ -21,6 +21,8 @@ import org.veriflow.ml.recipe.Recipe;
  *       every reading in it (signed bytes, device signature, batch transaction, inclusion), the
  *       artifact and loss curve in the blob store, validators' replays and the stage; optionally a
  *       local replay of the training.
+ *   <li>{@link #decision}: the decision's proof chain, its model file, the model's stage when the
+ *       decision was logged, a replay of the decision, then the whole model audit.
  * </ul>
  *
  * A failed link is a {@link Check} in the report, never an exception; exceptions mean the auditor's
@@ -89,6 +91,22 @@ public final class Audit {
     try (Walk walk = new Walk(client, workDir, progress, options, new ForkJoinPool(options.threads()))) {
       Lineage lineage = walk.model(modelId);
       return new AuditReport("model " + modelId, client.base().toString(), walk.checks(), lineage, Duration.ofNanos(System.nanoTime() - start));
+    }
+  }
+
+  /**
+   * Audits a decision and the model that made it; see {@link #model}.
+   *
+   * @throws IOException if {@code workDir} cannot be written
+   */
+  public static AuditReport decision(VeriflowClient client, String decisionId, Path workDir, PrintWriter progress, Options options)
+      throws IOException {
+    Files.createDirectories(workDir);
+    long start = System.nanoTime();
+    try (Walk walk = new Walk(client, workDir, progress, options, new ForkJoinPool(options.threads()))) {
+      Lineage lineage = walk.decision(decisionId);
+      return new AuditReport("decision " + decisionId, client.base().toString(), walk.checks(), lineage,
+          Duration.ofNanos(System.nanoTime() - start));
     }
   }
 }

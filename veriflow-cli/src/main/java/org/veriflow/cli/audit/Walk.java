@@ -8,12 +8,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.ForkJoinPool;
+import org.veriflow.cli.DecisionReplay;
 import org.veriflow.client.ClientException;
 import org.veriflow.client.Responses;
 import org.veriflow.client.VeriflowClient;
@@ -426,6 +428,108 @@ final class Walk implements AutoCloseable {
         add(Check.failed(sec, local, AuditCode.REPLAY_FAILED, e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
       }
     }
+  }
+
+  // ------------------------------------------------------------------ decision
+
+  Lineage decision(String decisionId) throws IOException {
+    chain();
+    String sec = "decision " + decisionId;
+    section(sec);
+    Responses.Decision d;
+    try {
+      d = client.verifyDecision(decisionId);
+      add(Check.ok(sec, "decision proof chain", "id is the leaf hash of its bytes; leaf " + d.index() + " of " + d.batchSize()
+          + " under batch root " + d.batchRoot() + "; transaction " + d.txId() + " carries those bytes, its leaves give that root, committed in block "
+          + d.height() + " and in the orderer-signed log"));
+    } catch (ProofException e) {
+      add(Check.failed(sec, "decision proof chain", AuditCode.DECISION_PROOF, e.getMessage()));
+      try {
+        d = client.decision(decisionId);
+      } catch (ClientException ce) {
+        return new Lineage(chainId, Optional.empty(), List.of(), Optional.empty());
+      }
+    } catch (ClientException e) {
+      add(Check.failed(sec, "decision record exists", e.code().equals("UNKNOWN_DECISION") || e.code().equals("INVALID_ID") ? AuditCode.NOT_FOUND
+          : AuditCode.NODE_ERROR, e.code() + ": " + e.getMessage()));
+      return new Lineage(chainId, Optional.empty(), List.of(), Optional.empty());
+    }
+    Lineage.DecisionNode node = new Lineage.DecisionNode(d.decisionId(), d.modelId(), d.modelSha256(), d.inputSha256(), d.output(), d.agent(),
+        d.requester(), d.txId(), d.height(), d.batchRoot());
+
+    Optional<Responses.Model> model;
+    try {
+      model = Optional.of(client.model(d.modelId()));
+    } catch (ClientException e) {
+      add(Check.failed(sec, "the decision's model exists", e.code().equals("UNKNOWN_MODEL") ? AuditCode.NOT_FOUND : AuditCode.NODE_ERROR,
+          "model " + d.modelId() + ": " + e.code() + ": " + e.getMessage()));
+      model = Optional.empty();
+    }
+    if (model.isPresent()) {
+      Responses.Model m = model.get();
+      add(m.artifactSha256().equals(d.modelSha256())
+          ? Check.ok(sec, "the decision's model file is the model's artifact", d.modelSha256())
+          : Check.failed(sec, "the decision's model file is the model's artifact", AuditCode.MODEL_MISMATCH, "the decision names " + d.modelSha256()
+              + ", model " + d.modelId() + " records " + m.artifactSha256()));
+      add(stageAt(sec, m, d));
+    }
+    String replayName = "replay of the decision gives the logged output";
+    if (d.input().isEmpty() && options.input().isEmpty()) {
+      add(Check.skipped(sec, replayName, "input not kept; pass --input JSON to replay"));
+    } else {
+      DecisionReplay.Result r = DecisionReplay.replay(client, d, options.input().map(s -> s.getBytes(StandardCharsets.UTF_8)));
+      if (r.passed()) {
+        add(Check.ok(sec, replayName, (d.input().isPresent() ? "on the kept input: " : "on the supplied input: ") + r.reason()));
+      } else {
+        // With an output the model answered, differently; without one the replay could not run (model file, input, digest).
+        add(Check.failed(sec, replayName, r.replayedOutput().isPresent() ? AuditCode.OUTPUT_MISMATCH : AuditCode.REPLAY_FAILED, r.reason()));
+      }
+    }
+
+    List<Lineage.SnapshotNode> snapshots = new ArrayList<>();
+    Optional<Lineage.ModelNode> m = model.isPresent() ? model(d.modelId(), snapshots) : Optional.empty();
+    return new Lineage(chainId, m, snapshots, Optional.of(node));
+  }
+
+  /**
+   * The model's stage when the decision was logged: its history replayed up to the decision's
+   * transaction. Changes in the decision's own block are ordered by their place in the log.
+   */
+  private Check stageAt(String sec, Responses.Model m, Responses.Decision d) {
+    String name = "model VERIFIED or APPROVED when the decision was logged (height " + d.height() + ")";
+    String stage = "none";
+    long decisionLeaf = -1;
+    Map<String, Long> leaves = new HashMap<>();
+    for (Responses.StageChange c : m.history()) {
+      boolean before = c.height() < d.height();
+      if (c.height() == d.height()) {
+        try {
+          if (decisionLeaf < 0) {
+            decisionLeaf = leaf(d.txId(), leaves);
+          }
+          before = leaf(c.txId(), leaves) < decisionLeaf;
+        } catch (ClientException | java.util.NoSuchElementException e) {
+          return Check.failed(sec, name, AuditCode.NODE_ERROR, "cannot order the stage change in block " + c.height() + " against the decision: "
+              + e.getMessage());
+        }
+      }
+      if (!before) {
+        break;
+      }
+      stage = c.to();
+    }
+    return stage.equals("VERIFIED") || stage.equals("APPROVED")
+        ? Check.ok(sec, name, "model " + m.modelId() + " was " + stage)
+        : Check.failed(sec, name, AuditCode.NOT_VERIFIED_AT_DECISION, "model " + m.modelId() + " was " + stage + " then");
+  }
+
+  private long leaf(String txId, Map<String, Long> cache) {
+    Long l = cache.get(txId);
+    if (l == null) {
+      l = client.transaction(txId).proof().orElseThrow().leafIndex();
+      cache.put(txId, l);
+    }
+    return l;
   }
 
   private static String hex(byte[] b) {
