@@ -61,8 +61,11 @@ final class ModelsApi {
     }
     ArrayNode attestations = n.putArray("attestations");
     for (Attestation a : m.getAttestationsList()) {
-      attestations.addObject().put("validator", a.getValidator()).put("artifactSha256", Hex.encode(a.getArtifactSha256().toByteArray()))
-          .put("match", a.getMatch()).put("height", a.getHeight());
+      ObjectNode at = attestations.addObject().put("validator", a.getValidator())
+          .put("artifactSha256", Hex.encode(a.getArtifactSha256().toByteArray())).put("match", a.getMatch()).put("height", a.getHeight());
+      if (!a.getFailure().isEmpty()) {
+        at.put("failure", a.getFailure());
+      }
     }
     ctx.json(n);
   }
