@@ -1,47 +1,63 @@
 package org.veriflow.cli;
 
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
-import java.util.Comparator;
-import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
-import org.veriflow.client.ClientException;
-import org.veriflow.client.Responses;
-import org.veriflow.client.SignedTransaction;
-import org.veriflow.client.TransactionBuilder;
+import org.veriflow.cli.demo.DemoReport;
+import org.veriflow.cli.demo.DemoResult;
+import org.veriflow.cli.sensors.ReadingImporter;
 import org.veriflow.client.VeriflowClient;
-import org.veriflow.contracts.SystemContracts;
 import org.veriflow.core.crypto.SignatureAlgorithm;
-import org.veriflow.core.crypto.SigningKey;
-import org.veriflow.core.proto.contracts.IdentityKind;
-import org.veriflow.ledger.ChainVerifier;
-import org.veriflow.ledger.store.rocksdb.RocksDbStore;
-import org.veriflow.node.GenesisFile;
 import org.veriflow.node.Node;
 import org.veriflow.node.NodeConfig;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /**
- * The end-to-end tour on a fresh embedded node: genesis, an organisation and a member registered,
- * credit transfers (one of them an overdraft that fails on chain), a transaction's inclusion proof
- * printed and checked offline, a consistency proof, a sensor stream under attack with the ledger's
- * verdicts and a dataset snapshot, and the whole chain re-verified from genesis.
+ * The main job: the seed paper's validity and traceability experiments, end to end on a fresh
+ * embedded node ({@link SeedExperiment}), with a report in {@code OUT/report}.
  */
-@Command(name = "demo", description = "Run the end-to-end demo on a fresh embedded node in --out DIR (default ./veriflow-demo).")
+@Command(name = "demo", description = {"Reproduce the paper's validity and traceability experiments end to end on a fresh embedded",
+    "node in --out DIR: signed sensor readings under attack, the ledger's verdicts, models trained on the chain-verified",
+    "snapshot and without a ledger, replayed by the node's verifier, predictions logged as decisions, one decision audited.",
+    "Writes DIR/report/index.html and report.json."},
+    subcommands = {LedgerTourCommand.class})
 final class DemoCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Option(names = "--out", defaultValue = "veriflow-demo", paramLabel = "DIR", description = "Output directory; its node/ is made afresh (default: ${DEFAULT-VALUE}).")
   Path outDir;
+
+  @Option(names = "--data", arity = "1..2", paramLabel = "FORMAT [FILE]", description = {"Run on a real recording instead of the simulated night:",
+      "'lwsndr [FILE]' (FILE optional: the bundled LWSNDR single-hop data) or 'intel-lab FILE'."})
+  java.util.List<String> data;
+
+  @Option(names = "--limit", paramLabel = "N", description = "Read at most N lines of the recording.")
+  Integer limit;
+
+  @Option(names = "--sensors", defaultValue = "2", description = "Simulated sensors (default: ${DEFAULT-VALUE}).")
+  int sensors;
+
+  @Option(names = "--hours", defaultValue = "7", description = "Length of the simulated night, 00:00 onwards, in hours (default: ${DEFAULT-VALUE}).")
+  double hours;
+
+  @Option(names = "--interval-s", defaultValue = "30", description = "Seconds between two readings of one sensor (default: ${DEFAULT-VALUE}).")
+  int intervalSeconds;
+
+  @Option(names = "--attack-share", defaultValue = "0.1", description = "Share of the readings the attacker attacks (default: ${DEFAULT-VALUE}).")
+  double attackShare;
+
+  @Option(names = "--seed", defaultValue = "20261121", description = "Seeds the simulation, the attack and the trainings (default: ${DEFAULT-VALUE}).")
+  long seed;
 
   @Option(names = "--verbose", description = "Print stack traces with errors.")
   boolean verbose;
@@ -49,122 +65,62 @@ final class DemoCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
-    Path nodeDir = outDir.resolve("node").toAbsolutePath();
-    wipe(nodeDir);
-    step(out, 1, "genesis: a new chain in " + nodeDir);
+    SeedExperiment.Source source = source();
+    if (!(attackShare > 0 && attackShare <= 1)) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--attack-share must be in (0, 1]");
+    }
+    Path out0 = outDir.toAbsolutePath();
+    Path nodeDir = out0.resolve("node");
+    LedgerTourCommand.wipe(nodeDir);
     NodeSetup.Result setup = NodeSetup.init(nodeDir, "veriflow-demo", 0, SignatureAlgorithm.ED25519, Instant.now());
-    out.println("   administrator " + setup.admin().id() + " holds " + NodeSetup.GENESIS_CREDITS + " credits");
-
-    NodeConfig config = NodeConfig.load(nodeDir, Map.of(), Map.of());
-    try (Node node = Node.start(config, Clock.systemUTC(), e -> {
+    out.println("A new chain in " + nodeDir + "; its administrator's key is " + nodeDir.resolve("keys/admin.key"));
+    DemoResult result;
+    try (Node node = Node.start(NodeConfig.load(nodeDir, Map.of(), Map.of()), Clock.systemUTC(), e -> {
       out.println("error: the demo node stopped: " + Veriflow.message(e));
       Runtime.getRuntime().halt(NodeCommand.FATAL);
     })) {
-      VeriflowClient client = new VeriflowClient(java.net.URI.create("http://127.0.0.1:" + node.httpPort()));
-      Responses.ChainInfo chain = client.chain();
-      out.println("   node serving chain '" + chain.chainId() + "' on " + client.base() + ", genesis " + chain.genesisHash().substring(0, 16) + "...");
-
-      SigningKey org = SigningKey.generate(SignatureAlgorithm.ED25519);
-      SigningKey member = SigningKey.generate(SignatureAlgorithm.P256);
-      NodeSetup.writeKey(nodeDir.resolve("keys/org.key"), org);
-      NodeSetup.writeKey(nodeDir.resolve("keys/member.key"), member);
-      TransactionBuilder admin = builder(client, setup.admin());
-
-      step(out, 2, "the administrator registers an organisation");
-      show(out, client.submit(admin.registerIdentity(org.publicKey(), IdentityKind.ORGANISATION, "Acme Sensors", List.of()), true), "organisation " + org.id());
-
-      step(out, 3, "the organisation registers a member (a P-256 key, as secure elements use)");
-      TransactionBuilder orgTx = builder(client, org);
-      show(out, client.submit(orgTx.registerIdentity(member.publicKey(), IdentityKind.MEMBER, "Data scientist", List.of("trainer")), true), "member " + member.id());
-
-      step(out, 4, "credit transfers");
-      show(out, client.submit(admin.transfer(org.id().value(), 5_000, "seed funding"), true), "admin -> organisation: 5000");
-      show(out, client.submit(orgTx.transfer(member.id().value(), 1_200, "compute budget"), true), "organisation -> member: 1200");
-      TransactionBuilder memberTx = builder(client, member);
-      SignedTransaction refund = memberTx.transfer(org.id().value(), 200, "refund");
-      Responses.TxInfo pay = client.submit(refund, true);
-      show(out, pay, "member -> organisation: 200");
-      Responses.TxInfo overdraft = client.submit(memberTx.transfer(org.id().value(), 1_000_000, "too much"), true);
-      show(out, overdraft, "member -> organisation: 1000000 (an overdraft: fails on chain, consumes its nonce)");
-      for (SigningKey k : List.of(setup.admin(), org, member)) {
-        Responses.Account a = client.account(k.id().value());
-        out.println("   balance of " + k.id() + ": " + a.balance() + " (next nonce " + a.nonce() + ")");
-      }
-
-      step(out, 5, "a rejected transaction changes nothing: a replay of the refund");
-      try {
-        client.submit(refund, true);
-        throw new IllegalStateException("the node accepted a replayed transaction");
-      } catch (ClientException e) {
-        out.println("   refused: " + e.code() + " - " + e.getMessage());
-      }
-
-      step(out, 6, "inclusion proof of the refund, checked offline against its block's signed header");
-      Responses.TxInfo proven = client.verifyInclusion(pay.id());
-      Responses.InclusionProof p = proven.proof().orElseThrow();
-      Responses.BlockInfo block = client.block(p.blockHeight());
-      out.println("   transaction " + pay.id());
-      out.println("   block " + block.height() + " " + block.hash() + ", log root " + block.logRoot());
-      out.println("   leaf " + p.leafIndex() + " of " + p.logSize() + ", audit path:");
-      for (String h : p.hashes()) {
-        out.println("     " + h);
-      }
-      out.println("   verified: RFC 6962 inclusion proof matches the log root in the orderer-signed header");
-
-      Responses.BlockInfo head = client.latestBlock();
-      Responses.ConsistencyProof c = client.verifyConsistency(1, head.height());
-      out.println("   verified: the log at block " + head.height() + " (size " + c.to() + ") extends the log at block 1 (size " + c.from() + ")");
-
-      step(out, 7, "a sensor stream: readings signed by two devices, judged one by one, under attack");
-      SensorDemo.run(client, org, nodeDir, out);
+      VeriflowClient client = new VeriflowClient(URI.create("http://127.0.0.1:" + node.httpPort()));
+      out.println("node serving chain '" + client.chain().chainId() + "' on " + client.base() + " (its verifier replays every model)");
+      result = new SeedExperiment(client, setup.admin(), out, new SeedExperiment.Config(source, attackShare, seed, out0))
+          .run(nodeDir.toString());
     }
-
-    step(out, 8, "ledger verify: re-execute the whole chain from genesis");
-    SystemContracts contracts = new SystemContracts();
-    try (RocksDbStore store = RocksDbStore.openReadOnly(config.path(NodeConfig.DATA_DIR))) {
-      ChainVerifier.Report r = ChainVerifier.verify(store, contracts.registry(), contracts.identities(),
-          GenesisFile.read(config.path(NodeConfig.GENESIS_FILE)).toState(), ChainVerifier.noProgress());
-      if (!r.ok()) {
-        throw new IllegalStateException("the demo chain does not verify: " + r.problem().get());
-      }
-      out.println("   " + r.blocksChecked() + " blocks and " + r.transactionsChecked() + " transactions re-executed; everything matches");
-    }
+    Path report = out0.resolve("report");
+    DemoReport.write(result, report);
     out.println();
-    out.println("The node's data is kept in " + nodeDir + ". Explore it:");
-    out.println("  veriflow node start --dir " + nodeDir + " --http-port 7070");
-    out.println("  veriflow block get latest");
-    out.println("  veriflow stream stats room-1");
-    out.println("  veriflow stream readings room-1 --limit 5");
-    out.println("  veriflow ledger verify --dir " + nodeDir);
-    return Veriflow.OK;
+    out.println(DemoReport.terminalSummary(result));
+    out.println("Report: " + report.resolve("index.html") + " (figures for programs: " + report.resolve("report.json") + ")");
+    out.println("The node is kept in " + nodeDir + ". Start it again and explore:");
+    out.println("  ./veriflow node start --dir " + nodeDir + " --http-port 7070");
+    out.println("  ./veriflow model get " + SeedExperiment.VALIDITY_MODEL);
+    out.println("  ./veriflow audit decision " + result.audit().decisionId());
+    out.printf(Locale.ROOT, "Done in %.1f s.%n", result.seconds());
+    boolean verified = result.models().stream().allMatch(m -> m.status().equals("APPROVED") || m.status().equals("VERIFIED"));
+    return verified && result.audit().passed() ? Veriflow.OK : Veriflow.FAILURE;
   }
 
-  private static TransactionBuilder builder(VeriflowClient client, SigningKey key) {
-    Responses.ChainInfo chain = client.chain();
-    return new TransactionBuilder(chain.chainId(), key, client.account(key.id().value()).nonce(), chain.height() + NodeOptions.VALIDITY_BLOCKS);
-  }
-
-  private static void step(PrintWriter out, int n, String what) {
-    out.println("[" + n + "] " + what);
-  }
-
-  private static void show(PrintWriter out, Responses.TxInfo tx, String what) {
-    out.println("   " + tx.status() + " at height " + tx.height().orElse(-1L) + "  " + what);
-    tx.code().ifPresent(code -> out.println("   " + code + ": " + tx.message().orElse("")));
-    out.println("   tx " + tx.id());
-  }
-
-  private static void wipe(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    if (!Files.exists(dir.resolve(NodeConfig.FILE_NAME))) {
-      throw new IllegalArgumentException(dir + " exists and is not a Veriflow node directory; choose another --out");
-    }
-    try (Stream<Path> walk = Files.walk(dir)) {
-      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
+  private SeedExperiment.Source source() {
+    if (data == null) {
+      if (sensors < 2 || sensors > 64 || hours <= 0 || hours > 24 || intervalSeconds < 1) {
+        throw new CommandLine.ParameterException(spec.commandLine(), "--sensors must be 2 to 64, --hours in (0, 24], --interval-s at least 1");
       }
+      return new SeedExperiment.Simulated(sensors, Duration.ofSeconds(intervalSeconds), Duration.ofSeconds(Math.round(hours * 3600)));
     }
+    ReadingImporter.Format format;
+    try {
+      format = ReadingImporter.Format.parse(data.get(0));
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--data: " + e.getMessage());
+    }
+    if (format == ReadingImporter.Format.CSV) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--data takes lwsndr or intel-lab");
+    }
+    Path file = data.size() > 1 ? Path.of(data.get(1)) : null;
+    if (file == null && format != ReadingImporter.Format.LWSNDR) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--data intel-lab needs the recording's FILE");
+    }
+    if (limit != null && limit < 1) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--limit must be at least 1");
+    }
+    return new SeedExperiment.Recorded(format, file, limit == null ? Integer.MAX_VALUE : limit);
   }
 }

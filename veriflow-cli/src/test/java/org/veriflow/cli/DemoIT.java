@@ -1,0 +1,61 @@
+package org.veriflow.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The main demo, shortened (the same night sampled every 2 minutes instead of every 30 s), run as a
+ * user runs it; its report.json must hold every figure the report shows, within the paper's bounds.
+ */
+class DemoIT {
+  @TempDir Path tmp;
+
+  @Test
+  void shortenedDemo_reproducesValidityAndTraceability_withVerifiedModelsAndAPassingAudit() throws Exception {
+    Path out = tmp.resolve("demo");
+    CliRunner.Outcome run = CliRunner.run("demo", "--out", out.toString(), "--interval-s", "120");
+    assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
+    assertThat(run.out()).contains("Report: ").contains("31.2").contains("24.8");
+
+    JsonNode report = new ObjectMapper().readTree(out.resolve("report/report.json").toFile());
+    List<Double> temperatures = new ArrayList<>();
+    for (JsonNode row : report.path("validity").path("rows")) {
+      temperatures.add(row.path("temperature").asDouble());
+      double truth = row.path("truth").asDouble();
+      assertThat(row.path("chain").asDouble()).as("chain-verified prediction at %s", row.path("temperature")).isCloseTo(truth,
+          org.assertj.core.data.Offset.offset(2.0));
+      assertThat(row.path("naive").isNumber()).isTrue();
+    }
+    assertThat(temperatures).containsExactly(31.2, 28.3, 27.7, 26.5, 24.8);
+    assertThat(report.path("traceability").path("validationAccuracy").asDouble()).isGreaterThan(0.85);
+    assertThat(report.path("traceability").path("trainAccuracy").asDouble()).isGreaterThan(0.85);
+
+    JsonNode ledger = report.path("ledger");
+    assertThat(ledger.path("legal").asLong()).isEqualTo(2L * 210);
+    long rejected = 0;
+    for (JsonNode n : ledger.path("rejected")) {
+      rejected += n.asLong();
+    }
+    assertThat(rejected).isPositive();
+    assertThat(ledger.path("received").asLong()).isEqualTo(ledger.path("legal").asLong() + rejected);
+
+    assertThat(report.path("models")).hasSize(2);
+    for (JsonNode m : report.path("models")) {
+      assertThat(m.path("status").asText()).as(m.toString()).isIn("VERIFIED", "APPROVED");
+      assertThat(m.path("hash").asText()).matches("[0-9a-f]{64}");
+    }
+    assertThat(report.path("audit").path("passed").asBoolean()).as(report.path("audit").toString()).isTrue();
+    assertThat(out.resolve("report/index.html")).exists();
+    assertThat(Files.size(out.resolve("report/sensors.png"))).isPositive();
+    assertThat(out.resolve("report/lineage.prov.json")).exists();
+    assertThat(out.resolve("node/node.properties")).exists();
+  }
+}
