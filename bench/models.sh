@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Models-on-chain benchmarks on a fresh single node on loopback (its verifier on): `veriflow bench
+# models` ingests 100,000 signed readings, trains on their snapshot, lets the node replay the
+# training, audits the model, and logs decisions one per request and in batches.
+# Usage: bench/models.sh [READINGS]
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+readings="${1:-100000}"
+dir="$(mktemp -d)"
+port=7398
+"$root/veriflow" init --dir "$dir/node" --http-port "$port" >/dev/null
+"$root/veriflow" node start --dir "$dir/node" >"$dir/node.log" 2>&1 &
+node_pid=$!
+trap 'kill "$node_pid" 2>/dev/null; wait "$node_pid" 2>/dev/null; rm -rf "$dir"' EXIT
+for _ in $(seq 1 120); do
+  curl -sf "http://127.0.0.1:$port/health" >/dev/null && break
+  sleep 0.5
+done
+"$root/veriflow" bench models --node "http://127.0.0.1:$port" --key "$dir/node/keys/admin.key" \
+  --readings "$readings" --work "$dir/work"
