@@ -277,6 +277,11 @@ public final class SeedExperiment {
     }
     out.println("   " + recording.rows().size() + " readings of " + recording.devices().size() + " motes"
         + (recording.skipped() > 0 ? ", " + recording.skipped() + " malformed lines skipped" : ""));
+    if (recording.devices().size() < 2) {
+      throw new IllegalArgumentException("traceability needs readings of at least two motes; the recording"
+          + (r.limit() < Integer.MAX_VALUE ? "'s first " + r.limit() + " lines hold" : " holds") + " only " + recording.devices()
+          + (r.limit() < Integer.MAX_VALUE ? "; raise --limit" : ""));
+    }
     for (String needed : List.of("temperature", "humidity")) {
       if (recording.fields().stream().noneMatch(f -> f.getName().equals(needed))) {
         throw new IllegalArgumentException("the recording has no " + needed + " field; its fields are "

@@ -137,6 +137,13 @@ class DecisionsEndToEndTest {
     CliRunner.Outcome v = CliRunner.run("decision", "verify", "--node=" + url, id);
     assertThat(v.exitCode()).as(v.out() + v.err()).isZero();
     assertThat(v.out()).contains("ok      proof:").contains("ok      replay:").contains("exactly as logged");
+
+    // The whole lineage, from the decision down to the readings' signatures and the blocks.
+    Path prov = tmp.resolve("decision.prov.json");
+    CliRunner.Outcome audit = CliRunner.run("audit", "decision", id, "--node=" + url, "--prov", prov.toString());
+    assertThat(audit.exitCode()).as(audit.out() + audit.err()).isZero();
+    assertThat(audit.out()).doesNotContain("FAILED");
+    assertThat(prov).exists();
   }
 
   @Test

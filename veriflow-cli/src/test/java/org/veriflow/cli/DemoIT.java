@@ -59,4 +59,31 @@ class DemoIT {
     assertThat(out.resolve("report/lineage.prov.json")).exists();
     assertThat(out.resolve("node/node.properties")).exists();
   }
+
+  @Test
+  void realRecording_runsTheSameExperiments_withoutAGroundTruth() throws Exception {
+    Path out = tmp.resolve("lwsndr");
+    // The file lists one mote after another: its first lines cannot tell motes apart.
+    CliRunner.Outcome tooFew = CliRunner.run("demo", "--out", out.toString(), "--data", "lwsndr", "--limit", "3000");
+    assertThat(tooFew.exitCode()).isEqualTo(1);
+    assertThat(tooFew.err()).contains("traceability needs readings of at least two motes").contains("raise --limit");
+
+    CliRunner.Outcome run = CliRunner.run("demo", "--out", out.toString(), "--data", "lwsndr");
+    assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
+    assertThat(run.out()).contains("no ground truth");
+
+    JsonNode report = new ObjectMapper().readTree(out.resolve("report/report.json").toFile());
+    assertThat(report.path("source").asText()).containsIgnoringCase("lwsndr");
+    assertThat(report.path("validity").path("rows")).hasSize(5);
+    for (JsonNode row : report.path("validity").path("rows")) {
+      assertThat(row.path("truth").isNull()).isTrue();
+      assertThat(row.path("chain").isNumber()).isTrue();
+    }
+    assertThat(report.path("traceability").path("classes").size()).isEqualTo(4);
+    assertThat(report.path("traceability").path("validationAccuracy").asDouble()).isGreaterThan(0.8);
+    for (JsonNode m : report.path("models")) {
+      assertThat(m.path("status").asText()).isIn("VERIFIED", "APPROVED");
+    }
+    assertThat(report.path("audit").path("passed").asBoolean()).isTrue();
+  }
 }
