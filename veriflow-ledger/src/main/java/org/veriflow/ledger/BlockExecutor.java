@@ -125,8 +125,7 @@ final class BlockExecutor {
 
   private TxResult call(TxRules.Prepared p, StateLayer blockState, String chainId, long height, long timestampMillis) {
     StateLayer txState = new StateLayer(blockState);
-    String contract = p.tx().payload().getContract();
-    TxContext ctx = new TxContext(txState, txState, contract, p.tx(), chainId, height, timestampMillis);
+    TxContext ctx = TxContext.writable(txState, p.contract().name(), p.contract().writesTo(), p.tx(), chainId, height, timestampMillis);
     try {
       p.method().execute(ctx, p.arguments());
     } catch (ContractException e) {

@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.veriflow.core.crypto.Hash;
 import org.veriflow.core.crypto.IdentityId;
 import org.veriflow.core.crypto.PublicKey;
@@ -11,11 +12,16 @@ import org.veriflow.core.proto.Event;
 import org.veriflow.ledger.exec.ExecutionContext;
 import org.veriflow.ledger.exec.StateView;
 
-/** The context one contract call sees; writes go to {@code layer} in the contract's namespace. */
+/**
+ * The context one contract call sees. Writes go to {@code layer}, in the contract's own namespace or
+ * one it declares in {@link org.veriflow.ledger.exec.Contract#writesTo()}; reads go through the same
+ * layer, so they see the call's own writes.
+ */
 final class TxContext implements ExecutionContext {
   private final StateSource state;
   private final StateLayer layer;
   private final String namespace;
+  private final Set<String> otherNamespaces;
   private final VerifiedTx tx;
   private final String chainId;
   private final long height;
@@ -23,15 +29,27 @@ final class TxContext implements ExecutionContext {
   private final List<Event> events = new ArrayList<>();
   private byte[] output = new byte[0];
 
-  /** A read-write context; {@code layer == null} makes it read-only. */
-  TxContext(StateSource state, StateLayer layer, String namespace, VerifiedTx tx, String chainId, long height, long timestampMillis) {
+  private TxContext(StateSource state, StateLayer layer, String namespace, Set<String> otherNamespaces, VerifiedTx tx,
+      String chainId, long height, long timestampMillis) {
     this.state = state;
     this.layer = layer;
     this.namespace = namespace;
+    this.otherNamespaces = Set.copyOf(otherNamespaces);
     this.tx = tx;
     this.chainId = chainId;
     this.height = height;
     this.timestampMillis = timestampMillis;
+  }
+
+  /** A context whose writes go to {@code layer}, which is also what it reads. */
+  static TxContext writable(StateLayer layer, String namespace, Set<String> otherNamespaces, VerifiedTx tx,
+      String chainId, long height, long timestampMillis) {
+    return new TxContext(layer, layer, namespace, otherNamespaces, tx, chainId, height, timestampMillis);
+  }
+
+  /** A context for checks: every write throws {@link IllegalStateException}. */
+  static TxContext readOnly(StateSource state, String namespace, VerifiedTx tx, String chainId, long height, long timestampMillis) {
+    return new TxContext(state, null, namespace, Set.of(), tx, chainId, height, timestampMillis);
   }
 
   static StateView view(StateSource source, String namespace) {
@@ -116,6 +134,24 @@ final class TxContext implements ExecutionContext {
   @Override
   public void delete(byte[] key) {
     writable().delete(Keys.state(namespace, key));
+  }
+
+  @Override
+  public void put(String target, byte[] key, byte[] value) {
+    writable().put(Keys.state(declared(target), key), value);
+  }
+
+  @Override
+  public void delete(String target, byte[] key) {
+    writable().delete(Keys.state(declared(target), key));
+  }
+
+  private String declared(String target) {
+    if (!target.equals(namespace) && !otherNamespaces.contains(target)) {
+      throw new IllegalStateException("contract '" + namespace + "' tried to write to namespace '" + target
+          + "', which it does not declare in writesTo()");
+    }
+    return target;
   }
 
   @Override

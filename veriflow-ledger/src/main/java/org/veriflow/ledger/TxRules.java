@@ -14,8 +14,8 @@ import org.veriflow.ledger.exec.SenderRegistry;
  * block's state so far): expiry, sender, nonce, contract, method, arguments, authorisation.
  */
 final class TxRules {
-  /** A transaction that passed the checks, with its method and decoded arguments. */
-  record Prepared(VerifiedTx tx, ContractMethod<Object> method, Object arguments) {}
+  /** A transaction that passed the checks, with its contract, method and decoded arguments. */
+  record Prepared(VerifiedTx tx, Contract contract, ContractMethod<Object> method, Object arguments) {}
 
   /** Either a prepared call or a rejection. */
   record Outcome(Prepared prepared, Rejection rejection) {}
@@ -80,13 +80,13 @@ final class TxRules {
     } catch (ContractException e) {
       return reject(RejectionCode.BAD_ARGUMENTS, e.getMessage());
     }
-    TxContext readOnly = new TxContext(state, null, contract.get().name(), tx, chainId, height, timestampMillis);
+    TxContext readOnly = TxContext.readOnly(state, contract.get().name(), tx, chainId, height, timestampMillis);
     try {
       method.authorise(readOnly, args);
     } catch (ContractException e) {
       return reject(RejectionCode.NOT_AUTHORISED, e.getMessage());
     }
-    return new Outcome(new Prepared(tx, method, args), null);
+    return new Outcome(new Prepared(tx, contract.get(), method, args), null);
   }
 
   private static Outcome reject(RejectionCode code, String message) {

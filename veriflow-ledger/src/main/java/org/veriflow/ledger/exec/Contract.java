@@ -1,5 +1,6 @@
 package org.veriflow.ledger.exec;
 
+import java.util.Collections;
 import java.util.Optional;
 import java.util.SortedSet;
 
@@ -12,4 +13,16 @@ public interface Contract {
 
   /** The method names, sorted. */
   SortedSet<String> methodNames();
+
+  /**
+   * Other contracts' namespaces this contract's methods may write, through {@link
+   * ExecutionContext#put(String, byte[], byte[])} and {@link ExecutionContext#delete(String, byte[])}:
+   * for example the credits namespace, for a contract that holds payments in escrow. Each must be
+   * the name of another contract of the same {@link ContractRegistry}, never the ledger's own
+   * namespace. Such writes are part of the transaction like its own: reverted if it fails, covered
+   * by the state hash. Empty by default; a contract should declare as few as it needs.
+   */
+  default SortedSet<String> writesTo() {
+    return Collections.emptySortedSet();
+  }
 }

@@ -13,6 +13,10 @@ public final class ContractRegistry {
 
   private final SortedMap<String, Contract> contracts;
 
+  /**
+   * @throws IllegalArgumentException if a name is invalid or taken twice, or a contract declares in
+   *     {@link Contract#writesTo()} a namespace that is not another contract of {@code contracts}
+   */
   public ContractRegistry(Collection<? extends Contract> contracts) {
     SortedMap<String, Contract> m = new TreeMap<>();
     for (Contract c : contracts) {
@@ -21,6 +25,14 @@ public final class ContractRegistry {
       }
       if (m.put(c.name(), c) != null) {
         throw new IllegalArgumentException("two contracts are named '" + c.name() + "'");
+      }
+    }
+    for (Contract c : m.values()) {
+      for (String target : c.writesTo()) {
+        if (target.equals(c.name()) || !m.containsKey(target)) {
+          throw new IllegalArgumentException("contract '" + c.name() + "' declares that it writes to '" + target
+              + "', which is not another contract of this registry");
+        }
       }
     }
     this.contracts = Collections.unmodifiableSortedMap(m);
