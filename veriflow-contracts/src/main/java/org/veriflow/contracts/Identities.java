@@ -14,6 +14,7 @@ import org.veriflow.core.proto.contracts.IdentityRecord;
 import org.veriflow.core.proto.contracts.IdentityStatus;
 import org.veriflow.core.proto.contracts.RegisterIdentity;
 import org.veriflow.core.proto.contracts.RevokeIdentity;
+import org.veriflow.core.proto.contracts.SetEncryptionKey;
 import org.veriflow.ledger.exec.Contract;
 import org.veriflow.ledger.exec.ContractContext;
 import org.veriflow.ledger.exec.ContractException;
@@ -31,6 +32,9 @@ import org.veriflow.ledger.exec.StateView;
  *   <li>An organisation registers its members, devices and agents; it is their owner.
  *   <li>An administrator may revoke any identity; an owner may revoke what it owns. A revoked
  *       identity can no longer send transactions.
+ *   <li>An active identity sets or replaces its own X25519 encryption key ({@code
+ *       set_encryption_key}, RFC 7748): the key that data keys are wrapped for (HPKE) when a dataset
+ *       is shared with it, or deposited with it as a custodian.
  * </ul>
  *
  * State: {@code id/<identity id>} → {@link IdentityRecord}; {@code owner/<owner id>/<id>} → empty,
@@ -40,8 +44,10 @@ public final class Identities implements Contract, SenderRegistry {
   public static final String NAME = "identities";
   private static final int MAX_NAME = 128;
   private static final int MAX_ROLES = 16;
+  /** Length of an X25519 public key (RFC 7748, section 5). */
+  public static final int ENCRYPTION_KEY_BYTES = 32;
 
-  private final SortedSet<String> methods = new TreeSet<>(java.util.List.of("register", "revoke"));
+  private final SortedSet<String> methods = new TreeSet<>(java.util.List.of("register", "revoke", "set_encryption_key"));
 
   @Override
   public String name() {
@@ -58,6 +64,7 @@ public final class Identities implements Contract, SenderRegistry {
     return switch (name) {
       case "register" -> Optional.of(new Register());
       case "revoke" -> Optional.of(new Revoke());
+      case "set_encryption_key" -> Optional.of(new SetEncryptionKeyMethod());
       default -> Optional.empty();
     };
   }
@@ -240,6 +247,41 @@ public final class Identities implements Contract, SenderRegistry {
           .build();
       ctx.put(idKey(args.getId()), revoked.toByteArray());
       ctx.emit("revoked", args.getId().getBytes(StandardCharsets.UTF_8));
+    }
+  }
+
+  final class SetEncryptionKeyMethod implements ContractMethod<SetEncryptionKey> {
+    @Override
+    public SetEncryptionKey decode(byte[] arguments) throws ContractException {
+      SetEncryptionKey m;
+      try {
+        m = SetEncryptionKey.parseFrom(arguments);
+      } catch (InvalidProtocolBufferException e) {
+        throw new ContractException("BAD_ARGUMENTS", "arguments are not a SetEncryptionKey message");
+      }
+      if (m.getPublicKey().size() != ENCRYPTION_KEY_BYTES) {
+        throw new ContractException("BAD_ARGUMENTS", "an X25519 public key is " + ENCRYPTION_KEY_BYTES + " bytes, not " + m.getPublicKey().size());
+      }
+      boolean allZero = true;
+      for (int i = 0; i < ENCRYPTION_KEY_BYTES; i++) {
+        allZero &= m.getPublicKey().byteAt(i) == 0;
+      }
+      if (allZero) {
+        throw new ContractException("BAD_ARGUMENTS", "the X25519 public key is all zero");
+      }
+      return m;
+    }
+
+    @Override
+    public void authorise(ContractContext ctx, SetEncryptionKey args) throws ContractException {
+      activeSender(ctx);
+    }
+
+    @Override
+    public void execute(ExecutionContext ctx, SetEncryptionKey args) throws ContractException {
+      IdentityRecord sender = activeSender(ctx);
+      ctx.put(idKey(sender.getId()), sender.toBuilder().setEncryptionKey(args.getPublicKey()).build().toByteArray());
+      ctx.emit("encryption_key_set", sender.getId().getBytes(StandardCharsets.UTF_8));
     }
   }
 }

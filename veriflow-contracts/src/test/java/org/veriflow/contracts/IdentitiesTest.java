@@ -214,4 +214,64 @@ class IdentitiesTest {
     assertThat(admissionCode(TestChain.register(ORG, 0, MEMBER.publicKey(), IdentityKind.MEMBER, "alice")))
         .isEqualTo(RejectionCode.REVOKED_SENDER);
   }
+
+  // ------------------------------------------------------------------ set_encryption_key
+
+  @Test
+  void setEncryptionKey_ownKey_storedWithEventOtherFieldsKept() {
+    registerMember();
+    IdentityRecord before = chain.identity(MEMBER.id()).orElseThrow();
+    assertThat(before.getEncryptionKey().isEmpty()).isTrue();
+
+    TxResult result = chain.commitResults(TestChain.setEncryptionKey(MEMBER, 0, TestChain.x25519(7))).get(0);
+
+    assertThat(result.getStatus()).isEqualTo(TxStatus.COMMITTED);
+    assertThat(result.getEvents(0).getName()).isEqualTo("encryption_key_set");
+    assertThat(result.getEvents(0).getData().toStringUtf8()).isEqualTo(MEMBER.id().value());
+    IdentityRecord after = chain.identity(MEMBER.id()).orElseThrow();
+    assertThat(after.getEncryptionKey().toByteArray()).isEqualTo(TestChain.x25519(7));
+    assertThat(after.toBuilder().clearEncryptionKey().build()).isEqualTo(before);
+  }
+
+  @Test
+  void setEncryptionKey_again_replacesKey() {
+    chain.commit(TestChain.setEncryptionKey(ORG, 0, TestChain.x25519(7)));
+
+    chain.commit(TestChain.setEncryptionKey(ORG, 1, TestChain.x25519(8)));
+
+    assertThat(chain.identity(ORG.id()).orElseThrow().getEncryptionKey().toByteArray()).isEqualTo(TestChain.x25519(8));
+    assertThat(chain.identity(OTHER_ORG.id()).orElseThrow().getEncryptionKey().isEmpty()).isTrue();
+  }
+
+  @Test
+  void setEncryptionKey_genesisValidator_storedForCustody() {
+    chain.commit(TestChain.setEncryptionKey(VALIDATOR, 0, TestChain.x25519(9)));
+
+    assertThat(chain.identity(VALIDATOR.id()).orElseThrow().getEncryptionKey().toByteArray()).isEqualTo(TestChain.x25519(9));
+  }
+
+  @Test
+  void setEncryptionKey_wrongLengthOrAllZero_rejectedBadArgumentsStoreUnchanged() {
+    chain.rejected(TestChain.setEncryptionKey(ORG, 0, java.util.Arrays.copyOf(TestChain.x25519(7), 31)), RejectionCode.BAD_ARGUMENTS);
+    chain.rejected(TestChain.setEncryptionKey(ORG, 0, java.util.Arrays.copyOf(TestChain.x25519(7), 33)), RejectionCode.BAD_ARGUMENTS);
+    chain.rejected(TestChain.setEncryptionKey(ORG, 0, new byte[0]), RejectionCode.BAD_ARGUMENTS);
+    chain.rejected(TestChain.setEncryptionKey(ORG, 0, new byte[32]), RejectionCode.BAD_ARGUMENTS);
+
+    assertThat(chain.identity(ORG.id()).orElseThrow().getEncryptionKey().isEmpty()).isTrue();
+    // The positive sibling: one non-zero byte makes the same key acceptable.
+    byte[] oneBit = new byte[32];
+    oneBit[31] = 1;
+    assertThat(admissionCode(TestChain.setEncryptionKey(ORG, 0, oneBit))).isNull();
+  }
+
+  @Test
+  void setEncryptionKey_revokedIdentity_refusedKeyKept() {
+    registerMember();
+    chain.commit(TestChain.setEncryptionKey(MEMBER, 0, TestChain.x25519(7)));
+    chain.commit(TestChain.revoke(ORG, 1, MEMBER.id(), "left"));
+
+    assertThat(admissionCode(TestChain.setEncryptionKey(MEMBER, 1, TestChain.x25519(8)))).isEqualTo(RejectionCode.REVOKED_SENDER);
+
+    assertThat(chain.identity(MEMBER.id()).orElseThrow().getEncryptionKey().toByteArray()).isEqualTo(TestChain.x25519(7));
+  }
 }

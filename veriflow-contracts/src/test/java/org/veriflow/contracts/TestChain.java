@@ -36,6 +36,7 @@ import org.veriflow.core.proto.contracts.IdentityKind;
 import org.veriflow.core.proto.contracts.IdentityRecord;
 import org.veriflow.core.proto.contracts.RegisterIdentity;
 import org.veriflow.core.proto.contracts.RevokeIdentity;
+import org.veriflow.core.proto.contracts.SetEncryptionKey;
 import org.veriflow.core.proto.contracts.TransferCredits;
 import org.veriflow.core.proto.decisions.LogDecisions;
 import org.veriflow.core.proto.streams.CreateSnapshot;
@@ -215,6 +216,18 @@ final class TestChain implements AutoCloseable {
 
   static byte[] revoke(SigningKey by, long nonce, IdentityId id, String reason) {
     return tx(by, nonce, Identities.NAME, "revoke", RevokeIdentity.newBuilder().setId(id.value()).setReason(reason).build());
+  }
+
+  /** A 32-byte stand-in for an X25519 public key: every byte {@code n}. */
+  static byte[] x25519(int n) {
+    byte[] k = new byte[Identities.ENCRYPTION_KEY_BYTES];
+    Arrays.fill(k, (byte) n);
+    return k;
+  }
+
+  static byte[] setEncryptionKey(SigningKey by, long nonce, byte[] publicKey) {
+    return tx(by, nonce, Identities.NAME, "set_encryption_key",
+        SetEncryptionKey.newBuilder().setPublicKey(ByteString.copyFrom(publicKey)).build());
   }
 
   static Hash txId(byte[] signedTx) {
