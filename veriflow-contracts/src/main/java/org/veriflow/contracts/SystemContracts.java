@@ -7,7 +7,7 @@ import org.veriflow.ledger.exec.ContractRegistry;
 public final class SystemContracts {
   private final Identities identities = new Identities();
   private final ContractRegistry registry = new ContractRegistry(
-      List.of(identities, new Credits(), new Streams(), new Models(), new Decisions()));
+      List.of(identities, new Credits(), new Streams(), new Models(), new Decisions(), new Datasets()));
 
   public ContractRegistry registry() {
     return registry;

@@ -417,6 +417,32 @@ final class TestChain implements AutoCloseable {
     return open(new InMemoryStore(), spec.toState(), List.of(new Streams(), new Models(), new Decisions()));
   }
 
+  /** The chain of {@code spec}, with the streams, models, decisions and datasets contracts. */
+  static TestChain openWithDatasets(GenesisSpec spec) {
+    return open(new InMemoryStore(), spec.toState(), List.of(new Streams(), new Models(), new Decisions(), new Datasets()));
+  }
+
+  /** A call of {@code datasets.method} by {@code sender}. */
+  static byte[] datasets(SigningKey sender, long nonce, String method, MessageLite arguments) {
+    return tx(sender, nonce, Datasets.NAME, method, arguments);
+  }
+
+  /** The datasets contract's committed state. */
+  StateView datasetsState() {
+    return ledger.state(Datasets.NAME);
+  }
+
+  /** Every credit on the chain: all balances and all escrows in the credits namespace. */
+  long totalCredits() {
+    long total = 0;
+    for (String prefix : List.of("bal/", "esc/")) {
+      for (StateView.Entry e : ledger.state(Credits.NAME).scan(prefix.getBytes(StandardCharsets.UTF_8), null, Integer.MAX_VALUE)) {
+        total = Math.addExact(total, ByteBuffer.wrap(e.value()).getLong());
+      }
+    }
+    return total;
+  }
+
   /** A registration of {@code key} as {@code kind} holding {@code roles}. */
   static byte[] registerWithRoles(SigningKey by, long nonce, PublicKey key, IdentityKind kind, String name, List<String> roles) {
     return tx(by, nonce, Identities.NAME, "register", registerArgs(key, kind, name).toBuilder().addAllRoles(roles).build());
