@@ -1121,6 +1121,24 @@ class DatasetsTest {
   }
 
   @Test
+  void fullExchange_replayedByAnotherNode_sameHeadersAndState() {
+    published(publish(DATASET, 1).setPolicy(policy().clearOrganisations().setPrice(120).setMaxReads(1)));
+    String a = requestedAgain(RESEARCHER, "research");
+    String b = requestedAgain(PARTNER, "training");
+    committed(call(VALIDATOR, "record_access", keyRelease(a, "research")));
+    failsUnchanged(call(VALIDATOR, "record_access", keyRelease(a, "research")), "READS_EXHAUSTED");
+    committed(call(OWNER, "revoke", decide(b, "")));
+    committed(call(OWNER, "erase", status(DATASET, 1, "")));
+
+    try (TestChain other = TestChain.openWithDatasets(TestChain.spec(TestChain.STREAMS_MAX_TX_BYTES, 1, List.of(SECOND_VALIDATOR)))) {
+      for (long h = 1; h <= height(); h++) {
+        other.replay(chain.ledger.block(h).orElseThrow()); // asserts the re-executed header equals the stored one
+      }
+      assertThat(TestChain.snapshot(other.store).get(Column.STATE)).isEqualTo(TestChain.snapshot(chain.store).get(Column.STATE));
+    }
+  }
+
+  @Test
   void systemContracts_runDatasetsWithCreditsWrites() {
     assertThat(new SystemContracts().registry().get(Datasets.NAME)).hasValueSatisfying(c ->
         assertThat(c.writesTo()).containsExactly(Credits.NAME));
