@@ -46,8 +46,7 @@ final class AuditFixture implements AutoCloseable {
 
   /** The node's verifier off, so that the test replays by hand (as a validator would). */
   static NodeConfig withoutVerifier(Path dir) {
-    boolean known = NodeConfig.ALL.stream().anyMatch(k -> k.name().equals("verifier.enabled"));
-    return NodeConfig.load(dir, Map.of(), known ? Map.of("verifier.enabled", "false") : Map.of());
+    return NodeConfig.load(dir, Map.of(), Map.of(NodeConfig.VERIFIER_ENABLED.name(), "false"));
   }
 
   AuditFixture(Path tmp, String chain) throws Exception {

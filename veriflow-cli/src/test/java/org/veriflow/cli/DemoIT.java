@@ -86,4 +86,38 @@ class DemoIT {
     }
     assertThat(report.path("audit").path("passed").asBoolean()).isTrue();
   }
+
+  /**
+   * The Intel Berkeley Lab format ({@code date time epoch moteid temperature humidity light voltage}),
+   * with a small recording made up here: three motes with their own offsets, every 31 s.
+   */
+  @Test
+  void intelLabRecording_runsThroughTheSameSignedPath() throws Exception {
+    StringBuilder file = new StringBuilder();
+    java.util.Random random = new java.util.Random(7);
+    java.time.LocalDateTime start = java.time.LocalDateTime.of(2004, 2, 28, 0, 58);
+    double[][] offsets = {{0, 0}, {0.8, -3}, {-0.6, 2.5}};
+    for (int epoch = 0; epoch < 300; epoch++) {
+      for (int mote = 0; mote < 3; mote++) {
+        java.time.LocalDateTime t = start.plusSeconds(31L * epoch);
+        file.append(String.format(java.util.Locale.ROOT, "%s %s.%06d %d %d %.4f %.4f 97.0 2.69%n", t.toLocalDate(),
+            t.toLocalTime().format(java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss", java.util.Locale.ROOT)),
+            random.nextInt(1_000_000), epoch, mote + 1, 19 + 3.0 * epoch / 300 + offsets[mote][0] + random.nextGaussian() * 0.1,
+            40 - 5.0 * epoch / 300 + offsets[mote][1] + random.nextGaussian() * 0.4));
+      }
+    }
+    Path recording = tmp.resolve("data.txt");
+    Files.writeString(recording, file);
+    Path out = tmp.resolve("intel");
+    CliRunner.Outcome run = CliRunner.run("demo", "--out", out.toString(), "--data", "intel-lab", recording.toString());
+    assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
+    JsonNode report = new ObjectMapper().readTree(out.resolve("report/report.json").toFile());
+    assertThat(report.path("ledger").path("legal").asLong()).isEqualTo(900);
+    assertThat(report.path("traceability").path("classes")).hasSize(3);
+    assertThat(report.path("audit").path("passed").asBoolean()).isTrue();
+
+    CliRunner.Outcome missing = CliRunner.run("demo", "--out", tmp.resolve("none").toString(), "--data", "intel-lab");
+    assertThat(missing.exitCode()).isEqualTo(2);
+    assertThat(missing.err()).contains("needs the recording's FILE");
+  }
 }
