@@ -56,10 +56,11 @@ final class HttpApi {
   private final Duration waitTimeout;
   private final BlobStore blobs;
   private final NodeSubmitter submitter;
+  private final DatasetsApi datasets;
   private final Javalin app;
 
   HttpApi(Ledger ledger, Mempool mempool, Orderer orderer, TxTracker tracker, PrometheusMeterRegistry metrics, Duration waitTimeout,
-      BlobStore blobs, NodeSubmitter submitter) {
+      BlobStore blobs, NodeSubmitter submitter, DatasetsApi datasets) {
     this.ledger = ledger;
     this.mempool = mempool;
     this.orderer = orderer;
@@ -68,6 +69,7 @@ final class HttpApi {
     this.waitTimeout = waitTimeout;
     this.blobs = blobs;
     this.submitter = submitter;
+    this.datasets = datasets;
     this.app = Javalin.create(cfg -> {
       cfg.showJavalinBanner = false;
       cfg.useVirtualThreads = false;
@@ -107,6 +109,7 @@ final class HttpApi {
     new BlobsApi(blobs).routes(app);
     new ModelsApi(ledger).routes(app);
     new DecisionsApi(ledger, blobs, submitter, waitTimeout).routes(app);
+    datasets.routes(app);
     app.exception(BadRequest.class, (e, ctx) -> problem(ctx, 400, e.code, e.getMessage()));
     // Javalin's own refusals (no such route, body too large, ...) answer as problem+json too.
     app.exception(io.javalin.http.HttpResponseException.class, (e, ctx) -> {
@@ -422,6 +425,9 @@ final class HttpApi {
     ArrayNode roles = n.putArray("roles");
     i.getRolesList().forEach(roles::add);
     n.put("status", i.getStatus().name()).put("registeredHeight", i.getRegisteredHeight());
+    if (!i.getEncryptionKey().isEmpty()) {
+      n.put("encryptionKey", Hex.encode(i.getEncryptionKey().toByteArray()));
+    }
     if (i.getRevokedHeight() > 0) {
       n.put("revokedHeight", i.getRevokedHeight()).put("revocationReason", i.getRevocationReason());
     }

@@ -82,7 +82,8 @@ public final class Node implements AutoCloseable {
     NodeSubmitter submitter = new NodeSubmitter(ledger, orderer, tracker, nodeKey);
     Verifier verifier = new Verifier(ledger, submitter, metrics, config.get(NodeConfig.VERIFIER_ENABLED),
         config.get(NodeConfig.VERIFIER_CONCURRENCY), config.get(NodeConfig.VERIFIER_THREADS));
-    HttpApi http = new HttpApi(ledger, mempool, orderer, tracker, metrics, config.get(NodeConfig.WAIT_TIMEOUT), blobs, submitter);
+    HttpApi http = new HttpApi(ledger, mempool, orderer, tracker, metrics, config.get(NodeConfig.WAIT_TIMEOUT), blobs, submitter,
+        new DatasetsApi(ledger));
     orderer.start();
     verifier.start();
     try {
