@@ -44,9 +44,12 @@ public final class Responses {
   /** {@code GET /v1/accounts/{id}}. */
   public record Account(String id, long nonce, long balance) {}
 
-  /** {@code GET /v1/identities/{id}}. */
+  /**
+   * {@code GET /v1/identities/{id}}; {@code encryptionKey} is the identity's X25519 public key (64
+   * hex), absent when it has none or the node does not show it.
+   */
   public record Identity(String id, String kind, String name, String owner, String algorithm, List<String> roles, String status,
-      long registeredHeight, Optional<Long> revokedHeight, Optional<String> revocationReason) {}
+      long registeredHeight, Optional<Long> revokedHeight, Optional<String> revocationReason, Optional<String> encryptionKey) {}
 
   /** A field of a stream's schema. */
   public record Field(String name, String unit, double min, double max, int decimals) {}
@@ -159,6 +162,116 @@ public final class Responses {
     @Override
     public byte[] recipe() {
       return recipe.clone();
+    }
+  }
+
+  // ------------------------------------------------------------ datasets
+
+  /** A column of a dataset's schema. */
+  public record Column(String name, String type) {}
+
+  /** A dataset version's access policy, as fixed when it was published. */
+  public record Policy(List<String> identities, List<String> organisations, List<String> roles, List<String> purposes,
+      long expiryHeight, long expiryMillis, long price, long maxReads, boolean autoGrant) {
+    public Policy {
+      identities = List.copyOf(identities);
+      organisations = List.copyOf(organisations);
+      roles = List.copyOf(roles);
+      purposes = List.copyOf(purposes);
+    }
+  }
+
+  /** Rows of one label value. */
+  public record LabelCount(String label, long count) {}
+
+  /** The quality numbers a dataset version carries on chain; the full report is a blob. */
+  public record Quality(long rows, long columns, List<Long> missing, long duplicates, long outliers, List<LabelCount> labelBalance,
+      double illegalReadingRate) {
+    public Quality {
+      missing = List.copyOf(missing);
+      labelBalance = List.copyOf(labelBalance);
+    }
+  }
+
+  /** A status change of a dataset version or a grant. */
+  public record StatusChange(String from, String to, String by, long height, String reason, String txId) {}
+
+  /**
+   * One version of a dataset ({@code GET /v1/datasets/{id}/versions/{v}}); hashes are hex, {@code
+   * custodyKey} says whether the wrapped data key is still on chain (false once erased).
+   */
+  public record DatasetVersion(String datasetId, long version, String owner, String status, String title, String description,
+      List<String> tags, List<Column> schema, String licence, Policy policy, String plaintextSha256, String ciphertextSha256,
+      long plaintextBytes, long ciphertextBytes, String snapshotId, String readingsRoot, String custodian, boolean custodyKey,
+      Quality quality, String qualityReportSha256, long previousVersion, long nextVersion, long publishedHeight,
+      long publishedMillis, List<StatusChange> history) {
+    public DatasetVersion {
+      tags = List.copyOf(tags);
+      schema = List.copyOf(schema);
+      history = List.copyOf(history);
+    }
+  }
+
+  /** {@code GET /v1/datasets/{id}}: the latest version and the numbers of all versions, oldest first. */
+  public record Dataset(DatasetVersion latest, List<Long> versions) {
+    public Dataset {
+      versions = List.copyOf(versions);
+    }
+  }
+
+  /** A page of dataset versions; {@code next} continues it. */
+  public record DatasetPage(List<DatasetVersion> datasets, Optional<String> next) {
+    public DatasetPage {
+      datasets = List.copyOf(datasets);
+    }
+  }
+
+  /**
+   * A grant ({@code GET /v1/grants/{id}}): its id is the id of the request transaction; {@code
+   * escrowed} is what the grantee's price holds in escrow now, {@code paid} what went to the owner.
+   */
+  public record Grant(String grantId, String datasetId, long version, String grantee, String purpose, String status,
+      long sequence, long requestedHeight, long requestedMillis, long price, long maxReads, long expiryHeight,
+      long expiryMillis, long reads, long paid, long escrowed, List<StatusChange> history) {
+    public Grant {
+      history = List.copyOf(history);
+    }
+  }
+
+  /** A page of grants; {@code next} continues it. */
+  public record GrantPage(List<Grant> grants, Optional<String> next) {
+    public GrantPage {
+      grants = List.copyOf(grants);
+    }
+  }
+
+  /**
+   * An entry of a custodian's access log: {@code kind} {@code KEY_RELEASE} or {@code BLOB_DOWNLOAD};
+   * for a key release, the grantee's encryption key and the wrapped key's hash (hex), else empty.
+   */
+  public record Access(String grantId, String grantee, String datasetId, long version, String kind, String purpose, long height,
+      long timestampMillis, String txId, String custodian, long sequence, String granteeEncryptionKey, String wrappedKeySha256,
+      long paid) {}
+
+  /** A page of accesses; {@code next} continues it. */
+  public record AccessPage(List<Access> accesses, Optional<String> next) {
+    public AccessPage {
+      accesses = List.copyOf(accesses);
+    }
+  }
+
+  /**
+   * A data key released by the custodian ({@code POST /v1/grants/{id}/key}): wrapped for the
+   * grantee's encryption key, after the release was recorded by {@code accessTx} at {@code height}.
+   */
+  public record KeyRelease(String grantId, byte[] wrappedKey, String accessTx, long height) {
+    public KeyRelease {
+      wrappedKey = wrappedKey.clone();
+    }
+
+    @Override
+    public byte[] wrappedKey() {
+      return wrappedKey.clone();
     }
   }
 }

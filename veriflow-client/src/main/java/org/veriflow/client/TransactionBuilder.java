@@ -135,4 +135,61 @@ public final class TransactionBuilder {
   public SignedTransaction transfer(String to, long amount, String memo) {
     return call("credits", "transfer", TransferCredits.newBuilder().setTo(to).setAmount(amount).setMemo(memo).build());
   }
+
+  // --- datasets
+
+  /** {@code datasets.publish}: a version of a dataset, owned by the sender. */
+  public SignedTransaction publishDataset(org.veriflow.core.proto.datasets.PublishDataset dataset) {
+    return call("datasets", "publish", dataset);
+  }
+
+  /** {@code datasets.request}: asks for a version for a purpose; the transaction's id is the grant's id. */
+  public SignedTransaction requestDataset(String datasetId, long version, String purpose) {
+    return call("datasets", "request", org.veriflow.core.proto.datasets.RequestAccess.newBuilder()
+        .setDatasetId(datasetId).setVersion(version).setPurpose(purpose).build());
+  }
+
+  /** {@code datasets.grant}: the owner approves a pending request. */
+  public SignedTransaction grantDataset(String grantId, String reason) {
+    return call("datasets", "grant", decide(grantId, reason));
+  }
+
+  /** {@code datasets.deny}: the owner refuses a pending request. */
+  public SignedTransaction denyDataset(String grantId, String reason) {
+    return call("datasets", "deny", decide(grantId, reason));
+  }
+
+  /** {@code datasets.revoke}: the owner stops a grant's further releases. */
+  public SignedTransaction revokeGrant(String grantId, String reason) {
+    return call("datasets", "revoke", decide(grantId, reason));
+  }
+
+  /** {@code datasets.cancel}: the grantee withdraws a request, or a grant whose key was never released. */
+  public SignedTransaction cancelGrant(String grantId, String reason) {
+    return call("datasets", "cancel", decide(grantId, reason));
+  }
+
+  /** {@code datasets.record_access}: the custodian records a key release or a ciphertext download. */
+  public SignedTransaction recordAccess(org.veriflow.core.proto.datasets.RecordAccess access) {
+    return call("datasets", "record_access", access);
+  }
+
+  /** {@code datasets.deprecate}: no new requests or approvals for the version. */
+  public SignedTransaction deprecateDataset(String datasetId, long version, String reason) {
+    return call("datasets", "deprecate", changeStatus(datasetId, version, reason));
+  }
+
+  /** {@code datasets.erase}: removes the version's wrapped data key from the chain's state. */
+  public SignedTransaction eraseDataset(String datasetId, long version, String reason) {
+    return call("datasets", "erase", changeStatus(datasetId, version, reason));
+  }
+
+  private static org.veriflow.core.proto.datasets.DecideGrant decide(String grantId, String reason) {
+    return org.veriflow.core.proto.datasets.DecideGrant.newBuilder().setGrantId(grantId).setReason(reason).build();
+  }
+
+  private static org.veriflow.core.proto.datasets.ChangeDatasetStatus changeStatus(String datasetId, long version, String reason) {
+    return org.veriflow.core.proto.datasets.ChangeDatasetStatus.newBuilder().setDatasetId(datasetId).setVersion(version)
+        .setReason(reason).build();
+  }
 }

@@ -68,7 +68,9 @@ public final class VeriflowClient {
     return new Responses.Identity(n.path("id").asText(), n.path("kind").asText(), n.path("name").asText(), n.path("owner").asText(),
         n.path("algorithm").asText(), roles, n.path("status").asText(), n.path("registeredHeight").asLong(),
         n.has("revokedHeight") ? Optional.of(n.get("revokedHeight").asLong()) : Optional.empty(),
-        n.has("revocationReason") ? Optional.of(n.get("revocationReason").asText()) : Optional.empty());
+        n.has("revocationReason") ? Optional.of(n.get("revocationReason").asText()) : Optional.empty(),
+        n.hasNonNull("encryptionKey") && !n.get("encryptionKey").asText().isEmpty() ? Optional.of(n.get("encryptionKey").asText())
+            : Optional.empty());
   }
 
   /**
@@ -719,5 +721,256 @@ public final class VeriflowClient {
         n.path("recipeSha256").asText(), n.path("artifactSha256").asText(), snapshots, metrics, history, plain);
     return new Responses.ModelDetail(model, n.path("engineVersion").asText(), n.path("lossCurveSha256").asText(),
         n.path("registeredHeight").asLong(), datasets, attestations, n.path("recipe").asText().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+  }
+
+  // --- datasets
+
+  /**
+   * Dataset versions, every version of every dataset in key order, kept by the criteria given (null:
+   * any): {@code tag} among its tags, owned by {@code owner}, with a schema column named {@code field}.
+   *
+   * @param limit at most this many per page (the node caps it)
+   * @param cursor the previous page's {@code next}, or null for the first page
+   */
+  public Responses.DatasetPage datasets(String tag, String owner, String field, int limit, String cursor) {
+    String q = query("tag", tag, "owner", owner, "field", field, "limit", limit > 0 ? Integer.toString(limit) : null, "cursor", cursor);
+    JsonNode n = get("/v1/datasets" + q);
+    List<Responses.DatasetVersion> out = new ArrayList<>();
+    n.path("datasets").forEach(d -> out.add(parseDatasetVersion(d)));
+    return new Responses.DatasetPage(out, next(n));
+  }
+
+  /** A dataset's latest version and the numbers of all its versions. */
+  public Responses.Dataset dataset(String datasetId) {
+    JsonNode n = get("/v1/datasets/" + segment(datasetId));
+    List<Long> versions = new ArrayList<>();
+    for (JsonNode v : n.path("versions")) {
+      versions.add(v.isObject() ? v.path("version").asLong() : v.asLong());
+    }
+    JsonNode latest = n.has("latest") && n.get("latest").isObject() ? n.get("latest") : n;
+    return new Responses.Dataset(parseDatasetVersion(latest), versions);
+  }
+
+  /** One version of a dataset. */
+  public Responses.DatasetVersion datasetVersion(String datasetId, long version) {
+    return parseDatasetVersion(get("/v1/datasets/" + segment(datasetId) + "/versions/" + version));
+  }
+
+  /** The grants asked for a dataset version, in request order. */
+  public Responses.GrantPage datasetGrants(String datasetId, long version, int limit, String cursor) {
+    return parseGrantPage(get("/v1/datasets/" + segment(datasetId) + "/versions/" + version + "/grants" + page(limit, cursor)));
+  }
+
+  /** A grant; its id is the id of the {@code datasets.request} transaction. */
+  public Responses.Grant grant(String grantId) {
+    return parseGrant(get("/v1/grants/" + segment(grantId)));
+  }
+
+  /** The grants an identity asked for, in request order. */
+  public Responses.GrantPage identityGrants(String identityId, int limit, String cursor) {
+    return parseGrantPage(get("/v1/identities/" + segment(identityId) + "/grants" + page(limit, cursor)));
+  }
+
+  /** The access log of a dataset version, oldest first. */
+  public Responses.AccessPage datasetAccesses(String datasetId, long version, int limit, String cursor) {
+    return parseAccessPage(get("/v1/datasets/" + segment(datasetId) + "/versions/" + version + "/accesses" + page(limit, cursor)));
+  }
+
+  /** The accesses made under an identity's grants, oldest first. */
+  public Responses.AccessPage identityAccesses(String identityId, int limit, String cursor) {
+    return parseAccessPage(get("/v1/identities/" + segment(identityId) + "/accesses" + page(limit, cursor)));
+  }
+
+  /**
+   * Asks the version's custodian node to release a grant's data key, wrapped for the grantee's
+   * encryption key. The request is signed by {@code grantee} (RFC 9421 subset, see {@link
+   * org.veriflow.core.crypto.RequestSignature}) and bound to the version's ciphertext hash. The node
+   * records the release on chain (and pays the owner at the first one) before it answers.
+   *
+   * @throws ClientException with the node's code: {@code NOT_CUSTODIAN}, {@code GRANT_NOT_ACTIVE},
+   *     {@code GRANT_EXPIRED}, {@code READS_EXHAUSTED}, {@code DATASET_ERASED}, {@code
+   *     NO_ENCRYPTION_KEY}, {@code BLOB_MISMATCH}, {@code FOREIGN_SIGNER}, {@code SIGNATURE_*}, ...
+   */
+  public Responses.KeyRelease releaseKey(String grantId, org.veriflow.core.crypto.SigningKey grantee,
+      org.veriflow.core.crypto.Hash ciphertext) {
+    String path = "/v1/grants/" + segment(grantId) + "/key";
+    HttpRequest request = signed(path, "POST", grantee, ciphertext).POST(HttpRequest.BodyPublishers.noBody()).build();
+    JsonNode n = send(request);
+    byte[] wrapped;
+    try {
+      wrapped = Base64.getDecoder().decode(n.path("wrappedKey").asText());
+    } catch (IllegalArgumentException e) {
+      throw new ClientException(200, "BAD_RESPONSE", "the node's wrappedKey is not base64");
+    }
+    return new Responses.KeyRelease(n.path("grantId").asText(grantId), wrapped, n.path("accessTx").asText(), n.path("height").asLong());
+  }
+
+  /**
+   * Downloads a grant's ciphertext to {@code out} (replaced if it exists), in a signed request as
+   * {@link #releaseKey}; the node records the download on chain. The bytes are streamed to a
+   * temporary file next to {@code out}, which replaces {@code out} once complete. Nothing is
+   * checked here but the transfer: the caller compares the returned hash with the record's.
+   *
+   * @return SHA-256 of the bytes written
+   * @throws ClientException with the node's code when it refuses (nothing is written to {@code out})
+   * @throws IOException if {@code out} cannot be written
+   */
+  public org.veriflow.core.crypto.Hash downloadCiphertext(String grantId, org.veriflow.core.crypto.SigningKey grantee,
+      org.veriflow.core.crypto.Hash ciphertext, java.nio.file.Path out) throws IOException {
+    String path = "/v1/grants/" + segment(grantId) + "/ciphertext";
+    HttpRequest request = signed(path, "GET", grantee, ciphertext).GET().build();
+    HttpResponse<java.io.InputStream> r;
+    try {
+      r = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+    } catch (IOException e) {
+      throw new ClientException("cannot reach the node at " + base + ": " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ClientException("interrupted while talking to " + base, e);
+    }
+    try (java.io.InputStream body = r.body()) {
+      if (r.statusCode() != 200) {
+        throw problem(r.statusCode(), new String(body.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+      }
+      java.nio.file.Path target = out.toAbsolutePath();
+      java.nio.file.Path temp = java.nio.file.Files.createTempFile(target.getParent(), "." + target.getFileName() + ".", ".part");
+      boolean moved = false;
+      try {
+        java.security.MessageDigest md = org.veriflow.core.crypto.Hash.digest();
+        try (java.io.OutputStream w = java.nio.file.Files.newOutputStream(temp)) {
+          byte[] buf = new byte[64 * 1024];
+          int n;
+          while ((n = body.read(buf)) != -1) {
+            md.update(buf, 0, n);
+            w.write(buf, 0, n);
+          }
+        }
+        java.nio.file.Files.move(temp, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        moved = true;
+        return org.veriflow.core.crypto.Hash.of(md.digest());
+      } finally {
+        if (!moved) {
+          java.nio.file.Files.deleteIfExists(temp);
+        }
+      }
+    }
+  }
+
+  private static final java.security.SecureRandom NONCES = new java.security.SecureRandom();
+
+  /** A request signed by {@code key} now, with a fresh nonce, asking for the blob {@code blob}. */
+  private HttpRequest.Builder signed(String path, String method, org.veriflow.core.crypto.SigningKey key, org.veriflow.core.crypto.Hash blob) {
+    URI uri = URI.create(base + path);
+    byte[] nonce = new byte[16];
+    NONCES.nextBytes(nonce);
+    org.veriflow.core.crypto.RequestSignature sig = org.veriflow.core.crypto.RequestSignature.sign(key, method, uri.getRawPath(), "", blob,
+        java.time.Instant.now().getEpochSecond(), nonce);
+    return HttpRequest.newBuilder(uri).timeout(timeout)
+        .header(org.veriflow.core.crypto.RequestSignature.BLOB_HEADER, blob.hex())
+        .header("Signature-Input", sig.signatureInput())
+        .header("Signature", sig.signatureHeader());
+  }
+
+  private static ClientException problem(int status, String text) {
+    JsonNode problem;
+    try {
+      problem = MAPPER.readTree(text);
+    } catch (IOException e) {
+      problem = MAPPER.createObjectNode();
+    }
+    if (problem == null) {
+      problem = MAPPER.createObjectNode();
+    }
+    return new ClientException(status, problem.path("code").asText("HTTP_" + status), problem.path("detail").asText(text));
+  }
+
+  /** A path segment: ids are plain, but a stray '/' or '?' must not change the route. */
+  private static String segment(String s) {
+    return java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
+  }
+
+  private static String page(int limit, String cursor) {
+    return query("limit", limit > 0 ? Integer.toString(limit) : null, "cursor", cursor);
+  }
+
+  /** {@code ?k=v&...} over the pairs whose value is not null, or empty. */
+  private static String query(String... pairs) {
+    StringBuilder q = new StringBuilder();
+    for (int i = 0; i < pairs.length; i += 2) {
+      if (pairs[i + 1] != null) {
+        q.append(q.length() == 0 ? '?' : '&').append(pairs[i]).append('=')
+            .append(java.net.URLEncoder.encode(pairs[i + 1], java.nio.charset.StandardCharsets.UTF_8));
+      }
+    }
+    return q.toString();
+  }
+
+  private static Optional<String> next(JsonNode n) {
+    return n.hasNonNull("next") && !n.get("next").asText().isEmpty() ? Optional.of(n.get("next").asText()) : Optional.empty();
+  }
+
+  private static List<Long> longs(JsonNode arr) {
+    List<Long> out = new ArrayList<>();
+    arr.forEach(v -> out.add(v.asLong()));
+    return out;
+  }
+
+  private static List<Responses.StatusChange> changes(JsonNode arr) {
+    List<Responses.StatusChange> out = new ArrayList<>();
+    arr.forEach(c -> out.add(new Responses.StatusChange(c.path("from").asText(), c.path("to").asText(), c.path("by").asText(),
+        c.path("height").asLong(), c.path("reason").asText(), c.path("txId").asText())));
+    return out;
+  }
+
+  private static Responses.DatasetVersion parseDatasetVersion(JsonNode n) {
+    List<Responses.Column> schema = new ArrayList<>();
+    n.path("schema").forEach(c -> schema.add(new Responses.Column(c.path("name").asText(), c.path("type").asText())));
+    JsonNode p = n.path("policy");
+    Responses.Policy policy = new Responses.Policy(strings(p.path("identities")), strings(p.path("organisations")),
+        strings(p.path("roles")), strings(p.path("purposes")), p.path("expiryHeight").asLong(), p.path("expiryMillis").asLong(),
+        p.path("price").asLong(), p.path("maxReads").asLong(), p.path("autoGrant").asBoolean());
+    JsonNode q = n.path("quality");
+    List<Responses.LabelCount> labels = new ArrayList<>();
+    JsonNode lb = q.path("labelBalance");
+    if (lb.isObject()) {
+      lb.fields().forEachRemaining(e -> labels.add(new Responses.LabelCount(e.getKey(), e.getValue().asLong())));
+    } else {
+      lb.forEach(l -> labels.add(new Responses.LabelCount(l.path("label").asText(), l.path("count").asLong())));
+    }
+    Responses.Quality quality = new Responses.Quality(q.path("rows").asLong(), q.path("columns").asLong(), longs(q.path("missing")),
+        q.path("duplicates").asLong(), q.path("outliers").asLong(), labels, q.path("illegalReadingRate").asDouble());
+    JsonNode custody = n.path("custodyKey");
+    return new Responses.DatasetVersion(n.path("datasetId").asText(), n.path("version").asLong(), n.path("owner").asText(),
+        n.path("status").asText(), n.path("title").asText(), n.path("description").asText(), strings(n.path("tags")), schema,
+        n.path("licence").asText(), policy, n.path("plaintextSha256").asText(), n.path("ciphertextSha256").asText(),
+        n.path("plaintextBytes").asLong(), n.path("ciphertextBytes").asLong(), n.path("snapshotId").asText(),
+        n.path("readingsRoot").asText(), n.path("custodian").asText(),
+        custody.isBoolean() ? custody.asBoolean() : !custody.asText().isEmpty(), quality, n.path("qualityReportSha256").asText(),
+        n.path("previousVersion").asLong(), n.path("nextVersion").asLong(), n.path("publishedHeight").asLong(),
+        n.path("publishedMillis").asLong(), changes(n.path("history")));
+  }
+
+  private static Responses.Grant parseGrant(JsonNode n) {
+    return new Responses.Grant(n.path("grantId").asText(), n.path("datasetId").asText(), n.path("version").asLong(),
+        n.path("grantee").asText(), n.path("purpose").asText(), n.path("status").asText(), n.path("sequence").asLong(),
+        n.path("requestedHeight").asLong(), n.path("requestedMillis").asLong(), n.path("price").asLong(), n.path("maxReads").asLong(),
+        n.path("expiryHeight").asLong(), n.path("expiryMillis").asLong(), n.path("reads").asLong(), n.path("paid").asLong(),
+        n.path("escrowed").asLong(), changes(n.path("history")));
+  }
+
+  private static Responses.GrantPage parseGrantPage(JsonNode n) {
+    List<Responses.Grant> out = new ArrayList<>();
+    n.path("grants").forEach(g -> out.add(parseGrant(g)));
+    return new Responses.GrantPage(out, next(n));
+  }
+
+  private static Responses.AccessPage parseAccessPage(JsonNode n) {
+    List<Responses.Access> out = new ArrayList<>();
+    n.path("accesses").forEach(a -> out.add(new Responses.Access(a.path("grantId").asText(), a.path("grantee").asText(),
+        a.path("datasetId").asText(), a.path("version").asLong(), a.path("kind").asText(), a.path("purpose").asText(),
+        a.path("height").asLong(), a.path("timestampMillis").asLong(), a.path("txId").asText(), a.path("custodian").asText(),
+        a.path("sequence").asLong(), a.path("granteeEncryptionKey").asText(), a.path("wrappedKeySha256").asText(),
+        a.path("paid").asLong())));
+    return new Responses.AccessPage(out, next(n));
   }
 }
