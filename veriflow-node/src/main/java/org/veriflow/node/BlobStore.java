@@ -196,6 +196,22 @@ final class BlobStore {
     }
   }
 
+  /**
+   * Deletes the blob, durably: the directory is synced, so that it stays deleted after a crash.
+   * Streams already opened on it may still read it to the end (POSIX).
+   *
+   * @return whether there was such a blob
+   * @throws IOException if the file or its directory cannot be deleted or synced
+   */
+  boolean delete(Hash hash) throws IOException {
+    Path p = path(hash);
+    boolean deleted = Files.deleteIfExists(p);
+    if (deleted) {
+      syncDirectory(p.getParent());
+    }
+    return deleted;
+  }
+
   /** Where the blob {@code hash} is (or would be) stored. */
   Path path(Hash hash) {
     String hex = hash.hex();

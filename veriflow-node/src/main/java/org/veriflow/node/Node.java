@@ -19,8 +19,9 @@ import org.veriflow.ledger.store.rocksdb.RocksDbStore;
 
 /**
  * A running single node: the ledger on RocksDB in the data directory, the pool, the solo orderer,
- * the HTTP API and the verifier. {@link #close()} stops the verifier (cancelling replays), then the
- * API, then the orderer (letting a block being committed finish), then closes the store.
+ * the HTTP API, the verifier and the erasure of erased datasets' blobs. {@link #close()} stops the
+ * verifier (cancelling replays), then the API, then the orderer (letting a block being committed
+ * finish), then the erasure thread, then closes the store.
  */
 public final class Node implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Node.class);
@@ -29,12 +30,14 @@ public final class Node implements AutoCloseable {
   private final SoloOrderer orderer;
   private final HttpApi http;
   private final Verifier verifier;
+  private final DatasetErasure erasure;
 
-  private Node(Ledger ledger, SoloOrderer orderer, HttpApi http, Verifier verifier) {
+  private Node(Ledger ledger, SoloOrderer orderer, HttpApi http, Verifier verifier, DatasetErasure erasure) {
     this.ledger = ledger;
     this.orderer = orderer;
     this.http = http;
     this.verifier = verifier;
+    this.erasure = erasure;
   }
 
   /**
@@ -82,6 +85,9 @@ public final class Node implements AutoCloseable {
     NodeSubmitter submitter = new NodeSubmitter(ledger, orderer, tracker, nodeKey);
     Verifier verifier = new Verifier(ledger, submitter, metrics, config.get(NodeConfig.VERIFIER_ENABLED),
         config.get(NodeConfig.VERIFIER_CONCURRENCY), config.get(NodeConfig.VERIFIER_THREADS));
+    DatasetErasure erasure = new DatasetErasure(ledger, blobs);
+    erasure.healAtStart();
+    ledger.onCommit(erasure::committed);
     HttpApi http = new HttpApi(ledger, mempool, orderer, tracker, metrics, config.get(NodeConfig.WAIT_TIMEOUT), blobs, submitter,
         new DatasetsApi(ledger));
     orderer.start();
@@ -91,11 +97,12 @@ public final class Node implements AutoCloseable {
     } catch (RuntimeException e) {
       verifier.close();
       orderer.close();
+      erasure.close();
       ledger.close();
       throw e;
     }
     LOG.info("node for chain '{}' at height {} serving on port {}", ledger.chainId(), ledger.head().height(), http.port());
-    return new Node(ledger, orderer, http, verifier);
+    return new Node(ledger, orderer, http, verifier, erasure);
   }
 
   /** The port the HTTP API listens on (useful with port 0). */
@@ -112,6 +119,7 @@ public final class Node implements AutoCloseable {
     verifier.close();
     http.stop();
     orderer.close();
+    erasure.close();
     ledger.close();
   }
 }
