@@ -138,6 +138,12 @@ public final class TransactionBuilder {
 
   // --- datasets
 
+  /** {@code identities.set_encryption_key}: sets or replaces the sender's own X25519 public key. */
+  public SignedTransaction setEncryptionKey(org.veriflow.crypto.EncryptionPublicKey key) {
+    return call("identities", "set_encryption_key", org.veriflow.core.proto.contracts.SetEncryptionKey.newBuilder()
+        .setPublicKey(ByteString.copyFrom(key.bytes())).build());
+  }
+
   /** {@code datasets.publish}: a version of a dataset, owned by the sender. */
   public SignedTransaction publishDataset(org.veriflow.core.proto.datasets.PublishDataset dataset) {
     return call("datasets", "publish", dataset);
