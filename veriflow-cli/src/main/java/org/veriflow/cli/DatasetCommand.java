@@ -1,18 +1,32 @@
 package org.veriflow.cli;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import org.veriflow.cli.datasets.DatasetDownloader;
+import org.veriflow.cli.datasets.DatasetPublisher;
+import org.veriflow.cli.datasets.QualityReport;
 import org.veriflow.client.Responses;
+import org.veriflow.client.SignedTransaction;
+import org.veriflow.client.TransactionBuilder;
 import org.veriflow.client.VeriflowClient;
+import org.veriflow.crypto.CryptoException;
+import org.veriflow.crypto.EncryptionKeyPair;
 import org.veriflow.core.merkle.ProofException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "dataset", description = "Dataset snapshots of streams.", subcommands = {DatasetCommand.Snapshot.class, DatasetCommand.Export.class})
+@Command(name = "dataset", description = "Datasets: snapshots of streams, and files shared encrypted under on-chain policies.",
+    subcommands = {DatasetCommand.Snapshot.class, DatasetCommand.Export.class, DatasetCommand.Publish.class, DatasetCommand.ListVersions.class,
+        DatasetCommand.Show.class, DatasetCommand.Request.class, DatasetCommand.Grant.class, DatasetCommand.Deny.class,
+        DatasetCommand.Revoke.class, DatasetCommand.Download.class, DatasetCommand.Accesses.class, DatasetCommand.Erase.class})
 final class DatasetCommand {
   @Command(name = "snapshot", description = {"Freeze a stream's legal readings in [--from, --to) as a dataset: the chain records",
       "the row count, the SHA-256 of the canonical CSV and the RFC 6962 root over the readings' digests.",
@@ -69,6 +83,389 @@ final class DatasetCommand {
       o.println("wrote " + e.rows() + " readings to " + out);
       o.println("CSV SHA-256     " + e.csvSha256() + " matches the chain");
       o.println("readings root   " + e.readingsRoot() + " matches the chain");
+      return Veriflow.OK;
+    }
+  }
+
+  // --- shared datasets
+
+  @Command(name = "publish", description = {"Publish a CSV file as a dataset version: computes its quality report (uploaded as a blob),",
+      "encrypts it under a fresh data key (streaming AEAD), uploads the ciphertext, wraps the data key for the",
+      "custodian validator and records hashes, schema, quality summary and policy on chain.",
+      "Prints the dataset id and version."})
+  static final class Publish implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin NodeOptions options;
+
+    @Option(names = "--file", required = true, paramLabel = "FILE", description = "The CSV file (UTF-8, a header line first).")
+    Path file;
+
+    @Option(names = "--title", required = true, description = "1 to 256 characters.")
+    String title;
+
+    @Option(names = "--description", defaultValue = "", description = "Up to 4096 characters.")
+    String description;
+
+    @Option(names = "--tag", paramLabel = "TAG", description = "A tag, lower-case letters, digits and '-' (repeatable, at most 16).")
+    List<String> tags = new ArrayList<>();
+
+    @Option(names = "--licence", defaultValue = "unspecified", description = "The licence (default: ${DEFAULT-VALUE}).")
+    String licence;
+
+    @Option(names = "--price", defaultValue = "0", paramLabel = "N", description = "Credits a grantee pays you, at the first key release (default: free).")
+    long price;
+
+    @Option(names = "--purpose", paramLabel = "P", description = "A purpose the data may be requested for (repeatable; default: research).")
+    List<String> purposes = new ArrayList<>();
+
+    @Option(names = "--allow", paramLabel = "ID", description = "An identity the policy admits (repeatable).")
+    List<String> allow = new ArrayList<>();
+
+    @Option(names = "--allow-org", paramLabel = "ID", description = "An organisation whose identities the policy admits (repeatable).")
+    List<String> allowOrgs = new ArrayList<>();
+
+    @Option(names = "--allow-role", paramLabel = "ROLE", description = "A role whose holders the policy admits (repeatable). No --allow*: everyone.")
+    List<String> allowRoles = new ArrayList<>();
+
+    @Option(names = "--expiry-height", defaultValue = "0", paramLabel = "H", description = "The last height for requests, approvals and key releases.")
+    long expiryHeight;
+
+    @Option(names = "--expiry-time", paramLabel = "TIME", description = "Block time from which they are refused (ISO-8601 or epoch ms).")
+    String expiryTime;
+
+    @Option(names = "--max-reads", defaultValue = "0", paramLabel = "N", description = "Key releases per grant (default: no limit).")
+    long maxReads;
+
+    @Option(names = "--approval", defaultValue = "manual", paramLabel = "MODE",
+        description = "manual: you grant or deny each request; auto: a request the policy admits is granted at once (default: ${DEFAULT-VALUE}).")
+    String approval;
+
+    @Option(names = "--id", paramLabel = "ID", description = "The dataset id (default: made from the title).")
+    String id;
+
+    @Option(names = "--previous-version", defaultValue = "0", paramLabel = "V", description = "Publish version V + 1 of an existing dataset.")
+    long previousVersion;
+
+    @Option(names = "--label", paramLabel = "COL", description = "The label column, for the label balance.")
+    String label;
+
+    @Option(names = "--custodian", paramLabel = "ID", description = "The validator that holds the data key (default: the first orderer with an encryption key).")
+    String custodian;
+
+    @Override
+    public Integer call() throws Exception {
+      if (!approval.equals("manual") && !approval.equals("auto")) {
+        throw new ParameterException(spec.commandLine(), "--approval must be manual or auto, not '" + approval + "'");
+      }
+      long expiryMillis = expiryTime == null ? 0 : TimeArg.parse(spec, "--expiry-time", expiryTime);
+      DatasetPublisher.Options o;
+      try {
+        o = new DatasetPublisher.Options(id, previousVersion, title, description, tags, licence, price,
+            purposes.isEmpty() ? List.of("research") : purposes, allow, allowOrgs, allowRoles, expiryHeight, expiryMillis, maxReads,
+            approval.equals("auto"), label, custodian);
+      } catch (IllegalArgumentException e) {
+        throw new ParameterException(spec.commandLine(), e.getMessage());
+      }
+      VeriflowClient client = options.client();
+      DatasetPublisher.Result r = DatasetPublisher.publish(client, options.builder(client), file, o);
+      var out = spec.commandLine().getOut();
+      QualityReport q = r.quality();
+      out.println("dataset      " + r.datasetId());
+      out.println("version      " + r.version());
+      out.println("transaction  " + r.txId() + " (height " + r.height() + ")");
+      out.println("custodian    " + r.custodian());
+      out.println("quality      " + q.rows() + " rows, " + q.columns().size() + " columns, "
+          + q.columns().stream().mapToLong(QualityReport.Column::missing).sum() + " missing values, " + q.duplicates() + " duplicate rows, "
+          + q.outliers() + " outliers" + (q.labelColumn() == null ? "" : ", labels " + q.labelBalance()));
+      out.println("plaintext    " + r.plaintextSha256().hex() + " (" + r.plaintextBytes() + " bytes)");
+      out.println("ciphertext   " + r.ciphertextSha256().hex() + " (" + r.ciphertextBytes() + " bytes)");
+      out.println("report       " + r.qualityReportSha256().hex());
+      return Veriflow.OK;
+    }
+  }
+
+  @Command(name = "list", description = "List dataset versions, optionally by tag, owner or column name.")
+  static final class ListVersions implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin NodeOptions options;
+
+    @Option(names = "--tag", description = "Only versions with this tag.")
+    String tag;
+
+    @Option(names = "--owner", paramLabel = "ID", description = "Only versions owned by this identity.")
+    String owner;
+
+    @Option(names = "--field", paramLabel = "COLUMN", description = "Only versions with a column of this name.")
+    String field;
+
+    @Override
+    public Integer call() {
+      VeriflowClient client = options.client();
+      var out = spec.commandLine().getOut();
+      String cursor = null;
+      int n = 0;
+      do {
+        Responses.DatasetPage page = client.datasets(tag, owner, field, 100, cursor);
+        for (Responses.DatasetVersion d : page.datasets()) {
+          out.println(d.datasetId() + "  v" + d.version() + "  " + d.status() + "  " + d.title() + "  owner " + d.owner()
+              + (d.tags().isEmpty() ? "" : "  tags " + String.join(",", d.tags())) + "  " + d.quality().rows() + " rows"
+              + (d.policy().price() == 0 ? "" : "  price " + d.policy().price()));
+          n++;
+        }
+        cursor = page.next().orElse(null);
+      } while (cursor != null);
+      spec.commandLine().getErr().println(n + " dataset version" + (n == 1 ? "" : "s"));
+      return Veriflow.OK;
+    }
+  }
+
+  @Command(name = "show", description = "Show a dataset version: terms, hashes, quality, history and grants.")
+  static final class Show implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin NodeOptions options;
+
+    @Parameters(paramLabel = "ID", description = "The dataset id.")
+    String id;
+
+    @Option(names = "--version", paramLabel = "V", description = "The version (default: the latest).")
+    Long version;
+
+    @Override
+    public Integer call() {
+      VeriflowClient client = options.client();
+      Responses.Dataset all = client.dataset(id);
+      Responses.DatasetVersion d = version == null ? all.latest() : client.datasetVersion(id, version);
+      var out = spec.commandLine().getOut();
+      out.println("dataset:     " + d.datasetId() + " version " + d.version() + " of " + all.versions());
+      out.println("title:       " + d.title());
+      if (!d.description().isEmpty()) {
+        out.println("description: " + d.description());
+      }
+      out.println("status:      " + d.status() + (d.custodyKey() ? "" : " (data key erased)"));
+      out.println("owner:       " + d.owner());
+      out.println("tags:        " + String.join(", ", d.tags()));
+      out.println("licence:     " + d.licence());
+      out.println("schema:      " + d.schema().stream().map(c -> c.name() + ":" + c.type()).collect(Collectors.joining(", ")));
+      Responses.Policy p = d.policy();
+      out.println("policy:      purposes " + String.join(", ", p.purposes()) + "; " + (p.autoGrant() ? "granted at once" : "approved by the owner")
+          + "; price " + p.price() + "; " + (p.maxReads() == 0 ? "unlimited reads" : p.maxReads() + " read" + (p.maxReads() == 1 ? "" : "s"))
+          + (p.expiryHeight() == 0 ? "" : "; until height " + p.expiryHeight())
+          + (p.expiryMillis() == 0 ? "" : "; until " + java.time.Instant.ofEpochMilli(p.expiryMillis())));
+      List<String> admits = new ArrayList<>();
+      if (!p.identities().isEmpty()) {
+        admits.add("identities " + String.join(", ", p.identities()));
+      }
+      if (!p.organisations().isEmpty()) {
+        admits.add("members of " + String.join(", ", p.organisations()));
+      }
+      if (!p.roles().isEmpty()) {
+        admits.add("roles " + String.join(", ", p.roles()));
+      }
+      out.println("admits:      " + (admits.isEmpty() ? "every active identity" : String.join("; ", admits)));
+      Responses.Quality q = d.quality();
+      out.println("quality:     " + q.rows() + " rows, " + q.columns() + " columns, missing " + q.missing() + ", " + q.duplicates()
+          + " duplicates, " + q.outliers() + " outliers"
+          + (q.labelBalance().isEmpty() ? "" : ", labels " + q.labelBalance().stream().map(l -> l.label() + "=" + l.count()).collect(Collectors.joining(" "))));
+      out.println("plaintext:   sha256 " + d.plaintextSha256() + " (" + d.plaintextBytes() + " bytes)");
+      out.println("ciphertext:  sha256 " + d.ciphertextSha256() + " (" + d.ciphertextBytes() + " bytes)");
+      out.println("report:      sha256 " + d.qualityReportSha256() + " (blob)");
+      out.println("custodian:   " + d.custodian());
+      out.println("published:   height " + d.publishedHeight() + ", " + java.time.Instant.ofEpochMilli(d.publishedMillis()));
+      for (Responses.StatusChange c : d.history()) {
+        out.println("history:     height " + c.height() + " " + (c.from().endsWith("UNSPECIFIED") ? "" : c.from() + " -> ") + c.to() + " by " + c.by()
+            + (c.reason().isEmpty() ? "" : " (" + c.reason() + ")"));
+      }
+      String cursor = null;
+      do {
+        Responses.GrantPage page = client.datasetGrants(d.datasetId(), d.version(), 100, cursor);
+        for (Responses.Grant g : page.grants()) {
+          out.println("grant:       " + g.grantId() + " " + g.status() + " " + g.grantee() + " for " + g.purpose() + ", " + g.reads() + " reads"
+              + (g.paid() > 0 ? ", paid " + g.paid() : g.escrowed() > 0 ? ", escrowed " + g.escrowed() : ""));
+        }
+        cursor = page.next().orElse(null);
+      } while (cursor != null);
+      return Veriflow.OK;
+    }
+  }
+
+  @Command(name = "request", description = {"Ask for a dataset version for a purpose (your --key is the grantee).",
+      "Prints the grant id and its status: GRANTED, PENDING (the owner decides) or DENIED."})
+  static final class Request implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin NodeOptions options;
+
+    @Parameters(paramLabel = "ID", description = "The dataset id.")
+    String id;
+
+    @Option(names = "--purpose", required = true, paramLabel = "P", description = "What you want the data for; must be among the policy's purposes.")
+    String purpose;
+
+    @Option(names = "--version", paramLabel = "V", description = "The version (default: the latest).")
+    Long version;
+
+    @Override
+    public Integer call() throws Exception {
+      VeriflowClient client = options.client();
+      long v = version != null ? version : client.dataset(id).latest().version();
+      Responses.TxInfo tx = DatasetPublisher.submit(client, options.builder(client).requestDataset(id, v, purpose));
+      Responses.Grant g = client.grant(tx.id());
+      var out = spec.commandLine().getOut();
+      out.println(g.grantId());
+      String last = g.history().isEmpty() ? "" : g.history().get(g.history().size() - 1).reason();
+      out.println(g.status() + (g.escrowed() > 0 ? " (" + g.escrowed() + " credits in escrow)" : "")
+          + (g.status().equals("DENIED") && !last.isEmpty() ? ": " + last : ""));
+      return Veriflow.OK;
+    }
+  }
+
+  /** The owner's decisions on a grant. */
+  abstract static class Decision implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin NodeOptions options;
+
+    @Parameters(paramLabel = "GRANT", description = "The grant id (the request's transaction id).")
+    String grantId;
+
+    @Option(names = "--reason", defaultValue = "", description = "Why, kept in the grant's history.")
+    String reason;
+
+    abstract SignedTransaction build(TransactionBuilder b);
+
+    @Override
+    public Integer call() throws Exception {
+      VeriflowClient client = options.client();
+      Responses.TxInfo tx = DatasetPublisher.submit(client, build(options.builder(client)));
+      spec.commandLine().getOut().println(tx.id());
+      Responses.Grant g = client.grant(grantId);
+      spec.commandLine().getErr().println("grant " + grantId + " is " + g.status());
+      return Veriflow.OK;
+    }
+  }
+
+  @Command(name = "grant", description = "Approve a PENDING request (owner); its price goes into escrow. Prints the transaction id.")
+  static final class Grant extends Decision {
+    @Override
+    SignedTransaction build(TransactionBuilder b) {
+      return b.grantDataset(grantId, reason);
+    }
+  }
+
+  @Command(name = "deny", description = "Refuse a PENDING request (owner). Prints the transaction id.")
+  static final class Deny extends Decision {
+    @Override
+    SignedTransaction build(TransactionBuilder b) {
+      return b.denyDataset(grantId, reason);
+    }
+  }
+
+  @Command(name = "revoke", description = "Stop a GRANTED grant's further key releases (owner); an escrow not yet paid is refunded. Prints the transaction id.")
+  static final class Revoke extends Decision {
+    @Override
+    SignedTransaction build(TransactionBuilder b) {
+      return b.revokeGrant(grantId, reason);
+    }
+  }
+
+  @Command(name = "download", description = {"Fetch a granted dataset version (your --key is the grantee): a signed key release,",
+      "the data key unwrapped with your X25519 key, a signed ciphertext download, decryption, and both",
+      "hashes checked against the chain. Writes --out only if every check passes; otherwise exits 1 with the code."})
+  static final class Download implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin NodeOptions options;
+
+    @Parameters(paramLabel = "GRANT", description = "The grant id.")
+    String grantId;
+
+    @Option(names = "--out", required = true, paramLabel = "FILE", description = "Where to write the plaintext (replaced if it exists).")
+    Path out;
+
+    @Option(names = "--enc-key", required = true, paramLabel = "FILE", description = "Your X25519 key file, whose public key is on chain.")
+    Path encKey;
+
+    @Override
+    public Integer call() throws Exception {
+      EncryptionKeyPair pair;
+      try {
+        pair = EncryptionKeyPair.readPem(encKey);
+      } catch (CryptoException e) {
+        throw new IllegalArgumentException("encryption key file " + encKey + ": " + e.getMessage(), e);
+      }
+      DatasetDownloader.Result r;
+      try {
+        r = DatasetDownloader.download(options.client(), options.signingKey(), pair, grantId, out);
+      } finally {
+        pair.destroy();
+      }
+      var o = spec.commandLine().getOut();
+      o.println("wrote " + r.plaintextBytes() + " bytes to " + out);
+      o.println("dataset      " + r.datasetId() + " version " + r.version());
+      o.println("plaintext    " + r.plaintextSha256().hex() + " matches the chain");
+      o.println("key release  recorded by transaction " + r.accessTx() + " at height " + r.accessHeight());
+      return Veriflow.OK;
+    }
+  }
+
+  @Command(name = "accesses", description = "The access log of a dataset version, or (--mine) of your grants: every key release and download.")
+  static final class Accesses implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin NodeOptions options;
+
+    @Parameters(paramLabel = "ID", arity = "0..1", description = "The dataset id.")
+    String id;
+
+    @Option(names = "--version", paramLabel = "V", description = "The version (default: the latest).")
+    Long version;
+
+    @Option(names = "--mine", description = "The accesses made under the grants of your --key instead.")
+    boolean mine;
+
+    @Override
+    public Integer call() {
+      if (mine == (id != null)) {
+        throw new ParameterException(spec.commandLine(), "give either a dataset ID or --mine");
+      }
+      VeriflowClient client = options.client();
+      String me = mine ? options.signingKey().id().value() : null;
+      long v = mine ? 0 : version != null ? version : client.dataset(id).latest().version();
+      var out = spec.commandLine().getOut();
+      String cursor = null;
+      int n = 0;
+      do {
+        Responses.AccessPage page = mine ? client.identityAccesses(me, 100, cursor) : client.datasetAccesses(id, v, 100, cursor);
+        for (Responses.Access a : page.accesses()) {
+          out.println("height " + a.height() + "  " + java.time.Instant.ofEpochMilli(a.timestampMillis()) + "  " + a.kind() + "  "
+              + a.datasetId() + " v" + a.version() + "  grant " + a.grantId() + "  by " + a.grantee() + "  for " + a.purpose()
+              + (a.paid() > 0 ? "  paid " + a.paid() : "") + "  tx " + a.txId());
+          n++;
+        }
+        cursor = page.next().orElse(null);
+      } while (cursor != null);
+      spec.commandLine().getErr().println(n + " access" + (n == 1 ? "" : "es"));
+      return Veriflow.OK;
+    }
+  }
+
+  @Command(name = "erase", description = {"Erase a dataset version (owner): its wrapped data key leaves the chain's state, so no key",
+      "can be released any more; hashes, grants and the access history stay. Prints the transaction id."})
+  static final class Erase implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin NodeOptions options;
+
+    @Parameters(paramLabel = "ID", description = "The dataset id.")
+    String id;
+
+    @Option(names = "--version", required = true, paramLabel = "V", description = "The version to erase.")
+    long version;
+
+    @Option(names = "--reason", defaultValue = "", description = "Why, kept in the version's history.")
+    String reason;
+
+    @Override
+    public Integer call() throws Exception {
+      VeriflowClient client = options.client();
+      Responses.TxInfo tx = DatasetPublisher.submit(client, options.builder(client).eraseDataset(id, version, reason));
+      spec.commandLine().getOut().println(tx.id());
+      spec.commandLine().getErr().println("dataset " + id + " version " + version + " is erased");
       return Veriflow.OK;
     }
   }

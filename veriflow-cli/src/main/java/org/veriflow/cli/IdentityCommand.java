@@ -12,6 +12,9 @@ import org.veriflow.client.VeriflowClient;
 import org.veriflow.core.crypto.KeyPem;
 import org.veriflow.core.crypto.PublicKey;
 import org.veriflow.core.proto.contracts.IdentityKind;
+import org.veriflow.crypto.CryptoException;
+import org.veriflow.crypto.EncryptionKeyPair;
+import org.veriflow.crypto.EncryptionPublicKey;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -20,7 +23,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "identity", description = "Register, revoke and look up identities.",
-    subcommands = {IdentityCommand.Register.class, IdentityCommand.Revoke.class, IdentityCommand.Get.class})
+    subcommands = {IdentityCommand.Register.class, IdentityCommand.Revoke.class, IdentityCommand.Get.class, IdentityCommand.EncryptionKey.class})
 final class IdentityCommand {
   static final List<String> KINDS = List.of("administrator", "organisation", "member", "device", "agent", "validator", "auditor");
 
@@ -109,7 +112,34 @@ final class IdentityCommand {
       out.println("roles:      " + String.join(", ", i.roles()));
       out.println("status:     " + i.status().toLowerCase(Locale.ROOT));
       out.println("registered: height " + i.registeredHeight());
+      i.encryptionKey().ifPresent(k -> out.println("encryption: x25519 " + k));
       i.revokedHeight().ifPresent(h -> out.println("revoked:    height " + h + (i.revocationReason().orElse("").isEmpty() ? "" : ", " + i.revocationReason().get())));
+      return Veriflow.OK;
+    }
+  }
+
+  @Command(name = "encryption-key", description = {"Publish your X25519 encryption key (identities.set_encryption_key), so that",
+      "dataset keys can be wrapped for you; replaces a previous one. Prints the transaction id."})
+  static final class EncryptionKey implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin NodeOptions options;
+
+    @Option(names = "--enc-key", required = true, paramLabel = "FILE", description = "The X25519 key file ('veriflow keys new --type x25519').")
+    Path encKey;
+
+    @Override
+    public Integer call() throws Exception {
+      EncryptionKeyPair pair;
+      try {
+        pair = EncryptionKeyPair.readPem(encKey);
+      } catch (CryptoException e) {
+        throw new IllegalArgumentException("encryption key file " + encKey + ": " + e.getMessage(), e);
+      }
+      EncryptionPublicKey pub = pair.publicKey();
+      pair.destroy();
+      VeriflowClient client = options.client();
+      Submit.andWait(client, options.builder(client).setEncryptionKey(pub), spec.commandLine().getOut());
+      spec.commandLine().getErr().println("encryption key " + pub.hex() + " set for " + options.signingKey().id());
       return Veriflow.OK;
     }
   }
