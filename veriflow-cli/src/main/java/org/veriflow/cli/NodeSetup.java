@@ -11,6 +11,7 @@ import org.veriflow.contracts.GenesisSpec;
 import org.veriflow.core.crypto.IdentityId;
 import org.veriflow.core.crypto.SignatureAlgorithm;
 import org.veriflow.core.crypto.SigningKey;
+import org.veriflow.crypto.EncryptionKeyPair;
 import org.veriflow.ledger.ChainParams;
 import org.veriflow.node.GenesisFile;
 import org.veriflow.node.NodeConfig;
@@ -32,6 +33,10 @@ final class NodeSetup {
     SigningKey node = SigningKey.generate(SignatureAlgorithm.ED25519);
     writeKey(dir.resolve("keys/admin.key"), admin);
     writeKey(dir.resolve("keys/node.key"), node);
+    // The node publishes it on chain at its first start; dataset custody keys are wrapped for it.
+    EncryptionKeyPair encryption = EncryptionKeyPair.generate();
+    encryption.writePem(dir.resolve("keys/node-encryption.key"));
+    encryption.destroy();
     TreeMap<IdentityId, Long> balances = new TreeMap<>();
     balances.put(admin.id(), GENESIS_CREDITS);
     GenesisSpec spec = new GenesisSpec(chainId, genesisTime.toEpochMilli(), ChainParams.DEFAULT_MAX_TX_BYTES,
@@ -41,6 +46,7 @@ final class NodeSetup {
     NodeConfig.write(dir, Map.of(
         NodeConfig.GENESIS_FILE.name(), "genesis.json",
         NodeConfig.NODE_KEY.name(), "keys/node.key",
+        NodeConfig.NODE_ENCRYPTION_KEY.name(), "keys/node-encryption.key",
         NodeConfig.DATA_DIR.name(), "data",
         NodeConfig.HTTP_PORT.name(), Integer.toString(httpPort)));
     return new Result(dir, admin, node, chainId);

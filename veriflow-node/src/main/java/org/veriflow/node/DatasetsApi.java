@@ -5,28 +5,64 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.ByteString;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import org.veriflow.contracts.Credits;
 import org.veriflow.contracts.Datasets;
 import org.veriflow.contracts.DatasetsState;
+import org.veriflow.contracts.Identities;
 import org.veriflow.core.Hex;
+import org.veriflow.core.crypto.Hash;
+import org.veriflow.core.crypto.PublicKey;
+import org.veriflow.core.crypto.RequestSignature;
+import org.veriflow.core.crypto.SignatureAlgorithm;
+import org.veriflow.core.proto.KeyAlgorithm;
+import org.veriflow.core.proto.contracts.IdentityRecord;
+import org.veriflow.core.proto.datasets.AccessKind;
 import org.veriflow.core.proto.datasets.AccessRecord;
 import org.veriflow.core.proto.datasets.ColumnSpec;
 import org.veriflow.core.proto.datasets.DatasetChange;
 import org.veriflow.core.proto.datasets.DatasetRecord;
+import org.veriflow.core.proto.datasets.DatasetStatus;
 import org.veriflow.core.proto.datasets.GrantChange;
 import org.veriflow.core.proto.datasets.GrantRecord;
+import org.veriflow.core.proto.datasets.GrantStatus;
 import org.veriflow.core.proto.datasets.LabelCount;
 import org.veriflow.core.proto.datasets.Policy;
 import org.veriflow.core.proto.datasets.QualitySummary;
+import org.veriflow.core.proto.datasets.RecordAccess;
+import org.veriflow.crypto.CryptoException;
+import org.veriflow.crypto.DataKey;
+import org.veriflow.crypto.EncryptionKeyPair;
+import org.veriflow.crypto.EncryptionPublicKey;
+import org.veriflow.crypto.KeyWrap;
 import org.veriflow.ledger.Ledger;
 import org.veriflow.ledger.exec.StateView;
 
 /**
  * The datasets contract over HTTP: dataset versions, grants and access logs (read from the node's
- * committed state). Documented in docs/http-api.md, section Datasets. Thread-safe.
+ * committed state), and the custodian's side of a grant: the data key's release and the
+ * ciphertext's download, each in a request signed by the grantee ({@link SignedRequests}) and
+ * each recorded on chain ({@code datasets.record_access}, sent by this node) before anything
+ * leaves the node. Documented in docs/http-api.md, section Datasets. Thread-safe.
+ *
+ * <p>Wrap contexts (the HPKE {@code info} suffix of {@link KeyWrap}): the publisher wraps a
+ * version's data key for the custodian under {@link #custodyContext}, the custodian re-wraps it for
+ * a grantee under {@link #grantContext}.
  */
 final class DatasetsApi {
   /** Default and largest page of a listing. */
@@ -37,9 +73,36 @@ final class DatasetsApi {
   private static final String CURSOR = "([0-9a-f]{2}){1,512}";
 
   private final Ledger ledger;
+  private final BlobStore blobs;
+  private final NodeSubmitter submitter;
+  private final EncryptionKeyPair custodyKey;
+  private final SignedRequests signedRequests;
+  private final Duration waitTimeout;
+  private final MeterRegistry metrics;
 
-  DatasetsApi(Ledger ledger) {
+  /**
+   * @param custodyKey this node's encryption key pair: custody keys are wrapped for its public half
+   * @param waitTimeout longest a release or download waits for its access to be committed
+   */
+  DatasetsApi(Ledger ledger, BlobStore blobs, NodeSubmitter submitter, EncryptionKeyPair custodyKey, SignedRequests signedRequests,
+      Duration waitTimeout, MeterRegistry metrics) {
     this.ledger = ledger;
+    this.blobs = blobs;
+    this.submitter = submitter;
+    this.custodyKey = custodyKey;
+    this.signedRequests = signedRequests;
+    this.waitTimeout = waitTimeout;
+    this.metrics = metrics;
+  }
+
+  /** The context a version's data key is wrapped for its custodian under: UTF-8 {@code veriflow-custody/<dataset id>/<version>}. */
+  static byte[] custodyContext(String datasetId, long version) {
+    return ("veriflow-custody/" + datasetId + "/" + version).getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** The context a data key is re-wrapped for a grantee under: UTF-8 {@code veriflow-grant/<grant id>}. */
+  static byte[] grantContext(String grantId) {
+    return ("veriflow-grant/" + grantId).getBytes(StandardCharsets.UTF_8);
   }
 
   void routes(Javalin app) {
@@ -51,6 +114,216 @@ final class DatasetsApi {
     app.get("/v1/grants/{id}", this::grant);
     app.get("/v1/identities/{id}/grants", this::identityGrants);
     app.get("/v1/identities/{id}/accesses", this::identityAccesses);
+    app.post("/v1/grants/{id}/key", this::releaseKey);
+    app.get("/v1/grants/{id}/ciphertext", this::download);
+  }
+
+  /** A refusal with its HTTP status and stable code. */
+  static final class Refused extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    final int status;
+    final String code;
+
+    Refused(int status, String code, String message) {
+      super(message);
+      this.status = status;
+      this.code = code;
+    }
+  }
+
+  // ------------------------------------------------------------ key release and download
+
+  /** What a signed request for a grant was checked to be. */
+  private record Authorised(GrantRecord grant, DatasetRecord dataset, IdentityRecord grantee) {}
+
+  /**
+   * The checks shared by a release and a download, in order: the grant id, the signature's
+   * presence and form, the grant, the signer, the signature, freshness, replay, the blob, custody,
+   * the grant's status and that the version is not erased.
+   */
+  private Authorised authorise(Context ctx, String method) {
+    String grantId;
+    try {
+      grantId = grantId(ctx.pathParam("id"));
+    } catch (HttpApi.BadRequest e) {
+      throw new Refused(400, e.code, e.getMessage());
+    }
+    SignedRequests.Request request = new SignedRequests.Request(method, ctx.path(), ctx.queryString(),
+        ctx.header(RequestSignature.BLOB_HEADER), ctx.header("Signature-Input"), ctx.header("Signature"));
+    SignedRequests.parse(request).refusal().ifPresent(r -> {
+      throw new Refused(r.reason().status, r.reason().name(), r.message());
+    });
+    GrantRecord g = DatasetsState.grant(state(), grantId).orElseThrow(() -> new Refused(404, "UNKNOWN_GRANT", "no grant " + grantId));
+    DatasetRecord d = DatasetsState.dataset(state(), g.getDatasetId(), g.getVersion())
+        .orElseThrow(() -> new IllegalStateException("grant " + grantId + " names a missing dataset version"));
+    Optional<IdentityRecord> grantee = Identities.find(ledger.state(Identities.NAME), g.getGrantee());
+    SignedRequests.Checked checked = signedRequests.check(request, g.getGrantee(), grantee.flatMap(DatasetsApi::signingKey));
+    checked.refusal().ifPresent(r -> {
+      throw new Refused(r.reason().status, r.reason().name(), r.message());
+    });
+    RequestSignature s = checked.verified().orElseThrow();
+    String ciphertext = hex(d.getCiphertextSha256());
+    if (!s.blob().equals(ciphertext)) {
+      throw new Refused(400, "BLOB_MISMATCH", RequestSignature.BLOB_HEADER + " is " + s.blob() + ", but dataset " + d.getDatasetId()
+          + " version " + d.getVersion() + " has ciphertext " + ciphertext);
+    }
+    if (!d.getCustodian().equals(submitter.identity())) {
+      throw new Refused(409, "NOT_CUSTODIAN", "this node (" + submitter.identity() + ") is not the custodian of dataset " + d.getDatasetId()
+          + " version " + d.getVersion() + "; ask " + d.getCustodian());
+    }
+    // The contract's first state checks, made here too (in its order) so that a grant that cannot be
+    // served costs no transaction, and an erased version's missing key is never looked for.
+    if (g.getStatus() != GrantStatus.GRANTED) {
+      throw new Refused(403, "GRANT_NOT_ACTIVE", "grant " + grantId + " is " + g.getStatus() + ", not GRANTED");
+    }
+    if (d.getStatus() == DatasetStatus.ERASED) {
+      throw new Refused(403, "DATASET_ERASED", "dataset " + d.getDatasetId() + " version " + d.getVersion() + " is erased");
+    }
+    return new Authorised(g, d, grantee.orElseThrow(() -> new IllegalStateException("a grant's grantee has no identity record")));
+  }
+
+  private static Optional<PublicKey> signingKey(IdentityRecord r) {
+    try {
+      SignatureAlgorithm alg = r.getAlgorithm() == KeyAlgorithm.P256 ? SignatureAlgorithm.P256 : SignatureAlgorithm.ED25519;
+      return Optional.of(PublicKey.decode(alg, r.getPublicKey().toByteArray()));
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * {@code POST /v1/grants/{id}/key}: unwraps the version's data key with this node's encryption
+   * key, re-wraps it for the grantee's on-chain encryption key, records the release on chain and,
+   * once that is committed, answers the wrapped key.
+   */
+  private void releaseKey(Context ctx) {
+    Counter.Builder counter = Counter.builder("veriflow_dataset_key_releases").description("data key releases asked of this node, by outcome");
+    try {
+      Authorised a = authorise(ctx, "POST");
+      GrantRecord g = a.grant();
+      DatasetRecord d = a.dataset();
+      if (a.grantee().getEncryptionKey().isEmpty()) {
+        throw new Refused(403, "NO_ENCRYPTION_KEY", "grantee " + g.getGrantee() + " has set no encryption key (identities.set_encryption_key)");
+      }
+      EncryptionPublicKey recipient;
+      try {
+        recipient = EncryptionPublicKey.of(a.grantee().getEncryptionKey().toByteArray());
+      } catch (IllegalArgumentException e) {
+        throw new Refused(403, "NO_ENCRYPTION_KEY", "the encryption key of grantee " + g.getGrantee() + " is not usable: " + e.getMessage());
+      }
+      byte[] wrapped;
+      DataKey key;
+      try {
+        key = KeyWrap.unwrap(d.getCustodyKey().toByteArray(), custodyKey, custodyContext(d.getDatasetId(), d.getVersion()));
+      } catch (CryptoException e) {
+        throw new Refused(409, "CUSTODY_KEY_INVALID", "this node cannot unwrap the custody key of dataset " + d.getDatasetId() + " version "
+            + d.getVersion() + " (" + e.code() + "): " + e.getMessage());
+      }
+      try {
+        wrapped = KeyWrap.wrap(key, recipient, grantContext(g.getGrantId()));
+      } finally {
+        key.destroy();
+      }
+      CompletableFuture<TxTracker.Outcome> recorded = record(g, AccessKind.KEY_RELEASE, Hash.sha256(wrapped));
+      ctx.future(() -> recorded.copy().completeOnTimeout(null, waitTimeout.toMillis(), TimeUnit.MILLISECONDS).thenAccept(o -> {
+        Optional<Refused> refused = refusal(o, "key release");
+        if (refused.isPresent()) {
+          counter.tag("outcome", refused.get().code).register(metrics).increment();
+          HttpApi.problem(ctx, refused.get().status, refused.get().code, refused.get().getMessage());
+          return;
+        }
+        counter.tag("outcome", "released").register(metrics).increment();
+        ctx.status(200).json(Json.MAPPER.createObjectNode().put("grantId", g.getGrantId())
+            .put("wrappedKey", Base64.getEncoder().encodeToString(wrapped)).put("accessTx", o.id().hex()).put("height", o.height()));
+      }));
+    } catch (Refused e) {
+      counter.tag("outcome", e.code).register(metrics).increment();
+      HttpApi.problem(ctx, e.status, e.code, e.getMessage());
+    }
+  }
+
+  /**
+   * {@code GET /v1/grants/{id}/ciphertext}: records the download on chain and, once that is
+   * committed, streams the version's ciphertext.
+   */
+  private void download(Context ctx) throws IOException {
+    Counter.Builder counter = Counter.builder("veriflow_dataset_downloads").description("ciphertext downloads asked of this node, by outcome");
+    try {
+      Authorised a = authorise(ctx, "GET");
+      Hash blob = Hash.of(a.dataset().getCiphertextSha256().toByteArray());
+      if (!blobs.exists(blob)) {
+        throw unknownBlob(blob);
+      }
+      CompletableFuture<TxTracker.Outcome> recorded = record(a.grant(), AccessKind.BLOB_DOWNLOAD, null);
+      TxTracker.Outcome o;
+      try {
+        // The request thread waits: the blob is then streamed from it, not from the committing thread.
+        o = recorded.copy().get(waitTimeout.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (TimeoutException e) {
+        o = null;
+      } catch (ExecutionException e) {
+        throw new IllegalStateException("waiting for a node transaction failed", e.getCause());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new Refused(503, "NOT_RECORDED", "interrupted while the download was being recorded");
+      }
+      Optional<Refused> refused = refusal(o, "download");
+      if (refused.isPresent()) {
+        throw refused.get();
+      }
+      Optional<InputStream> in = blobs.open(blob);
+      if (in.isEmpty()) {
+        throw unknownBlob(blob);
+      }
+      try (InputStream s = in.get()) {
+        OptionalLong size = blobs.size(blob);
+        if (size.isEmpty()) {
+          throw unknownBlob(blob);
+        }
+        counter.tag("outcome", "downloaded").register(metrics).increment();
+        ctx.status(200);
+        ctx.res().setContentType(BlobsApi.OCTET_STREAM);
+        ctx.res().setContentLengthLong(size.getAsLong());
+        ctx.res().setHeader("Veriflow-Access-Tx", o.id().hex());
+        OutputStream out = ctx.res().getOutputStream();
+        s.transferTo(out);
+        out.flush();
+      }
+    } catch (Refused e) {
+      counter.tag("outcome", e.code).register(metrics).increment();
+      HttpApi.problem(ctx, e.status, e.code, e.getMessage());
+    }
+  }
+
+  private static Refused unknownBlob(Hash blob) {
+    return new Refused(404, "UNKNOWN_BLOB", "this node does not hold the ciphertext " + blob.hex());
+  }
+
+  /** Submits {@code datasets.record_access} for the grant, signed by this node (the custodian). */
+  private CompletableFuture<TxTracker.Outcome> record(GrantRecord g, AccessKind kind, Hash wrappedKeySha256) {
+    RecordAccess.Builder access = RecordAccess.newBuilder().setGrantId(g.getGrantId()).setKind(kind).setPurpose(g.getPurpose());
+    if (wrappedKeySha256 != null) {
+      access.setWrappedKeySha256(ByteString.copyFrom(wrappedKeySha256.bytes()));
+    }
+    try {
+      return submitter.submit(Datasets.NAME, "record_access", access.build());
+    } catch (IllegalStateException e) {
+      throw new Refused(503, "NOT_RECORDED", "the access could not be recorded, so nothing was released: " + e.getMessage());
+    }
+  }
+
+  /** Why a recorded access does not allow the answer: not committed in time, dropped, or failed with the contract's code. */
+  private Optional<Refused> refusal(TxTracker.Outcome o, String what) {
+    if (o == null) {
+      return Optional.of(new Refused(504, "NOT_RECORDED", "the " + what + " was not committed within " + waitTimeout.toMillis()
+          + " ms, so nothing was released; it may still be committed later (see the grant's accesses)"));
+    }
+    return switch (o.status()) {
+      case "COMMITTED" -> Optional.empty();
+      case "FAILED" -> Optional.of(new Refused(403, o.code(), o.message()));
+      default -> Optional.of(new Refused(503, "NOT_RECORDED", "the " + what + " was dropped before a block (" + o.code() + ": "
+          + o.message() + "), so nothing was released"));
+    };
   }
 
   private StateView state() {

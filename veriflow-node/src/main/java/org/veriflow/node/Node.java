@@ -2,16 +2,25 @@ package org.veriflow.node;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import com.google.protobuf.ByteString;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.veriflow.contracts.GenesisSpec;
+import org.veriflow.contracts.Identities;
 import org.veriflow.contracts.SystemContracts;
 import org.veriflow.core.crypto.KeyPem;
 import org.veriflow.core.crypto.SigningKey;
+import org.veriflow.core.proto.contracts.IdentityRecord;
+import org.veriflow.core.proto.contracts.SetEncryptionKey;
+import org.veriflow.crypto.CryptoException;
+import org.veriflow.crypto.EncryptionKeyPair;
 import org.veriflow.ledger.Ledger;
 import org.veriflow.ledger.Mempool;
 import org.veriflow.ledger.order.SoloOrderer;
@@ -31,13 +40,15 @@ public final class Node implements AutoCloseable {
   private final HttpApi http;
   private final Verifier verifier;
   private final DatasetErasure erasure;
+  private final EncryptionKeyPair encryptionKey;
 
-  private Node(Ledger ledger, SoloOrderer orderer, HttpApi http, Verifier verifier, DatasetErasure erasure) {
+  private Node(Ledger ledger, SoloOrderer orderer, HttpApi http, Verifier verifier, DatasetErasure erasure, EncryptionKeyPair encryptionKey) {
     this.ledger = ledger;
     this.orderer = orderer;
     this.http = http;
     this.verifier = verifier;
     this.erasure = erasure;
+    this.encryptionKey = encryptionKey;
   }
 
   /**
@@ -56,6 +67,7 @@ public final class Node implements AutoCloseable {
     } catch (IOException e) {
       throw new IllegalArgumentException("cannot read node key " + config.path(NodeConfig.NODE_KEY) + ": " + e.getMessage(), e);
     }
+    EncryptionKeyPair encryptionKey = encryptionKey(config.path(NodeConfig.NODE_ENCRYPTION_KEY));
     BlobStore blobs;
     try {
       blobs = BlobStore.open(config.path(NodeConfig.BLOBS_DIR), config.get(NodeConfig.BLOBS_MAX_BYTES));
@@ -88,8 +100,9 @@ public final class Node implements AutoCloseable {
     DatasetErasure erasure = new DatasetErasure(ledger, blobs);
     erasure.healAtStart();
     ledger.onCommit(erasure::committed);
-    HttpApi http = new HttpApi(ledger, mempool, orderer, tracker, metrics, config.get(NodeConfig.WAIT_TIMEOUT), blobs, submitter,
-        new DatasetsApi(ledger));
+    DatasetsApi datasets = new DatasetsApi(ledger, blobs, submitter, encryptionKey,
+        new SignedRequests(clock, clock.instant(), SignedRequests.DEFAULT_MAX_NONCES), config.get(NodeConfig.WAIT_TIMEOUT), metrics);
+    HttpApi http = new HttpApi(ledger, mempool, orderer, tracker, metrics, config.get(NodeConfig.WAIT_TIMEOUT), blobs, submitter, datasets);
     orderer.start();
     verifier.start();
     try {
@@ -102,7 +115,55 @@ public final class Node implements AutoCloseable {
       throw e;
     }
     LOG.info("node for chain '{}' at height {} serving on port {}", ledger.chainId(), ledger.head().height(), http.port());
-    return new Node(ledger, orderer, http, verifier, erasure);
+    publishEncryptionKey(ledger, submitter, encryptionKey);
+    return new Node(ledger, orderer, http, verifier, erasure, encryptionKey);
+  }
+
+  /** Reads the node's encryption key, creating the file with a fresh key when it is missing. */
+  private static EncryptionKeyPair encryptionKey(Path file) {
+    try {
+      if (Files.notExists(file)) {
+        EncryptionKeyPair created = EncryptionKeyPair.generate();
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        created.writePem(file);
+        LOG.info("created the node's encryption key {} (X25519 public key {})", file, created.publicKey().hex());
+        return created;
+      }
+      return EncryptionKeyPair.readPem(file);
+    } catch (IOException | CryptoException e) {
+      throw new IllegalArgumentException("cannot read or create the node's encryption key " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Publishes the node's encryption key on chain ({@code identities.set_encryption_key}) when its
+   * identity shows another one or none; logs the outcome and does not wait for it.
+   */
+  private static void publishEncryptionKey(Ledger ledger, NodeSubmitter submitter, EncryptionKeyPair key) {
+    Optional<IdentityRecord> me = Identities.find(ledger.state(Identities.NAME), submitter.identity());
+    if (me.isEmpty()) {
+      LOG.info("the node's identity {} is not registered; its encryption key {} is not published", submitter.identity(), key.publicKey().hex());
+      return;
+    }
+    if (me.get().getEncryptionKey().equals(ByteString.copyFrom(key.publicKey().bytes()))) {
+      return;
+    }
+    CompletableFuture<TxTracker.Outcome> outcome;
+    try {
+      outcome = submitter.submit(Identities.NAME, "set_encryption_key",
+          SetEncryptionKey.newBuilder().setPublicKey(ByteString.copyFrom(key.publicKey().bytes())).build());
+    } catch (IllegalStateException e) {
+      LOG.warn("cannot publish the node's encryption key {}: {}", key.publicKey().hex(), e.getMessage());
+      return;
+    }
+    outcome.whenComplete((o, e) -> {
+      if (o != null && o.status().equals("COMMITTED")) {
+        LOG.info("published the node's encryption key {} at height {}", key.publicKey().hex(), o.height());
+      } else {
+        LOG.warn("publishing the node's encryption key {} did not commit: {}", key.publicKey().hex(),
+            e != null ? e.toString() : o.status() + " " + o.code() + ": " + o.message());
+      }
+    });
   }
 
   /** The port the HTTP API listens on (useful with port 0). */
@@ -120,6 +181,7 @@ public final class Node implements AutoCloseable {
     http.stop();
     orderer.close();
     erasure.close();
+    encryptionKey.destroy();
     ledger.close();
   }
 }

@@ -32,6 +32,8 @@ public final class NodeConfig {
 
   public static final Key<String> GENESIS_FILE = new Key<>("chain.genesis", "genesis.json", s -> s, "the genesis file");
   public static final Key<String> NODE_KEY = new Key<>("node.key", "keys/node.key", s -> s, "the node's signing key (PKCS#8 PEM); it signs blocks");
+  public static final Key<String> NODE_ENCRYPTION_KEY = new Key<>("node.encryption-key", "keys/node-encryption.key", s -> s,
+      "the node's X25519 encryption key (PKCS#8 PEM); dataset custody keys are wrapped for it; created at start if missing");
   public static final Key<String> DATA_DIR = new Key<>("data.dir", "data", s -> s, "where the ledger's RocksDB store lives");
   public static final Key<String> HTTP_HOST = new Key<>("http.host", "127.0.0.1", s -> s, "address the HTTP API binds to");
   public static final Key<Integer> HTTP_PORT = new Key<>("http.port", "7070", NodeConfig::port, "HTTP API port; 0 picks a free one");
@@ -50,7 +52,7 @@ public final class NodeConfig {
   public static final Key<Integer> VERIFIER_THREADS = new Key<>("verifier.threads", Integer.toString(Runtime.getRuntime().availableProcessors()),
       NodeConfig::engineThreads, "engine threads of each replay (default: the available processors); the artifact does not depend on it");
 
-  public static final List<Key<?>> ALL = List.of(GENESIS_FILE, NODE_KEY, DATA_DIR, HTTP_HOST, HTTP_PORT, MAX_BLOCK_TXS, MAX_BLOCK_DELAY, MEMPOOL_SIZE, WAIT_TIMEOUT,
+  public static final List<Key<?>> ALL = List.of(GENESIS_FILE, NODE_KEY, NODE_ENCRYPTION_KEY, DATA_DIR, HTTP_HOST, HTTP_PORT, MAX_BLOCK_TXS, MAX_BLOCK_DELAY, MEMPOOL_SIZE, WAIT_TIMEOUT,
       BLOBS_DIR, BLOBS_MAX_BYTES, VERIFIER_ENABLED, VERIFIER_CONCURRENCY, VERIFIER_THREADS);
 
   /** The file name of the configuration inside a node directory. */
