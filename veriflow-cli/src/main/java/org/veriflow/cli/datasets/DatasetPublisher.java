@@ -46,7 +46,10 @@ public final class DatasetPublisher {
    * @param datasetId the dataset id, or null to derive one from the title
    * @param previousVersion the version this one follows, or 0 for a new dataset (version 1)
    * @param purposes at least one; what grantees may ask the data for
-   * @param identities, organisations, roles whom the policy admits (all empty: every active identity)
+   * @param identities identities the policy admits
+   * @param organisations organisations whose identities the policy admits
+   * @param roles roles whose holders the policy admits (with no identities, organisations or roles
+   *     listed, the policy admits every active identity)
    * @param expiryHeight last height for requests, approvals and releases; 0: none
    * @param expiryMillis block time (ms) from which they are refused; 0: none
    * @param maxReads key releases per grant; 0: no limit
