@@ -93,7 +93,8 @@ class ModelsEndToEndTest {
       assertThat(early.err()).contains("INVALID_TRANSITION");
 
       // The node's key is the chain's validator: its replay gave the same artifact.
-      TransactionBuilder validator = new TransactionBuilder(chainId, setup.node(), 0, 10_000);
+      // The node spends its own first nonce publishing its encryption key.
+      TransactionBuilder validator = new TransactionBuilder(chainId, setup.node(), client.account(setup.node().id().value()).nonce(), 10_000);
       assertThat(client.submit(validator.attestModel("humidity-v1", artifact), true).committed()).isTrue();
       assertThat(client.model("humidity-v1").stage()).isEqualTo("VERIFIED");
 

@@ -104,6 +104,9 @@ public final class Node implements AutoCloseable {
         new SignedRequests(clock, clock.instant(), SignedRequests.DEFAULT_MAX_NONCES), config.get(NodeConfig.WAIT_TIMEOUT), metrics);
     HttpApi http = new HttpApi(ledger, mempool, orderer, tracker, metrics, config.get(NodeConfig.WAIT_TIMEOUT), blobs, submitter, datasets);
     orderer.start();
+    // Before the API serves anyone: publishers need the key on chain, and a client reading the node
+    // key's nonce must not race the node's own transaction for it.
+    publishEncryptionKey(ledger, submitter, encryptionKey, config.get(NodeConfig.WAIT_TIMEOUT));
     verifier.start();
     try {
       http.start(config.get(NodeConfig.HTTP_HOST), config.get(NodeConfig.HTTP_PORT));
@@ -115,7 +118,6 @@ public final class Node implements AutoCloseable {
       throw e;
     }
     LOG.info("node for chain '{}' at height {} serving on port {}", ledger.chainId(), ledger.head().height(), http.port());
-    publishEncryptionKey(ledger, submitter, encryptionKey);
     return new Node(ledger, orderer, http, verifier, erasure, encryptionKey);
   }
 
@@ -137,9 +139,10 @@ public final class Node implements AutoCloseable {
 
   /**
    * Publishes the node's encryption key on chain ({@code identities.set_encryption_key}) when its
-   * identity shows another one or none; logs the outcome and does not wait for it.
+   * identity shows another one or none, and waits up to {@code timeout} for its block; logs the
+   * outcome. The node starts either way (a key that did not commit is published again at the next start).
    */
-  private static void publishEncryptionKey(Ledger ledger, NodeSubmitter submitter, EncryptionKeyPair key) {
+  private static void publishEncryptionKey(Ledger ledger, NodeSubmitter submitter, EncryptionKeyPair key, java.time.Duration timeout) {
     Optional<IdentityRecord> me = Identities.find(ledger.state(Identities.NAME), submitter.identity());
     if (me.isEmpty()) {
       LOG.info("the node's identity {} is not registered; its encryption key {} is not published", submitter.identity(), key.publicKey().hex());
@@ -156,14 +159,21 @@ public final class Node implements AutoCloseable {
       LOG.warn("cannot publish the node's encryption key {}: {}", key.publicKey().hex(), e.getMessage());
       return;
     }
-    outcome.whenComplete((o, e) -> {
-      if (o != null && o.status().equals("COMMITTED")) {
-        LOG.info("published the node's encryption key {} at height {}", key.publicKey().hex(), o.height());
-      } else {
-        LOG.warn("publishing the node's encryption key {} did not commit: {}", key.publicKey().hex(),
-            e != null ? e.toString() : o.status() + " " + o.code() + ": " + o.message());
-      }
-    });
+    TxTracker.Outcome o;
+    try {
+      o = outcome.get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+      LOG.warn("publishing the node's encryption key {} did not commit within {} ms: {}", key.publicKey().hex(), timeout.toMillis(), e.toString());
+      return;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return;
+    }
+    if (o.status().equals("COMMITTED")) {
+      LOG.info("published the node's encryption key {} at height {}", key.publicKey().hex(), o.height());
+    } else {
+      LOG.warn("publishing the node's encryption key {} did not commit: {} {}: {}", key.publicKey().hex(), o.status(), o.code(), o.message());
+    }
   }
 
   /** The port the HTTP API listens on (useful with port 0). */
