@@ -18,9 +18,11 @@ final class BlobsApi {
   static final String OCTET_STREAM = "application/octet-stream";
 
   private final BlobStore store;
+  private final ProtectedBlobs datasetCiphertexts;
 
-  BlobsApi(BlobStore store) {
+  BlobsApi(BlobStore store, ProtectedBlobs datasetCiphertexts) {
     this.store = store;
+    this.datasetCiphertexts = datasetCiphertexts;
   }
 
   void routes(Javalin app) {
@@ -59,6 +61,11 @@ final class BlobsApi {
 
   private void get(Context ctx) throws IOException {
     Hash hash = hash(ctx);
+    if (datasetCiphertexts.contains(hash)) {
+      HttpApi.problem(ctx, 403, "SIGNED_DOWNLOAD_REQUIRED", "blob " + hash.hex() + " is a dataset's ciphertext: it is served only to a grantee, "
+          + "by a signed GET /v1/grants/{id}/ciphertext that is recorded on chain first");
+      return;
+    }
     Optional<InputStream> blob = store.open(hash);
     if (blob.isEmpty()) {
       unknown(ctx, hash);

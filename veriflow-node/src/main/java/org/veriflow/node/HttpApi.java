@@ -57,10 +57,11 @@ final class HttpApi {
   private final BlobStore blobs;
   private final NodeSubmitter submitter;
   private final DatasetsApi datasets;
+  private final ProtectedBlobs datasetCiphertexts;
   private final Javalin app;
 
   HttpApi(Ledger ledger, Mempool mempool, Orderer orderer, TxTracker tracker, PrometheusMeterRegistry metrics, Duration waitTimeout,
-      BlobStore blobs, NodeSubmitter submitter, DatasetsApi datasets) {
+      BlobStore blobs, ProtectedBlobs datasetCiphertexts, NodeSubmitter submitter, DatasetsApi datasets) {
     this.ledger = ledger;
     this.mempool = mempool;
     this.orderer = orderer;
@@ -68,6 +69,7 @@ final class HttpApi {
     this.metrics = metrics;
     this.waitTimeout = waitTimeout;
     this.blobs = blobs;
+    this.datasetCiphertexts = datasetCiphertexts;
     this.submitter = submitter;
     this.datasets = datasets;
     this.app = Javalin.create(cfg -> {
@@ -106,7 +108,7 @@ final class HttpApi {
     app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
     app.get("/v1/openapi.json", this::openApi);
     new StreamsApi(ledger).routes(app);
-    new BlobsApi(blobs).routes(app);
+    new BlobsApi(blobs, datasetCiphertexts).routes(app);
     new ModelsApi(ledger).routes(app);
     new DecisionsApi(ledger, blobs, submitter, waitTimeout).routes(app);
     datasets.routes(app);

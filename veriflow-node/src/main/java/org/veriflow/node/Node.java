@@ -102,7 +102,10 @@ public final class Node implements AutoCloseable {
     ledger.onCommit(erasure::committed);
     DatasetsApi datasets = new DatasetsApi(ledger, blobs, submitter, encryptionKey,
         new SignedRequests(clock, clock.instant(), SignedRequests.DEFAULT_MAX_NONCES), config.get(NodeConfig.WAIT_TIMEOUT), metrics);
-    HttpApi http = new HttpApi(ledger, mempool, orderer, tracker, metrics, config.get(NodeConfig.WAIT_TIMEOUT), blobs, submitter, datasets);
+    ProtectedBlobs datasetCiphertexts = new ProtectedBlobs(ledger);
+    ledger.onCommit(datasetCiphertexts::committed);
+    HttpApi http = new HttpApi(ledger, mempool, orderer, tracker, metrics, config.get(NodeConfig.WAIT_TIMEOUT), blobs, datasetCiphertexts,
+        submitter, datasets);
     orderer.start();
     // Before the API serves anyone: publishers need the key on chain, and a client reading the node
     // key's nonce must not race the node's own transaction for it.

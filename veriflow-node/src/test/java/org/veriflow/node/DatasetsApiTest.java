@@ -236,6 +236,9 @@ class DatasetsApiTest {
     startAndRegister();
     try (Node n = node) {
       publish(2);
+      // The plain blob API does not serve a dataset's ciphertext: only a grant's signed, recorded download does.
+      refused(send("GET", "/v1/blobs/" + ciphertextHash.hex(), null), 403, "SIGNED_DOWNLOAD_REQUIRED");
+      assertThat(send("GET", "/v1/blobs/" + Hash.sha256(qualityReport).hex(), null).statusCode()).isEqualTo(200);
       String grantId = request(grantee, "research");
 
       HttpResponse<byte[]> r = release(grantee, grantId);
