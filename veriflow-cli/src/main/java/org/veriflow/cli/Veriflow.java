@@ -26,6 +26,7 @@ import picocli.CommandLine.Command;
       ModelCommand.class,
       AuditCommand.class,
       DecisionCommand.class,
+      LineageCommand.class,
       TxCommand.class,
       BlockCommand.class,
       ProofCommand.class,

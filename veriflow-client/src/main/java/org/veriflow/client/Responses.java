@@ -152,6 +152,13 @@ public final class Responses {
   /** A validator's replay attestation; {@code failure} says why its replay produced no artifact. */
   public record AttestationDetail(String validator, String artifactSha256, boolean match, long height, Optional<String> failure) {}
 
+  /** A page of {@code GET /v1/models}; {@code next} is the cursor of the following page. */
+  public record ModelPage(List<ModelDetail> models, Optional<String> next) {
+    public ModelPage {
+      models = List.copyOf(models);
+    }
+  }
+
   /** A model's whole record; {@code recipe} is the canonical recipe exactly as hashed on chain. */
   public record ModelDetail(Model model, String engineVersion, String lossCurveSha256, long registeredHeight,
       List<DatasetHashes> datasets, List<AttestationDetail> attestations, byte[] recipe) {

@@ -699,7 +699,18 @@ public final class VeriflowClient {
    * validator's replay failed if it did.
    */
   public Responses.ModelDetail modelDetail(String id) {
-    JsonNode n = get("/v1/models/" + id);
+    return parseModelDetail(get("/v1/models/" + id));
+  }
+
+  /** A page of every model record, in id order ({@code GET /v1/models}); {@code cursor} null for the first. */
+  public Responses.ModelPage models(int limit, String cursor) {
+    JsonNode n = get("/v1/models?limit=" + limit + (cursor == null ? "" : "&cursor=" + cursor));
+    List<Responses.ModelDetail> models = new ArrayList<>();
+    n.path("models").forEach(m -> models.add(parseModelDetail(m)));
+    return new Responses.ModelPage(models, n.hasNonNull("next") ? Optional.of(n.get("next").asText()) : Optional.empty());
+  }
+
+  private static Responses.ModelDetail parseModelDetail(JsonNode n) {
     List<Responses.DatasetHashes> datasets = new ArrayList<>();
     n.path("datasets").forEach(d -> datasets.add(new Responses.DatasetHashes(d.path("snapshotId").asText(), d.path("csvSha256").asText(),
         d.path("readingsRoot").asText())));

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Optional;
 import org.veriflow.contracts.Models;
 import org.veriflow.core.Hex;
@@ -14,6 +15,7 @@ import org.veriflow.core.proto.models.Metric;
 import org.veriflow.core.proto.models.ModelRecord;
 import org.veriflow.core.proto.models.StageChange;
 import org.veriflow.ledger.Ledger;
+import org.veriflow.ledger.exec.StateView;
 
 /** HTTP queries over model records: provenance, stage and its history, attestations. */
 final class ModelsApi {
@@ -23,8 +25,45 @@ final class ModelsApi {
     this.ledger = ledger;
   }
 
+  /** Most models in one page of {@code GET /v1/models}. */
+  static final int MAX_PAGE = 1000;
+  private static final byte[] PREFIX = "m/".getBytes(StandardCharsets.UTF_8);
+
   void routes(Javalin app) {
+    app.get("/v1/models", this::list);
     app.get("/v1/models/{id}", this::model);
+  }
+
+  /** {@code GET /v1/models?limit&cursor}: every model record in id order, paged. */
+  private void list(Context ctx) {
+    int limit = 100;
+    String l = ctx.queryParam("limit");
+    if (l != null) {
+      if (!l.matches("[0-9]{1,4}") || Integer.parseInt(l) < 1 || Integer.parseInt(l) > MAX_PAGE) {
+        throw new HttpApi.BadRequest("INVALID_PARAMETER", "limit must be 1 to " + MAX_PAGE);
+      }
+      limit = Integer.parseInt(l);
+    }
+    String cursor = ctx.queryParam("cursor");
+    byte[] after = null;
+    if (cursor != null) {
+      if (!cursor.matches("([0-9a-f]{2}){3,80}")) {
+        throw new HttpApi.BadRequest("INVALID_PARAMETER", "cursor must be a previous page's 'next'");
+      }
+      after = Hex.decode(cursor);
+    }
+    StateView state = ledger.state(Models.NAME);
+    List<StateView.Entry> page = state.scan(PREFIX, after, limit + 1);
+    ObjectNode n = Json.MAPPER.createObjectNode();
+    ArrayNode models = n.putArray("models");
+    for (int i = 0; i < Math.min(limit, page.size()); i++) {
+      String id = new String(page.get(i).key(), PREFIX.length, page.get(i).key().length - PREFIX.length, StandardCharsets.UTF_8);
+      models.add(json(Models.find(state, id).orElseThrow()));
+    }
+    if (page.size() > limit) {
+      n.put("next", Hex.encode(page.get(limit - 1).key()));
+    }
+    ctx.json(n);
   }
 
   private void model(Context ctx) {
@@ -37,7 +76,10 @@ final class ModelsApi {
       HttpApi.problem(ctx, 404, "UNKNOWN_MODEL", "no model " + id);
       return;
     }
-    ModelRecord m = found.get();
+    ctx.json(json(found.get()));
+  }
+
+  private static ObjectNode json(ModelRecord m) {
     ObjectNode n = Json.MAPPER.createObjectNode();
     n.put("modelId", m.getModelId()).put("stage", m.getStage().name()).put("trainer", m.getTrainer())
         .put("registeredHeight", m.getRegisteredHeight()).put("engineVersion", m.getEngineVersion())
@@ -67,6 +109,6 @@ final class ModelsApi {
         at.put("failure", a.getFailure());
       }
     }
-    ctx.json(n);
+    return n;
   }
 }

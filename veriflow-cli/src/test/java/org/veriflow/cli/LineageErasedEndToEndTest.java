@@ -1,0 +1,113 @@
+package org.veriflow.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.veriflow.cli.sensors.Gateway;
+import org.veriflow.cli.sensors.RoomModel;
+import org.veriflow.cli.sensors.SensorDevice;
+import org.veriflow.cli.sensors.SensorSimulator;
+import org.veriflow.cli.sensors.StreamAdmin;
+import org.veriflow.client.Responses;
+import org.veriflow.client.TransactionBuilder;
+import org.veriflow.client.VeriflowClient;
+import org.veriflow.core.crypto.KeyPem;
+import org.veriflow.core.crypto.SignatureAlgorithm;
+import org.veriflow.core.crypto.SigningKey;
+import org.veriflow.core.proto.contracts.IdentityKind;
+import org.veriflow.node.Node;
+
+/**
+ * Erasure destroys data, not its lineage: after a dataset version is erased, {@code lineage erased}
+ * lists the model trained on those bytes (matched by content hash) and not the one trained on others.
+ */
+class LineageErasedEndToEndTest {
+  private static final Pattern DATASET = Pattern.compile("dataset\\s+(\\S+)");
+
+  @TempDir Path tmp;
+
+  @Test
+  void erasingADataset_listsTheModelsTrainedOnItsBytes_only() throws Exception {
+    Path dir = tmp.resolve("node");
+    NodeSetup.Result setup = NodeSetup.init(dir, "veriflow-lineage", 0, SignatureAlgorithm.ED25519, Instant.parse("2026-01-01T00:00:00Z"));
+    try (Node node = Node.start(AuditFixture.withoutVerifier(dir), Clock.systemUTC(), e -> { })) {
+      String url = "http://127.0.0.1:" + node.httpPort();
+      VeriflowClient client = new VeriflowClient(URI.create(url));
+      SigningKey org = SigningKey.generate(SignatureAlgorithm.ED25519);
+      String chainId = client.chain().chainId();
+      assertThat(client.submit(new TransactionBuilder(chainId, setup.admin(), 0, 10_000)
+          .registerIdentity(org.publicKey(), IdentityKind.ORGANISATION, "Lab", List.of()), true).committed()).isTrue();
+      Path orgKey = tmp.resolve("org.key");
+      Files.writeString(orgKey, KeyPem.encodePrivate(org));
+
+      RoomModel room = new RoomModel(2, Duration.ofSeconds(30), Duration.ofHours(1), 5L);
+      List<SensorDevice> devices = SensorDevice.generate("sensor", 2, SignatureAlgorithm.ED25519, new SecureRandom());
+      List<SensorSimulator.SimulatedReading> night = SensorSimulator.simulate(room, devices, "room", Instant.now());
+      StreamAdmin admin = new StreamAdmin(client, org);
+      admin.create(SensorSimulator.stream("room", room, SensorSimulator.DEFAULT_WINDOW));
+      admin.registerDevices("room", devices);
+      new Gateway(client, org, 100).submit("room", SensorSimulator.signed(night), b -> { });
+      long middle = night.get(night.size() / 2).reading().getTimestampMillis();
+      String whole = snapshot(client, chainId, org, Long.MIN_VALUE, Long.MAX_VALUE);
+      String firstHalf = snapshot(client, chainId, org, Long.MIN_VALUE, middle);
+      train(url, orgKey, client, whole, "humidity-whole");
+      train(url, orgKey, client, firstHalf, "humidity-half");
+
+      // The whole hour, as a file, published as a dataset: the same bytes the first model was trained on.
+      Path csv = tmp.resolve("room.csv");
+      client.exportSnapshot(whole, csv);
+      CliRunner.Outcome published = CliRunner.run("dataset", "publish", "--node=" + url, "--key", orgKey.toString(),
+          "--file", csv.toString(), "--title", "Room night", "--purpose", "research");
+      assertThat(published.exitCode()).as(published.err()).isZero();
+      Matcher m = DATASET.matcher(published.out());
+      assertThat(m.find()).as(published.out()).isTrue();
+      String dataset = m.group(1);
+
+      CliRunner.Outcome before = CliRunner.run("lineage", "erased", "--node=" + url);
+      assertThat(before.exitCode()).isZero();
+      assertThat(before.out()).isEmpty();
+      assertThat(before.err()).contains("no model was trained on erased data (0 erased dataset versions)");
+
+      CliRunner.Outcome erase = CliRunner.run("dataset", "erase", dataset, "--version", "1", "--reason", "consent withdrawn",
+          "--node=" + url, "--key", orgKey.toString());
+      assertThat(erase.exitCode()).as(erase.err()).isZero();
+
+      CliRunner.Outcome after = CliRunner.run("lineage", "erased", "--node=" + url);
+      assertThat(after.exitCode()).isZero();
+      assertThat(after.out()).contains("model humidity-whole (REGISTERED, trainer " + org.id().value() + ") was trained on snapshot " + whole)
+          .contains("dataset " + dataset + " version 1, erased at height").contains("(consent withdrawn)")
+          .doesNotContain("humidity-half");
+      assertThat(after.err()).contains("1 model trained on erased data (1 erased dataset version)");
+    }
+  }
+
+  private static String snapshot(VeriflowClient client, String chainId, SigningKey org, long from, long to) {
+    TransactionBuilder tx = new TransactionBuilder(chainId, org, client.account(org.id().value()).nonce(), 10_000);
+    Responses.TxInfo info = client.submit(tx.snapshot("room", from, to, "room"), true);
+    assertThat(info.committed()).isTrue();
+    return info.id();
+  }
+
+  private void train(String url, Path orgKey, VeriflowClient client, String snapshot, String id) throws Exception {
+    Responses.Snapshot snap = client.snapshot(snapshot);
+    Path recipe = tmp.resolve(id + ".json");
+    Files.writeString(recipe, "{\"format\":\"veriflow-recipe/1\",\"engineVersion\":\"veriflow-ml/0.1.0\","
+        + "\"data\":{\"reference\":\"" + snapshot + "\",\"sha256\":\"" + snap.csvSha256() + "\"},"
+        + "\"features\":[\"temperature\"],\"label\":\"humidity\",\"split\":{\"kind\":\"random\",\"validation\":0.2,\"test\":0},"
+        + "\"algorithm\":\"mlp-regressor\",\"hyperParameters\":{\"epochs\":3,\"hiddenLayers\":[4]},\"seed\":1}");
+    CliRunner.Outcome train = CliRunner.run("model", "train", "--node=" + url, "--key", orgKey.toString(), "--recipe", recipe.toString(),
+        "--id", id, "--out", tmp.resolve("models").toString());
+    assertThat(train.exitCode()).as(train.err()).isZero();
+  }
+}
