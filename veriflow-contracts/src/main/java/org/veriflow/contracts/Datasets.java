@@ -58,13 +58,15 @@ import org.veriflow.ledger.exec.StateView;
  *       withdraws a GRANTED grant. {@code cancel}: the grantee withdraws a PENDING request, or a
  *       grant whose key was never released.
  *   <li>{@code record_access}: the version's custodian records a key release or a ciphertext
- *       download under a grant, after checking that the grant still allows it.
+ *       download under a grant, after checking that the grant still allows it; under a grant for
+ *       {@link #COMPUTE_ONLY_PURPOSE} only a {@code COMPUTE} access (the custodian trained on the
+ *       data itself), which a grant for any other purpose can never record.
  *   <li>{@code deprecate}, {@code erase}: the owner retires a version; erasing removes the wrapped
  *       data key from the record (crypto-shredding) and keeps the hashes, grants and accesses.
  * </ul>
  *
  * <p>Payment: a grant's price is taken from the grantee into escrow (held by the credits contract)
- * when it is granted, paid to the owner at the first key release, and refunded to the grantee if the
+ * when it is granted, paid to the owner at the first key release (or compute), and refunded to the grantee if the
  * grant is revoked or cancelled before that. So credits are conserved, and an owner is paid only for
  * a key that was released.
  *
@@ -88,6 +90,11 @@ public final class Datasets implements Contract {
   private static final int MAX_LABEL_CHARS = 128;
   /** Most bytes of a wrapped data key. */
   public static final int MAX_CUSTODY_KEY_BYTES = 1024;
+  /**
+   * The purpose of a grant under which the data never leaves its custodian: no key release, no
+   * ciphertext download, only {@code COMPUTE} accesses (compute-to-data, docs/datasets.md).
+   */
+  public static final String COMPUTE_ONLY_PURPOSE = "compute-only";
   private static final String NAME_PATTERN = "[a-z0-9][a-z0-9-]{0,31}";
   private static final String ROLE_PATTERN = "[a-z][a-z0-9-]{0,31}";
 
@@ -613,9 +620,9 @@ public final class Datasets implements Contract {
       requireGrantId(m.getGrantId());
       if (m.getKind() == AccessKind.KEY_RELEASE) {
         Models.requireHash(m.getWrappedKeySha256(), "wrapped key hash");
-      } else if (m.getKind() == AccessKind.BLOB_DOWNLOAD) {
+      } else if (m.getKind() == AccessKind.BLOB_DOWNLOAD || m.getKind() == AccessKind.COMPUTE) {
         if (!m.getWrappedKeySha256().isEmpty()) {
-          throw bad("a blob download releases no key: the wrapped key hash must be empty");
+          throw bad("a " + m.getKind() + " access releases no key: the wrapped key hash must be empty");
         }
       } else {
         throw bad("the access kind is missing or unknown");
@@ -647,6 +654,15 @@ public final class Datasets implements Contract {
       if (!args.getPurpose().equals(g.getPurpose())) {
         throw new ContractException("PURPOSE_MISMATCH", "grant " + g.getGrantId() + " is for purpose " + g.getPurpose() + ", not " + args.getPurpose());
       }
+      boolean computeOnly = g.getPurpose().equals(COMPUTE_ONLY_PURPOSE);
+      if (computeOnly && args.getKind() != AccessKind.COMPUTE) {
+        throw new ContractException("COMPUTE_ONLY", "grant " + g.getGrantId() + " is for purpose " + COMPUTE_ONLY_PURPOSE
+            + ": the custodian computes on the data, and neither the key nor the ciphertext is ever released (" + args.getKind() + " refused)");
+      }
+      if (!computeOnly && args.getKind() == AccessKind.COMPUTE) {
+        throw new ContractException("NOT_COMPUTE_GRANT", "grant " + g.getGrantId() + " is for purpose " + g.getPurpose()
+            + ", not " + COMPUTE_ONLY_PURPOSE + ": a compute access is recorded only for compute-only grants");
+      }
       if (d.getStatus() == DatasetStatus.ERASED) {
         throw new ContractException("DATASET_ERASED", "dataset " + d.getDatasetId() + " version " + d.getVersion() + " is erased");
       }
@@ -655,11 +671,12 @@ public final class Datasets implements Contract {
           .orElseThrow(() -> new ContractException("GRANTEE_REVOKED", "grantee " + g.getGrantee() + " is no longer an active identity"));
       GrantRecord.Builder updated = g.toBuilder();
       long paid = 0;
-      if (args.getKind() == AccessKind.KEY_RELEASE) {
+      if (args.getKind() == AccessKind.KEY_RELEASE || args.getKind() == AccessKind.COMPUTE) {
         if (g.getMaxReads() != 0 && g.getReads() >= g.getMaxReads()) {
-          throw new ContractException("READS_EXHAUSTED", "grant " + g.getGrantId() + " allowed " + g.getMaxReads() + " key release(s), all used");
+          throw new ContractException("READS_EXHAUSTED", "grant " + g.getGrantId() + " allowed " + g.getMaxReads()
+              + (args.getKind() == AccessKind.KEY_RELEASE ? " key release(s)" : " read(s)") + ", all used");
         }
-        if (grantee.getEncryptionKey().isEmpty()) {
+        if (args.getKind() == AccessKind.KEY_RELEASE && grantee.getEncryptionKey().isEmpty()) {
           throw new ContractException("NO_ENCRYPTION_KEY", "grantee " + g.getGrantee() + " has set no encryption key to wrap the data key for");
         }
         if (g.getReads() == 0) {
@@ -694,7 +711,12 @@ public final class Datasets implements Contract {
       ctx.put(DatasetsState.granteeAccess(g.getGrantee(), granteeSequence), accessKey);
       ctx.put(granteeCountKey, DatasetsState.count(granteeSequence + 1));
       ctx.put(DatasetsState.grant(g.getGrantId()), updated.build().toByteArray());
-      ctx.emit(args.getKind() == AccessKind.KEY_RELEASE ? "key_released" : "blob_downloaded", g.getGrantId().getBytes(StandardCharsets.UTF_8));
+      String event = switch (args.getKind()) {
+        case KEY_RELEASE -> "key_released";
+        case COMPUTE -> "computed";
+        default -> "blob_downloaded";
+      };
+      ctx.emit(event, g.getGrantId().getBytes(StandardCharsets.UTF_8));
       ctx.output(access.toByteArray());
     }
   }

@@ -9,6 +9,8 @@ import java.util.SortedSet;
 import java.util.TreeSet;
 import org.veriflow.core.crypto.Hash;
 import org.veriflow.core.proto.contracts.IdentityKind;
+import org.veriflow.core.proto.datasets.DatasetRecord;
+import org.veriflow.core.proto.datasets.DatasetStatus;
 import org.veriflow.core.proto.contracts.IdentityRecord;
 import org.veriflow.core.proto.models.Attest;
 import org.veriflow.core.proto.models.Attestation;
@@ -36,7 +38,10 @@ import org.veriflow.ledger.exec.StateView;
  * <ul>
  *   <li>{@code register}: any active identity records a model: the canonical recipe (its SHA-256
  *       must match), the dataset snapshots with the hashes the trainer used (each must equal the
- *       snapshot's on-chain hashes, or the record fails with {@code DATASET_MISMATCH}), the artifact
+ *       snapshot's on-chain hashes, or the record fails with {@code DATASET_MISMATCH}) or the
+ *       datasets-contract versions (by id and version: the version must exist, {@code
+ *       UNKNOWN_DATASET}, not be erased, {@code DATASET_ERASED}, and have the plaintext SHA-256
+ *       given, {@code DATASET_MISMATCH}), the artifact
  *       and loss-curve hashes, metrics, engine version. Stage {@code REGISTERED}.
  *   <li>{@code attest}: an active validator reports the artifact hash its replay produced, once per
  *       model, or why its replay produced none ({@code failure}, with no hash). A different hash or
@@ -158,7 +163,23 @@ public final class Models implements Contract {
       }
       for (DatasetRef d : m.getDatasetsList()) {
         requireHash(d.getCsvSha256(), "dataset CSV hash");
-        requireHash(d.getReadingsRoot(), "dataset readings root");
+        if (d.getDatasetId().isEmpty()) {
+          if (d.getDatasetVersion() != 0) {
+            throw new ContractException("BAD_ARGUMENTS", "a dataset version needs a dataset id");
+          }
+          requireHash(d.getReadingsRoot(), "dataset readings root");
+        } else {
+          requireModelId(d.getDatasetId());
+          if (!d.getSnapshotId().isEmpty()) {
+            throw new ContractException("BAD_ARGUMENTS", "a dataset reference names a snapshot or a dataset version, not both");
+          }
+          if (d.getDatasetVersion() == 0) {
+            throw new ContractException("BAD_ARGUMENTS", "dataset " + d.getDatasetId() + " needs a version from 1");
+          }
+          if (!d.getReadingsRoot().isEmpty()) {
+            requireHash(d.getReadingsRoot(), "dataset readings root");
+          }
+        }
       }
       requireHash(m.getArtifactSha256(), "artifact hash");
       requireHash(m.getLossCurveSha256(), "loss-curve hash");
@@ -190,6 +211,10 @@ public final class Models implements Contract {
       }
       StateView streams = ctx.state(Streams.NAME);
       for (DatasetRef d : args.getDatasetsList()) {
+        if (!d.getDatasetId().isEmpty()) {
+          requireDatasetVersion(ctx.state(Datasets.NAME), d);
+          continue;
+        }
         SnapshotRecord snap = StreamsState.snapshot(streams, d.getSnapshotId())
             .orElseThrow(() -> new ContractException("UNKNOWN_DATASET", "no dataset snapshot " + d.getSnapshotId()));
         if (!snap.getCsvSha256().equals(d.getCsvSha256()) || !snap.getReadingsRoot().equals(d.getReadingsRoot())) {
@@ -213,6 +238,23 @@ public final class Models implements Contract {
           .build();
       ctx.put(key(args.getModelId()), record.toByteArray());
       ctx.emit("model_registered", args.getModelId().getBytes(StandardCharsets.UTF_8));
+    }
+  }
+
+  /**
+   * Checks a reference to a datasets-contract version: it exists, is not erased, and its plaintext
+   * hash is the one the trainer used (its readings root too, when the reference gives one).
+   */
+  private static void requireDatasetVersion(StateView datasets, DatasetRef d) throws ContractException {
+    DatasetRecord v = DatasetsState.dataset(datasets, d.getDatasetId(), d.getDatasetVersion())
+        .orElseThrow(() -> new ContractException("UNKNOWN_DATASET", "no dataset " + d.getDatasetId() + " version " + d.getDatasetVersion()));
+    if (v.getStatus() == DatasetStatus.ERASED) {
+      throw new ContractException("DATASET_ERASED", "dataset " + d.getDatasetId() + " version " + d.getDatasetVersion() + " is erased");
+    }
+    if (!v.getPlaintextSha256().equals(d.getCsvSha256())
+        || (!d.getReadingsRoot().isEmpty() && !v.getReadingsRoot().equals(d.getReadingsRoot()))) {
+      throw new ContractException("DATASET_MISMATCH", "the hashes given for dataset " + d.getDatasetId() + " version "
+          + d.getDatasetVersion() + " differ from the version's on-chain hashes: the model was not trained on that data");
     }
   }
 

@@ -1143,4 +1143,157 @@ class DatasetsTest {
     assertThat(new SystemContracts().registry().get(Datasets.NAME)).hasValueSatisfying(c ->
         assertThat(c.writesTo()).containsExactly(Credits.NAME));
   }
+  // ------------------------------------------------------------------ compute-only grants
+
+  private static RecordAccess compute(String grantId, String purpose) {
+    return RecordAccess.newBuilder().setGrantId(grantId).setKind(AccessKind.COMPUTE).setPurpose(purpose).build();
+  }
+
+  /** Publishes {@link #DATASET} v1 for compute-only use at {@code price}; returns RESEARCHER's grant. */
+  private String computeGrant(long price) {
+    published(publish(DATASET, 1).setPolicy(policy().clearPurposes().addPurposes(Datasets.COMPUTE_ONLY_PURPOSE).setPrice(price)));
+    return requestedAgain(RESEARCHER, Datasets.COMPUTE_ONLY_PURPOSE);
+  }
+
+  @Test
+  void recordAccess_keyReleaseOnComputeOnlyGrant_failsComputeOnlyStateUnchanged() {
+    String grantId = computeGrant(0);
+
+    failsUnchanged(call(VALIDATOR, "record_access", keyRelease(grantId, Datasets.COMPUTE_ONLY_PURPOSE)), "COMPUTE_ONLY");
+  }
+
+  @Test
+  void recordAccess_downloadOnComputeOnlyGrant_failsComputeOnlyStateUnchanged() {
+    String grantId = computeGrant(0);
+
+    failsUnchanged(call(VALIDATOR, "record_access", download(grantId, Datasets.COMPUTE_ONLY_PURPOSE)), "COMPUTE_ONLY");
+  }
+
+  @Test
+  void recordAccess_computeOnGrantForOtherPurpose_failsNotComputeGrantStateUnchanged() {
+    String grantId = requested(policy(), RESEARCHER);
+
+    failsUnchanged(call(VALIDATOR, "record_access", compute(grantId, "research")), "NOT_COMPUTE_GRANT");
+  }
+
+  @Test
+  void recordAccess_computeOnComputeOnlyGrant_loggedCountedAndPaysEscrowOnce() throws InvalidProtocolBufferException {
+    long total = chain.totalCredits();
+    long ownerBefore = balance(OWNER);
+    String grantId = computeGrant(70);
+    byte[] tx = call(VALIDATOR, "record_access", compute(grantId, Datasets.COMPUTE_ONLY_PURPOSE));
+
+    TxResult result = committed(tx);
+
+    AccessRecord a = AccessRecord.parseFrom(result.getOutput());
+    assertThat(a.getKind()).isEqualTo(AccessKind.COMPUTE);
+    assertThat(a.getPurpose()).isEqualTo(Datasets.COMPUTE_ONLY_PURPOSE);
+    assertThat(a.getGranteeEncryptionKey()).isEmpty();
+    assertThat(a.getWrappedKeySha256()).isEmpty();
+    assertThat(a.getPaid()).isEqualTo(70);
+    assertThat(a.getTxId()).isEqualTo(bytes(TestChain.txId(tx)));
+    assertThat(grant(grantId).getReads()).isEqualTo(1);
+    assertThat(balance(OWNER)).isEqualTo(ownerBefore + 70);
+    assertThat(escrowed(grantId)).isZero();
+    assertThat(DatasetsState.accesses(chain.datasetsState(), DATASET, 1, 10, null).items()).containsExactly(a);
+    assertThat(result.getEventsList()).singleElement().satisfies(e -> {
+      assertThat(e.getName()).isEqualTo("computed");
+      assertThat(e.getData().toStringUtf8()).isEqualTo(grantId);
+    });
+
+    AccessRecord second = AccessRecord.parseFrom(committed(call(VALIDATOR, "record_access", compute(grantId, Datasets.COMPUTE_ONLY_PURPOSE))).getOutput());
+
+    assertThat(second.getPaid()).isZero();
+    assertThat(grant(grantId).getReads()).isEqualTo(2);
+    assertThat(balance(OWNER)).isEqualTo(ownerBefore + 70);
+    assertThat(chain.totalCredits()).isEqualTo(total);
+  }
+
+  @Test
+  void recordAccess_computeBeyondMaxReads_failsReadsExhaustedStateUnchanged() {
+    published(publish(DATASET, 1).setPolicy(policy().clearPurposes().addPurposes(Datasets.COMPUTE_ONLY_PURPOSE).setMaxReads(1)));
+    String grantId = requestedAgain(RESEARCHER, Datasets.COMPUTE_ONLY_PURPOSE);
+    committed(call(VALIDATOR, "record_access", compute(grantId, Datasets.COMPUTE_ONLY_PURPOSE)));
+
+    failsUnchanged(call(VALIDATOR, "record_access", compute(grantId, Datasets.COMPUTE_ONLY_PURPOSE)), "READS_EXHAUSTED");
+  }
+
+  @Test
+  void recordAccess_computeWithWrappedKeyHash_rejectedBadArguments() {
+    String grantId = computeGrant(0);
+    byte[] tx = call(VALIDATOR, "record_access", compute(grantId, Datasets.COMPUTE_ONLY_PURPOSE).toBuilder().setWrappedKeySha256(bytes(WRAPPED)).build());
+
+    chain.rejected(tx, RejectionCode.BAD_ARGUMENTS);
+  }
+  // ------------------------------------------------------------------ models trained on a version
+
+  private static final byte[] RECIPE = "{\"recipe\":\"trained by the custodian\"}".getBytes(StandardCharsets.UTF_8);
+
+  private static org.veriflow.core.proto.models.DatasetRef versionRef(String id, long version, Hash plaintext) {
+    return org.veriflow.core.proto.models.DatasetRef.newBuilder().setDatasetId(id).setDatasetVersion(version)
+        .setCsvSha256(bytes(plaintext)).build();
+  }
+
+  private byte[] register(String modelId, org.veriflow.core.proto.models.DatasetRef ref) {
+    return TestChain.models(VALIDATOR, chain.nextNonce(VALIDATOR), "register", org.veriflow.core.proto.models.RegisterModel.newBuilder()
+        .setModelId(modelId)
+        .setRecipe(ByteString.copyFrom(RECIPE))
+        .setRecipeSha256(bytes(Hash.sha256(RECIPE)))
+        .addDatasets(ref)
+        .setArtifactSha256(bytes(Hash.sha256(new byte[] {1})))
+        .setLossCurveSha256(bytes(Hash.sha256(new byte[] {2})))
+        .setEngineVersion("veriflow-ml 0.1.0")
+        .build());
+  }
+
+  private Optional<org.veriflow.core.proto.models.ModelRecord> model(String modelId) {
+    return Models.find(chain.ledger.state(Models.NAME), modelId);
+  }
+
+  @Test
+  void modelsRegister_refToVersionWithItsPlaintextHash_registeredNamingTheVersion() {
+    published(publish(DATASET, 1));
+    org.veriflow.core.proto.models.DatasetRef ref = versionRef(DATASET, 1, PLAINTEXT);
+
+    committed(register("ward-model", ref));
+
+    assertThat(model("ward-model")).hasValueSatisfying(m -> assertThat(m.getDatasetsList()).containsExactly(ref));
+  }
+
+  @Test
+  void modelsRegister_refToUnknownVersion_failsUnknownDatasetWithoutRecord() {
+    published(publish(DATASET, 1));
+
+    TestChain.assertFailed(run(register("ward-model", versionRef(DATASET, 2, PLAINTEXT))), "UNKNOWN_DATASET");
+
+    assertThat(model("ward-model")).isEmpty();
+  }
+
+  @Test
+  void modelsRegister_refToErasedVersion_failsDatasetErasedWithoutRecord() {
+    published(publish(DATASET, 1));
+    committed(call(OWNER, "erase", status(DATASET, 1, "")));
+
+    TestChain.assertFailed(run(register("ward-model", versionRef(DATASET, 1, PLAINTEXT))), "DATASET_ERASED");
+
+    assertThat(model("ward-model")).isEmpty();
+  }
+
+  @Test
+  void modelsRegister_refWithAnotherPlaintextHash_failsDatasetMismatchWithoutRecord() {
+    published(publish(DATASET, 1));
+
+    TestChain.assertFailed(run(register("ward-model", versionRef(DATASET, 1, CIPHERTEXT))), "DATASET_MISMATCH");
+
+    assertThat(model("ward-model")).isEmpty();
+  }
+
+  @Test
+  void modelsRegister_refNamingBothSnapshotAndVersionOrVersionZero_rejectedBadArguments() {
+    published(publish(DATASET, 1));
+
+    chain.rejected(register("ward-model", versionRef(DATASET, 1, PLAINTEXT).toBuilder().setSnapshotId(snapshot.getSnapshotId()).build()),
+        RejectionCode.BAD_ARGUMENTS);
+    chain.rejected(register("ward-model", versionRef(DATASET, 0, PLAINTEXT)), RejectionCode.BAD_ARGUMENTS);
+  }
 }
