@@ -26,7 +26,8 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "dataset", description = "Datasets: snapshots of streams, and files shared encrypted under on-chain policies.",
     subcommands = {DatasetCommand.Snapshot.class, DatasetCommand.Export.class, DatasetCommand.Publish.class, DatasetCommand.ListVersions.class,
         DatasetCommand.Show.class, DatasetCommand.Request.class, DatasetCommand.Grant.class, DatasetCommand.Deny.class,
-        DatasetCommand.Revoke.class, DatasetCommand.Download.class, DatasetCommand.Accesses.class, DatasetCommand.Erase.class})
+        DatasetCommand.Revoke.class, DatasetCommand.Download.class, DatasetCommand.Accesses.class, DatasetCommand.Erase.class,
+        DatasetCommand.Compute.class})
 final class DatasetCommand {
   @Command(name = "snapshot", description = {"Freeze a stream's legal readings in [--from, --to) as a dataset: the chain records",
       "the row count, the SHA-256 of the canonical CSV and the RFC 6962 root over the readings' digests.",
@@ -401,6 +402,46 @@ final class DatasetCommand {
       o.println("dataset      " + r.datasetId() + " version " + r.version());
       o.println("plaintext    " + r.plaintextSha256().hex() + " matches the chain");
       o.println("key release  recorded by transaction " + r.accessTx() + " at height " + r.accessHeight());
+      return Veriflow.OK;
+    }
+  }
+
+  @Command(name = "compute", description = {"Have the custodian train a model on a compute-only grant's data (your --key is the grantee):",
+      "a signed request with the recipe; the node records a COMPUTE access, decrypts and trains on its side, and registers",
+      "the model with its own key. You never receive the data. The recipe's data.reference must be dataset:<id>/<version>",
+      "and its data.sha256 the version's plaintext hash. Waits for the registration and prints the model id."})
+  static final class Compute implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin NodeOptions options;
+
+    @Parameters(paramLabel = "GRANT", description = "The grant id (its purpose must be compute-only).")
+    String grantId;
+
+    @Option(names = "--recipe", required = true, paramLabel = "FILE", description = "The training recipe (JSON, veriflow-recipe/1).")
+    Path recipe;
+
+    @Option(names = "--id", required = true, paramLabel = "MODEL", description = "The model id to register.")
+    String modelId;
+
+    @Option(names = "--wait-seconds", defaultValue = "600", paramLabel = "S", description = "How long to wait for the node's answer, training included (default: ${DEFAULT-VALUE}).")
+    long waitSeconds;
+
+    @Override
+    public Integer call() throws Exception {
+      String json = java.nio.file.Files.readString(recipe);
+      VeriflowClient client = options.client();
+      Responses.Grant g = client.grant(grantId);
+      Responses.DatasetVersion d = client.datasetVersion(g.datasetId(), g.version());
+      Responses.ComputeResult r = client.compute(grantId, modelId, json, options.signingKey(),
+          org.veriflow.core.crypto.Hash.fromHex(d.ciphertextSha256()), java.time.Duration.ofSeconds(waitSeconds));
+      var o = spec.commandLine().getOut();
+      o.println(r.modelId());
+      o.println("dataset      " + r.datasetId() + " version " + r.version() + " (plaintext " + r.plaintextSha256() + ")");
+      o.println("artifact     " + r.artifactSha256());
+      o.println("loss curve   " + r.lossCurveSha256());
+      r.metrics().forEach((name, value) -> o.println("metric       " + name + " = " + value));
+      o.println("compute      recorded by transaction " + r.accessTx() + " at height " + r.accessHeight());
+      o.println("model        registered by transaction " + r.modelTx() + " at height " + r.modelHeight() + " (trainer: the custodian)");
       return Veriflow.OK;
     }
   }

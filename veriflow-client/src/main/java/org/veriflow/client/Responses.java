@@ -281,4 +281,20 @@ public final class Responses {
       return wrappedKey.clone();
     }
   }
+
+  // ------------------------------------------------------------ compute-to-data
+
+  /**
+   * A model the custodian trained for a compute-only grant ({@code POST /v1/grants/{id}/compute}):
+   * the access recorded by {@code accessTx}, the model registered by {@code modelTx}, trained on
+   * dataset {@code datasetId} version {@code version} whose plaintext hashes to {@code
+   * plaintextSha256}.
+   */
+  public record ComputeResult(String grantId, String modelId, String accessTx, long accessHeight, String modelTx, long modelHeight,
+      String artifactSha256, String lossCurveSha256, String datasetId, long version, String plaintextSha256,
+      java.util.SortedMap<String, Double> metrics) {
+    public ComputeResult {
+      metrics = java.util.Collections.unmodifiableSortedMap(new java.util.TreeMap<>(metrics));
+    }
+  }
 }

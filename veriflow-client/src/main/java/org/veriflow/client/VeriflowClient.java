@@ -984,4 +984,55 @@ public final class VeriflowClient {
         a.path("paid").asLong())));
     return new Responses.AccessPage(out, next(n));
   }
+
+  // ------------------------------------------------------------ compute-to-data
+
+  /**
+   * Asks the custodian of a compute-only grant's dataset version to train {@code recipeJson} on the
+   * data itself and register the model as {@code modelId} with the node's own key; the grantee
+   * never receives the data or its key. The request is signed by {@code grantee} as {@link
+   * #releaseKey} (bound to the version's ciphertext hash), and its query {@code body=<SHA-256 of
+   * the body>} binds the model id and the recipe to the signature. The recipe's {@code
+   * data.reference} must be {@code dataset:<id>/<version>} and its {@code data.sha256} the version's
+   * plaintext hash. The node answers once the model's registration is committed.
+   *
+   * @param wait how long to wait for the answer (training included)
+   * @throws ClientException with the node's code: {@code NOT_COMPUTE_GRANT}, {@code
+   *     DATA_REFERENCE_MISMATCH}, {@code INVALID_RECIPE}, {@code MODEL_EXISTS}, {@code
+   *     TRAINING_FAILED}, {@code READS_EXHAUSTED}, {@code GRANT_NOT_ACTIVE}, {@code SIGNATURE_*}, ...
+   */
+  public Responses.ComputeResult compute(String grantId, String modelId, String recipeJson, org.veriflow.core.crypto.SigningKey grantee,
+      org.veriflow.core.crypto.Hash ciphertext, Duration wait) {
+    com.fasterxml.jackson.databind.node.ObjectNode body = MAPPER.createObjectNode().put("modelId", modelId);
+    try {
+      body.set("recipe", MAPPER.readTree(recipeJson));
+    } catch (IOException e) {
+      throw new IllegalArgumentException("the recipe is not JSON: " + e.getMessage(), e);
+    }
+    byte[] bytes;
+    try {
+      bytes = MAPPER.writeValueAsBytes(body);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot serialise a compute request", e);
+    }
+    String query = "body=" + org.veriflow.core.crypto.Hash.sha256(bytes).hex();
+    URI uri = URI.create(base + "/v1/grants/" + segment(grantId) + "/compute?" + query);
+    byte[] nonce = new byte[16];
+    NONCES.nextBytes(nonce);
+    org.veriflow.core.crypto.RequestSignature sig = org.veriflow.core.crypto.RequestSignature.sign(grantee, "POST", uri.getRawPath(), query,
+        ciphertext, java.time.Instant.now().getEpochSecond(), nonce);
+    HttpRequest request = HttpRequest.newBuilder(uri).timeout(wait)
+        .header(org.veriflow.core.crypto.RequestSignature.BLOB_HEADER, ciphertext.hex())
+        .header("Signature-Input", sig.signatureInput())
+        .header("Signature", sig.signatureHeader())
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofByteArray(bytes)).build();
+    JsonNode n = send(request);
+    java.util.SortedMap<String, Double> metrics = new java.util.TreeMap<>();
+    n.path("metrics").fields().forEachRemaining(e -> metrics.put(e.getKey(), e.getValue().asDouble()));
+    return new Responses.ComputeResult(n.path("grantId").asText(grantId), n.path("modelId").asText(), n.path("accessTx").asText(),
+        n.path("accessHeight").asLong(), n.path("modelTx").asText(), n.path("modelHeight").asLong(), n.path("artifactSha256").asText(),
+        n.path("lossCurveSha256").asText(), n.path("datasetId").asText(), n.path("version").asLong(), n.path("plaintextSha256").asText(),
+        metrics);
+  }
 }

@@ -1,5 +1,6 @@
 package org.veriflow.node;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.ByteString;
@@ -25,6 +26,7 @@ import org.veriflow.contracts.Credits;
 import org.veriflow.contracts.Datasets;
 import org.veriflow.contracts.DatasetsState;
 import org.veriflow.contracts.Identities;
+import org.veriflow.contracts.Models;
 import org.veriflow.core.Hex;
 import org.veriflow.core.crypto.Hash;
 import org.veriflow.core.crypto.PublicKey;
@@ -51,6 +53,8 @@ import org.veriflow.crypto.EncryptionKeyPair;
 import org.veriflow.crypto.EncryptionPublicKey;
 import org.veriflow.crypto.KeyWrap;
 import org.veriflow.ledger.Ledger;
+import org.veriflow.ml.EngineVersion;
+import org.veriflow.ml.recipe.Recipe;
 import org.veriflow.ledger.exec.StateView;
 
 /**
@@ -79,13 +83,15 @@ final class DatasetsApi {
   private final SignedRequests signedRequests;
   private final Duration waitTimeout;
   private final MeterRegistry metrics;
+  private final ComputeToData compute;
 
   /**
    * @param custodyKey this node's encryption key pair: custody keys are wrapped for its public half
    * @param waitTimeout longest a release or download waits for its access to be committed
+   * @param compute the custodian's training for compute-only grants
    */
   DatasetsApi(Ledger ledger, BlobStore blobs, NodeSubmitter submitter, EncryptionKeyPair custodyKey, SignedRequests signedRequests,
-      Duration waitTimeout, MeterRegistry metrics) {
+      Duration waitTimeout, MeterRegistry metrics, ComputeToData compute) {
     this.ledger = ledger;
     this.blobs = blobs;
     this.submitter = submitter;
@@ -93,6 +99,7 @@ final class DatasetsApi {
     this.signedRequests = signedRequests;
     this.waitTimeout = waitTimeout;
     this.metrics = metrics;
+    this.compute = compute;
   }
 
   /** The context a version's data key is wrapped for its custodian under: UTF-8 {@code veriflow-custody/<dataset id>/<version>}. */
@@ -116,6 +123,7 @@ final class DatasetsApi {
     app.get("/v1/identities/{id}/accesses", this::identityAccesses);
     app.post("/v1/grants/{id}/key", this::releaseKey);
     app.get("/v1/grants/{id}/ciphertext", this::download);
+    app.post("/v1/grants/{id}/compute", this::compute);
   }
 
   /** A refusal with its HTTP status and stable code. */
@@ -139,9 +147,10 @@ final class DatasetsApi {
   /**
    * The checks shared by a release and a download, in order: the grant id, the signature's
    * presence and form, the grant, the signer, the signature, freshness, replay, the blob, custody,
-   * the grant's status and that the version is not erased.
+   * the grant's status, that the kind of access suits the grant's purpose (only {@code COMPUTE} for
+   * a compute-only grant, never for another) and that the version is not erased.
    */
-  private Authorised authorise(Context ctx, String method) {
+  private Authorised authorise(Context ctx, String method, AccessKind kind) {
     String grantId;
     try {
       grantId = grantId(ctx.pathParam("id"));
@@ -176,6 +185,15 @@ final class DatasetsApi {
     if (g.getStatus() != GrantStatus.GRANTED) {
       throw new Refused(403, "GRANT_NOT_ACTIVE", "grant " + grantId + " is " + g.getStatus() + ", not GRANTED");
     }
+    boolean computeOnly = g.getPurpose().equals(Datasets.COMPUTE_ONLY_PURPOSE);
+    if (computeOnly && kind != AccessKind.COMPUTE) {
+      throw new Refused(403, "COMPUTE_ONLY", "grant " + grantId + " is for purpose " + Datasets.COMPUTE_ONLY_PURPOSE
+          + ": neither the data key nor the ciphertext is ever released; ask the custodian to compute (POST /v1/grants/" + grantId + "/compute)");
+    }
+    if (!computeOnly && kind == AccessKind.COMPUTE) {
+      throw new Refused(403, "NOT_COMPUTE_GRANT", "grant " + grantId + " is for purpose " + g.getPurpose() + ", not "
+          + Datasets.COMPUTE_ONLY_PURPOSE);
+    }
     if (d.getStatus() == DatasetStatus.ERASED) {
       throw new Refused(403, "DATASET_ERASED", "dataset " + d.getDatasetId() + " version " + d.getVersion() + " is erased");
     }
@@ -199,7 +217,7 @@ final class DatasetsApi {
   private void releaseKey(Context ctx) {
     Counter.Builder counter = Counter.builder("veriflow_dataset_key_releases").description("data key releases asked of this node, by outcome");
     try {
-      Authorised a = authorise(ctx, "POST");
+      Authorised a = authorise(ctx, "POST", AccessKind.KEY_RELEASE);
       GrantRecord g = a.grant();
       DatasetRecord d = a.dataset();
       if (a.grantee().getEncryptionKey().isEmpty()) {
@@ -249,7 +267,7 @@ final class DatasetsApi {
   private void download(Context ctx) throws IOException {
     Counter.Builder counter = Counter.builder("veriflow_dataset_downloads").description("ciphertext downloads asked of this node, by outcome");
     try {
-      Authorised a = authorise(ctx, "GET");
+      Authorised a = authorise(ctx, "GET", AccessKind.BLOB_DOWNLOAD);
       Hash blob = Hash.of(a.dataset().getCiphertextSha256().toByteArray());
       if (!blobs.exists(blob)) {
         throw unknownBlob(blob);
@@ -292,6 +310,102 @@ final class DatasetsApi {
     } catch (Refused e) {
       counter.tag("outcome", e.code).register(metrics).increment();
       HttpApi.problem(ctx, e.status, e.code, e.getMessage());
+    }
+  }
+
+  /**
+   * {@code POST /v1/grants/{id}/compute?body=<SHA-256 of the body, hex>}, body {@code {"modelId":
+   * ..., "recipe": {...}}}: for a compute-only grant, records a {@code COMPUTE} access on chain and,
+   * once that is committed, trains the recipe on the version's plaintext here ({@link
+   * ComputeToData}) and registers the model with this node's key. Synchronous: the answer (201)
+   * comes once the model's registration is committed. The signature covers the query, so the body
+   * hash binds the recipe and the model id to the grantee's signature.
+   */
+  private void compute(Context ctx) {
+    Counter.Builder counter = Counter.builder("veriflow_dataset_computes").description("compute-to-data jobs asked of this node, by outcome");
+    try {
+      Authorised a = authorise(ctx, "POST", AccessKind.COMPUTE);
+      GrantRecord g = a.grant();
+      DatasetRecord d = a.dataset();
+      byte[] body = ctx.bodyAsBytes();
+      String bodyHash = Hash.sha256(body).hex();
+      if (!bodyHash.equals(ctx.queryParam("body"))) {
+        throw new Refused(400, "BODY_MISMATCH", "the signed query's 'body' must be the SHA-256 of the request body, " + bodyHash);
+      }
+      ComputeRequest request = ComputeRequest.parse(body);
+      String reference = CustodianData.reference(d.getDatasetId(), d.getVersion());
+      String plaintext = hex(d.getPlaintextSha256());
+      if (!request.recipe().dataReference().equals(reference) || !request.recipe().dataSha256().hex().equals(plaintext)) {
+        throw new Refused(400, "DATA_REFERENCE_MISMATCH", "the recipe's data must be reference '" + reference + "' with sha256 " + plaintext
+            + " (the grant's dataset version), not '" + request.recipe().dataReference() + "' with " + request.recipe().dataSha256().hex());
+      }
+      if (Models.find(ledger.state(Models.NAME), request.modelId()).isPresent()) {
+        throw new Refused(409, "MODEL_EXISTS", "model " + request.modelId() + " is already registered");
+      }
+      Hash blob = Hash.of(d.getCiphertextSha256().toByteArray());
+      if (!blobs.exists(blob)) {
+        throw unknownBlob(blob);
+      }
+      CompletableFuture<TxTracker.Outcome> recorded = record(g, AccessKind.COMPUTE, null);
+      ctx.future(() -> recorded.copy().completeOnTimeout(null, waitTimeout.toMillis(), TimeUnit.MILLISECONDS).thenCompose(o -> {
+        Optional<Refused> refused = refusal(o, "compute access");
+        if (refused.isPresent()) {
+          return CompletableFuture.<ComputeToData.Result>failedFuture(refused.get());
+        }
+        return compute.train(d, request.recipe(), request.modelId()).thenApply(r -> {
+          counter.tag("outcome", "registered").register(metrics).increment();
+          ObjectNode n = Json.MAPPER.createObjectNode().put("grantId", g.getGrantId()).put("modelId", r.modelId())
+              .put("accessTx", o.id().hex()).put("accessHeight", o.height())
+              .put("modelTx", r.registration().id().hex()).put("modelHeight", r.registration().height())
+              .put("artifactSha256", r.artifact().hex()).put("lossCurveSha256", r.lossCurve().hex())
+              .put("datasetId", d.getDatasetId()).put("version", d.getVersion()).put("plaintextSha256", plaintext);
+          ObjectNode metricsJson = n.putObject("metrics");
+          r.run().metrics().forEach(metricsJson::put);
+          ctx.status(201).json(n);
+          return r;
+        });
+      }).exceptionally(e -> {
+        Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+        if (cause instanceof Refused r) {
+          counter.tag("outcome", r.code).register(metrics).increment();
+          HttpApi.problem(ctx, r.status, r.code, r.getMessage());
+          return null;
+        }
+        throw new IllegalStateException("the compute job for grant " + g.getGrantId() + " failed", cause);
+      }));
+    } catch (Refused e) {
+      counter.tag("outcome", e.code).register(metrics).increment();
+      HttpApi.problem(ctx, e.status, e.code, e.getMessage());
+    }
+  }
+
+  /** The body of a compute request: the model id to register and the recipe to train. */
+  record ComputeRequest(String modelId, Recipe recipe) {
+    /** Parses and checks a body; throws {@link Refused} ({@code INVALID_REQUEST}, {@code INVALID_MODEL_ID}, {@code INVALID_RECIPE}). */
+    static ComputeRequest parse(byte[] body) {
+      JsonNode n;
+      try {
+        n = Json.MAPPER.readTree(body);
+      } catch (IOException e) {
+        throw new Refused(400, "INVALID_REQUEST", "the body is not JSON: " + e.getMessage());
+      }
+      if (n == null || !n.isObject() || !n.path("modelId").isTextual() || !n.path("recipe").isObject()) {
+        throw new Refused(400, "INVALID_REQUEST", "the body must be {\"modelId\": \"...\", \"recipe\": {...}}");
+      }
+      String modelId = n.get("modelId").asText();
+      if (!modelId.matches(DATASET_ID)) {
+        throw new Refused(400, "INVALID_MODEL_ID", "model id '" + modelId + "' must be 1-63 lower-case letters, digits or '-'");
+      }
+      Recipe recipe;
+      try {
+        recipe = Recipe.parse(Json.MAPPER.writeValueAsString(n.get("recipe")));
+      } catch (IllegalArgumentException | IOException e) {
+        throw new Refused(400, "INVALID_RECIPE", "the recipe is invalid: " + e.getMessage());
+      }
+      if (!recipe.engineVersion().equals(EngineVersion.CURRENT)) {
+        throw new Refused(400, "INVALID_RECIPE", "the recipe needs engine " + recipe.engineVersion() + "; this node runs " + EngineVersion.CURRENT);
+      }
+      return new ComputeRequest(modelId, recipe);
     }
   }
 

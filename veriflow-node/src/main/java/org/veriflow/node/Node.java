@@ -41,14 +41,17 @@ public final class Node implements AutoCloseable {
   private final Verifier verifier;
   private final DatasetErasure erasure;
   private final EncryptionKeyPair encryptionKey;
+  private final ComputeToData compute;
 
-  private Node(Ledger ledger, SoloOrderer orderer, HttpApi http, Verifier verifier, DatasetErasure erasure, EncryptionKeyPair encryptionKey) {
+  private Node(Ledger ledger, SoloOrderer orderer, HttpApi http, Verifier verifier, DatasetErasure erasure, EncryptionKeyPair encryptionKey,
+      ComputeToData compute) {
     this.ledger = ledger;
     this.orderer = orderer;
     this.http = http;
     this.verifier = verifier;
     this.erasure = erasure;
     this.encryptionKey = encryptionKey;
+    this.compute = compute;
   }
 
   /**
@@ -95,13 +98,16 @@ public final class Node implements AutoCloseable {
         });
     NodeMetrics.bind(metrics, ledger, mempool);
     NodeSubmitter submitter = new NodeSubmitter(ledger, orderer, tracker, nodeKey);
+    CustodianData custodianData = new CustodianData(blobs, encryptionKey, submitter.identity());
     Verifier verifier = new Verifier(ledger, submitter, metrics, config.get(NodeConfig.VERIFIER_ENABLED),
-        config.get(NodeConfig.VERIFIER_CONCURRENCY), config.get(NodeConfig.VERIFIER_THREADS));
+        config.get(NodeConfig.VERIFIER_CONCURRENCY), config.get(NodeConfig.VERIFIER_THREADS), custodianData);
+    ComputeToData compute = new ComputeToData(blobs, submitter, custodianData, config.get(NodeConfig.WAIT_TIMEOUT),
+        config.get(NodeConfig.VERIFIER_THREADS));
     DatasetErasure erasure = new DatasetErasure(ledger, blobs);
     erasure.healAtStart();
     ledger.onCommit(erasure::committed);
     DatasetsApi datasets = new DatasetsApi(ledger, blobs, submitter, encryptionKey,
-        new SignedRequests(clock, clock.instant(), SignedRequests.DEFAULT_MAX_NONCES), config.get(NodeConfig.WAIT_TIMEOUT), metrics);
+        new SignedRequests(clock, clock.instant(), SignedRequests.DEFAULT_MAX_NONCES), config.get(NodeConfig.WAIT_TIMEOUT), metrics, compute);
     ProtectedBlobs datasetCiphertexts = new ProtectedBlobs(ledger);
     ledger.onCommit(datasetCiphertexts::committed);
     HttpApi http = new HttpApi(ledger, mempool, orderer, tracker, metrics, config.get(NodeConfig.WAIT_TIMEOUT), blobs, datasetCiphertexts,
@@ -114,6 +120,7 @@ public final class Node implements AutoCloseable {
     try {
       http.start(config.get(NodeConfig.HTTP_HOST), config.get(NodeConfig.HTTP_PORT));
     } catch (RuntimeException e) {
+      compute.close();
       verifier.close();
       orderer.close();
       erasure.close();
@@ -121,7 +128,7 @@ public final class Node implements AutoCloseable {
       throw e;
     }
     LOG.info("node for chain '{}' at height {} serving on port {}", ledger.chainId(), ledger.head().height(), http.port());
-    return new Node(ledger, orderer, http, verifier, erasure, encryptionKey);
+    return new Node(ledger, orderer, http, verifier, erasure, encryptionKey, compute);
   }
 
   /** Reads the node's encryption key, creating the file with a fresh key when it is missing. */
@@ -190,6 +197,7 @@ public final class Node implements AutoCloseable {
 
   @Override
   public void close() {
+    compute.close();
     verifier.close();
     http.stop();
     orderer.close();

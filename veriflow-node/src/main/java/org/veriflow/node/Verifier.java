@@ -23,6 +23,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.veriflow.contracts.Datasets;
+import org.veriflow.contracts.DatasetsState;
 import org.veriflow.contracts.Identities;
 import org.veriflow.contracts.Models;
 import org.veriflow.contracts.Streams;
@@ -33,6 +35,7 @@ import org.veriflow.core.proto.TxStatus;
 import org.veriflow.core.proto.contracts.IdentityKind;
 import org.veriflow.core.proto.contracts.IdentityRecord;
 import org.veriflow.core.proto.contracts.IdentityStatus;
+import org.veriflow.core.proto.datasets.DatasetRecord;
 import org.veriflow.core.proto.models.Attest;
 import org.veriflow.core.proto.models.Attestation;
 import org.veriflow.core.proto.models.DatasetRef;
@@ -50,7 +53,9 @@ import org.veriflow.ml.tensor.Parallelism;
 /**
  * Proof of training by replay, as a node service (DESIGN.md, "Models"): on a node whose key is an
  * active validator, every model record that lacks this node's attestation is retrained from its
- * on-chain recipe and from the dataset snapshot reproduced from the node's own state, and the
+ * on-chain recipe and from the dataset snapshot reproduced from the node's own state (or, for a
+ * model trained on a datasets-contract version, from that version's plaintext, which only its
+ * custodian can decrypt: other nodes skip such a model with a log line and attest nothing), and the
  * artifact hash the engine produced is attested with the node's key ({@code models.attest}); whether
  * it matches is the contract's business. A record that cannot be replayed (a recipe that does not
  * parse or does not hash to its recorded hash, an engine version this node does not run, data that
@@ -109,6 +114,7 @@ final class Verifier implements AutoCloseable {
 
   private final Ledger ledger;
   private final NodeSubmitter submitter;
+  private final CustodianData custodianData;
   private final String identity;
   private final boolean enabled;
   private final int concurrency;
@@ -135,13 +141,16 @@ final class Verifier implements AutoCloseable {
    * @param enabled {@code verifier.enabled}; a disabled verifier only logs that it is off
    * @param concurrency most replays at once, at least 1
    * @param threads engine threads per replay, 1 to 1024
+   * @param custodianData the plaintexts of the dataset versions this node is the custodian of
    */
-  Verifier(Ledger ledger, NodeSubmitter submitter, MeterRegistry metrics, boolean enabled, int concurrency, int threads) {
+  Verifier(Ledger ledger, NodeSubmitter submitter, MeterRegistry metrics, boolean enabled, int concurrency, int threads,
+      CustodianData custodianData) {
     if (concurrency < 1 || threads < 1 || threads > 1024) {
       throw new IllegalArgumentException("verifier needs concurrency >= 1 and 1 to 1024 threads, not " + concurrency + " and " + threads);
     }
     this.ledger = ledger;
     this.submitter = submitter;
+    this.custodianData = custodianData;
     this.identity = submitter.identity();
     this.enabled = enabled;
     this.concurrency = concurrency;
@@ -427,7 +436,7 @@ final class Verifier implements AutoCloseable {
       long start = System.nanoTime();
       Result result = replay(record.get());
       Duration took = Duration.ofNanos(System.nanoTime() - start);
-      if (cancelled) {
+      if (cancelled || result == null) {
         return;
       }
       replayTime.record(took);
@@ -459,6 +468,10 @@ final class Verifier implements AutoCloseable {
   /**
    * Checks the record and replays it.
    *
+   * @return the result to attest, or null when this node cannot replay the model for a reason that
+   *     is not the record's: it was trained on a datasets-contract version whose plaintext only the
+   *     version's custodian can decrypt, and this node is not that custodian (or no longer holds its
+   *     data); that is logged and nothing is attested
    * @throws Cancelled if the verifier closed meanwhile
    * @throws RuntimeException for a failure that is not the record's (storage, interruption, a state
    *     that contradicts its own chain)
@@ -482,33 +495,66 @@ final class Verifier implements AutoCloseable {
     if (!recipe.engineVersion().equals(EngineVersion.CURRENT)) {
       return failure(id, "the recipe needs engine " + recipe.engineVersion() + "; this validator runs " + EngineVersion.CURRENT);
     }
-    String snapshotId = recipe.dataReference();
+    String reference = recipe.dataReference();
+    Optional<CustodianData.VersionRef> version = CustodianData.parseReference(reference);
     Hash dataHash = Hash.of(recipe.dataSha256().bytes());
     DatasetRef dataset = null;
     for (DatasetRef d : m.getDatasetsList()) {
-      if (d.getSnapshotId().equals(snapshotId)) {
+      boolean named = version.isPresent()
+          ? d.getDatasetId().equals(version.get().datasetId()) && d.getDatasetVersion() == version.get().version()
+          : d.getDatasetId().isEmpty() && d.getSnapshotId().equals(reference);
+      if (named) {
         dataset = d;
       }
     }
     if (dataset == null) {
-      return failure(id, "the recipe's data reference '" + snapshotId + "' is not one of the model's recorded datasets");
+      return failure(id, "the recipe's data reference '" + reference + "' is not one of the model's recorded datasets");
     }
     Hash recordedData = Hash.of(dataset.getCsvSha256().toByteArray());
     if (!recordedData.equals(dataHash)) {
-      return failure(id, "the recipe's data hash " + dataHash + " is not the hash " + recordedData + " recorded for dataset " + snapshotId);
+      return failure(id, "the recipe's data hash " + dataHash + " is not the hash " + recordedData + " recorded for dataset " + reference);
     }
-    Optional<SnapshotCsv.Export> export = SnapshotCsv.reproduce(ledger.state(Streams.NAME), snapshotId);
-    if (export.isEmpty()) {
-      return failure(id, "dataset " + snapshotId + " is not a snapshot on this chain");
+    byte[] csv;
+    long rows;
+    if (version.isPresent()) {
+      // A datasets-contract version: only its custodian can decrypt the plaintext.
+      Optional<DatasetRecord> d = DatasetsState.dataset(ledger.state(Datasets.NAME), version.get().datasetId(), version.get().version());
+      if (d.isEmpty()) {
+        return failure(id, "dataset " + reference + " is not a dataset version on this chain");
+      }
+      Hash versionData = Hash.of(d.get().getPlaintextSha256().toByteArray());
+      if (!versionData.equals(dataHash)) {
+        return failure(id, "dataset " + reference + " has plaintext SHA-256 " + versionData + ", the recipe names " + dataHash);
+      }
+      if (!custodianData.isCustodian(d.get())) {
+        LOG.info("model {}: not replayed: it was trained on {}, whose plaintext only its custodian {} can decrypt; nothing attested",
+            id, reference, d.get().getCustodian());
+        return null;
+      }
+      try {
+        csv = custodianData.plaintext(d.get());
+      } catch (CustodianData.Unavailable e) {
+        LOG.warn("model {}: not replayed: the plaintext of {} is not available on this node ({}: {}); nothing attested",
+            id, reference, e.code, e.getMessage());
+        return null;
+      }
+      rows = d.get().getQuality().getRows();
+    } else {
+      Optional<SnapshotCsv.Export> export = SnapshotCsv.reproduce(ledger.state(Streams.NAME), reference);
+      if (export.isEmpty()) {
+        return failure(id, "dataset " + reference + " is not a snapshot on this chain");
+      }
+      if (!export.get().csvSha256().equals(dataHash)) {
+        return failure(id, "snapshot " + reference + " has CSV SHA-256 " + export.get().csvSha256() + ", the recipe names " + dataHash);
+      }
+      csv = export.get().csv();
+      rows = export.get().rows();
     }
-    if (!export.get().csvSha256().equals(dataHash)) {
-      return failure(id, "snapshot " + snapshotId + " has CSV SHA-256 " + export.get().csvSha256() + ", the recipe names " + dataHash);
-    }
-    LOG.info("replaying model {} ({} rows)", id, export.get().rows());
+    LOG.info("replaying model {} ({} rows)", id, rows);
     TrainingRun run;
     try (Parallelism parallelism = Parallelism.threads(threads)) {
       int[] lastTenth = {0};
-      run = RecipeRunner.run(recipe, export.get().csv(), parallelism, (EpochRecord epoch, int max) -> {
+      run = RecipeRunner.run(recipe, csv, parallelism, (EpochRecord epoch, int max) -> {
         if (cancelled || Thread.currentThread().isInterrupted()) {
           throw new Cancelled();
         }
