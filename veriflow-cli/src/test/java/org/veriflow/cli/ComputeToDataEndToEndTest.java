@@ -255,6 +255,48 @@ class ComputeToDataEndToEndTest {
     assertThat(client.grant(g.grantId()).reads()).isZero();
   }
 
+  @Test
+  void computeRequest_grantForResearchOnAnotherDataset_refusedNotComputeGrantNothingRecorded() throws Exception {
+    Path file = climate("lab.csv", 50, 11);
+    DatasetPublisher.publish(client, tx(OWNER), file, new DatasetPublisher.Options("lab-climate", 0, "Lab climate", "", List.of("climate"),
+        "CC-BY-4.0", 0, List.of("research"), List.of(), List.of(), List.of(), 0, 0, 0, true, null, null));
+    Responses.DatasetVersion lab = client.datasetVersion("lab-climate", 1);
+    String grantId = submit(tx(CONSUMER).requestDataset("lab-climate", 1, "research")).id();
+    assertThat(client.grant(grantId).status()).isEqualTo("GRANTED");
+
+    assertThatThrownBy(() -> client.compute(grantId, "lab-humidity", recipe("dataset:lab-climate/1", lab.plaintextSha256()), CONSUMER,
+        Hash.fromHex(lab.ciphertextSha256()), DEADLINE))
+        .isInstanceOfSatisfying(ClientException.class, e -> assertThat(e.code()).isEqualTo("NOT_COMPUTE_GRANT"));
+
+    assertThat(client.datasetAccesses("lab-climate", 1, 10, null).accesses()).isEmpty();
+    assertThat(Models.find(node.ledger().state(Models.NAME), "lab-humidity")).isEmpty();
+  }
+
+  @Test
+  void computeRequest_bodyNotTheSignedHash_refusedBodyMismatchNothingRecorded() throws Exception {
+    Responses.Grant g = request("compute-only");
+    byte[] body = ("{\"modelId\":\"room-swapped\",\"recipe\":" + recipe("dataset:room-climate/1", version.plaintextSha256()) + "}")
+        .getBytes(StandardCharsets.UTF_8);
+    // Signed for another body: the recipe or model id was swapped after signing.
+    String query = "body=" + Hash.sha256("the body the grantee signed".getBytes(StandardCharsets.UTF_8)).hex();
+    String path = "/v1/grants/" + g.grantId() + "/compute";
+    byte[] nonce = new byte[16];
+    new java.security.SecureRandom().nextBytes(nonce);
+    org.veriflow.core.crypto.RequestSignature sig = org.veriflow.core.crypto.RequestSignature.sign(CONSUMER, "POST", path, query, ciphertext(),
+        Instant.now().getEpochSecond(), nonce);
+    java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
+        java.net.http.HttpRequest.newBuilder(URI.create(url + path + "?" + query))
+            .header(org.veriflow.core.crypto.RequestSignature.BLOB_HEADER, ciphertext().hex())
+            .header("Signature-Input", sig.signatureInput()).header("Signature", sig.signatureHeader())
+            .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+
+    assertThat(r.statusCode()).isEqualTo(400);
+    assertThat(r.body()).contains("BODY_MISMATCH");
+    assertThat(accesses()).noneMatch(a -> a.grantId().equals(g.grantId()));
+    assertThat(Models.find(node.ledger().state(Models.NAME), "room-swapped")).isEmpty();
+  }
+
   private static String writeRecipe(String name, String sha256) throws Exception {
     Path f = tmp.resolve(name);
     Files.writeString(f, recipe("dataset:room-climate/1", sha256));

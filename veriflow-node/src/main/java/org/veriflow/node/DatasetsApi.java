@@ -62,7 +62,9 @@ import org.veriflow.ledger.exec.StateView;
  * committed state), and the custodian's side of a grant: the data key's release and the
  * ciphertext's download, each in a request signed by the grantee ({@link SignedRequests}) and
  * each recorded on chain ({@code datasets.record_access}, sent by this node) before anything
- * leaves the node. Documented in docs/http-api.md, section Datasets. Thread-safe.
+ * leaves the node; for a compute-only grant, neither of those but a training on the data here
+ * ({@link ComputeToData}), whose model alone leaves the node. Documented in docs/http-api.md,
+ * section Datasets. Thread-safe.
  *
  * <p>Wrap contexts (the HPKE {@code info} suffix of {@link KeyWrap}): the publisher wraps a
  * version's data key for the custodian under {@link #custodyContext}, the custodian re-wraps it for
