@@ -89,8 +89,12 @@ final class ModelsApi {
         .put("lossCurveSha256", Hex.encode(m.getLossCurveSha256().toByteArray()));
     ArrayNode datasets = n.putArray("datasets");
     for (DatasetRef d : m.getDatasetsList()) {
-      datasets.addObject().put("snapshotId", d.getSnapshotId()).put("csvSha256", Hex.encode(d.getCsvSha256().toByteArray()))
+      ObjectNode ref = datasets.addObject().put("snapshotId", d.getSnapshotId()).put("csvSha256", Hex.encode(d.getCsvSha256().toByteArray()))
           .put("readingsRoot", Hex.encode(d.getReadingsRoot().toByteArray()));
+      if (!d.getDatasetId().isEmpty()) {
+        // A datasets-contract version (compute-to-data): named by id, version and plaintext hash.
+        ref.put("datasetId", d.getDatasetId()).put("datasetVersion", d.getDatasetVersion());
+      }
     }
     ObjectNode metrics = n.putObject("metrics");
     for (Metric metric : m.getMetricsList()) {
