@@ -90,7 +90,7 @@ final class DatasetCommand {
 
   // --- shared datasets
 
-  @Command(name = "publish", description = {"Publish a CSV file as a dataset version: computes its quality report (uploaded as a blob),",
+  @Command(name = "publish", description = {"Publish a CSV file or a stream snapshot as a dataset version: computes its quality report (uploaded as a blob),",
       "encrypts it under a fresh data key (streaming AEAD), uploads the ciphertext, wraps the data key for the",
       "custodian validator and records hashes, schema, quality summary and policy on chain.",
       "Prints the dataset id and version."})
@@ -98,8 +98,12 @@ final class DatasetCommand {
     @Spec CommandSpec spec;
     @Mixin NodeOptions options;
 
-    @Option(names = "--file", required = true, paramLabel = "FILE", description = "The CSV file (UTF-8, a header line first).")
+    @Option(names = "--file", paramLabel = "FILE", description = "The CSV file (UTF-8, a header line first).")
     Path file;
+
+    @Option(names = "--snapshot", paramLabel = "ID", description = {"Or a stream snapshot: its canonical CSV, exported from the chain and checked",
+        "against the snapshot's hashes, with the stream's share of illegal readings in the quality summary."})
+    String snapshot;
 
     @Option(names = "--title", required = true, description = "1 to 256 characters.")
     String title;
@@ -155,6 +159,9 @@ final class DatasetCommand {
 
     @Override
     public Integer call() throws Exception {
+      if ((file == null) == (snapshot == null)) {
+        throw new ParameterException(spec.commandLine(), "give exactly one of --file FILE or --snapshot ID");
+      }
       if (!approval.equals("manual") && !approval.equals("auto")) {
         throw new ParameterException(spec.commandLine(), "--approval must be manual or auto, not '" + approval + "'");
       }
@@ -168,7 +175,8 @@ final class DatasetCommand {
         throw new ParameterException(spec.commandLine(), e.getMessage());
       }
       VeriflowClient client = options.client();
-      DatasetPublisher.Result r = DatasetPublisher.publish(client, options.builder(client), file, o);
+      DatasetPublisher.Result r = file != null ? DatasetPublisher.publish(client, options.builder(client), file, o)
+          : DatasetPublisher.publishSnapshot(client, options.builder(client), snapshot, o);
       var out = spec.commandLine().getOut();
       QualityReport q = r.quality();
       out.println("dataset      " + r.datasetId());

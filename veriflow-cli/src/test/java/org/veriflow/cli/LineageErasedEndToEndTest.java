@@ -29,8 +29,9 @@ import org.veriflow.core.proto.contracts.IdentityKind;
 import org.veriflow.node.Node;
 
 /**
- * Erasure destroys data, not its lineage: after a dataset version is erased, {@code lineage erased}
- * lists the model trained on those bytes (matched by content hash) and not the one trained on others.
+ * A stream snapshot published as a dataset, then erased: erasure destroys data, not its lineage, and
+ * {@code lineage erased} lists the model trained on those bytes (matched by content hash) and not the
+ * one trained on others.
  */
 class LineageErasedEndToEndTest {
   private static final Pattern DATASET = Pattern.compile("dataset\\s+(\\S+)");
@@ -57,22 +58,32 @@ class LineageErasedEndToEndTest {
       StreamAdmin admin = new StreamAdmin(client, org);
       admin.create(SensorSimulator.stream("room", room, SensorSimulator.DEFAULT_WINDOW));
       admin.registerDevices("room", devices);
-      new Gateway(client, org, 100).submit("room", SensorSimulator.signed(night), b -> { });
+      Gateway gateway = new Gateway(client, org, 100);
+      gateway.submit("room", SensorSimulator.signed(night), b -> { });
+      // Ten readings sent twice: the stream holds illegal readings (DUPLICATE) next to the legal ones.
+      gateway.submit("room", SensorSimulator.signed(night).subList(0, 10), b -> { });
       long middle = night.get(night.size() / 2).reading().getTimestampMillis();
       String whole = snapshot(client, chainId, org, Long.MIN_VALUE, Long.MAX_VALUE);
       String firstHalf = snapshot(client, chainId, org, Long.MIN_VALUE, middle);
       train(url, orgKey, client, whole, "humidity-whole");
       train(url, orgKey, client, firstHalf, "humidity-half");
 
-      // The whole hour, as a file, published as a dataset: the same bytes the first model was trained on.
-      Path csv = tmp.resolve("room.csv");
-      client.exportSnapshot(whole, csv);
+      // The whole hour's snapshot, published as a dataset: the same bytes the first model was trained on.
+      CliRunner.Outcome both = CliRunner.run("dataset", "publish", "--node=" + url, "--key", orgKey.toString(), "--snapshot", whole,
+          "--file", tmp.resolve("x.csv").toString(), "--title", "Room night");
+      assertThat(both.exitCode()).isEqualTo(2);
+      assertThat(both.err()).contains("exactly one of --file FILE or --snapshot ID");
       CliRunner.Outcome published = CliRunner.run("dataset", "publish", "--node=" + url, "--key", orgKey.toString(),
-          "--file", csv.toString(), "--title", "Room night", "--purpose", "research");
+          "--snapshot", whole, "--title", "Room night", "--purpose", "research");
       assertThat(published.exitCode()).as(published.err()).isZero();
       Matcher m = DATASET.matcher(published.out());
       assertThat(m.find()).as(published.out()).isTrue();
       String dataset = m.group(1);
+      Responses.DatasetVersion version = client.datasetVersion(dataset, 1);
+      assertThat(version.snapshotId()).isEqualTo(whole);
+      assertThat(version.plaintextSha256()).isEqualTo(client.snapshot(whole).csvSha256());
+      assertThat(version.quality().rows()).isEqualTo(night.size());
+      assertThat(version.quality().illegalReadingRate()).isEqualTo(10.0 / (night.size() + 10));
 
       CliRunner.Outcome before = CliRunner.run("lineage", "erased", "--node=" + url);
       assertThat(before.exitCode()).isZero();

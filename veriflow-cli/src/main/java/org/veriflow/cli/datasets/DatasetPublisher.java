@@ -20,6 +20,7 @@ import org.veriflow.client.SignedTransaction;
 import org.veriflow.client.TransactionBuilder;
 import org.veriflow.client.VeriflowClient;
 import org.veriflow.core.crypto.Hash;
+import org.veriflow.core.merkle.ProofException;
 import org.veriflow.core.proto.datasets.Policy;
 import org.veriflow.core.proto.datasets.PublishDataset;
 import org.veriflow.crypto.DataKey;
@@ -141,6 +142,37 @@ public final class DatasetPublisher {
    */
   public static Result publish(VeriflowClient client, TransactionBuilder sender, Path file, Options options)
       throws IOException, DatasetException {
+    return publish(client, sender, file, options, null, Double.NaN);
+  }
+
+  /**
+   * Publishes a stream snapshot as a dataset: its canonical CSV, exported from the chain's readings
+   * and checked against the snapshot's on-chain hashes (the contract checks the plaintext hash
+   * against them again), with the share of illegal readings in the source stream in its quality
+   * summary. Otherwise as {@link #publish(VeriflowClient, TransactionBuilder, Path, Options)}.
+   *
+   * @throws ProofException if the export does not reproduce the snapshot's on-chain hashes
+   */
+  public static Result publishSnapshot(VeriflowClient client, TransactionBuilder sender, String snapshotId, Options options)
+      throws IOException, DatasetException, ProofException {
+    Responses.Snapshot snapshot = client.snapshot(snapshotId);
+    Path csv = tempFile(".snapshot.csv");
+    try {
+      client.exportSnapshot(snapshotId, csv);
+      long total = 0;
+      long illegal = 0;
+      for (java.util.Map.Entry<String, Long> e : client.streamStats(snapshot.streamId()).totals().entrySet()) {
+        total += e.getValue();
+        illegal += e.getKey().equals("LEGAL") ? 0 : e.getValue();
+      }
+      return publish(client, sender, csv, options, snapshotId, total == 0 ? 0 : (double) illegal / total);
+    } finally {
+      Files.deleteIfExists(csv);
+    }
+  }
+
+  private static Result publish(VeriflowClient client, TransactionBuilder sender, Path file, Options options, String snapshotId,
+      double illegalReadingRate) throws IOException, DatasetException {
     String id = options.datasetId() != null ? options.datasetId() : idFromTitle(options.title());
     long version = options.version();
     Custodian custodian = custodian(client, options.custodian());
@@ -190,8 +222,9 @@ public final class DatasetPublisher {
           .setCiphertextBytes(digests.ciphertextBytes())
           .setCustodian(custodian.id())
           .setCustodyKey(ByteString.copyFrom(custodyKey))
-          .setQuality(quality.summary())
+          .setQuality(snapshotId == null ? quality.summary() : quality.summary().toBuilder().setIllegalReadingRate(illegalReadingRate).build())
           .setQualityReportSha256(ByteString.copyFrom(reportHash.bytes()))
+          .setSnapshotId(snapshotId == null ? "" : snapshotId)
           .build();
       Responses.TxInfo tx = submit(client, sender.publishDataset(publish));
       return new Result(id, version, tx.id(), tx.height().orElse(-1L), custodian.id(), digests.plaintextSha256(),
