@@ -36,6 +36,7 @@ import org.veriflow.core.proto.contracts.IdentityKind;
 import org.veriflow.core.proto.models.DatasetRef;
 import org.veriflow.core.proto.models.ModelRecord;
 import org.veriflow.crypto.EncryptionKeyPair;
+import org.veriflow.core.proto.models.ModelStage;
 import org.veriflow.node.Node;
 import org.veriflow.node.NodeConfig;
 
@@ -68,7 +69,8 @@ class ComputeToDataEndToEndTest {
     node = Node.start(NodeConfig.load(dir, Map.of(), Map.of(NodeConfig.VERIFIER_ENABLED.name(), "true")), Clock.systemUTC(), e -> { });
     url = "http://127.0.0.1:" + node.httpPort();
     client = new VeriflowClient(URI.create(url));
-    await("the node's encryption key on chain", () -> client.identity(setup.node().id().value()).encryptionKey().isPresent());
+    // The node publishes its encryption key before it serves.
+    assertThat(client.identity(setup.node().id().value()).encryptionKey()).isPresent();
 
     TransactionBuilder admin = tx(setup.admin());
     submit(admin.registerIdentity(OWNER.publicKey(), IdentityKind.ORGANISATION, "Hospital", List.of()));
@@ -110,20 +112,6 @@ class ComputeToDataEndToEndTest {
 
   static CliRunner.Outcome cli(String... args) {
     return CliRunner.run(Stream.concat(Stream.of(args), Stream.of("--node=" + url)).toArray(String[]::new));
-  }
-
-  interface Condition {
-    boolean holds() throws Exception;
-  }
-
-  static void await(String what, Condition c) throws Exception {
-    long end = System.nanoTime() + DEADLINE.toNanos();
-    while (!c.holds()) {
-      if (System.nanoTime() > end) {
-        throw new AssertionError("no " + what + " after " + DEADLINE);
-      }
-      Thread.sleep(20);
-    }
   }
 
   /** A room's temperature and humidity: humidity falls as the temperature rises, with noise. */
@@ -197,7 +185,7 @@ class ComputeToDataEndToEndTest {
 
     assertThat(run.exitCode()).as(run.err()).isZero();
     assertThat(run.out().lines().findFirst()).contains("room-humidity");
-    await("model room-humidity VERIFIED by the node's replay", () -> client.model("room-humidity").stage().equals("VERIFIED"));
+    Commits.awaitModel(node, "room-humidity", "VERIFIED by the node's replay", m -> m.getStage() == ModelStage.VERIFIED);
     Responses.Model m = client.model("room-humidity");
     assertThat(m.trainer()).isEqualTo(setup.node().id().value());
     assertThat(m.attestations()).singleElement().satisfies(a -> assertThat(a.validator()).isEqualTo(setup.node().id().value()));

@@ -15,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
@@ -51,7 +50,6 @@ import org.veriflow.node.NodeConfig;
  * request replay and expiry, and erasure. One node for the class; each test uses its own datasets.
  */
 class DatasetsEndToEndTest {
-  private static final Duration DEADLINE = Duration.ofSeconds(30);
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
   private static final SecureRandom RANDOM = new SecureRandom();
@@ -82,7 +80,8 @@ class DatasetsEndToEndTest {
     url = "http://127.0.0.1:" + node.httpPort();
     client = new VeriflowClient(URI.create(url));
     // The node publishes its encryption key at its first start, without waiting for the block.
-    await("the node's encryption key on chain", () -> client.identity(setup.node().id().value()).encryptionKey().isPresent());
+    // The node publishes its encryption key before it serves.
+    assertThat(client.identity(setup.node().id().value()).encryptionKey()).isPresent();
 
     TransactionBuilder admin = tx(setup.admin());
     submit(admin.registerIdentity(OWNER.publicKey(), IdentityKind.ORGANISATION, "Hospital", List.of()));
@@ -136,20 +135,6 @@ class DatasetsEndToEndTest {
   static CliRunner.Outcome cli(String... args) {
     String[] all = Stream.concat(Stream.of(args), Stream.of("--node=" + url)).toArray(String[]::new);
     return CliRunner.run(all);
-  }
-
-  interface Condition {
-    boolean holds() throws Exception;
-  }
-
-  static void await(String what, Condition c) throws Exception {
-    long end = System.nanoTime() + DEADLINE.toNanos();
-    while (!c.holds()) {
-      if (System.nanoTime() > end) {
-        throw new AssertionError("no " + what + " after " + DEADLINE);
-      }
-      Thread.sleep(20);
-    }
   }
 
   /** A sensor CSV of {@code rows} rows (a few hundred kB for 5000: many streaming segments). */

@@ -39,6 +39,7 @@ import org.veriflow.core.proto.contracts.IdentityKind;
 import org.veriflow.core.proto.decisions.Decision;
 import org.veriflow.core.proto.decisions.LogDecisions;
 import org.veriflow.core.proto.models.DatasetRef;
+import org.veriflow.core.proto.models.ModelStage;
 import org.veriflow.core.proto.models.RegisterModel;
 import org.veriflow.node.Node;
 import org.veriflow.node.NodeConfig;
@@ -94,7 +95,8 @@ class DecisionsEndToEndTest {
     assertThat(train.exitCode()).as(train.err()).isZero();
 
     // The node's verifier replays the training on its own and attests; nobody asks it to.
-    assertThat(awaitStage("humidity-v1", "VERIFIED")).isEqualTo("VERIFIED");
+    Commits.awaitModel(node, "humidity-v1", "VERIFIED", m -> m.getStage() != ModelStage.REGISTERED);
+    assertThat(client.model("humidity-v1").stage()).isEqualTo("VERIFIED");
     CliRunner.Outcome approve = CliRunner.run("model", "stage", "--node=" + url, "--key", tmp.resolve("admin.key").toString(),
         "humidity-v1", "--to", "APPROVED", "--reason", "replayed and reviewed");
     assertThat(approve.exitCode()).as(approve.err()).isZero();
@@ -109,7 +111,8 @@ class DecisionsEndToEndTest {
         .setArtifactSha256(ByteString.copyFrom(Hash.sha256("a better-looking model".getBytes()).bytes()))
         .setLossCurveSha256(ByteString.copyFrom(Hash.sha256(new byte[0]).bytes())).setEngineVersion("veriflow-ml/0.1.0").build()), true)
         .committed()).isTrue();
-    assertThat(awaitStage("humidity-forged", "REJECTED")).isEqualTo("REJECTED");
+    Commits.awaitModel(node, "humidity-forged", "REJECTED", m -> m.getStage() != ModelStage.REGISTERED);
+    assertThat(client.model("humidity-forged").stage()).isEqualTo("REJECTED");
   }
 
   @AfterAll
@@ -218,15 +221,6 @@ class DecisionsEndToEndTest {
 
   private TransactionBuilder orgTx() {
     return new TransactionBuilder(chainId, org, client.account(org.id().value()).nonce(), 10_000);
-  }
-
-  private String awaitStage(String model, String stage) throws InterruptedException {
-    String now = client.model(model).stage();
-    for (int i = 0; i < 600 && !now.equals(stage); i++) {
-      Thread.sleep(100);
-      now = client.model(model).stage();
-    }
-    return now;
   }
 
   private static String decisionId(String out) {

@@ -39,7 +39,6 @@ import org.veriflow.node.NodeConfig;
  * model replay}.
  */
 class TrainReplayEndToEndTest {
-  private static final Duration DEADLINE = Duration.ofSeconds(60);
 
   @TempDir Path tmp;
 
@@ -102,18 +101,10 @@ class TrainReplayEndToEndTest {
         .setLossCurveSha256(ByteString.copyFrom(Hash.sha256(new byte[0]).bytes())).setEngineVersion("veriflow-ml/0.1.0").build()), true).committed()).isTrue();
   }
 
-  private static Responses.Model awaitAttested(VeriflowClient client, String id) throws InterruptedException {
-    long end = System.nanoTime() + DEADLINE.toNanos();
-    while (true) {
-      Responses.Model m = client.model(id);
-      if (!m.attestations().isEmpty()) {
-        return m;
-      }
-      if (System.nanoTime() > end) {
-        throw new AssertionError("model " + id + " has no attestation after " + DEADLINE);
-      }
-      Thread.sleep(50);
-    }
+  /** The model's record once a validator has attested it (its block committed on {@code node}). */
+  private static Responses.Model awaitAttested(Node node, VeriflowClient client, String id) throws InterruptedException {
+    Commits.awaitModel(node, id, "attested", m -> m.getAttestationsCount() > 0);
+    return client.model(id);
   }
 
   @Test
@@ -126,7 +117,7 @@ class TrainReplayEndToEndTest {
       Responses.Model trained = train(f, "humidity-v1");
 
       // Nobody asks: the node's verifier replays the training from the chain alone and gets the same artifact.
-      Responses.Model verified = awaitAttested(f.client(), "humidity-v1");
+      Responses.Model verified = awaitAttested(node, f.client(), "humidity-v1");
       assertThat(verified.stage()).isEqualTo("VERIFIED");
       assertThat(verified.attestations()).singleElement().satisfies(a -> {
         assertThat(a.validator()).isEqualTo(validator);
@@ -136,7 +127,7 @@ class TrainReplayEndToEndTest {
 
       // A trainer records an artifact the recipe does not produce: the replay differs and rejects the model.
       registerForged(f, "humidity-v1", "humidity-forged");
-      Responses.Model forged = awaitAttested(f.client(), "humidity-forged");
+      Responses.Model forged = awaitAttested(node, f.client(), "humidity-forged");
       assertThat(forged.stage()).isEqualTo("REJECTED");
       assertThat(forged.attestations()).singleElement().satisfies(a -> {
         assertThat(a.validator()).isEqualTo(validator);
@@ -148,7 +139,7 @@ class TrainReplayEndToEndTest {
 
       // Still exactly one attestation each once later blocks have come and gone.
       registerForged(f, "humidity-v1", "humidity-forged-2");
-      awaitAttested(f.client(), "humidity-forged-2");
+      awaitAttested(node, f.client(), "humidity-forged-2");
       assertThat(f.client().model("humidity-v1").attestations()).hasSize(1);
       assertThat(f.client().model("humidity-forged").attestations()).hasSize(1);
     }
