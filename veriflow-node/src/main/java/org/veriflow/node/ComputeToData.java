@@ -72,7 +72,7 @@ final class ComputeToData implements AutoCloseable {
 
   /**
    * Trains {@code recipe} on version {@code d} and registers the model as {@code modelId}, on the
-   * job thread. The future fails with {@link DatasetsApi.Refused} for a refusal with a code
+   * job thread. The future fails with {@link Refused} for a refusal with a code
    * ({@code NOT_CUSTODIAN}, {@code DATASET_ERASED}, {@code UNKNOWN_BLOB}, {@code
    * CUSTODY_KEY_INVALID}, {@code CIPHERTEXT_INVALID}, {@code PLAINTEXT_MISMATCH}, {@code
    * TRAINING_FAILED}, {@code NOT_RECORDED}, or the code of a failed {@code models.register}).
@@ -87,14 +87,14 @@ final class ComputeToData implements AutoCloseable {
     try {
       plaintext = data.plaintext(d);
     } catch (CustodianData.Unavailable e) {
-      throw new DatasetsApi.Refused(409, e.code, e.getMessage());
+      throw new Refused(409, e.code, e.getMessage());
     }
     TrainingRun run;
     try (Parallelism parallelism = Parallelism.threads(threads)) {
       LOG.info("compute: training model {} on {} ({} bytes)", modelId, what, plaintext.length);
       run = RecipeRunner.run(recipe, plaintext, parallelism, (epoch, max) -> { });
     } catch (IllegalArgumentException | IllegalStateException e) {
-      throw new DatasetsApi.Refused(422, "TRAINING_FAILED", "the engine could not train the recipe on " + what + ": " + e.getMessage());
+      throw new Refused(422, "TRAINING_FAILED", "the engine could not train the recipe on " + what + ": " + e.getMessage());
     } finally {
       Arrays.fill(plaintext, (byte) 0);
     }
@@ -121,20 +121,20 @@ final class ComputeToData implements AutoCloseable {
     try {
       o = submitter.submit(Models.NAME, "register", m.build()).get(waitTimeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (IllegalStateException e) {
-      throw new DatasetsApi.Refused(503, "NOT_RECORDED", "the model was trained but its registration was refused: " + e.getMessage());
+      throw new Refused(503, "NOT_RECORDED", "the model was trained but its registration was refused: " + e.getMessage());
     } catch (TimeoutException e) {
-      throw new DatasetsApi.Refused(504, "NOT_RECORDED", "the registration of model " + modelId + " was not committed within "
+      throw new Refused(504, "NOT_RECORDED", "the registration of model " + modelId + " was not committed within "
           + waitTimeout.toMillis() + " ms; it may still be committed later");
     } catch (ExecutionException e) {
       throw new IllegalStateException("waiting for a node transaction failed", e.getCause());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new DatasetsApi.Refused(503, "NOT_RECORDED", "interrupted while model " + modelId + " was being registered");
+      throw new Refused(503, "NOT_RECORDED", "interrupted while model " + modelId + " was being registered");
     }
     switch (o.status()) {
       case "COMMITTED" -> LOG.info("compute: model {} trained on {} registered at height {}", modelId, what, o.height());
-      case "FAILED" -> throw new DatasetsApi.Refused(409, o.code(), o.message());
-      default -> throw new DatasetsApi.Refused(503, "NOT_RECORDED", "the registration of model " + modelId + " was dropped before a block ("
+      case "FAILED" -> throw new Refused(409, o.code(), o.message());
+      default -> throw new Refused(503, "NOT_RECORDED", "the registration of model " + modelId + " was dropped before a block ("
           + o.code() + ": " + o.message() + ")");
     }
     return new Result(modelId, artifact, lossCurve, run, o);
@@ -143,7 +143,7 @@ final class ComputeToData implements AutoCloseable {
   private void store(Hash hash, byte[] bytes) {
     try {
       if (blobs.put(hash, new ByteArrayInputStream(bytes)) instanceof BlobStore.Refused r) {
-        throw new DatasetsApi.Refused(507, "BLOB_NOT_STORED", "the node could not store blob " + hash.hex() + ": " + r.message());
+        throw new Refused(507, "BLOB_NOT_STORED", "the node could not store blob " + hash.hex() + ": " + r.message());
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot store blob " + hash.hex(), e);

@@ -128,19 +128,6 @@ final class DatasetsApi {
     app.post("/v1/grants/{id}/compute", this::compute);
   }
 
-  /** A refusal with its HTTP status and stable code. */
-  static final class Refused extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-    final int status;
-    final String code;
-
-    Refused(int status, String code, String message) {
-      super(message);
-      this.status = status;
-      this.code = code;
-    }
-  }
-
   // ------------------------------------------------------------ key release and download
 
   /** What a signed request for a grant was checked to be. */

@@ -76,19 +76,6 @@ final class DecisionsApi {
     app.get("/v1/decisions/{id}", this::decision);
   }
 
-  /** A refusal with its HTTP status and stable code. */
-  static final class Refused extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-    final int status;
-    final String code;
-
-    Refused(int status, String code, String message) {
-      super(message);
-      this.status = status;
-      this.code = code;
-    }
-  }
-
   // ------------------------------------------------------------ predict
 
   private void predict(Context ctx) {
