@@ -226,6 +226,29 @@ public final class VeriflowClient {
     return get("/v1/models/" + id).path("recipe").asText().getBytes(java.nio.charset.StandardCharsets.UTF_8);
   }
 
+  /**
+   * The arguments of transaction {@code txId}, checked to be a {@code contract.method} call whose
+   * payload, as the node returns it, hashes to that id (so the inclusion proof stands for it).
+   *
+   * @throws ProofException if the payload does not hash to the id or is another call
+   */
+  private com.google.protobuf.ByteString callArguments(String txId, String contract, String method) throws ProofException {
+    byte[] payloadBytes = Base64.getDecoder().decode(get("/v1/transactions/" + txId).path("payload").asText());
+    if (!org.veriflow.core.crypto.Hash.sha256(payloadBytes).hex().equals(txId)) {
+      throw new ProofException(org.veriflow.core.merkle.ProofFailure.ROOT_MISMATCH, "the payload returned for " + txId + " does not hash to that id");
+    }
+    org.veriflow.core.proto.TxPayload payload;
+    try {
+      payload = org.veriflow.core.proto.TxPayload.parseFrom(payloadBytes);
+    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+      throw new ProofException(org.veriflow.core.merkle.ProofFailure.ROOT_MISMATCH, "transaction " + txId + " does not decode");
+    }
+    if (!payload.getContract().equals(contract) || !payload.getMethod().equals(method)) {
+      throw new ProofException(org.veriflow.core.merkle.ProofFailure.ROOT_MISMATCH, "transaction " + txId + " is not a " + contract + "." + method + " call");
+    }
+    return payload.getArguments();
+  }
+
   // ------------------------------------------------------------ decisions
 
   /**
@@ -298,17 +321,9 @@ public final class VeriflowClient {
     }
     List<org.veriflow.core.crypto.Hash> proof = d.proof().stream().map(org.veriflow.core.crypto.Hash::fromHex).toList();
     org.veriflow.core.merkle.MerkleVerifier.verifyInclusion(d.index(), d.batchSize(), leaf, proof, org.veriflow.core.crypto.Hash.fromHex(d.batchRoot()));
-    JsonNode tx = get("/v1/transactions/" + d.txId());
     try {
-      byte[] payloadBytes = Base64.getDecoder().decode(tx.path("payload").asText());
-      if (!org.veriflow.core.crypto.Hash.sha256(payloadBytes).hex().equals(d.txId())) {
-        throw new ProofException(org.veriflow.core.merkle.ProofFailure.ROOT_MISMATCH, "the payload returned for " + d.txId() + " does not hash to that id");
-      }
-      org.veriflow.core.proto.TxPayload payload = org.veriflow.core.proto.TxPayload.parseFrom(payloadBytes);
-      if (!payload.getContract().equals("decisions") || !payload.getMethod().equals("log")) {
-        throw new ProofException(org.veriflow.core.merkle.ProofFailure.ROOT_MISMATCH, "transaction " + d.txId() + " is not a decisions.log call");
-      }
-      org.veriflow.core.proto.decisions.LogDecisions batch = org.veriflow.core.proto.decisions.LogDecisions.parseFrom(payload.getArguments());
+      org.veriflow.core.proto.decisions.LogDecisions batch = org.veriflow.core.proto.decisions.LogDecisions.parseFrom(
+          callArguments(d.txId(), "decisions", "log"));
       if (batch.getDecisionsCount() != d.batchSize() || !java.util.Arrays.equals(batch.getDecisions(d.index()).toByteArray(), d.decisionBytes())) {
         throw new ProofException(org.veriflow.core.merkle.ProofFailure.ROOT_MISMATCH, "transaction " + d.txId() + " does not carry the decision at index " + d.index());
       }
@@ -432,18 +447,9 @@ public final class VeriflowClient {
     if (!key.id().value().equals(device.deviceId()) || !key.verify(bytes, signature).isValid()) {
       throw new ProofException(org.veriflow.core.merkle.ProofFailure.ROOT_MISMATCH, "the device's signature over the reading does not verify");
     }
-    JsonNode tx = get("/v1/transactions/" + stored.txId());
     try {
-      byte[] payloadBytes = Base64.getDecoder().decode(tx.path("payload").asText());
-      // The payload must be the one the transaction id (and so the inclusion proof) stands for.
-      if (!org.veriflow.core.crypto.Hash.sha256(payloadBytes).hex().equals(stored.txId())) {
-        throw new ProofException(org.veriflow.core.merkle.ProofFailure.ROOT_MISMATCH, "the payload returned for " + stored.txId() + " does not hash to that id");
-      }
-      org.veriflow.core.proto.TxPayload payload = org.veriflow.core.proto.TxPayload.parseFrom(payloadBytes);
-      if (!payload.getContract().equals("streams") || !payload.getMethod().equals("submit")) {
-        throw new ProofException(org.veriflow.core.merkle.ProofFailure.ROOT_MISMATCH, "transaction " + stored.txId() + " is not a streams.submit call");
-      }
-      org.veriflow.core.proto.streams.SubmitReadings batch = org.veriflow.core.proto.streams.SubmitReadings.parseFrom(payload.getArguments());
+      org.veriflow.core.proto.streams.SubmitReadings batch = org.veriflow.core.proto.streams.SubmitReadings.parseFrom(
+          callArguments(stored.txId(), "streams", "submit"));
       if (stored.index() >= batch.getReadingsCount() || !java.util.Arrays.equals(batch.getReadings(stored.index()).getReading().toByteArray(), bytes)) {
         throw new ProofException(org.veriflow.core.merkle.ProofFailure.ROOT_MISMATCH, "transaction " + stored.txId() + " does not carry the reading at index " + stored.index());
       }
