@@ -101,12 +101,12 @@ class DatasetsApiTest {
     return n;
   }
 
-  /** Starts the node, waits until it has published its encryption key, registers the grantee and the other identity. */
+  /** Starts the node (which has published its encryption key before serving), registers the grantee and the other identity. */
   private void startAndRegister() throws Exception {
     start();
     EncryptionPublicKey nodeEncryption = EncryptionKeyPair.readPem(dir.resolve("keys/node-encryption.key")).publicKey();
-    await("the node's encryption key on chain", () -> Identities.find(node.ledger().state(Identities.NAME), nodeKey.id().value())
-        .map(r -> r.getEncryptionKey().equals(ByteString.copyFrom(nodeEncryption.bytes()))).orElse(false));
+    assertThat(Identities.find(node.ledger().state(Identities.NAME), nodeKey.id().value()).orElseThrow().getEncryptionKey())
+        .isEqualTo(ByteString.copyFrom(nodeEncryption.bytes()));
     assertThat(client.identity(nodeKey.id().value()).encryptionKey()).contains(nodeEncryption.hex());
     committed(tx(admin).registerIdentity(grantee.publicKey(), IdentityKind.ORGANISATION, "Consumer", List.of()));
     committed(tx(admin).registerIdentity(other.publicKey(), IdentityKind.ORGANISATION, "Other", List.of()));
