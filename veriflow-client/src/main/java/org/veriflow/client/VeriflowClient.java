@@ -550,15 +550,7 @@ public final class VeriflowClient {
       throw new ClientException(0, "INVALID_ID", "blob hash must be 64 hex characters, not '" + hash + "'");
     }
     HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/v1/blobs/" + expected.hex())).timeout(timeout).GET().build();
-    HttpResponse<java.io.InputStream> r;
-    try {
-      r = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
-    } catch (IOException e) {
-      throw new ClientException("cannot reach the node at " + base + ": " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new ClientException("interrupted while talking to " + base, e);
-    }
+    HttpResponse<java.io.InputStream> r = exchange(request, HttpResponse.BodyHandlers.ofInputStream());
     try (java.io.InputStream body = r.body()) {
       if (r.statusCode() != 200) {
         String text = new String(body.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
@@ -608,8 +600,13 @@ public final class VeriflowClient {
   }
 
   private JsonNode send(HttpRequest request) {
+    return check(exchange(request, HttpResponse.BodyHandlers.ofString()));
+  }
+
+  /** Sends a request; a node that cannot be reached, or an interrupted wait, is a {@link ClientException}. */
+  private <T> HttpResponse<T> exchange(HttpRequest request, HttpResponse.BodyHandler<T> body) {
     try {
-      return check(http.send(request, HttpResponse.BodyHandlers.ofString()));
+      return http.send(request, body);
     } catch (IOException e) {
       throw new ClientException("cannot reach the node at " + base + ": " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), e);
     } catch (InterruptedException e) {
@@ -836,15 +833,7 @@ public final class VeriflowClient {
       org.veriflow.core.crypto.Hash ciphertext, java.nio.file.Path out) throws IOException {
     String path = "/v1/grants/" + segment(grantId) + "/ciphertext";
     HttpRequest request = signed(path, "GET", grantee, ciphertext).GET().build();
-    HttpResponse<java.io.InputStream> r;
-    try {
-      r = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
-    } catch (IOException e) {
-      throw new ClientException("cannot reach the node at " + base + ": " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new ClientException("interrupted while talking to " + base, e);
-    }
+    HttpResponse<java.io.InputStream> r = exchange(request, HttpResponse.BodyHandlers.ofInputStream());
     try (java.io.InputStream body = r.body()) {
       if (r.statusCode() != 200) {
         throw problem(r.statusCode(), new String(body.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
