@@ -24,6 +24,19 @@ public record BlockRecord(Block block, BlockHeader header, Hash hash) {
     }
   }
 
+  /**
+   * Decodes a block received from elsewhere, keeping its header bytes as they are.
+   *
+   * @throws IllegalArgumentException if the bytes are not a block
+   */
+  public static BlockRecord decode(byte[] blockBytes) {
+    try {
+      return of(Block.parseFrom(blockBytes));
+    } catch (InvalidProtocolBufferException e) {
+      throw new IllegalArgumentException("not a block: " + e.getMessage(), e);
+    }
+  }
+
   static BlockRecord of(Block block) throws InvalidProtocolBufferException {
     byte[] headerBytes = block.getHeader().toByteArray();
     return new BlockRecord(block, BlockHeader.parseFrom(headerBytes), Hash.sha256(headerBytes));

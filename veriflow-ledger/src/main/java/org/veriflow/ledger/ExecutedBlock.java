@@ -1,6 +1,9 @@
 package org.veriflow.ledger;
 
+import com.google.protobuf.ByteString;
 import java.util.List;
+import org.veriflow.core.proto.Block;
+import org.veriflow.core.proto.OrdererSignature;
 import org.veriflow.core.crypto.Hash;
 import org.veriflow.core.proto.BlockHeader;
 import org.veriflow.core.proto.TxResult;
@@ -55,6 +58,15 @@ public final class ExecutedBlock {
 
   public List<TxResult> results() {
     return results;
+  }
+
+  /** The full block: these header bytes as they are, the given orderer signatures and the transactions. */
+  public Block toBlock(List<OrdererSignature> signatures) {
+    return Block.newBuilder()
+        .setHeader(ByteString.copyFrom(headerBytes))
+        .addAllSignatures(signatures)
+        .addAllTransactions(transactions.stream().map(VerifiedTx::signed).toList())
+        .build();
   }
 
   WriteBatch writes() {

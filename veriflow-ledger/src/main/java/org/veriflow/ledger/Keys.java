@@ -8,6 +8,9 @@ import java.util.Arrays;
 final class Keys {
   static final byte[] META_HEAD = "head".getBytes(StandardCharsets.UTF_8);
   static final byte[] META_APPLIED = "applied".getBytes(StandardCharsets.UTF_8);
+  /** The orderer's position (e.g. its Raft term and index) of the last committed block. */
+  static final byte[] META_ORDERER_POSITION = "orderer-position".getBytes(StandardCharsets.UTF_8);
+  private static final byte[] ORDERER_POSITION_PREFIX = "orderer-position/".getBytes(StandardCharsets.UTF_8);
 
   private Keys() {}
 
@@ -20,6 +23,11 @@ final class Keys {
       throw new IllegalStateException("stored value must be 8 bytes, not " + b.length);
     }
     return ByteBuffer.wrap(b).getLong();
+  }
+
+  /** The META key of the orderer's position of the block at {@code height}. */
+  static byte[] ordererPosition(long height) {
+    return ByteBuffer.allocate(ORDERER_POSITION_PREFIX.length + 8).put(ORDERER_POSITION_PREFIX).putLong(height).array();
   }
 
   static byte[] result(long height, int index) {

@@ -274,21 +274,76 @@ public final class Ledger implements AutoCloseable {
    *     signatures are missing, by a key that is not an orderer, or do not verify over the header
    */
   public BlockRecord commit(ExecutedBlock block, List<OrdererSignature> signatures) {
-    Block full = Block.newBuilder()
-        .setHeader(ByteString.copyFrom(block.headerBytesUnsafe()))
-        .addAllSignatures(signatures)
-        .addAllTransactions(block.transactions().stream().map(VerifiedTx::signed).toList())
-        .build();
+    return commit(block, signatures, null);
+  }
+
+  /**
+   * As {@link #commit(ExecutedBlock, List)}, and stores {@code ordererPosition} (opaque to the
+   * ledger: a replicated orderer's log position of this block) in the same write batch as the
+   * block, so that the block and the orderer's record of having applied it never disagree after a
+   * crash.
+   */
+  public BlockRecord commit(ExecutedBlock block, List<OrdererSignature> signatures, byte[] ordererPosition) {
+    Block full = block.toBlock(signatures);
     // A block stored without valid orderer signatures could never be re-verified or recovered.
     requireOrdererSignatures(new BlockRecord(full, block.header(), block.hash()));
-    BlockRecord record = commitInternal(block, full, true);
+    BlockRecord record = commitInternal(block, full, true, ordererPosition);
     for (Consumer<ExecutedBlock> l : listeners) {
       l.accept(block);
     }
     return record;
   }
 
+  /**
+   * Commits a block ordered elsewhere (received from a replicated log or fetched from another
+   * node), exactly as received: checks its orderer signatures, verifies its transactions, executes
+   * them on the head and requires every header field to match what this node computes, then stores
+   * it with {@code ordererPosition} in one write batch and tells the listeners.
+   *
+   * @throws IllegalArgumentException if {@code block} does not extend the head (its height or
+   *     previous hash), so that the caller can tell a stale block from a divergent one
+   * @throws IllegalStateException naming the block and the first header field (such as
+   *     {@code state_hash}) whose received and recomputed values differ, or the signature or
+   *     transaction that fails: this node disagrees with the block's orderer
+   */
+  public BlockRecord commitReceived(BlockRecord block, byte[] ordererPosition) {
+    ExecutedBlock again;
+    BlockRecord record;
+    synchronized (writeLock) {
+      if (!extendsHead(block)) {
+        throw new IllegalArgumentException("block " + block.height() + " with previous hash "
+            + org.veriflow.core.Hex.encode(block.header().getPreviousHash().toByteArray()) + " does not extend the head " + head.height() + " (" + head.hash() + ")");
+      }
+      again = reexecute(block);
+      record = commitInternal(again, block.block(), true, ordererPosition);
+    }
+    for (Consumer<ExecutedBlock> l : listeners) {
+      l.accept(again);
+    }
+    return record;
+  }
+
+  /** Whether {@code block} is the next block on the current head (its height and previous hash). */
+  public boolean extendsHead(BlockRecord block) {
+    BlockRecord h = head;
+    return block.height() == h.height() + 1 && block.header().getPreviousHash().equals(ByteString.copyFrom(h.hash().bytes()));
+  }
+
+  /** The orderer position stored with the last block committed with one, if any. */
+  public Optional<byte[]> ordererPosition() {
+    return store.get(Column.META, Keys.META_ORDERER_POSITION);
+  }
+
+  /** The orderer position stored with the block at {@code height}, if it was committed with one. */
+  public Optional<byte[]> ordererPosition(long height) {
+    return store.get(Column.META, Keys.ordererPosition(height));
+  }
+
   private BlockRecord commitInternal(ExecutedBlock block, Block full, boolean writeBlock) {
+    return commitInternal(block, full, writeBlock, null);
+  }
+
+  private BlockRecord commitInternal(ExecutedBlock block, Block full, boolean writeBlock, byte[] ordererPosition) {
     synchronized (writeLock) {
       if (!block.header().getPreviousHash().equals(ByteString.copyFrom(head.hash().bytes()))) {
         throw new IllegalStateException("block " + block.height() + " does not extend the head " + head.height());
@@ -297,6 +352,10 @@ public final class Ledger implements AutoCloseable {
       if (writeBlock) {
         batch.put(Column.BLOCKS, Keys.height(block.height()), full.toByteArray());
         batch.put(Column.META, Keys.META_HEAD, Keys.height(block.height()));
+      }
+      if (ordererPosition != null) {
+        batch.put(Column.META, Keys.META_ORDERER_POSITION, ordererPosition.clone());
+        batch.put(Column.META, Keys.ordererPosition(block.height()), ordererPosition.clone());
       }
       batch.put(Column.META, Keys.META_APPLIED, Keys.height(block.height()));
       store.write(batch, true);

@@ -99,6 +99,49 @@ public final class Mempool {
     }
   }
 
+  /**
+   * Takes back transactions of a batch whose block was not committed (its orderer lost the lead or
+   * the block went stale): they are pending again unless already committed, which the next batch
+   * checks by nonce.
+   */
+  public void requeue(List<VerifiedTx> batch) {
+    lock.lock();
+    try {
+      for (VerifiedTx tx : batch) {
+        if (!inFlight.remove(tx.id()) || byId.containsKey(tx.id())) {
+          continue;
+        }
+        TreeMap<Long, VerifiedTx> queue = bySender.computeIfAbsent(tx.sender(), s -> new TreeMap<>());
+        if (queue.putIfAbsent(tx.nonce(), tx) == null) {
+          if (byId.isEmpty()) {
+            oldestArrivalNanos = monotonicNanos();
+          }
+          byId.put(tx.id(), tx);
+          arrivals++;
+        }
+      }
+      arrived.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Removes and returns every pending transaction, senders in arrival order and each sender's by nonce. */
+  public List<VerifiedTx> drain() {
+    lock.lock();
+    try {
+      List<VerifiedTx> out = new ArrayList<>(byId.size());
+      for (TreeMap<Long, VerifiedTx> queue : bySender.values()) {
+        out.addAll(queue.values());
+      }
+      bySender.clear();
+      byId.clear();
+      return out;
+    } finally {
+      lock.unlock();
+    }
+  }
+
   public int size() {
     lock.lock();
     try {
@@ -123,6 +166,14 @@ public final class Mempool {
    * returns up to {@code wanted} transactions that can execute now.
    */
   public List<VerifiedTx> takeBatch(int wanted, long maxWaitMillis, long idleMillis) throws InterruptedException {
+    return takeBatch(wanted, Long.MAX_VALUE, maxWaitMillis, idleMillis);
+  }
+
+  /**
+   * As {@link #takeBatch(int, long, long)}, and the batch's transactions together take at most
+   * {@code maxBytes} serialised (but a batch holds at least one transaction when one is ready).
+   */
+  public List<VerifiedTx> takeBatch(int wanted, long maxBytes, long maxWaitMillis, long idleMillis) throws InterruptedException {
     lock.lock();
     try {
       // Nothing pending, or nothing that could execute and no arrival since: wait for one.
@@ -137,7 +188,7 @@ public final class Mempool {
       while (byId.size() < wanted && remaining > 0) {
         remaining = arrived.awaitNanos(remaining);
       }
-      List<VerifiedTx> batch = takeReady(wanted);
+      List<VerifiedTx> batch = takeReady(wanted, maxBytes);
       arrivalsAtLastEmptyTake = batch.isEmpty() ? arrivals : -1;
       for (VerifiedTx tx : batch) {
         inFlight.add(tx.id());
@@ -151,8 +202,9 @@ public final class Mempool {
     }
   }
 
-  private List<VerifiedTx> takeReady(int wanted) {
+  private List<VerifiedTx> takeReady(int wanted, long maxBytes) {
     List<VerifiedTx> out = new ArrayList<>();
+    long bytes = 0;
     List<Map.Entry<Hash, Rejection>> dropped = new ArrayList<>();
     long nextHeight = ledger.head().height() + 1;
     Iterator<Map.Entry<IdentityId, TreeMap<Long, VerifiedTx>>> senders = bySender.entrySet().iterator();
@@ -168,6 +220,11 @@ public final class Mempool {
         } else if (tx.payload().getValidUntilHeight() < nextHeight) {
           dropped.add(Map.entry(tx.id(), new Rejection(RejectionCode.EXPIRED, "transaction expired at height " + tx.payload().getValidUntilHeight() + " while pending")));
         } else if (tx.nonce() == expected) {
+          long size = tx.signed().getSerializedSize();
+          if (!out.isEmpty() && bytes + size > maxBytes) {
+            break;
+          }
+          bytes += size;
           out.add(tx);
           expected++;
         } else {

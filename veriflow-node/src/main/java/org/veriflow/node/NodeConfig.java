@@ -14,6 +14,7 @@ import java.util.Objects;
 import java.util.Properties;
 import java.util.TreeMap;
 import java.util.function.Function;
+import org.veriflow.raft.ClusterMember;
 
 /**
  * A node's configuration. Sources, later ones winning: the defaults below, the file {@code
@@ -52,8 +53,25 @@ public final class NodeConfig {
   public static final Key<Integer> VERIFIER_THREADS = new Key<>("verifier.threads", Integer.toString(Runtime.getRuntime().availableProcessors()),
       NodeConfig::engineThreads, "engine threads of each replay (default: the available processors); the artifact does not depend on it");
 
-  public static final List<Key<?>> ALL = List.of(GENESIS_FILE, NODE_KEY, NODE_ENCRYPTION_KEY, DATA_DIR, HTTP_HOST, HTTP_PORT, MAX_BLOCK_TXS, MAX_BLOCK_DELAY, MEMPOOL_SIZE, WAIT_TIMEOUT,
-      BLOBS_DIR, BLOBS_MAX_BYTES, VERIFIER_ENABLED, VERIFIER_CONCURRENCY, VERIFIER_THREADS);
+  public static final Key<Long> MAX_BLOCK_BYTES = new Key<>("orderer.max-block-bytes", Long.toString(8L << 20),
+      s -> positiveLong(s, "orderer.max-block-bytes"), "or when their serialised size would pass this many bytes (one block is one Raft entry)");
+
+  public static final Key<String> CLUSTER_ID = new Key<>("cluster.id", "", String::trim,
+      "this node's member id in a cluster; empty for a single node");
+  public static final Key<List<ClusterMember>> CLUSTER_MEMBERS = new Key<>("cluster.members", "", NodeConfig::members,
+      "every member of the cluster, comma-separated, each id@raft-host:raft-port@http://api-host:api-port");
+  public static final Key<String> CLUSTER_RAFT_DIR = new Key<>("cluster.raft-dir", "raft", s -> s, "where the Raft log lives");
+  public static final Key<Duration> CLUSTER_ELECTION_TIMEOUT = new Key<>("cluster.election-timeout-ms", "1000",
+      s -> Duration.ofMillis(positive(s, "cluster.election-timeout-ms")),
+      "a follower that hears nothing from the leader for this long (to twice this) starts an election");
+  public static final Key<Long> CLUSTER_SNAPSHOT_INTERVAL = new Key<>("cluster.snapshot-interval", "10000",
+      s -> positiveLong(s, "cluster.snapshot-interval"), "Raft log entries between snapshots (the ledger is the snapshot; the log before it is purged)");
+  public static final Key<Long> CLUSTER_LOG_SEGMENT_BYTES = new Key<>("cluster.log-segment-bytes", Long.toString(32L << 20),
+      s -> positiveLong(s, "cluster.log-segment-bytes"), "size at which a Raft log segment is closed; only closed segments are purged");
+
+  public static final List<Key<?>> ALL = List.of(GENESIS_FILE, NODE_KEY, NODE_ENCRYPTION_KEY, DATA_DIR, HTTP_HOST, HTTP_PORT, MAX_BLOCK_TXS, MAX_BLOCK_DELAY,
+      MAX_BLOCK_BYTES, MEMPOOL_SIZE, WAIT_TIMEOUT, BLOBS_DIR, BLOBS_MAX_BYTES, VERIFIER_ENABLED, VERIFIER_CONCURRENCY, VERIFIER_THREADS,
+      CLUSTER_ID, CLUSTER_MEMBERS, CLUSTER_RAFT_DIR, CLUSTER_ELECTION_TIMEOUT, CLUSTER_SNAPSHOT_INTERVAL, CLUSTER_LOG_SEGMENT_BYTES);
 
   /** The file name of the configuration inside a node directory. */
   public static final String FILE_NAME = "node.properties";
@@ -66,6 +84,9 @@ public final class NodeConfig {
     this.values = values;
     for (Key<?> k : ALL) {
       get(k); // fail early on a bad value
+    }
+    if (clustered() && get(CLUSTER_MEMBERS).stream().noneMatch(m -> m.id().equals(get(CLUSTER_ID)))) {
+      throw new IllegalArgumentException("configuration 'cluster.id' = '" + get(CLUSTER_ID) + "' is not among 'cluster.members'");
     }
   }
 
@@ -155,6 +176,21 @@ public final class NodeConfig {
       throw new IllegalArgumentException("port must be 0..65535");
     }
     return p;
+  }
+
+  private static List<ClusterMember> members(String s) {
+    List<ClusterMember> out = new java.util.ArrayList<>();
+    for (String part : s.split(",")) {
+      if (!part.isBlank()) {
+        out.add(ClusterMember.parse(part));
+      }
+    }
+    return List.copyOf(out);
+  }
+
+  /** Whether this node is a member of a cluster ({@code cluster.id} set) rather than a single node. */
+  public boolean clustered() {
+    return !get(CLUSTER_ID).isEmpty();
   }
 
   private static int engineThreads(String s) {

@@ -18,6 +18,22 @@ public interface Orderer extends AutoCloseable {
    */
   Optional<Rejection> submit(VerifiedTx tx);
 
+  /**
+   * Hands over a transaction that another node of the cluster relayed to this one. A node must not
+   * relay it further (two nodes that each believe the other leads would pass it back and forth).
+   */
+  default Optional<Rejection> submitRelayed(VerifiedTx tx) {
+    return submit(tx);
+  }
+
+  /**
+   * Returns once this node has applied every block committed before the call, so that a read that
+   * follows sees the latest commit. A single node always has.
+   *
+   * @throws IllegalStateException if the cluster cannot say (no leader) within a bounded time
+   */
+  default void awaitLatest() {}
+
   /** Stops ordering and waits for a block being committed to finish. */
   @Override
   void close();

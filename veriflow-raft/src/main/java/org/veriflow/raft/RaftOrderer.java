@@ -1,0 +1,361 @@
+package org.veriflow.raft;
+
+import com.google.protobuf.ByteString;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
+import org.apache.ratis.proto.RaftProtos.RoleInfoProto;
+import org.apache.ratis.protocol.ClientId;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.RaftClientRequest;
+import org.apache.ratis.protocol.RaftGroup;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftPeer;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.veriflow.core.crypto.SignatureAlgorithm;
+import org.veriflow.core.crypto.SigningKey;
+import org.veriflow.core.proto.KeyAlgorithm;
+import org.veriflow.core.proto.OrdererSignature;
+import org.veriflow.ledger.ExecutedBlock;
+import org.veriflow.ledger.Ledger;
+import org.veriflow.ledger.Mempool;
+import org.veriflow.ledger.Rejection;
+import org.veriflow.ledger.RejectionCode;
+import org.veriflow.ledger.VerifiedTx;
+import org.veriflow.ledger.order.Orderer;
+
+/**
+ * The cluster orderer, over Apache Ratis. The leader cuts a block from its pool, executes it, signs
+ * its header and proposes it as one Raft entry; once a majority has the entry, every member
+ * (the leader included) applies it through {@link BlockStateMachine}: re-executes it, checks the
+ * header and commits it with the entry's position in the same write batch. A transaction submitted
+ * to a follower is relayed to the leader; its submitter's wait ends when the block is committed on
+ * the node it asked. Blocks are proposed one at a time, each on the head the previous one left.
+ */
+public final class RaftOrderer implements Orderer {
+  private static final Logger LOG = LoggerFactory.getLogger(RaftOrderer.class);
+  private static final long IDLE_POLL_MILLIS = 100;
+
+  private final Ledger ledger;
+  private final Mempool mempool;
+  private final SigningKey key;
+  private final Clock clock;
+  private final ClusterSettings settings;
+  private final LeaderLink link;
+  private final Consumer<Throwable> onFatal;
+  private final RaftGroup group;
+  private final RaftPeerId selfId;
+  private final BlockStateMachine stateMachine;
+  private final ExecutorService background;
+  private final ClientId clientId = ClientId.randomId();
+  private final AtomicLong callIds = new AtomicLong();
+  private final Thread cutter;
+  private final Object leadership = new Object();
+  private RaftServer server;
+  private volatile boolean running;
+  private volatile boolean wasLeader;
+
+  public RaftOrderer(Ledger ledger, Mempool mempool, SigningKey key, Clock clock, ClusterSettings settings, LeaderLink link,
+      Consumer<Throwable> onFatal) {
+    if (!ledger.params().orderers().contains(key.publicKey())) {
+      throw new IllegalArgumentException("node key " + key.id() + " is not an orderer of chain '" + ledger.chainId()
+          + "': every member of a cluster must be a validator named in the genesis file");
+    }
+    if (settings.maxBlockBytes() < ledger.params().maxTxBytes()) {
+      throw new IllegalArgumentException("the largest block (" + settings.maxBlockBytes() + " bytes) must hold the chain's largest transaction ("
+          + ledger.params().maxTxBytes() + " bytes)");
+    }
+    this.ledger = ledger;
+    this.mempool = mempool;
+    this.key = key;
+    this.clock = clock;
+    this.settings = settings;
+    this.link = link;
+    this.onFatal = onFatal;
+    List<RaftPeer> peers = new ArrayList<>();
+    for (ClusterMember m : settings.members()) {
+      peers.add(RaftPeer.newBuilder().setId(m.id()).setAddress(m.raftAddress()).build());
+    }
+    // One chain, one Raft group; its id follows from the chain's name, so members agree on it.
+    this.group = RaftGroup.valueOf(RaftGroupId.valueOf(UUID.nameUUIDFromBytes(("veriflow-chain:" + ledger.chainId()).getBytes(StandardCharsets.UTF_8))), peers);
+    this.selfId = RaftPeerId.valueOf(settings.selfId());
+    this.background = Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "veriflow-raft-background");
+      t.setDaemon(true);
+      return t;
+    });
+    this.stateMachine = new BlockStateMachine(ledger, settings, link, background, this::leaderChanged, this::fatal);
+    this.cutter = new Thread(this::cutBlocks, "veriflow-raft-orderer");
+    this.cutter.setDaemon(true);
+  }
+
+  @Override
+  public synchronized void start() {
+    if (running) {
+      return;
+    }
+    try {
+      server = RaftServer.newBuilder()
+          .setGroup(group)
+          .setServerId(selfId)
+          .setStateMachine(stateMachine)
+          .setProperties(RaftSettings.of(settings))
+          .setOption(RaftStorage.StartupOption.RECOVER)
+          .build();
+      server.start();
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot start the Raft server on " + settings.self().raftAddress() + ": " + e.getMessage(), e);
+    }
+    running = true;
+    cutter.start();
+    LOG.info("member {} of a {}-member cluster, Raft on {}", settings.selfId(), settings.members().size(), settings.self().raftAddress());
+  }
+
+  private RaftServer.Division division() {
+    try {
+      return server.getDivision(group.getGroupId());
+    } catch (IOException e) {
+      throw new IllegalStateException("the Raft group is not running on this node: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public Optional<Rejection> submit(VerifiedTx tx) {
+    return submit(tx, false);
+  }
+
+  @Override
+  public Optional<Rejection> submitRelayed(VerifiedTx tx) {
+    return submit(tx, true);
+  }
+
+  private Optional<Rejection> submit(VerifiedTx tx, boolean relayed) {
+    if (!running) {
+      return Optional.of(new Rejection(RejectionCode.LEADER_UNREACHABLE, "this node's orderer is not running"));
+    }
+    RaftServer.Division d = division();
+    if (d.getInfo().isLeader()) {
+      return mempool.add(tx);
+    }
+    RaftPeerId leader = d.getInfo().getLeaderId();
+    if (leader == null) {
+      return Optional.of(noLeader());
+    }
+    if (relayed) {
+      return Optional.of(new Rejection(RejectionCode.LEADER_UNREACHABLE,
+          "relayed to " + settings.selfId() + ", which does not lead (the leader is " + leader + "); resubmit"));
+    }
+    ClusterMember m = settings.member(leader.toString());
+    if (m == null) {
+      return Optional.of(new Rejection(RejectionCode.LEADER_UNREACHABLE, "the leader " + leader + " is not a configured member"));
+    }
+    return link.relay(m, tx);
+  }
+
+  private Rejection noLeader() {
+    return new Rejection(RejectionCode.NO_QUORUM, "the cluster has no leader: member " + settings.selfId() + " reaches fewer than a majority ("
+        + (settings.members().size() / 2 + 1) + " of " + settings.members().size() + ") of the members; retry when more are up");
+  }
+
+  @Override
+  public void awaitLatest() {
+    RaftClientRequest read = request(Message.EMPTY, RaftClientRequest.readRequestType());
+    RaftClientReply reply;
+    try {
+      reply = server.submitClientRequestAsync(read).get(settings.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    } catch (IOException | ExecutionException | TimeoutException e) {
+      throw new IllegalStateException(noLeader().message() + " (" + e.getMessage() + ")", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for the latest commit", e);
+    }
+    if (!reply.isSuccess()) {
+      throw new IllegalStateException(noLeader().message() + " (" + reply.getException() + ")");
+    }
+  }
+
+  /** What this node knows of its cluster. */
+  public ClusterStatus status() {
+    RaftServer.Division d = division();
+    RaftPeerId leader = d.getInfo().getLeaderId();
+    RoleInfoProto role = d.getInfo().getRoleInfoProto();
+    List<ClusterStatus.Follower> followers = new ArrayList<>();
+    if (role.getRole() == RaftPeerRole.LEADER) {
+      long[] match = d.getInfo().getFollowerMatchIndices();
+      var infos = role.getLeaderInfo().getFollowerInfoList();
+      for (int i = 0; i < infos.size(); i++) {
+        followers.add(new ClusterStatus.Follower(infos.get(i).getId().getId().toString(StandardCharsets.UTF_8),
+            i < match.length ? match[i] : -1, infos.get(i).getLastRpcElapsedTimeMs()));
+      }
+    }
+    return new ClusterStatus(settings.selfId(), d.getInfo().getCurrentRole().name(), leader == null ? null : leader.toString(),
+        d.getInfo().getCurrentTerm(), d.getRaftLog().getLastCommittedIndex(), d.getInfo().getLastAppliedIndex(), settings.members(), followers);
+  }
+
+  private RaftClientRequest request(Message message, RaftClientRequest.Type type) {
+    return RaftClientRequest.newBuilder()
+        .setClientId(clientId)
+        .setServerId(selfId)
+        .setGroupId(group.getGroupId())
+        .setCallId(callIds.incrementAndGet())
+        .setMessage(message)
+        .setType(type)
+        .build();
+  }
+
+  // ------------------------------------------------------------ the leader's loop
+
+  private void cutBlocks() {
+    try {
+      while (running) {
+        if (!readyToLead()) {
+          continue;
+        }
+        List<VerifiedTx> batch = mempool.takeBatch(settings.maxBlockTxs(), settings.maxBlockBytes(), settings.maxBlockDelay().toMillis(), IDLE_POLL_MILLIS);
+        if (batch.isEmpty()) {
+          continue;
+        }
+        if (!propose(batch)) {
+          mempool.requeue(batch);
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      if (running) {
+        fatal(new IllegalStateException("the orderer was interrupted while the node was running", e));
+      }
+    } catch (RuntimeException | Error e) {
+      fatal(e);
+    }
+  }
+
+  /**
+   * Whether this node leads and has applied everything committed (so that a block it cuts extends
+   * the latest head); otherwise waits a little for that.
+   */
+  private boolean readyToLead() throws InterruptedException {
+    RaftServer.Division d = division();
+    if (!d.getInfo().isLeader() || !d.getInfo().isLeaderReady()) {
+      synchronized (leadership) {
+        leadership.wait(IDLE_POLL_MILLIS);
+      }
+      return false;
+    }
+    long committed = d.getRaftLog().getLastCommittedIndex();
+    return stateMachine.awaitApplied(committed, IDLE_POLL_MILLIS);
+  }
+
+  /** Executes, signs and proposes one block; true once it is committed here, false if it was not. */
+  private boolean propose(List<VerifiedTx> batch) throws InterruptedException {
+    ExecutedBlock block = ledger.execute(clock.millis(), batch);
+    byte[] bytes = block.toBlock(List.of(sign(block))).toByteArray();
+    stateMachine.proposing(block);
+    RaftClientRequest request = request(Message.valueOf(UnsafeByteOperations.unsafeWrap(bytes)), RaftClientRequest.writeRequestType());
+    CompletableFuture<RaftClientReply> future;
+    try {
+      future = server.submitClientRequestAsync(request);
+    } catch (IOException e) {
+      LOG.warn("cannot propose block {}: {}", block.height(), e.getMessage());
+      return false;
+    }
+    RaftClientReply reply;
+    try {
+      reply = future.get(settings.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException | TimeoutException e) {
+      LOG.warn("block {} ({} transactions) was not committed within {} ms: {}; its transactions are pending again", block.height(),
+          batch.size(), settings.requestTimeout().toMillis(), e.toString());
+      return false;
+    }
+    if (!reply.isSuccess()) {
+      LOG.info("block {} ({} transactions) was not committed: {}; its transactions are pending again", block.height(), batch.size(),
+          reply.getException() == null ? "no reason given" : reply.getException().getMessage());
+      return false;
+    }
+    ByteString outcome = ByteString.copyFrom(reply.getMessage().getContent().toByteArray());
+    return outcome.toStringUtf8().equals("COMMITTED");
+  }
+
+  private OrdererSignature sign(ExecutedBlock block) {
+    return OrdererSignature.newBuilder()
+        .setPublicKey(ByteString.copyFrom(key.publicKey().encoded()))
+        .setAlgorithm(key.algorithm() == SignatureAlgorithm.ED25519 ? KeyAlgorithm.ED25519 : KeyAlgorithm.P256)
+        .setSignature(ByteString.copyFrom(key.sign(block.headerBytes())))
+        .build();
+  }
+
+  /**
+   * Told when the leader changes (or this node's leadership becomes ready). A node that led and no
+   * longer does hands its pending transactions to the new leader, so that they are not stranded.
+   */
+  private void leaderChanged(RaftPeerId newLeader) {
+    synchronized (leadership) {
+      leadership.notifyAll();
+    }
+    boolean leadsNow = selfId.equals(newLeader);
+    if (wasLeader && !leadsNow && newLeader != null && running) {
+      ClusterMember m = settings.member(newLeader.toString());
+      if (m != null) {
+        background.execute(() -> handOver(m));
+      }
+    }
+    wasLeader = leadsNow;
+  }
+
+  private void handOver(ClusterMember leader) {
+    List<VerifiedTx> pending = mempool.drain();
+    int refused = 0;
+    for (VerifiedTx tx : pending) {
+      if (link.relay(leader, tx).isPresent()) {
+        refused++;
+      }
+    }
+    if (!pending.isEmpty()) {
+      LOG.info("handed {} pending transactions to the new leader {} ({} refused)", pending.size(), leader.id(), refused);
+    }
+  }
+
+  private void fatal(Throwable e) {
+    if (running) {
+      running = false;
+      onFatal.accept(e);
+    }
+  }
+
+  @Override
+  public synchronized void close() {
+    running = false;
+    cutter.interrupt();
+    try {
+      cutter.join(30_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (server != null) {
+      try {
+        server.close();
+      } catch (IOException e) {
+        LOG.warn("closing the Raft server: {}", e.getMessage());
+      }
+    }
+    background.shutdownNow();
+  }
+}
