@@ -297,4 +297,90 @@ public final class Responses {
       metrics = java.util.Collections.unmodifiableSortedMap(new java.util.TreeMap<>(metrics));
     }
   }
+
+  // ------------------------------------------------------------ clusters
+
+  /**
+   * {@code GET /v1/cluster}: a node's view of its Raft cluster, with its own chain head. A single node
+   * answers {@code clustered} false, role {@code SOLO}, term and indexes 0, and no self, leader,
+   * members or followers.
+   *
+   * @param self this node's member id; empty for a single node
+   * @param role the node's Raft role as it reports it ({@code LEADER}, {@code FOLLOWER}, {@code
+   *     CANDIDATE}, ...), or {@code SOLO}
+   * @param leader the leader's member id; empty when the node knows of no leader
+   * @param members every member of the cluster, as configured
+   * @param followers the leader's view of its followers; empty on any node but the leader
+   * @param height the node's chain height; {@code blockHash} and {@code stateHash} (hex) are its head block's
+   */
+  public record ClusterInfo(boolean clustered, Optional<String> self, String role, Optional<String> leader, long term,
+      long commitIndex, long appliedIndex, List<ClusterMember> members, List<ClusterFollower> followers, String chainId,
+      long height, String blockHash, String stateHash) {
+    public ClusterInfo {
+      java.util.Objects.requireNonNull(self, "self");
+      java.util.Objects.requireNonNull(leader, "leader");
+      members = List.copyOf(members);
+      followers = List.copyOf(followers);
+    }
+  }
+
+  /** A member of a cluster: its id, its Raft address ({@code host:port}) and its HTTP API's base URL. */
+  public record ClusterMember(String id, String raftAddress, String apiUrl) {}
+
+  /**
+   * The leader's view of a follower: the highest Raft log index known to be replicated on it, and how
+   * long ago, in milliseconds, the leader last heard from it.
+   */
+  public record ClusterFollower(String id, long matchIndex, long lastContactMillis) {}
+
+  /** The key that signed a checkpoint: its identity id, algorithm ({@code ED25519}, {@code P256}) and encoded public key in hex. */
+  public record CheckpointSigner(String id, String algorithm, String publicKeyHex) {}
+
+  /**
+   * A node's signed checkpoint ({@code GET /v1/checkpoints/{height}}): the fields as the node shows
+   * them, {@code checkpoint}, the serialised {@link org.veriflow.core.proto.Checkpoint} exactly as
+   * signed, and {@code signature}, the node key's signature over exactly those bytes. Nothing is
+   * checked when it is fetched: {@link #verify()} checks it.
+   */
+  public record SignedCheckpoint(String chainId, long height, String blockHash, String stateHash, CheckpointSigner signer,
+      byte[] checkpoint, byte[] signature) {
+    public SignedCheckpoint {
+      java.util.Objects.requireNonNull(signer, "signer");
+      checkpoint = checkpoint.clone();
+      signature = signature.clone();
+    }
+
+    @Override
+    public byte[] checkpoint() {
+      return checkpoint.clone();
+    }
+
+    @Override
+    public byte[] signature() {
+      return signature.clone();
+    }
+
+    /**
+     * Checks that the signer's public key decodes and has the signer's id, that the signature over
+     * the checkpoint bytes (as received; they are never re-serialised) verifies under it, and that
+     * the chain id, height, block hash and state hash in those bytes are the ones shown.
+     *
+     * @return the checkpoint decoded from the signed bytes
+     * @throws CheckpointException naming the first check that fails
+     */
+    public org.veriflow.core.proto.Checkpoint verify() throws CheckpointException {
+      return CheckpointChecks.verify(this, Optional.empty());
+    }
+
+    /**
+     * Like {@link #verify()}, and the signer must also be one of {@code trustedOrderers} (for
+     * example the orderers {@code GET /v1/chain} lists, or keys read from the genesis file).
+     *
+     * @throws CheckpointException with {@link CheckpointFailure#UNKNOWN_SIGNER} if it is not, or
+     *     naming the first other check that fails
+     */
+    public org.veriflow.core.proto.Checkpoint verify(List<Orderer> trustedOrderers) throws CheckpointException {
+      return CheckpointChecks.verify(this, Optional.of(List.copyOf(trustedOrderers)));
+    }
+  }
 }

@@ -593,6 +593,65 @@ public final class VeriflowClient {
     return get("/health");
   }
 
+  // ------------------------------------------------------------ clusters
+
+  /**
+   * The node's view of its Raft cluster and its own head ({@code GET /v1/cluster}). A single node
+   * answers with {@code clustered} false and role {@code SOLO}.
+   */
+  public Responses.ClusterInfo cluster() {
+    JsonNode n = get("/v1/cluster");
+    List<Responses.ClusterMember> members = new ArrayList<>();
+    n.path("members").forEach(m -> members.add(new Responses.ClusterMember(m.path("id").asText(), m.path("raftAddress").asText(),
+        m.path("apiUrl").asText())));
+    List<Responses.ClusterFollower> followers = new ArrayList<>();
+    n.path("followers").forEach(f -> followers.add(new Responses.ClusterFollower(f.path("id").asText(), f.path("matchIndex").asLong(),
+        f.path("lastContactMillis").asLong())));
+    return new Responses.ClusterInfo(n.path("clustered").asBoolean(), optionalText(n, "self"), n.path("role").asText(),
+        optionalText(n, "leader"), n.path("term").asLong(), n.path("commitIndex").asLong(), n.path("appliedIndex").asLong(), members,
+        followers, n.path("chainId").asText(), n.path("height").asLong(), n.path("blockHash").asText(), n.path("stateHash").asText());
+  }
+
+  /**
+   * The node's signed checkpoint at {@code height} ({@code GET /v1/checkpoints/{height}}), unchecked:
+   * call {@link Responses.SignedCheckpoint#verify()}.
+   *
+   * @throws IllegalArgumentException if {@code height} is negative
+   * @throws ClientException with status 404 if the height is above the node's head, {@code
+   *     BAD_RESPONSE} if the checkpoint or signature is not base64
+   */
+  public Responses.SignedCheckpoint checkpoint(long height) {
+    if (height < 0) {
+      throw new IllegalArgumentException("height must not be negative, not " + height);
+    }
+    return parseCheckpoint(get("/v1/checkpoints/" + height));
+  }
+
+  /** Like {@link #checkpoint(long)}, at the node's head ({@code GET /v1/checkpoints/latest}). */
+  public Responses.SignedCheckpoint checkpointLatest() {
+    return parseCheckpoint(get("/v1/checkpoints/latest"));
+  }
+
+  private static Responses.SignedCheckpoint parseCheckpoint(JsonNode n) {
+    JsonNode s = n.path("signer");
+    byte[] checkpoint;
+    byte[] signature;
+    try {
+      checkpoint = Base64.getDecoder().decode(n.path("checkpoint").asText());
+      signature = Base64.getDecoder().decode(n.path("signature").asText());
+    } catch (IllegalArgumentException e) {
+      throw new ClientException(200, "BAD_RESPONSE", "the node's checkpoint or signature is not base64");
+    }
+    return new Responses.SignedCheckpoint(n.path("chainId").asText(), n.path("height").asLong(), n.path("blockHash").asText(),
+        n.path("stateHash").asText(), new Responses.CheckpointSigner(s.path("id").asText(), s.path("algorithm").asText(),
+        s.path("publicKey").asText()), checkpoint, signature);
+  }
+
+  /** A text field that may be absent, null or empty: all three are empty. */
+  private static Optional<String> optionalText(JsonNode n, String field) {
+    return n.hasNonNull(field) && !n.get(field).asText().isEmpty() ? Optional.of(n.get(field).asText()) : Optional.empty();
+  }
+
   // ------------------------------------------------------------ plumbing
 
   private JsonNode get(String path) {
