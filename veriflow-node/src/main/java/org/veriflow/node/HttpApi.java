@@ -57,11 +57,12 @@ final class HttpApi {
   private final BlobStore blobs;
   private final NodeSubmitter submitter;
   private final DatasetsApi datasets;
+  private final ClusterApi cluster;
   private final ProtectedBlobs datasetCiphertexts;
   private final Javalin app;
 
   HttpApi(Ledger ledger, Mempool mempool, Orderer orderer, TxTracker tracker, PrometheusMeterRegistry metrics, Duration waitTimeout,
-      BlobStore blobs, ProtectedBlobs datasetCiphertexts, NodeSubmitter submitter, DatasetsApi datasets) {
+      BlobStore blobs, ProtectedBlobs datasetCiphertexts, NodeSubmitter submitter, DatasetsApi datasets, ClusterApi cluster) {
     this.ledger = ledger;
     this.mempool = mempool;
     this.orderer = orderer;
@@ -72,6 +73,7 @@ final class HttpApi {
     this.datasetCiphertexts = datasetCiphertexts;
     this.submitter = submitter;
     this.datasets = datasets;
+    this.cluster = cluster;
     this.app = Javalin.create(cfg -> {
       cfg.showJavalinBanner = false;
       cfg.useVirtualThreads = false;
@@ -112,6 +114,7 @@ final class HttpApi {
     new ModelsApi(ledger).routes(app);
     new DecisionsApi(ledger, blobs, submitter, waitTimeout).routes(app);
     datasets.routes(app);
+    cluster.routes(app);
     app.exception(BadRequest.class, (e, ctx) -> problem(ctx, 400, e.code, e.getMessage()));
     // Javalin's own refusals (no such route, body too large, ...) answer as problem+json too.
     app.exception(io.javalin.http.HttpResponseException.class, (e, ctx) -> {
@@ -149,7 +152,7 @@ final class HttpApi {
       throw new BadRequest(RejectionCode.MALFORMED.name(), "body must be {\"payload\": base64, \"signature\": base64}");
     }
     boolean wait = "true".equalsIgnoreCase(ctx.queryParam("wait"));
-    Entry e = accept(base64(body.get("payload").asText(), "payload"), base64(body.get("signature").asText(), "signature"), wait);
+    Entry e = accept(base64(body.get("payload").asText(), "payload"), base64(body.get("signature").asText(), "signature"), wait, relayed(ctx));
     if (e.rejection() != null) {
       problem(ctx, status(e.rejection().code()), e.rejection().code().name(), e.rejection().message());
       return;
@@ -187,13 +190,27 @@ final class HttpApi {
     List<Entry> entries = new java.util.ArrayList<>(txs.size());
     for (JsonNode t : txs) {
       if (!t.path("payload").isTextual() || !t.path("signature").isTextual()) {
-        entries.add(new Entry(null, new Rejection(RejectionCode.MALFORMED, "each transaction must be {\"payload\": base64, \"signature\": base64}"), null));
+        entries.add(new Entry(null, new Rejection(RejectionCode.MALFORMED, "each transaction must be {\"payload\": base64, \"signature\": base64}"), null, null));
         continue;
       }
       try {
-        entries.add(accept(base64(t.get("payload").asText(), "payload"), base64(t.get("signature").asText(), "signature"), wait));
+        entries.add(admit(base64(t.get("payload").asText(), "payload"), base64(t.get("signature").asText(), "signature"), wait));
       } catch (BadRequest e) {
-        entries.add(new Entry(null, new Rejection(RejectionCode.MALFORMED, e.getMessage()), null));
+        entries.add(new Entry(null, new Rejection(RejectionCode.MALFORMED, e.getMessage()), null, null));
+      }
+    }
+    List<Integer> admittedAt = new java.util.ArrayList<>();
+    List<Entry> admitted = new java.util.ArrayList<>();
+    for (int i = 0; i < entries.size(); i++) {
+      if (entries.get(i).rejection() == null) {
+        admittedAt.add(i);
+        admitted.add(entries.get(i));
+      }
+    }
+    if (!admitted.isEmpty()) {
+      List<Entry> handed = handOver(admitted, relayed(ctx));
+      for (int i = 0; i < handed.size(); i++) {
+        entries.set(admittedAt.get(i), handed.get(i));
       }
     }
     List<CompletableFuture<TxTracker.Outcome>> outcomes = entries.stream()
@@ -222,28 +239,56 @@ final class HttpApi {
   }
 
   /** A submission at the door: refused with a reason, or handed to the orderer (and watched if waiting). */
-  private record Entry(Hash id, Rejection rejection, TxTracker.Watch watch) {}
+  private record Entry(Hash id, Rejection rejection, TxTracker.Watch watch, VerifiedTx tx) {}
 
-  private Entry accept(byte[] payload, byte[] signature, boolean wait) {
+  /** The header by which a node marks a submission it relays to the leader; the leader must not relay it again. */
+  static final String RELAYED_BY = "Veriflow-Relayed-By";
+
+  private static boolean relayed(Context ctx) {
+    return ctx.header(RELAYED_BY) != null;
+  }
+
+  private Entry accept(byte[] payload, byte[] signature, boolean wait, boolean relayed) {
+    Entry admitted = admit(payload, signature, wait);
+    if (admitted.rejection() != null) {
+      return admitted;
+    }
+    return handOver(List.of(admitted), relayed).get(0);
+  }
+
+  /** Checks a submission against the ledger; an accepted one carries its verified transaction (and watch). */
+  private Entry admit(byte[] payload, byte[] signature, boolean wait) {
     byte[] signed = SignedTx.newBuilder().setPayload(ByteString.copyFrom(payload)).setSignature(ByteString.copyFrom(signature)).build().toByteArray();
     Hash id = Hash.sha256(payload);
     Ledger.Admission admission = ledger.admit(signed);
     if (!admission.accepted()) {
       counter("rejected", admission.rejection().code().name()).increment();
-      return new Entry(id, admission.rejection(), null);
+      return new Entry(id, admission.rejection(), null, null);
     }
     VerifiedTx tx = admission.tx();
-    TxTracker.Watch watch = wait ? tracker.watch(tx.id()) : null;
-    Optional<Rejection> refused = orderer.submit(tx);
-    if (refused.isPresent()) {
-      if (wait) {
-        tracker.release(watch);
+    return new Entry(id, null, wait ? tracker.watch(tx.id()) : null, tx);
+  }
+
+  /** Hands admitted transactions to the orderer in one go (a follower relays them to the leader together). */
+  private List<Entry> handOver(List<Entry> admitted, boolean relayed) {
+    List<VerifiedTx> txs = admitted.stream().map(Entry::tx).toList();
+    List<Optional<Rejection>> refusals = relayed ? orderer.submitRelayed(txs) : orderer.submitAll(txs);
+    List<Entry> out = new java.util.ArrayList<>(admitted.size());
+    for (int i = 0; i < admitted.size(); i++) {
+      Entry e = admitted.get(i);
+      Optional<Rejection> refused = refusals.get(i);
+      if (refused.isPresent()) {
+        if (e.watch() != null) {
+          tracker.release(e.watch());
+        }
+        counter("rejected", refused.get().code().name()).increment();
+        out.add(new Entry(e.id(), refused.get(), null, e.tx()));
+      } else {
+        counter("accepted", "").increment();
+        out.add(e);
       }
-      counter("rejected", refused.get().code().name()).increment();
-      return new Entry(id, refused.get(), null);
     }
-    counter("accepted", "").increment();
-    return new Entry(id, null, watch);
+    return out;
   }
 
   /** The outcome, or null once the wait timeout passes (the transaction is then still pending). */
@@ -294,7 +339,7 @@ final class HttpApi {
       case TOO_LARGE -> 413;
       case UNKNOWN_SENDER, REVOKED_SENDER, NOT_AUTHORISED -> 403;
       case DUPLICATE_TX, NONCE_TOO_LOW -> 409;
-      case MEMPOOL_FULL -> 503;
+      case MEMPOOL_FULL, NO_QUORUM, LEADER_UNREACHABLE -> 503;
       default -> 400;
     };
   }
@@ -438,6 +483,13 @@ final class HttpApi {
 
   private void account(Context ctx) {
     IdentityId id = idParam(ctx.pathParam("id"));
+    // Clients read the next nonce here before signing: in a cluster it must reflect the latest commit.
+    try {
+      orderer.awaitLatest();
+    } catch (IllegalStateException e) {
+      problem(ctx, 503, RejectionCode.NO_QUORUM.name(), e.getMessage());
+      return;
+    }
     ctx.json(Json.MAPPER.createObjectNode().put("id", id.value()).put("nonce", ledger.nextNonce(id))
         .put("balance", Credits.balance(ledger.state(Credits.NAME), id.value())));
   }

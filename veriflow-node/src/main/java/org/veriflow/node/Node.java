@@ -23,7 +23,10 @@ import org.veriflow.crypto.CryptoException;
 import org.veriflow.crypto.EncryptionKeyPair;
 import org.veriflow.ledger.Ledger;
 import org.veriflow.ledger.Mempool;
+import org.veriflow.ledger.order.Orderer;
 import org.veriflow.ledger.order.SoloOrderer;
+import org.veriflow.raft.ClusterSettings;
+import org.veriflow.raft.RaftOrderer;
 import org.veriflow.ledger.store.rocksdb.RocksDbStore;
 
 /**
@@ -36,14 +39,14 @@ public final class Node implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Node.class);
 
   private final Ledger ledger;
-  private final SoloOrderer orderer;
+  private final Orderer orderer;
   private final HttpApi http;
   private final Verifier verifier;
   private final DatasetErasure erasure;
   private final EncryptionKeyPair encryptionKey;
   private final ComputeToData compute;
 
-  private Node(Ledger ledger, SoloOrderer orderer, HttpApi http, Verifier verifier, DatasetErasure erasure, EncryptionKeyPair encryptionKey,
+  private Node(Ledger ledger, Orderer orderer, HttpApi http, Verifier verifier, DatasetErasure erasure, EncryptionKeyPair encryptionKey,
       ComputeToData compute) {
     this.ledger = ledger;
     this.orderer = orderer;
@@ -91,11 +94,22 @@ public final class Node implements AutoCloseable {
     TxTracker tracker = new TxTracker();
     ledger.onCommit(tracker::committed);
     mempool.onDropped(tracker::dropped);
-    SoloOrderer orderer = new SoloOrderer(ledger, mempool, nodeKey, clock,
-        config.get(NodeConfig.MAX_BLOCK_TXS), config.get(NodeConfig.MAX_BLOCK_DELAY), e -> {
-          LOG.error("the node cannot commit blocks any more and must stop", e);
-          onFatal.accept(e);
-        });
+    Consumer<Throwable> fatal = e -> {
+      LOG.error("the node cannot commit blocks any more and must stop", e);
+      onFatal.accept(e);
+    };
+    RaftOrderer raft = null;
+    Orderer orderer;
+    if (config.clustered()) {
+      ClusterSettings cluster = new ClusterSettings(config.get(NodeConfig.CLUSTER_ID), config.get(NodeConfig.CLUSTER_MEMBERS),
+          config.path(NodeConfig.CLUSTER_RAFT_DIR), config.get(NodeConfig.MAX_BLOCK_TXS), config.get(NodeConfig.MAX_BLOCK_BYTES),
+          config.get(NodeConfig.MAX_BLOCK_DELAY), config.get(NodeConfig.CLUSTER_ELECTION_TIMEOUT), config.get(NodeConfig.CLUSTER_SNAPSHOT_INTERVAL),
+          config.get(NodeConfig.CLUSTER_LOG_SEGMENT_BYTES), config.get(NodeConfig.WAIT_TIMEOUT));
+      raft = new RaftOrderer(ledger, mempool, nodeKey, clock, cluster, new HttpLeaderLink(cluster.selfId()), fatal);
+      orderer = raft;
+    } else {
+      orderer = new SoloOrderer(ledger, mempool, nodeKey, clock, config.get(NodeConfig.MAX_BLOCK_TXS), config.get(NodeConfig.MAX_BLOCK_DELAY), fatal);
+    }
     NodeMetrics.bind(metrics, ledger, mempool);
     NodeSubmitter submitter = new NodeSubmitter(ledger, orderer, tracker, nodeKey);
     CustodianData custodianData = new CustodianData(blobs, encryptionKey, submitter.identity());
@@ -111,14 +125,29 @@ public final class Node implements AutoCloseable {
     ProtectedBlobs datasetCiphertexts = new ProtectedBlobs(ledger);
     ledger.onCommit(datasetCiphertexts::committed);
     HttpApi http = new HttpApi(ledger, mempool, orderer, tracker, metrics, config.get(NodeConfig.WAIT_TIMEOUT), blobs, datasetCiphertexts,
-        submitter, datasets);
-    orderer.start();
-    // Before the API serves anyone: publishers need the key on chain, and a client reading the node
-    // key's nonce must not race the node's own transaction for it.
-    publishEncryptionKey(ledger, submitter, encryptionKey, config.get(NodeConfig.WAIT_TIMEOUT));
+        submitter, datasets, new ClusterApi(ledger, raft, nodeKey));
+    try {
+      orderer.start();
+    } catch (RuntimeException e) {
+      ledger.close();
+      throw e;
+    }
+    if (raft == null) {
+      // Before the API serves anyone: publishers need the key on chain, and a client reading the node
+      // key's nonce must not race the node's own transaction for it.
+      publishEncryptionKey(ledger, submitter, encryptionKey, config.get(NodeConfig.WAIT_TIMEOUT));
+    }
     verifier.start();
     try {
       http.start(config.get(NodeConfig.HTTP_HOST), config.get(NodeConfig.HTTP_PORT));
+      if (raft != null) {
+        // In a cluster the key's transaction may have to reach a leader through another member's
+        // API, which may not serve yet: it is published in the background once this API serves.
+        Thread publisher = new Thread(() -> publishEncryptionKeyInCluster(ledger, submitter, encryptionKey, config.get(NodeConfig.WAIT_TIMEOUT)),
+            "veriflow-publish-encryption-key");
+        publisher.setDaemon(true);
+        publisher.start();
+      }
     } catch (RuntimeException e) {
       compute.close();
       verifier.close();
@@ -152,14 +181,14 @@ public final class Node implements AutoCloseable {
    * identity shows another one or none, and waits up to {@code timeout} for its block; logs the
    * outcome. The node starts either way (a key that did not commit is published again at the next start).
    */
-  private static void publishEncryptionKey(Ledger ledger, NodeSubmitter submitter, EncryptionKeyPair key, java.time.Duration timeout) {
+  private static boolean publishEncryptionKey(Ledger ledger, NodeSubmitter submitter, EncryptionKeyPair key, java.time.Duration timeout) {
     Optional<IdentityRecord> me = Identities.find(ledger.state(Identities.NAME), submitter.identity());
     if (me.isEmpty()) {
       LOG.info("the node's identity {} is not registered; its encryption key {} is not published", submitter.identity(), key.publicKey().hex());
-      return;
+      return true;
     }
     if (me.get().getEncryptionKey().equals(ByteString.copyFrom(key.publicKey().bytes()))) {
-      return;
+      return true;
     }
     CompletableFuture<TxTracker.Outcome> outcome;
     try {
@@ -167,24 +196,45 @@ public final class Node implements AutoCloseable {
           SetEncryptionKey.newBuilder().setPublicKey(ByteString.copyFrom(key.publicKey().bytes())).build());
     } catch (IllegalStateException e) {
       LOG.warn("cannot publish the node's encryption key {}: {}", key.publicKey().hex(), e.getMessage());
-      return;
+      return false;
     }
     TxTracker.Outcome o;
     try {
       o = outcome.get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
     } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
       LOG.warn("publishing the node's encryption key {} did not commit within {} ms: {}", key.publicKey().hex(), timeout.toMillis(), e.toString());
-      return;
+      return false;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return;
+      return true;
     }
     if (o.status().equals("COMMITTED")) {
       LOG.info("published the node's encryption key {} at height {}", key.publicKey().hex(), o.height());
-    } else {
-      LOG.warn("publishing the node's encryption key {} did not commit: {} {}: {}", key.publicKey().hex(), o.status(), o.code(), o.message());
+      return true;
     }
+    LOG.warn("publishing the node's encryption key {} did not commit: {} {}: {}", key.publicKey().hex(), o.status(), o.code(), o.message());
+    return false;
   }
+
+  /** In a cluster: publishes the key, trying again while no leader is reachable (members starting one by one). */
+  private static void publishEncryptionKeyInCluster(Ledger ledger, NodeSubmitter submitter, EncryptionKeyPair key, java.time.Duration timeout) {
+    for (int attempt = 1; attempt <= PUBLISH_ATTEMPTS; attempt++) {
+      if (publishEncryptionKey(ledger, submitter, key, timeout)) {
+        return;
+      }
+      try {
+        Thread.sleep(PUBLISH_RETRY_MILLIS * attempt);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+    LOG.warn("gave up publishing the node's encryption key after {} attempts; it is tried again at the next start", PUBLISH_ATTEMPTS);
+  }
+
+  private static final int PUBLISH_ATTEMPTS = 10;
+  private static final long PUBLISH_RETRY_MILLIS = 1000;
+
 
   /** The port the HTTP API listens on (useful with port 0). */
   public int httpPort() {

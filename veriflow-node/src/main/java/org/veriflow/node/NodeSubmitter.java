@@ -28,6 +28,15 @@ final class NodeSubmitter {
   private final TxTracker tracker;
   private final SigningKey key;
   private long nextNonce = -1;
+  /** The chain's next nonce for this key when last seen, and when it last moved (or a first nonce went out). */
+  private long committedSeen = -1;
+  private long progressNanos;
+  /**
+   * Nonces handed out that the chain has not consumed for this long are taken as lost (in a
+   * cluster, a leader that stopped before ordering them) and handed out again; the ledger refuses
+   * whichever of two transactions with one nonce comes second.
+   */
+  private static final long LOST_AFTER_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
 
   NodeSubmitter(Ledger ledger, Orderer orderer, TxTracker tracker, SigningKey key) {
     this.ledger = ledger;
@@ -52,8 +61,19 @@ final class NodeSubmitter {
     TxTracker.Watch watch;
     synchronized (this) {
       long committed = ledger.nextNonce(key.id());
+      long now = System.nanoTime();
+      if (committed != committedSeen) {
+        committedSeen = committed;
+        progressNanos = now;
+      }
+      if (nextNonce > committed && now - progressNanos > LOST_AFTER_NANOS) {
+        nextNonce = committed;
+      }
       // Nonces the node handed out but that were dropped or never arrived are reused from the chain's view.
       long nonce = nextNonce < committed ? committed : nextNonce;
+      if (nonce == committed) {
+        progressNanos = now;
+      }
       byte[] payload = TxPayload.newBuilder()
           .setChainId(ledger.chainId())
           .setSenderKey(ByteString.copyFrom(key.publicKey().encoded()))

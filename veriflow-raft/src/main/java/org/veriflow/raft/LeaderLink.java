@@ -12,12 +12,12 @@ import org.veriflow.ledger.VerifiedTx;
  */
 public interface LeaderLink {
   /**
-   * Relays a transaction to {@code leader} for ordering.
+   * Relays transactions to {@code leader} for ordering, together.
    *
-   * @return empty once the leader accepted it into its pool; else the leader's refusal, or
-   *     {@code LEADER_UNREACHABLE} if it could not be reached
+   * @return per transaction, in order: empty once the leader accepted it into its pool; else the
+   *     leader's refusal, or {@code LEADER_UNREACHABLE} if it could not be reached
    */
-  Optional<Rejection> relay(ClusterMember leader, VerifiedTx tx);
+  List<Optional<Rejection>> relay(ClusterMember leader, List<VerifiedTx> txs);
 
   /**
    * Up to {@code max} committed blocks of {@code member} after height {@code afterHeight}, in

@@ -140,35 +140,54 @@ public final class RaftOrderer implements Orderer {
 
   @Override
   public Optional<Rejection> submit(VerifiedTx tx) {
-    return submit(tx, false);
+    return submit(List.of(tx), false).get(0);
   }
 
   @Override
   public Optional<Rejection> submitRelayed(VerifiedTx tx) {
-    return submit(tx, true);
+    return submit(List.of(tx), true).get(0);
   }
 
-  private Optional<Rejection> submit(VerifiedTx tx, boolean relayed) {
+  @Override
+  public List<Optional<Rejection>> submitAll(List<VerifiedTx> txs) {
+    return submit(txs, false);
+  }
+
+  @Override
+  public List<Optional<Rejection>> submitRelayed(List<VerifiedTx> txs) {
+    return submit(txs, true);
+  }
+
+  /**
+   * The leader pools the transactions; a follower relays them to the leader it knows, unless they
+   * were relayed to it already (two nodes that each believe the other leads must not pass them
+   * back and forth).
+   */
+  private List<Optional<Rejection>> submit(List<VerifiedTx> txs, boolean relayed) {
     if (!running) {
-      return Optional.of(new Rejection(RejectionCode.LEADER_UNREACHABLE, "this node's orderer is not running"));
+      return all(txs, new Rejection(RejectionCode.LEADER_UNREACHABLE, "this node's orderer is not running"));
     }
     RaftServer.Division d = division();
     if (d.getInfo().isLeader()) {
-      return mempool.add(tx);
+      return txs.stream().map(mempool::add).toList();
     }
     RaftPeerId leader = d.getInfo().getLeaderId();
     if (leader == null) {
-      return Optional.of(noLeader());
+      return all(txs, noLeader());
     }
     if (relayed) {
-      return Optional.of(new Rejection(RejectionCode.LEADER_UNREACHABLE,
+      return all(txs, new Rejection(RejectionCode.LEADER_UNREACHABLE,
           "relayed to " + settings.selfId() + ", which does not lead (the leader is " + leader + "); resubmit"));
     }
     ClusterMember m = settings.member(leader.toString());
     if (m == null) {
-      return Optional.of(new Rejection(RejectionCode.LEADER_UNREACHABLE, "the leader " + leader + " is not a configured member"));
+      return all(txs, new Rejection(RejectionCode.LEADER_UNREACHABLE, "the leader " + leader + " is not a configured member"));
     }
-    return link.relay(m, tx);
+    return link.relay(m, txs);
+  }
+
+  private static List<Optional<Rejection>> all(List<VerifiedTx> txs, Rejection r) {
+    return txs.stream().map(tx -> Optional.of(r)).toList();
   }
 
   private Rejection noLeader() {
@@ -323,8 +342,8 @@ public final class RaftOrderer implements Orderer {
   private void handOver(ClusterMember leader) {
     List<VerifiedTx> pending = mempool.drain();
     int refused = 0;
-    for (VerifiedTx tx : pending) {
-      if (link.relay(leader, tx).isPresent()) {
+    for (Optional<Rejection> r : pending.isEmpty() ? List.<Optional<Rejection>>of() : link.relay(leader, pending)) {
+      if (r.isPresent()) {
         refused++;
       }
     }

@@ -1,5 +1,6 @@
 package org.veriflow.ledger.order;
 
+import java.util.List;
 import java.util.Optional;
 import org.veriflow.ledger.Rejection;
 import org.veriflow.ledger.VerifiedTx;
@@ -24,6 +25,16 @@ public interface Orderer extends AutoCloseable {
    */
   default Optional<Rejection> submitRelayed(VerifiedTx tx) {
     return submit(tx);
+  }
+
+  /** Hands over several admitted transactions; one answer per transaction, in order, as {@link #submit}. */
+  default List<Optional<Rejection>> submitAll(List<VerifiedTx> txs) {
+    return txs.stream().map(this::submit).toList();
+  }
+
+  /** As {@link #submitAll} for transactions relayed by another node (see {@link #submitRelayed(VerifiedTx)}). */
+  default List<Optional<Rejection>> submitRelayed(List<VerifiedTx> txs) {
+    return txs.stream().map(this::submitRelayed).toList();
   }
 
   /**

@@ -1,0 +1,139 @@
+package org.veriflow.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.veriflow.client.Responses;
+import org.veriflow.client.SignedTransaction;
+import org.veriflow.client.TransactionBuilder;
+import org.veriflow.client.VeriflowClient;
+import org.veriflow.contracts.GenesisSpec;
+import org.veriflow.core.crypto.IdentityId;
+import org.veriflow.core.crypto.KeyPem;
+import org.veriflow.core.crypto.SignatureAlgorithm;
+import org.veriflow.core.crypto.SigningKey;
+import org.veriflow.ledger.Ledger;
+
+/**
+ * Three nodes in one JVM ordering through Raft: transactions sent to every node commit, and every
+ * node ends at the same head and state hash. The multi-process scenarios (kills, catch-up) are in
+ * the command-line module's integration tests.
+ */
+class RaftClusterTest {
+  private static final String CHAIN = "veriflow-raft-test";
+  private static final Duration DEADLINE = Duration.ofSeconds(60);
+
+  @TempDir Path dir;
+  private final SigningKey admin = SigningKey.generate(SignatureAlgorithm.ED25519);
+  private final List<Node> nodes = new ArrayList<>();
+  private final List<SigningKey> keys = new ArrayList<>();
+
+  @AfterEach
+  void stop() {
+    for (Node n : nodes) {
+      n.close();
+    }
+  }
+
+  /** {@code n} distinct free ports: all sockets are held open together so that none is handed out twice. */
+  private static List<Integer> freePorts(int n) throws IOException {
+    List<ServerSocket> sockets = new ArrayList<>();
+    try {
+      for (int i = 0; i < n; i++) {
+        sockets.add(new ServerSocket(0));
+      }
+      return sockets.stream().map(ServerSocket::getLocalPort).toList();
+    } finally {
+      for (ServerSocket s : sockets) {
+        s.close();
+      }
+    }
+  }
+
+  private List<VeriflowClient> startCluster(int size) throws Exception {
+    List<GenesisSpec.Member> validators = new ArrayList<>();
+    List<String> members = new ArrayList<>();
+    List<Integer> ports = freePorts(2 * size);
+    List<Integer> httpPorts = ports.subList(0, size);
+    for (int i = 1; i <= size; i++) {
+      SigningKey k = SigningKey.generate(SignatureAlgorithm.ED25519);
+      keys.add(k);
+      validators.add(new GenesisSpec.Member("node" + i, k.publicKey()));
+      members.add("node" + i + "@127.0.0.1:" + ports.get(size + i - 1) + "@http://127.0.0.1:" + httpPorts.get(i - 1));
+    }
+    TreeMap<IdentityId, Long> balances = new TreeMap<>();
+    balances.put(admin.id(), 1_000_000L);
+    GenesisSpec genesis = new GenesisSpec(CHAIN, 1_700_000_000_000L, 1024 * 1024, List.of(new GenesisSpec.Member("admin", admin.publicKey())),
+        validators, balances);
+    List<VeriflowClient> clients = new ArrayList<>();
+    for (int i = 1; i <= size; i++) {
+      Path d = dir.resolve("node" + i);
+      Files.createDirectories(d.resolve("keys"));
+      Files.writeString(d.resolve("keys/node.key"), KeyPem.encodePrivate(keys.get(i - 1)));
+      GenesisFile.write(d.resolve("genesis.json"), genesis);
+      NodeConfig.write(d, Map.of(NodeConfig.HTTP_PORT.name(), Integer.toString(httpPorts.get(i - 1)), NodeConfig.VERIFIER_ENABLED.name(), "false",
+          NodeConfig.CLUSTER_ID.name(), "node" + i, NodeConfig.CLUSTER_MEMBERS.name(), String.join(",", members),
+          NodeConfig.CLUSTER_ELECTION_TIMEOUT.name(), "300"));
+    }
+    // Members start one after the other, as operators start them; each start returns once its API serves.
+    for (int i = 1; i <= size; i++) {
+      nodes.add(Node.start(NodeConfig.load(dir.resolve("node" + i), Map.of(), Map.of()), Clock.systemUTC(), e -> { }));
+      clients.add(new VeriflowClient(URI.create("http://127.0.0.1:" + httpPorts.get(i - 1)), Duration.ofSeconds(30)));
+    }
+    return clients;
+  }
+
+  /** Completes when {@code ledger}'s head reaches {@code height}. */
+  private static void awaitHeight(Ledger ledger, long height) throws Exception {
+    CompletableFuture<Void> reached = new CompletableFuture<>();
+    ledger.onCommit(b -> {
+      if (b.height() >= height) {
+        reached.complete(null);
+      }
+    });
+    if (ledger.head().height() >= height) {
+      return;
+    }
+    reached.get(DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  @Test
+  void transactionsSentToEveryNodeCommitAndAllNodesAgree() throws Exception {
+    List<VeriflowClient> clients = startCluster(3);
+    // A registered identity: the second node's.
+    SigningKey receiver = keys.get(1);
+    long nonce = clients.get(0).account(admin.id().value()).nonce();
+    TransactionBuilder b = new TransactionBuilder(CHAIN, admin, nonce, 100_000);
+    int count = 30;
+    for (int i = 0; i < count; i++) {
+      SignedTransaction tx = b.transfer(receiver.id().value(), 1, "round robin " + i);
+      Responses.TxInfo info = clients.get(i % clients.size()).submit(tx, true);
+      assertThat(info.committed()).as("tx %d via node%d: %s %s %s", i, i % 3 + 1, info.status(), info.code(), info.message()).isTrue();
+    }
+    long top = nodes.stream().mapToLong(n -> n.ledger().head().height()).max().orElseThrow();
+    for (Node n : nodes) {
+      awaitHeight(n.ledger(), top);
+    }
+    for (Node n : nodes) {
+      assertThat(n.ledger().block(top).orElseThrow().hash()).isEqualTo(nodes.get(0).ledger().block(top).orElseThrow().hash());
+    }
+    for (VeriflowClient c : clients) {
+      assertThat(c.account(receiver.id().value()).balance()).isEqualTo(count);
+    }
+  }
+}
