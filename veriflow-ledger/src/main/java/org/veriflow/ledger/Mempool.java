@@ -142,6 +142,22 @@ public final class Mempool {
     }
   }
 
+  /** Reports to the drop listeners a transaction taken out by {@link #drain()} that will not be ordered here. */
+  public void reportDropped(Hash id, Rejection reason) {
+    for (BiConsumer<Hash, Rejection> l : dropListeners) {
+      l.accept(id, reason);
+    }
+  }
+
+  /** Removes every pending transaction and reports each to the drop listeners with {@code reason}. */
+  public int dropAll(Rejection reason) {
+    List<VerifiedTx> dropped = drain();
+    for (VerifiedTx tx : dropped) {
+      reportDropped(tx.id(), reason);
+    }
+    return dropped.size();
+  }
+
   public int size() {
     lock.lock();
     try {

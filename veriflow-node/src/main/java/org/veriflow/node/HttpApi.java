@@ -58,6 +58,7 @@ final class HttpApi {
   private final NodeSubmitter submitter;
   private final DatasetsApi datasets;
   private final ClusterApi cluster;
+  private final HeightWaiters heights;
   private final ProtectedBlobs datasetCiphertexts;
   private final Javalin app;
 
@@ -74,6 +75,7 @@ final class HttpApi {
     this.submitter = submitter;
     this.datasets = datasets;
     this.cluster = cluster;
+    this.heights = new HeightWaiters(ledger);
     this.app = Javalin.create(cfg -> {
       cfg.showJavalinBanner = false;
       cfg.useVirtualThreads = false;
@@ -402,10 +404,29 @@ final class HttpApi {
 
   // ------------------------------------------------------------ blocks and log
 
+  /** Longest a client may long-poll for a block that is not committed yet. */
+  static final long MAX_BLOCK_WAIT_MILLIS = 30_000;
+
+  /**
+   * {@code GET /v1/blocks/{height}}; with {@code ?waitMs=N} (up to 30 s) a block not committed yet
+   * is waited for, so that a client following the chain need not poll.
+   */
   private void blockAt(Context ctx) {
     long height = longParam(ctx.pathParam("height"), "height");
-    Optional<BlockRecord> b = ledger.block(height);
-    if (b.isEmpty() || height > ledger.head().height()) {
+    long waitMs = ctx.queryParam("waitMs") == null ? 0 : longParam(ctx.queryParam("waitMs"), "waitMs");
+    if (waitMs > MAX_BLOCK_WAIT_MILLIS) {
+      throw new BadRequest("INVALID_RANGE", "waitMs must be at most " + MAX_BLOCK_WAIT_MILLIS + ", not " + waitMs);
+    }
+    if (height > ledger.head().height() && waitMs > 0) {
+      ctx.future(() -> heights.reached(height).completeOnTimeout(null, waitMs, TimeUnit.MILLISECONDS).thenAccept(v -> answerBlock(ctx, height)));
+      return;
+    }
+    answerBlock(ctx, height);
+  }
+
+  private void answerBlock(Context ctx, long height) {
+    Optional<BlockRecord> b = height <= ledger.head().height() ? ledger.block(height) : Optional.empty();
+    if (b.isEmpty()) {
       problem(ctx, 404, "UNKNOWN_BLOCK", "no block at height " + height + "; the head is " + ledger.head().height());
       return;
     }

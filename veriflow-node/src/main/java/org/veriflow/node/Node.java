@@ -45,9 +45,12 @@ public final class Node implements AutoCloseable {
   private final DatasetErasure erasure;
   private final EncryptionKeyPair encryptionKey;
   private final ComputeToData compute;
+  /** Publishes the encryption key in the background in a cluster; null otherwise. */
+  private final Thread publisher;
 
   private Node(Ledger ledger, Orderer orderer, HttpApi http, Verifier verifier, DatasetErasure erasure, EncryptionKeyPair encryptionKey,
-      ComputeToData compute) {
+      ComputeToData compute, Thread publisher) {
+    this.publisher = publisher;
     this.ledger = ledger;
     this.orderer = orderer;
     this.http = http;
@@ -100,6 +103,7 @@ public final class Node implements AutoCloseable {
     };
     RaftOrderer raft = null;
     Orderer orderer;
+    Thread publisher = null;
     if (config.clustered()) {
       ClusterSettings cluster = new ClusterSettings(config.get(NodeConfig.CLUSTER_ID), config.get(NodeConfig.CLUSTER_MEMBERS),
           config.path(NodeConfig.CLUSTER_RAFT_DIR), config.get(NodeConfig.MAX_BLOCK_TXS), config.get(NodeConfig.MAX_BLOCK_BYTES),
@@ -143,7 +147,7 @@ public final class Node implements AutoCloseable {
       if (raft != null) {
         // In a cluster the key's transaction may have to reach a leader through another member's
         // API, which may not serve yet: it is published in the background once this API serves.
-        Thread publisher = new Thread(() -> publishEncryptionKeyInCluster(ledger, submitter, encryptionKey, config.get(NodeConfig.WAIT_TIMEOUT)),
+        publisher = new Thread(() -> publishEncryptionKeyInCluster(ledger, submitter, encryptionKey, config.get(NodeConfig.WAIT_TIMEOUT)),
             "veriflow-publish-encryption-key");
         publisher.setDaemon(true);
         publisher.start();
@@ -157,7 +161,7 @@ public final class Node implements AutoCloseable {
       throw e;
     }
     LOG.info("node for chain '{}' at height {} serving on port {}", ledger.chainId(), ledger.head().height(), http.port());
-    return new Node(ledger, orderer, http, verifier, erasure, encryptionKey, compute);
+    return new Node(ledger, orderer, http, verifier, erasure, encryptionKey, compute, publisher);
   }
 
   /** Reads the node's encryption key, creating the file with a fresh key when it is missing. */
@@ -247,6 +251,14 @@ public final class Node implements AutoCloseable {
 
   @Override
   public void close() {
+    if (publisher != null) {
+      publisher.interrupt();
+      try {
+        publisher.join(10_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
     compute.close();
     verifier.close();
     http.stop();

@@ -195,20 +195,41 @@ public final class RaftOrderer implements Orderer {
         + (settings.members().size() / 2 + 1) + " of " + settings.members().size() + ") of the members; retry when more are up");
   }
 
+  /**
+   * A linearizable read through Raft's read index. While an election is under way no member can
+   * answer, so a failure is retried (woken by the next leader change) for up to three election
+   * timeouts before it is reported.
+   */
   @Override
   public void awaitLatest() {
-    RaftClientRequest read = request(Message.EMPTY, RaftClientRequest.readRequestType());
-    RaftClientReply reply;
-    try {
-      reply = server.submitClientRequestAsync(read).get(settings.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
-    } catch (IOException | ExecutionException | TimeoutException e) {
-      throw new IllegalStateException(noLeader().message() + " (" + e.getMessage() + ")", e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while waiting for the latest commit", e);
-    }
-    if (!reply.isSuccess()) {
-      throw new IllegalStateException(noLeader().message() + " (" + reply.getException() + ")");
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(3 * 2 * settings.electionTimeout().toMillis());
+    while (true) {
+      String failure;
+      try {
+        RaftClientReply reply = server.submitClientRequestAsync(request(Message.EMPTY, RaftClientRequest.readRequestType()))
+            .get(settings.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        if (reply.isSuccess()) {
+          return;
+        }
+        failure = String.valueOf(reply.getException());
+      } catch (IOException | ExecutionException | TimeoutException e) {
+        failure = e.getMessage();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while waiting for the latest commit", e);
+      }
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        throw new IllegalStateException(noLeader().message() + " (" + failure + ")");
+      }
+      synchronized (leadership) {
+        try {
+          leadership.wait(Math.max(1, Math.min(TimeUnit.NANOSECONDS.toMillis(left), IDLE_POLL_MILLIS)));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException("interrupted while waiting for the latest commit", e);
+        }
+      }
     }
   }
 
@@ -255,6 +276,9 @@ public final class RaftOrderer implements Orderer {
         }
         if (!propose(batch)) {
           mempool.requeue(batch);
+          if (!division().getInfo().isLeader()) {
+            releasePool(division().getInfo().getLeaderId());
+          }
         }
       }
     } catch (InterruptedException e) {
@@ -273,6 +297,10 @@ public final class RaftOrderer implements Orderer {
    */
   private boolean readyToLead() throws InterruptedException {
     RaftServer.Division d = division();
+    if (!d.getInfo().isLeader() && mempool.size() > 0) {
+      // Accepted just as this node stopped leading: let go of them too.
+      releasePool(d.getInfo().getLeaderId());
+    }
     if (!d.getInfo().isLeader() || !d.getInfo().isLeaderReady()) {
       synchronized (leadership) {
         leadership.wait(IDLE_POLL_MILLIS);
@@ -323,32 +351,44 @@ public final class RaftOrderer implements Orderer {
 
   /**
    * Told when the leader changes (or this node's leadership becomes ready). A node that led and no
-   * longer does hands its pending transactions to the new leader, so that they are not stranded.
+   * longer does lets go of its pool: to the new leader, or back to its submitters when there is none.
    */
   private void leaderChanged(RaftPeerId newLeader) {
     synchronized (leadership) {
       leadership.notifyAll();
     }
     boolean leadsNow = selfId.equals(newLeader);
-    if (wasLeader && !leadsNow && newLeader != null && running) {
-      ClusterMember m = settings.member(newLeader.toString());
-      if (m != null) {
-        background.execute(() -> handOver(m));
-      }
+    if (wasLeader && !leadsNow && running) {
+      background.execute(() -> releasePool(newLeader));
     }
     wasLeader = leadsNow;
   }
 
-  private void handOver(ClusterMember leader) {
+  /**
+   * Empties the pool of a node that no longer leads: its transactions go to {@code leader} if one
+   * is known (their submitters keep waiting for the block on the node they asked), else they are
+   * dropped with {@code NO_QUORUM}, so that no submitter waits for a block that cannot come.
+   */
+  private void releasePool(RaftPeerId leader) {
+    ClusterMember m = leader == null || leader.equals(selfId) ? null : settings.member(leader.toString());
+    if (m == null) {
+      int dropped = mempool.dropAll(noLeader());
+      if (dropped > 0) {
+        LOG.info("no leader: {} pending transactions refused with {}", dropped, RejectionCode.NO_QUORUM);
+      }
+      return;
+    }
     List<VerifiedTx> pending = mempool.drain();
+    List<Optional<Rejection>> answers = pending.isEmpty() ? List.of() : link.relay(m, pending);
     int refused = 0;
-    for (Optional<Rejection> r : pending.isEmpty() ? List.<Optional<Rejection>>of() : link.relay(leader, pending)) {
-      if (r.isPresent()) {
+    for (int i = 0; i < answers.size(); i++) {
+      if (answers.get(i).isPresent()) {
         refused++;
+        mempool.reportDropped(pending.get(i).id(), answers.get(i).get());
       }
     }
     if (!pending.isEmpty()) {
-      LOG.info("handed {} pending transactions to the new leader {} ({} refused)", pending.size(), leader.id(), refused);
+      LOG.info("handed {} pending transactions to the new leader {} ({} refused)", pending.size(), m.id(), refused);
     }
   }
 

@@ -30,7 +30,9 @@ final class RaftSettings {
     RaftServerConfigKeys.Log.Appender.setBufferByteLimit(p, SizeInBytes.valueOf(entryLimit));
     RaftServerConfigKeys.Log.setWriteBufferSize(p, SizeInBytes.valueOf(entryLimit + 8));
     GrpcConfigKeys.setMessageSizeMax(p, SizeInBytes.valueOf(entryLimit + (1 << 20)));
-    RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf(Math.max(s.logSegmentBytes(), entryLimit + 8)));
+    // Segments close at this size (an entry larger than a segment gets one of its own); only closed
+    // segments are purged after a snapshot.
+    RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf(s.logSegmentBytes()));
     // The pending-request queue holds whole blocks; a few at most are in flight.
     RaftServerConfigKeys.Write.setByteLimit(p, SizeInBytes.valueOf(Math.max(64L << 20, 4 * entryLimit)));
 
@@ -66,9 +68,11 @@ final class RaftSettings {
     RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(p, s.snapshotInterval());
     RaftServerConfigKeys.Snapshot.setCreationGap(p, Math.min(1024, s.snapshotInterval()));
     RaftServerConfigKeys.Log.setPurgeGap(p, (int) Math.min(1024, s.snapshotInterval()));
-    // Purge only what every member has committed, so that a member merely lagging catches up from
-    // the log; only one that was down for long needs blocks.
-    RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(p, false);
+    // Purge up to the snapshot even past a member that is down (otherwise one dead member would let
+    // the log grow without bound), but keep the last interval's entries so that a member that is
+    // merely lagging catches up from the log; one that was down for longer fetches blocks.
+    RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(p, true);
+    RaftServerConfigKeys.Log.setPurgePreservationLogNum(p, s.snapshotInterval());
 
     // Ratis's retry cache forgets a request after this; it is not what stops duplicates: the ledger
     // refuses a transaction id already committed, for ever.

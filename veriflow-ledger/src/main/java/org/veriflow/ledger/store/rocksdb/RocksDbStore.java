@@ -85,18 +85,42 @@ public final class RocksDbStore implements KeyValueStore {
     return new RocksDbStore(dir, true);
   }
 
+  /**
+   * Held (shared) by every read and write, and exclusively by {@link #close()}: a thread still
+   * reading when the store closes gets an exception instead of touching freed native memory, which
+   * would crash the whole process.
+   */
+  private final java.util.concurrent.locks.ReentrantReadWriteLock open = new java.util.concurrent.locks.ReentrantReadWriteLock();
+  private boolean closed;
+
+  private void enter() {
+    open.readLock().lock();
+    if (closed) {
+      open.readLock().unlock();
+      throw new StorageException("the ledger store is closed");
+    }
+  }
+
+  private void leave() {
+    open.readLock().unlock();
+  }
+
   @Override
   public Optional<byte[]> get(Column column, byte[] key) {
+    enter();
     try {
       return Optional.ofNullable(db.get(byColumn.get(column), key));
     } catch (RocksDBException e) {
       throw new StorageException("ledger store read failed: " + e.getMessage(), e);
+    } finally {
+      leave();
     }
   }
 
   @Override
   public Map<byte[], byte[]> scan(Column column, byte[] fromInclusive, byte[] toExclusive, int limit) {
     Map<byte[], byte[]> out = new LinkedHashMap<>();
+    enter();
     try (Slice upper = toExclusive == null ? null : new Slice(toExclusive);
         ReadOptions ro = new ReadOptions()) {
       if (upper != null) {
@@ -110,6 +134,8 @@ public final class RocksDbStore implements KeyValueStore {
       }
     } catch (RocksDBException e) {
       throw new StorageException("ledger store scan failed: " + e.getMessage(), e);
+    } finally {
+      leave();
     }
     return out;
   }
@@ -119,6 +145,7 @@ public final class RocksDbStore implements KeyValueStore {
     if (readOnly) {
       throw new IllegalStateException("the ledger store was opened read-only");
     }
+    enter();
     try (org.rocksdb.WriteBatch wb = new org.rocksdb.WriteBatch()) {
       for (WriteBatch.Op op : batch.ops()) {
         if (op.value() == null) {
@@ -130,11 +157,22 @@ public final class RocksDbStore implements KeyValueStore {
       db.write(sync ? syncWrite : asyncWrite, wb);
     } catch (RocksDBException e) {
       throw new StorageException("ledger store write failed: " + e.getMessage(), e);
+    } finally {
+      leave();
     }
   }
 
   @Override
   public void close() {
+    open.writeLock().lock();
+    try {
+      if (closed) {
+        return;
+      }
+      closed = true;
+    } finally {
+      open.writeLock().unlock();
+    }
     for (ColumnFamilyHandle h : handles) {
       h.close();
     }
