@@ -22,6 +22,7 @@ import org.apache.ratis.server.storage.RaftStorage;
 import org.apache.ratis.statemachine.SnapshotInfo;
 import org.apache.ratis.statemachine.TransactionContext;
 import org.apache.ratis.statemachine.impl.BaseStateMachine;
+import org.apache.ratis.util.LifeCycle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.veriflow.ledger.BlockRecord;
@@ -69,13 +70,27 @@ final class BlockStateMachine extends BaseStateMachine {
 
   @Override
   public void initialize(RaftServer server, RaftGroupId groupId, RaftStorage storage) throws IOException {
-    super.initialize(server, groupId, storage);
-    position().ifPresent(p -> setLastAppliedTermIndex(TermIndex.valueOf(p.term(), p.index())));
+    getLifeCycle().startAndTransition(() -> {
+      super.initialize(server, groupId, storage);
+      position().ifPresent(p -> setLastAppliedTermIndex(TermIndex.valueOf(p.term(), p.index())));
+    });
   }
 
+  /** Before a snapshot is installed: Ratis requires the paused state; the ledger has nothing to close. */
+  @Override
+  public void pause() {
+    getLifeCycle().transition(LifeCycle.State.PAUSING);
+    getLifeCycle().transition(LifeCycle.State.PAUSED);
+  }
+
+  /** After a snapshot was installed (blocks fetched and committed): the ledger is the state; resume from its position. */
   @Override
   public void reinitialize() {
     position().ifPresent(p -> setLastAppliedTermIndex(TermIndex.valueOf(p.term(), p.index())));
+    if (getLifeCycleState() == LifeCycle.State.PAUSED) {
+      getLifeCycle().transition(LifeCycle.State.STARTING);
+      getLifeCycle().transition(LifeCycle.State.RUNNING);
+    }
   }
 
   private Optional<RaftPosition> position() {

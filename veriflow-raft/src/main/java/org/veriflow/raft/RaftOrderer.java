@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -31,6 +32,7 @@ import org.apache.ratis.server.storage.RaftStorage;
 import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.veriflow.core.crypto.Hash;
 import org.veriflow.core.crypto.SignatureAlgorithm;
 import org.veriflow.core.crypto.SigningKey;
 import org.veriflow.core.proto.KeyAlgorithm;
@@ -73,6 +75,13 @@ public final class RaftOrderer implements Orderer {
   private RaftServer server;
   private volatile boolean running;
   private volatile boolean wasLeader;
+  /**
+   * Transactions this node relayed and has not seen committed, oldest first: if the leader changes
+   * before ordering them (it died with them in its pool), they are relayed to the new one, so that
+   * their submitters' waits still end in a block. Bounded; guarded by itself.
+   */
+  private final LinkedHashMap<Hash, VerifiedTx> unconfirmed = new LinkedHashMap<>();
+  private static final int MAX_RELAYED = 200_000;
 
   public RaftOrderer(Ledger ledger, Mempool mempool, SigningKey key, Clock clock, ClusterSettings settings, LeaderLink link,
       Consumer<Throwable> onFatal) {
@@ -104,6 +113,13 @@ public final class RaftOrderer implements Orderer {
       return t;
     });
     this.stateMachine = new BlockStateMachine(ledger, settings, link, background, this::leaderChanged, this::fatal);
+    ledger.onCommit(block -> {
+      synchronized (unconfirmed) {
+        if (!unconfirmed.isEmpty()) {
+          block.transactions().forEach(tx -> unconfirmed.remove(tx.id()));
+        }
+      }
+    });
     this.cutter = new Thread(this::cutBlocks, "veriflow-raft-orderer");
     this.cutter.setDaemon(true);
   }
@@ -183,7 +199,56 @@ public final class RaftOrderer implements Orderer {
     if (m == null) {
       return all(txs, new Rejection(RejectionCode.LEADER_UNREACHABLE, "the leader " + leader + " is not a configured member"));
     }
-    return link.relay(m, txs);
+    List<Optional<Rejection>> answers = link.relay(m, txs);
+    synchronized (unconfirmed) {
+      for (int i = 0; i < txs.size(); i++) {
+        if (answers.get(i).isEmpty()) {
+          unconfirmed.put(txs.get(i).id(), txs.get(i));
+        }
+      }
+      for (var it = unconfirmed.entrySet().iterator(); unconfirmed.size() > MAX_RELAYED && it.hasNext(); ) {
+        it.next();
+        it.remove();
+      }
+    }
+    return answers;
+  }
+
+  /**
+   * After a leader change: what this node relayed and has not seen committed goes to the new leader
+   * (or into this node's pool if it now leads). A refusal other than "already pending or committed"
+   * ends the submitter's wait with it.
+   */
+  private void relayAgain(RaftPeerId leader) {
+    List<VerifiedTx> again;
+    synchronized (unconfirmed) {
+      again = new ArrayList<>(unconfirmed.values());
+    }
+    if (again.isEmpty()) {
+      return;
+    }
+    List<Optional<Rejection>> answers;
+    if (leader.equals(selfId)) {
+      answers = again.stream().map(mempool::add).toList();
+    } else {
+      ClusterMember m = settings.member(leader.toString());
+      if (m == null) {
+        return;
+      }
+      answers = link.relay(m, again);
+    }
+    int refused = 0;
+    for (int i = 0; i < again.size(); i++) {
+      Optional<Rejection> r = answers.get(i);
+      if (r.isPresent() && r.get().code() != RejectionCode.DUPLICATE_TX) {
+        refused++;
+        synchronized (unconfirmed) {
+          unconfirmed.remove(again.get(i).id());
+        }
+        mempool.reportDropped(again.get(i).id(), r.get());
+      }
+    }
+    LOG.info("relayed {} transactions again to the new leader {} ({} refused)", again.size(), leader, refused);
   }
 
   private static List<Optional<Rejection>> all(List<VerifiedTx> txs, Rejection r) {
@@ -360,6 +425,9 @@ public final class RaftOrderer implements Orderer {
     boolean leadsNow = selfId.equals(newLeader);
     if (wasLeader && !leadsNow && running) {
       background.execute(() -> releasePool(newLeader));
+    }
+    if (newLeader != null && running) {
+      background.execute(() -> relayAgain(newLeader));
     }
     wasLeader = leadsNow;
   }
