@@ -3,23 +3,33 @@ package org.veriflow.cli;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "init", description = "Write a new single-node chain: genesis, node configuration, the first administrator's key at DIR/keys/admin.key.")
+@Command(name = "init", description = {
+    "Write a new single-node chain: genesis, node configuration, the first administrator's key at DIR/keys/admin.key.",
+    "With --cluster N, write a cluster of N nodes on this machine in DIR/node1 .. DIR/nodeN, sharing one genesis."})
 final class InitCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--dir", required = true, paramLabel = "DIR", description = "The node directory to create.")
+  @Option(names = "--dir", required = true, paramLabel = "DIR", description = "The node directory to create (with --cluster: the cluster's directory).")
   Path dir;
 
   @Option(names = "--chain-id", defaultValue = "veriflow-local", description = "The chain's name (default: ${DEFAULT-VALUE}).")
   String chainId;
 
-  @Option(names = "--http-port", defaultValue = "7070", description = "The node's HTTP port (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--http-port", defaultValue = "7070", description = "The node's HTTP port (default: ${DEFAULT-VALUE}); not with --cluster.")
   int httpPort;
+
+  @Option(names = "--cluster", paramLabel = "N", description = "Write a cluster of N nodes (N >= 1) instead of a single node.")
+  Integer cluster;
+
+  @Option(names = "--base-port", paramLabel = "P", defaultValue = "" + NodeSetup.DEFAULT_BASE_PORT,
+      description = "With --cluster: node i serves HTTP on P+i-1 and Raft on P+100+i-1 (default: ${DEFAULT-VALUE}).")
+  int basePort;
 
   @Option(names = "--key-type", defaultValue = "ed25519", description = "The administrator key's type: ed25519 or p256 (default: ${DEFAULT-VALUE}).")
   String keyType;
@@ -29,11 +39,53 @@ final class InitCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    CommandLine.ParseResult parsed = spec.commandLine().getParseResult();
+    if (cluster == null) {
+      if (parsed.hasMatchedOption("--base-port")) {
+        throw new CommandLine.ParameterException(spec.commandLine(), "--base-port goes with --cluster; a single node takes --http-port");
+      }
+      return single();
+    }
+    if (parsed.hasMatchedOption("--http-port")) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--http-port is for a single node; with --cluster give --base-port");
+    }
+    try {
+      NodeSetup.checkClusterShape(cluster, basePort);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--cluster " + cluster + " --base-port " + basePort + ": " + e.getMessage());
+    }
+    return cluster();
+  }
+
+  private int single() throws Exception {
     NodeSetup.Result r = NodeSetup.init(dir, chainId, httpPort, Veriflow.keyType(spec, keyType), Instant.now());
     var out = spec.commandLine().getOut();
     out.println("initialised chain '" + chainId + "' in " + dir);
     out.println("administrator " + r.admin().id() + " (key " + dir.resolve("keys/admin.key") + ", " + NodeSetup.GENESIS_CREDITS + " credits)");
     out.println("start it with: veriflow node start --dir " + dir);
+    return Veriflow.OK;
+  }
+
+  private int cluster() throws Exception {
+    NodeSetup.ClusterResult r = NodeSetup.initCluster(dir, chainId, cluster, basePort, Veriflow.keyType(spec, keyType), Instant.now());
+    int n = r.nodes().size();
+    int majority = n / 2 + 1;
+    var out = spec.commandLine().getOut();
+    out.println("initialised chain '" + chainId + "' as a cluster of " + n + " node" + (n == 1 ? "" : "s") + " in " + dir);
+    out.println("administrator " + r.admin().id() + " (key " + dir.resolve("keys/admin.key") + ", " + NodeSetup.GENESIS_CREDITS + " credits)");
+    for (NodeSetup.ClusterNode node : r.nodes()) {
+      out.println("  " + node.member().id() + "  validator " + node.key().id() + "  http " + node.member().apiUrl() + "  raft "
+          + node.member().raftAddress() + "  " + node.dir());
+    }
+    out.println("it orders blocks while " + majority + " of " + n + " nodes are up (tolerates " + (n - majority) + " failed)");
+    if (n % 2 == 0) {
+      spec.commandLine().getErr().println("warning: a cluster of " + n + " nodes tolerates no more failed nodes (" + (n - majority)
+          + ") than a cluster of " + (n - 1) + "; an odd number of nodes is usual");
+    }
+    out.println("start each node, in its own terminal:");
+    for (NodeSetup.ClusterNode node : r.nodes()) {
+      out.println("  veriflow node start --dir " + node.dir());
+    }
     return Veriflow.OK;
   }
 }

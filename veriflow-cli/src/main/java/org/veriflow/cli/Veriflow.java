@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
       DemoCommand.class,
       InitCommand.class,
       NodeCommand.class,
+      ClusterCommand.class,
       KeysCommand.class,
       IdentityCommand.class,
       CreditsCommand.class,

@@ -1,0 +1,297 @@
+package org.veriflow.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.veriflow.core.crypto.SignatureAlgorithm;
+import org.veriflow.core.crypto.SigningKey;
+
+/** The {@code cluster} commands and {@code init --cluster}, against stand-in nodes or none. */
+class ClusterCommandTest {
+  @TempDir Path tmp;
+  ClusterStub stub;
+
+  @AfterEach
+  void stop() {
+    if (stub != null) {
+      stub.close();
+    }
+  }
+
+  static long files(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return 0;
+    }
+    try (Stream<Path> s = Files.walk(dir)) {
+      return s.filter(Files::isRegularFile).count();
+    }
+  }
+
+  // ------------------------------------------------------------ init --cluster
+
+  @Test
+  void init_cluster3_printsMembersAndStartCommands() throws IOException {
+    Path dir = tmp.resolve("c");
+    CliRunner.Outcome o = CliRunner.run("init", "--dir", dir.toString(), "--cluster", "3", "--base-port", "9101");
+    assertThat(o.exitCode()).as(o.err()).isZero();
+    assertThat(o.err()).isEmpty();
+    assertThat(o.out()).contains("as a cluster of 3 nodes", "http://127.0.0.1:9101", "raft 127.0.0.1:9203", "tolerates 1 failed")
+        .contains("veriflow node start --dir " + dir.resolve("node1"), "veriflow node start --dir " + dir.resolve("node3"));
+    assertThat(dir.resolve("node3/node.properties")).exists();
+  }
+
+  @Test
+  void init_clusterEven_warnsOnStandardError() {
+    CliRunner.Outcome o = CliRunner.run("init", "--dir", tmp.resolve("c").toString(), "--cluster", "4");
+    assertThat(o.exitCode()).isZero();
+    assertThat(o.err()).startsWith("warning: ").contains("cluster of 4 nodes tolerates no more failed nodes (1) than a cluster of 3");
+  }
+
+  @Test
+  void init_cluster0_usageErrorAndNothingWritten() throws IOException {
+    Path dir = tmp.resolve("c");
+    CliRunner.Outcome o = CliRunner.run("init", "--dir", dir.toString(), "--cluster", "0");
+    assertThat(o.exitCode()).isEqualTo(Veriflow.USAGE);
+    assertThat(o.err()).contains("error: ", "at least 1 node");
+    assertThat(files(dir)).isZero();
+  }
+
+  @Test
+  void init_clusterPortsAbove65535_usageErrorAndNothingWritten() throws IOException {
+    Path dir = tmp.resolve("c");
+    CliRunner.Outcome o = CliRunner.run("init", "--dir", dir.toString(), "--cluster", "3", "--base-port", "65500");
+    assertThat(o.exitCode()).isEqualTo(Veriflow.USAGE);
+    assertThat(o.err()).contains("65535");
+    assertThat(files(dir)).isZero();
+  }
+
+  @Test
+  void init_httpPortWithCluster_usageError() {
+    CliRunner.Outcome o = CliRunner.run("init", "--dir", tmp.resolve("c").toString(), "--cluster", "3", "--http-port", "8000");
+    assertThat(o.exitCode()).isEqualTo(Veriflow.USAGE);
+    assertThat(o.err()).contains("--base-port");
+  }
+
+  @Test
+  void init_basePortWithoutCluster_usageError() throws IOException {
+    CliRunner.Outcome o = CliRunner.run("init", "--dir", tmp.resolve("c").toString(), "--base-port", "8000");
+    assertThat(o.exitCode()).isEqualTo(Veriflow.USAGE);
+    assertThat(o.err()).contains("--cluster");
+    assertThat(files(tmp.resolve("c"))).isZero();
+  }
+
+  @Test
+  void init_clusterOverExistingCluster_refusedAndNothingWritten() throws IOException {
+    Path dir = tmp.resolve("c");
+    assertThat(CliRunner.run("init", "--dir", dir.toString(), "--cluster", "3").exitCode()).isZero();
+    long before = files(dir);
+    CliRunner.Outcome o = CliRunner.run("init", "--dir", dir.toString(), "--cluster", "5");
+    assertThat(o.exitCode()).isEqualTo(Veriflow.FAILURE);
+    assertThat(o.err()).startsWith("error: ").contains("already holds");
+    assertThat(files(dir)).isEqualTo(before);
+  }
+
+  @Test
+  void init_withoutCluster_writesASingleNodeAsBefore() {
+    Path dir = tmp.resolve("n");
+    CliRunner.Outcome o = CliRunner.run("init", "--dir", dir.toString(), "--http-port", "7171");
+    assertThat(o.exitCode()).isZero();
+    assertThat(o.out()).contains("initialised chain 'veriflow-local' in " + dir, "start it with: veriflow node start --dir " + dir);
+    assertThat(dir.resolve("node.properties")).exists();
+    assertThat(dir.resolve("node1")).doesNotExist();
+  }
+
+  // ------------------------------------------------------------ cluster status
+
+  @Test
+  void status_unreachableNode_clearErrorAndFailure() {
+    CliRunner.Outcome o = CliRunner.run("cluster", "status", "--node", "http://127.0.0.1:1");
+    assertThat(o.exitCode()).isEqualTo(Veriflow.FAILURE);
+    assertThat(o.err()).startsWith("error: UNREACHABLE: cannot reach the node at http://127.0.0.1:1");
+  }
+
+  @Test
+  void status_zeroTimeout_usageError() {
+    CliRunner.Outcome o = CliRunner.run("cluster", "status", "--node", "http://127.0.0.1:1", "--timeout-ms", "0");
+    assertThat(o.exitCode()).isEqualTo(Veriflow.USAGE);
+  }
+
+  @Test
+  void status_membersAtOneHeight_allAgree() throws IOException {
+    stub = new ClusterStub(3);
+    CliRunner.Outcome o = CliRunner.run("cluster", "status", "--node", stub.node(2).url());
+    assertThat(o.exitCode()).as(o.err()).isZero();
+    assertThat(o.out()).contains("chain:   veriflow-test", "term:    3", "leader:  node1", "all 3 members agree");
+    assertThat(line(o.out(), "node1")).contains("LEADER", stub.node(1).url(), " 5 ", stub.node(1).stateHash(5).substring(0, 12), "yes (node2,node3)");
+    assertThat(line(o.out(), "node3")).contains("FOLLOWER", "127.0.0.1:7202");
+  }
+
+  @Test
+  void status_membersAtDifferentHeights_comparedAtEachHead() throws IOException {
+    stub = new ClusterStub(3);
+    stub.node(2).height = 4;
+    stub.node(3).height = 2;
+    CliRunner.Outcome o = CliRunner.run("cluster", "status", "--node", stub.node(1).url());
+    assertThat(o.exitCode()).as(o.err()).isZero();
+    assertThat(line(o.out(), "node1")).contains("unconfirmed");
+    assertThat(line(o.out(), "node2")).contains("yes (node1)");
+    assertThat(line(o.out(), "node3")).contains("yes (node1,node2)");
+  }
+
+  @Test
+  void status_stateDiffersAtOneHeight_namesTheMembersAndFails() throws IOException {
+    stub = new ClusterStub(3);
+    stub.node(3).forkHeight = 5;
+    CliRunner.Outcome o = CliRunner.run("cluster", "status", "--node", stub.node(1).url());
+    assertThat(o.exitCode()).isEqualTo(Veriflow.FAILURE);
+    assertThat(line(o.out(), "node3")).contains("NO (differs from node1,node2)");
+    assertThat(line(o.out(), "node1")).contains("NO (differs from node3)");
+    assertThat(o.err()).contains("error: the members disagree: at height 5 node1, node2 have block " + stub.node(1).blockHash(5).substring(0, 12)
+        + " state " + stub.node(1).stateHash(5).substring(0, 12) + "; node3 have block " + stub.node(3).blockHash(5).substring(0, 12));
+  }
+
+  @Test
+  void status_forkBelowTheHeads_foundThroughTheBlocks() throws IOException {
+    stub = new ClusterStub(2);
+    stub.node(1).height = 7;
+    stub.node(2).forkHeight = 3;
+    stub.node(2).height = 4;
+    CliRunner.Outcome o = CliRunner.run("cluster", "status", "--node", stub.node(1).url());
+    assertThat(o.exitCode()).isEqualTo(Veriflow.FAILURE);
+    assertThat(line(o.out(), "node2")).contains("NO (differs from node1)");
+    assertThat(o.err()).contains("at height 4");
+  }
+
+  @Test
+  void status_memberDown_shownUnreachableAndOthersAgree() throws IOException {
+    stub = new ClusterStub(3);
+    stub.node(3).server.stop(0);
+    CliRunner.Outcome o = CliRunner.run("cluster", "status", "--node", stub.node(1).url());
+    assertThat(o.exitCode()).as(o.err()).isZero();
+    assertThat(line(o.out(), "node3")).contains("unreachable");
+    assertThat(o.out()).contains("node3: unreachable: ", "the 2 reachable members of 3 agree");
+  }
+
+  @Test
+  void status_memberHangs_shownUnreachableAfterTheTimeout() throws IOException {
+    stub = new ClusterStub(3);
+    stub.node(2).hang = true;
+    CliRunner.Outcome o = CliRunner.run("cluster", "status", "--node", stub.node(1).url(), "--timeout-ms", "300");
+    assertThat(o.exitCode()).as(o.err()).isZero();
+    assertThat(line(o.out(), "node2")).contains("unreachable");
+    assertThat(o.out()).contains("the 2 reachable members of 3 agree");
+  }
+
+  @Test
+  void status_memberOfAnotherChain_fails() throws IOException {
+    stub = new ClusterStub(3);
+    stub.node(3).chainId = "veriflow-other";
+    CliRunner.Outcome o = CliRunner.run("cluster", "status", "--node", stub.node(1).url());
+    assertThat(o.exitCode()).isEqualTo(Veriflow.FAILURE);
+    assertThat(o.err()).contains("node3 answers for chain 'veriflow-other'");
+  }
+
+  @Test
+  void status_memberAnsweringAsAnother_fails() throws IOException {
+    stub = new ClusterStub(3);
+    stub.node(3).self = "node2";
+    CliRunner.Outcome o = CliRunner.run("cluster", "status", "--node", stub.node(1).url());
+    assertThat(o.exitCode()).isEqualTo(Veriflow.FAILURE);
+    assertThat(o.err()).contains("node3's API at " + stub.node(3).url() + " answers as member node2");
+  }
+
+  @Test
+  void status_singleNode_saysSoWithItsHead() throws IOException {
+    stub = new ClusterStub(1);
+    stub.node(1).clustered = false;
+    CliRunner.Outcome o = CliRunner.run("cluster", "status", "--node", stub.node(1).url());
+    assertThat(o.exitCode()).isZero();
+    assertThat(o.out()).contains("single node (not clustered), chain veriflow-test", "height:      5", "state hash:  " + stub.node(1).stateHash(5));
+  }
+
+  // ------------------------------------------------------------ cluster checkpoints
+
+  @Test
+  void checkpoints_unreachableNode_clearErrorAndFailure() {
+    CliRunner.Outcome o = CliRunner.run("cluster", "checkpoints", "--node", "http://127.0.0.1:1");
+    assertThat(o.exitCode()).isEqualTo(Veriflow.FAILURE);
+    assertThat(o.err()).startsWith("error: UNREACHABLE: ");
+  }
+
+  @Test
+  void checkpoints_negativeHeight_usageError() {
+    CliRunner.Outcome o = CliRunner.run("cluster", "checkpoints", "--node", "http://127.0.0.1:1", "--height", "-1");
+    assertThat(o.exitCode()).isEqualTo(Veriflow.USAGE);
+    assertThat(o.err()).contains("--height must not be negative");
+  }
+
+  @Test
+  void checkpoints_defaultHeight_isTheLowestHeadAndAllAgree() throws IOException {
+    stub = new ClusterStub(3);
+    stub.node(2).height = 3;
+    CliRunner.Outcome o = CliRunner.run("cluster", "checkpoints", "--node", stub.node(1).url());
+    assertThat(o.exitCode()).as(o.err()).isZero();
+    assertThat(o.out()).contains("height:  3", "all 3 checkpoints at height 3 agree");
+    assertThat(line(o.out(), "node2")).contains(stub.node(2).key.id().value(), stub.node(2).blockHash(3).substring(0, 12), "ok");
+  }
+
+  @Test
+  void checkpoints_oneMemberDiffers_namedAndFails() throws IOException {
+    stub = new ClusterStub(3);
+    stub.node(2).forkHeight = 4;
+    CliRunner.Outcome o = CliRunner.run("cluster", "checkpoints", "--node", stub.node(1).url(), "--height", "4");
+    assertThat(o.exitCode()).isEqualTo(Veriflow.FAILURE);
+    assertThat(o.err()).contains("error: the checkpoints at height 4 disagree: node1, node3 sign block " + stub.node(1).blockHash(4)
+        + " state " + stub.node(1).stateHash(4) + "; node2 sign block " + stub.node(2).blockHash(4));
+  }
+
+  @Test
+  void checkpoints_badSignature_fails() throws IOException {
+    stub = new ClusterStub(3);
+    stub.node(3).badSignature = true;
+    CliRunner.Outcome o = CliRunner.run("cluster", "checkpoints", "--node", stub.node(1).url());
+    assertThat(o.exitCode()).isEqualTo(Veriflow.FAILURE);
+    assertThat(line(o.out(), "node3")).contains("BAD (BAD_SIGNATURE)");
+    assertThat(o.err()).contains("error: node3's checkpoint does not verify: BAD_SIGNATURE");
+  }
+
+  @Test
+  void checkpoints_signerNotAnOrderer_fails() throws IOException {
+    stub = new ClusterStub(3);
+    stub.node(3).foreignSigner = SigningKey.generate(SignatureAlgorithm.ED25519);
+    CliRunner.Outcome o = CliRunner.run("cluster", "checkpoints", "--node", stub.node(1).url());
+    assertThat(o.exitCode()).isEqualTo(Veriflow.FAILURE);
+    assertThat(line(o.out(), "node3")).contains("BAD (UNKNOWN_SIGNER)");
+    assertThat(o.err()).contains("error: node3's checkpoint does not verify: UNKNOWN_SIGNER");
+  }
+
+  @Test
+  void checkpoints_heightAboveAMembersHead_thatMemberHasNone() throws IOException {
+    stub = new ClusterStub(3);
+    stub.node(3).height = 2;
+    CliRunner.Outcome o = CliRunner.run("cluster", "checkpoints", "--node", stub.node(1).url(), "--height", "4");
+    assertThat(o.exitCode()).as(o.err()).isZero();
+    assertThat(line(o.out(), "node3")).contains("no checkpoint: UNKNOWN_BLOCK");
+    assertThat(o.out()).contains("all 2 checkpoints at height 4 agree (no checkpoint from node3)");
+  }
+
+  @Test
+  void checkpoints_singleNode_checksItsOwn() throws IOException {
+    stub = new ClusterStub(1);
+    stub.node(1).clustered = false;
+    CliRunner.Outcome o = CliRunner.run("cluster", "checkpoints", "--node", stub.node(1).url());
+    assertThat(o.exitCode()).as(o.err()).isZero();
+    assertThat(o.out()).contains("single node", "all 1 checkpoints at height 5 agree");
+  }
+
+  /** The output line that starts with {@code id}. */
+  static String line(String out, String id) {
+    return out.lines().filter(l -> l.startsWith(id + " ")).findFirst().orElseThrow(() -> new AssertionError("no line for " + id + " in:\n" + out));
+  }
+}
