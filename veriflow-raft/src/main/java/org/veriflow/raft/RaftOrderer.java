@@ -180,26 +180,61 @@ public final class RaftOrderer implements Orderer {
    * back and forth).
    */
   private List<Optional<Rejection>> submit(List<VerifiedTx> txs, boolean relayed) {
-    if (!running) {
-      return all(txs, new Rejection(RejectionCode.LEADER_UNREACHABLE, "this node's orderer is not running"));
+    // An election is a transient state: a submission that meets one (no leader known, or a leader
+    // that no longer answers) waits for the next leader, up to a bound, before it is refused.
+    long deadline = System.nanoTime() + electionWaitNanos();
+    RaftPeerId unreachable = null;
+    while (true) {
+      if (!running) {
+        return all(txs, new Rejection(RejectionCode.LEADER_UNREACHABLE, "this node's orderer is not running"));
+      }
+      RaftServer.Division d = division();
+      if (d.getInfo().isLeader()) {
+        return txs.stream().map(mempool::add).toList();
+      }
+      RaftPeerId leader = d.getInfo().getLeaderId();
+      if (leader != null && relayed) {
+        return all(txs, new Rejection(RejectionCode.LEADER_UNREACHABLE,
+            "relayed to " + settings.selfId() + ", which does not lead (the leader is " + leader + "); resubmit"));
+      }
+      if (leader != null && !leader.equals(unreachable)) {
+        ClusterMember m = settings.member(leader.toString());
+        if (m == null) {
+          return all(txs, new Rejection(RejectionCode.LEADER_UNREACHABLE, "the leader " + leader + " is not a configured member"));
+        }
+        List<Optional<Rejection>> answers = link.relay(m, txs);
+        boolean leaderDown = answers.stream().allMatch(a -> a.isPresent() && a.get().code() == RejectionCode.LEADER_UNREACHABLE);
+        if (!leaderDown || System.nanoTime() > deadline) {
+          remember(txs, answers);
+          return answers;
+        }
+        unreachable = leader;
+      }
+      if (System.nanoTime() > deadline) {
+        return all(txs, leader == null ? noLeader() : new Rejection(RejectionCode.LEADER_UNREACHABLE,
+            "the leader " + leader + " does not answer and no other was elected in time; resubmit"));
+      }
+      awaitLeaderChange(deadline);
     }
-    RaftServer.Division d = division();
-    if (d.getInfo().isLeader()) {
-      return txs.stream().map(mempool::add).toList();
+  }
+
+  /** How long a submission waits out an election: three of the longest election timeouts. */
+  private long electionWaitNanos() {
+    return TimeUnit.MILLISECONDS.toNanos(3 * 2 * settings.electionTimeout().toMillis());
+  }
+
+  private void awaitLeaderChange(long deadline) {
+    synchronized (leadership) {
+      try {
+        leadership.wait(Math.max(1, Math.min(TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()), IDLE_POLL_MILLIS)));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
-    RaftPeerId leader = d.getInfo().getLeaderId();
-    if (leader == null) {
-      return all(txs, noLeader());
-    }
-    if (relayed) {
-      return all(txs, new Rejection(RejectionCode.LEADER_UNREACHABLE,
-          "relayed to " + settings.selfId() + ", which does not lead (the leader is " + leader + "); resubmit"));
-    }
-    ClusterMember m = settings.member(leader.toString());
-    if (m == null) {
-      return all(txs, new Rejection(RejectionCode.LEADER_UNREACHABLE, "the leader " + leader + " is not a configured member"));
-    }
-    List<Optional<Rejection>> answers = link.relay(m, txs);
+  }
+
+  /** Keeps what the leader accepted until it is seen committed, to relay it again if the leader changes first. */
+  private void remember(List<VerifiedTx> txs, List<Optional<Rejection>> answers) {
     synchronized (unconfirmed) {
       for (int i = 0; i < txs.size(); i++) {
         if (answers.get(i).isEmpty()) {
@@ -211,7 +246,6 @@ public final class RaftOrderer implements Orderer {
         it.remove();
       }
     }
-    return answers;
   }
 
   /**
@@ -267,7 +301,7 @@ public final class RaftOrderer implements Orderer {
    */
   @Override
   public void awaitLatest() {
-    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(3 * 2 * settings.electionTimeout().toMillis());
+    long deadline = System.nanoTime() + electionWaitNanos();
     while (true) {
       String failure;
       try {
@@ -283,17 +317,12 @@ public final class RaftOrderer implements Orderer {
         Thread.currentThread().interrupt();
         throw new IllegalStateException("interrupted while waiting for the latest commit", e);
       }
-      long left = deadline - System.nanoTime();
-      if (left <= 0) {
+      if (System.nanoTime() > deadline) {
         throw new IllegalStateException(noLeader().message() + " (" + failure + ")");
       }
-      synchronized (leadership) {
-        try {
-          leadership.wait(Math.max(1, Math.min(TimeUnit.NANOSECONDS.toMillis(left), IDLE_POLL_MILLIS)));
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new IllegalStateException("interrupted while waiting for the latest commit", e);
-        }
+      awaitLeaderChange(deadline);
+      if (Thread.currentThread().isInterrupted()) {
+        throw new IllegalStateException("interrupted while waiting for the latest commit");
       }
     }
   }
