@@ -190,13 +190,14 @@ final class HttpApi {
     }
     boolean wait = "true".equalsIgnoreCase(ctx.queryParam("wait"));
     List<Entry> entries = new java.util.ArrayList<>(txs.size());
+    boolean[] synced = new boolean[1];
     for (JsonNode t : txs) {
       if (!t.path("payload").isTextual() || !t.path("signature").isTextual()) {
         entries.add(new Entry(null, new Rejection(RejectionCode.MALFORMED, "each transaction must be {\"payload\": base64, \"signature\": base64}"), null, null));
         continue;
       }
       try {
-        entries.add(admit(base64(t.get("payload").asText(), "payload"), base64(t.get("signature").asText(), "signature"), wait));
+        entries.add(admit(base64(t.get("payload").asText(), "payload"), base64(t.get("signature").asText(), "signature"), wait, synced));
       } catch (BadRequest e) {
         entries.add(new Entry(null, new Rejection(RejectionCode.MALFORMED, e.getMessage()), null, null));
       }
@@ -260,15 +261,42 @@ final class HttpApi {
 
   /** Checks a submission against the ledger; an accepted one carries its verified transaction (and watch). */
   private Entry admit(byte[] payload, byte[] signature, boolean wait) {
+    return admit(payload, signature, wait, new boolean[1]);
+  }
+
+  /**
+   * @param synced set once this request has waited for the latest commit; a cluster member that is a
+   *     block or two behind checks a refusal that depends on the state again after catching up
+   *     (a sender registered through another member a moment ago), at most once per request
+   */
+  private Entry admit(byte[] payload, byte[] signature, boolean wait, boolean[] synced) {
     byte[] signed = SignedTx.newBuilder().setPayload(ByteString.copyFrom(payload)).setSignature(ByteString.copyFrom(signature)).build().toByteArray();
     Hash id = Hash.sha256(payload);
     Ledger.Admission admission = ledger.admit(signed);
+    if (!admission.accepted() && dependsOnState(admission.rejection().code()) && !synced[0]) {
+      synced[0] = true;
+      try {
+        if (orderer.awaitLatest()) {
+          admission = ledger.admit(signed);
+        }
+      } catch (IllegalStateException e) {
+        // No leader: the refusal stands as checked against this node's state.
+      }
+    }
     if (!admission.accepted()) {
       counter("rejected", admission.rejection().code().name()).increment();
       return new Entry(id, admission.rejection(), null, null);
     }
     VerifiedTx tx = admission.tx();
     return new Entry(id, null, wait ? tracker.watch(tx.id()) : null, tx);
+  }
+
+  /** Refusals that a node one block behind could get wrong: they depend on the chain's state. */
+  private static boolean dependsOnState(RejectionCode code) {
+    return switch (code) {
+      case UNKNOWN_SENDER, NONCE_TOO_HIGH, NOT_AUTHORISED, BAD_ARGUMENTS -> true;
+      default -> false;
+    };
   }
 
   /** Hands admitted transactions to the orderer in one go (a follower relays them to the leader together). */

@@ -300,7 +300,7 @@ public final class RaftOrderer implements Orderer {
    * timeouts before it is reported.
    */
   @Override
-  public void awaitLatest() {
+  public boolean awaitLatest() {
     long deadline = System.nanoTime() + electionWaitNanos();
     while (true) {
       String failure;
@@ -308,7 +308,7 @@ public final class RaftOrderer implements Orderer {
         RaftClientReply reply = server.submitClientRequestAsync(request(Message.EMPTY, RaftClientRequest.readRequestType()))
             .get(settings.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
         if (reply.isSuccess()) {
-          return;
+          return true;
         }
         failure = String.valueOf(reply.getException());
       } catch (IOException | ExecutionException | TimeoutException e) {

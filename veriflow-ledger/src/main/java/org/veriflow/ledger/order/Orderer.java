@@ -41,9 +41,13 @@ public interface Orderer extends AutoCloseable {
    * Returns once this node has applied every block committed before the call, so that a read that
    * follows sees the latest commit. A single node always has.
    *
+   * @return whether this node may have applied blocks meanwhile (false on a single node), so that a
+   *     check made before the call is worth making again
    * @throws IllegalStateException if the cluster cannot say (no leader) within a bounded time
    */
-  default void awaitLatest() {}
+  default boolean awaitLatest() {
+    return false;
+  }
 
   /** Stops ordering and waits for a block being committed to finish. */
   @Override
