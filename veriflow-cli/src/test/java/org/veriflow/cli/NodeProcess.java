@@ -80,6 +80,11 @@ final class NodeProcess implements AutoCloseable {
     process.waitFor();
   }
 
+  /** Waits up to {@code d} for the process to exit; true if it has. */
+  boolean waitForExit(Duration d) throws InterruptedException {
+    return process.waitFor(d.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+  }
+
   boolean isAlive() {
     return process.isAlive();
   }
