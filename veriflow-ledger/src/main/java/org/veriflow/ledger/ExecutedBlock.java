@@ -2,6 +2,7 @@ package org.veriflow.ledger;
 
 import com.google.protobuf.ByteString;
 import java.util.List;
+import org.veriflow.core.crypto.SigningKey;
 import org.veriflow.core.proto.Block;
 import org.veriflow.core.proto.OrdererSignature;
 import org.veriflow.core.crypto.Hash;
@@ -58,6 +59,15 @@ public final class ExecutedBlock {
 
   public List<TxResult> results() {
     return results;
+  }
+
+  /** An orderer's signature over these header bytes with {@code key}. */
+  public OrdererSignature signWith(SigningKey key) {
+    return OrdererSignature.newBuilder()
+        .setPublicKey(ByteString.copyFrom(key.publicKey().encoded()))
+        .setAlgorithm(Ledger.toProto(key.algorithm()))
+        .setSignature(ByteString.copyFrom(key.sign(headerBytes)))
+        .build();
   }
 
   /** The full block: these header bytes as they are, the given orderer signatures and the transactions. */

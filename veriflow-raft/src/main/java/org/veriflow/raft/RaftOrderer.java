@@ -33,10 +33,7 @@ import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.veriflow.core.crypto.Hash;
-import org.veriflow.core.crypto.SignatureAlgorithm;
 import org.veriflow.core.crypto.SigningKey;
-import org.veriflow.core.proto.KeyAlgorithm;
-import org.veriflow.core.proto.OrdererSignature;
 import org.veriflow.ledger.ExecutedBlock;
 import org.veriflow.ledger.Ledger;
 import org.veriflow.ledger.Mempool;
@@ -408,7 +405,7 @@ public final class RaftOrderer implements Orderer {
   /** Executes, signs and proposes one block; true once it is committed here, false if it was not. */
   private boolean propose(List<VerifiedTx> batch) throws InterruptedException {
     ExecutedBlock block = ledger.execute(clock.millis(), batch);
-    byte[] bytes = block.toBlock(List.of(sign(block))).toByteArray();
+    byte[] bytes = block.toBlock(List.of(block.signWith(key))).toByteArray();
     stateMachine.proposing(block);
     RaftClientRequest request = request(Message.valueOf(UnsafeByteOperations.unsafeWrap(bytes)), RaftClientRequest.writeRequestType());
     CompletableFuture<RaftClientReply> future;
@@ -433,14 +430,6 @@ public final class RaftOrderer implements Orderer {
     }
     ByteString outcome = ByteString.copyFrom(reply.getMessage().getContent().toByteArray());
     return outcome.toStringUtf8().equals("COMMITTED");
-  }
-
-  private OrdererSignature sign(ExecutedBlock block) {
-    return OrdererSignature.newBuilder()
-        .setPublicKey(ByteString.copyFrom(key.publicKey().encoded()))
-        .setAlgorithm(key.algorithm() == SignatureAlgorithm.ED25519 ? KeyAlgorithm.ED25519 : KeyAlgorithm.P256)
-        .setSignature(ByteString.copyFrom(key.sign(block.headerBytes())))
-        .build();
   }
 
   /**

@@ -1,15 +1,11 @@
 package org.veriflow.ledger.order;
 
-import com.google.protobuf.ByteString;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
 import org.veriflow.core.crypto.SigningKey;
-import org.veriflow.core.proto.KeyAlgorithm;
-import org.veriflow.core.proto.OrdererSignature;
-import org.veriflow.core.crypto.SignatureAlgorithm;
 import org.veriflow.ledger.ExecutedBlock;
 import org.veriflow.ledger.Ledger;
 import org.veriflow.ledger.Mempool;
@@ -77,7 +73,7 @@ public final class SoloOrderer implements Orderer {
           continue;
         }
         ExecutedBlock block = ledger.execute(clock.millis(), batch);
-        ledger.commit(block, List.of(sign(block)));
+        ledger.commit(block, List.of(block.signWith(key)));
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -89,14 +85,6 @@ public final class SoloOrderer implements Orderer {
       running = false;
       onFatal.accept(e);
     }
-  }
-
-  private OrdererSignature sign(ExecutedBlock block) {
-    return OrdererSignature.newBuilder()
-        .setPublicKey(ByteString.copyFrom(key.publicKey().encoded()))
-        .setAlgorithm(key.algorithm() == SignatureAlgorithm.ED25519 ? KeyAlgorithm.ED25519 : KeyAlgorithm.P256)
-        .setSignature(ByteString.copyFrom(key.sign(block.headerBytes())))
-        .build();
   }
 
   @Override
