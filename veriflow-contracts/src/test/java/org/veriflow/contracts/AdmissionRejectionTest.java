@@ -282,10 +282,13 @@ class AdmissionRejectionTest {
 
   @Test
   void rejectionCodes_allValues_eachHasATestInThisClass() {
-    // Guards the one-test-per-code rule: a new code must get its own test here.
+    // Guards the one-test-per-code rule: a new code must get its own test here. The cluster
+    // orderer's two refusals need a cluster and are tested in veriflow-node's RaftClusterTest
+    // (NO_QUORUM with two of three members down, LEADER_UNREACHABLE for a relayed submission that
+    // reaches a member that does not lead) and in RaftClusterIT.
     assertThat(RejectionCode.values()).extracting(Enum::name).containsExactly(
         "MALFORMED", "TOO_LARGE", "WRONG_CHAIN_ID", "BAD_SIGNATURE", "HIGH_S_SIGNATURE", "UNKNOWN_SENDER",
         "REVOKED_SENDER", "NONCE_TOO_LOW", "NONCE_TOO_HIGH", "DUPLICATE_TX", "EXPIRED", "UNKNOWN_CONTRACT",
-        "UNKNOWN_METHOD", "BAD_ARGUMENTS", "NOT_AUTHORISED", "MEMPOOL_FULL");
+        "UNKNOWN_METHOD", "BAD_ARGUMENTS", "NOT_AUTHORISED", "MEMPOOL_FULL", "NO_QUORUM", "LEADER_UNREACHABLE");
   }
 }

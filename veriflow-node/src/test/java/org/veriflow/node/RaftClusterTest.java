@@ -5,11 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -18,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.veriflow.client.ClientException;
 import org.veriflow.client.Responses;
 import org.veriflow.client.SignedTransaction;
 import org.veriflow.client.TransactionBuilder;
@@ -135,5 +140,46 @@ class RaftClusterTest {
     for (VeriflowClient c : clients) {
       assertThat(c.account(receiver.id().value()).balance()).isEqualTo(count);
     }
+  }
+
+  @Test
+  void aRelayedSubmissionReachingAMemberThatDoesNotLead_isRefusedNotRelayedAgain() throws Exception {
+    List<VeriflowClient> clients = startCluster(3);
+    long nonce = clients.get(0).account(admin.id().value()).nonce();
+    String leader = clients.get(0).cluster().leader().orElseThrow();
+    int follower = leader.equals("node1") ? 1 : 0;
+    SignedTransaction tx = new TransactionBuilder(CHAIN, admin, nonce, 100_000).transfer(keys.get(1).id().value(), 1, "relayed");
+    String body = "{\"payload\":\"" + Base64.getEncoder().encodeToString(tx.payload()) + "\",\"signature\":\""
+        + Base64.getEncoder().encodeToString(tx.signature()) + "\"}";
+    HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(clients.get(follower).base().resolve("/v1/transactions"))
+        .header("Content-Type", "application/json").header(HttpApi.RELAYED_BY, "node9")
+        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(answer.statusCode()).isEqualTo(503);
+    assertThat(answer.body()).contains("LEADER_UNREACHABLE").contains("does not lead");
+    // Nothing was ordered: the same transaction submitted normally still commits.
+    assertThat(clients.get(follower).submit(tx, true).committed()).isTrue();
+  }
+
+  @Test
+  void twoOfThreeDown_writesAreRefusedWithNoQuorum_readsOfCommittedDataGoOn() throws Exception {
+    List<VeriflowClient> clients = startCluster(3);
+    long nonce = clients.get(0).account(admin.id().value()).nonce();
+    TransactionBuilder b = new TransactionBuilder(CHAIN, admin, nonce, 100_000);
+    assertThat(clients.get(2).submit(b.transfer(keys.get(1).id().value(), 1, "before"), true).committed()).isTrue();
+    long height = clients.get(2).latestBlock().height();
+    nodes.remove(0).close();
+    nodes.remove(0).close();
+
+    ClientException refused = null;
+    try {
+      clients.get(2).submit(b.transfer(keys.get(1).id().value(), 1, "two down"), true);
+    } catch (ClientException e) {
+      refused = e;
+    }
+    assertThat(refused).as("a write with two of three members down").isNotNull();
+    assertThat(refused.status()).isEqualTo(503);
+    assertThat(refused.code()).isEqualTo("NO_QUORUM");
+    assertThat(refused.getMessage()).contains("fewer than a majority (2 of 3)");
+    assertThat(clients.get(2).block(height).height()).isEqualTo(height);
   }
 }
