@@ -280,7 +280,10 @@ final class HttpApi {
           admission = ledger.admit(signed);
         }
       } catch (IllegalStateException e) {
-        // No leader: the refusal stands as checked against this node's state.
+        // No leader: this node cannot tell whether its refusal would stand against the latest commit.
+        Rejection stale = admission.rejection();
+        admission = new Ledger.Admission(null, new Rejection(RejectionCode.NO_QUORUM, e.getMessage() + "; against this node's state, which may be behind, the transaction was refused: "
+            + stale.code() + ": " + stale.message()));
       }
     }
     if (!admission.accepted()) {

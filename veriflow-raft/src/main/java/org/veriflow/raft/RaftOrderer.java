@@ -215,10 +215,15 @@ public final class RaftOrderer implements Orderer {
     }
   }
 
-  /** How long a submission waits out an election: three of the longest election timeouts. */
+  /**
+   * How long a submission or a read waits out an election: three of the longest election timeouts,
+   * and at least ten seconds (on a loaded machine an election can take several rounds).
+   */
   private long electionWaitNanos() {
-    return TimeUnit.MILLISECONDS.toNanos(3 * 2 * settings.electionTimeout().toMillis());
+    return TimeUnit.MILLISECONDS.toNanos(Math.max(MIN_ELECTION_WAIT_MILLIS, 3 * 2 * settings.electionTimeout().toMillis()));
   }
+
+  private static final long MIN_ELECTION_WAIT_MILLIS = 10_000;
 
   private void awaitLeaderChange(long deadline) {
     synchronized (leadership) {
@@ -293,8 +298,8 @@ public final class RaftOrderer implements Orderer {
 
   /**
    * A linearizable read through Raft's read index. While an election is under way no member can
-   * answer, so a failure is retried (woken by the next leader change) for up to three election
-   * timeouts before it is reported.
+   * answer, so a failure is retried (woken by the next leader change) for as long as a submission
+   * waits out an election before it is reported.
    */
   @Override
   public boolean awaitLatest() {
