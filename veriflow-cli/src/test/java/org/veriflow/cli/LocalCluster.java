@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.veriflow.client.ClientException;
 import org.veriflow.client.Responses;
 import org.veriflow.client.VeriflowClient;
@@ -33,7 +34,8 @@ final class LocalCluster implements AutoCloseable {
   private final Path dir;
   private final int size;
   private final int[] httpPorts;
-  private final NodeProcess[] processes;
+  /** Written by whichever thread starts or kills a member, read by the load's threads. */
+  private final AtomicReferenceArray<NodeProcess> processes;
   private final VeriflowClient[] clients;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
@@ -41,7 +43,7 @@ final class LocalCluster implements AutoCloseable {
     this.dir = dir;
     this.size = size;
     this.httpPorts = new int[size];
-    this.processes = new NodeProcess[size];
+    this.processes = new AtomicReferenceArray<>(size);
     this.clients = new VeriflowClient[size];
     for (int i = 0; i < size; i++) {
       httpPorts[i] = basePort + i;
@@ -101,7 +103,7 @@ final class LocalCluster implements AutoCloseable {
 
   /** Starts member {@code i} (0-based) and returns once its API answers. */
   void start(int i) throws IOException, InterruptedException {
-    processes[i] = NodeProcess.start(dir.resolve("node" + (i + 1)), httpPorts[i], dir.resolve("node" + (i + 1) + ".log"), START_DEADLINE);
+    processes.set(i, NodeProcess.start(dir.resolve("node" + (i + 1)), httpPorts[i], dir.resolve("node" + (i + 1) + ".log"), START_DEADLINE));
   }
 
   void startAll() throws IOException, InterruptedException {
@@ -111,12 +113,12 @@ final class LocalCluster implements AutoCloseable {
   }
 
   void kill(int i) throws InterruptedException {
-    processes[i].kill();
-    processes[i] = null;
+    processes.getAndSet(i, null).kill();
   }
 
   boolean running(int i) {
-    return processes[i] != null && processes[i].isAlive();
+    NodeProcess p = processes.get(i);
+    return p != null && p.isAlive();
   }
 
   VeriflowClient client(int i) {
@@ -160,11 +162,12 @@ final class LocalCluster implements AutoCloseable {
           return true;
         }
       } catch (IOException e) {
-        if (!running(i)) {
+        NodeProcess p = processes.get(i);
+        if (p == null || !p.isAlive()) {
           throw e;
         }
         // The node is between answers (its API restarting): ask again.
-        processes[i].waitForExit(Duration.ofMillis(100));
+        p.waitForExit(Duration.ofMillis(100));
       }
     }
     return false;
@@ -205,7 +208,8 @@ final class LocalCluster implements AutoCloseable {
 
   @Override
   public void close() {
-    for (NodeProcess p : processes) {
+    for (int i = 0; i < size; i++) {
+      NodeProcess p = processes.get(i);
       if (p != null) {
         p.close();
       }
