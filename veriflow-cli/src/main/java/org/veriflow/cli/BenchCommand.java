@@ -1,7 +1,11 @@
 package org.veriflow.cli;
 
+import java.net.URI;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.veriflow.bench.load.SubmitLoad;
+import org.veriflow.client.VeriflowClient;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -13,10 +17,16 @@ final class BenchCommand {
   @Command(name = "submit", description = {
       "Submit N credit transfers from S senders and report committed transfers per second and p50/p99",
       "submit-to-durable latency, next to this machine's signature-verification ceiling measured in the same run.",
-      "--key must be an administrator with credits (e.g. DIR/keys/admin.key from 'veriflow init')."})
+      "--key must be an administrator with credits (e.g. DIR/keys/admin.key from 'veriflow init').",
+      "With --nodes (members of one cluster), set-up goes through the first and the requests round-robin over all."})
   static final class Submit implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin NodeOptions options;
+
+    // A separate option rather than a repeatable --node: NodeOptions' --node is one URL for every command.
+    @Option(names = "--nodes", split = ",", paramLabel = "URL",
+        description = "Nodes to submit to round-robin, comma-separated or repeated, instead of --node.")
+    List<String> nodes;
 
     @Option(names = "--txs", defaultValue = "20000", description = "Transfers to submit (default: ${DEFAULT-VALUE}).")
     int txs;
@@ -33,7 +43,15 @@ final class BenchCommand {
     @Override
     public Integer call() throws Exception {
       var out = spec.commandLine().getOut();
-      SubmitLoad.Result r = new SubmitLoad(options.client(), options.signingKey(), out).run(txs, senders, concurrency, batch);
+      List<VeriflowClient> clients;
+      if (nodes == null) {
+        clients = List.of(options.client());
+      } else if (spec.commandLine().getParseResult().hasMatchedOption("--node")) {
+        throw new CommandLine.ParameterException(spec.commandLine(), "give either --node or --nodes, not both");
+      } else {
+        clients = nodes.stream().map(url -> new VeriflowClient(URI.create(url))).toList();
+      }
+      SubmitLoad.Result r = new SubmitLoad(clients, options.signingKey(), out).run(txs, senders, concurrency, batch);
       out.printf("committed %d transfers (%d failed) in %.2f s: %.0f tx/s%n", r.committed(), r.failed(), r.seconds(), r.txPerSecond());
       out.printf("submit-to-durable latency: p50 %.1f ms, p99 %.1f ms, max %.1f ms%n", r.p50Millis(), r.p99Millis(), r.maxMillis());
       out.printf("signature ceiling: %.0f verifications/s on %d cores; throughput is %.0f%% of it%n", r.verifyPerSecond(), r.cores(), 100 * r.ratio());

@@ -24,6 +24,11 @@ import org.veriflow.core.proto.contracts.IdentityKind;
  * submit-to-durable latency of each. Next to it, it measures the signature-verification ceiling of
  * this machine in the same run: Ed25519 verifications per second of the same transactions on all
  * cores. The ratio of the two says how close the node's pipeline comes to the cryptography's limit.
+ *
+ * <p>Given several nodes (members of one cluster), it sets up through the first and spreads the
+ * measured requests round-robin over all of them, request by request; each request is still timed
+ * from its submission to the answer of the node it went to, that is until the block is durable on
+ * that node. With one node it behaves as it always did.
  */
 public final class SubmitLoad {
   /** What one run measured. */
@@ -34,12 +39,24 @@ public final class SubmitLoad {
     }
   }
 
-  private final VeriflowClient client;
+  private final List<VeriflowClient> clients;
   private final SigningKey admin;
   private final PrintWriter out;
 
   public SubmitLoad(VeriflowClient client, SigningKey admin, PrintWriter out) {
-    this.client = client;
+    this(List.of(client), admin, out);
+  }
+
+  /**
+   * @param clients the nodes to submit to, all of one chain; set-up goes through the first, the
+   *     measured requests round-robin over all
+   * @throws IllegalArgumentException if {@code clients} is empty
+   */
+  public SubmitLoad(List<VeriflowClient> clients, SigningKey admin, PrintWriter out) {
+    if (clients.isEmpty()) {
+      throw new IllegalArgumentException("at least one node to submit to");
+    }
+    this.clients = List.copyOf(clients);
     this.admin = admin;
     this.out = out;
   }
@@ -53,6 +70,7 @@ public final class SubmitLoad {
     if (txs < 1 || senders < 1 || concurrency < 1 || batch < 1 || batch > 1000) {
       throw new IllegalArgumentException("txs, senders and concurrency must be at least 1, batch between 1 and 1000");
     }
+    VeriflowClient client = clients.get(0);
     Responses.ChainInfo chain = client.chain();
     long validUntil = chain.height() + 1_000_000;
     out.println("setting up: an organisation and " + senders + " funded members");
@@ -90,7 +108,8 @@ public final class SubmitLoad {
     out.printf("signature ceiling: %.0f Ed25519 verifications/s on %d cores%n", verifyPerSecond, cores);
 
     out.println("submitting " + txs + " transfers from " + senders + " senders, " + concurrency + " in flight, "
-        + (batch == 1 ? "one per request" : batch + " per request"));
+        + (batch == 1 ? "one per request" : batch + " per request")
+        + (clients.size() == 1 ? "" : ", round-robin over " + clients.size() + " nodes"));
     long[] latencies = new long[txs];
     AtomicLong committed = new AtomicLong();
     AtomicLong failed = new AtomicLong();
@@ -98,6 +117,7 @@ public final class SubmitLoad {
     int requestsInFlight = Math.max(1, concurrency / batch);
     Semaphore inFlight = new Semaphore(requestsInFlight);
     long start = System.nanoTime();
+    int request = 0;
     for (int from = 0; from < txs; from += batch) {
       inFlight.acquire();
       if (error.get() != null) {
@@ -106,10 +126,11 @@ public final class SubmitLoad {
       }
       final int first = from;
       final int n = Math.min(batch, txs - from);
+      VeriflowClient to = clients.get(request++ % clients.size());
       final long t0 = System.nanoTime();
       CompletableFuture<List<Responses.TxInfo>> sent = batch == 1
-          ? client.submitAsync(load.get(first), true).thenApply(List::of)
-          : client.submitBatchAsync(load.subList(first, first + n), true);
+          ? to.submitAsync(load.get(first), true).thenApply(List::of)
+          : to.submitBatchAsync(load.subList(first, first + n), true);
       sent.whenComplete((infos, e) -> {
         long took = System.nanoTime() - t0;
         if (e != null) {
