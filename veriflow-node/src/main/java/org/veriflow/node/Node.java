@@ -220,16 +220,14 @@ public final class Node implements AutoCloseable {
     return false;
   }
 
-  /** In a cluster: publishes the key, trying again while no leader is reachable (members starting one by one). */
+  /**
+   * In a cluster: publishes the key, trying again while no leader is reachable (members starting one
+   * by one). No pause is needed between attempts: a submission that meets an election already waits
+   * for the next leader before it is refused.
+   */
   private static void publishEncryptionKeyInCluster(Ledger ledger, NodeSubmitter submitter, EncryptionKeyPair key, java.time.Duration timeout) {
     for (int attempt = 1; attempt <= PUBLISH_ATTEMPTS; attempt++) {
-      if (publishEncryptionKey(ledger, submitter, key, timeout)) {
-        return;
-      }
-      try {
-        Thread.sleep(PUBLISH_RETRY_MILLIS * attempt);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
+      if (publishEncryptionKey(ledger, submitter, key, timeout) || Thread.currentThread().isInterrupted()) {
         return;
       }
     }
@@ -237,7 +235,6 @@ public final class Node implements AutoCloseable {
   }
 
   private static final int PUBLISH_ATTEMPTS = 10;
-  private static final long PUBLISH_RETRY_MILLIS = 1000;
 
 
   /** The port the HTTP API listens on (useful with port 0). */
