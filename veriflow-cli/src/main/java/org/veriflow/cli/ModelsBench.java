@@ -167,13 +167,17 @@ final class ModelsBench {
     return n;
   }
 
-  private String awaitReplay(String modelId) throws InterruptedException {
-    for (int i = 0; i < 6000; i++) {
+  /** Waits, block by block (long-polling the node), until a validator's attestation settles the model's stage. */
+  private String awaitReplay(String modelId) {
+    long end = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(10);
+    while (System.nanoTime() < end) {
+      // The height first: an attestation committed after it wakes the wait below.
+      long next = client.latestBlock().height() + 1;
       Responses.Model m = client.model(modelId);
       if (!m.attestations().isEmpty() && !m.stage().equals("REGISTERED")) {
         return m.stage();
       }
-      Thread.sleep(100);
+      client.awaitBlock(next, java.time.Duration.ofSeconds(10));
     }
     throw new IllegalStateException("no validator attested model " + modelId + " within 10 minutes; is the node's verifier on?");
   }

@@ -357,13 +357,20 @@ public final class SeedExperiment {
     throw new IllegalArgumentException("the stream has no field " + name);
   }
 
+  /** Waits, block by block (long-polling the node), until the verifier's attestation moves the model on. */
   private Responses.Model awaitReplay(String model) throws InterruptedException {
-    for (int i = 0; i < 3000; i++) {
+    long end = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(5);
+    while (System.nanoTime() < end) {
+      // The height first: an attestation committed after it wakes the wait below.
+      long next = client.latestBlock().height() + 1;
       Responses.Model m = client.model(model);
       if (!m.stage().equals("REGISTERED")) {
         return m;
       }
-      Thread.sleep(100);
+      client.awaitBlock(next, java.time.Duration.ofSeconds(10));
+      if (Thread.interrupted()) {
+        throw new InterruptedException("waiting for the replay of model " + model);
+      }
     }
     throw new IllegalStateException("no validator replayed model " + model + " within 5 minutes; is the node's verifier on?");
   }

@@ -15,12 +15,12 @@ import org.veriflow.core.crypto.SigningKey;
 /** The {@code cluster} commands and {@code init --cluster}, against stand-in nodes or none. */
 class ClusterCommandTest {
   @TempDir Path tmp;
-  ClusterStub stub;
+  ScriptedCluster scripted;
 
   @AfterEach
   void stop() {
-    if (stub != null) {
-      stub.close();
+    if (scripted != null) {
+      scripted.close();
     }
   }
 
@@ -124,20 +124,20 @@ class ClusterCommandTest {
 
   @Test
   void status_membersAtOneHeight_allAgree() throws IOException {
-    stub = new ClusterStub(3);
-    CliRunner.Outcome o = CliRunner.run("cluster", "status", "--node", stub.node(2).url());
+    scripted = new ScriptedCluster(3);
+    CliRunner.Outcome o = CliRunner.run("cluster", "status", "--node", scripted.node(2).url());
     assertThat(o.exitCode()).as(o.err()).isZero();
     assertThat(o.out()).contains("chain:   veriflow-test", "term:    3", "leader:  node1", "all 3 members agree");
-    assertThat(line(o.out(), "node1")).contains("LEADER", stub.node(1).url(), " 5 ", stub.node(1).stateHash(5).substring(0, 12), "yes (node2,node3)");
+    assertThat(line(o.out(), "node1")).contains("LEADER", scripted.node(1).url(), " 5 ", scripted.node(1).stateHash(5).substring(0, 12), "yes (node2,node3)");
     assertThat(line(o.out(), "node3")).contains("FOLLOWER", "127.0.0.1:7202");
   }
 
   @Test
   void status_membersAtDifferentHeights_comparedAtEachHead() throws IOException {
-    stub = new ClusterStub(3);
-    stub.node(2).height = 4;
-    stub.node(3).height = 2;
-    CliRunner.Outcome o = CliRunner.run("cluster", "status", "--node", stub.node(1).url());
+    scripted = new ScriptedCluster(3);
+    scripted.node(2).height = 4;
+    scripted.node(3).height = 2;
+    CliRunner.Outcome o = CliRunner.run("cluster", "status", "--node", scripted.node(1).url());
     assertThat(o.exitCode()).as(o.err()).isZero();
     assertThat(line(o.out(), "node1")).contains("unconfirmed");
     assertThat(line(o.out(), "node2")).contains("yes (node1)");
@@ -146,23 +146,23 @@ class ClusterCommandTest {
 
   @Test
   void status_stateDiffersAtOneHeight_namesTheMembersAndFails() throws IOException {
-    stub = new ClusterStub(3);
-    stub.node(3).forkHeight = 5;
-    CliRunner.Outcome o = CliRunner.run("cluster", "status", "--node", stub.node(1).url());
+    scripted = new ScriptedCluster(3);
+    scripted.node(3).forkHeight = 5;
+    CliRunner.Outcome o = CliRunner.run("cluster", "status", "--node", scripted.node(1).url());
     assertThat(o.exitCode()).isEqualTo(Veriflow.FAILURE);
     assertThat(line(o.out(), "node3")).contains("NO (differs from node1,node2)");
     assertThat(line(o.out(), "node1")).contains("NO (differs from node3)");
-    assertThat(o.err()).contains("error: the members disagree: at height 5 node1, node2 have block " + stub.node(1).blockHash(5).substring(0, 12)
-        + " state " + stub.node(1).stateHash(5).substring(0, 12) + "; node3 have block " + stub.node(3).blockHash(5).substring(0, 12));
+    assertThat(o.err()).contains("error: the members disagree: at height 5 node1, node2 have block " + scripted.node(1).blockHash(5).substring(0, 12)
+        + " state " + scripted.node(1).stateHash(5).substring(0, 12) + "; node3 have block " + scripted.node(3).blockHash(5).substring(0, 12));
   }
 
   @Test
   void status_forkBelowTheHeads_foundThroughTheBlocks() throws IOException {
-    stub = new ClusterStub(2);
-    stub.node(1).height = 7;
-    stub.node(2).forkHeight = 3;
-    stub.node(2).height = 4;
-    CliRunner.Outcome o = CliRunner.run("cluster", "status", "--node", stub.node(1).url());
+    scripted = new ScriptedCluster(2);
+    scripted.node(1).height = 7;
+    scripted.node(2).forkHeight = 3;
+    scripted.node(2).height = 4;
+    CliRunner.Outcome o = CliRunner.run("cluster", "status", "--node", scripted.node(1).url());
     assertThat(o.exitCode()).isEqualTo(Veriflow.FAILURE);
     assertThat(line(o.out(), "node2")).contains("NO (differs from node1)");
     assertThat(o.err()).contains("at height 4");
@@ -170,9 +170,9 @@ class ClusterCommandTest {
 
   @Test
   void status_memberDown_shownUnreachableAndOthersAgree() throws IOException {
-    stub = new ClusterStub(3);
-    stub.node(3).server.stop(0);
-    CliRunner.Outcome o = CliRunner.run("cluster", "status", "--node", stub.node(1).url());
+    scripted = new ScriptedCluster(3);
+    scripted.node(3).server.stop(0);
+    CliRunner.Outcome o = CliRunner.run("cluster", "status", "--node", scripted.node(1).url());
     assertThat(o.exitCode()).as(o.err()).isZero();
     assertThat(line(o.out(), "node3")).contains("unreachable");
     assertThat(o.out()).contains("node3: unreachable: ", "the 2 reachable members of 3 agree");
@@ -180,9 +180,9 @@ class ClusterCommandTest {
 
   @Test
   void status_memberHangs_shownUnreachableAfterTheTimeout() throws IOException {
-    stub = new ClusterStub(3);
-    stub.node(2).hang = true;
-    CliRunner.Outcome o = CliRunner.run("cluster", "status", "--node", stub.node(1).url(), "--timeout-ms", "300");
+    scripted = new ScriptedCluster(3);
+    scripted.node(2).hang = true;
+    CliRunner.Outcome o = CliRunner.run("cluster", "status", "--node", scripted.node(1).url(), "--timeout-ms", "300");
     assertThat(o.exitCode()).as(o.err()).isZero();
     assertThat(line(o.out(), "node2")).contains("unreachable");
     assertThat(o.out()).contains("the 2 reachable members of 3 agree");
@@ -190,29 +190,29 @@ class ClusterCommandTest {
 
   @Test
   void status_memberOfAnotherChain_fails() throws IOException {
-    stub = new ClusterStub(3);
-    stub.node(3).chainId = "veriflow-other";
-    CliRunner.Outcome o = CliRunner.run("cluster", "status", "--node", stub.node(1).url());
+    scripted = new ScriptedCluster(3);
+    scripted.node(3).chainId = "veriflow-other";
+    CliRunner.Outcome o = CliRunner.run("cluster", "status", "--node", scripted.node(1).url());
     assertThat(o.exitCode()).isEqualTo(Veriflow.FAILURE);
     assertThat(o.err()).contains("node3 answers for chain 'veriflow-other'");
   }
 
   @Test
   void status_memberAnsweringAsAnother_fails() throws IOException {
-    stub = new ClusterStub(3);
-    stub.node(3).self = "node2";
-    CliRunner.Outcome o = CliRunner.run("cluster", "status", "--node", stub.node(1).url());
+    scripted = new ScriptedCluster(3);
+    scripted.node(3).self = "node2";
+    CliRunner.Outcome o = CliRunner.run("cluster", "status", "--node", scripted.node(1).url());
     assertThat(o.exitCode()).isEqualTo(Veriflow.FAILURE);
-    assertThat(o.err()).contains("node3's API at " + stub.node(3).url() + " answers as member node2");
+    assertThat(o.err()).contains("node3's API at " + scripted.node(3).url() + " answers as member node2");
   }
 
   @Test
   void status_singleNode_saysSoWithItsHead() throws IOException {
-    stub = new ClusterStub(1);
-    stub.node(1).clustered = false;
-    CliRunner.Outcome o = CliRunner.run("cluster", "status", "--node", stub.node(1).url());
+    scripted = new ScriptedCluster(1);
+    scripted.node(1).clustered = false;
+    CliRunner.Outcome o = CliRunner.run("cluster", "status", "--node", scripted.node(1).url());
     assertThat(o.exitCode()).isZero();
-    assertThat(o.out()).contains("single node (not clustered), chain veriflow-test", "height:      5", "state hash:  " + stub.node(1).stateHash(5));
+    assertThat(o.out()).contains("single node (not clustered), chain veriflow-test", "height:      5", "state hash:  " + scripted.node(1).stateHash(5));
   }
 
   // ------------------------------------------------------------ cluster checkpoints
@@ -233,29 +233,29 @@ class ClusterCommandTest {
 
   @Test
   void checkpoints_defaultHeight_isTheLowestHeadAndAllAgree() throws IOException {
-    stub = new ClusterStub(3);
-    stub.node(2).height = 3;
-    CliRunner.Outcome o = CliRunner.run("cluster", "checkpoints", "--node", stub.node(1).url());
+    scripted = new ScriptedCluster(3);
+    scripted.node(2).height = 3;
+    CliRunner.Outcome o = CliRunner.run("cluster", "checkpoints", "--node", scripted.node(1).url());
     assertThat(o.exitCode()).as(o.err()).isZero();
     assertThat(o.out()).contains("height:  3", "all 3 checkpoints at height 3 agree");
-    assertThat(line(o.out(), "node2")).contains(stub.node(2).key.id().value(), stub.node(2).blockHash(3).substring(0, 12), "ok");
+    assertThat(line(o.out(), "node2")).contains(scripted.node(2).key.id().value(), scripted.node(2).blockHash(3).substring(0, 12), "ok");
   }
 
   @Test
   void checkpoints_oneMemberDiffers_namedAndFails() throws IOException {
-    stub = new ClusterStub(3);
-    stub.node(2).forkHeight = 4;
-    CliRunner.Outcome o = CliRunner.run("cluster", "checkpoints", "--node", stub.node(1).url(), "--height", "4");
+    scripted = new ScriptedCluster(3);
+    scripted.node(2).forkHeight = 4;
+    CliRunner.Outcome o = CliRunner.run("cluster", "checkpoints", "--node", scripted.node(1).url(), "--height", "4");
     assertThat(o.exitCode()).isEqualTo(Veriflow.FAILURE);
-    assertThat(o.err()).contains("error: the checkpoints at height 4 disagree: node1, node3 sign block " + stub.node(1).blockHash(4)
-        + " state " + stub.node(1).stateHash(4) + "; node2 sign block " + stub.node(2).blockHash(4));
+    assertThat(o.err()).contains("error: the checkpoints at height 4 disagree: node1, node3 sign block " + scripted.node(1).blockHash(4)
+        + " state " + scripted.node(1).stateHash(4) + "; node2 sign block " + scripted.node(2).blockHash(4));
   }
 
   @Test
   void checkpoints_badSignature_fails() throws IOException {
-    stub = new ClusterStub(3);
-    stub.node(3).badSignature = true;
-    CliRunner.Outcome o = CliRunner.run("cluster", "checkpoints", "--node", stub.node(1).url());
+    scripted = new ScriptedCluster(3);
+    scripted.node(3).badSignature = true;
+    CliRunner.Outcome o = CliRunner.run("cluster", "checkpoints", "--node", scripted.node(1).url());
     assertThat(o.exitCode()).isEqualTo(Veriflow.FAILURE);
     assertThat(line(o.out(), "node3")).contains("BAD (BAD_SIGNATURE)");
     assertThat(o.err()).contains("error: node3's checkpoint does not verify: BAD_SIGNATURE");
@@ -263,9 +263,9 @@ class ClusterCommandTest {
 
   @Test
   void checkpoints_signerNotAnOrderer_fails() throws IOException {
-    stub = new ClusterStub(3);
-    stub.node(3).foreignSigner = SigningKey.generate(SignatureAlgorithm.ED25519);
-    CliRunner.Outcome o = CliRunner.run("cluster", "checkpoints", "--node", stub.node(1).url());
+    scripted = new ScriptedCluster(3);
+    scripted.node(3).foreignSigner = SigningKey.generate(SignatureAlgorithm.ED25519);
+    CliRunner.Outcome o = CliRunner.run("cluster", "checkpoints", "--node", scripted.node(1).url());
     assertThat(o.exitCode()).isEqualTo(Veriflow.FAILURE);
     assertThat(line(o.out(), "node3")).contains("BAD (UNKNOWN_SIGNER)");
     assertThat(o.err()).contains("error: node3's checkpoint does not verify: UNKNOWN_SIGNER");
@@ -273,9 +273,9 @@ class ClusterCommandTest {
 
   @Test
   void checkpoints_heightAboveAMembersHead_thatMemberHasNone() throws IOException {
-    stub = new ClusterStub(3);
-    stub.node(3).height = 2;
-    CliRunner.Outcome o = CliRunner.run("cluster", "checkpoints", "--node", stub.node(1).url(), "--height", "4");
+    scripted = new ScriptedCluster(3);
+    scripted.node(3).height = 2;
+    CliRunner.Outcome o = CliRunner.run("cluster", "checkpoints", "--node", scripted.node(1).url(), "--height", "4");
     assertThat(o.exitCode()).as(o.err()).isZero();
     assertThat(line(o.out(), "node3")).contains("no checkpoint: UNKNOWN_BLOCK");
     assertThat(o.out()).contains("all 2 checkpoints at height 4 agree (no checkpoint from node3)");
@@ -283,9 +283,9 @@ class ClusterCommandTest {
 
   @Test
   void checkpoints_singleNode_checksItsOwn() throws IOException {
-    stub = new ClusterStub(1);
-    stub.node(1).clustered = false;
-    CliRunner.Outcome o = CliRunner.run("cluster", "checkpoints", "--node", stub.node(1).url());
+    scripted = new ScriptedCluster(1);
+    scripted.node(1).clustered = false;
+    CliRunner.Outcome o = CliRunner.run("cluster", "checkpoints", "--node", scripted.node(1).url());
     assertThat(o.exitCode()).as(o.err()).isZero();
     assertThat(o.out()).contains("single node", "all 1 checkpoints at height 5 agree");
   }

@@ -138,11 +138,14 @@ class VerifierRestartIT {
       offset = Files.size(log);
       node = NodeProcess.start(dir, port, log, DEADLINE);
       long end = System.nanoTime() + DEADLINE.toNanos();
-      while (artifacts.keySet().stream().anyMatch(id -> client.model(id).attestations().isEmpty())) {
+      // The height first, then the models: an attestation committed after it wakes the long-poll.
+      for (long next = client.latestBlock().height() + 1;
+          artifacts.keySet().stream().anyMatch(id -> client.model(id).attestations().isEmpty());
+          next = client.latestBlock().height() + 1) {
         if (System.nanoTime() > end) {
           throw new AssertionError("not every model attested within " + DEADLINE + "; log:\n" + Files.readString(log));
         }
-        Thread.sleep(100);
+        client.awaitBlock(next, Duration.ofSeconds(5));
       }
       for (String id : artifacts.keySet()) {
         Responses.Model m = client.model(id);

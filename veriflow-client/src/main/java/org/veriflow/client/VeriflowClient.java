@@ -157,6 +157,25 @@ public final class VeriflowClient {
     return parseBlock(get("/v1/blocks/latest"));
   }
 
+  /**
+   * The block at {@code height}, waiting up to {@code wait} (at most 30 seconds) for it to be
+   * committed: a client following the chain long-polls instead of asking again and again.
+   *
+   * @return empty if the block is not committed within {@code wait}
+   */
+  public Optional<Responses.BlockInfo> awaitBlock(long height, Duration wait) {
+    long ms = Math.min(30_000, Math.max(1, wait.toMillis()));
+    HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/v1/blocks/" + height + "?waitMs=" + ms)).timeout(timeout.plusMillis(ms)).GET().build();
+    try {
+      return Optional.of(parseBlock(send(request)));
+    } catch (ClientException e) {
+      if (e.status() == 404 && "UNKNOWN_BLOCK".equals(e.code())) {
+        return Optional.empty();
+      }
+      throw e;
+    }
+  }
+
   public Responses.ConsistencyProof consistency(long from, long to) {
     JsonNode n = get("/v1/log/consistency?from=" + from + "&to=" + to);
     return new Responses.ConsistencyProof(n.path("from").asLong(), n.path("to").asLong(), strings(n.path("hashes")));

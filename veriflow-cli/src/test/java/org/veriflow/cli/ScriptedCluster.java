@@ -27,12 +27,12 @@ import org.veriflow.core.proto.Checkpoint;
  * SHA-256("state" h fork), where {@code fork} is 0 below a node's {@code forkHeight} and 1 from it.
  * Fields are volatile: tests set them, the servers' threads read them.
  */
-final class ClusterStub implements AutoCloseable {
+final class ScriptedCluster implements AutoCloseable {
   static final String CHAIN = "veriflow-test";
   static final ObjectMapper JSON = new ObjectMapper();
 
   final List<Node> nodes = new ArrayList<>();
-  /** Released when the stub closes, so that a handler told to hang returns. */
+  /** Released when the scripted cluster closes, so that a handler told to hang returns. */
   final CountDownLatch closing = new CountDownLatch(1);
 
   /** One stand-in node; tests change its fields before asking. */
@@ -150,7 +150,7 @@ final class ClusterStub implements AutoCloseable {
   }
 
   /** Starts {@code n} stand-in nodes, node1 .. nodeN, node1 the leader, all at height 5 with the same chain. */
-  ClusterStub(int n) throws IOException {
+  ScriptedCluster(int n) throws IOException {
     for (int i = 1; i <= n; i++) {
       nodes.add(new Node("node" + i));
     }
