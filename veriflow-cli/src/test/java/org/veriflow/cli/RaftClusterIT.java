@@ -260,11 +260,18 @@ class RaftClusterIT {
       cluster.start(follower);
       assertAgreement(cluster);
 
-      // Down for many blocks, several segments of the log snapshotted and purged meanwhile.
+      // Down while the others snapshot and purge their logs past everything the follower has: it can
+      // only come back by installing a snapshot (fetching blocks), not from the log.
+      long behind = cluster.client(follower).cluster().appliedIndex();
       cluster.kill(follower);
       String memo = "x".repeat(250);
-      for (int i = 0; i < 300; i++) {
-        committed(cluster.client(other), b.transfer(admin.id().value(), 1, memo));
+      int sent = 0;
+      while (!purgedPast(cluster, follower, behind + 20)) {
+        for (int i = 0; i < 20; i++) {
+          committed(cluster.client(other), b.transfer(admin.id().value(), 1, memo));
+        }
+        sent += 20;
+        assertThat(sent).as("blocks committed before the others' logs were purged past the follower").isLessThan(5_000);
       }
       cluster.start(follower);
       long height = assertAgreement(cluster);
@@ -273,8 +280,19 @@ class RaftClusterIT {
       // And it goes on with the others.
       committed(cluster.client(follower), b.transfer(admin.id().value(), 1, "after catching up"));
       assertThat(assertAgreement(cluster)).isGreaterThan(height);
-      System.out.printf("catch-up test: follower back from the log, then from past a snapshot to height %d%n", height);
+      System.out.printf("catch-up test: follower back from the log, then, after %d blocks purged from the others' logs, from past a snapshot to height %d%n",
+          sent, height);
     }
+  }
+
+  /** Whether every running member but {@code down} has purged its Raft log past {@code index}. */
+  private static boolean purgedPast(LocalCluster cluster, int down, long index) {
+    for (int i = 0; i < cluster.size(); i++) {
+      if (i != down && cluster.running(i) && cluster.client(i).cluster().logStartIndex() <= index) {
+        return false;
+      }
+    }
+    return true;
   }
 
   @Test

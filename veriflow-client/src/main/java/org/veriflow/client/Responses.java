@@ -311,10 +311,11 @@ public final class Responses {
    * @param leader the leader's member id; empty when the node knows of no leader
    * @param members every member of the cluster, as configured
    * @param followers the leader's view of its followers; empty on any node but the leader
+   * @param logStartIndex the first index still in the node's Raft log (0 on a single node)
    * @param height the node's chain height; {@code blockHash} and {@code stateHash} (hex) are its head block's
    */
   public record ClusterInfo(boolean clustered, Optional<String> self, String role, Optional<String> leader, long term,
-      long commitIndex, long appliedIndex, List<ClusterMember> members, List<ClusterFollower> followers, String chainId,
+      long commitIndex, long appliedIndex, long logStartIndex, List<ClusterMember> members, List<ClusterFollower> followers, String chainId,
       long height, String blockHash, String stateHash) {
     public ClusterInfo {
       java.util.Objects.requireNonNull(self, "self");

@@ -627,7 +627,8 @@ public final class VeriflowClient {
     n.path("followers").forEach(f -> followers.add(new Responses.ClusterFollower(f.path("id").asText(), f.path("matchIndex").asLong(),
         f.path("lastContactMillis").asLong())));
     return new Responses.ClusterInfo(n.path("clustered").asBoolean(), optionalText(n, "self"), n.path("role").asText(),
-        optionalText(n, "leader"), n.path("term").asLong(), n.path("commitIndex").asLong(), n.path("appliedIndex").asLong(), members,
+        optionalText(n, "leader"), n.path("term").asLong(), n.path("commitIndex").asLong(), n.path("appliedIndex").asLong(),
+        n.path("logStartIndex").asLong(), members,
         followers, n.path("chainId").asText(), n.path("height").asLong(), n.path("blockHash").asText(), n.path("stateHash").asText());
   }
 

@@ -48,7 +48,8 @@ final class ClusterApi {
     ArrayNode members = Json.MAPPER.createArrayNode();
     ArrayNode followers = Json.MAPPER.createArrayNode();
     if (orderer == null) {
-      n.put("clustered", false).putNull("self").put("role", "SOLO").putNull("leader").put("term", 0).put("commitIndex", 0).put("appliedIndex", 0);
+      n.put("clustered", false).putNull("self").put("role", "SOLO").putNull("leader").put("term", 0).put("commitIndex", 0).put("appliedIndex", 0)
+          .put("logStartIndex", 0);
     } else {
       ClusterStatus s = orderer.status();
       n.put("clustered", true).put("self", s.self()).put("role", s.role());
@@ -57,7 +58,7 @@ final class ClusterApi {
       } else {
         n.put("leader", s.leader());
       }
-      n.put("term", s.term()).put("commitIndex", s.commitIndex()).put("appliedIndex", s.appliedIndex());
+      n.put("term", s.term()).put("commitIndex", s.commitIndex()).put("appliedIndex", s.appliedIndex()).put("logStartIndex", s.logStartIndex());
       for (ClusterMember m : s.members()) {
         members.addObject().put("id", m.id()).put("raftAddress", m.raftAddress()).put("apiUrl", m.apiUrl().toString());
       }

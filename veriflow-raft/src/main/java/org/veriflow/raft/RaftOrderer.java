@@ -344,7 +344,8 @@ public final class RaftOrderer implements Orderer {
       }
     }
     return new ClusterStatus(settings.selfId(), d.getInfo().getCurrentRole().name(), leader == null ? null : leader.toString(),
-        d.getInfo().getCurrentTerm(), d.getRaftLog().getLastCommittedIndex(), d.getInfo().getLastAppliedIndex(), settings.members(), followers);
+        d.getInfo().getCurrentTerm(), d.getRaftLog().getLastCommittedIndex(), d.getInfo().getLastAppliedIndex(), d.getRaftLog().getStartIndex(),
+        settings.members(), followers);
   }
 
   private RaftClientRequest request(Message message, RaftClientRequest.Type type) {
