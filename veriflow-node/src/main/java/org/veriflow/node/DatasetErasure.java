@@ -3,6 +3,7 @@ package org.veriflow.node;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -108,6 +109,11 @@ final class DatasetErasure implements AutoCloseable {
       LOG.error("erasure: cannot delete the {} blob {} of erased dataset {} version {}: {}", what, h.hex(), d.getDatasetId(), d.getVersion(),
           e.toString());
     }
+  }
+
+  /** Completes once every deletion scheduled before the call has run (the worker runs them in order). */
+  CompletableFuture<Void> settled() {
+    return CompletableFuture.runAsync(() -> { }, worker);
   }
 
   /** Stops the background thread after the deletions already scheduled. */

@@ -94,6 +94,11 @@ public final class Node implements AutoCloseable {
     }
     PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     Mempool mempool = new Mempool(ledger, config.get(NodeConfig.MEMPOOL_SIZE));
+    // Registered before the tracker: an erasure's deletions are scheduled before its submitter hears
+    // that it committed.
+    DatasetErasure erasure = new DatasetErasure(ledger, blobs);
+    erasure.healAtStart();
+    ledger.onCommit(erasure::committed);
     TxTracker tracker = new TxTracker();
     ledger.onCommit(tracker::committed);
     mempool.onDropped(tracker::dropped);
@@ -121,9 +126,6 @@ public final class Node implements AutoCloseable {
         config.get(NodeConfig.VERIFIER_CONCURRENCY), config.get(NodeConfig.VERIFIER_THREADS), custodianData);
     ComputeToData compute = new ComputeToData(blobs, submitter, custodianData, config.get(NodeConfig.WAIT_TIMEOUT),
         config.get(NodeConfig.VERIFIER_THREADS));
-    DatasetErasure erasure = new DatasetErasure(ledger, blobs);
-    erasure.healAtStart();
-    ledger.onCommit(erasure::committed);
     DatasetsApi datasets = new DatasetsApi(ledger, blobs, submitter, encryptionKey,
         new SignedRequests(clock, clock.instant(), SignedRequests.DEFAULT_MAX_NONCES), config.get(NodeConfig.WAIT_TIMEOUT), metrics, compute);
     ProtectedBlobs datasetCiphertexts = new ProtectedBlobs(ledger);
@@ -236,6 +238,11 @@ public final class Node implements AutoCloseable {
 
   private static final int PUBLISH_ATTEMPTS = 10;
 
+
+  /** Completes once every blob deletion scheduled by an erasure so far has run. */
+  CompletableFuture<Void> erasureSettled() {
+    return erasure.settled();
+  }
 
   /** The port the HTTP API listens on (useful with port 0). */
   public int httpPort() {

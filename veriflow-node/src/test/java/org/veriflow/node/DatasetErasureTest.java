@@ -16,7 +16,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.function.BooleanSupplier;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.veriflow.client.Responses;
@@ -88,16 +88,6 @@ class DatasetErasureTest {
         .setQualityReportSha256(ByteString.copyFrom(Hash.sha256(report).bytes())).build();
   }
 
-  private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-    long end = System.nanoTime() + DEADLINE.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > end) {
-        throw new AssertionError("not within " + DEADLINE + ": " + what);
-      }
-      Thread.sleep(20);
-    }
-  }
-
   @Test
   void erase_deletesThatVersionsBlobs_keepsOthers_andAtTheNextStartDeletesACopyThatCameBack() throws Exception {
     byte[] erasedCiphertext = "ciphertext to erase".getBytes(StandardCharsets.UTF_8);
@@ -120,8 +110,9 @@ class DatasetErasureTest {
 
       committed(client, tx(client, admin).call("datasets", "erase",
           ChangeDatasetStatus.newBuilder().setDatasetId("erased").setVersion(1).setReason("consent withdrawn").build()));
-      await("the erased version's blobs deleted",
-          () -> !store.exists(Hash.sha256(erasedCiphertext)) && !store.exists(Hash.sha256(erasedReport)));
+      node.erasureSettled().get(DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
+      assertThat(store.exists(Hash.sha256(erasedCiphertext))).isFalse();
+      assertThat(store.exists(Hash.sha256(erasedReport))).isFalse();
       assertThat(store.exists(Hash.sha256(keptCiphertext))).isTrue();
       assertThat(store.exists(Hash.sha256(keptReport))).isTrue();
 

@@ -21,7 +21,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.function.BooleanSupplier;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -215,16 +215,6 @@ class DatasetsApiTest {
     assertThat(json(r).path("code").asText()).isEqualTo(code);
   }
 
-  private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-    long end = System.nanoTime() + DEADLINE.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > end) {
-        throw new AssertionError("not within " + DEADLINE + ": " + what);
-      }
-      Thread.sleep(20);
-    }
-  }
-
   private String metrics() throws Exception {
     return http.send(HttpRequest.newBuilder(uri("/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
   }
@@ -372,7 +362,9 @@ class DatasetsApiTest {
       assertThat(store.exists(ciphertextHash)).isTrue();
 
       committed(tx(admin).call("datasets", "erase", ChangeDatasetStatus.newBuilder().setDatasetId(DATASET).setVersion(1).setReason("consent withdrawn").build()));
-      await("the erased version's blobs deleted", () -> !store.exists(ciphertextHash) && !store.exists(report));
+      node.erasureSettled().get(DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
+      assertThat(store.exists(ciphertextHash)).isFalse();
+      assertThat(store.exists(report)).isFalse();
       refused(release(grantee, grantId), 403, "DATASET_ERASED");
       refused(download(grantee, grantId), 403, "DATASET_ERASED");
       JsonNode version = get("/v1/datasets/" + DATASET + "/versions/1");
