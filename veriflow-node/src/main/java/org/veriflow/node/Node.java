@@ -239,6 +239,11 @@ public final class Node implements AutoCloseable {
   private static final int PUBLISH_ATTEMPTS = 10;
 
 
+  /** Waits up to {@code timeout} until the verifier owns no model; true if it got there. */
+  boolean verifierIdle(java.time.Duration timeout) throws InterruptedException {
+    return verifier.awaitIdle(timeout);
+  }
+
   /** Completes once every blob deletion scheduled by an erasure so far has run. */
   CompletableFuture<Void> erasureSettled() {
     return erasure.settled();

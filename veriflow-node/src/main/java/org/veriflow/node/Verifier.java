@@ -192,6 +192,22 @@ final class Verifier implements AutoCloseable {
     return owned.size();
   }
 
+  /**
+   * Waits up to {@code timeout} until the verifier owns no model (every one it picked has its
+   * attestation's outcome); true if it got there. Every release notifies this monitor.
+   */
+  synchronized boolean awaitIdle(java.time.Duration timeout) throws InterruptedException {
+    long end = System.nanoTime() + timeout.toNanos();
+    while (!owned.isEmpty()) {
+      long left = end - System.nanoTime();
+      if (left <= 0) {
+        return false;
+      }
+      java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(this, left);
+    }
+    return true;
+  }
+
   // ------------------------------------------------------------------ finding models
 
   /** On the committing thread: notes the models a block registered; the dispatcher does the rest. */
@@ -247,6 +263,7 @@ final class Verifier implements AutoCloseable {
           // Off: forget what has not started; a scan picks it up again if the node becomes a validator.
           queue.clear();
           owned.values().removeIf(o -> o.phase == Phase.QUEUED || o.phase == Phase.RETRY);
+          notifyAll();
           continue;
         }
         long now = System.nanoTime();
@@ -392,12 +409,14 @@ final class Verifier implements AutoCloseable {
 
   private synchronized void release(String id) {
     owned.remove(id);
+    notifyAll();
   }
 
   private synchronized void retryLater(String id, Attest attest) {
     Owned o = owned.get(id);
     if (o == null || closed) {
       owned.remove(id);
+      notifyAll();
       return;
     }
     o.failures++;
@@ -602,6 +621,7 @@ final class Verifier implements AutoCloseable {
       Owned o = owned.get(id);
       if (closed || o == null || !Boolean.TRUE.equals(active)) {
         owned.remove(id);
+        notifyAll();
         return;
       }
       o.phase = Phase.ATTESTING;

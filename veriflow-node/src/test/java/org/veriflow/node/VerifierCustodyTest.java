@@ -15,7 +15,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.function.BooleanSupplier;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.veriflow.client.Responses;
@@ -87,15 +88,19 @@ class VerifierCustodyTest {
         .setEngineVersion(EngineVersion.CURRENT).build();
   }
 
-  private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-    long end = System.nanoTime() + DEADLINE.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > end) {
-        throw new AssertionError("not within " + DEADLINE + ": " + what);
+  /** Returns once {@code model} has an attestation on chain: checked now and at every commit after. */
+  private static void awaitAttested(Node node, String model) throws Exception {
+    CompletableFuture<Void> attested = new CompletableFuture<>();
+    Runnable check = () -> {
+      if (Models.find(node.ledger().state(Models.NAME), model).orElseThrow().getAttestationsCount() > 0) {
+        attested.complete(null);
       }
-      Thread.sleep(20);
-    }
+    };
+    node.ledger().onCommit(b -> check.run());
+    check.run();
+    attested.get(DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
   }
+
 
   private static String metrics(Node node) {
     try {
@@ -134,9 +139,9 @@ class VerifierCustodyTest {
       // attested and the verifier holds nothing, the first one was looked at too.
       committed(client, tx(client, org).registerModel(model("no-recipe", "{}".getBytes(StandardCharsets.UTF_8), plaintext)));
 
-      await("the unparseable model attested", () -> Models.find(node.ledger().state(Models.NAME), "no-recipe").orElseThrow()
-          .getAttestationsCount() == 1);
-      await("the verifier holds no model", () -> metrics(node).contains("veriflow_verifier_pending 0.0"));
+      awaitAttested(node, "no-recipe");
+      assertThat(node.verifierIdle(DEADLINE)).as("the verifier holds no model within %s", DEADLINE).isTrue();
+      assertThat(metrics(node)).contains("veriflow_verifier_pending 0.0");
 
       ModelRecord skipped = Models.find(node.ledger().state(Models.NAME), "custodian-only").orElseThrow();
       assertThat(skipped.getAttestationsList()).isEmpty();
