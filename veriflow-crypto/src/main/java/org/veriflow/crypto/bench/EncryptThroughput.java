@@ -15,6 +15,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.veriflow.core.crypto.Hash;
 import org.veriflow.crypto.CryptoException;
@@ -165,31 +168,22 @@ public final class EncryptThroughput {
   }
 
   /** Samples the heap in use every 5 ms until stopped; the peak includes garbage not yet collected. */
-  private static final class HeapSampler extends Thread {
+  private static final class HeapSampler {
     private final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
     private final AtomicLong peak = new AtomicLong();
-    private volatile boolean running = true;
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "heap-sampler");
+      t.setDaemon(true);
+      return t;
+    });
 
-    HeapSampler() {
-      super("heap-sampler");
-      setDaemon(true);
-    }
-
-    @Override
-    public void run() {
-      while (running) {
-        peak.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max);
-        try {
-          Thread.sleep(5);
-        } catch (InterruptedException e) {
-          return;
-        }
-      }
+    void start() {
+      timer.scheduleAtFixedRate(() -> peak.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max), 0, 5, TimeUnit.MILLISECONDS);
     }
 
     long stopAndPeak() throws InterruptedException {
-      running = false;
-      join();
+      timer.shutdownNow();
+      timer.awaitTermination(10, TimeUnit.SECONDS);
       return Math.max(peak.get(), memory.getHeapMemoryUsage().getUsed());
     }
   }
