@@ -40,7 +40,7 @@ class CrashRecoveryIT {
   void kill9_underLoad_keepsEveryAcknowledgedTransaction() throws Exception {
     Path dir = tmp.resolve("node");
     NodeSetup.Result setup = NodeSetup.init(dir, "veriflow-crash", 0, SignatureAlgorithm.ED25519, Instant.parse("2026-01-01T00:00:00Z"));
-    int port = NodeProcess.freePort();
+    int port = LoopbackPorts.free();
     Path log = tmp.resolve("node.log");
     VeriflowClient client = new VeriflowClient(URI.create("http://127.0.0.1:" + port), Duration.ofSeconds(10));
     Random random = new Random(20261121L);

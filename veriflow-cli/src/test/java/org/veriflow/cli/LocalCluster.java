@@ -1,7 +1,6 @@
 package org.veriflow.cli;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -14,7 +13,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.veriflow.client.ClientException;
 import org.veriflow.client.Responses;
@@ -72,25 +70,12 @@ final class LocalCluster implements AutoCloseable {
 
   /** A base port P with P..P+size-1 (HTTP) and P+100..P+100+size-1 (Raft) all free now. */
   private static int freeBase(int size) throws IOException {
-    Random random = new Random();
-    for (int attempt = 0; attempt < 200; attempt++) {
-      int base = 20_000 + random.nextInt(30_000);
-      List<ServerSocket> held = new ArrayList<>();
-      try {
-        for (int i = 0; i < size; i++) {
-          held.add(new ServerSocket(base + i));
-          held.add(new ServerSocket(base + 100 + i));
-        }
-        return base;
-      } catch (IOException taken) {
-        // try another base
-      } finally {
-        for (ServerSocket s : held) {
-          s.close();
-        }
-      }
+    int[] offsets = new int[2 * size];
+    for (int i = 0; i < size; i++) {
+      offsets[2 * i] = i;
+      offsets[2 * i + 1] = 100 + i;
     }
-    throw new IOException("no free range of ports for a " + size + "-node cluster");
+    return LoopbackPorts.freeBase(offsets);
   }
 
   SigningKey admin() throws IOException {

@@ -1,7 +1,6 @@
 package org.veriflow.cli;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,12 +19,6 @@ final class NodeProcess implements AutoCloseable {
   private NodeProcess(Process process, Path log) {
     this.process = process;
     this.log = log;
-  }
-
-  static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
   }
 
   /** Starts {@code veriflow node start --dir dir --http-port port} and waits until it answers. */

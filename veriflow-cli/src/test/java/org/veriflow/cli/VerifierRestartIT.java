@@ -80,7 +80,7 @@ class VerifierRestartIT {
     // One engine thread: the replays are slow enough to be caught in the middle, and the test keeps a core.
     Files.writeString(dir.resolve(NodeConfig.FILE_NAME), NodeConfig.VERIFIER_THREADS.name() + "=1\n", StandardOpenOption.APPEND);
     String validator = setup.node().id().value();
-    int port = NodeProcess.freePort();
+    int port = LoopbackPorts.free();
     Path log = tmp.resolve("node.log");
     VeriflowClient client = new VeriflowClient(URI.create("http://127.0.0.1:" + port), Duration.ofSeconds(10));
 

@@ -2,8 +2,6 @@ package org.veriflow.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -55,25 +53,18 @@ class RaftClusterTest {
     }
   }
 
-  /** {@code n} distinct free ports: all sockets are held open together so that none is handed out twice. */
-  private static List<Integer> freePorts(int n) throws IOException {
-    List<ServerSocket> sockets = new ArrayList<>();
-    try {
-      for (int i = 0; i < n; i++) {
-        sockets.add(new ServerSocket(0));
-      }
-      return sockets.stream().map(ServerSocket::getLocalPort).toList();
-    } finally {
-      for (ServerSocket s : sockets) {
-        s.close();
-      }
-    }
-  }
-
   private List<VeriflowClient> startCluster(int size) throws Exception {
     List<GenesisSpec.Member> validators = new ArrayList<>();
     List<String> members = new ArrayList<>();
-    List<Integer> ports = freePorts(2 * size);
+    int[] offsets = new int[2 * size];
+    for (int i = 0; i < offsets.length; i++) {
+      offsets[i] = i;
+    }
+    int base = LoopbackPorts.freeBase(offsets);
+    List<Integer> ports = new ArrayList<>();
+    for (int o : offsets) {
+      ports.add(base + o);
+    }
     List<Integer> httpPorts = ports.subList(0, size);
     for (int i = 1; i <= size; i++) {
       SigningKey k = SigningKey.generate(SignatureAlgorithm.ED25519);
