@@ -99,6 +99,10 @@ public final class Node implements AutoCloseable {
     DatasetErasure erasure = new DatasetErasure(ledger, blobs);
     erasure.healAtStart();
     ledger.onCommit(erasure::committed);
+    // Registered before the tracker too: once a publisher hears that a dataset version committed, the
+    // plain blob API already refuses its ciphertext.
+    ProtectedBlobs datasetCiphertexts = new ProtectedBlobs(ledger);
+    ledger.onCommit(datasetCiphertexts::committed);
     TxTracker tracker = new TxTracker();
     ledger.onCommit(tracker::committed);
     mempool.onDropped(tracker::dropped);
@@ -128,8 +132,6 @@ public final class Node implements AutoCloseable {
         config.get(NodeConfig.VERIFIER_THREADS));
     DatasetsApi datasets = new DatasetsApi(ledger, blobs, submitter, encryptionKey,
         new SignedRequests(clock, clock.instant(), SignedRequests.DEFAULT_MAX_NONCES), config.get(NodeConfig.WAIT_TIMEOUT), metrics, compute);
-    ProtectedBlobs datasetCiphertexts = new ProtectedBlobs(ledger);
-    ledger.onCommit(datasetCiphertexts::committed);
     HttpApi http = new HttpApi(ledger, mempool, orderer, tracker, metrics, config.get(NodeConfig.WAIT_TIMEOUT), blobs, datasetCiphertexts,
         submitter, datasets, new ClusterApi(ledger, raft, nodeKey));
     try {
