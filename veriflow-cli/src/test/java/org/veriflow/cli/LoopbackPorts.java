@@ -65,9 +65,11 @@ final class LoopbackPorts {
     throw new IOException("no free ports below " + (high + span + 1) + " for offsets of up to " + span);
   }
 
-  private static int ephemeralLow() {
+  /** The first port of the kernel's ephemeral range. */
+  static int ephemeralLow() {
     try {
-      String[] range = Files.readString(EPHEMERAL_RANGE, StandardCharsets.US_ASCII).trim().split("\\s+");
+      // Read by lines: Files.readString trusts the size a /proc file reports (0) and returns a fragment.
+      String[] range = Files.readAllLines(EPHEMERAL_RANGE, StandardCharsets.US_ASCII).get(0).trim().split("\\s+");
       return Integer.parseInt(range[0]);
     } catch (IOException | RuntimeException unreadable) {
       return DEFAULT_EPHEMERAL_LOW;
