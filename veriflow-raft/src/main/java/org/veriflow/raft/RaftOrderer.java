@@ -72,6 +72,8 @@ public final class RaftOrderer implements Orderer {
   private RaftServer server;
   private volatile boolean running;
   private volatile boolean wasLeader;
+  /** The leader and term last logged; written only by Ratis's notifications, which come one at a time. */
+  private volatile String lastLeaderLogged;
   /**
    * Transactions this node relayed and has not seen committed, oldest first: if the leader changes
    * before ordering them (it died with them in its pool), they are relayed to the new one, so that
@@ -446,6 +448,7 @@ public final class RaftOrderer implements Orderer {
     synchronized (leadership) {
       leadership.notifyAll();
     }
+    logLeader(newLeader);
     boolean leadsNow = selfId.equals(newLeader);
     if (wasLeader && !leadsNow && running) {
       background.execute(() -> releasePool(newLeader));
@@ -454,6 +457,28 @@ public final class RaftOrderer implements Orderer {
       background.execute(() -> relayAgain(newLeader));
     }
     wasLeader = leadsNow;
+  }
+
+  /** Says, once per change, which member leads and in which term, as this member learns it. */
+  private void logLeader(RaftPeerId newLeader) {
+    long term;
+    try {
+      term = division().getInfo().getCurrentTerm();
+    } catch (IllegalStateException notRunning) {
+      return;
+    }
+    String seen = newLeader + "@" + term;
+    if (seen.equals(lastLeaderLogged)) {
+      return;
+    }
+    lastLeaderLogged = seen;
+    if (newLeader == null) {
+      LOG.info("no member leads in term {}", term);
+    } else if (newLeader.equals(selfId)) {
+      LOG.info("this member ({}) leads in term {}", selfId, term);
+    } else {
+      LOG.info("member {} leads in term {}", newLeader, term);
+    }
   }
 
   /**
