@@ -21,7 +21,7 @@ public enum RejectionCode {
   BAD_ARGUMENTS("the arguments do not decode or are invalid for the method"),
   NOT_AUTHORISED("the sender may not call this method with these arguments"),
   MEMPOOL_FULL("the node's pending-transaction pool is full; retry later"),
-  NO_QUORUM("the cluster has no leader: fewer than a majority of its nodes are reachable; retry later"),
+  NO_QUORUM("the cluster has no leader: no majority of its members (counting only those whose Raft log holds entries) could elect one; retry later"),
   LEADER_UNREACHABLE("the node could not hand the transaction to the cluster's leader; retry later");
 
   private final String description;

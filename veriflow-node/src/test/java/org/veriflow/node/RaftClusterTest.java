@@ -170,7 +170,7 @@ class RaftClusterTest {
     assertThat(refused).as("a write with two of three members down").isNotNull();
     assertThat(refused.status()).isEqualTo(503);
     assertThat(refused.code()).isEqualTo("NO_QUORUM");
-    assertThat(refused.getMessage()).contains("fewer than a majority (2 of 3)");
+    assertThat(refused.getMessage()).contains("found no majority (2 of 3 members)");
     assertThat(clients.get(2).block(height).height()).isEqualTo(height);
   }
 }

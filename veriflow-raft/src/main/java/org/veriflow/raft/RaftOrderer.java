@@ -294,8 +294,13 @@ public final class RaftOrderer implements Orderer {
   }
 
   private Rejection noLeader() {
-    return new Rejection(RejectionCode.NO_QUORUM, "the cluster has no leader: member " + settings.selfId() + " reaches fewer than a majority ("
-        + (settings.members().size() / 2 + 1) + " of " + settings.members().size() + ") of the members; retry when more are up");
+    // Ratis counts no vote from a member whose Raft log is empty once anything has been committed
+    // (a member started afresh, or whose storage was wiped, must not elect a leader that lacks
+    // committed entries): such a member is up but does not make up a majority.
+    return new Rejection(RejectionCode.NO_QUORUM, "the cluster has no leader: member " + settings.selfId() + " found no majority ("
+        + (settings.members().size() / 2 + 1) + " of " + settings.members().size() + " members) to elect one within "
+        + TimeUnit.NANOSECONDS.toSeconds(electionWaitNanos()) + " s; a member that is down, or whose Raft log is still empty, does not count; "
+        + "retry when more are up");
   }
 
   /**
