@@ -7,6 +7,8 @@ import com.google.protobuf.ByteString;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.veriflow.core.Hex;
@@ -17,7 +19,10 @@ import org.veriflow.core.proto.Block;
 import org.veriflow.core.proto.BlockHeader;
 import org.veriflow.core.proto.KeyAlgorithm;
 import org.veriflow.core.proto.OrdererSignature;
+import org.veriflow.core.proto.SignedTx;
 import org.veriflow.ledger.BlockRecord;
+import org.veriflow.ledger.Ledger;
+import org.veriflow.ledger.VerifiedTx;
 import org.veriflow.ledger.store.Column;
 import org.veriflow.ledger.store.rocksdb.RocksDbStore;
 
@@ -115,6 +120,63 @@ class ReceivedBlocksTest {
       assertThatThrownBy(() -> member.ledger.commitReceived(received(resigned), position(1, 1)))
           .isInstanceOf(IllegalStateException.class)
           .hasMessageContaining("not an orderer");
+      assertThat(member.snapshot()).isEqualTo(before);
+    }
+  }
+
+  /** The member admitted block 6's transaction itself (as a follower does before relaying it). */
+  private static Map<Hash, VerifiedTx> checkedByMember(TestChain member, Block six) {
+    Map<Hash, VerifiedTx> checked = new ConcurrentHashMap<>();
+    for (SignedTx tx : six.getTransactionsList()) {
+      Ledger.Admission a = member.ledger.admit(tx.toByteArray());
+      assertThat(a.accepted()).as("%s", a.rejection()).isTrue();
+      checked.put(a.tx().id(), a.tx());
+    }
+    return checked;
+  }
+
+  @Test
+  void aTransactionTheMemberCheckedItselfIsTakenAsCheckedWhenItsBytesAreIdentical() {
+    try (TestChain leader = TestChain.open(); TestChain member = TestChain.open()) {
+      LedgerChainTest.buildSixBlocks(leader);
+      for (long h = 1; h <= 5; h++) {
+        member.ledger.commitReceived(leader.ledger.block(h).orElseThrow(), position(1, h));
+      }
+      Block six = leader.ledger.block(6).orElseThrow().block();
+      Map<Hash, VerifiedTx> checked = checkedByMember(member, six);
+      AtomicInteger found = new AtomicInteger();
+      BlockRecord stored = member.ledger.commitReceived(received(six), position(1, 6), id -> {
+        VerifiedTx tx = checked.get(id);
+        if (tx != null) {
+          found.incrementAndGet();
+        }
+        return tx;
+      });
+      assertThat(found.get()).isEqualTo(six.getTransactionsCount()).isPositive();
+      assertThat(stored.block().toByteArray()).isEqualTo(six.toByteArray());
+      assertThat(member.snapshot().get(Column.STATE)).isEqualTo(leader.snapshot().get(Column.STATE));
+    }
+  }
+
+  @Test
+  void theSamePayloadUnderAnotherSignatureIsCheckedAfreshAndRefused() {
+    try (TestChain leader = TestChain.open(); TestChain member = TestChain.open()) {
+      LedgerChainTest.buildSixBlocks(leader);
+      for (long h = 1; h <= 5; h++) {
+        member.ledger.commitReceived(leader.ledger.block(h).orElseThrow(), position(1, h));
+      }
+      Block six = leader.ledger.block(6).orElseThrow().block();
+      Map<Hash, VerifiedTx> checked = checkedByMember(member, six);
+      // Same payload, so the same id; the signature is not the one the member verified, and is wrong.
+      SignedTx original = six.getTransactions(0);
+      byte[] signature = original.getSignature().toByteArray();
+      signature[0] ^= 1;
+      Block forged = six.toBuilder().setTransactions(0, original.toBuilder().setSignature(ByteString.copyFrom(signature))).build();
+      Map<Column, TreeMap<String, String>> before = member.snapshot();
+
+      assertThatThrownBy(() -> member.ledger.commitReceived(received(forged), position(1, 6), checked::get))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("block 6: transaction 0 is invalid");
       assertThat(member.snapshot()).isEqualTo(before);
     }
   }

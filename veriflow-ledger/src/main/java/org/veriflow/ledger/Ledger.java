@@ -161,13 +161,17 @@ public final class Ledger implements AutoCloseable {
    * @throws IllegalStateException naming the block and the first field that differs
    */
   ExecutedBlock reexecute(BlockRecord stored) {
+    return reexecute(stored, NOTHING_CHECKED);
+  }
+
+  private ExecutedBlock reexecute(BlockRecord stored, CheckedHere checkedHere) {
     requireOrdererSignatures(stored);
     long previousMillis = head.header().getTimestampMillis();
     if (stored.header().getTimestampMillis() < previousMillis) {
       throw new IllegalStateException("block " + stored.height() + ": timestamp_millis " + stored.header().getTimestampMillis()
           + " is before its predecessor's " + previousMillis);
     }
-    List<VerifiedTx> txs = verifyAll(stored);
+    List<VerifiedTx> txs = verifyAll(stored, checkedHere);
     ExecutedBlock again = executor.execute(store, head, stored.header().getTimestampMillis(), txs);
     if (!Arrays.equals(again.headerBytesUnsafe(), stored.block().getHeader().toByteArray())) {
       throw new IllegalStateException("block " + stored.height() + ": " + describeDifference(stored.header(), again.header()));
@@ -176,8 +180,16 @@ public final class Ledger implements AutoCloseable {
   }
 
   List<VerifiedTx> verifyAll(BlockRecord stored) {
+    return verifyAll(stored, NOTHING_CHECKED);
+  }
+
+  private List<VerifiedTx> verifyAll(BlockRecord stored, CheckedHere checkedHere) {
     List<SignedTx> signed = stored.transactions();
-    List<TxDecoder.Outcome> outcomes = signed.parallelStream().map(tx -> TxDecoder.decode(tx, tx.getSerializedSize(), params)).toList();
+    List<TxDecoder.Outcome> outcomes = signed.parallelStream().map(tx -> {
+      VerifiedTx known = checkedHere == NOTHING_CHECKED ? null : checkedHere.find(Hash.sha256(tx.getPayload().toByteArray()));
+      // Only the very bytes this node checked: the same payload under another signature is checked afresh.
+      return known != null && known.signed().equals(tx) ? new TxDecoder.Outcome(known, null) : TxDecoder.decode(tx, tx.getSerializedSize(), params);
+    }).toList();
     List<VerifiedTx> txs = new ArrayList<>(outcomes.size());
     for (int i = 0; i < outcomes.size(); i++) {
       if (outcomes.get(i).rejection() != null) {
@@ -307,6 +319,28 @@ public final class Ledger implements AutoCloseable {
    *     transaction that fails: this node disagrees with the block's orderer
    */
   public BlockRecord commitReceived(BlockRecord block, byte[] ordererPosition) {
+    return commitReceived(block, ordererPosition, NOTHING_CHECKED);
+  }
+
+  /**
+   * Transactions this node has itself checked (decoded and signature-verified, at admission) and
+   * still holds, by id. A received block's transaction whose signed bytes are identical to one of
+   * them is not verified a second time; any other is. Called from several threads at once.
+   */
+  @FunctionalInterface
+  public interface CheckedHere {
+    /** The transaction with this id that this node checked, or null. */
+    VerifiedTx find(Hash id);
+  }
+
+  private static final CheckedHere NOTHING_CHECKED = id -> null;
+
+  /**
+   * {@link #commitReceived(BlockRecord, byte[])}, taking from {@code checkedHere} the transactions
+   * this node checked already (a cluster member that relayed them to the leader), so that each
+   * signature is verified once per node.
+   */
+  public BlockRecord commitReceived(BlockRecord block, byte[] ordererPosition, CheckedHere checkedHere) {
     ExecutedBlock again;
     BlockRecord record;
     synchronized (writeLock) {
@@ -314,7 +348,7 @@ public final class Ledger implements AutoCloseable {
         throw new IllegalArgumentException("block " + block.height() + " with previous hash "
             + org.veriflow.core.Hex.encode(block.header().getPreviousHash().toByteArray()) + " does not extend the head " + head.height() + " (" + head.hash() + ")");
       }
-      again = reexecute(block);
+      again = reexecute(block, checkedHere);
       record = commitInternal(again, block.block(), true, ordererPosition);
     }
     for (Consumer<ExecutedBlock> l : listeners) {

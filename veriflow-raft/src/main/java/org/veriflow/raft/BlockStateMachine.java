@@ -56,10 +56,13 @@ final class BlockStateMachine extends BaseStateMachine {
   private final AtomicReference<ExecutedBlock> proposed = new AtomicReference<>();
   private final Object applied = new Object();
   private final Consumer<RaftPeerId> onLeaderChange;
+  /** Transactions this node checked already (relayed ones), not verified again when their block arrives. */
+  private final Ledger.CheckedHere checkedHere;
   private volatile boolean failed;
 
   BlockStateMachine(Ledger ledger, ClusterSettings settings, LeaderLink link, ExecutorService background, Consumer<RaftPeerId> onLeaderChange,
-      Consumer<Throwable> onFatal) {
+      Consumer<Throwable> onFatal, Ledger.CheckedHere checkedHere) {
+    this.checkedHere = checkedHere;
     this.ledger = ledger;
     this.settings = settings;
     this.link = link;
@@ -122,7 +125,7 @@ final class BlockStateMachine extends BaseStateMachine {
         if (mine != null && mine.hash().equals(block.hash()) && proposed.compareAndSet(mine, null)) {
           ledger.commit(mine, block.block().getSignaturesList(), position);
         } else {
-          ledger.commitReceived(block, position);
+          ledger.commitReceived(block, position, checkedHere);
         }
         outcome = COMMITTED;
       }
@@ -209,7 +212,7 @@ final class BlockStateMachine extends BaseStateMachine {
         for (LeaderLink.PositionedBlock b : page) {
           BlockRecord block = BlockRecord.decode(b.block());
           try {
-            ledger.commitReceived(block, b.position());
+            ledger.commitReceived(block, b.position(), checkedHere);
           } catch (IllegalStateException e) {
             failed = true;
             IllegalStateException stop = new IllegalStateException("catching up from " + leader.id() + ": this node disagrees with block "

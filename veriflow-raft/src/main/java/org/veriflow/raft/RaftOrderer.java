@@ -81,6 +81,13 @@ public final class RaftOrderer implements Orderer {
    */
   private final LinkedHashMap<Hash, VerifiedTx> unconfirmed = new LinkedHashMap<>();
   private static final int MAX_RELAYED = 200_000;
+  /**
+   * Transactions this node checked and is relaying or has relayed to the leader, by id, until seen
+   * committed or refused by the leader: when their block arrives, the very bytes this node verified
+   * are not verified a second time ({@link Ledger.CheckedHere}). Entered before the relay, since the
+   * block can arrive before the leader's answer. Bounded; guarded by itself.
+   */
+  private final LinkedHashMap<Hash, VerifiedTx> relayedChecked = new LinkedHashMap<>();
 
   public RaftOrderer(Ledger ledger, Mempool mempool, SigningKey key, Clock clock, ClusterSettings settings, LeaderLink link,
       Consumer<Throwable> onFatal) {
@@ -111,11 +118,16 @@ public final class RaftOrderer implements Orderer {
       t.setDaemon(true);
       return t;
     });
-    this.stateMachine = new BlockStateMachine(ledger, settings, link, background, this::leaderChanged, this::fatal);
+    this.stateMachine = new BlockStateMachine(ledger, settings, link, background, this::leaderChanged, this::fatal, this::checkedHere);
     ledger.onCommit(block -> {
       synchronized (unconfirmed) {
         if (!unconfirmed.isEmpty()) {
           block.transactions().forEach(tx -> unconfirmed.remove(tx.id()));
+        }
+      }
+      synchronized (relayedChecked) {
+        if (!relayedChecked.isEmpty()) {
+          block.transactions().forEach(tx -> relayedChecked.remove(tx.id()));
         }
       }
     });
@@ -201,7 +213,9 @@ public final class RaftOrderer implements Orderer {
         if (m == null) {
           return all(txs, new Rejection(RejectionCode.LEADER_UNREACHABLE, "the leader " + leader + " is not a configured member"));
         }
+        checkedBeforeRelay(txs);
         List<Optional<Rejection>> answers = link.relay(m, txs);
+        forgetRefused(txs, answers);
         boolean leaderDown = answers.stream().allMatch(a -> a.isPresent() && a.get().code() == RejectionCode.LEADER_UNREACHABLE);
         if (!leaderDown || System.nanoTime() > deadline) {
           remember(txs, answers);
@@ -234,6 +248,35 @@ public final class RaftOrderer implements Orderer {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
+    }
+  }
+
+  private void checkedBeforeRelay(List<VerifiedTx> txs) {
+    synchronized (relayedChecked) {
+      for (VerifiedTx tx : txs) {
+        relayedChecked.put(tx.id(), tx);
+      }
+      for (var it = relayedChecked.entrySet().iterator(); relayedChecked.size() > MAX_RELAYED && it.hasNext(); ) {
+        it.next();
+        it.remove();
+      }
+    }
+  }
+
+  private void forgetRefused(List<VerifiedTx> txs, List<Optional<Rejection>> answers) {
+    synchronized (relayedChecked) {
+      for (int i = 0; i < txs.size(); i++) {
+        if (answers.get(i).isPresent()) {
+          relayedChecked.remove(txs.get(i).id());
+        }
+      }
+    }
+  }
+
+  /** The transaction with this id that this node checked and relayed, if it still holds it. */
+  private VerifiedTx checkedHere(Hash id) {
+    synchronized (relayedChecked) {
+      return relayedChecked.get(id);
     }
   }
 

@@ -61,7 +61,7 @@ class BlockStateMachineTest {
       new ClusterSettings("node2", List.of(ClusterMember.parse("node1@127.0.0.1:7201@http://127.0.0.1:7101"),
           ClusterMember.parse("node2@127.0.0.1:7202@http://127.0.0.1:7102")), Path.of("raft"), 10, 1 << 20, Duration.ofMillis(20),
           Duration.ofMillis(500), 100, 1 << 20, Duration.ofSeconds(5)),
-      null, background, id -> { }, fatal::add);
+      null, background, id -> { }, fatal::add, id -> null);
 
   private static Ledger open() {
     return Ledger.open(new InMemoryStore(), new ContractRegistry(List.of()), NOBODY, GENESIS);
