@@ -1,5 +1,6 @@
 package org.veriflow.node;
 
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import com.google.protobuf.ByteString;
@@ -124,6 +125,11 @@ public final class Node implements AutoCloseable {
       orderer = new SoloOrderer(ledger, mempool, nodeKey, clock, config.get(NodeConfig.MAX_BLOCK_TXS), config.get(NodeConfig.MAX_BLOCK_DELAY), fatal);
     }
     NodeMetrics.bind(metrics, ledger, mempool);
+    if (raft != null) {
+      FunctionCounter.builder("veriflow_cluster_relayed_checks_found", raft, RaftOrderer::relayedChecksFound)
+          .description("transactions of received blocks that this member had checked itself before relaying them, and did not verify again")
+          .register(metrics);
+    }
     NodeSubmitter submitter = new NodeSubmitter(ledger, orderer, tracker, nodeKey);
     CustodianData custodianData = new CustodianData(blobs, encryptionKey, submitter.identity());
     Verifier verifier = new Verifier(ledger, submitter, metrics, config.get(NodeConfig.VERIFIER_ENABLED),
