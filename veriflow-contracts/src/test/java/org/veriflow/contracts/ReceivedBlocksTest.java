@@ -124,6 +124,15 @@ class ReceivedBlocksTest {
     }
   }
 
+  /** Builds the leader's six blocks, commits the first five on the member and returns the sixth. */
+  private static Block sixthBlockAfterFive(TestChain leader, TestChain member) {
+    LedgerChainTest.buildSixBlocks(leader);
+    for (long h = 1; h <= 5; h++) {
+      member.ledger.commitReceived(leader.ledger.block(h).orElseThrow(), position(1, h));
+    }
+    return leader.ledger.block(6).orElseThrow().block();
+  }
+
   /** The member admitted block 6's transaction itself (as a follower does before relaying it). */
   private static Map<Hash, VerifiedTx> checkedByMember(TestChain member, Block six) {
     Map<Hash, VerifiedTx> checked = new ConcurrentHashMap<>();
@@ -138,11 +147,7 @@ class ReceivedBlocksTest {
   @Test
   void aTransactionTheMemberCheckedItselfIsTakenAsCheckedWhenItsBytesAreIdentical() {
     try (TestChain leader = TestChain.open(); TestChain member = TestChain.open()) {
-      LedgerChainTest.buildSixBlocks(leader);
-      for (long h = 1; h <= 5; h++) {
-        member.ledger.commitReceived(leader.ledger.block(h).orElseThrow(), position(1, h));
-      }
-      Block six = leader.ledger.block(6).orElseThrow().block();
+      Block six = sixthBlockAfterFive(leader, member);
       Map<Hash, VerifiedTx> checked = checkedByMember(member, six);
       AtomicInteger found = new AtomicInteger();
       BlockRecord stored = member.ledger.commitReceived(received(six), position(1, 6), id -> {
@@ -161,11 +166,7 @@ class ReceivedBlocksTest {
   @Test
   void theSamePayloadUnderAnotherSignatureIsCheckedAfreshAndRefused() {
     try (TestChain leader = TestChain.open(); TestChain member = TestChain.open()) {
-      LedgerChainTest.buildSixBlocks(leader);
-      for (long h = 1; h <= 5; h++) {
-        member.ledger.commitReceived(leader.ledger.block(h).orElseThrow(), position(1, h));
-      }
-      Block six = leader.ledger.block(6).orElseThrow().block();
+      Block six = sixthBlockAfterFive(leader, member);
       Map<Hash, VerifiedTx> checked = checkedByMember(member, six);
       // Same payload, so the same id; the signature is not the one the member verified, and is wrong.
       SignedTx original = six.getTransactions(0);
