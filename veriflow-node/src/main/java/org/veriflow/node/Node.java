@@ -209,6 +209,11 @@ public final class Node implements AutoCloseable {
       outcome = submitter.submit(Identities.NAME, "set_encryption_key",
           SetEncryptionKey.newBuilder().setPublicKey(ByteString.copyFrom(key.publicKey().bytes())).build());
     } catch (IllegalStateException e) {
+      if (published(ledger, submitter, key)) {
+        // A member catching up: the key it published before a restart reached its state meanwhile.
+        LOG.info("the node's encryption key {} is on chain already", key.publicKey().hex());
+        return true;
+      }
       LOG.warn("cannot publish the node's encryption key {}: {}", key.publicKey().hex(), e.getMessage());
       return false;
     }
@@ -228,6 +233,11 @@ public final class Node implements AutoCloseable {
     }
     LOG.warn("publishing the node's encryption key {} did not commit: {} {}: {}", key.publicKey().hex(), o.status(), o.code(), o.message());
     return false;
+  }
+
+  private static boolean published(Ledger ledger, NodeSubmitter submitter, EncryptionKeyPair key) {
+    return Identities.find(ledger.state(Identities.NAME), submitter.identity())
+        .map(r -> r.getEncryptionKey().equals(ByteString.copyFrom(key.publicKey().bytes()))).orElse(false);
   }
 
   /**
