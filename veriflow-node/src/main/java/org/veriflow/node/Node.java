@@ -201,7 +201,7 @@ public final class Node implements AutoCloseable {
       LOG.info("the node's identity {} is not registered; its encryption key {} is not published", submitter.identity(), key.publicKey().hex());
       return true;
     }
-    if (me.get().getEncryptionKey().equals(ByteString.copyFrom(key.publicKey().bytes()))) {
+    if (published(ledger, submitter, key)) {
       return true;
     }
     CompletableFuture<TxTracker.Outcome> outcome;
@@ -235,6 +235,7 @@ public final class Node implements AutoCloseable {
     return false;
   }
 
+  /** Whether the node's identity on chain, as of this node's state, holds {@code key}. */
   private static boolean published(Ledger ledger, NodeSubmitter submitter, EncryptionKeyPair key) {
     return Identities.find(ledger.state(Identities.NAME), submitter.identity())
         .map(r -> r.getEncryptionKey().equals(ByteString.copyFrom(key.publicKey().bytes()))).orElse(false);
