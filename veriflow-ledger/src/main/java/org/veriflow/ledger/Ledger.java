@@ -186,9 +186,13 @@ public final class Ledger implements AutoCloseable {
   private List<VerifiedTx> verifyAll(BlockRecord stored, CheckedHere checkedHere) {
     List<SignedTx> signed = stored.transactions();
     List<TxDecoder.Outcome> outcomes = signed.parallelStream().map(tx -> {
-      VerifiedTx known = checkedHere == NOTHING_CHECKED ? null : checkedHere.find(Hash.sha256(tx.getPayload().toByteArray()));
+      if (checkedHere == NOTHING_CHECKED) {
+        return TxDecoder.decode(tx, tx.getSerializedSize(), params);
+      }
+      Hash id = Hash.sha256(tx.getPayload().toByteArray());
+      VerifiedTx known = checkedHere.find(id);
       // Only the very bytes this node checked: the same payload under another signature is checked afresh.
-      return known != null && known.signed().equals(tx) ? new TxDecoder.Outcome(known, null) : TxDecoder.decode(tx, tx.getSerializedSize(), params);
+      return known != null && known.signed().equals(tx) ? new TxDecoder.Outcome(known, null) : TxDecoder.decode(tx, tx.getSerializedSize(), params, id);
     }).toList();
     List<VerifiedTx> txs = new ArrayList<>(outcomes.size());
     for (int i = 0; i < outcomes.size(); i++) {

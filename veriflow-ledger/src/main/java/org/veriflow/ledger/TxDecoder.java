@@ -35,6 +35,14 @@ final class TxDecoder {
   }
 
   static Outcome decode(SignedTx signed, int sizeBytes, ChainParams params) {
+    return decode(signed, sizeBytes, params, null);
+  }
+
+  /**
+   * @param knownId the transaction's id (SHA-256 of its payload bytes) if the caller computed it
+   *     already, or null
+   */
+  static Outcome decode(SignedTx signed, int sizeBytes, ChainParams params, Hash knownId) {
     // Checked here too, so that a block from an orderer cannot carry an oversized transaction.
     if (sizeBytes > params.maxTxBytes()) {
       return Outcome.rejected(RejectionCode.TOO_LARGE,
@@ -71,7 +79,7 @@ final class TxDecoder {
     SignatureCheck check = key.verify(payloadBytes, signed.getSignature().toByteArray());
     switch (check) {
       case VALID:
-        return new Outcome(new VerifiedTx(Hash.sha256(payloadBytes), signed, payload, key, sizeBytes), null);
+        return new Outcome(new VerifiedTx(knownId != null ? knownId : Hash.sha256(payloadBytes), signed, payload, key, sizeBytes), null);
       case HIGH_S:
         return Outcome.rejected(RejectionCode.HIGH_S_SIGNATURE,
             "P-256 signature has s > n/2; sign with low-S (replace s by n - s)");
