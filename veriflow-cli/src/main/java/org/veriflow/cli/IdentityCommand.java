@@ -11,7 +11,7 @@ import org.veriflow.client.Responses;
 import org.veriflow.client.VeriflowClient;
 import org.veriflow.core.crypto.KeyPem;
 import org.veriflow.core.crypto.PublicKey;
-import org.veriflow.core.proto.contracts.IdentityKind;
+import org.veriflow.protocol.proto.contracts.IdentityKind;
 import org.veriflow.crypto.CryptoException;
 import org.veriflow.crypto.EncryptionKeyPair;
 import org.veriflow.crypto.EncryptionPublicKey;

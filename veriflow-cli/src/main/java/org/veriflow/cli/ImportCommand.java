@@ -20,7 +20,7 @@ import org.veriflow.client.Responses;
 import org.veriflow.client.VeriflowClient;
 import org.veriflow.core.crypto.SignatureAlgorithm;
 import org.veriflow.core.crypto.SigningKey;
-import org.veriflow.core.proto.streams.CreateStream;
+import org.veriflow.protocol.proto.streams.CreateStream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

@@ -19,7 +19,7 @@ import org.veriflow.client.VeriflowClient;
 import org.veriflow.contracts.SystemContracts;
 import org.veriflow.core.crypto.SignatureAlgorithm;
 import org.veriflow.core.crypto.SigningKey;
-import org.veriflow.core.proto.contracts.IdentityKind;
+import org.veriflow.protocol.proto.contracts.IdentityKind;
 import org.veriflow.ledger.ChainVerifier;
 import org.veriflow.ledger.store.rocksdb.RocksDbStore;
 import org.veriflow.node.GenesisFile;

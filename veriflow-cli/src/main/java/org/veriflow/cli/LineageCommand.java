@@ -1,5 +1,7 @@
 package org.veriflow.cli;
 
+import org.veriflow.protocol.Limits;
+
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,7 +21,7 @@ final class LineageCommand {
       "names a dataset whose content hash (the CSV SHA-256 it was trained on) is the plaintext hash of an erased dataset",
       "version. Erasure destroys the data, not its hashes, so the lineage stays answerable."})
   static final class Erased implements Callable<Integer> {
-    private static final int PAGE = 1000;
+    private static final int PAGE = Limits.MAX_PAGE;
 
     @Spec CommandSpec spec;
     @Mixin NodeOptions options;

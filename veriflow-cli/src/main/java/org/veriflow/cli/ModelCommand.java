@@ -4,7 +4,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.veriflow.client.Responses;
 import org.veriflow.client.VeriflowClient;
-import org.veriflow.core.proto.models.ModelStage;
+import org.veriflow.protocol.proto.models.ModelStage;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

@@ -24,8 +24,8 @@ import org.veriflow.client.VeriflowClient;
 import org.veriflow.core.crypto.KeyPem;
 import org.veriflow.core.crypto.SignatureAlgorithm;
 import org.veriflow.core.crypto.SigningKey;
-import org.veriflow.core.proto.contracts.IdentityKind;
-import org.veriflow.core.proto.streams.SignedReading;
+import org.veriflow.protocol.proto.contracts.IdentityKind;
+import org.veriflow.protocol.proto.streams.SignedReading;
 
 /**
  * The models-on-chain benchmark against a running node whose verifier is on: ingests N signed

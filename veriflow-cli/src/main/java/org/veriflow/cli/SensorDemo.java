@@ -18,8 +18,8 @@ import org.veriflow.client.Responses;
 import org.veriflow.client.VeriflowClient;
 import org.veriflow.core.crypto.SignatureAlgorithm;
 import org.veriflow.core.crypto.SigningKey;
-import org.veriflow.core.proto.streams.CreateStream;
-import org.veriflow.core.proto.streams.SignedReading;
+import org.veriflow.protocol.proto.streams.CreateStream;
+import org.veriflow.protocol.proto.streams.SignedReading;
 
 /**
  * The demo's sensor part: an organisation's stream, two P-256 sensors in a closed room, one simulated

@@ -1,5 +1,7 @@
 package org.veriflow.cli;
 
+import org.veriflow.protocol.Limits;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -11,8 +13,8 @@ import org.veriflow.client.Responses;
 import org.veriflow.client.VeriflowClient;
 import org.veriflow.core.crypto.KeyPem;
 import org.veriflow.core.crypto.PublicKey;
-import org.veriflow.core.proto.streams.CreateStream;
-import org.veriflow.core.proto.streams.FieldSpec;
+import org.veriflow.protocol.proto.streams.CreateStream;
+import org.veriflow.protocol.proto.streams.FieldSpec;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -185,7 +187,7 @@ final class StreamCommand {
       String cursor = null;
       int shown = 0;
       do {
-        Responses.ReadingPage page = client.readings(stream, device, f, t, Math.min(1000, limit - shown), cursor);
+        Responses.ReadingPage page = client.readings(stream, device, f, t, Math.min(Limits.MAX_PAGE, limit - shown), cursor);
         for (Responses.StoredReading r : page.readings()) {
           out.println(Instant.ofEpochMilli(r.timestamp()) + "," + r.deviceId() + "," + r.sequence() + ","
               + String.join(" ", r.values().stream().map(String::valueOf).toList()) + "," + r.digest());

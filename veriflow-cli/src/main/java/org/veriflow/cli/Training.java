@@ -76,17 +76,17 @@ final class Training {
     if (!artifact.hex().equals(run.modelHash().hex())) {
       throw new IllegalStateException("the stored model file hashes to " + artifact + ", the engine says " + run.modelHash().hex());
     }
-    org.veriflow.core.proto.models.RegisterModel.Builder m = org.veriflow.core.proto.models.RegisterModel.newBuilder()
+    org.veriflow.protocol.proto.models.RegisterModel.Builder m = org.veriflow.protocol.proto.models.RegisterModel.newBuilder()
         .setModelId(id)
         .setRecipe(com.google.protobuf.ByteString.copyFrom(recipe.canonicalBytes()))
         .setRecipeSha256(com.google.protobuf.ByteString.copyFrom(recipe.hash().bytes()))
-        .addDatasets(org.veriflow.core.proto.models.DatasetRef.newBuilder().setSnapshotId(t.snapshot().snapshotId())
+        .addDatasets(org.veriflow.protocol.proto.models.DatasetRef.newBuilder().setSnapshotId(t.snapshot().snapshotId())
             .setCsvSha256(com.google.protobuf.ByteString.copyFrom(org.veriflow.core.Hex.decode(t.snapshot().csvSha256())))
             .setReadingsRoot(com.google.protobuf.ByteString.copyFrom(org.veriflow.core.Hex.decode(t.snapshot().readingsRoot()))))
         .setArtifactSha256(com.google.protobuf.ByteString.copyFrom(artifact.bytes()))
         .setLossCurveSha256(com.google.protobuf.ByteString.copyFrom(lossCurve.bytes()))
         .setEngineVersion(recipe.engineVersion());
-    run.metrics().forEach((name, value) -> m.addMetrics(org.veriflow.core.proto.models.Metric.newBuilder().setName(name).setValue(value)));
+    run.metrics().forEach((name, value) -> m.addMetrics(org.veriflow.protocol.proto.models.Metric.newBuilder().setName(name).setValue(value)));
     Responses.TxInfo tx = Submit.andWait(client, sender.registerModel(m.build()), out);
     return new Registered(run, t.snapshot(), artifact, lossCurve, dir, tx);
   }

@@ -27,10 +27,10 @@ import org.veriflow.client.TransactionBuilder;
 import org.veriflow.client.VeriflowClient;
 import org.veriflow.core.crypto.SignatureAlgorithm;
 import org.veriflow.core.crypto.SigningKey;
-import org.veriflow.core.proto.contracts.IdentityKind;
-import org.veriflow.core.proto.streams.CreateStream;
-import org.veriflow.core.proto.streams.SignedReading;
-import org.veriflow.core.proto.streams.Verdict;
+import org.veriflow.protocol.proto.contracts.IdentityKind;
+import org.veriflow.protocol.proto.streams.CreateStream;
+import org.veriflow.protocol.proto.streams.SignedReading;
+import org.veriflow.protocol.proto.streams.Verdict;
 import org.veriflow.node.Node;
 import org.veriflow.node.NodeConfig;
 

@@ -26,11 +26,11 @@ import org.veriflow.client.VeriflowClient;
 import org.veriflow.core.Hex;
 import org.veriflow.core.crypto.Hash;
 import org.veriflow.core.merkle.MerkleHashes;
-import org.veriflow.core.proto.decisions.Decision;
-import org.veriflow.core.proto.decisions.LogDecisions;
-import org.veriflow.core.proto.models.DatasetRef;
-import org.veriflow.core.proto.models.ModelStage;
-import org.veriflow.core.proto.models.RegisterModel;
+import org.veriflow.protocol.proto.decisions.Decision;
+import org.veriflow.protocol.proto.decisions.LogDecisions;
+import org.veriflow.protocol.proto.models.DatasetRef;
+import org.veriflow.protocol.proto.models.ModelStage;
+import org.veriflow.protocol.proto.models.RegisterModel;
 
 /**
  * {@code veriflow audit decision}: a decision's proof chain, its model file, the model's stage when it

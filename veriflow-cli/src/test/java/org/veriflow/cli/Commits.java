@@ -5,7 +5,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.veriflow.contracts.Models;
-import org.veriflow.core.proto.models.ModelRecord;
+import org.veriflow.protocol.proto.models.ModelRecord;
 import org.veriflow.ledger.Ledger;
 import org.veriflow.node.Node;
 

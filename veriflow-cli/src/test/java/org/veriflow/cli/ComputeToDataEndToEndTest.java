@@ -32,11 +32,11 @@ import org.veriflow.core.crypto.Hash;
 import org.veriflow.core.crypto.KeyPem;
 import org.veriflow.core.crypto.SignatureAlgorithm;
 import org.veriflow.core.crypto.SigningKey;
-import org.veriflow.core.proto.contracts.IdentityKind;
-import org.veriflow.core.proto.models.DatasetRef;
-import org.veriflow.core.proto.models.ModelRecord;
+import org.veriflow.protocol.proto.contracts.IdentityKind;
+import org.veriflow.protocol.proto.models.DatasetRef;
+import org.veriflow.protocol.proto.models.ModelRecord;
 import org.veriflow.crypto.EncryptionKeyPair;
-import org.veriflow.core.proto.models.ModelStage;
+import org.veriflow.protocol.proto.models.ModelStage;
 import org.veriflow.node.Node;
 import org.veriflow.node.NodeConfig;
 

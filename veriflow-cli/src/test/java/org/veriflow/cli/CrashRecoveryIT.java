@@ -22,7 +22,7 @@ import org.veriflow.client.TransactionBuilder;
 import org.veriflow.client.VeriflowClient;
 import org.veriflow.core.crypto.SignatureAlgorithm;
 import org.veriflow.core.crypto.SigningKey;
-import org.veriflow.core.proto.contracts.IdentityKind;
+import org.veriflow.protocol.proto.contracts.IdentityKind;
 
 /**
  * Nothing acknowledged is lost: a node in its own JVM, under continuous submission from several

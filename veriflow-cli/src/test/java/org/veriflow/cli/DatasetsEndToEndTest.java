@@ -1,5 +1,7 @@
 package org.veriflow.cli;
 
+import org.veriflow.protocol.datasets.DatasetCryptoLabels;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -37,7 +39,7 @@ import org.veriflow.core.crypto.KeyPem;
 import org.veriflow.core.crypto.RequestSignature;
 import org.veriflow.core.crypto.SignatureAlgorithm;
 import org.veriflow.core.crypto.SigningKey;
-import org.veriflow.core.proto.contracts.IdentityKind;
+import org.veriflow.protocol.proto.contracts.IdentityKind;
 import org.veriflow.crypto.DataKey;
 import org.veriflow.crypto.EncryptionKeyPair;
 import org.veriflow.crypto.KeyWrap;
@@ -427,9 +429,9 @@ class DatasetsEndToEndTest {
     Responses.DatasetVersion record = client.datasetVersion("tamper", 1);
     Hash ciphertextHash = Hash.fromHex(record.ciphertextSha256());
     Responses.KeyRelease release = client.releaseKey(g.grantId(), CONSUMER, ciphertextHash);
-    DataKey key = KeyWrap.unwrap(release.wrappedKey(), consumerEnc, DatasetDownloader.grantContext(g.grantId()));
+    DataKey key = KeyWrap.unwrap(release.wrappedKey(), consumerEnc, DatasetCryptoLabels.grant(g.grantId()));
     // The key is wrapped for the consumer only.
-    assertThatThrownBy(() -> KeyWrap.unwrap(release.wrappedKey(), OTHER_ENC, DatasetDownloader.grantContext(g.grantId())))
+    assertThatThrownBy(() -> KeyWrap.unwrap(release.wrappedKey(), OTHER_ENC, DatasetCryptoLabels.grant(g.grantId())))
         .hasMessageContaining("wrapped for");
 
     Path dir = tmp.resolve("tamper");

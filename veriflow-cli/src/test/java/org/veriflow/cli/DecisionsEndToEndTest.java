@@ -35,12 +35,12 @@ import org.veriflow.core.crypto.KeyPem;
 import org.veriflow.core.crypto.SignatureAlgorithm;
 import org.veriflow.core.crypto.SigningKey;
 import org.veriflow.core.merkle.MerkleHashes;
-import org.veriflow.core.proto.contracts.IdentityKind;
-import org.veriflow.core.proto.decisions.Decision;
-import org.veriflow.core.proto.decisions.LogDecisions;
-import org.veriflow.core.proto.models.DatasetRef;
-import org.veriflow.core.proto.models.ModelStage;
-import org.veriflow.core.proto.models.RegisterModel;
+import org.veriflow.protocol.proto.contracts.IdentityKind;
+import org.veriflow.protocol.proto.decisions.Decision;
+import org.veriflow.protocol.proto.decisions.LogDecisions;
+import org.veriflow.protocol.proto.models.DatasetRef;
+import org.veriflow.protocol.proto.models.ModelStage;
+import org.veriflow.protocol.proto.models.RegisterModel;
 import org.veriflow.node.Node;
 import org.veriflow.node.NodeConfig;
 

@@ -28,7 +28,7 @@ import org.veriflow.client.TransactionBuilder;
 import org.veriflow.client.VeriflowClient;
 import org.veriflow.core.crypto.SignatureAlgorithm;
 import org.veriflow.core.crypto.SigningKey;
-import org.veriflow.core.proto.contracts.IdentityKind;
+import org.veriflow.protocol.proto.contracts.IdentityKind;
 import org.veriflow.node.Node;
 import org.veriflow.node.NodeConfig;
 

@@ -18,7 +18,7 @@ import org.veriflow.core.Hex;
 import org.veriflow.core.crypto.Hash;
 import org.veriflow.core.crypto.SignatureAlgorithm;
 import org.veriflow.core.crypto.SigningKey;
-import org.veriflow.core.proto.Checkpoint;
+import org.veriflow.protocol.proto.Checkpoint;
 
 /**
  * Stand-in nodes that answer {@code /v1/cluster}, {@code /v1/chain}, {@code /v1/blocks/{h}} and

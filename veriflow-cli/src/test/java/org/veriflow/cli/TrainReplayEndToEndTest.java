@@ -27,9 +27,9 @@ import org.veriflow.core.crypto.Hash;
 import org.veriflow.core.crypto.KeyPem;
 import org.veriflow.core.crypto.SignatureAlgorithm;
 import org.veriflow.core.crypto.SigningKey;
-import org.veriflow.core.proto.contracts.IdentityKind;
-import org.veriflow.core.proto.models.DatasetRef;
-import org.veriflow.core.proto.models.RegisterModel;
+import org.veriflow.protocol.proto.contracts.IdentityKind;
+import org.veriflow.protocol.proto.models.DatasetRef;
+import org.veriflow.protocol.proto.models.RegisterModel;
 import org.veriflow.node.Node;
 import org.veriflow.node.NodeConfig;
 

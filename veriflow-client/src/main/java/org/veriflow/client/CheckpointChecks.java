@@ -8,7 +8,7 @@ import org.veriflow.core.Hex;
 import org.veriflow.core.crypto.PublicKey;
 import org.veriflow.core.crypto.SignatureAlgorithm;
 import org.veriflow.core.crypto.SignatureCheck;
-import org.veriflow.core.proto.Checkpoint;
+import org.veriflow.protocol.proto.Checkpoint;
 
 /** The checks behind {@link Responses.SignedCheckpoint#verify()}. */
 final class CheckpointChecks {

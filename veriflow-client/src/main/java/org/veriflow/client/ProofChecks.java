@@ -12,7 +12,7 @@ import org.veriflow.core.merkle.MerkleHashes;
 import org.veriflow.core.merkle.MerkleVerifier;
 import org.veriflow.core.merkle.ProofException;
 import org.veriflow.core.merkle.ProofFailure;
-import org.veriflow.core.proto.BlockHeader;
+import org.veriflow.protocol.proto.BlockHeader;
 
 /**
  * Offline checks of what a node returns: a block header against its hash and orderer signatures, a

@@ -2,8 +2,8 @@ package org.veriflow.client;
 
 import com.google.protobuf.ByteString;
 import org.veriflow.core.crypto.SigningKey;
-import org.veriflow.core.proto.streams.Reading;
-import org.veriflow.core.proto.streams.SignedReading;
+import org.veriflow.protocol.proto.streams.Reading;
+import org.veriflow.protocol.proto.streams.SignedReading;
 
 /** Signing readings on a device: the device serialises its reading once and signs those bytes. */
 public final class Readings {

@@ -339,7 +339,7 @@ public final class Responses {
 
   /**
    * A node's signed checkpoint ({@code GET /v1/checkpoints/{height}}): the fields as the node shows
-   * them, {@code checkpoint}, the serialised {@link org.veriflow.core.proto.Checkpoint} exactly as
+   * them, {@code checkpoint}, the serialised {@link org.veriflow.protocol.proto.Checkpoint} exactly as
    * signed, and {@code signature}, the node key's signature over exactly those bytes. Nothing is
    * checked when it is fetched: {@link #verify()} checks it.
    */
@@ -369,7 +369,7 @@ public final class Responses {
      * @return the checkpoint decoded from the signed bytes
      * @throws CheckpointException naming the first check that fails
      */
-    public org.veriflow.core.proto.Checkpoint verify() throws CheckpointException {
+    public org.veriflow.protocol.proto.Checkpoint verify() throws CheckpointException {
       return CheckpointChecks.verify(this, Optional.empty());
     }
 
@@ -380,7 +380,7 @@ public final class Responses {
      * @throws CheckpointException with {@link CheckpointFailure#UNKNOWN_SIGNER} if it is not, or
      *     naming the first other check that fails
      */
-    public org.veriflow.core.proto.Checkpoint verify(List<Orderer> trustedOrderers) throws CheckpointException {
+    public org.veriflow.protocol.proto.Checkpoint verify(List<Orderer> trustedOrderers) throws CheckpointException {
       return CheckpointChecks.verify(this, Optional.of(List.copyOf(trustedOrderers)));
     }
   }

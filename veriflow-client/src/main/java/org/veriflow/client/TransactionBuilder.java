@@ -5,12 +5,12 @@ import com.google.protobuf.MessageLite;
 import java.util.Objects;
 import org.veriflow.core.crypto.SignatureAlgorithm;
 import org.veriflow.core.crypto.SigningKey;
-import org.veriflow.core.proto.KeyAlgorithm;
-import org.veriflow.core.proto.TxPayload;
-import org.veriflow.core.proto.contracts.IdentityKind;
-import org.veriflow.core.proto.contracts.RegisterIdentity;
-import org.veriflow.core.proto.contracts.RevokeIdentity;
-import org.veriflow.core.proto.contracts.TransferCredits;
+import org.veriflow.protocol.proto.KeyAlgorithm;
+import org.veriflow.protocol.proto.TxPayload;
+import org.veriflow.protocol.proto.contracts.IdentityKind;
+import org.veriflow.protocol.proto.contracts.RegisterIdentity;
+import org.veriflow.protocol.proto.contracts.RevokeIdentity;
+import org.veriflow.protocol.proto.contracts.TransferCredits;
 import org.veriflow.core.crypto.PublicKey;
 
 /**
@@ -82,13 +82,13 @@ public final class TransactionBuilder {
   }
 
   /** {@code streams.create}. */
-  public SignedTransaction createStream(org.veriflow.core.proto.streams.CreateStream stream) {
+  public SignedTransaction createStream(org.veriflow.protocol.proto.streams.CreateStream stream) {
     return call("streams", "create", stream);
   }
 
   /** {@code streams.register_device}: registers a device's own key in a stream. */
   public SignedTransaction registerDevice(String streamId, PublicKey deviceKey, String name) {
-    return call("streams", "register_device", org.veriflow.core.proto.streams.RegisterDevice.newBuilder()
+    return call("streams", "register_device", org.veriflow.protocol.proto.streams.RegisterDevice.newBuilder()
         .setStreamId(streamId)
         .setPublicKey(ByteString.copyFrom(deviceKey.encoded()))
         .setAlgorithm(deviceKey.algorithm() == SignatureAlgorithm.ED25519 ? KeyAlgorithm.ED25519 : KeyAlgorithm.P256)
@@ -98,36 +98,36 @@ public final class TransactionBuilder {
 
   /** {@code streams.revoke_device}. */
   public SignedTransaction revokeDevice(String streamId, String deviceId, String reason) {
-    return call("streams", "revoke_device", org.veriflow.core.proto.streams.RevokeDevice.newBuilder()
+    return call("streams", "revoke_device", org.veriflow.protocol.proto.streams.RevokeDevice.newBuilder()
         .setStreamId(streamId).setDeviceId(deviceId).setReason(reason).build());
   }
 
   /** {@code streams.submit}: a gateway forwards readings signed by their devices. */
-  public SignedTransaction submitReadings(String streamId, Iterable<org.veriflow.core.proto.streams.SignedReading> readings) {
-    return call("streams", "submit", org.veriflow.core.proto.streams.SubmitReadings.newBuilder()
+  public SignedTransaction submitReadings(String streamId, Iterable<org.veriflow.protocol.proto.streams.SignedReading> readings) {
+    return call("streams", "submit", org.veriflow.protocol.proto.streams.SubmitReadings.newBuilder()
         .setStreamId(streamId).addAllReadings(readings).build());
   }
 
   /** {@code streams.snapshot}: freezes the legal readings with {@code from <= time < to} as a dataset. */
   public SignedTransaction snapshot(String streamId, long fromMillis, long toMillis, String title) {
-    return call("streams", "snapshot", org.veriflow.core.proto.streams.CreateSnapshot.newBuilder()
+    return call("streams", "snapshot", org.veriflow.protocol.proto.streams.CreateSnapshot.newBuilder()
         .setStreamId(streamId).setFromMillis(fromMillis).setToMillis(toMillis).setTitle(title).build());
   }
 
   /** {@code models.register}: a model's training provenance. */
-  public SignedTransaction registerModel(org.veriflow.core.proto.models.RegisterModel model) {
+  public SignedTransaction registerModel(org.veriflow.protocol.proto.models.RegisterModel model) {
     return call("models", "register", model);
   }
 
   /** {@code models.attest}: a validator reports the artifact hash its replay produced. */
   public SignedTransaction attestModel(String modelId, org.veriflow.core.crypto.Hash artifactSha256) {
-    return call("models", "attest", org.veriflow.core.proto.models.Attest.newBuilder().setModelId(modelId)
+    return call("models", "attest", org.veriflow.protocol.proto.models.Attest.newBuilder().setModelId(modelId)
         .setArtifactSha256(ByteString.copyFrom(artifactSha256.bytes())).build());
   }
 
   /** {@code models.change_stage}. */
-  public SignedTransaction changeModelStage(String modelId, org.veriflow.core.proto.models.ModelStage stage, String reason) {
-    return call("models", "change_stage", org.veriflow.core.proto.models.ChangeStage.newBuilder().setModelId(modelId)
+  public SignedTransaction changeModelStage(String modelId, org.veriflow.protocol.proto.models.ModelStage stage, String reason) {
+    return call("models", "change_stage", org.veriflow.protocol.proto.models.ChangeStage.newBuilder().setModelId(modelId)
         .setStage(stage).setReason(reason).build());
   }
 
@@ -140,18 +140,18 @@ public final class TransactionBuilder {
 
   /** {@code identities.set_encryption_key}: sets or replaces the sender's own X25519 public key. */
   public SignedTransaction setEncryptionKey(org.veriflow.crypto.EncryptionPublicKey key) {
-    return call("identities", "set_encryption_key", org.veriflow.core.proto.contracts.SetEncryptionKey.newBuilder()
+    return call("identities", "set_encryption_key", org.veriflow.protocol.proto.contracts.SetEncryptionKey.newBuilder()
         .setPublicKey(ByteString.copyFrom(key.bytes())).build());
   }
 
   /** {@code datasets.publish}: a version of a dataset, owned by the sender. */
-  public SignedTransaction publishDataset(org.veriflow.core.proto.datasets.PublishDataset dataset) {
+  public SignedTransaction publishDataset(org.veriflow.protocol.proto.datasets.PublishDataset dataset) {
     return call("datasets", "publish", dataset);
   }
 
   /** {@code datasets.request}: asks for a version for a purpose; the transaction's id is the grant's id. */
   public SignedTransaction requestDataset(String datasetId, long version, String purpose) {
-    return call("datasets", "request", org.veriflow.core.proto.datasets.RequestAccess.newBuilder()
+    return call("datasets", "request", org.veriflow.protocol.proto.datasets.RequestAccess.newBuilder()
         .setDatasetId(datasetId).setVersion(version).setPurpose(purpose).build());
   }
 
@@ -176,7 +176,7 @@ public final class TransactionBuilder {
   }
 
   /** {@code datasets.record_access}: the custodian records a key release or a ciphertext download. */
-  public SignedTransaction recordAccess(org.veriflow.core.proto.datasets.RecordAccess access) {
+  public SignedTransaction recordAccess(org.veriflow.protocol.proto.datasets.RecordAccess access) {
     return call("datasets", "record_access", access);
   }
 
@@ -190,12 +190,12 @@ public final class TransactionBuilder {
     return call("datasets", "erase", changeStatus(datasetId, version, reason));
   }
 
-  private static org.veriflow.core.proto.datasets.DecideGrant decide(String grantId, String reason) {
-    return org.veriflow.core.proto.datasets.DecideGrant.newBuilder().setGrantId(grantId).setReason(reason).build();
+  private static org.veriflow.protocol.proto.datasets.DecideGrant decide(String grantId, String reason) {
+    return org.veriflow.protocol.proto.datasets.DecideGrant.newBuilder().setGrantId(grantId).setReason(reason).build();
   }
 
-  private static org.veriflow.core.proto.datasets.ChangeDatasetStatus changeStatus(String datasetId, long version, String reason) {
-    return org.veriflow.core.proto.datasets.ChangeDatasetStatus.newBuilder().setDatasetId(datasetId).setVersion(version)
+  private static org.veriflow.protocol.proto.datasets.ChangeDatasetStatus changeStatus(String datasetId, long version, String reason) {
+    return org.veriflow.protocol.proto.datasets.ChangeDatasetStatus.newBuilder().setDatasetId(datasetId).setVersion(version)
         .setReason(reason).build();
   }
 }

@@ -1,5 +1,7 @@
 package org.veriflow.client;
 
+import org.veriflow.protocol.Limits;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -16,7 +18,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.veriflow.core.Hex;
 import org.veriflow.core.merkle.ProofException;
-import org.veriflow.core.proto.BlockHeader;
+import org.veriflow.protocol.proto.BlockHeader;
 
 /**
  * The Java SDK over a node's HTTP API. Thread-safe; one instance per node is enough.
@@ -90,7 +92,7 @@ public final class VeriflowClient {
   }
 
   /**
-   * Submits up to 1000 transactions in one request; each is checked and ordered on its own. Returns
+   * Submits up to {@link Limits#TRANSACTIONS_PER_REQUEST} transactions in one request; each is checked and ordered on its own. Returns
    * one result per transaction, in order: status {@code REJECTED} with its code, or (with {@code
    * wait}) {@code COMMITTED}/{@code FAILED} once its block is durable, or {@code PENDING}.
    */
@@ -256,9 +258,9 @@ public final class VeriflowClient {
     if (!org.veriflow.core.crypto.Hash.sha256(payloadBytes).hex().equals(txId)) {
       throw new ProofException(org.veriflow.core.merkle.ProofFailure.ROOT_MISMATCH, "the payload returned for " + txId + " does not hash to that id");
     }
-    org.veriflow.core.proto.TxPayload payload;
+    org.veriflow.protocol.proto.TxPayload payload;
     try {
-      payload = org.veriflow.core.proto.TxPayload.parseFrom(payloadBytes);
+      payload = org.veriflow.protocol.proto.TxPayload.parseFrom(payloadBytes);
     } catch (com.google.protobuf.InvalidProtocolBufferException e) {
       throw new ProofException(org.veriflow.core.merkle.ProofFailure.ROOT_MISMATCH, "transaction " + txId + " does not decode");
     }
@@ -326,9 +328,9 @@ public final class VeriflowClient {
     if (!leaf.hex().equals(d.decisionId())) {
       throw new ProofException(org.veriflow.core.merkle.ProofFailure.ROOT_MISMATCH, "the decision's bytes do not hash to its id " + d.decisionId());
     }
-    org.veriflow.core.proto.decisions.Decision signed;
+    org.veriflow.protocol.proto.decisions.Decision signed;
     try {
-      signed = org.veriflow.core.proto.decisions.Decision.parseFrom(d.decisionBytes());
+      signed = org.veriflow.protocol.proto.decisions.Decision.parseFrom(d.decisionBytes());
     } catch (com.google.protobuf.InvalidProtocolBufferException e) {
       throw new ProofException(org.veriflow.core.merkle.ProofFailure.ROOT_MISMATCH, "the decision's bytes do not decode");
     }
@@ -341,7 +343,7 @@ public final class VeriflowClient {
     List<org.veriflow.core.crypto.Hash> proof = d.proof().stream().map(org.veriflow.core.crypto.Hash::fromHex).toList();
     org.veriflow.core.merkle.MerkleVerifier.verifyInclusion(d.index(), d.batchSize(), leaf, proof, org.veriflow.core.crypto.Hash.fromHex(d.batchRoot()));
     try {
-      org.veriflow.core.proto.decisions.LogDecisions batch = org.veriflow.core.proto.decisions.LogDecisions.parseFrom(
+      org.veriflow.protocol.proto.decisions.LogDecisions batch = org.veriflow.protocol.proto.decisions.LogDecisions.parseFrom(
           callArguments(d.txId(), "decisions", "log"));
       if (batch.getDecisionsCount() != d.batchSize() || !java.util.Arrays.equals(batch.getDecisions(d.index()).toByteArray(), d.decisionBytes())) {
         throw new ProofException(org.veriflow.core.merkle.ProofFailure.ROOT_MISMATCH, "transaction " + d.txId() + " does not carry the decision at index " + d.index());
@@ -449,9 +451,9 @@ public final class VeriflowClient {
     if (!org.veriflow.core.crypto.Hash.sha256(bytes).hex().equals(digest)) {
       throw new ProofException(org.veriflow.core.merkle.ProofFailure.ROOT_MISMATCH, "the reading's bytes do not hash to " + digest);
     }
-    org.veriflow.core.proto.streams.Reading reading;
+    org.veriflow.protocol.proto.streams.Reading reading;
     try {
-      reading = org.veriflow.core.proto.streams.Reading.parseFrom(bytes);
+      reading = org.veriflow.protocol.proto.streams.Reading.parseFrom(bytes);
     } catch (com.google.protobuf.InvalidProtocolBufferException e) {
       throw new ProofException(org.veriflow.core.merkle.ProofFailure.ROOT_MISMATCH, "the reading's bytes do not decode");
     }
@@ -467,7 +469,7 @@ public final class VeriflowClient {
       throw new ProofException(org.veriflow.core.merkle.ProofFailure.ROOT_MISMATCH, "the device's signature over the reading does not verify");
     }
     try {
-      org.veriflow.core.proto.streams.SubmitReadings batch = org.veriflow.core.proto.streams.SubmitReadings.parseFrom(
+      org.veriflow.protocol.proto.streams.SubmitReadings batch = org.veriflow.protocol.proto.streams.SubmitReadings.parseFrom(
           callArguments(stored.txId(), "streams", "submit"));
       if (stored.index() >= batch.getReadingsCount() || !java.util.Arrays.equals(batch.getReadings(stored.index()).getReading().toByteArray(), bytes)) {
         throw new ProofException(org.veriflow.core.merkle.ProofFailure.ROOT_MISMATCH, "transaction " + stored.txId() + " does not carry the reading at index " + stored.index());
@@ -489,21 +491,21 @@ public final class VeriflowClient {
   public Responses.SnapshotExport exportSnapshot(String snapshotId, java.nio.file.Path out) throws ProofException, IOException {
     Responses.Snapshot snap = snapshot(snapshotId);
     Responses.Stream stream = stream(snap.streamId());
-    List<org.veriflow.core.proto.streams.FieldSpec> fields = new ArrayList<>();
+    List<org.veriflow.protocol.proto.streams.FieldSpec> fields = new ArrayList<>();
     for (Responses.Field f : stream.fields()) {
-      fields.add(org.veriflow.core.proto.streams.FieldSpec.newBuilder().setName(f.name()).setUnit(f.unit()).setMin(f.min()).setMax(f.max()).setDecimals(f.decimals()).build());
+      fields.add(org.veriflow.protocol.proto.streams.FieldSpec.newBuilder().setName(f.name()).setUnit(f.unit()).setMin(f.min()).setMax(f.max()).setDecimals(f.decimals()).build());
     }
-    org.veriflow.core.streams.SnapshotFormat format = new org.veriflow.core.streams.SnapshotFormat(fields);
+    org.veriflow.protocol.streams.SnapshotFormat format = new org.veriflow.protocol.streams.SnapshotFormat(fields);
     try (java.io.Writer w = java.nio.file.Files.newBufferedWriter(out, java.nio.charset.StandardCharsets.UTF_8)) {
       w.write(format.header());
       String cursor = null;
       do {
-        Responses.ReadingPage page = readings(snap.streamId(), null, snap.from(), snap.to(), 1000, cursor);
+        Responses.ReadingPage page = readings(snap.streamId(), null, snap.from(), snap.to(), Limits.MAX_PAGE, cursor);
         for (Responses.StoredReading r : page.readings()) {
           if (r.height() >= snap.height()) {
             continue; // arrived with or after the snapshot: not part of it
           }
-          w.write(format.add(org.veriflow.core.proto.streams.StoredReading.newBuilder()
+          w.write(format.add(org.veriflow.protocol.proto.streams.StoredReading.newBuilder()
               .setDigest(com.google.protobuf.ByteString.copyFrom(org.veriflow.core.Hex.decode(r.digest())))
               .setDeviceId(r.deviceId()).setSequence(r.sequence()).setTimestampMillis(r.timestamp()).addAllValues(r.values()).build()));
         }

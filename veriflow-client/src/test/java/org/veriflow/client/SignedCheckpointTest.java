@@ -14,7 +14,7 @@ import org.veriflow.core.Hex;
 import org.veriflow.core.crypto.Hash;
 import org.veriflow.core.crypto.SignatureAlgorithm;
 import org.veriflow.core.crypto.SigningKey;
-import org.veriflow.core.proto.Checkpoint;
+import org.veriflow.protocol.proto.Checkpoint;
 
 class SignedCheckpointTest {
   static final SigningKey NODE = SigningKey.ed25519FromSeed(new byte[32]);

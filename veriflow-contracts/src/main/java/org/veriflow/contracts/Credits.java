@@ -8,7 +8,7 @@ import java.util.Optional;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import org.veriflow.core.crypto.IdentityId;
-import org.veriflow.core.proto.contracts.TransferCredits;
+import org.veriflow.protocol.proto.contracts.TransferCredits;
 import org.veriflow.ledger.exec.Contract;
 import org.veriflow.ledger.exec.ContractContext;
 import org.veriflow.ledger.exec.ContractException;

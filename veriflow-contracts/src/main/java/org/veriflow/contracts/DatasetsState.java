@@ -8,10 +8,10 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
 import org.veriflow.core.Hex;
-import org.veriflow.core.proto.datasets.AccessRecord;
-import org.veriflow.core.proto.datasets.ColumnSpec;
-import org.veriflow.core.proto.datasets.DatasetRecord;
-import org.veriflow.core.proto.datasets.GrantRecord;
+import org.veriflow.protocol.proto.datasets.AccessRecord;
+import org.veriflow.protocol.proto.datasets.ColumnSpec;
+import org.veriflow.protocol.proto.datasets.DatasetRecord;
+import org.veriflow.protocol.proto.datasets.GrantRecord;
 import org.veriflow.ledger.exec.StateView;
 
 /**

@@ -1,5 +1,7 @@
 package org.veriflow.contracts;
 
+import org.veriflow.protocol.Limits;
+
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import java.nio.charset.StandardCharsets;
@@ -12,12 +14,12 @@ import java.util.TreeSet;
 import org.veriflow.core.crypto.Hash;
 import org.veriflow.core.merkle.MerkleHashes;
 import org.veriflow.core.merkle.MerkleTree;
-import org.veriflow.core.proto.decisions.Attribution;
-import org.veriflow.core.proto.decisions.Decision;
-import org.veriflow.core.proto.decisions.DecisionRecord;
-import org.veriflow.core.proto.decisions.LogDecisions;
-import org.veriflow.core.proto.models.ModelRecord;
-import org.veriflow.core.proto.models.ModelStage;
+import org.veriflow.protocol.proto.decisions.Attribution;
+import org.veriflow.protocol.proto.decisions.Decision;
+import org.veriflow.protocol.proto.decisions.DecisionRecord;
+import org.veriflow.protocol.proto.decisions.LogDecisions;
+import org.veriflow.protocol.proto.models.ModelRecord;
+import org.veriflow.protocol.proto.models.ModelStage;
 import org.veriflow.ledger.exec.Contract;
 import org.veriflow.ledger.exec.ContractContext;
 import org.veriflow.ledger.exec.ContractException;
@@ -53,7 +55,7 @@ import org.veriflow.ledger.exec.StateView;
 public final class Decisions implements Contract {
   public static final String NAME = "decisions";
   /** Most decisions in one {@code log}. */
-  public static final int MAX_BATCH = 10_000;
+  public static final int MAX_BATCH = Limits.DECISIONS_PER_BATCH;
   private static final int MAX_INPUT_BYTES = 16 * 1024;
   private static final int MAX_OUTPUT_BYTES = 4096;
   private static final int MAX_ATTRIBUTIONS = 256;

@@ -10,10 +10,10 @@ import com.google.protobuf.ByteString;
 import org.veriflow.core.crypto.IdentityId;
 import org.veriflow.core.crypto.PublicKey;
 import org.veriflow.core.crypto.SignatureAlgorithm;
-import org.veriflow.core.proto.KeyAlgorithm;
-import org.veriflow.core.proto.contracts.IdentityKind;
-import org.veriflow.core.proto.contracts.IdentityRecord;
-import org.veriflow.core.proto.contracts.IdentityStatus;
+import org.veriflow.protocol.proto.KeyAlgorithm;
+import org.veriflow.protocol.proto.contracts.IdentityKind;
+import org.veriflow.protocol.proto.contracts.IdentityRecord;
+import org.veriflow.protocol.proto.contracts.IdentityStatus;
 import org.veriflow.ledger.ChainParams;
 import org.veriflow.ledger.GenesisState;
 

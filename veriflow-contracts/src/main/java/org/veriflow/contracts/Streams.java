@@ -1,5 +1,7 @@
 package org.veriflow.contracts;
 
+import org.veriflow.protocol.Limits;
+
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import java.util.ArrayList;
@@ -14,26 +16,26 @@ import java.util.stream.IntStream;
 import org.veriflow.core.crypto.Hash;
 import org.veriflow.core.crypto.IdentityId;
 import org.veriflow.core.crypto.PublicKey;
-import org.veriflow.core.proto.KeyAlgorithm;
-import org.veriflow.core.proto.contracts.IdentityKind;
-import org.veriflow.core.proto.contracts.IdentityRecord;
-import org.veriflow.core.proto.streams.CreateSnapshot;
-import org.veriflow.core.proto.streams.CreateStream;
-import org.veriflow.core.proto.streams.DeviceRecord;
-import org.veriflow.core.proto.streams.DeviceStatus;
-import org.veriflow.core.proto.streams.Evidence;
-import org.veriflow.core.proto.streams.FieldSpec;
-import org.veriflow.core.proto.streams.Reading;
-import org.veriflow.core.proto.streams.RegisterDevice;
-import org.veriflow.core.proto.streams.RevokeDevice;
-import org.veriflow.core.proto.streams.SignedReading;
-import org.veriflow.core.proto.streams.SnapshotRecord;
-import org.veriflow.core.proto.streams.StoredReading;
-import org.veriflow.core.proto.streams.StreamRecord;
-import org.veriflow.core.proto.streams.SubmitReadings;
-import org.veriflow.core.proto.streams.Verdict;
-import org.veriflow.core.proto.streams.Verdicts;
-import org.veriflow.core.streams.SnapshotFormat;
+import org.veriflow.protocol.proto.KeyAlgorithm;
+import org.veriflow.protocol.proto.contracts.IdentityKind;
+import org.veriflow.protocol.proto.contracts.IdentityRecord;
+import org.veriflow.protocol.proto.streams.CreateSnapshot;
+import org.veriflow.protocol.proto.streams.CreateStream;
+import org.veriflow.protocol.proto.streams.DeviceRecord;
+import org.veriflow.protocol.proto.streams.DeviceStatus;
+import org.veriflow.protocol.proto.streams.Evidence;
+import org.veriflow.protocol.proto.streams.FieldSpec;
+import org.veriflow.protocol.proto.streams.Reading;
+import org.veriflow.protocol.proto.streams.RegisterDevice;
+import org.veriflow.protocol.proto.streams.RevokeDevice;
+import org.veriflow.protocol.proto.streams.SignedReading;
+import org.veriflow.protocol.proto.streams.SnapshotRecord;
+import org.veriflow.protocol.proto.streams.StoredReading;
+import org.veriflow.protocol.proto.streams.StreamRecord;
+import org.veriflow.protocol.proto.streams.SubmitReadings;
+import org.veriflow.protocol.proto.streams.Verdict;
+import org.veriflow.protocol.proto.streams.Verdicts;
+import org.veriflow.protocol.streams.SnapshotFormat;
 import org.veriflow.ledger.exec.Contract;
 import org.veriflow.ledger.exec.ContractContext;
 import org.veriflow.ledger.exec.ContractException;
@@ -62,9 +64,9 @@ import org.veriflow.ledger.exec.StateView;
 public final class Streams implements Contract {
   public static final String NAME = "streams";
   /** Most readings in one {@code submit}. */
-  public static final int MAX_BATCH = 1000;
+  public static final int MAX_BATCH = Limits.READINGS_PER_BATCH;
   /** Most rows in one snapshot; a larger range must be split. */
-  public static final int MAX_SNAPSHOT_ROWS = 500_000;
+  public static final int MAX_SNAPSHOT_ROWS = Limits.SNAPSHOT_ROWS;
   private static final int MAX_FIELDS = 32;
   /** About 100 years; a stream that accepts any time says 0. */
   public static final long MAX_TIME_WINDOW_MILLIS = 100L * 366 * 24 * 3600 * 1000;

@@ -7,11 +7,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Consumer;
-import org.veriflow.core.proto.streams.DeviceRecord;
-import org.veriflow.core.proto.streams.Evidence;
-import org.veriflow.core.proto.streams.SnapshotRecord;
-import org.veriflow.core.proto.streams.StoredReading;
-import org.veriflow.core.proto.streams.StreamRecord;
+import org.veriflow.protocol.proto.streams.DeviceRecord;
+import org.veriflow.protocol.proto.streams.Evidence;
+import org.veriflow.protocol.proto.streams.SnapshotRecord;
+import org.veriflow.protocol.proto.streams.StoredReading;
+import org.veriflow.protocol.proto.streams.StreamRecord;
 import org.veriflow.ledger.exec.StateView;
 
 /**

@@ -23,28 +23,28 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.veriflow.core.crypto.Hash;
 import org.veriflow.core.crypto.SigningKey;
-import org.veriflow.core.proto.TxResult;
-import org.veriflow.core.proto.TxStatus;
-import org.veriflow.core.proto.contracts.IdentityKind;
-import org.veriflow.core.proto.datasets.AccessKind;
-import org.veriflow.core.proto.datasets.AccessRecord;
-import org.veriflow.core.proto.datasets.ChangeDatasetStatus;
-import org.veriflow.core.proto.datasets.ColumnSpec;
-import org.veriflow.core.proto.datasets.DatasetRecord;
-import org.veriflow.core.proto.datasets.DatasetStatus;
-import org.veriflow.core.proto.datasets.DecideGrant;
-import org.veriflow.core.proto.datasets.GrantChange;
-import org.veriflow.core.proto.datasets.GrantRecord;
-import org.veriflow.core.proto.datasets.GrantStatus;
-import org.veriflow.core.proto.datasets.LabelCount;
-import org.veriflow.core.proto.datasets.Policy;
-import org.veriflow.core.proto.datasets.PublishDataset;
-import org.veriflow.core.proto.datasets.QualitySummary;
-import org.veriflow.core.proto.datasets.RecordAccess;
-import org.veriflow.core.proto.datasets.RequestAccess;
-import org.veriflow.core.proto.streams.SignedReading;
-import org.veriflow.core.proto.streams.SnapshotRecord;
-import org.veriflow.core.proto.streams.Verdict;
+import org.veriflow.protocol.proto.TxResult;
+import org.veriflow.protocol.proto.TxStatus;
+import org.veriflow.protocol.proto.contracts.IdentityKind;
+import org.veriflow.protocol.proto.datasets.AccessKind;
+import org.veriflow.protocol.proto.datasets.AccessRecord;
+import org.veriflow.protocol.proto.datasets.ChangeDatasetStatus;
+import org.veriflow.protocol.proto.datasets.ColumnSpec;
+import org.veriflow.protocol.proto.datasets.DatasetRecord;
+import org.veriflow.protocol.proto.datasets.DatasetStatus;
+import org.veriflow.protocol.proto.datasets.DecideGrant;
+import org.veriflow.protocol.proto.datasets.GrantChange;
+import org.veriflow.protocol.proto.datasets.GrantRecord;
+import org.veriflow.protocol.proto.datasets.GrantStatus;
+import org.veriflow.protocol.proto.datasets.LabelCount;
+import org.veriflow.protocol.proto.datasets.Policy;
+import org.veriflow.protocol.proto.datasets.PublishDataset;
+import org.veriflow.protocol.proto.datasets.QualitySummary;
+import org.veriflow.protocol.proto.datasets.RecordAccess;
+import org.veriflow.protocol.proto.datasets.RequestAccess;
+import org.veriflow.protocol.proto.streams.SignedReading;
+import org.veriflow.protocol.proto.streams.SnapshotRecord;
+import org.veriflow.protocol.proto.streams.Verdict;
 import org.veriflow.ledger.RejectionCode;
 import org.veriflow.ledger.store.Column;
 
@@ -1229,13 +1229,13 @@ class DatasetsTest {
 
   private static final byte[] RECIPE = "{\"recipe\":\"trained by the custodian\"}".getBytes(StandardCharsets.UTF_8);
 
-  private static org.veriflow.core.proto.models.DatasetRef versionRef(String id, long version, Hash plaintext) {
-    return org.veriflow.core.proto.models.DatasetRef.newBuilder().setDatasetId(id).setDatasetVersion(version)
+  private static org.veriflow.protocol.proto.models.DatasetRef versionRef(String id, long version, Hash plaintext) {
+    return org.veriflow.protocol.proto.models.DatasetRef.newBuilder().setDatasetId(id).setDatasetVersion(version)
         .setCsvSha256(bytes(plaintext)).build();
   }
 
-  private byte[] register(String modelId, org.veriflow.core.proto.models.DatasetRef ref) {
-    return TestChain.models(VALIDATOR, chain.nextNonce(VALIDATOR), "register", org.veriflow.core.proto.models.RegisterModel.newBuilder()
+  private byte[] register(String modelId, org.veriflow.protocol.proto.models.DatasetRef ref) {
+    return TestChain.models(VALIDATOR, chain.nextNonce(VALIDATOR), "register", org.veriflow.protocol.proto.models.RegisterModel.newBuilder()
         .setModelId(modelId)
         .setRecipe(ByteString.copyFrom(RECIPE))
         .setRecipeSha256(bytes(Hash.sha256(RECIPE)))
@@ -1246,14 +1246,14 @@ class DatasetsTest {
         .build());
   }
 
-  private Optional<org.veriflow.core.proto.models.ModelRecord> model(String modelId) {
+  private Optional<org.veriflow.protocol.proto.models.ModelRecord> model(String modelId) {
     return Models.find(chain.ledger.state(Models.NAME), modelId);
   }
 
   @Test
   void modelsRegister_refToVersionWithItsPlaintextHash_registeredNamingTheVersion() {
     published(publish(DATASET, 1));
-    org.veriflow.core.proto.models.DatasetRef ref = versionRef(DATASET, 1, PLAINTEXT);
+    org.veriflow.protocol.proto.models.DatasetRef ref = versionRef(DATASET, 1, PLAINTEXT);
 
     committed(register("ward-model", ref));
 

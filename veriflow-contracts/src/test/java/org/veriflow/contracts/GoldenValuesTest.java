@@ -8,9 +8,9 @@ import com.google.protobuf.ByteString;
 import org.junit.jupiter.api.Test;
 import org.veriflow.core.Hex;
 import org.veriflow.core.crypto.Hash;
-import org.veriflow.core.proto.SignedTx;
-import org.veriflow.core.proto.TxPayload;
-import org.veriflow.core.proto.contracts.TransferCredits;
+import org.veriflow.protocol.proto.SignedTx;
+import org.veriflow.protocol.proto.TxPayload;
+import org.veriflow.protocol.proto.contracts.TransferCredits;
 import org.veriflow.ledger.BlockRecord;
 
 /**

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.veriflow.core.crypto.Hash;
-import org.veriflow.core.proto.TxPayload;
+import org.veriflow.protocol.proto.TxPayload;
 import org.veriflow.ledger.ExecutedBlock;
 import org.veriflow.ledger.Mempool;
 import org.veriflow.ledger.Rejection;

@@ -15,12 +15,12 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.veriflow.core.crypto.SigningKey;
-import org.veriflow.core.proto.TxResult;
-import org.veriflow.core.proto.TxStatus;
-import org.veriflow.core.proto.contracts.IdentityKind;
-import org.veriflow.core.proto.streams.Reading;
-import org.veriflow.core.proto.streams.SignedReading;
-import org.veriflow.core.proto.streams.Verdict;
+import org.veriflow.protocol.proto.TxResult;
+import org.veriflow.protocol.proto.TxStatus;
+import org.veriflow.protocol.proto.contracts.IdentityKind;
+import org.veriflow.protocol.proto.streams.Reading;
+import org.veriflow.protocol.proto.streams.SignedReading;
+import org.veriflow.protocol.proto.streams.Verdict;
 import org.veriflow.ledger.store.Column;
 
 /**

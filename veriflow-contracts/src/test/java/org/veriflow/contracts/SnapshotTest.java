@@ -16,15 +16,15 @@ import org.veriflow.core.crypto.Hash;
 import org.veriflow.core.crypto.SigningKey;
 import org.veriflow.core.merkle.MerkleHashes;
 import org.veriflow.core.merkle.MerkleTree;
-import org.veriflow.core.proto.TxResult;
-import org.veriflow.core.proto.TxStatus;
-import org.veriflow.core.proto.contracts.IdentityKind;
-import org.veriflow.core.proto.streams.CreateStream;
-import org.veriflow.core.proto.streams.SignedReading;
-import org.veriflow.core.proto.streams.SnapshotRecord;
-import org.veriflow.core.proto.streams.StoredReading;
-import org.veriflow.core.proto.streams.Verdict;
-import org.veriflow.core.streams.SnapshotFormat;
+import org.veriflow.protocol.proto.TxResult;
+import org.veriflow.protocol.proto.TxStatus;
+import org.veriflow.protocol.proto.contracts.IdentityKind;
+import org.veriflow.protocol.proto.streams.CreateStream;
+import org.veriflow.protocol.proto.streams.SignedReading;
+import org.veriflow.protocol.proto.streams.SnapshotRecord;
+import org.veriflow.protocol.proto.streams.StoredReading;
+import org.veriflow.protocol.proto.streams.Verdict;
+import org.veriflow.protocol.streams.SnapshotFormat;
 import org.veriflow.ledger.RejectionCode;
 
 /**

@@ -11,13 +11,13 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.veriflow.core.crypto.SigningKey;
-import org.veriflow.core.proto.TxResult;
-import org.veriflow.core.proto.contracts.IdentityKind;
-import org.veriflow.core.proto.streams.DeviceRecord;
-import org.veriflow.core.proto.streams.Evidence;
-import org.veriflow.core.proto.streams.SignedReading;
-import org.veriflow.core.proto.streams.StoredReading;
-import org.veriflow.core.proto.streams.Verdict;
+import org.veriflow.protocol.proto.TxResult;
+import org.veriflow.protocol.proto.contracts.IdentityKind;
+import org.veriflow.protocol.proto.streams.DeviceRecord;
+import org.veriflow.protocol.proto.streams.Evidence;
+import org.veriflow.protocol.proto.streams.SignedReading;
+import org.veriflow.protocol.proto.streams.StoredReading;
+import org.veriflow.protocol.proto.streams.Verdict;
 
 /**
  * Queries over the streams state: readings in time, device, sequence order (negative and large
@@ -259,7 +259,7 @@ class StreamsStateTest {
     assertThat(evidence.subList(0, 12)).extracting(Evidence::getHeight)
         .containsExactlyElementsOf(heights.stream().flatMap(h -> java.util.stream.Stream.of(h, h)).toList());
     assertThat(evidence.subList(0, 12)).extracting(Evidence::getIndex).containsExactly(0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1);
-    assertThat(last).extracting(TxResult::getStatus).containsOnly(org.veriflow.core.proto.TxStatus.COMMITTED);
+    assertThat(last).extracting(TxResult::getStatus).containsOnly(org.veriflow.protocol.proto.TxStatus.COMMITTED);
     assertThat(evidence.subList(12, 14)).extracting(Evidence::getTxId).containsExactly(last.get(0).getTxId(), last.get(1).getTxId());
     assertThat(StreamsState.evidence(chain.streams(), ARCHIVE, 3)).isEqualTo(evidence.subList(0, 3));
     assertThat(evidence).extracting(Evidence::getVerdict).containsOnly(Verdict.SCHEMA_VIOLATION);

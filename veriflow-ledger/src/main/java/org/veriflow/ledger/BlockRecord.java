@@ -3,9 +3,9 @@ package org.veriflow.ledger;
 import com.google.protobuf.InvalidProtocolBufferException;
 import java.util.List;
 import org.veriflow.core.crypto.Hash;
-import org.veriflow.core.proto.Block;
-import org.veriflow.core.proto.BlockHeader;
-import org.veriflow.core.proto.SignedTx;
+import org.veriflow.protocol.proto.Block;
+import org.veriflow.protocol.proto.BlockHeader;
+import org.veriflow.protocol.proto.SignedTx;
 
 /**
  * A stored block with its header decoded and its hash computed from the header bytes as stored.

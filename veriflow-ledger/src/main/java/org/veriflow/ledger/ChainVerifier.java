@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.LongConsumer;
 import org.veriflow.core.Hex;
-import org.veriflow.core.proto.TxResult;
+import org.veriflow.protocol.proto.TxResult;
 import org.veriflow.ledger.exec.ContractRegistry;
 import org.veriflow.ledger.exec.SenderRegistry;
 import org.veriflow.ledger.store.Column;

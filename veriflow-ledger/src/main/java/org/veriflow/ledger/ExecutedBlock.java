@@ -3,11 +3,11 @@ package org.veriflow.ledger;
 import com.google.protobuf.ByteString;
 import java.util.List;
 import org.veriflow.core.crypto.SigningKey;
-import org.veriflow.core.proto.Block;
-import org.veriflow.core.proto.OrdererSignature;
+import org.veriflow.protocol.proto.Block;
+import org.veriflow.protocol.proto.OrdererSignature;
 import org.veriflow.core.crypto.Hash;
-import org.veriflow.core.proto.BlockHeader;
-import org.veriflow.core.proto.TxResult;
+import org.veriflow.protocol.proto.BlockHeader;
+import org.veriflow.protocol.proto.TxResult;
 import org.veriflow.ledger.store.WriteBatch;
 
 /**

@@ -8,7 +8,7 @@ import java.util.Set;
 import org.veriflow.core.crypto.Hash;
 import org.veriflow.core.crypto.IdentityId;
 import org.veriflow.core.crypto.PublicKey;
-import org.veriflow.core.proto.Event;
+import org.veriflow.protocol.proto.Event;
 import org.veriflow.ledger.exec.ExecutionContext;
 import org.veriflow.ledger.exec.StateView;
 

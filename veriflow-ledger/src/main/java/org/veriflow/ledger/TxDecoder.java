@@ -5,9 +5,9 @@ import org.veriflow.core.crypto.Hash;
 import org.veriflow.core.crypto.PublicKey;
 import org.veriflow.core.crypto.SignatureAlgorithm;
 import org.veriflow.core.crypto.SignatureCheck;
-import org.veriflow.core.proto.KeyAlgorithm;
-import org.veriflow.core.proto.SignedTx;
-import org.veriflow.core.proto.TxPayload;
+import org.veriflow.protocol.proto.KeyAlgorithm;
+import org.veriflow.protocol.proto.SignedTx;
+import org.veriflow.protocol.proto.TxPayload;
 
 /** The stateless checks: size, decoding, chain id and signature. Thread-safe. */
 final class TxDecoder {

@@ -3,8 +3,8 @@ package org.veriflow.ledger;
 import org.veriflow.core.crypto.Hash;
 import org.veriflow.core.crypto.IdentityId;
 import org.veriflow.core.crypto.PublicKey;
-import org.veriflow.core.proto.SignedTx;
-import org.veriflow.core.proto.TxPayload;
+import org.veriflow.protocol.proto.SignedTx;
+import org.veriflow.protocol.proto.TxPayload;
 
 /**
  * A decoded transaction whose signature has been checked over its payload bytes exactly as signed.

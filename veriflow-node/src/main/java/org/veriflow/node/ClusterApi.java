@@ -9,7 +9,7 @@ import java.util.Base64;
 import java.util.Optional;
 import org.veriflow.core.Hex;
 import org.veriflow.core.crypto.SigningKey;
-import org.veriflow.core.proto.Checkpoint;
+import org.veriflow.protocol.proto.Checkpoint;
 import org.veriflow.ledger.BlockRecord;
 import org.veriflow.ledger.Ledger;
 import org.veriflow.raft.ClusterMember;

@@ -1,5 +1,7 @@
 package org.veriflow.node;
 
+import org.veriflow.protocol.datasets.DatasetCryptoLabels;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -12,8 +14,8 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.veriflow.core.crypto.Hash;
-import org.veriflow.core.proto.datasets.DatasetRecord;
-import org.veriflow.core.proto.datasets.DatasetStatus;
+import org.veriflow.protocol.proto.datasets.DatasetRecord;
+import org.veriflow.protocol.proto.datasets.DatasetStatus;
 import org.veriflow.crypto.CryptoException;
 import org.veriflow.crypto.DataKey;
 import org.veriflow.crypto.Digests;
@@ -29,7 +31,7 @@ import org.veriflow.crypto.StreamingEncryption;
  * directory are deleted before {@link #plaintext} returns or throws. Used by compute-to-data
  * ({@link DatasetsApi}) and by the {@link Verifier}'s replay of models trained that way. Thread-safe.
  *
- * <p>The ciphertext's associated data must be {@link #associatedData} ({@code
+ * <p>The ciphertext's associated data must be {@link DatasetCryptoLabels#ciphertext} ({@code
  * veriflow-dataset/<id>/<version>}), as the {@code veriflow} CLI's publisher uses.
  */
 final class CustodianData {
@@ -83,10 +85,6 @@ final class CustodianData {
     return m.matches() ? Optional.of(new VersionRef(m.group(1), Long.parseLong(m.group(2)))) : Optional.empty();
   }
 
-  /** The associated data of a version's ciphertext: UTF-8 {@code veriflow-dataset/<id>/<version>}. */
-  static byte[] associatedData(String datasetId, long version) {
-    return ("veriflow-dataset/" + datasetId + "/" + version).getBytes(StandardCharsets.UTF_8);
-  }
 
   /** Whether this node is the version's custodian. */
   boolean isCustodian(DatasetRecord d) {
@@ -118,7 +116,7 @@ final class CustodianData {
     Hash ciphertext = Hash.of(d.getCiphertextSha256().toByteArray());
     DataKey key;
     try {
-      key = KeyWrap.unwrap(d.getCustodyKey().toByteArray(), custodyKey, DatasetsApi.custodyContext(d.getDatasetId(), d.getVersion()));
+      key = KeyWrap.unwrap(d.getCustodyKey().toByteArray(), custodyKey, DatasetCryptoLabels.custody(d.getDatasetId(), d.getVersion()));
     } catch (CryptoException e) {
       throw new Unavailable("CUSTODY_KEY_INVALID", "this node cannot unwrap the custody key of " + what + " (" + e.code() + "): " + e.getMessage());
     }
@@ -135,7 +133,7 @@ final class CustodianData {
       file = dir.resolve("plaintext");
       Digests digests;
       try (InputStream s = in.get()) {
-        digests = StreamingEncryption.decryptToFile(key, s, file, associatedData(d.getDatasetId(), d.getVersion()));
+        digests = StreamingEncryption.decryptToFile(key, s, file, DatasetCryptoLabels.ciphertext(d.getDatasetId(), d.getVersion()));
       } catch (CryptoException e) {
         throw new Unavailable("CIPHERTEXT_INVALID", "the ciphertext of " + what + " does not decrypt (" + e.code() + "): " + e.getMessage());
       }

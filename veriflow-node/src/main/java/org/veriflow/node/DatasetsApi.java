@@ -1,5 +1,9 @@
 package org.veriflow.node;
 
+import org.veriflow.protocol.datasets.DatasetCryptoLabels;
+
+import org.veriflow.protocol.Limits;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -32,21 +36,21 @@ import org.veriflow.core.crypto.Hash;
 import org.veriflow.core.crypto.PublicKey;
 import org.veriflow.core.crypto.RequestSignature;
 import org.veriflow.core.crypto.SignatureAlgorithm;
-import org.veriflow.core.proto.KeyAlgorithm;
-import org.veriflow.core.proto.contracts.IdentityRecord;
-import org.veriflow.core.proto.datasets.AccessKind;
-import org.veriflow.core.proto.datasets.AccessRecord;
-import org.veriflow.core.proto.datasets.ColumnSpec;
-import org.veriflow.core.proto.datasets.DatasetChange;
-import org.veriflow.core.proto.datasets.DatasetRecord;
-import org.veriflow.core.proto.datasets.DatasetStatus;
-import org.veriflow.core.proto.datasets.GrantChange;
-import org.veriflow.core.proto.datasets.GrantRecord;
-import org.veriflow.core.proto.datasets.GrantStatus;
-import org.veriflow.core.proto.datasets.LabelCount;
-import org.veriflow.core.proto.datasets.Policy;
-import org.veriflow.core.proto.datasets.QualitySummary;
-import org.veriflow.core.proto.datasets.RecordAccess;
+import org.veriflow.protocol.proto.KeyAlgorithm;
+import org.veriflow.protocol.proto.contracts.IdentityRecord;
+import org.veriflow.protocol.proto.datasets.AccessKind;
+import org.veriflow.protocol.proto.datasets.AccessRecord;
+import org.veriflow.protocol.proto.datasets.ColumnSpec;
+import org.veriflow.protocol.proto.datasets.DatasetChange;
+import org.veriflow.protocol.proto.datasets.DatasetRecord;
+import org.veriflow.protocol.proto.datasets.DatasetStatus;
+import org.veriflow.protocol.proto.datasets.GrantChange;
+import org.veriflow.protocol.proto.datasets.GrantRecord;
+import org.veriflow.protocol.proto.datasets.GrantStatus;
+import org.veriflow.protocol.proto.datasets.LabelCount;
+import org.veriflow.protocol.proto.datasets.Policy;
+import org.veriflow.protocol.proto.datasets.QualitySummary;
+import org.veriflow.protocol.proto.datasets.RecordAccess;
 import org.veriflow.crypto.CryptoException;
 import org.veriflow.crypto.DataKey;
 import org.veriflow.crypto.EncryptionKeyPair;
@@ -67,13 +71,13 @@ import org.veriflow.ledger.exec.StateView;
  * section Datasets. Thread-safe.
  *
  * <p>Wrap contexts (the HPKE {@code info} suffix of {@link KeyWrap}): the publisher wraps a
- * version's data key for the custodian under {@link #custodyContext}, the custodian re-wraps it for
- * a grantee under {@link #grantContext}.
+ * version's data key for the custodian under {@link DatasetCryptoLabels#custody}, the custodian re-wraps it for
+ * a grantee under {@link DatasetCryptoLabels#grant}.
  */
 final class DatasetsApi {
   /** Default and largest page of a listing. */
   static final int DEFAULT_PAGE = 100;
-  static final int MAX_PAGE = 1000;
+  static final int MAX_PAGE = Limits.MAX_PAGE;
   private static final String DATASET_ID = "[a-z0-9][a-z0-9-]{0,62}";
   private static final String TAG = "[a-z0-9][a-z0-9-]{0,31}";
   private static final String CURSOR = "([0-9a-f]{2}){1,512}";
@@ -102,16 +106,6 @@ final class DatasetsApi {
     this.waitTimeout = waitTimeout;
     this.metrics = metrics;
     this.compute = compute;
-  }
-
-  /** The context a version's data key is wrapped for its custodian under: UTF-8 {@code veriflow-custody/<dataset id>/<version>}. */
-  static byte[] custodyContext(String datasetId, long version) {
-    return ("veriflow-custody/" + datasetId + "/" + version).getBytes(StandardCharsets.UTF_8);
-  }
-
-  /** The context a data key is re-wrapped for a grantee under: UTF-8 {@code veriflow-grant/<grant id>}. */
-  static byte[] grantContext(String grantId) {
-    return ("veriflow-grant/" + grantId).getBytes(StandardCharsets.UTF_8);
   }
 
   void routes(Javalin app) {
@@ -221,13 +215,13 @@ final class DatasetsApi {
       byte[] wrapped;
       DataKey key;
       try {
-        key = KeyWrap.unwrap(d.getCustodyKey().toByteArray(), custodyKey, custodyContext(d.getDatasetId(), d.getVersion()));
+        key = KeyWrap.unwrap(d.getCustodyKey().toByteArray(), custodyKey, DatasetCryptoLabels.custody(d.getDatasetId(), d.getVersion()));
       } catch (CryptoException e) {
         throw new Refused(409, "CUSTODY_KEY_INVALID", "this node cannot unwrap the custody key of dataset " + d.getDatasetId() + " version "
             + d.getVersion() + " (" + e.code() + "): " + e.getMessage());
       }
       try {
-        wrapped = KeyWrap.wrap(key, recipient, grantContext(g.getGrantId()));
+        wrapped = KeyWrap.wrap(key, recipient, DatasetCryptoLabels.grant(g.getGrantId()));
       } finally {
         key.destroy();
       }

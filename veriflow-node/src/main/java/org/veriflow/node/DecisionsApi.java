@@ -1,5 +1,7 @@
 package org.veriflow.node;
 
+import org.veriflow.protocol.Limits;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -25,13 +27,13 @@ import org.veriflow.contracts.Models;
 import org.veriflow.core.Hex;
 import org.veriflow.core.crypto.Hash;
 import org.veriflow.core.merkle.MerkleTree;
-import org.veriflow.core.proto.TxPayload;
-import org.veriflow.core.proto.decisions.Attribution;
-import org.veriflow.core.proto.decisions.Decision;
-import org.veriflow.core.proto.decisions.DecisionRecord;
-import org.veriflow.core.proto.decisions.LogDecisions;
-import org.veriflow.core.proto.models.ModelRecord;
-import org.veriflow.core.proto.models.ModelStage;
+import org.veriflow.protocol.proto.TxPayload;
+import org.veriflow.protocol.proto.decisions.Attribution;
+import org.veriflow.protocol.proto.decisions.Decision;
+import org.veriflow.protocol.proto.decisions.DecisionRecord;
+import org.veriflow.protocol.proto.decisions.LogDecisions;
+import org.veriflow.protocol.proto.models.ModelRecord;
+import org.veriflow.protocol.proto.models.ModelStage;
 import org.veriflow.ledger.Ledger;
 import org.veriflow.ml.io.MalformedModelException;
 import org.veriflow.ml.model.FeatureAttribution;
@@ -46,7 +48,7 @@ import org.veriflow.ml.model.Prediction;
  */
 final class DecisionsApi {
   /** Most inputs answered (and logged under one root) by one request. */
-  static final int MAX_INPUTS = 1000;
+  static final int MAX_INPUTS = Limits.PREDICT_INPUTS_PER_REQUEST;
   private static final int CACHED_MODELS = 16;
 
   private final Ledger ledger;

@@ -1,5 +1,7 @@
 package org.veriflow.node;
 
+import org.veriflow.protocol.Limits;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -24,11 +26,11 @@ import org.veriflow.core.Hex;
 import org.veriflow.core.crypto.Hash;
 import org.veriflow.core.crypto.IdentityId;
 import org.veriflow.core.crypto.PublicKey;
-import org.veriflow.core.proto.OrdererSignature;
-import org.veriflow.core.proto.SignedTx;
-import org.veriflow.core.proto.TxPayload;
-import org.veriflow.core.proto.TxStatus;
-import org.veriflow.core.proto.contracts.IdentityRecord;
+import org.veriflow.protocol.proto.OrdererSignature;
+import org.veriflow.protocol.proto.SignedTx;
+import org.veriflow.protocol.proto.TxPayload;
+import org.veriflow.protocol.proto.TxStatus;
+import org.veriflow.protocol.proto.contracts.IdentityRecord;
 import org.veriflow.ledger.BlockRecord;
 import org.veriflow.ledger.Ledger;
 import org.veriflow.ledger.Mempool;
@@ -44,9 +46,9 @@ import org.veriflow.ledger.order.Orderer;
  */
 final class HttpApi {
   static final String PROBLEM_JSON = "application/problem+json";
-  static final long MAX_REQUEST_BYTES = 8L * 1024 * 1024;
+  static final long MAX_REQUEST_BYTES = Limits.MAX_REQUEST_BYTES;
   /** Most transactions in one batch submission. */
-  static final int MAX_BATCH = 1000;
+  static final int MAX_BATCH = Limits.TRANSACTIONS_PER_REQUEST;
 
   private final Ledger ledger;
   private final Mempool mempool;
@@ -409,7 +411,7 @@ final class HttpApi {
     }
     try {
       TxPayload p = TxPayload.parseFrom(r.tx().getPayload());
-      n.put("sender", PublicKey.decode(p.getSenderAlgorithm() == org.veriflow.core.proto.KeyAlgorithm.P256
+      n.put("sender", PublicKey.decode(p.getSenderAlgorithm() == org.veriflow.protocol.proto.KeyAlgorithm.P256
           ? org.veriflow.core.crypto.SignatureAlgorithm.P256 : org.veriflow.core.crypto.SignatureAlgorithm.ED25519, p.getSenderKey().toByteArray()).id().value());
       n.put("contract", p.getContract()).put("method", p.getMethod()).put("nonce", p.getNonce());
     } catch (com.google.protobuf.InvalidProtocolBufferException e) {

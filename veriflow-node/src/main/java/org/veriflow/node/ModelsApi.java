@@ -1,5 +1,7 @@
 package org.veriflow.node;
 
+import org.veriflow.protocol.Limits;
+
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.Javalin;
@@ -9,11 +11,11 @@ import java.util.List;
 import java.util.Optional;
 import org.veriflow.contracts.Models;
 import org.veriflow.core.Hex;
-import org.veriflow.core.proto.models.Attestation;
-import org.veriflow.core.proto.models.DatasetRef;
-import org.veriflow.core.proto.models.Metric;
-import org.veriflow.core.proto.models.ModelRecord;
-import org.veriflow.core.proto.models.StageChange;
+import org.veriflow.protocol.proto.models.Attestation;
+import org.veriflow.protocol.proto.models.DatasetRef;
+import org.veriflow.protocol.proto.models.Metric;
+import org.veriflow.protocol.proto.models.ModelRecord;
+import org.veriflow.protocol.proto.models.StageChange;
 import org.veriflow.ledger.Ledger;
 import org.veriflow.ledger.exec.StateView;
 
@@ -26,7 +28,7 @@ final class ModelsApi {
   }
 
   /** Most models in one page of {@code GET /v1/models}. */
-  static final int MAX_PAGE = 1000;
+  static final int MAX_PAGE = Limits.MAX_PAGE;
   private static final byte[] PREFIX = "m/".getBytes(StandardCharsets.UTF_8);
 
   void routes(Javalin app) {

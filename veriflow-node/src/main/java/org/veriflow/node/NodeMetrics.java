@@ -7,7 +7,7 @@ import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
-import org.veriflow.core.proto.TxStatus;
+import org.veriflow.protocol.proto.TxStatus;
 import org.veriflow.ledger.Ledger;
 import org.veriflow.ledger.Mempool;
 

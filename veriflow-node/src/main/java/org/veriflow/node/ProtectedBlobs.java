@@ -5,10 +5,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.veriflow.contracts.Datasets;
 import org.veriflow.contracts.DatasetsState;
 import org.veriflow.core.crypto.Hash;
-import org.veriflow.core.proto.Event;
-import org.veriflow.core.proto.TxResult;
-import org.veriflow.core.proto.TxStatus;
-import org.veriflow.core.proto.datasets.DatasetRecord;
+import org.veriflow.protocol.proto.Event;
+import org.veriflow.protocol.proto.TxResult;
+import org.veriflow.protocol.proto.TxStatus;
+import org.veriflow.protocol.proto.datasets.DatasetRecord;
 import org.veriflow.ledger.ExecutedBlock;
 import org.veriflow.ledger.Ledger;
 

@@ -5,9 +5,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import org.veriflow.contracts.StreamsState;
 import org.veriflow.core.crypto.Hash;
-import org.veriflow.core.proto.streams.SnapshotRecord;
-import org.veriflow.core.proto.streams.StreamRecord;
-import org.veriflow.core.streams.SnapshotFormat;
+import org.veriflow.protocol.proto.streams.SnapshotRecord;
+import org.veriflow.protocol.proto.streams.StreamRecord;
+import org.veriflow.protocol.streams.SnapshotFormat;
 import org.veriflow.ledger.exec.StateView;
 
 /**

@@ -1,5 +1,7 @@
 package org.veriflow.node;
 
+import org.veriflow.protocol.Limits;
+
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.InvalidProtocolBufferException;
@@ -15,21 +17,21 @@ import org.veriflow.contracts.Streams;
 import org.veriflow.contracts.StreamsState;
 import org.veriflow.core.Hex;
 import org.veriflow.core.crypto.Hash;
-import org.veriflow.core.proto.TxPayload;
-import org.veriflow.core.proto.streams.DeviceRecord;
-import org.veriflow.core.proto.streams.Evidence;
-import org.veriflow.core.proto.streams.FieldSpec;
-import org.veriflow.core.proto.streams.SignedReading;
-import org.veriflow.core.proto.streams.SnapshotRecord;
-import org.veriflow.core.proto.streams.StoredReading;
-import org.veriflow.core.proto.streams.StreamRecord;
-import org.veriflow.core.proto.streams.SubmitReadings;
+import org.veriflow.protocol.proto.TxPayload;
+import org.veriflow.protocol.proto.streams.DeviceRecord;
+import org.veriflow.protocol.proto.streams.Evidence;
+import org.veriflow.protocol.proto.streams.FieldSpec;
+import org.veriflow.protocol.proto.streams.SignedReading;
+import org.veriflow.protocol.proto.streams.SnapshotRecord;
+import org.veriflow.protocol.proto.streams.StoredReading;
+import org.veriflow.protocol.proto.streams.StreamRecord;
+import org.veriflow.protocol.proto.streams.SubmitReadings;
 import org.veriflow.ledger.Ledger;
 import org.veriflow.ledger.exec.StateView;
 
 /** HTTP queries over sensor streams, readings, their verdicts and dataset snapshots. */
 final class StreamsApi {
-  private static final int MAX_PAGE = 1000;
+  private static final int MAX_PAGE = Limits.MAX_PAGE;
 
   private final Ledger ledger;
 
@@ -76,7 +78,7 @@ final class StreamsApi {
       ObjectNode dn = devices.addObject();
       dn.put("deviceId", d.getDeviceId()).put("name", d.getName()).put("algorithm", d.getAlgorithm().name())
           .put("publicKey", Hex.encode(d.getPublicKey().toByteArray()))
-          .put("status", d.getStatus() == org.veriflow.core.proto.streams.DeviceStatus.DEVICE_ACTIVE ? "ACTIVE" : "REVOKED")
+          .put("status", d.getStatus() == org.veriflow.protocol.proto.streams.DeviceStatus.DEVICE_ACTIVE ? "ACTIVE" : "REVOKED")
           .put("lastSequence", d.getLastSequence()).put("registeredHeight", d.getRegisteredHeight());
       if (d.getRevokedHeight() > 0) {
         dn.put("revokedHeight", d.getRevokedHeight()).put("revocationReason", d.getRevocationReason());

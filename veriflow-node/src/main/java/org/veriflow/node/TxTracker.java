@@ -4,8 +4,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import org.veriflow.core.crypto.Hash;
-import org.veriflow.core.proto.TxResult;
-import org.veriflow.core.proto.TxStatus;
+import org.veriflow.protocol.proto.TxResult;
+import org.veriflow.protocol.proto.TxStatus;
 import org.veriflow.ledger.ExecutedBlock;
 import org.veriflow.ledger.Rejection;
 

@@ -1,5 +1,7 @@
 package org.veriflow.node;
 
+import org.veriflow.protocol.datasets.DatasetCryptoLabels;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -16,8 +18,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.veriflow.core.crypto.Hash;
-import org.veriflow.core.proto.datasets.DatasetRecord;
-import org.veriflow.core.proto.datasets.DatasetStatus;
+import org.veriflow.protocol.proto.datasets.DatasetRecord;
+import org.veriflow.protocol.proto.datasets.DatasetStatus;
 import org.veriflow.crypto.DataKey;
 import org.veriflow.crypto.EncryptionKeyPair;
 import org.veriflow.crypto.KeyWrap;
@@ -55,7 +57,7 @@ class CustodianDataTest {
     byte[] ciphertext = out.toByteArray();
     Hash c = Hash.sha256(ciphertext);
     assertThat(blobs.put(c, new ByteArrayInputStream(ciphertext))).isInstanceOf(BlobStore.Stored.class);
-    byte[] wrapped = KeyWrap.wrap(key, nodeKey.publicKey(), DatasetsApi.custodyContext("room", 1));
+    byte[] wrapped = KeyWrap.wrap(key, nodeKey.publicKey(), DatasetCryptoLabels.custody("room", 1));
     key.destroy();
     return DatasetRecord.newBuilder().setDatasetId("room").setVersion(1).setStatus(DatasetStatus.ACTIVE).setCustodian(NODE)
         .setPlaintextSha256(ByteString.copyFrom(Hash.sha256(plaintext).bytes())).setPlaintextBytes(plaintext.length)
@@ -78,7 +80,7 @@ class CustodianDataTest {
 
   @Test
   void plaintext_custodianWithItsCiphertext_returnsCheckedBytesAndLeavesNoTemporaryFile() throws Exception {
-    DatasetRecord d = stored(PLAINTEXT, CustodianData.associatedData("room", 1)).build();
+    DatasetRecord d = stored(PLAINTEXT, DatasetCryptoLabels.ciphertext("room", 1)).build();
     List<Path> before = computeTemps();
 
     assertThat(data.plaintext(d)).isEqualTo(PLAINTEXT);
@@ -88,7 +90,7 @@ class CustodianDataTest {
 
   @Test
   void plaintext_recordedHashDiffers_refusedPlaintextMismatchNoTemporaryFile() throws Exception {
-    DatasetRecord d = stored(PLAINTEXT, CustodianData.associatedData("room", 1))
+    DatasetRecord d = stored(PLAINTEXT, DatasetCryptoLabels.ciphertext("room", 1))
         .setPlaintextSha256(ByteString.copyFrom(Hash.sha256(new byte[] {1}).bytes())).build();
 
     refused(d, "PLAINTEXT_MISMATCH");
@@ -101,29 +103,29 @@ class CustodianDataTest {
 
   @Test
   void plaintext_anotherCustodian_refusedNotCustodian() throws Exception {
-    refused(stored(PLAINTEXT, CustodianData.associatedData("room", 1)).setCustodian("vf1" + "cd".repeat(20)).build(), "NOT_CUSTODIAN");
+    refused(stored(PLAINTEXT, DatasetCryptoLabels.ciphertext("room", 1)).setCustodian("vf1" + "cd".repeat(20)).build(), "NOT_CUSTODIAN");
   }
 
   @Test
   void plaintext_erasedVersion_refusedDatasetErased() throws Exception {
-    refused(stored(PLAINTEXT, CustodianData.associatedData("room", 1)).setStatus(DatasetStatus.ERASED).build(), "DATASET_ERASED");
+    refused(stored(PLAINTEXT, DatasetCryptoLabels.ciphertext("room", 1)).setStatus(DatasetStatus.ERASED).build(), "DATASET_ERASED");
   }
 
   @Test
   void plaintext_custodyKeyWrappedForAnotherNode_refusedCustodyKeyInvalid() throws Exception {
     EncryptionKeyPair other = EncryptionKeyPair.generate();
     DataKey key = DataKey.generate();
-    byte[] wrapped = KeyWrap.wrap(key, other.publicKey(), DatasetsApi.custodyContext("room", 1));
+    byte[] wrapped = KeyWrap.wrap(key, other.publicKey(), DatasetCryptoLabels.custody("room", 1));
     key.destroy();
     other.destroy();
 
-    refused(stored(PLAINTEXT, CustodianData.associatedData("room", 1)).setCustodyKey(ByteString.copyFrom(wrapped)).build(),
+    refused(stored(PLAINTEXT, DatasetCryptoLabels.ciphertext("room", 1)).setCustodyKey(ByteString.copyFrom(wrapped)).build(),
         "CUSTODY_KEY_INVALID");
   }
 
   @Test
   void plaintext_ciphertextNotInBlobStore_refusedUnknownBlob() throws Exception {
-    DatasetRecord d = stored(PLAINTEXT, CustodianData.associatedData("room", 1))
+    DatasetRecord d = stored(PLAINTEXT, DatasetCryptoLabels.ciphertext("room", 1))
         .setCiphertextSha256(ByteString.copyFrom(Hash.sha256(new byte[] {2}).bytes())).build();
 
     refused(d, "UNKNOWN_BLOB");

@@ -29,12 +29,12 @@ import org.veriflow.core.crypto.IdentityId;
 import org.veriflow.core.crypto.KeyPem;
 import org.veriflow.core.crypto.SignatureAlgorithm;
 import org.veriflow.core.crypto.SigningKey;
-import org.veriflow.core.proto.contracts.SetEncryptionKey;
-import org.veriflow.core.proto.datasets.ChangeDatasetStatus;
-import org.veriflow.core.proto.datasets.ColumnSpec;
-import org.veriflow.core.proto.datasets.Policy;
-import org.veriflow.core.proto.datasets.PublishDataset;
-import org.veriflow.core.proto.datasets.QualitySummary;
+import org.veriflow.protocol.proto.contracts.SetEncryptionKey;
+import org.veriflow.protocol.proto.datasets.ChangeDatasetStatus;
+import org.veriflow.protocol.proto.datasets.ColumnSpec;
+import org.veriflow.protocol.proto.datasets.Policy;
+import org.veriflow.protocol.proto.datasets.PublishDataset;
+import org.veriflow.protocol.proto.datasets.QualitySummary;
 
 /**
  * Crypto-shredding on the node: a committed {@code datasets.erase} deletes the version's blobs,

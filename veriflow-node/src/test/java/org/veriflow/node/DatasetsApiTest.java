@@ -1,5 +1,7 @@
 package org.veriflow.node;
 
+import org.veriflow.protocol.datasets.DatasetCryptoLabels;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -37,14 +39,14 @@ import org.veriflow.core.crypto.KeyPem;
 import org.veriflow.core.crypto.RequestSignature;
 import org.veriflow.core.crypto.SignatureAlgorithm;
 import org.veriflow.core.crypto.SigningKey;
-import org.veriflow.core.proto.contracts.IdentityKind;
-import org.veriflow.core.proto.contracts.SetEncryptionKey;
-import org.veriflow.core.proto.datasets.ChangeDatasetStatus;
-import org.veriflow.core.proto.datasets.ColumnSpec;
-import org.veriflow.core.proto.datasets.Policy;
-import org.veriflow.core.proto.datasets.PublishDataset;
-import org.veriflow.core.proto.datasets.QualitySummary;
-import org.veriflow.core.proto.datasets.RequestAccess;
+import org.veriflow.protocol.proto.contracts.IdentityKind;
+import org.veriflow.protocol.proto.contracts.SetEncryptionKey;
+import org.veriflow.protocol.proto.datasets.ChangeDatasetStatus;
+import org.veriflow.protocol.proto.datasets.ColumnSpec;
+import org.veriflow.protocol.proto.datasets.Policy;
+import org.veriflow.protocol.proto.datasets.PublishDataset;
+import org.veriflow.protocol.proto.datasets.QualitySummary;
+import org.veriflow.protocol.proto.datasets.RequestAccess;
 import org.veriflow.crypto.DataKey;
 import org.veriflow.crypto.Digests;
 import org.veriflow.crypto.EncryptionKeyPair;
@@ -135,7 +137,7 @@ class DatasetsApiTest {
     assertThat(put(Hash.sha256(qualityReport), qualityReport)).isEqualTo(201);
     EncryptionPublicKey custodian = EncryptionPublicKey.of(
         Identities.find(node.ledger().state(Identities.NAME), nodeKey.id().value()).orElseThrow().getEncryptionKey().toByteArray());
-    byte[] custodyKey = KeyWrap.wrap(key, custodian, DatasetsApi.custodyContext(DATASET, 1));
+    byte[] custodyKey = KeyWrap.wrap(key, custodian, DatasetCryptoLabels.custody(DATASET, 1));
     committed(tx(admin).call("datasets", "publish", PublishDataset.newBuilder()
         .setDatasetId(DATASET).setVersion(1).setTitle("Room climate").setDescription("two sensors").addTags("climate")
         .addSchema(ColumnSpec.newBuilder().setName("timestamp").setType("int64"))
@@ -236,7 +238,7 @@ class DatasetsApiTest {
       JsonNode released = json(r);
       assertThat(released.path("grantId").asText()).isEqualTo(grantId);
       byte[] wrapped = Base64.getDecoder().decode(released.path("wrappedKey").asText());
-      DataKey key = KeyWrap.unwrap(wrapped, granteeEncryption, DatasetsApi.grantContext(grantId));
+      DataKey key = KeyWrap.unwrap(wrapped, granteeEncryption, DatasetCryptoLabels.grant(grantId));
       assertThat(client.transaction(released.path("accessTx").asText()).committed()).isTrue();
 
       HttpResponse<byte[]> d = download(grantee, grantId);
@@ -284,7 +286,7 @@ class DatasetsApiTest {
 
       // The SDK's own signed requests work against the node: the second read, then none left.
       Responses.KeyRelease second = client.releaseKey(grantId, grantee, ciphertextHash);
-      assertThat(KeyWrap.unwrap(second.wrappedKey(), granteeEncryption, DatasetsApi.grantContext(grantId)).id()).isEqualTo(key.id());
+      assertThat(KeyWrap.unwrap(second.wrappedKey(), granteeEncryption, DatasetCryptoLabels.grant(grantId)).id()).isEqualTo(key.id());
       refused(release(grantee, grantId), 403, "READS_EXHAUSTED");
       // A download is not a read.
       assertThat(download(grantee, grantId).statusCode()).isEqualTo(200);

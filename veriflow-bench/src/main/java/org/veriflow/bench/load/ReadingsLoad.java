@@ -1,5 +1,7 @@
 package org.veriflow.bench.load;
 
+import org.veriflow.protocol.Limits;
+
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -16,11 +18,11 @@ import org.veriflow.client.VeriflowClient;
 import org.veriflow.core.crypto.PublicKey;
 import org.veriflow.core.crypto.SignatureAlgorithm;
 import org.veriflow.core.crypto.SigningKey;
-import org.veriflow.core.proto.contracts.IdentityKind;
-import org.veriflow.core.proto.streams.CreateStream;
-import org.veriflow.core.proto.streams.FieldSpec;
-import org.veriflow.core.proto.streams.Reading;
-import org.veriflow.core.proto.streams.SignedReading;
+import org.veriflow.protocol.proto.contracts.IdentityKind;
+import org.veriflow.protocol.proto.streams.CreateStream;
+import org.veriflow.protocol.proto.streams.FieldSpec;
+import org.veriflow.protocol.proto.streams.Reading;
+import org.veriflow.protocol.proto.streams.SignedReading;
 
 /**
  * The readings ingest load generator: a fresh organisation creates a stream and registers {@code
@@ -49,7 +51,7 @@ public final class ReadingsLoad {
   }
 
   public Result run(int readings, int devices, int batch, int inFlight) throws InterruptedException {
-    if (readings < 1 || devices < 1 || batch < 1 || batch > 1000 || inFlight < 1) {
+    if (readings < 1 || devices < 1 || batch < 1 || batch > Limits.READINGS_PER_BATCH || inFlight < 1) {
       throw new IllegalArgumentException("readings, devices and in-flight must be at least 1, batch between 1 and 1000");
     }
     Responses.ChainInfo chain = client.chain();

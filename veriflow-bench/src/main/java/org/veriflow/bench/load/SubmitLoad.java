@@ -1,5 +1,7 @@
 package org.veriflow.bench.load;
 
+import org.veriflow.protocol.Limits;
+
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -15,7 +17,7 @@ import org.veriflow.client.VeriflowClient;
 import org.veriflow.core.crypto.PublicKey;
 import org.veriflow.core.crypto.SignatureAlgorithm;
 import org.veriflow.core.crypto.SigningKey;
-import org.veriflow.core.proto.contracts.IdentityKind;
+import org.veriflow.protocol.proto.contracts.IdentityKind;
 
 /**
  * The submit load generator: registers {@code senders} members of a fresh organisation, funds them,
@@ -67,7 +69,7 @@ public final class SubmitLoad {
    *     more uses {@code POST /v1/transactions/batch}
    */
   public Result run(int txs, int senders, int concurrency, int batch) throws InterruptedException {
-    if (txs < 1 || senders < 1 || concurrency < 1 || batch < 1 || batch > 1000) {
+    if (txs < 1 || senders < 1 || concurrency < 1 || batch < 1 || batch > Limits.TRANSACTIONS_PER_REQUEST) {
       throw new IllegalArgumentException("txs, senders and concurrency must be at least 1, batch between 1 and 1000");
     }
     VeriflowClient client = clients.get(0);

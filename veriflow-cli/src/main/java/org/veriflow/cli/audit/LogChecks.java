@@ -8,7 +8,7 @@ import org.veriflow.client.ProofChecks;
 import org.veriflow.client.Responses;
 import org.veriflow.client.VeriflowClient;
 import org.veriflow.core.merkle.ProofException;
-import org.veriflow.core.proto.BlockHeader;
+import org.veriflow.protocol.proto.BlockHeader;
 
 /**
  * Inclusion of transactions in the orderer-signed log, each block header fetched and checked (hash,

@@ -1,5 +1,7 @@
 package org.veriflow.cli.audit;
 
+import org.veriflow.protocol.Limits;
+
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import java.io.PrintWriter;
@@ -26,13 +28,13 @@ import org.veriflow.core.crypto.Hash;
 import org.veriflow.core.crypto.PublicKey;
 import org.veriflow.core.crypto.SignatureAlgorithm;
 import org.veriflow.core.crypto.SignatureCheck;
-import org.veriflow.core.proto.TxPayload;
-import org.veriflow.core.proto.streams.FieldSpec;
-import org.veriflow.core.proto.streams.Reading;
-import org.veriflow.core.proto.streams.SignedReading;
-import org.veriflow.core.proto.streams.StoredReading;
-import org.veriflow.core.proto.streams.SubmitReadings;
-import org.veriflow.core.streams.SnapshotFormat;
+import org.veriflow.protocol.proto.TxPayload;
+import org.veriflow.protocol.proto.streams.FieldSpec;
+import org.veriflow.protocol.proto.streams.Reading;
+import org.veriflow.protocol.proto.streams.SignedReading;
+import org.veriflow.protocol.proto.streams.StoredReading;
+import org.veriflow.protocol.proto.streams.SubmitReadings;
+import org.veriflow.protocol.streams.SnapshotFormat;
 
 /**
  * Checks every reading of a dataset snapshot in bulk: pages of readings with their signed bytes
@@ -43,7 +45,7 @@ import org.veriflow.core.streams.SnapshotFormat;
  * exactly what the snapshot holds.
  */
 final class ReadingsAudit {
-  static final int PAGE = 1000;
+  static final int PAGE = Limits.MAX_PAGE;
   private static final int EXAMPLES = 3;
   private static final int MAX_DEVICES_LISTED = 8;
 

@@ -1,5 +1,7 @@
 package org.veriflow.cli.datasets;
 
+import org.veriflow.protocol.datasets.DatasetCryptoLabels;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -24,7 +26,7 @@ import org.veriflow.crypto.StreamingEncryption;
 
 /**
  * Fetches a granted dataset version and checks it against the chain: a signed key release, the data
- * key unwrapped with the grantee's X25519 key ({@link #grantContext}), a signed ciphertext download
+ * key unwrapped with the grantee's X25519 key ({@link DatasetCryptoLabels#grant}), a signed ciphertext download
  * to a temporary file whose SHA-256 must be the record's, decryption to another temporary file
  * whose SHA-256 must be the record's plaintext hash, then an atomic move to the destination. On any
  * refusal or failed check the destination is left as it was and the temporary files are deleted.
@@ -37,10 +39,6 @@ public final class DatasetDownloader {
   public record Result(String grantId, String datasetId, long version, Path file, Hash plaintextSha256, long plaintextBytes,
       String accessTx, long accessHeight) {}
 
-  /** The context the custodian wraps a grant's data key under: UTF-8 {@code veriflow-grant/<grant id>}. */
-  public static byte[] grantContext(String grantId) {
-    return ("veriflow-grant/" + grantId).getBytes(StandardCharsets.UTF_8);
-  }
 
   /**
    * Downloads and decrypts a grant's dataset version to {@code out} (replaced if it exists).
@@ -63,7 +61,7 @@ public final class DatasetDownloader {
     Responses.KeyRelease release = node(() -> client.releaseKey(grantId, identity, ciphertextHash));
     DataKey key;
     try {
-      key = KeyWrap.unwrap(release.wrappedKey(), encryptionKey, grantContext(grantId));
+      key = KeyWrap.unwrap(release.wrappedKey(), encryptionKey, DatasetCryptoLabels.grant(grantId));
     } catch (CryptoException e) {
       throw new DatasetException(e.code().name(), "the released data key: " + e.getMessage(), e);
     }
@@ -113,7 +111,7 @@ public final class DatasetDownloader {
       try (InputStream in = Files.newInputStream(ciphertext);
           FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
         OutputStream w = Channels.newOutputStream(channel);
-        d = StreamingEncryption.decrypt(key, in, w, DatasetPublisher.associatedData(record.datasetId(), record.version()));
+        d = StreamingEncryption.decrypt(key, in, w, DatasetCryptoLabels.ciphertext(record.datasetId(), record.version()));
         channel.force(true);
       } catch (CryptoException e) {
         throw new DatasetException(e.code().name(), "the ciphertext of dataset " + record.datasetId() + " version " + record.version()

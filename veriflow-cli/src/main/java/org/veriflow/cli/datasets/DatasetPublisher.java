@@ -1,5 +1,7 @@
 package org.veriflow.cli.datasets;
 
+import org.veriflow.protocol.datasets.DatasetCryptoLabels;
+
 import com.google.protobuf.ByteString;
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,8 +23,8 @@ import org.veriflow.client.TransactionBuilder;
 import org.veriflow.client.VeriflowClient;
 import org.veriflow.core.crypto.Hash;
 import org.veriflow.core.merkle.ProofException;
-import org.veriflow.core.proto.datasets.Policy;
-import org.veriflow.core.proto.datasets.PublishDataset;
+import org.veriflow.protocol.proto.datasets.Policy;
+import org.veriflow.protocol.proto.datasets.PublishDataset;
 import org.veriflow.crypto.DataKey;
 import org.veriflow.crypto.Digests;
 import org.veriflow.crypto.EncryptionPublicKey;
@@ -32,9 +34,9 @@ import org.veriflow.crypto.StreamingEncryption;
 /**
  * Publishes a CSV file as a dataset version: computes its {@link QualityReport} and uploads the
  * report as a blob; encrypts the file under a fresh {@link DataKey} with {@link StreamingEncryption}
- * (associated data {@link #associatedData}) into a temporary file, never whole in memory; uploads
+ * (associated data {@link DatasetCryptoLabels#ciphertext}) into a temporary file, never whole in memory; uploads
  * the ciphertext as a blob; wraps the data key for the custodian's X25519 key ({@link
- * #custodyContext}); and submits {@code datasets.publish} with both hashes and sizes, the schema, the
+ * DatasetCryptoLabels#custody}); and submits {@code datasets.publish} with both hashes and sizes, the schema, the
  * quality summary and the policy, waiting for its block. The data key never leaves this process
  * unwrapped and is destroyed afterwards. Stateless and thread-safe.
  */
@@ -98,16 +100,6 @@ public final class DatasetPublisher {
   /** What was published. */
   public record Result(String datasetId, long version, String txId, long height, String custodian, Hash plaintextSha256,
       Hash ciphertextSha256, long plaintextBytes, long ciphertextBytes, Hash qualityReportSha256, QualityReport quality) {}
-
-  /** The associated data of a version's ciphertext: UTF-8 {@code veriflow-dataset/<id>/<version>}. */
-  public static byte[] associatedData(String datasetId, long version) {
-    return ("veriflow-dataset/" + datasetId + "/" + version).getBytes(StandardCharsets.UTF_8);
-  }
-
-  /** The context the data key is wrapped under for the custodian: UTF-8 {@code veriflow-custody/<id>/<version>}. */
-  public static byte[] custodyContext(String datasetId, long version) {
-    return ("veriflow-custody/" + datasetId + "/" + version).getBytes(StandardCharsets.UTF_8);
-  }
 
   /**
    * A dataset id from a title: lower-case letters and digits, other runs of characters as one
@@ -187,7 +179,7 @@ public final class DatasetPublisher {
 
       Digests digests;
       try (InputStream in = Files.newInputStream(file); OutputStream out = Files.newOutputStream(ciphertext)) {
-        digests = StreamingEncryption.encrypt(key, in, out, associatedData(id, version));
+        digests = StreamingEncryption.encrypt(key, in, out, DatasetCryptoLabels.ciphertext(id, version));
       }
       if (!digests.plaintextSha256().equals(quality.plaintextSha256())) {
         throw new IOException(file + " changed while it was published: its quality report and its ciphertext are of different contents");
@@ -196,7 +188,7 @@ public final class DatasetPublisher {
       if (!stored.equals(digests.ciphertextSha256())) {
         throw new IOException("the ciphertext changed on disk before it was uploaded");
       }
-      byte[] custodyKey = KeyWrap.wrap(key, custodian.key(), custodyContext(id, version));
+      byte[] custodyKey = KeyWrap.wrap(key, custodian.key(), DatasetCryptoLabels.custody(id, version));
 
       PublishDataset publish = PublishDataset.newBuilder()
           .setDatasetId(id)

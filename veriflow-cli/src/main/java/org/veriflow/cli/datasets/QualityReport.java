@@ -25,9 +25,9 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 import org.veriflow.core.crypto.Hash;
-import org.veriflow.core.proto.datasets.ColumnSpec;
-import org.veriflow.core.proto.datasets.LabelCount;
-import org.veriflow.core.proto.datasets.QualitySummary;
+import org.veriflow.protocol.proto.datasets.ColumnSpec;
+import org.veriflow.protocol.proto.datasets.LabelCount;
+import org.veriflow.protocol.proto.datasets.QualitySummary;
 
 /**
  * The data-quality report of a CSV file, computed locally before it is published: the first record

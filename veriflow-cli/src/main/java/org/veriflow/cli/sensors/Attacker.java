@@ -14,10 +14,10 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.SplittableRandom;
 import java.util.TreeSet;
-import org.veriflow.core.proto.streams.FieldSpec;
-import org.veriflow.core.proto.streams.Reading;
-import org.veriflow.core.proto.streams.SignedReading;
-import org.veriflow.core.proto.streams.Verdict;
+import org.veriflow.protocol.proto.streams.FieldSpec;
+import org.veriflow.protocol.proto.streams.Reading;
+import org.veriflow.protocol.proto.streams.SignedReading;
+import org.veriflow.protocol.proto.streams.Verdict;
 
 /**
  * An attacker between the devices and the gateway, with a copy of every signed reading sent so far.

@@ -8,8 +8,8 @@ import org.veriflow.client.Responses;
 import org.veriflow.client.SignedTransaction;
 import org.veriflow.client.VeriflowClient;
 import org.veriflow.core.crypto.SigningKey;
-import org.veriflow.core.proto.streams.SignedReading;
-import org.veriflow.core.proto.streams.SubmitReadings;
+import org.veriflow.protocol.proto.streams.SignedReading;
+import org.veriflow.protocol.proto.streams.SubmitReadings;
 
 /**
  * A gateway: forwards readings signed by their devices to the ledger in batches, one {@code

@@ -29,10 +29,10 @@ import java.util.Map;
 import java.util.Objects;
 import org.veriflow.core.crypto.SignatureAlgorithm;
 import org.veriflow.core.crypto.SigningKey;
-import org.veriflow.core.proto.streams.CreateStream;
-import org.veriflow.core.proto.streams.FieldSpec;
-import org.veriflow.core.proto.streams.Reading;
-import org.veriflow.core.proto.streams.SignedReading;
+import org.veriflow.protocol.proto.streams.CreateStream;
+import org.veriflow.protocol.proto.streams.FieldSpec;
+import org.veriflow.protocol.proto.streams.Reading;
+import org.veriflow.protocol.proto.streams.SignedReading;
 
 /**
  * Replays real recordings as signed readings, so that real data enters the ledger by the same path

@@ -7,8 +7,8 @@ import org.veriflow.core.crypto.Hash;
 import org.veriflow.core.crypto.PublicKey;
 import org.veriflow.core.crypto.SignatureCheck;
 import org.veriflow.core.crypto.SigningKey;
-import org.veriflow.core.proto.streams.Reading;
-import org.veriflow.core.proto.streams.SignedReading;
+import org.veriflow.protocol.proto.streams.Reading;
+import org.veriflow.protocol.proto.streams.SignedReading;
 
 /** Building, signing, decoding and checking device readings. Stateless. */
 public final class Readings {

@@ -5,8 +5,8 @@ import java.math.RoundingMode;
 import java.time.Duration;
 import java.util.List;
 import java.util.regex.Pattern;
-import org.veriflow.core.proto.streams.CreateStream;
-import org.veriflow.core.proto.streams.FieldSpec;
+import org.veriflow.protocol.proto.streams.CreateStream;
+import org.veriflow.protocol.proto.streams.FieldSpec;
 
 /**
  * The stream fields the sensor tools know, and the {@code streams.create} message built from them.

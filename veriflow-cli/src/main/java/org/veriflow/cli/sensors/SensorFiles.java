@@ -16,8 +16,8 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.veriflow.core.crypto.KeyPem;
 import org.veriflow.core.crypto.SigningKey;
-import org.veriflow.core.proto.streams.CreateStream;
-import org.veriflow.core.proto.streams.SignedReading;
+import org.veriflow.protocol.proto.streams.CreateStream;
+import org.veriflow.protocol.proto.streams.SignedReading;
 
 /**
  * The files the simulator, the attacker and the importer write into their output directory, and

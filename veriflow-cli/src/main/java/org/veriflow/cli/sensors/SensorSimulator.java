@@ -6,9 +6,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import org.veriflow.core.proto.streams.CreateStream;
-import org.veriflow.core.proto.streams.Reading;
-import org.veriflow.core.proto.streams.SignedReading;
+import org.veriflow.protocol.proto.streams.CreateStream;
+import org.veriflow.protocol.proto.streams.Reading;
+import org.veriflow.protocol.proto.streams.SignedReading;
 
 /**
  * Turns a {@link RoomModel} into readings signed by each device's own key, as real sensors would

@@ -8,9 +8,9 @@ import org.veriflow.client.VeriflowClient;
 import org.veriflow.core.crypto.PublicKey;
 import org.veriflow.core.crypto.SignatureAlgorithm;
 import org.veriflow.core.crypto.SigningKey;
-import org.veriflow.core.proto.KeyAlgorithm;
-import org.veriflow.core.proto.streams.CreateStream;
-import org.veriflow.core.proto.streams.RegisterDevice;
+import org.veriflow.protocol.proto.KeyAlgorithm;
+import org.veriflow.protocol.proto.streams.CreateStream;
+import org.veriflow.protocol.proto.streams.RegisterDevice;
 
 /**
  * An organisation's stream operations: {@code streams.create} and {@code streams.register_device},

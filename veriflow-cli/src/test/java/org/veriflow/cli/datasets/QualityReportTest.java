@@ -13,8 +13,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.veriflow.core.crypto.Hash;
-import org.veriflow.core.proto.datasets.LabelCount;
-import org.veriflow.core.proto.datasets.QualitySummary;
+import org.veriflow.protocol.proto.datasets.LabelCount;
+import org.veriflow.protocol.proto.datasets.QualitySummary;
 
 class QualityReportTest {
   @TempDir Path tmp;

@@ -18,10 +18,10 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.veriflow.core.crypto.SignatureCheck;
-import org.veriflow.core.proto.streams.CreateStream;
-import org.veriflow.core.proto.streams.Reading;
-import org.veriflow.core.proto.streams.SignedReading;
-import org.veriflow.core.proto.streams.Verdict;
+import org.veriflow.protocol.proto.streams.CreateStream;
+import org.veriflow.protocol.proto.streams.Reading;
+import org.veriflow.protocol.proto.streams.SignedReading;
+import org.veriflow.protocol.proto.streams.Verdict;
 
 class AttackerTest {
   static final Instant END = Instant.parse("2026-03-01T07:00:00Z");

@@ -9,10 +9,10 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.veriflow.core.crypto.SignatureAlgorithm;
-import org.veriflow.core.proto.KeyAlgorithm;
-import org.veriflow.core.proto.streams.RegisterDevice;
-import org.veriflow.core.proto.streams.SignedReading;
-import org.veriflow.core.proto.streams.SubmitReadings;
+import org.veriflow.protocol.proto.KeyAlgorithm;
+import org.veriflow.protocol.proto.streams.RegisterDevice;
+import org.veriflow.protocol.proto.streams.SignedReading;
+import org.veriflow.protocol.proto.streams.SubmitReadings;
 
 class GatewayTest {
   @Test

@@ -17,9 +17,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.veriflow.core.crypto.SignatureAlgorithm;
 import org.veriflow.core.crypto.SignatureCheck;
-import org.veriflow.core.proto.streams.CreateStream;
-import org.veriflow.core.proto.streams.Reading;
-import org.veriflow.core.proto.streams.SignedReading;
+import org.veriflow.protocol.proto.streams.CreateStream;
+import org.veriflow.protocol.proto.streams.Reading;
+import org.veriflow.protocol.proto.streams.SignedReading;
 
 class ReadingImporterTest {
   static final Instant END = Instant.parse("2026-03-01T12:00:00Z");

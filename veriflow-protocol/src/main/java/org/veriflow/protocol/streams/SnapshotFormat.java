@@ -1,4 +1,4 @@
-package org.veriflow.core.streams;
+package org.veriflow.protocol.streams;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -8,8 +8,8 @@ import java.util.List;
 import org.veriflow.core.crypto.Hash;
 import org.veriflow.core.merkle.MerkleHashes;
 import org.veriflow.core.merkle.MerkleTree;
-import org.veriflow.core.proto.streams.FieldSpec;
-import org.veriflow.core.proto.streams.StoredReading;
+import org.veriflow.protocol.proto.streams.FieldSpec;
+import org.veriflow.protocol.proto.streams.StoredReading;
 
 /**
  * The canonical CSV export of a dataset snapshot, and its two hashes: SHA-256 of the CSV bytes, and

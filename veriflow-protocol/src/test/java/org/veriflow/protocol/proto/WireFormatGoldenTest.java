@@ -1,4 +1,4 @@
-package org.veriflow.core.proto;
+package org.veriflow.protocol.proto;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
