@@ -17,6 +17,12 @@ public final class Readings {
   /**
    * A reading of one device.
    *
+   * @param streamId the stream it belongs to
+   * @param deviceId the device's identity id ({@code vf1...})
+   * @param sequence the device's sequence number, from 1
+   * @param timestampMillis when it was measured, in milliseconds since the epoch
+   * @param values one value per field of the stream, in the stream's order
+   * @return the reading
    * @throws IllegalArgumentException if {@code sequence} is below 1 (sequences start at 1)
    */
   public static Reading reading(String streamId, String deviceId, long sequence, long timestampMillis, List<Double> values) {
@@ -35,6 +41,10 @@ public final class Readings {
   /**
    * Serialises {@code reading} once and signs those bytes with the device key; the signed reading
    * keeps exactly the bytes that were signed.
+   *
+   * @param reading the reading
+   * @param deviceKey the key of the device that measured it
+   * @return the signed reading
    */
   public static SignedReading sign(Reading reading, SigningKey deviceKey) {
     byte[] bytes = reading.toByteArray();
@@ -47,6 +57,8 @@ public final class Readings {
   /**
    * The reading a signed reading carries, decoded from its bytes as signed.
    *
+   * @param signed a signed reading
+   * @return its reading
    * @throws IllegalArgumentException if the bytes are not a {@code Reading}
    */
   public static Reading decode(SignedReading signed) {
@@ -57,12 +69,23 @@ public final class Readings {
     }
   }
 
-  /** Checks the signature of {@code signed} over its reading bytes with {@code key}. */
+  /**
+   * Checks the signature of {@code signed} over its reading bytes with {@code key}.
+   *
+   * @param signed a signed reading
+   * @param key the public key of the device it claims
+   * @return the outcome, valid or with its reason
+   */
   public static SignatureCheck verify(SignedReading signed, PublicKey key) {
     return key.verify(signed.getReading().toByteArray(), signed.getSignature().toByteArray());
   }
 
-  /** SHA-256 of the signed reading bytes: how the ledger names a reading in its evidence. */
+  /**
+   * SHA-256 of the signed reading bytes: how the ledger names a reading in its evidence.
+   *
+   * @param signed a signed reading
+   * @return the hash of its reading bytes
+   */
   public static Hash digest(SignedReading signed) {
     return Hash.sha256(signed.getReading().toByteArray());
   }

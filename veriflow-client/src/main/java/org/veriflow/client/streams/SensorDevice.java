@@ -10,6 +10,9 @@ import org.veriflow.core.crypto.SigningKey;
 /**
  * A sensing device: a human name (also its key file's name) and the key it signs its readings with.
  * Its on-chain device id is the identity id of that key.
+ *
+ * @param name the device's human name, not empty
+ * @param key the key it signs its readings with
  */
 public record SensorDevice(String name, SigningKey key) {
   public SensorDevice {
@@ -20,7 +23,11 @@ public record SensorDevice(String name, SigningKey key) {
     }
   }
 
-  /** The device id readings carry: the identity id of the device key ({@code vf1...}). */
+  /**
+   * The device id readings carry.
+   *
+   * @return the identity id of the device key ({@code vf1...})
+   */
   public String id() {
     return key.id().value();
   }
@@ -29,6 +36,11 @@ public record SensorDevice(String name, SigningKey key) {
    * {@code count} devices named {@code prefix1}, {@code prefix2}, ... with fresh keys from {@code
    * random}.
    *
+   * @param prefix the names' common start
+   * @param count how many devices, at least 1
+   * @param algorithm the keys' algorithm
+   * @param random the source of the keys
+   * @return the devices, in order of their numbers
    * @throws IllegalArgumentException if {@code count} is not positive
    */
   public static List<SensorDevice> generate(String prefix, int count, SignatureAlgorithm algorithm, SecureRandom random) {

@@ -20,6 +20,9 @@ public final class StreamAdmin {
   private final Sender sender;
 
   /**
+   * Stream operations signed by {@code organisation}, starting from its nonce on the node.
+   *
+   * @param client the node to submit to
    * @param organisation the key of a registered organisation, which will own the streams it creates
    * @throws org.veriflow.client.ClientException if the node cannot be reached
    */
@@ -30,6 +33,8 @@ public final class StreamAdmin {
   /**
    * Creates a stream and waits for its block.
    *
+   * @param stream the stream's id, fields and time window
+   * @return the committed transaction
    * @throws IllegalStateException if the transaction failed on chain (e.g. the id is taken)
    * @throws org.veriflow.client.ClientException if the node refused it
    */
@@ -40,6 +45,9 @@ public final class StreamAdmin {
   /**
    * Registers a device key into a stream and waits for its block.
    *
+   * @param streamId the stream, owned by this organisation
+   * @param device the device: its name and the public half of its key are registered
+   * @return the committed transaction
    * @throws IllegalStateException if the transaction failed on chain
    * @throws org.veriflow.client.ClientException if the node refused it
    */
@@ -48,7 +56,15 @@ public final class StreamAdmin {
         "registering device " + device.name() + " (" + device.id() + ")");
   }
 
-  /** Registers each device in turn; the results in the same order. */
+  /**
+   * Registers each device in turn, as {@link #registerDevice} does.
+   *
+   * @param streamId the stream, owned by this organisation
+   * @param devices the devices, registered in this order
+   * @return the committed transactions, in the same order
+   * @throws IllegalStateException if a transaction failed on chain (those before it stay registered)
+   * @throws org.veriflow.client.ClientException if the node refused one
+   */
   public List<Responses.TxInfo> registerDevices(String streamId, List<SensorDevice> devices) {
     List<Responses.TxInfo> out = new ArrayList<>(devices.size());
     for (SensorDevice d : devices) {
@@ -57,7 +73,14 @@ public final class StreamAdmin {
     return List.copyOf(out);
   }
 
-  /** The {@code streams.register_device} arguments for a device key. */
+  /**
+   * The {@code streams.register_device} arguments for a device key.
+   *
+   * @param streamId the stream
+   * @param key the device's public key (Ed25519 or P-256)
+   * @param name the device's human name
+   * @return the arguments
+   */
   public static RegisterDevice registration(String streamId, PublicKey key, String name) {
     return RegisterDevice.newBuilder()
         .setStreamId(streamId)
