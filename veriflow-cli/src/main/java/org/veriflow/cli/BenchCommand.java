@@ -3,17 +3,24 @@ package org.veriflow.cli;
 import java.net.URI;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.veriflow.bench.load.SubmitLoad;
+import org.veriflow.client.ProgressListener;
 import org.veriflow.client.VeriflowClient;
+import org.veriflow.demo.load.ReadingsLoad;
+import org.veriflow.demo.load.SubmitLoad;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "bench", description = "Load generators.", subcommands = {BenchCommand.Submit.class, BenchCommand.ReadingsCmd.class, BenchCommand.ModelsCmd.class})
 final class BenchCommand {
+  /** Prints each step of a load generator on a line of its own, with its figure when it has one. */
+  static ProgressListener steps(java.io.PrintWriter out) {
+    return (task, done, total, detail) -> out.println(detail.isEmpty() ? task : task + ": " + detail);
+  }
+
   @Command(name = "submit", description = {
       "Submit N credit transfers from S senders and report committed transfers per second and p50/p99",
       "submit-to-durable latency, next to this machine's signature-verification ceiling measured in the same run.",
@@ -51,7 +58,7 @@ final class BenchCommand {
       } else {
         clients = nodes.stream().map(url -> new VeriflowClient(URI.create(url))).toList();
       }
-      SubmitLoad.Result r = new SubmitLoad(clients, options.signingKey(), out).run(txs, senders, concurrency, batch);
+      SubmitLoad.Result r = new SubmitLoad(clients, options.signingKey(), steps(out)).run(txs, senders, concurrency, batch);
       out.printf("committed %d transfers (%d failed) in %.2f s: %.0f tx/s%n", r.committed(), r.failed(), r.seconds(), r.txPerSecond());
       out.printf("submit-to-durable latency: p50 %.1f ms, p99 %.1f ms, max %.1f ms%n", r.p50Millis(), r.p99Millis(), r.maxMillis());
       out.printf("signature ceiling: %.0f verifications/s on %d cores; throughput is %.0f%% of it%n", r.verifyPerSecond(), r.cores(), 100 * r.ratio());
@@ -82,7 +89,7 @@ final class BenchCommand {
     @Override
     public Integer call() throws Exception {
       var out = spec.commandLine().getOut();
-      org.veriflow.bench.load.ReadingsLoad.Result r = new org.veriflow.bench.load.ReadingsLoad(options.client(), options.signingKey(), out)
+      ReadingsLoad.Result r = new ReadingsLoad(options.client(), options.signingKey(), steps(out))
           .run(readings, devices, batch, inFlight);
       out.printf("ingested %d legal readings of %d in %.2f s: %.0f readings/s (transactions of %d)%n", r.legal(), r.readings(), r.seconds(), r.readingsPerSecond(), r.batch());
       out.printf("submit-to-durable latency per transaction: p50 %.1f ms, p99 %.1f ms%n", r.p50Millis(), r.p99Millis());

@@ -9,18 +9,18 @@ import java.time.Instant;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.veriflow.cli.demo.DemoReport;
-import org.veriflow.cli.demo.DemoResult;
-import org.veriflow.cli.sensors.ReadingImporter;
 import org.veriflow.client.VeriflowClient;
 import org.veriflow.core.crypto.SignatureAlgorithm;
+import org.veriflow.demo.report.DemoReport;
+import org.veriflow.demo.report.DemoResult;
+import org.veriflow.demo.sensors.ReadingImporter;
 import org.veriflow.node.Node;
 import org.veriflow.node.NodeConfig;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * The main job: the seed paper's validity and traceability experiments, end to end on a fresh

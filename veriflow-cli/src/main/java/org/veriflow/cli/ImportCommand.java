@@ -11,23 +11,23 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.veriflow.cli.sensors.Gateway;
-import org.veriflow.cli.sensors.ReadingImporter;
-import org.veriflow.cli.sensors.SensorDevice;
-import org.veriflow.cli.sensors.SensorFields;
-import org.veriflow.cli.sensors.StreamAdmin;
 import org.veriflow.client.Responses;
 import org.veriflow.client.VeriflowClient;
+import org.veriflow.client.streams.Gateway;
+import org.veriflow.client.streams.SensorDevice;
+import org.veriflow.client.streams.StreamAdmin;
 import org.veriflow.core.crypto.SignatureAlgorithm;
 import org.veriflow.core.crypto.SigningKey;
+import org.veriflow.demo.sensors.ReadingImporter;
+import org.veriflow.demo.sensors.SensorFields;
 import org.veriflow.protocol.proto.streams.CreateStream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "import", description = "Bring real recordings onto the chain.", subcommands = ImportCommand.ImportReadings.class)
 final class ImportCommand {
@@ -124,7 +124,7 @@ final class ImportCommand {
         o.printf(Locale.ROOT, "registered %s %s at height %d%n", d.name(), d.id(), r.height().orElse(-1L));
       }
       List<Gateway.Batch> sent = new Gateway(client, organisation, batch)
-          .submit(streamId, imported.readings(), b -> SimulateCommand.printBatch(o, b));
+          .submit(streamId, imported.readings(), SimulateCommand.batchPrinter(o));
       o.printf(Locale.ROOT, "submitted %d readings in %s to stream %s%n", imported.readings().size(), SimulateCommand.transactions(sent.size()), streamId);
       return Veriflow.OK;
     }

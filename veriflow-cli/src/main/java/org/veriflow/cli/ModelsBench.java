@@ -13,17 +13,18 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.IntStream;
-import org.veriflow.cli.sensors.Gateway;
-import org.veriflow.cli.sensors.RoomModel;
-import org.veriflow.cli.sensors.SensorDevice;
-import org.veriflow.cli.sensors.SensorSimulator;
-import org.veriflow.cli.sensors.StreamAdmin;
 import org.veriflow.client.Responses;
 import org.veriflow.client.TransactionBuilder;
 import org.veriflow.client.VeriflowClient;
+import org.veriflow.client.streams.Gateway;
+import org.veriflow.client.streams.SensorDevice;
+import org.veriflow.client.streams.StreamAdmin;
 import org.veriflow.core.crypto.KeyPem;
 import org.veriflow.core.crypto.SignatureAlgorithm;
 import org.veriflow.core.crypto.SigningKey;
+import org.veriflow.demo.sensors.RoomModel;
+import org.veriflow.demo.sensors.SensorSimulator;
+import org.veriflow.protocol.Limits;
 import org.veriflow.protocol.proto.contracts.IdentityKind;
 import org.veriflow.protocol.proto.streams.SignedReading;
 
@@ -72,9 +73,9 @@ final class ModelsBench {
     streams.registerDevices(stream, sensors);
     List<SignedReading> signed = SensorSimulator.signed(night);
     out.printf(Locale.ROOT, "ingesting %,d readings from %d devices%n", signed.size(), devices);
-    new Gateway(client, org, 1000).submit(stream, signed, b -> {
-      if (b.index() % 10 == 0 || b.index() == b.batches() - 1) {
-        out.printf(Locale.ROOT, "\r  %,d / %,d", b.sent(), b.total());
+    new Gateway(client, org, Limits.READINGS_PER_BATCH).submit(stream, signed, (task, done, total, detail) -> {
+      if (done % (10L * Limits.READINGS_PER_BATCH) == 0 || done == total) {
+        out.printf(Locale.ROOT, "\r  %,d / %,d", done, total);
         out.flush();
       }
     });

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.veriflow.client.KeyFiles;
 import org.veriflow.contracts.GenesisSpec;
 import org.veriflow.core.crypto.IdentityId;
 import org.veriflow.core.crypto.SignatureAlgorithm;

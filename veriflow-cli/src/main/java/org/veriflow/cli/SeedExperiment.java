@@ -3,7 +3,8 @@ package org.veriflow.cli;
 import org.veriflow.cli.audit.Audit;
 import org.veriflow.cli.audit.AuditReport;
 import org.veriflow.cli.audit.ProvJson;
-import org.veriflow.cli.demo.DemoResult;
+import org.veriflow.client.ProgressListener;
+import org.veriflow.demo.report.DemoResult;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -24,25 +25,19 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
-import org.veriflow.cli.sensors.Attacker;
-import org.veriflow.cli.sensors.Gateway;
-import org.veriflow.cli.sensors.ReadingImporter;
-import org.veriflow.cli.sensors.Readings;
-import org.veriflow.cli.sensors.RoomModel;
-import org.veriflow.cli.sensors.SensorDevice;
-import org.veriflow.cli.sensors.SensorSimulator;
-import org.veriflow.cli.sensors.StreamAdmin;
 import org.veriflow.client.Responses;
 import org.veriflow.client.TransactionBuilder;
 import org.veriflow.client.VeriflowClient;
+import org.veriflow.client.streams.Gateway;
+import org.veriflow.client.streams.Readings;
+import org.veriflow.client.streams.SensorDevice;
+import org.veriflow.client.streams.StreamAdmin;
 import org.veriflow.core.crypto.SignatureAlgorithm;
 import org.veriflow.core.crypto.SigningKey;
-import org.veriflow.protocol.proto.contracts.IdentityKind;
-import org.veriflow.protocol.proto.models.ModelStage;
-import org.veriflow.protocol.proto.streams.CreateStream;
-import org.veriflow.protocol.proto.streams.FieldSpec;
-import org.veriflow.protocol.proto.streams.Reading;
-import org.veriflow.protocol.proto.streams.SignedReading;
+import org.veriflow.demo.sensors.Attacker;
+import org.veriflow.demo.sensors.ReadingImporter;
+import org.veriflow.demo.sensors.RoomModel;
+import org.veriflow.demo.sensors.SensorSimulator;
 import org.veriflow.ml.io.Sha256;
 import org.veriflow.ml.metrics.ConfusionMatrix;
 import org.veriflow.ml.model.MlpRegressor;
@@ -51,6 +46,12 @@ import org.veriflow.ml.recipe.RecipeRunner;
 import org.veriflow.ml.recipe.SeedRecipes;
 import org.veriflow.ml.recipe.TrainingRun;
 import org.veriflow.ml.tensor.Parallelism;
+import org.veriflow.protocol.proto.contracts.IdentityKind;
+import org.veriflow.protocol.proto.models.ModelStage;
+import org.veriflow.protocol.proto.streams.CreateStream;
+import org.veriflow.protocol.proto.streams.FieldSpec;
+import org.veriflow.protocol.proto.streams.Reading;
+import org.veriflow.protocol.proto.streams.SignedReading;
 
 /**
  * The paper's two experiments, end to end on a running node whose verifier is on:
@@ -133,14 +134,14 @@ public final class SeedExperiment {
     out.println("   stream " + data.stream().getStreamId() + ": " + data.devices().size() + " devices registered ("
         + data.devices().get(0).key().algorithm().label() + " keys)");
     Gateway forwarder = new Gateway(client, gateway, Gateway.DEFAULT_BATCH);
-    forwarder.submit(data.stream().getStreamId(), data.readings(), b -> progress("   readings", b.sent(), b.total()));
+    forwarder.submit(data.stream().getStreamId(), data.readings(), (task, done, total, detail) -> progress("   readings", done, total));
     out.println();
 
     step("the attacker: altered, forged, replayed and unknown-device readings on " + Math.round(config.attackShare() * 100) + " % of them");
     Attacker.Plan plan = Attacker.plan(data.readings(), data.stream().getFieldsList(), config.attackShare(), config.seed(),
         SensorDevice.generate("forger", 1, SignatureAlgorithm.ED25519, new SecureRandom()).get(0),
         SensorDevice.generate("intruder", 1, SignatureAlgorithm.ED25519, new SecureRandom()).get(0));
-    forwarder.submit(data.stream().getStreamId(), plan.readings(), b -> { });
+    forwarder.submit(data.stream().getStreamId(), plan.readings(), ProgressListener.NONE);
     Responses.StreamStats stats = client.streamStats(data.stream().getStreamId());
     SortedMap<String, Long> rejected = new TreeMap<>(stats.totals());
     long legal = rejected.getOrDefault("LEGAL", 0L);

@@ -8,16 +8,17 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.veriflow.cli.sensors.Attacker;
-import org.veriflow.cli.sensors.Gateway;
-import org.veriflow.cli.sensors.RoomModel;
-import org.veriflow.cli.sensors.SensorDevice;
-import org.veriflow.cli.sensors.SensorSimulator;
-import org.veriflow.cli.sensors.StreamAdmin;
+import org.veriflow.client.ProgressListener;
 import org.veriflow.client.Responses;
 import org.veriflow.client.VeriflowClient;
+import org.veriflow.client.streams.Gateway;
+import org.veriflow.client.streams.SensorDevice;
+import org.veriflow.client.streams.StreamAdmin;
 import org.veriflow.core.crypto.SignatureAlgorithm;
 import org.veriflow.core.crypto.SigningKey;
+import org.veriflow.demo.sensors.Attacker;
+import org.veriflow.demo.sensors.RoomModel;
+import org.veriflow.demo.sensors.SensorSimulator;
 import org.veriflow.protocol.proto.streams.CreateStream;
 import org.veriflow.protocol.proto.streams.SignedReading;
 
@@ -44,13 +45,13 @@ final class SensorDemo {
     List<SensorSimulator.SimulatedReading> night = SensorSimulator.simulate(model, devices, STREAM, Instant.now());
     List<SignedReading> honest = SensorSimulator.signed(night);
     Gateway gateway = new Gateway(client, org, Gateway.DEFAULT_BATCH);
-    gateway.submit(STREAM, honest, b -> { });
+    gateway.submit(STREAM, honest, ProgressListener.NONE);
     out.println("   " + honest.size() + " readings signed by their devices, forwarded by the organisation's gateway");
 
     Attacker.Plan plan = Attacker.plan(honest, stream.getFieldsList(), Attacker.DEFAULT_SHARE, SEED,
         SensorDevice.generate("forger", 1, SignatureAlgorithm.ED25519, new SecureRandom()).get(0),
         SensorDevice.generate("intruder", 1, SignatureAlgorithm.ED25519, new SecureRandom()).get(0));
-    gateway.submit(STREAM, plan.readings(), b -> { });
+    gateway.submit(STREAM, plan.readings(), ProgressListener.NONE);
     out.println("   the attacker sent " + plan.attacks().size() + " readings: " + plan.counts());
 
     Responses.StreamStats stats = client.streamStats(STREAM);

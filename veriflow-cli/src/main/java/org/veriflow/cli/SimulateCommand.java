@@ -10,28 +10,29 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.veriflow.cli.sensors.Attacker;
-import org.veriflow.cli.sensors.Gateway;
-import org.veriflow.cli.sensors.Readings;
-import org.veriflow.cli.sensors.RoomModel;
-import org.veriflow.cli.sensors.SensorDevice;
-import org.veriflow.cli.sensors.SensorFields;
-import org.veriflow.cli.sensors.SensorFiles;
-import org.veriflow.cli.sensors.SensorSimulator;
-import org.veriflow.cli.sensors.StreamAdmin;
+import org.veriflow.client.ProgressListener;
 import org.veriflow.client.Responses;
 import org.veriflow.client.VeriflowClient;
+import org.veriflow.client.streams.Gateway;
+import org.veriflow.client.streams.Readings;
+import org.veriflow.client.streams.SensorDevice;
+import org.veriflow.client.streams.StreamAdmin;
 import org.veriflow.core.crypto.SignatureAlgorithm;
 import org.veriflow.core.crypto.SigningKey;
+import org.veriflow.demo.sensors.Attacker;
+import org.veriflow.demo.sensors.RoomModel;
+import org.veriflow.demo.sensors.SensorFields;
+import org.veriflow.demo.sensors.SensorFiles;
+import org.veriflow.demo.sensors.SensorSimulator;
 import org.veriflow.protocol.proto.streams.CreateStream;
 import org.veriflow.protocol.proto.streams.SignedReading;
 import org.veriflow.protocol.proto.streams.Verdict;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "simulate", description = "Simulated sensors, and attacks on their readings.",
     subcommands = {SimulateCommand.Sensors.class, SimulateCommand.Attack.class})
@@ -127,7 +128,7 @@ final class SimulateCommand {
         o.printf(Locale.ROOT, "registered %s %s at height %d%n", keys.get(i).name(), keys.get(i).id(), r.height().orElse(-1L));
       }
       List<Gateway.Batch> sent = new Gateway(client, organisation, batch)
-          .submit(streamId, SensorSimulator.signed(readings), b -> printBatch(o, b));
+          .submit(streamId, SensorSimulator.signed(readings), batchPrinter(o));
       o.printf(Locale.ROOT, "submitted %d readings in %s%n", readings.size(), transactions(sent.size()));
       return Veriflow.OK;
     }
@@ -220,7 +221,7 @@ final class SimulateCommand {
         o.println("no --stream given: nothing submitted");
         return Veriflow.OK;
       }
-      List<Gateway.Batch> sent = new Gateway(options.client(), gateway, batch).submit(streamId, plan.readings(), b -> printBatch(o, b));
+      List<Gateway.Batch> sent = new Gateway(options.client(), gateway, batch).submit(streamId, plan.readings(), batchPrinter(o));
       o.printf(Locale.ROOT, "submitted %d attack readings in %s%n", plan.attacks().size(), transactions(sent.size()));
       return Veriflow.OK;
     }
@@ -230,8 +231,8 @@ final class SimulateCommand {
     return n + (n == 1 ? " transaction" : " transactions");
   }
 
-  static void printBatch(PrintWriter o, Gateway.Batch b) {
-    o.printf(Locale.ROOT, "readings sent: %d/%d (batch %d of %d, height %d, tx %s)%n", b.sent(), b.total(), b.index(), b.batches(),
-        b.tx().height().orElse(-1L), b.tx().id());
+  /** Prints one line per batch the gateway sent. */
+  static ProgressListener batchPrinter(PrintWriter o) {
+    return (task, done, total, detail) -> o.printf(Locale.ROOT, "readings sent: %d/%d (%s)%n", done, total, detail);
   }
 }

@@ -16,23 +16,24 @@ import java.util.Set;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.veriflow.cli.sensors.Attacker;
-import org.veriflow.cli.sensors.Gateway;
-import org.veriflow.cli.sensors.RoomModel;
-import org.veriflow.cli.sensors.SensorDevice;
-import org.veriflow.cli.sensors.SensorSimulator;
-import org.veriflow.cli.sensors.StreamAdmin;
+import org.veriflow.client.ProgressListener;
 import org.veriflow.client.Responses;
 import org.veriflow.client.TransactionBuilder;
 import org.veriflow.client.VeriflowClient;
+import org.veriflow.client.streams.Gateway;
+import org.veriflow.client.streams.SensorDevice;
+import org.veriflow.client.streams.StreamAdmin;
 import org.veriflow.core.crypto.SignatureAlgorithm;
 import org.veriflow.core.crypto.SigningKey;
+import org.veriflow.demo.sensors.Attacker;
+import org.veriflow.demo.sensors.RoomModel;
+import org.veriflow.demo.sensors.SensorSimulator;
+import org.veriflow.node.Node;
+import org.veriflow.node.NodeConfig;
 import org.veriflow.protocol.proto.contracts.IdentityKind;
 import org.veriflow.protocol.proto.streams.CreateStream;
 import org.veriflow.protocol.proto.streams.SignedReading;
 import org.veriflow.protocol.proto.streams.Verdict;
-import org.veriflow.node.Node;
-import org.veriflow.node.NodeConfig;
 
 /**
  * A seeded attack through a real node: the stream's rejection counts equal what the attacker did, by
@@ -65,14 +66,14 @@ class AttackAccountingTest {
 
       List<SignedReading> honest = SensorSimulator.signed(night);
       Gateway gateway = new Gateway(client, org, 100);
-      gateway.submit("room", honest, b -> { });
+      gateway.submit("room", honest, ProgressListener.NONE);
       assertThat(client.streamStats("room").totals()).containsOnly(Map.entry("LEGAL", (long) honest.size()));
 
       Attacker.Plan plan = Attacker.plan(honest, stream.getFieldsList(), 0.2, 99L,
           SensorDevice.generate("forger", 1, SignatureAlgorithm.ED25519, keys).get(0),
           SensorDevice.generate("intruder", 1, SignatureAlgorithm.ED25519, keys).get(0));
       assertThat(plan.counts().keySet()).containsExactlyInAnyOrder(Attacker.Kind.values());
-      gateway.submit("room", plan.readings(), b -> { });
+      gateway.submit("room", plan.readings(), ProgressListener.NONE);
 
       Map<String, Long> totals = client.streamStats("room").totals();
       Map<String, Long> rejected = new TreeMap<>(totals);

@@ -29,25 +29,27 @@ import org.veriflow.cli.audit.Audit;
 import org.veriflow.cli.audit.AuditCode;
 import org.veriflow.cli.audit.AuditReport;
 import org.veriflow.cli.audit.Check;
-import org.veriflow.cli.sensors.Gateway;
-import org.veriflow.cli.sensors.RoomModel;
-import org.veriflow.cli.sensors.SensorDevice;
-import org.veriflow.cli.sensors.SensorSimulator;
-import org.veriflow.cli.sensors.StreamAdmin;
 import org.veriflow.client.ClientException;
+import org.veriflow.client.ProgressListener;
 import org.veriflow.client.Responses;
 import org.veriflow.client.TransactionBuilder;
 import org.veriflow.client.VeriflowClient;
+import org.veriflow.client.streams.Gateway;
+import org.veriflow.client.streams.SensorDevice;
+import org.veriflow.client.streams.StreamAdmin;
 import org.veriflow.core.Hex;
 import org.veriflow.core.crypto.Hash;
 import org.veriflow.core.crypto.KeyPem;
 import org.veriflow.core.crypto.SignatureAlgorithm;
 import org.veriflow.core.crypto.SigningKey;
+import org.veriflow.demo.sensors.RoomModel;
+import org.veriflow.demo.sensors.SensorSimulator;
+import org.veriflow.node.Node;
+import org.veriflow.node.NodeConfig;
+import org.veriflow.protocol.Limits;
 import org.veriflow.protocol.proto.contracts.IdentityKind;
 import org.veriflow.protocol.proto.models.DatasetRef;
 import org.veriflow.protocol.proto.models.RegisterModel;
-import org.veriflow.node.Node;
-import org.veriflow.node.NodeConfig;
 
 /**
  * {@code veriflow audit model} on one node: signed readings → snapshot → train → replay by the
@@ -290,7 +292,7 @@ class AuditEndToEndTest {
       admin.create(SensorSimulator.stream("room", room, SensorSimulator.DEFAULT_WINDOW));
       admin.registerDevices("room", ds);
       long t0 = System.nanoTime();
-      new Gateway(c, lab, 1000).submit("room", SensorSimulator.signed(all), b -> { });
+      new Gateway(c, lab, Limits.READINGS_PER_BATCH).submit("room", SensorSimulator.signed(all), ProgressListener.NONE);
       System.out.printf("ingested %d readings in %.1f s%n", all.size(), (System.nanoTime() - t0) / 1e9);
       String snapId = c.submit(new TransactionBuilder(chain, lab, c.account(lab.id().value()).nonce(), 10_000)
           .snapshot("room", Long.MIN_VALUE, Long.MAX_VALUE, "all"), true).id();

@@ -11,20 +11,21 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import org.veriflow.cli.sensors.Gateway;
-import org.veriflow.cli.sensors.RoomModel;
-import org.veriflow.cli.sensors.SensorDevice;
-import org.veriflow.cli.sensors.SensorSimulator;
-import org.veriflow.cli.sensors.StreamAdmin;
+import org.veriflow.client.ProgressListener;
 import org.veriflow.client.Responses;
 import org.veriflow.client.TransactionBuilder;
 import org.veriflow.client.VeriflowClient;
+import org.veriflow.client.streams.Gateway;
+import org.veriflow.client.streams.SensorDevice;
+import org.veriflow.client.streams.StreamAdmin;
 import org.veriflow.core.crypto.KeyPem;
 import org.veriflow.core.crypto.SignatureAlgorithm;
 import org.veriflow.core.crypto.SigningKey;
-import org.veriflow.protocol.proto.contracts.IdentityKind;
+import org.veriflow.demo.sensors.RoomModel;
+import org.veriflow.demo.sensors.SensorSimulator;
 import org.veriflow.node.Node;
 import org.veriflow.node.NodeConfig;
+import org.veriflow.protocol.proto.contracts.IdentityKind;
 
 /**
  * A node with the verifier off, a two-device stream with two hours of signed readings, a snapshot of
@@ -68,7 +69,7 @@ final class AuditFixture implements AutoCloseable {
     StreamAdmin admin = new StreamAdmin(client, org);
     admin.create(SensorSimulator.stream("room", room, SensorSimulator.DEFAULT_WINDOW));
     admin.registerDevices("room", devices);
-    new Gateway(client, org, 100).submit("room", SensorSimulator.signed(night), b -> { });
+    new Gateway(client, org, 100).submit("room", SensorSimulator.signed(night), ProgressListener.NONE);
     snapshotId = client.submit(orgTx().snapshot("room", Long.MIN_VALUE, Long.MAX_VALUE, "two hours"), true).id();
     snap = client.snapshot(snapshotId);
     assertThat(snap.rowCount()).isEqualTo(readings);

@@ -14,19 +14,20 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.veriflow.cli.sensors.Gateway;
-import org.veriflow.cli.sensors.RoomModel;
-import org.veriflow.cli.sensors.SensorDevice;
-import org.veriflow.cli.sensors.SensorSimulator;
-import org.veriflow.cli.sensors.StreamAdmin;
+import org.veriflow.client.ProgressListener;
 import org.veriflow.client.Responses;
 import org.veriflow.client.TransactionBuilder;
 import org.veriflow.client.VeriflowClient;
+import org.veriflow.client.streams.Gateway;
+import org.veriflow.client.streams.SensorDevice;
+import org.veriflow.client.streams.StreamAdmin;
 import org.veriflow.core.crypto.KeyPem;
 import org.veriflow.core.crypto.SignatureAlgorithm;
 import org.veriflow.core.crypto.SigningKey;
-import org.veriflow.protocol.proto.contracts.IdentityKind;
+import org.veriflow.demo.sensors.RoomModel;
+import org.veriflow.demo.sensors.SensorSimulator;
 import org.veriflow.node.Node;
+import org.veriflow.protocol.proto.contracts.IdentityKind;
 
 /**
  * A stream snapshot published as a dataset, then erased: erasure destroys data, not its lineage, and
@@ -59,9 +60,9 @@ class LineageErasedEndToEndTest {
       admin.create(SensorSimulator.stream("room", room, SensorSimulator.DEFAULT_WINDOW));
       admin.registerDevices("room", devices);
       Gateway gateway = new Gateway(client, org, 100);
-      gateway.submit("room", SensorSimulator.signed(night), b -> { });
+      gateway.submit("room", SensorSimulator.signed(night), ProgressListener.NONE);
       // Ten readings sent twice: the stream holds illegal readings (DUPLICATE) next to the legal ones.
-      gateway.submit("room", SensorSimulator.signed(night).subList(0, 10), b -> { });
+      gateway.submit("room", SensorSimulator.signed(night).subList(0, 10), ProgressListener.NONE);
       long middle = night.get(night.size() / 2).reading().getTimestampMillis();
       String whole = snapshot(client, chainId, org, Long.MIN_VALUE, Long.MAX_VALUE);
       String firstHalf = snapshot(client, chainId, org, Long.MIN_VALUE, middle);

@@ -14,24 +14,25 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.veriflow.cli.sensors.Gateway;
-import org.veriflow.cli.sensors.RoomModel;
-import org.veriflow.cli.sensors.SensorDevice;
-import org.veriflow.cli.sensors.SensorSimulator;
-import org.veriflow.cli.sensors.StreamAdmin;
+import org.veriflow.client.ProgressListener;
 import org.veriflow.client.Responses;
 import org.veriflow.client.TransactionBuilder;
 import org.veriflow.client.VeriflowClient;
+import org.veriflow.client.streams.Gateway;
+import org.veriflow.client.streams.SensorDevice;
+import org.veriflow.client.streams.StreamAdmin;
 import org.veriflow.core.Hex;
 import org.veriflow.core.crypto.Hash;
 import org.veriflow.core.crypto.KeyPem;
 import org.veriflow.core.crypto.SignatureAlgorithm;
 import org.veriflow.core.crypto.SigningKey;
+import org.veriflow.demo.sensors.RoomModel;
+import org.veriflow.demo.sensors.SensorSimulator;
+import org.veriflow.node.Node;
+import org.veriflow.node.NodeConfig;
 import org.veriflow.protocol.proto.contracts.IdentityKind;
 import org.veriflow.protocol.proto.models.DatasetRef;
 import org.veriflow.protocol.proto.models.RegisterModel;
-import org.veriflow.node.Node;
-import org.veriflow.node.NodeConfig;
 
 /**
  * Train on a chain-verified snapshot and record the model; the node's verifier proves it by replay
@@ -59,7 +60,7 @@ class TrainReplayEndToEndTest {
     StreamAdmin admin = new StreamAdmin(client, org);
     admin.create(SensorSimulator.stream("room", model, SensorSimulator.DEFAULT_WINDOW));
     admin.registerDevices("room", devices);
-    new Gateway(client, org, 100).submit("room", SensorSimulator.signed(night), b -> { });
+    new Gateway(client, org, 100).submit("room", SensorSimulator.signed(night), ProgressListener.NONE);
     TransactionBuilder orgTx = new TransactionBuilder(chainId, org, client.account(org.id().value()).nonce(), 10_000);
     String snapshotId = client.submit(orgTx.snapshot("room", Long.MIN_VALUE, Long.MAX_VALUE, "first hour"), true).id();
     Responses.Snapshot snap = client.snapshot(snapshotId);

@@ -9,6 +9,8 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.veriflow.cli.Veriflow;
+import org.veriflow.client.streams.Readings;
+import org.veriflow.demo.sensors.SensorFiles;
 import org.veriflow.protocol.proto.streams.Reading;
 
 /** The simulate and import commands without a node: files only, and usage errors. */
