@@ -34,7 +34,7 @@ import picocli.CommandLine.Spec;
 final class DemoCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--out", defaultValue = "veriflow-demo", paramLabel = "DIR", description = "Output directory; its node/ is made afresh (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--out", defaultValue = "demo-output", paramLabel = "DIR", description = "Output directory; its node/ is made afresh (default: ${DEFAULT-VALUE}).")
   Path outDir;
 
   @Option(names = "--data", arity = "1..2", paramLabel = "FORMAT [FILE]", description = {"Run on a real recording instead of the simulated night:",
