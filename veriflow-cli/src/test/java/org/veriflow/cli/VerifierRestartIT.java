@@ -30,7 +30,7 @@ import org.veriflow.client.Responses;
 import org.veriflow.client.TransactionBuilder;
 import org.veriflow.client.VeriflowClient;
 import org.veriflow.contracts.GenesisSpec;
-import org.veriflow.contracts.Models;
+import org.veriflow.contracts.models.Models;
 import org.veriflow.contracts.SystemContracts;
 import org.veriflow.core.Hex;
 import org.veriflow.core.crypto.Hash;
