@@ -29,7 +29,7 @@ import org.veriflow.client.streams.Gateway;
 import org.veriflow.client.streams.SensorDevice;
 import org.veriflow.client.streams.StreamAdmin;
 import org.veriflow.contracts.GenesisSpec;
-import org.veriflow.contracts.Models;
+import org.veriflow.contracts.models.Models;
 import org.veriflow.contracts.SystemContracts;
 import org.veriflow.core.Hex;
 import org.veriflow.core.crypto.Hash;

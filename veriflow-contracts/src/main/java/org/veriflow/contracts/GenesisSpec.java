@@ -7,6 +7,9 @@ import java.util.Objects;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import com.google.protobuf.ByteString;
+import org.veriflow.contracts.credits.Credits;
+import org.veriflow.contracts.identities.Identities;
+import org.veriflow.contracts.models.Models;
 import org.veriflow.core.crypto.IdentityId;
 import org.veriflow.core.crypto.PublicKey;
 import org.veriflow.core.crypto.SignatureAlgorithm;
@@ -92,7 +95,7 @@ public record GenesisSpec(
       if (!named.contains(b.getKey())) {
         throw new IllegalArgumentException("genesis mints credits for " + b.getKey() + ", which the genesis does not register");
       }
-      writes.add(new GenesisState.Write(Credits.NAME, Credits.balanceKey(b.getKey().value()), Credits.amount(b.getValue())));
+      writes.add(Credits.genesisBalance(b.getKey(), b.getValue()));
     }
     if (requiredAttestations != 1) {
       writes.add(Models.requiredAttestationsWrite(requiredAttestations));
@@ -115,6 +118,6 @@ public record GenesisSpec(
         .setStatus(IdentityStatus.ACTIVE)
         .setRegisteredHeight(0)
         .build();
-    return new GenesisState.Write(Identities.NAME, Identities.idKey(id.value()), r.toByteArray());
+    return Identities.genesisIdentity(r);
   }
 }

@@ -1,6 +1,12 @@
 package org.veriflow.contracts;
 
 import java.util.List;
+import org.veriflow.contracts.credits.Credits;
+import org.veriflow.contracts.datasets.Datasets;
+import org.veriflow.contracts.decisions.Decisions;
+import org.veriflow.contracts.identities.Identities;
+import org.veriflow.contracts.models.Models;
+import org.veriflow.contracts.streams.Streams;
 import org.veriflow.ledger.exec.ContractRegistry;
 
 /** The contracts every Veriflow chain runs, and the identities contract as the ledger's sender registry. */

@@ -3,6 +3,7 @@ package org.veriflow.contracts;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.veriflow.contracts.TestChain.ADMIN;
 
+import org.veriflow.contracts.credits.Credits;
 import com.google.protobuf.ByteString;
 import java.math.BigInteger;
 import java.util.Arrays;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.veriflow.contracts.TestChain.ADMIN;
 import static org.veriflow.contracts.TestChain.VALIDATOR;
 
+import org.veriflow.protocol.FailureCode;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.StringValue;
 import java.nio.charset.StandardCharsets;
@@ -202,13 +203,19 @@ class ExecutionFailureTest {
       };
     }
 
+    /** The probe contract's failures. */
+    private enum ProbeFailure implements FailureCode {
+      BAD_ARGUMENTS,
+      PROBE_FAILED
+    }
+
     private record Put(boolean fail) implements ContractMethod<String> {
       @Override
       public String decode(byte[] arguments) throws ContractException {
         try {
           return StringValue.parseFrom(arguments).getValue();
         } catch (InvalidProtocolBufferException e) {
-          throw new ContractException("BAD_ARGUMENTS", "not a StringValue");
+          throw new ContractException(ProbeFailure.BAD_ARGUMENTS, "not a StringValue");
         }
       }
 
@@ -223,7 +230,7 @@ class ExecutionFailureTest {
         ctx.emit("put", k);
         ctx.output(k);
         if (fail) {
-          throw new ContractException("PROBE_FAILED", "failing after writing " + key);
+          throw new ContractException(ProbeFailure.PROBE_FAILED, "failing after writing " + key);
         }
       }
     }

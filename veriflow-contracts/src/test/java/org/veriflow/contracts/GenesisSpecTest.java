@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.entry;
 import static org.veriflow.contracts.TestChain.ADMIN;
 import static org.veriflow.contracts.TestChain.VALIDATOR;
 
+import org.veriflow.contracts.models.Models;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.TreeMap;

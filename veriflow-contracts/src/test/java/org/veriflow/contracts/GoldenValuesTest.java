@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.veriflow.contracts.TestChain.ADMIN;
 import static org.veriflow.contracts.TestChain.VALIDATOR;
 
+import org.veriflow.contracts.credits.Credits;
 import com.google.protobuf.ByteString;
 import org.junit.jupiter.api.Test;
 import org.veriflow.core.Hex;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.veriflow.contracts.TestChain.ADMIN;
 import static org.veriflow.contracts.TestChain.VALIDATOR;
 
+import org.veriflow.contracts.identities.Identities;
 import com.google.protobuf.ByteString;
 import java.nio.file.Path;
 import java.util.List;

@@ -17,6 +17,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import org.veriflow.contracts.credits.Credits;
+import org.veriflow.contracts.datasets.Datasets;
+import org.veriflow.contracts.decisions.Decisions;
+import org.veriflow.contracts.identities.Identities;
+import org.veriflow.contracts.models.Models;
+import org.veriflow.contracts.streams.Streams;
 import org.veriflow.core.crypto.Hash;
 import org.veriflow.core.crypto.IdentityId;
 import org.veriflow.core.crypto.PublicKey;
@@ -69,25 +75,25 @@ import org.veriflow.ledger.store.KeyValueStore;
  * (the streams contract's and device-signed readings included) and execute and commit blocks
  * directly, signed by the validator as orderer.
  */
-final class TestChain implements AutoCloseable {
-  static final String CHAIN_ID = "veriflow-test";
-  static final long GENESIS_MILLIS = 1_700_000_000_000L;
-  static final int MAX_TX_BYTES = 1024;
-  static final long ADMIN_CREDITS = 1_000_000;
-  static final long VALIDATOR_CREDITS = 500;
+public final class TestChain implements AutoCloseable {
+  public static final String CHAIN_ID = "veriflow-test";
+  public static final long GENESIS_MILLIS = 1_700_000_000_000L;
+  public static final int MAX_TX_BYTES = 1024;
+  public static final long ADMIN_CREDITS = 1_000_000;
+  public static final long VALIDATOR_CREDITS = 500;
   /** Blocks the fixture cuts are this far apart in time. */
-  static final long BLOCK_INTERVAL_MILLIS = 1_000;
+  public static final long BLOCK_INTERVAL_MILLIS = 1_000;
   /** Default valid-until height of the fixture's transactions. */
-  static final long VALID_UNTIL = 1_000;
+  public static final long VALID_UNTIL = 1_000;
 
-  static final SigningKey ADMIN = key(1);
-  static final SigningKey VALIDATOR = key(2);
+  public static final SigningKey ADMIN = key(1);
+  public static final SigningKey VALIDATOR = key(2);
 
-  final KeyValueStore store;
-  final Ledger ledger;
-  final ContractRegistry contracts;
-  final Identities identities;
-  final GenesisState genesis;
+  public final KeyValueStore store;
+  public final Ledger ledger;
+  public final ContractRegistry contracts;
+  public final Identities identities;
+  public final GenesisState genesis;
 
   private TestChain(KeyValueStore store, GenesisState genesis, List<Contract> extraContracts) {
     this.store = store;
@@ -100,25 +106,25 @@ final class TestChain implements AutoCloseable {
   }
 
   /** The fixed genesis on a new in-memory store. */
-  static TestChain open() {
+  public static TestChain open() {
     return open(new InMemoryStore());
   }
 
-  static TestChain open(KeyValueStore store) {
+  public static TestChain open(KeyValueStore store) {
     return new TestChain(store, spec().toState(), List.of());
   }
 
-  static TestChain open(KeyValueStore store, GenesisState genesis, List<Contract> extraContracts) {
+  public static TestChain open(KeyValueStore store, GenesisState genesis, List<Contract> extraContracts) {
     return new TestChain(store, genesis, extraContracts);
   }
 
   /** The fixed genesis: administrator, validator, their credits. */
-  static GenesisSpec spec() {
+  public static GenesisSpec spec() {
     return spec(MAX_TX_BYTES);
   }
 
   /** The fixed genesis with another transaction size limit. */
-  static GenesisSpec spec(int maxTxBytes) {
+  public static GenesisSpec spec(int maxTxBytes) {
     return spec(maxTxBytes, 1, List.of());
   }
 
@@ -127,7 +133,7 @@ final class TestChain implements AutoCloseable {
    * moreValidators} (named validator-2, validator-3, ...) after the fixed validator. Blocks are
    * still signed by the fixed validator alone.
    */
-  static GenesisSpec spec(int maxTxBytes, int requiredAttestations, List<SigningKey> moreValidators) {
+  public static GenesisSpec spec(int maxTxBytes, int requiredAttestations, List<SigningKey> moreValidators) {
     TreeMap<IdentityId, Long> balances = new TreeMap<>();
     balances.put(ADMIN.id(), ADMIN_CREDITS);
     balances.put(VALIDATOR.id(), VALIDATOR_CREDITS);
@@ -143,14 +149,14 @@ final class TestChain implements AutoCloseable {
   }
 
   /** An Ed25519 key from the seed 32 x {@code n}. */
-  static SigningKey key(int n) {
+  public static SigningKey key(int n) {
     byte[] seed = new byte[32];
     Arrays.fill(seed, (byte) n);
     return SigningKey.ed25519FromSeed(seed);
   }
 
   /** A P-256 key derived deterministically from {@code n}. */
-  static SigningKey p256Key(int n) {
+  public static SigningKey p256Key(int n) {
     try {
       SecureRandom random = SecureRandom.getInstance("SHA1PRNG");
       random.setSeed(("veriflow test p256 key " + n).getBytes(StandardCharsets.UTF_8));
@@ -162,12 +168,12 @@ final class TestChain implements AutoCloseable {
 
   // ------------------------------------------------------------------ transactions
 
-  static KeyAlgorithm algorithm(SigningKey key) {
+  public static KeyAlgorithm algorithm(SigningKey key) {
     return key.algorithm() == SignatureAlgorithm.ED25519 ? KeyAlgorithm.ED25519 : KeyAlgorithm.P256;
   }
 
   /** A payload on this chain from {@code sender}, valid until {@link #VALID_UNTIL}. */
-  static TxPayload.Builder payload(SigningKey sender, long nonce, String contract, String method, MessageLite arguments) {
+  public static TxPayload.Builder payload(SigningKey sender, long nonce, String contract, String method, MessageLite arguments) {
     return TxPayload.newBuilder()
         .setChainId(CHAIN_ID)
         .setSenderKey(ByteString.copyFrom(sender.publicKey().encoded()))
@@ -180,7 +186,7 @@ final class TestChain implements AutoCloseable {
   }
 
   /** Serialises {@code payload}, signs those bytes with {@code signer} and returns the SignedTx bytes. */
-  static byte[] sign(SigningKey signer, TxPayload.Builder payload) {
+  public static byte[] sign(SigningKey signer, TxPayload.Builder payload) {
     byte[] payloadBytes = payload.build().toByteArray();
     return SignedTx.newBuilder()
         .setPayload(ByteString.copyFrom(payloadBytes))
@@ -189,19 +195,19 @@ final class TestChain implements AutoCloseable {
         .toByteArray();
   }
 
-  static byte[] tx(SigningKey sender, long nonce, String contract, String method, MessageLite arguments) {
+  public static byte[] tx(SigningKey sender, long nonce, String contract, String method, MessageLite arguments) {
     return sign(sender, payload(sender, nonce, contract, method, arguments));
   }
 
-  static TransferCredits transferArgs(IdentityId to, long amount) {
+  public static TransferCredits transferArgs(IdentityId to, long amount) {
     return TransferCredits.newBuilder().setTo(to.value()).setAmount(amount).build();
   }
 
-  static byte[] transfer(SigningKey from, long nonce, IdentityId to, long amount) {
+  public static byte[] transfer(SigningKey from, long nonce, IdentityId to, long amount) {
     return tx(from, nonce, Credits.NAME, "transfer", transferArgs(to, amount));
   }
 
-  static RegisterIdentity registerArgs(PublicKey key, IdentityKind kind, String name) {
+  public static RegisterIdentity registerArgs(PublicKey key, IdentityKind kind, String name) {
     return RegisterIdentity.newBuilder()
         .setPublicKey(ByteString.copyFrom(key.encoded()))
         .setAlgorithm(key.algorithm() == SignatureAlgorithm.ED25519 ? KeyAlgorithm.ED25519 : KeyAlgorithm.P256)
@@ -210,27 +216,27 @@ final class TestChain implements AutoCloseable {
         .build();
   }
 
-  static byte[] register(SigningKey by, long nonce, PublicKey key, IdentityKind kind, String name) {
+  public static byte[] register(SigningKey by, long nonce, PublicKey key, IdentityKind kind, String name) {
     return tx(by, nonce, Identities.NAME, "register", registerArgs(key, kind, name));
   }
 
-  static byte[] revoke(SigningKey by, long nonce, IdentityId id, String reason) {
+  public static byte[] revoke(SigningKey by, long nonce, IdentityId id, String reason) {
     return tx(by, nonce, Identities.NAME, "revoke", RevokeIdentity.newBuilder().setId(id.value()).setReason(reason).build());
   }
 
   /** A 32-byte stand-in for an X25519 public key: every byte {@code n}. */
-  static byte[] x25519(int n) {
+  public static byte[] x25519(int n) {
     byte[] k = new byte[Identities.ENCRYPTION_KEY_BYTES];
     Arrays.fill(k, (byte) n);
     return k;
   }
 
-  static byte[] setEncryptionKey(SigningKey by, long nonce, byte[] publicKey) {
+  public static byte[] setEncryptionKey(SigningKey by, long nonce, byte[] publicKey) {
     return tx(by, nonce, Identities.NAME, "set_encryption_key",
         SetEncryptionKey.newBuilder().setPublicKey(ByteString.copyFrom(publicKey)).build());
   }
 
-  static Hash txId(byte[] signedTx) {
+  public static Hash txId(byte[] signedTx) {
     try {
       return Hash.sha256(SignedTx.parseFrom(signedTx).getPayload().toByteArray());
     } catch (InvalidProtocolBufferException e) {
@@ -241,19 +247,19 @@ final class TestChain implements AutoCloseable {
   // ------------------------------------------------------------------ blocks
 
   /** Admits {@code signedTx}, failing the test with the rejection if it is refused. */
-  VerifiedTx admitted(byte[] signedTx) {
+  public VerifiedTx admitted(byte[] signedTx) {
     Ledger.Admission a = ledger.admit(signedTx);
     assertThat(a.rejection()).as("admission of transaction %s", txId(signedTx)).isNull();
     return a.tx();
   }
 
   /** The timestamp the fixture gives the next block. */
-  long nextTimestamp() {
+  public long nextTimestamp() {
     return ledger.head().header().getTimestampMillis() + BLOCK_INTERVAL_MILLIS;
   }
 
   /** Admits every transaction and executes them as the next block, uncommitted. */
-  ExecutedBlock execute(byte[]... signedTxs) {
+  public ExecutedBlock execute(byte[]... signedTxs) {
     List<VerifiedTx> txs = new ArrayList<>();
     for (byte[] t : signedTxs) {
       txs.add(admitted(t));
@@ -262,18 +268,18 @@ final class TestChain implements AutoCloseable {
   }
 
   /** Admits, executes and commits the transactions as the next block, signed by the validator. */
-  BlockRecord commit(byte[]... signedTxs) {
+  public BlockRecord commit(byte[]... signedTxs) {
     ExecutedBlock block = execute(signedTxs);
     return ledger.commit(block, List.of(ordererSignature(block.headerBytes())));
   }
 
   /** Commits {@code txs} as the next block and returns their results. */
-  List<TxResult> commitResults(byte[]... signedTxs) {
+  public List<TxResult> commitResults(byte[]... signedTxs) {
     return ledger.results(commit(signedTxs).height());
   }
 
   /** Executes the transactions of {@code stored} at its timestamp and commits them with its signatures. */
-  BlockRecord replay(BlockRecord stored) {
+  public BlockRecord replay(BlockRecord stored) {
     List<VerifiedTx> txs = new ArrayList<>();
     for (SignedTx t : stored.transactions()) {
       txs.add(admitted(t.toByteArray()));
@@ -284,7 +290,7 @@ final class TestChain implements AutoCloseable {
     return ledger.commit(again, stored.block().getSignaturesList());
   }
 
-  static OrdererSignature ordererSignature(byte[] headerBytes) {
+  public static OrdererSignature ordererSignature(byte[] headerBytes) {
     return OrdererSignature.newBuilder()
         .setPublicKey(ByteString.copyFrom(VALIDATOR.publicKey().encoded()))
         .setAlgorithm(KeyAlgorithm.ED25519)
@@ -296,7 +302,7 @@ final class TestChain implements AutoCloseable {
    * Checks, as a client would offline, that {@code txId} is leaf {@code leafIndex} of the log whose
    * size and root {@code header} commits to, with the proof the ledger serves.
    */
-  void verifyInclusion(Hash txId, long leafIndex, BlockHeader header) throws ProofException {
+  public void verifyInclusion(Hash txId, long leafIndex, BlockHeader header) throws ProofException {
     long size = header.getLogSize();
     MerkleVerifier.verifyInclusion(leafIndex, size, MerkleHashes.leafHash(txId.bytes()),
         ledger.inclusionProof(leafIndex, size), Hash.of(header.getLogRoot().toByteArray()));
@@ -305,19 +311,19 @@ final class TestChain implements AutoCloseable {
   // ------------------------------------------------------------------ streams
 
   /** Transaction size limit of a streams chain: room for a batch of more than {@link Streams#MAX_BATCH} readings. */
-  static final int STREAMS_MAX_TX_BYTES = 1 << 20;
+  public static final int STREAMS_MAX_TX_BYTES = 1 << 20;
 
   /** The fixed genesis with {@link #STREAMS_MAX_TX_BYTES}, and the streams contract on the common pool. */
-  static TestChain openWithStreams() {
+  public static TestChain openWithStreams() {
     return openWithStreams(new Streams());
   }
 
   /** The fixed genesis with {@link #STREAMS_MAX_TX_BYTES}, and {@code streams} next to identities and credits. */
-  static TestChain openWithStreams(Streams streams) {
+  public static TestChain openWithStreams(Streams streams) {
     return open(new InMemoryStore(), spec(STREAMS_MAX_TX_BYTES).toState(), List.of(streams));
   }
 
-  static FieldSpec field(String name, String unit, double min, double max, int decimals) {
+  public static FieldSpec field(String name, String unit, double min, double max, int decimals) {
     return FieldSpec.newBuilder().setName(name).setUnit(unit).setMin(min).setMax(max).setDecimals(decimals).build();
   }
 
@@ -326,7 +332,7 @@ final class TestChain implements AutoCloseable {
    * within [0, 100] with 1 decimal, one reading every 30 s, device time within {@code windowMillis}
    * of block time (0: any time).
    */
-  static CreateStream roomStream(String streamId, long windowMillis) {
+  public static CreateStream roomStream(String streamId, long windowMillis) {
     return CreateStream.newBuilder()
         .setStreamId(streamId)
         .setDescription("room " + streamId)
@@ -337,11 +343,11 @@ final class TestChain implements AutoCloseable {
         .build();
   }
 
-  static byte[] createStream(SigningKey owner, long nonce, CreateStream args) {
+  public static byte[] createStream(SigningKey owner, long nonce, CreateStream args) {
     return tx(owner, nonce, Streams.NAME, "create", args);
   }
 
-  static RegisterDevice deviceArgs(String streamId, PublicKey key, String name) {
+  public static RegisterDevice deviceArgs(String streamId, PublicKey key, String name) {
     return RegisterDevice.newBuilder()
         .setStreamId(streamId)
         .setPublicKey(ByteString.copyFrom(key.encoded()))
@@ -350,17 +356,17 @@ final class TestChain implements AutoCloseable {
         .build();
   }
 
-  static byte[] registerDevice(SigningKey owner, long nonce, String streamId, PublicKey key, String name) {
+  public static byte[] registerDevice(SigningKey owner, long nonce, String streamId, PublicKey key, String name) {
     return tx(owner, nonce, Streams.NAME, "register_device", deviceArgs(streamId, key, name));
   }
 
-  static byte[] revokeDevice(SigningKey owner, long nonce, String streamId, String deviceId, String reason) {
+  public static byte[] revokeDevice(SigningKey owner, long nonce, String streamId, String deviceId, String reason) {
     return tx(owner, nonce, Streams.NAME, "revoke_device",
         RevokeDevice.newBuilder().setStreamId(streamId).setDeviceId(deviceId).setReason(reason).build());
   }
 
   /** A reading of {@code device} (its key's identity id) for {@code streamId}. */
-  static Reading reading(String streamId, SigningKey device, long sequence, long timestampMillis, double... values) {
+  public static Reading reading(String streamId, SigningKey device, long sequence, long timestampMillis, double... values) {
     Reading.Builder r = Reading.newBuilder()
         .setStreamId(streamId)
         .setDeviceId(device.id().value())
@@ -373,7 +379,7 @@ final class TestChain implements AutoCloseable {
   }
 
   /** {@code reading} serialised and signed by {@code signer} over exactly those bytes. */
-  static SignedReading signed(SigningKey signer, Reading reading) {
+  public static SignedReading signed(SigningKey signer, Reading reading) {
     byte[] bytes = reading.toByteArray();
     return SignedReading.newBuilder()
         .setReading(ByteString.copyFrom(bytes))
@@ -382,25 +388,25 @@ final class TestChain implements AutoCloseable {
   }
 
   /** SHA-256 of the signed reading bytes: the digest the chain indexes and keeps as evidence. */
-  static Hash digest(SignedReading r) {
+  public static Hash digest(SignedReading r) {
     return Hash.sha256(r.getReading().toByteArray());
   }
 
-  static SubmitReadings batch(String streamId, List<SignedReading> readings) {
+  public static SubmitReadings batch(String streamId, List<SignedReading> readings) {
     return SubmitReadings.newBuilder().setStreamId(streamId).addAllReadings(readings).build();
   }
 
-  static byte[] submit(SigningKey gateway, long nonce, String streamId, List<SignedReading> readings) {
+  public static byte[] submit(SigningKey gateway, long nonce, String streamId, List<SignedReading> readings) {
     return tx(gateway, nonce, Streams.NAME, "submit", batch(streamId, readings));
   }
 
-  static byte[] snapshot(SigningKey by, long nonce, String streamId, long fromMillis, long toMillis, String title) {
+  public static byte[] snapshot(SigningKey by, long nonce, String streamId, long fromMillis, long toMillis, String title) {
     return tx(by, nonce, Streams.NAME, "snapshot", CreateSnapshot.newBuilder()
         .setStreamId(streamId).setFromMillis(fromMillis).setToMillis(toMillis).setTitle(title).build());
   }
 
   /** A call of {@code contract.method} whose argument bytes are {@code arguments}, exactly. */
-  static byte[] rawCall(SigningKey sender, long nonce, String contract, String method, byte[] arguments) {
+  public static byte[] rawCall(SigningKey sender, long nonce, String contract, String method, byte[] arguments) {
     return sign(sender, payload(sender, nonce, contract, method, TransferCredits.getDefaultInstance())
         .setArguments(ByteString.copyFrom(arguments)));
   }
@@ -408,32 +414,32 @@ final class TestChain implements AutoCloseable {
   // ------------------------------------------------------------------ models
 
   /** The fixed genesis with {@link #STREAMS_MAX_TX_BYTES}, with the streams, models and decisions contracts. */
-  static TestChain openWithModels() {
+  public static TestChain openWithModels() {
     return openWithModels(spec(STREAMS_MAX_TX_BYTES));
   }
 
   /** The chain of {@code spec}, with the streams, models and decisions contracts. */
-  static TestChain openWithModels(GenesisSpec spec) {
+  public static TestChain openWithModels(GenesisSpec spec) {
     return open(new InMemoryStore(), spec.toState(), List.of(new Streams(), new Models(), new Decisions()));
   }
 
   /** The chain of {@code spec}, with the streams, models, decisions and datasets contracts. */
-  static TestChain openWithDatasets(GenesisSpec spec) {
+  public static TestChain openWithDatasets(GenesisSpec spec) {
     return open(new InMemoryStore(), spec.toState(), List.of(new Streams(), new Models(), new Decisions(), new Datasets()));
   }
 
   /** A call of {@code datasets.method} by {@code sender}. */
-  static byte[] datasets(SigningKey sender, long nonce, String method, MessageLite arguments) {
+  public static byte[] datasets(SigningKey sender, long nonce, String method, MessageLite arguments) {
     return tx(sender, nonce, Datasets.NAME, method, arguments);
   }
 
   /** The datasets contract's committed state. */
-  StateView datasetsState() {
+  public StateView datasetsState() {
     return ledger.state(Datasets.NAME);
   }
 
   /** Every credit on the chain: all balances and all escrows in the credits namespace. */
-  long totalCredits() {
+  public long totalCredits() {
     long total = 0;
     for (String prefix : List.of("bal/", "esc/")) {
       for (StateView.Entry e : ledger.state(Credits.NAME).scan(prefix.getBytes(StandardCharsets.UTF_8), null, Integer.MAX_VALUE)) {
@@ -444,22 +450,22 @@ final class TestChain implements AutoCloseable {
   }
 
   /** A registration of {@code key} as {@code kind} holding {@code roles}. */
-  static byte[] registerWithRoles(SigningKey by, long nonce, PublicKey key, IdentityKind kind, String name, List<String> roles) {
+  public static byte[] registerWithRoles(SigningKey by, long nonce, PublicKey key, IdentityKind kind, String name, List<String> roles) {
     return tx(by, nonce, Identities.NAME, "register", registerArgs(key, kind, name).toBuilder().addAllRoles(roles).build());
   }
 
   /** A call of {@code models.method} by {@code sender}. */
-  static byte[] models(SigningKey sender, long nonce, String method, MessageLite arguments) {
+  public static byte[] models(SigningKey sender, long nonce, String method, MessageLite arguments) {
     return tx(sender, nonce, Models.NAME, method, arguments);
   }
 
   /** A call of {@code decisions.log} by {@code agent}. */
-  static byte[] logDecisions(SigningKey agent, long nonce, LogDecisions arguments) {
+  public static byte[] logDecisions(SigningKey agent, long nonce, LogDecisions arguments) {
     return tx(agent, nonce, Decisions.NAME, "log", arguments);
   }
 
   /** The verdicts a committed {@code submit} recorded as its output. */
-  static List<Verdict> verdicts(TxResult result) {
+  public static List<Verdict> verdicts(TxResult result) {
     assertThat(result.getStatus()).as("submit result %s", result).isEqualTo(TxStatus.COMMITTED);
     try {
       return Verdicts.parseFrom(result.getOutput()).getVerdictsList();
@@ -469,7 +475,7 @@ final class TestChain implements AutoCloseable {
   }
 
   /** Checks that {@code result} failed with {@code code}, a message, no events and no output. */
-  static void assertFailed(TxResult result, String code) {
+  public static void assertFailed(TxResult result, String code) {
     assertThat(result.getStatus()).as("result %s", result).isEqualTo(TxStatus.FAILED);
     assertThat(result.getCode()).isEqualTo(code);
     assertThat(result.getMessage()).isNotBlank();
@@ -478,12 +484,12 @@ final class TestChain implements AutoCloseable {
   }
 
   /** The streams contract's committed state. */
-  StateView streams() {
+  public StateView streams() {
     return ledger.state(Streams.NAME);
   }
 
   /** Admits {@code signedTx}, expecting {@code code}, a message, and no change to any column of the store. */
-  Rejection rejected(byte[] signedTx, RejectionCode code) {
+  public Rejection rejected(byte[] signedTx, RejectionCode code) {
     Map<Column, TreeMap<String, String>> before = snapshot();
     Ledger.Admission a = ledger.admit(signedTx);
     assertThat(a.accepted()).as("admission of transaction %s", txId(signedTx)).isFalse();
@@ -495,20 +501,20 @@ final class TestChain implements AutoCloseable {
 
   // ------------------------------------------------------------------ state
 
-  long balance(IdentityId id) {
+  public long balance(IdentityId id) {
     return Credits.balance(ledger.state(Credits.NAME), id.value());
   }
 
-  Optional<IdentityRecord> identity(IdentityId id) {
+  public Optional<IdentityRecord> identity(IdentityId id) {
     return Identities.find(ledger.state(Identities.NAME), id.value());
   }
 
-  long nextNonce(SigningKey key) {
+  public long nextNonce(SigningKey key) {
     return ledger.nextNonce(key.id());
   }
 
   /** Every entry of every column of {@code store}, as hex, for before/after comparisons. */
-  static Map<Column, TreeMap<String, String>> snapshot(KeyValueStore store) {
+  public static Map<Column, TreeMap<String, String>> snapshot(KeyValueStore store) {
     Map<Column, TreeMap<String, String>> out = new EnumMap<>(Column.class);
     for (Column c : Column.values()) {
       TreeMap<String, String> entries = new TreeMap<>();
@@ -519,24 +525,24 @@ final class TestChain implements AutoCloseable {
     return out;
   }
 
-  Map<Column, TreeMap<String, String>> snapshot() {
+  public Map<Column, TreeMap<String, String>> snapshot() {
     return snapshot(store);
   }
 
   // ------------------------------------------------------------------ the storage format
 
   /** Key of a block row and of 8-byte heights in META: the height, 8 bytes big-endian. */
-  static byte[] heightKey(long height) {
+  public static byte[] heightKey(long height) {
     return ByteBuffer.allocate(8).putLong(height).array();
   }
 
   /** META key of the highest stored block. */
-  static final byte[] META_HEAD = "head".getBytes(StandardCharsets.UTF_8);
+  public static final byte[] META_HEAD = "head".getBytes(StandardCharsets.UTF_8);
   /** META key of the highest block whose writes are applied. */
-  static final byte[] META_APPLIED = "applied".getBytes(StandardCharsets.UTF_8);
+  public static final byte[] META_APPLIED = "applied".getBytes(StandardCharsets.UTF_8);
 
   /** A STATE key: namespace, 0x00, key. */
-  static byte[] stateKey(String namespace, String key) {
+  public static byte[] stateKey(String namespace, String key) {
     byte[] ns = namespace.getBytes(StandardCharsets.UTF_8);
     byte[] k = key.getBytes(StandardCharsets.UTF_8);
     byte[] out = Arrays.copyOf(ns, ns.length + 1 + k.length);
@@ -545,12 +551,12 @@ final class TestChain implements AutoCloseable {
   }
 
   /** A RESULTS key: height (8 bytes) and index (4 bytes), big-endian. */
-  static byte[] resultKey(long height, int index) {
+  public static byte[] resultKey(long height, int index) {
     return ByteBuffer.allocate(12).putLong(height).putInt(index).array();
   }
 
   /** A LOG_NODES key: level (1 byte) and index (8 bytes, big-endian). */
-  static byte[] logNodeKey(int level, long index) {
+  public static byte[] logNodeKey(int level, long index) {
     return ByteBuffer.allocate(9).put((byte) level).putLong(index).array();
   }
 

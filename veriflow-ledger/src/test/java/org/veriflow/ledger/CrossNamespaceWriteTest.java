@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.veriflow.core.crypto.Hash;
 import org.veriflow.core.crypto.IdentityId;
 import org.veriflow.core.crypto.SigningKey;
+import org.veriflow.protocol.FailureCode;
 import org.veriflow.protocol.proto.KeyAlgorithm;
 import org.veriflow.protocol.proto.OrdererSignature;
 import org.veriflow.protocol.proto.SignedTx;
@@ -46,6 +47,11 @@ class CrossNamespaceWriteTest {
   private static final String TARGET = "target";
   /** A contract neither declares. */
   private static final String BYSTANDER = "bystander";
+
+  /** The probe contract's one failure. */
+  private enum ProbeFailure implements FailureCode {
+    PROBE_FAILED
+  }
 
   private Ledger ledger = open();
 
@@ -139,7 +145,7 @@ class CrossNamespaceWriteTest {
           case "write-then-fail" -> {
             ctx.put(TARGET, key, b("v"));
             ctx.put(key, b("v"));
-            throw new ContractException("PROBE_FAILED", "failing after writing " + new String(key, StandardCharsets.UTF_8));
+            throw new ContractException(ProbeFailure.PROBE_FAILED, "failing after writing " + new String(key, StandardCharsets.UTF_8));
           }
           case "write-undeclared" -> ctx.put(BYSTANDER, key, b("v"));
           case "delete-undeclared" -> ctx.delete(BYSTANDER, key);

@@ -15,7 +15,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.veriflow.contracts.Models;
+import org.veriflow.contracts.models.Models;
 import org.veriflow.core.crypto.Hash;
 import org.veriflow.protocol.proto.datasets.DatasetRecord;
 import org.veriflow.protocol.proto.models.DatasetRef;

@@ -9,7 +9,7 @@ import io.javalin.http.Context;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
-import org.veriflow.contracts.Models;
+import org.veriflow.contracts.models.Models;
 import org.veriflow.core.Hex;
 import org.veriflow.protocol.proto.models.Attestation;
 import org.veriflow.protocol.proto.models.DatasetRef;

@@ -14,7 +14,7 @@ import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.veriflow.contracts.GenesisSpec;
-import org.veriflow.contracts.Identities;
+import org.veriflow.contracts.identities.Identities;
 import org.veriflow.contracts.SystemContracts;
 import org.veriflow.core.crypto.KeyPem;
 import org.veriflow.core.crypto.SigningKey;

@@ -2,8 +2,8 @@ package org.veriflow.node;
 
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import org.veriflow.contracts.Datasets;
-import org.veriflow.contracts.DatasetsState;
+import org.veriflow.contracts.datasets.Datasets;
+import org.veriflow.contracts.datasets.DatasetsState;
 import org.veriflow.core.crypto.Hash;
 import org.veriflow.protocol.proto.Event;
 import org.veriflow.protocol.proto.TxResult;

@@ -3,7 +3,7 @@ package org.veriflow.node;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
-import org.veriflow.contracts.StreamsState;
+import org.veriflow.contracts.streams.StreamsState;
 import org.veriflow.core.crypto.Hash;
 import org.veriflow.protocol.proto.streams.SnapshotRecord;
 import org.veriflow.protocol.proto.streams.StreamRecord;

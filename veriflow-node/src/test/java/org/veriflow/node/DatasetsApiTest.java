@@ -32,7 +32,7 @@ import org.veriflow.client.SignedTransaction;
 import org.veriflow.client.TransactionBuilder;
 import org.veriflow.client.VeriflowClient;
 import org.veriflow.contracts.GenesisSpec;
-import org.veriflow.contracts.Identities;
+import org.veriflow.contracts.identities.Identities;
 import org.veriflow.core.crypto.Hash;
 import org.veriflow.core.crypto.IdentityId;
 import org.veriflow.core.crypto.KeyPem;

@@ -23,7 +23,7 @@ import org.veriflow.client.Responses;
 import org.veriflow.client.TransactionBuilder;
 import org.veriflow.client.VeriflowClient;
 import org.veriflow.contracts.GenesisSpec;
-import org.veriflow.contracts.Models;
+import org.veriflow.contracts.models.Models;
 import org.veriflow.core.crypto.Hash;
 import org.veriflow.core.crypto.IdentityId;
 import org.veriflow.core.crypto.KeyPem;

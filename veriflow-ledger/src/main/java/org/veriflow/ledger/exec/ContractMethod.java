@@ -13,7 +13,7 @@ public interface ContractMethod<A> {
   /**
    * Decodes and validates the arguments, independently of state.
    *
-   * @throws ContractException with code {@code BAD_ARGUMENTS} if they are invalid
+   * @throws ContractException with the contract's {@code BAD_ARGUMENTS} code if they are invalid
    */
   A decode(byte[] arguments) throws ContractException;
 
@@ -21,7 +21,7 @@ public interface ContractMethod<A> {
    * Checks, read-only, that the sender may make this call; run when the transaction is admitted and
    * again when it executes.
    *
-   * @throws ContractException with code {@code NOT_AUTHORISED} if not
+   * @throws ContractException with the contract's {@code NOT_AUTHORISED} code if not
    */
   void authorise(ContractContext context, A arguments) throws ContractException;
 

@@ -1,9 +1,11 @@
-package org.veriflow.contracts;
+package org.veriflow.contracts.models;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.veriflow.contracts.TestChain.ADMIN;
 import static org.veriflow.contracts.TestChain.VALIDATOR;
 
+import org.veriflow.contracts.GenesisSpec;
+import org.veriflow.contracts.TestChain;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.MessageLite;

@@ -1,8 +1,9 @@
-package org.veriflow.contracts;
+package org.veriflow.contracts.streams;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.veriflow.contracts.TestChain.ADMIN;
 
+import org.veriflow.contracts.TestChain;
 import com.google.protobuf.InvalidProtocolBufferException;
 import java.util.ArrayList;
 import java.util.EnumMap;

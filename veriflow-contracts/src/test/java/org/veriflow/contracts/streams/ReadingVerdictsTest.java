@@ -1,4 +1,4 @@
-package org.veriflow.contracts;
+package org.veriflow.contracts.streams;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.veriflow.contracts.TestChain.ADMIN;
@@ -12,6 +12,7 @@ import static org.veriflow.protocol.proto.streams.Verdict.TIME_OUT_OF_WINDOW;
 import static org.veriflow.protocol.proto.streams.Verdict.UNKNOWN_DEVICE;
 import static org.veriflow.protocol.proto.streams.Verdict.WRONG_STREAM;
 
+import org.veriflow.contracts.TestChain;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import java.math.BigInteger;

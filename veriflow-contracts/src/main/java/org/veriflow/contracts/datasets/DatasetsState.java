@@ -1,4 +1,4 @@
-package org.veriflow.contracts;
+package org.veriflow.contracts.datasets;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -12,6 +12,7 @@ import org.veriflow.protocol.proto.datasets.AccessRecord;
 import org.veriflow.protocol.proto.datasets.ColumnSpec;
 import org.veriflow.protocol.proto.datasets.DatasetRecord;
 import org.veriflow.protocol.proto.datasets.GrantRecord;
+import org.veriflow.contracts.SystemContract;
 import org.veriflow.ledger.exec.StateView;
 
 /**
@@ -149,7 +150,7 @@ public final class DatasetsState {
 
   /** A dataset version's record. */
   public static Optional<DatasetRecord> dataset(StateView state, String datasetId, long version) {
-    return state.get(dataset(datasetId, version)).map(b -> Streams.parseStored(DatasetRecord.parser(), b));
+    return state.get(dataset(datasetId, version)).map(b -> SystemContract.parseStored(DatasetRecord.parser(), b));
   }
 
   /** The dataset's latest version (its highest, whatever its status). */
@@ -165,7 +166,7 @@ public final class DatasetsState {
     while (true) {
       List<StateView.Entry> page = state.scan(datasetPrefix(datasetId), after, SCAN_PAGE);
       for (StateView.Entry e : page) {
-        out.add(Streams.parseStored(DatasetRecord.parser(), e.value()));
+        out.add(SystemContract.parseStored(DatasetRecord.parser(), e.value()));
       }
       if (page.size() < SCAN_PAGE) {
         return out;
@@ -195,7 +196,7 @@ public final class DatasetsState {
         long version = ByteBuffer.wrap(k, k.length - Long.BYTES, Long.BYTES).getLong();
         r = dataset(state, id, version).orElseThrow(() -> new IllegalStateException("dataset index points to missing " + id + " v" + version));
       } else {
-        r = Streams.parseStored(DatasetRecord.parser(), e.value());
+        r = SystemContract.parseStored(DatasetRecord.parser(), e.value());
       }
       return filter.keeps(r) ? Optional.of(r) : Optional.empty();
     });
@@ -204,7 +205,7 @@ public final class DatasetsState {
   // ------------------------------------------------------------------ grants
 
   public static Optional<GrantRecord> grant(StateView state, String grantId) {
-    return state.get(grant(grantId)).map(b -> Streams.parseStored(GrantRecord.parser(), b));
+    return state.get(grant(grantId)).map(b -> SystemContract.parseStored(GrantRecord.parser(), b));
   }
 
   /**
@@ -244,7 +245,7 @@ public final class DatasetsState {
    */
   public static Page<AccessRecord> accesses(StateView state, String datasetId, long version, int limit, String cursor) {
     byte[] prefix = version == 0 ? utf8("a/" + datasetId + "/") : withLongs("a/" + datasetId + "/", version);
-    return page(state, prefix, limit, cursor, e -> Optional.of(Streams.parseStored(AccessRecord.parser(), e.value())));
+    return page(state, prefix, limit, cursor, e -> Optional.of(SystemContract.parseStored(AccessRecord.parser(), e.value())));
   }
 
   /**
@@ -255,7 +256,7 @@ public final class DatasetsState {
    */
   public static Page<AccessRecord> accessesBy(StateView state, String grantee, int limit, String cursor) {
     return page(state, utf8("c/" + grantee + "/"), limit, cursor, e -> Optional.of(
-        state.get(e.value()).map(b -> Streams.parseStored(AccessRecord.parser(), b))
+        state.get(e.value()).map(b -> SystemContract.parseStored(AccessRecord.parser(), b))
             .orElseThrow(() -> new IllegalStateException("access index of " + grantee + " points to a missing access"))));
   }
 

@@ -1,4 +1,4 @@
-package org.veriflow.contracts;
+package org.veriflow.contracts.streams;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -12,6 +12,7 @@ import org.veriflow.protocol.proto.streams.Evidence;
 import org.veriflow.protocol.proto.streams.SnapshotRecord;
 import org.veriflow.protocol.proto.streams.StoredReading;
 import org.veriflow.protocol.proto.streams.StreamRecord;
+import org.veriflow.contracts.SystemContract;
 import org.veriflow.ledger.exec.StateView;
 
 /**
@@ -24,11 +25,11 @@ public final class StreamsState {
   private StreamsState() {}
 
   public static Optional<StreamRecord> stream(StateView state, String streamId) {
-    return state.get(StreamKeys.stream(streamId)).map(b -> Streams.parseStored(StreamRecord.parser(), b));
+    return state.get(StreamKeys.stream(streamId)).map(b -> SystemContract.parseStored(StreamRecord.parser(), b));
   }
 
   public static Optional<DeviceRecord> device(StateView state, String streamId, String deviceId) {
-    return state.get(StreamKeys.device(streamId, deviceId)).map(b -> Streams.parseStored(DeviceRecord.parser(), b));
+    return state.get(StreamKeys.device(streamId, deviceId)).map(b -> SystemContract.parseStored(DeviceRecord.parser(), b));
   }
 
   /** The stream's devices, by id. */
@@ -38,7 +39,7 @@ public final class StreamsState {
     while (true) {
       List<StateView.Entry> page = state.scan(StreamKeys.devicePrefix(streamId), after, PAGE);
       for (StateView.Entry e : page) {
-        out.add(Streams.parseStored(DeviceRecord.parser(), e.value()));
+        out.add(SystemContract.parseStored(DeviceRecord.parser(), e.value()));
       }
       if (page.size() < PAGE) {
         return out;
@@ -62,7 +63,7 @@ public final class StreamsState {
         if (StreamKeys.readingTime(e.key(), prefix.length) >= toMillis) {
           return;
         }
-        visitor.accept(Streams.parseStored(StoredReading.parser(), e.value()));
+        visitor.accept(SystemContract.parseStored(StoredReading.parser(), e.value()));
         seen++;
       }
       if (page.size() < wanted) {
@@ -91,11 +92,11 @@ public final class StreamsState {
         break;
       }
       if (deviceId == null) {
-        out.add(Streams.parseStored(StoredReading.parser(), e.value()));
+        out.add(SystemContract.parseStored(StoredReading.parser(), e.value()));
       } else {
         long time = StreamKeys.readingTime(e.key(), prefix.length);
         long seq = java.nio.ByteBuffer.wrap(e.key(), prefix.length + 8, 8).getLong();
-        out.add(state.get(StreamKeys.reading(streamId, time, deviceId, seq)).map(b -> Streams.parseStored(StoredReading.parser(), b))
+        out.add(state.get(StreamKeys.reading(streamId, time, deviceId, seq)).map(b -> SystemContract.parseStored(StoredReading.parser(), b))
             .orElseThrow(() -> new IllegalStateException("reading index of " + deviceId + " points to a missing reading")));
       }
       last = e.key();
@@ -107,7 +108,7 @@ public final class StreamsState {
 
   /** A legal reading by the digest of its signed bytes. */
   public static Optional<StoredReading> readingByDigest(StateView state, byte[] digest) {
-    return state.get(StreamKeys.digest(digest)).flatMap(state::get).map(b -> Streams.parseStored(StoredReading.parser(), b));
+    return state.get(StreamKeys.digest(digest)).flatMap(state::get).map(b -> SystemContract.parseStored(StoredReading.parser(), b));
   }
 
   /** Per device, counts of readings by verdict name. */
@@ -146,14 +147,14 @@ public final class StreamsState {
     List<StateView.Entry> page = state.scan(StreamKeys.evidencePrefix(streamId), after, limit + 1);
     List<Evidence> out = new ArrayList<>();
     for (int i = 0; i < Math.min(limit, page.size()); i++) {
-      out.add(Streams.parseStored(Evidence.parser(), page.get(i).value()));
+      out.add(SystemContract.parseStored(Evidence.parser(), page.get(i).value()));
     }
     Optional<String> next = page.size() > limit ? Optional.of(org.veriflow.core.Hex.encode(page.get(limit - 1).key())) : Optional.empty();
     return new EvidencePage(out, next);
   }
 
   public static Optional<SnapshotRecord> snapshot(StateView state, String snapshotId) {
-    return state.get(StreamKeys.snapshot(snapshotId)).map(b -> Streams.parseStored(SnapshotRecord.parser(), b));
+    return state.get(StreamKeys.snapshot(snapshotId)).map(b -> SystemContract.parseStored(SnapshotRecord.parser(), b));
   }
 
 }

@@ -1,9 +1,13 @@
-package org.veriflow.contracts;
+package org.veriflow.contracts.datasets;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.veriflow.contracts.TestChain.ADMIN;
 import static org.veriflow.contracts.TestChain.VALIDATOR;
 
+import org.veriflow.contracts.SystemContracts;
+import org.veriflow.contracts.TestChain;
+import org.veriflow.contracts.credits.Credits;
+import org.veriflow.contracts.models.Models;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.MessageLite;

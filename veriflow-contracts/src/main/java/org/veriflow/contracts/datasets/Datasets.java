@@ -1,12 +1,42 @@
-package org.veriflow.contracts;
+package org.veriflow.contracts.datasets;
+
+import static org.veriflow.protocol.datasets.DatasetsFailure.ALREADY_RELEASED;
+import static org.veriflow.protocol.datasets.DatasetsFailure.BAD_ARGUMENTS;
+import static org.veriflow.protocol.datasets.DatasetsFailure.COMPUTE_ONLY;
+import static org.veriflow.protocol.datasets.DatasetsFailure.DATASET_ERASED;
+import static org.veriflow.protocol.datasets.DatasetsFailure.DATASET_EXISTS;
+import static org.veriflow.protocol.datasets.DatasetsFailure.DATASET_MISMATCH;
+import static org.veriflow.protocol.datasets.DatasetsFailure.DATASET_NOT_ACTIVE;
+import static org.veriflow.protocol.datasets.DatasetsFailure.GRANTEE_REVOKED;
+import static org.veriflow.protocol.datasets.DatasetsFailure.GRANT_EXPIRED;
+import static org.veriflow.protocol.datasets.DatasetsFailure.GRANT_NOT_ACTIVE;
+import static org.veriflow.protocol.datasets.DatasetsFailure.GRANT_NOT_PENDING;
+import static org.veriflow.protocol.datasets.DatasetsFailure.INVALID_VERSION;
+import static org.veriflow.protocol.datasets.DatasetsFailure.NOT_AUTHORISED;
+import static org.veriflow.protocol.datasets.DatasetsFailure.NOT_COMPUTE_GRANT;
+import static org.veriflow.protocol.datasets.DatasetsFailure.NOT_CUSTODIAN;
+import static org.veriflow.protocol.datasets.DatasetsFailure.NOT_GRANTEE;
+import static org.veriflow.protocol.datasets.DatasetsFailure.NOT_OWNER;
+import static org.veriflow.protocol.datasets.DatasetsFailure.NO_ENCRYPTION_KEY;
+import static org.veriflow.protocol.datasets.DatasetsFailure.PURPOSE_MISMATCH;
+import static org.veriflow.protocol.datasets.DatasetsFailure.READS_EXHAUSTED;
+import static org.veriflow.protocol.datasets.DatasetsFailure.UNKNOWN_CUSTODIAN;
+import static org.veriflow.protocol.datasets.DatasetsFailure.UNKNOWN_DATASET;
+import static org.veriflow.protocol.datasets.DatasetsFailure.UNKNOWN_GRANT;
+import static org.veriflow.protocol.datasets.DatasetsFailure.UNKNOWN_SNAPSHOT;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.ProtocolStringList;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.SortedSet;
+import java.util.Set;
 import java.util.TreeSet;
+import org.veriflow.contracts.SystemContract;
+import org.veriflow.contracts.credits.Credits;
+import org.veriflow.contracts.identities.Identities;
+import org.veriflow.contracts.streams.Streams;
+import org.veriflow.contracts.streams.StreamsState;
 import org.veriflow.core.crypto.Hash;
 import org.veriflow.core.crypto.IdentityId;
 import org.veriflow.protocol.proto.contracts.IdentityKind;
@@ -30,12 +60,12 @@ import org.veriflow.protocol.proto.datasets.QualitySummary;
 import org.veriflow.protocol.proto.datasets.RecordAccess;
 import org.veriflow.protocol.proto.datasets.RequestAccess;
 import org.veriflow.protocol.proto.streams.SnapshotRecord;
-import org.veriflow.ledger.exec.Contract;
 import org.veriflow.ledger.exec.ContractContext;
 import org.veriflow.ledger.exec.ContractException;
 import org.veriflow.ledger.exec.ContractMethod;
 import org.veriflow.ledger.exec.ExecutionContext;
 import org.veriflow.ledger.exec.StateView;
+import org.veriflow.protocol.datasets.DatasetsFailure;
 
 /**
  * The datasets contract: what was shared, on what terms, with whom, and every read (DESIGN.md,
@@ -73,7 +103,7 @@ import org.veriflow.ledger.exec.StateView;
  * <p>State: see {@link DatasetsState}; escrows are {@code esc/datasets/<grant id>} in the credits
  * namespace.
  */
-public final class Datasets implements Contract {
+public final class Datasets extends SystemContract {
   public static final String NAME = "datasets";
   private static final int MAX_TITLE_CHARS = 256;
   private static final int MAX_DESCRIPTION_CHARS = 4096;
@@ -98,40 +128,23 @@ public final class Datasets implements Contract {
   private static final String NAME_PATTERN = "[a-z0-9][a-z0-9-]{0,31}";
   private static final String ROLE_PATTERN = "[a-z][a-z0-9-]{0,31}";
 
-  private final SortedSet<String> methods = new TreeSet<>(List.of(
-      "cancel", "deny", "deprecate", "erase", "grant", "publish", "record_access", "request", "revoke"));
-  private final SortedSet<String> writesTo = new TreeSet<>(List.of(Credits.NAME));
+  /** This contract's codes when a grant's price cannot be moved. */
+  private static final Credits.MoveFailures CREDIT_FAILURES =
+      new Credits.MoveFailures(DatasetsFailure.INSUFFICIENT_FUNDS, DatasetsFailure.BALANCE_OVERFLOW);
 
-  @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public SortedSet<String> methodNames() {
-    return methods;
-  }
-
-  /** The credits namespace: grants' prices are held in escrow there. */
-  @Override
-  public SortedSet<String> writesTo() {
-    return writesTo;
-  }
-
-  @Override
-  public Optional<ContractMethod<?>> method(String name) {
-    return switch (name) {
-      case "publish" -> Optional.of(new Publish());
-      case "request" -> Optional.of(new Request());
-      case "grant" -> Optional.of(new Decide(GrantStatus.GRANTED));
-      case "deny" -> Optional.of(new Decide(GrantStatus.DENIED));
-      case "revoke" -> Optional.of(new Decide(GrantStatus.REVOKED));
-      case "cancel" -> Optional.of(new Decide(GrantStatus.CANCELLED));
-      case "record_access" -> Optional.of(new Access());
-      case "deprecate" -> Optional.of(new ChangeStatus(DatasetStatus.DEPRECATED));
-      case "erase" -> Optional.of(new ChangeStatus(DatasetStatus.ERASED));
-      default -> Optional.empty();
-    };
+  /** Writes the credits namespace too: grants' prices are held in escrow there. */
+  public Datasets() {
+    super(NAME, Map.of(
+        "publish", new Publish(),
+        "request", new Request(),
+        "grant", new Decide(GrantStatus.GRANTED),
+        "deny", new Decide(GrantStatus.DENIED),
+        "revoke", new Decide(GrantStatus.REVOKED),
+        "cancel", new Decide(GrantStatus.CANCELLED),
+        "record_access", new Access(),
+        "deprecate", new ChangeStatus(DatasetStatus.DEPRECATED),
+        "erase", new ChangeStatus(DatasetStatus.ERASED)),
+        Set.of(Credits.NAME));
   }
 
   /** The escrow id, in the credits contract, of a grant's price. */
@@ -142,13 +155,11 @@ public final class Datasets implements Contract {
   // ------------------------------------------------------------------ argument checks
 
   private static ContractException bad(String message) {
-    return new ContractException("BAD_ARGUMENTS", message);
+    return new ContractException(BAD_ARGUMENTS, message);
   }
 
   static void requireDatasetId(String id) throws ContractException {
-    if (!id.matches("[a-z0-9][a-z0-9-]{0,62}")) {
-      throw bad("dataset id '" + id + "' must be 1-63 lower-case letters, digits or '-'");
-    }
+    requireId(id, "dataset", BAD_ARGUMENTS);
   }
 
   private static void requireVersion(long version) throws ContractException {
@@ -247,11 +258,11 @@ public final class Datasets implements Contract {
 
   private static DatasetRecord existing(ContractContext ctx, String id, long version) throws ContractException {
     return DatasetsState.dataset(ctx.state(), id, version)
-        .orElseThrow(() -> new ContractException("UNKNOWN_DATASET", "no dataset " + id + " version " + version));
+        .orElseThrow(() -> new ContractException(UNKNOWN_DATASET, "no dataset " + id + " version " + version));
   }
 
   private static GrantRecord existingGrant(ContractContext ctx, String grantId) throws ContractException {
-    return DatasetsState.grant(ctx.state(), grantId).orElseThrow(() -> new ContractException("UNKNOWN_GRANT", "no grant " + grantId));
+    return DatasetsState.grant(ctx.state(), grantId).orElseThrow(() -> new ContractException(UNKNOWN_GRANT, "no grant " + grantId));
   }
 
   private static DatasetRecord grantedDataset(ContractContext ctx, GrantRecord g) {
@@ -261,7 +272,7 @@ public final class Datasets implements Contract {
 
   private static void requireOwner(ContractContext ctx, DatasetRecord d) throws ContractException {
     if (!d.getOwner().equals(ctx.sender().value())) {
-      throw new ContractException("NOT_OWNER", "dataset " + d.getDatasetId() + " version " + d.getVersion()
+      throw new ContractException(NOT_OWNER, "dataset " + d.getDatasetId() + " version " + d.getVersion()
           + " is owned by " + d.getOwner() + ", not " + ctx.sender());
     }
   }
@@ -269,10 +280,10 @@ public final class Datasets implements Contract {
   /** New grants need an ACTIVE version. */
   private static void requireOpen(DatasetRecord d) throws ContractException {
     if (d.getStatus() == DatasetStatus.ERASED) {
-      throw new ContractException("DATASET_ERASED", "dataset " + d.getDatasetId() + " version " + d.getVersion() + " is erased");
+      throw new ContractException(DATASET_ERASED, "dataset " + d.getDatasetId() + " version " + d.getVersion() + " is erased");
     }
     if (d.getStatus() != DatasetStatus.ACTIVE) {
-      throw new ContractException("DATASET_NOT_ACTIVE", "dataset " + d.getDatasetId() + " version " + d.getVersion()
+      throw new ContractException(DATASET_NOT_ACTIVE, "dataset " + d.getDatasetId() + " version " + d.getVersion()
           + " is " + d.getStatus() + "; only an ACTIVE version takes new grants");
     }
   }
@@ -287,7 +298,7 @@ public final class Datasets implements Contract {
 
   private static void requireNotExpired(ContractContext ctx, long expiryHeight, long expiryMillis, String what) throws ContractException {
     if (expired(expiryHeight, expiryMillis, ctx.height(), ctx.timestampMillis())) {
-      throw new ContractException("GRANT_EXPIRED", what + " expired (last height " + expiryHeight + ", expiry time " + expiryMillis
+      throw new ContractException(GRANT_EXPIRED, what + " expired (last height " + expiryHeight + ", expiry time " + expiryMillis
           + " ms; this block is height " + ctx.height() + " at " + ctx.timestampMillis() + " ms)");
     }
   }
@@ -325,10 +336,10 @@ public final class Datasets implements Contract {
 
   // ------------------------------------------------------------------ publish
 
-  final class Publish implements ContractMethod<PublishDataset> {
+  static final class Publish implements ContractMethod<PublishDataset> {
     @Override
     public PublishDataset decode(byte[] arguments) throws ContractException {
-      PublishDataset m = Streams.parse(PublishDataset.parser(), arguments, "PublishDataset");
+      PublishDataset m = parse(PublishDataset.getDefaultInstance(), arguments, BAD_ARGUMENTS);
       requireDatasetId(m.getDatasetId());
       requireVersion(m.getVersion());
       requireText(m.getTitle(), 1, MAX_TITLE_CHARS, "the title");
@@ -355,9 +366,9 @@ public final class Datasets implements Contract {
         throw bad("the dataset has no policy");
       }
       requirePolicy(m.getPolicy());
-      Models.requireHash(m.getPlaintextSha256(), "plaintext hash");
-      Models.requireHash(m.getCiphertextSha256(), "ciphertext hash");
-      Models.requireHash(m.getQualityReportSha256(), "quality report hash");
+      requireHash(m.getPlaintextSha256(), "plaintext hash", BAD_ARGUMENTS);
+      requireHash(m.getCiphertextSha256(), "ciphertext hash", BAD_ARGUMENTS);
+      requireHash(m.getQualityReportSha256(), "quality report hash", BAD_ARGUMENTS);
       requireCount(m.getPlaintextBytes(), "the plaintext size");
       if (m.getCiphertextBytes() < 1) {
         throw bad("the ciphertext size must be between 1 and " + Long.MAX_VALUE);
@@ -380,7 +391,7 @@ public final class Datasets implements Contract {
 
     @Override
     public void authorise(ContractContext ctx, PublishDataset args) throws ContractException {
-      Identities.activeSender(ctx);
+      Identities.activeSender(ctx, NOT_AUTHORISED);
     }
 
     @Override
@@ -391,39 +402,39 @@ public final class Datasets implements Contract {
       DatasetRecord previous = null;
       if (version == 1) {
         if (latest != 0) {
-          throw new ContractException("DATASET_EXISTS", "dataset " + id + " exists (latest version " + latest
+          throw new ContractException(DATASET_EXISTS, "dataset " + id + " exists (latest version " + latest
               + "); publish version " + (latest + 1) + " to follow it");
         }
       } else {
         if (latest == 0) {
-          throw new ContractException("UNKNOWN_DATASET", "no dataset " + id + " to publish version " + version + " of");
+          throw new ContractException(UNKNOWN_DATASET, "no dataset " + id + " to publish version " + version + " of");
         }
         previous = existing(ctx, id, latest);
         requireOwner(ctx, previous);
         if (version != latest + 1) {
-          throw new ContractException("INVALID_VERSION", "dataset " + id + " is at version " + latest + "; the next version is " + (latest + 1) + ", not " + version);
+          throw new ContractException(INVALID_VERSION, "dataset " + id + " is at version " + latest + "; the next version is " + (latest + 1) + ", not " + version);
         }
         if (previous.getStatus() != DatasetStatus.ACTIVE) {
-          throw new ContractException("INVALID_VERSION", "dataset " + id + " version " + latest + " is " + previous.getStatus()
+          throw new ContractException(INVALID_VERSION, "dataset " + id + " version " + latest + " is " + previous.getStatus()
               + "; only an ACTIVE version can be followed by a new one");
         }
       }
       IdentityRecord custodian = Identities.find(ctx.state(Identities.NAME), args.getCustodian())
           .filter(r -> r.getStatus() == IdentityStatus.ACTIVE && r.getKind() == IdentityKind.VALIDATOR)
-          .orElseThrow(() -> new ContractException("UNKNOWN_CUSTODIAN", "custodian " + args.getCustodian() + " is not an active validator"));
+          .orElseThrow(() -> new ContractException(UNKNOWN_CUSTODIAN, "custodian " + args.getCustodian() + " is not an active validator"));
       if (custodian.getEncryptionKey().isEmpty()) {
-        throw new ContractException("UNKNOWN_CUSTODIAN", "custodian " + args.getCustodian() + " has no encryption key to wrap the data key for");
+        throw new ContractException(UNKNOWN_CUSTODIAN, "custodian " + args.getCustodian() + " has no encryption key to wrap the data key for");
       }
       ByteString readingsRoot = ByteString.EMPTY;
       if (!args.getSnapshotId().isEmpty()) {
         SnapshotRecord snap = StreamsState.snapshot(ctx.state(Streams.NAME), args.getSnapshotId())
-            .orElseThrow(() -> new ContractException("UNKNOWN_SNAPSHOT", "no dataset snapshot " + args.getSnapshotId()));
+            .orElseThrow(() -> new ContractException(UNKNOWN_SNAPSHOT, "no dataset snapshot " + args.getSnapshotId()));
         if (!snap.getCsvSha256().equals(args.getPlaintextSha256())) {
-          throw new ContractException("DATASET_MISMATCH", "the plaintext hash " + Hash.of(args.getPlaintextSha256().toByteArray())
+          throw new ContractException(DATASET_MISMATCH, "the plaintext hash " + Hash.of(args.getPlaintextSha256().toByteArray())
               + " is not snapshot " + args.getSnapshotId() + "'s CSV hash " + Hash.of(snap.getCsvSha256().toByteArray()));
         }
         if (snap.getRowCount() != args.getQuality().getRows()) {
-          throw new ContractException("DATASET_MISMATCH", "the quality summary counts " + args.getQuality().getRows()
+          throw new ContractException(DATASET_MISMATCH, "the quality summary counts " + args.getQuality().getRows()
               + " rows; snapshot " + args.getSnapshotId() + " holds " + snap.getRowCount());
         }
         readingsRoot = snap.getReadingsRoot();
@@ -469,10 +480,10 @@ public final class Datasets implements Contract {
 
   // ------------------------------------------------------------------ request
 
-  final class Request implements ContractMethod<RequestAccess> {
+  static final class Request implements ContractMethod<RequestAccess> {
     @Override
     public RequestAccess decode(byte[] arguments) throws ContractException {
-      RequestAccess m = Streams.parse(RequestAccess.parser(), arguments, "RequestAccess");
+      RequestAccess m = parse(RequestAccess.getDefaultInstance(), arguments, BAD_ARGUMENTS);
       requireDatasetId(m.getDatasetId());
       requireVersion(m.getVersion());
       if (!m.getPurpose().matches(ROLE_PATTERN)) {
@@ -483,12 +494,12 @@ public final class Datasets implements Contract {
 
     @Override
     public void authorise(ContractContext ctx, RequestAccess args) throws ContractException {
-      Identities.activeSender(ctx);
+      Identities.activeSender(ctx, NOT_AUTHORISED);
     }
 
     @Override
     public void execute(ExecutionContext ctx, RequestAccess args) throws ContractException {
-      IdentityRecord requester = Identities.activeSender(ctx);
+      IdentityRecord requester = Identities.activeSender(ctx, NOT_AUTHORISED);
       DatasetRecord d = existing(ctx, args.getDatasetId(), args.getVersion());
       requireOpen(d);
       Policy p = d.getPolicy();
@@ -515,7 +526,7 @@ public final class Datasets implements Contract {
         event = "access_denied";
       } else if (p.getAutoGrant() && admits(p, requester)) {
         if (p.getPrice() > 0) {
-          Credits.escrow(ctx, requester.getId(), escrowId(grantId), p.getPrice());
+          Credits.escrow(ctx, requester.getId(), escrowId(grantId), p.getPrice(), CREDIT_FAILURES);
         }
         g.setStatus(GrantStatus.GRANTED).addHistory(grantChange(ctx, GrantStatus.GRANT_STATUS_UNSPECIFIED, GrantStatus.GRANTED, "granted by the policy"));
         event = "access_granted";
@@ -537,7 +548,7 @@ public final class Datasets implements Contract {
   // ------------------------------------------------------------------ grant, deny, revoke, cancel
 
   /** Moves a grant to {@code to}: the owner's grant, deny and revoke; the grantee's cancel. */
-  final class Decide implements ContractMethod<DecideGrant> {
+  static final class Decide implements ContractMethod<DecideGrant> {
     private final GrantStatus to;
 
     Decide(GrantStatus to) {
@@ -546,7 +557,7 @@ public final class Datasets implements Contract {
 
     @Override
     public DecideGrant decode(byte[] arguments) throws ContractException {
-      DecideGrant m = Streams.parse(DecideGrant.parser(), arguments, "DecideGrant");
+      DecideGrant m = parse(DecideGrant.getDefaultInstance(), arguments, BAD_ARGUMENTS);
       requireGrantId(m.getGrantId());
       requireText(m.getReason(), 0, MAX_REASON_CHARS, "the reason");
       return m;
@@ -554,7 +565,7 @@ public final class Datasets implements Contract {
 
     @Override
     public void authorise(ContractContext ctx, DecideGrant args) throws ContractException {
-      Identities.activeSender(ctx);
+      Identities.activeSender(ctx, NOT_AUTHORISED);
     }
 
     @Override
@@ -564,20 +575,20 @@ public final class Datasets implements Contract {
       GrantStatus from = g.getStatus();
       if (to == GrantStatus.CANCELLED) {
         if (!g.getGrantee().equals(ctx.sender().value())) {
-          throw new ContractException("NOT_GRANTEE", "grant " + g.getGrantId() + " was requested by " + g.getGrantee() + ", not " + ctx.sender());
+          throw new ContractException(NOT_GRANTEE, "grant " + g.getGrantId() + " was requested by " + g.getGrantee() + ", not " + ctx.sender());
         }
         if (from == GrantStatus.GRANTED && g.getReads() > 0) {
-          throw new ContractException("ALREADY_RELEASED", "the data key of grant " + g.getGrantId() + " was released " + g.getReads()
+          throw new ContractException(ALREADY_RELEASED, "the data key of grant " + g.getGrantId() + " was released " + g.getReads()
               + " time(s); only the owner can revoke it now");
         }
         if (from != GrantStatus.PENDING && from != GrantStatus.GRANTED) {
-          throw new ContractException("GRANT_NOT_ACTIVE", "grant " + g.getGrantId() + " is " + from + "; only a PENDING or GRANTED one can be cancelled");
+          throw new ContractException(GRANT_NOT_ACTIVE, "grant " + g.getGrantId() + " is " + from + "; only a PENDING or GRANTED one can be cancelled");
         }
       } else {
         requireOwner(ctx, d);
         GrantStatus required = to == GrantStatus.REVOKED ? GrantStatus.GRANTED : GrantStatus.PENDING;
         if (from != required) {
-          throw new ContractException(required == GrantStatus.PENDING ? "GRANT_NOT_PENDING" : "GRANT_NOT_ACTIVE",
+          throw new ContractException(required == GrantStatus.PENDING ? GRANT_NOT_PENDING : GRANT_NOT_ACTIVE,
               "grant " + g.getGrantId() + " is " + from + "; only a " + required + " one can be " + to);
         }
       }
@@ -587,20 +598,20 @@ public final class Datasets implements Contract {
           requireOpen(d);
           requireNotExpired(ctx, g.getExpiryHeight(), g.getExpiryMillis(), "grant " + g.getGrantId());
           if (activeIdentity(ctx, g.getGrantee()).isEmpty()) {
-            throw new ContractException("GRANTEE_REVOKED", "grantee " + g.getGrantee() + " is no longer an active identity");
+            throw new ContractException(GRANTEE_REVOKED, "grantee " + g.getGrantee() + " is no longer an active identity");
           }
           if (g.getPrice() > 0) {
-            Credits.escrow(ctx, g.getGrantee(), escrowId(g.getGrantId()), g.getPrice());
+            Credits.escrow(ctx, g.getGrantee(), escrowId(g.getGrantId()), g.getPrice(), CREDIT_FAILURES);
           }
           event = "access_granted";
         }
         case DENIED -> event = "access_denied";
         case REVOKED -> {
-          Credits.releaseEscrow(ctx, escrowId(g.getGrantId()), g.getGrantee());
+          Credits.releaseEscrow(ctx, escrowId(g.getGrantId()), g.getGrantee(), CREDIT_FAILURES);
           event = "access_revoked";
         }
         case CANCELLED -> {
-          Credits.releaseEscrow(ctx, escrowId(g.getGrantId()), g.getGrantee());
+          Credits.releaseEscrow(ctx, escrowId(g.getGrantId()), g.getGrantee(), CREDIT_FAILURES);
           event = "access_cancelled";
         }
         default -> throw new IllegalStateException("no decision leads to " + to);
@@ -613,13 +624,13 @@ public final class Datasets implements Contract {
 
   // ------------------------------------------------------------------ record_access
 
-  final class Access implements ContractMethod<RecordAccess> {
+  static final class Access implements ContractMethod<RecordAccess> {
     @Override
     public RecordAccess decode(byte[] arguments) throws ContractException {
-      RecordAccess m = Streams.parse(RecordAccess.parser(), arguments, "RecordAccess");
+      RecordAccess m = parse(RecordAccess.getDefaultInstance(), arguments, BAD_ARGUMENTS);
       requireGrantId(m.getGrantId());
       if (m.getKind() == AccessKind.KEY_RELEASE) {
-        Models.requireHash(m.getWrappedKeySha256(), "wrapped key hash");
+        requireHash(m.getWrappedKeySha256(), "wrapped key hash", BAD_ARGUMENTS);
       } else if (m.getKind() == AccessKind.BLOB_DOWNLOAD || m.getKind() == AccessKind.COMPUTE) {
         if (!m.getWrappedKeySha256().isEmpty()) {
           throw bad("a " + m.getKind() + " access releases no key: the wrapped key hash must be empty");
@@ -635,8 +646,8 @@ public final class Datasets implements Contract {
 
     @Override
     public void authorise(ContractContext ctx, RecordAccess args) throws ContractException {
-      if (Identities.activeSender(ctx).getKind() != IdentityKind.VALIDATOR) {
-        throw new ContractException("NOT_AUTHORISED", "only a validator, as a dataset's custodian, records accesses");
+      if (Identities.activeSender(ctx, NOT_AUTHORISED).getKind() != IdentityKind.VALIDATOR) {
+        throw new ContractException(NOT_AUTHORISED, "only a validator, as a dataset's custodian, records accesses");
       }
     }
 
@@ -645,42 +656,42 @@ public final class Datasets implements Contract {
       GrantRecord g = existingGrant(ctx, args.getGrantId());
       DatasetRecord d = grantedDataset(ctx, g);
       if (!d.getCustodian().equals(ctx.sender().value())) {
-        throw new ContractException("NOT_CUSTODIAN", "the custodian of dataset " + d.getDatasetId() + " version " + d.getVersion()
+        throw new ContractException(NOT_CUSTODIAN, "the custodian of dataset " + d.getDatasetId() + " version " + d.getVersion()
             + " is " + d.getCustodian() + ", not " + ctx.sender());
       }
       if (g.getStatus() != GrantStatus.GRANTED) {
-        throw new ContractException("GRANT_NOT_ACTIVE", "grant " + g.getGrantId() + " is " + g.getStatus() + ", not GRANTED");
+        throw new ContractException(GRANT_NOT_ACTIVE, "grant " + g.getGrantId() + " is " + g.getStatus() + ", not GRANTED");
       }
       if (!args.getPurpose().equals(g.getPurpose())) {
-        throw new ContractException("PURPOSE_MISMATCH", "grant " + g.getGrantId() + " is for purpose " + g.getPurpose() + ", not " + args.getPurpose());
+        throw new ContractException(PURPOSE_MISMATCH, "grant " + g.getGrantId() + " is for purpose " + g.getPurpose() + ", not " + args.getPurpose());
       }
       boolean computeOnly = g.getPurpose().equals(COMPUTE_ONLY_PURPOSE);
       if (computeOnly && args.getKind() != AccessKind.COMPUTE) {
-        throw new ContractException("COMPUTE_ONLY", "grant " + g.getGrantId() + " is for purpose " + COMPUTE_ONLY_PURPOSE
+        throw new ContractException(COMPUTE_ONLY, "grant " + g.getGrantId() + " is for purpose " + COMPUTE_ONLY_PURPOSE
             + ": the custodian computes on the data, and neither the key nor the ciphertext is ever released (" + args.getKind() + " refused)");
       }
       if (!computeOnly && args.getKind() == AccessKind.COMPUTE) {
-        throw new ContractException("NOT_COMPUTE_GRANT", "grant " + g.getGrantId() + " is for purpose " + g.getPurpose()
+        throw new ContractException(NOT_COMPUTE_GRANT, "grant " + g.getGrantId() + " is for purpose " + g.getPurpose()
             + ", not " + COMPUTE_ONLY_PURPOSE + ": a compute access is recorded only for compute-only grants");
       }
       if (d.getStatus() == DatasetStatus.ERASED) {
-        throw new ContractException("DATASET_ERASED", "dataset " + d.getDatasetId() + " version " + d.getVersion() + " is erased");
+        throw new ContractException(DATASET_ERASED, "dataset " + d.getDatasetId() + " version " + d.getVersion() + " is erased");
       }
       requireNotExpired(ctx, g.getExpiryHeight(), g.getExpiryMillis(), "grant " + g.getGrantId());
       IdentityRecord grantee = activeIdentity(ctx, g.getGrantee())
-          .orElseThrow(() -> new ContractException("GRANTEE_REVOKED", "grantee " + g.getGrantee() + " is no longer an active identity"));
+          .orElseThrow(() -> new ContractException(GRANTEE_REVOKED, "grantee " + g.getGrantee() + " is no longer an active identity"));
       GrantRecord.Builder updated = g.toBuilder();
       long paid = 0;
       if (args.getKind() == AccessKind.KEY_RELEASE || args.getKind() == AccessKind.COMPUTE) {
         if (g.getMaxReads() != 0 && g.getReads() >= g.getMaxReads()) {
-          throw new ContractException("READS_EXHAUSTED", "grant " + g.getGrantId() + " allowed " + g.getMaxReads()
+          throw new ContractException(READS_EXHAUSTED, "grant " + g.getGrantId() + " allowed " + g.getMaxReads()
               + (args.getKind() == AccessKind.KEY_RELEASE ? " key release(s)" : " read(s)") + ", all used");
         }
         if (args.getKind() == AccessKind.KEY_RELEASE && grantee.getEncryptionKey().isEmpty()) {
-          throw new ContractException("NO_ENCRYPTION_KEY", "grantee " + g.getGrantee() + " has set no encryption key to wrap the data key for");
+          throw new ContractException(NO_ENCRYPTION_KEY, "grantee " + g.getGrantee() + " has set no encryption key to wrap the data key for");
         }
         if (g.getReads() == 0) {
-          paid = Credits.releaseEscrow(ctx, escrowId(g.getGrantId()), d.getOwner());
+          paid = Credits.releaseEscrow(ctx, escrowId(g.getGrantId()), d.getOwner(), CREDIT_FAILURES);
           updated.setPaid(paid);
         }
         updated.setReads(g.getReads() + 1);
@@ -723,7 +734,7 @@ public final class Datasets implements Contract {
 
   // ------------------------------------------------------------------ deprecate, erase
 
-  final class ChangeStatus implements ContractMethod<ChangeDatasetStatus> {
+  static final class ChangeStatus implements ContractMethod<ChangeDatasetStatus> {
     private final DatasetStatus to;
 
     ChangeStatus(DatasetStatus to) {
@@ -732,7 +743,7 @@ public final class Datasets implements Contract {
 
     @Override
     public ChangeDatasetStatus decode(byte[] arguments) throws ContractException {
-      ChangeDatasetStatus m = Streams.parse(ChangeDatasetStatus.parser(), arguments, "ChangeDatasetStatus");
+      ChangeDatasetStatus m = parse(ChangeDatasetStatus.getDefaultInstance(), arguments, BAD_ARGUMENTS);
       requireDatasetId(m.getDatasetId());
       requireVersion(m.getVersion());
       requireText(m.getReason(), 0, MAX_REASON_CHARS, "the reason");
@@ -741,7 +752,7 @@ public final class Datasets implements Contract {
 
     @Override
     public void authorise(ContractContext ctx, ChangeDatasetStatus args) throws ContractException {
-      Identities.activeSender(ctx);
+      Identities.activeSender(ctx, NOT_AUTHORISED);
     }
 
     @Override
@@ -750,10 +761,10 @@ public final class Datasets implements Contract {
       requireOwner(ctx, d);
       DatasetStatus from = d.getStatus();
       if (from == DatasetStatus.ERASED) {
-        throw new ContractException("DATASET_ERASED", "dataset " + d.getDatasetId() + " version " + d.getVersion() + " is already erased");
+        throw new ContractException(DATASET_ERASED, "dataset " + d.getDatasetId() + " version " + d.getVersion() + " is already erased");
       }
       if (to == DatasetStatus.DEPRECATED && from != DatasetStatus.ACTIVE) {
-        throw new ContractException("DATASET_NOT_ACTIVE", "dataset " + d.getDatasetId() + " version " + d.getVersion() + " is " + from
+        throw new ContractException(DATASET_NOT_ACTIVE, "dataset " + d.getDatasetId() + " version " + d.getVersion() + " is " + from
             + "; only an ACTIVE version can be deprecated");
       }
       DatasetRecord.Builder b = d.toBuilder().setStatus(to).addHistory(datasetChange(ctx, from, to, args.getReason()));

@@ -1,4 +1,4 @@
-package org.veriflow.contracts;
+package org.veriflow.contracts.streams;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;

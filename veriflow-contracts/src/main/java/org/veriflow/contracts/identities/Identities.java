@@ -1,21 +1,28 @@
-package org.veriflow.contracts;
+package org.veriflow.contracts.identities;
+
+import static org.veriflow.protocol.identities.IdentitiesFailure.ALREADY_REVOKED;
+import static org.veriflow.protocol.identities.IdentitiesFailure.BAD_ARGUMENTS;
+import static org.veriflow.protocol.identities.IdentitiesFailure.IDENTITY_EXISTS;
+import static org.veriflow.protocol.identities.IdentitiesFailure.NOT_AUTHORISED;
+import static org.veriflow.protocol.identities.IdentitiesFailure.UNKNOWN_IDENTITY;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.Optional;
 import java.util.SortedSet;
 import java.util.TreeSet;
+import org.veriflow.contracts.SystemContract;
 import org.veriflow.core.crypto.IdentityId;
 import org.veriflow.core.crypto.PublicKey;
-import org.veriflow.core.crypto.SignatureAlgorithm;
-import org.veriflow.protocol.proto.KeyAlgorithm;
+import org.veriflow.ledger.GenesisState;
+import org.veriflow.protocol.FailureCode;
 import org.veriflow.protocol.proto.contracts.IdentityKind;
 import org.veriflow.protocol.proto.contracts.IdentityRecord;
 import org.veriflow.protocol.proto.contracts.IdentityStatus;
 import org.veriflow.protocol.proto.contracts.RegisterIdentity;
 import org.veriflow.protocol.proto.contracts.RevokeIdentity;
 import org.veriflow.protocol.proto.contracts.SetEncryptionKey;
-import org.veriflow.ledger.exec.Contract;
 import org.veriflow.ledger.exec.ContractContext;
 import org.veriflow.ledger.exec.ContractException;
 import org.veriflow.ledger.exec.ContractMethod;
@@ -40,33 +47,15 @@ import org.veriflow.ledger.exec.StateView;
  * State: {@code id/<identity id>} → {@link IdentityRecord}; {@code owner/<owner id>/<id>} → empty,
  * an index of what each identity vouches for.
  */
-public final class Identities implements Contract, SenderRegistry {
+public final class Identities extends SystemContract implements SenderRegistry {
   public static final String NAME = "identities";
   private static final int MAX_NAME = 128;
   private static final int MAX_ROLES = 16;
   /** Length of an X25519 public key (RFC 7748, section 5). */
   public static final int ENCRYPTION_KEY_BYTES = 32;
 
-  private final SortedSet<String> methods = new TreeSet<>(java.util.List.of("register", "revoke", "set_encryption_key"));
-
-  @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public SortedSet<String> methodNames() {
-    return methods;
-  }
-
-  @Override
-  public Optional<ContractMethod<?>> method(String name) {
-    return switch (name) {
-      case "register" -> Optional.of(new Register());
-      case "revoke" -> Optional.of(new Revoke());
-      case "set_encryption_key" -> Optional.of(new SetEncryptionKeyMethod());
-      default -> Optional.empty();
-    };
+  public Identities() {
+    super(NAME, Map.of("register", new Register(), "revoke", new Revoke(), "set_encryption_key", new SetEncryptionKeyMethod()));
   }
 
   // ------------------------------------------------------------------ SenderRegistry
@@ -107,14 +96,27 @@ public final class Identities implements Contract, SenderRegistry {
   }
 
   /**
+   * The genesis write that registers {@code record}.
+   *
+   * @param record an identity named in the genesis file
+   * @return the write of block 0
+   */
+  public static GenesisState.Write genesisIdentity(IdentityRecord record) {
+    return new GenesisState.Write(NAME, idKey(record.getId()), record.toByteArray());
+  }
+
+  /**
    * The sender's record, for a contract's authorisation check.
    *
-   * @throws ContractException {@code NOT_AUTHORISED} unless the sender is an active identity
+   * @param ctx the calling contract's context
+   * @param notAuthorised the calling contract's {@code NOT_AUTHORISED}
+   * @return the sender's record, active
+   * @throws ContractException {@code notAuthorised} unless the sender is an active identity
    */
-  static IdentityRecord activeSender(ContractContext ctx) throws ContractException {
+  public static IdentityRecord activeSender(ContractContext ctx, FailureCode notAuthorised) throws ContractException {
     return find(ctx.state(NAME), ctx.sender().value())
         .filter(r -> r.getStatus() == IdentityStatus.ACTIVE)
-        .orElseThrow(() -> new ContractException("NOT_AUTHORISED", "sender " + ctx.sender() + " is not an active identity"));
+        .orElseThrow(() -> new ContractException(notAuthorised, "sender " + ctx.sender() + " is not an active identity"));
   }
 
   static boolean registeredByAdministrator(IdentityKind kind) {
@@ -122,45 +124,32 @@ public final class Identities implements Contract, SenderRegistry {
         || kind == IdentityKind.VALIDATOR || kind == IdentityKind.AUDITOR;
   }
 
-  static SignatureAlgorithm algorithm(KeyAlgorithm a) throws ContractException {
-    return switch (a) {
-      case ED25519 -> SignatureAlgorithm.ED25519;
-      case P256 -> SignatureAlgorithm.P256;
-      default -> throw new ContractException("BAD_ARGUMENTS", "key algorithm must be ED25519 or P256");
-    };
-  }
-
   /** Decoded arguments of {@code register}, with the key validated and the id derived. */
   record RegisterArgs(RegisterIdentity message, PublicKey key, IdentityId id, SortedSet<String> roles) {}
 
-  final class Register implements ContractMethod<RegisterArgs> {
+  static final class Register implements ContractMethod<RegisterArgs> {
     @Override
     public RegisterArgs decode(byte[] arguments) throws ContractException {
-      RegisterIdentity m;
-      try {
-        m = RegisterIdentity.parseFrom(arguments);
-      } catch (InvalidProtocolBufferException e) {
-        throw new ContractException("BAD_ARGUMENTS", "arguments are not a RegisterIdentity message");
-      }
+      RegisterIdentity m = parse(RegisterIdentity.getDefaultInstance(), arguments, BAD_ARGUMENTS);
       PublicKey key;
       try {
-        key = PublicKey.decode(algorithm(m.getAlgorithm()), m.getPublicKey().toByteArray());
+        key = PublicKey.decode(algorithm(m.getAlgorithm(), BAD_ARGUMENTS), m.getPublicKey().toByteArray());
       } catch (IllegalArgumentException e) {
-        throw new ContractException("BAD_ARGUMENTS", "public key: " + e.getMessage());
+        throw new ContractException(BAD_ARGUMENTS, "public key: " + e.getMessage());
       }
       if (m.getKind() == IdentityKind.IDENTITY_KIND_UNSPECIFIED || m.getKind() == IdentityKind.UNRECOGNIZED) {
-        throw new ContractException("BAD_ARGUMENTS", "identity kind is missing or unknown");
+        throw new ContractException(BAD_ARGUMENTS, "identity kind is missing or unknown");
       }
       if (m.getName().length() > MAX_NAME) {
-        throw new ContractException("BAD_ARGUMENTS", "name is longer than " + MAX_NAME + " characters");
+        throw new ContractException(BAD_ARGUMENTS, "name is longer than " + MAX_NAME + " characters");
       }
       SortedSet<String> roles = new TreeSet<>(m.getRolesList());
       if (roles.size() > MAX_ROLES) {
-        throw new ContractException("BAD_ARGUMENTS", "at most " + MAX_ROLES + " roles");
+        throw new ContractException(BAD_ARGUMENTS, "at most " + MAX_ROLES + " roles");
       }
       for (String role : roles) {
         if (!role.matches("[a-z][a-z0-9-]{0,31}")) {
-          throw new ContractException("BAD_ARGUMENTS", "role '" + role + "' must be lower-case letters, digits and dashes");
+          throw new ContractException(BAD_ARGUMENTS, "role '" + role + "' must be lower-case letters, digits and dashes");
         }
       }
       return new RegisterArgs(m, key, key.id(), roles);
@@ -168,14 +157,14 @@ public final class Identities implements Contract, SenderRegistry {
 
     @Override
     public void authorise(ContractContext ctx, RegisterArgs args) throws ContractException {
-      IdentityRecord sender = activeSender(ctx);
+      IdentityRecord sender = activeSender(ctx, NOT_AUTHORISED);
       IdentityKind kind = args.message().getKind();
       if (registeredByAdministrator(kind)) {
         if (sender.getKind() != IdentityKind.ADMINISTRATOR) {
-          throw new ContractException("NOT_AUTHORISED", "only an administrator may register identities of kind " + kind.name().toLowerCase(java.util.Locale.ROOT));
+          throw new ContractException(NOT_AUTHORISED, "only an administrator may register identities of kind " + kind.name().toLowerCase(java.util.Locale.ROOT));
         }
       } else if (sender.getKind() != IdentityKind.ORGANISATION) {
-        throw new ContractException("NOT_AUTHORISED", "only an organisation may register identities of kind " + kind.name().toLowerCase(java.util.Locale.ROOT));
+        throw new ContractException(NOT_AUTHORISED, "only an organisation may register identities of kind " + kind.name().toLowerCase(java.util.Locale.ROOT));
       }
     }
 
@@ -183,7 +172,7 @@ public final class Identities implements Contract, SenderRegistry {
     public void execute(ExecutionContext ctx, RegisterArgs args) throws ContractException {
       String id = args.id().value();
       if (ctx.state().get(idKey(id)).isPresent()) {
-        throw new ContractException("IDENTITY_EXISTS", "identity " + id + " is already registered");
+        throw new ContractException(IDENTITY_EXISTS, "identity " + id + " is already registered");
       }
       IdentityRecord record = IdentityRecord.newBuilder()
           .setId(id)
@@ -203,42 +192,37 @@ public final class Identities implements Contract, SenderRegistry {
     }
   }
 
-  final class Revoke implements ContractMethod<RevokeIdentity> {
+  static final class Revoke implements ContractMethod<RevokeIdentity> {
     @Override
     public RevokeIdentity decode(byte[] arguments) throws ContractException {
-      RevokeIdentity m;
-      try {
-        m = RevokeIdentity.parseFrom(arguments);
-      } catch (InvalidProtocolBufferException e) {
-        throw new ContractException("BAD_ARGUMENTS", "arguments are not a RevokeIdentity message");
-      }
+      RevokeIdentity m = parse(RevokeIdentity.getDefaultInstance(), arguments, BAD_ARGUMENTS);
       if (!IdentityId.isWellFormed(m.getId())) {
-        throw new ContractException("BAD_ARGUMENTS", "'" + m.getId() + "' is not an identity id");
+        throw new ContractException(BAD_ARGUMENTS, "'" + m.getId() + "' is not an identity id");
       }
       if (m.getReason().length() > 256) {
-        throw new ContractException("BAD_ARGUMENTS", "reason is longer than 256 characters");
+        throw new ContractException(BAD_ARGUMENTS, "reason is longer than 256 characters");
       }
       return m;
     }
 
     @Override
     public void authorise(ContractContext ctx, RevokeIdentity args) throws ContractException {
-      IdentityRecord sender = activeSender(ctx);
+      IdentityRecord sender = activeSender(ctx, NOT_AUTHORISED);
       if (sender.getKind() == IdentityKind.ADMINISTRATOR) {
         return;
       }
       Optional<IdentityRecord> target = find(ctx.state(), args.getId());
       if (target.isEmpty() || !target.get().getOwner().equals(sender.getId())) {
-        throw new ContractException("NOT_AUTHORISED", "only an administrator or the identity's owner may revoke " + args.getId());
+        throw new ContractException(NOT_AUTHORISED, "only an administrator or the identity's owner may revoke " + args.getId());
       }
     }
 
     @Override
     public void execute(ExecutionContext ctx, RevokeIdentity args) throws ContractException {
       IdentityRecord target = find(ctx.state(), args.getId())
-          .orElseThrow(() -> new ContractException("UNKNOWN_IDENTITY", "no identity " + args.getId()));
+          .orElseThrow(() -> new ContractException(UNKNOWN_IDENTITY, "no identity " + args.getId()));
       if (target.getStatus() == IdentityStatus.REVOKED) {
-        throw new ContractException("ALREADY_REVOKED", "identity " + args.getId() + " was revoked at height " + target.getRevokedHeight());
+        throw new ContractException(ALREADY_REVOKED, "identity " + args.getId() + " was revoked at height " + target.getRevokedHeight());
       }
       IdentityRecord revoked = target.toBuilder()
           .setStatus(IdentityStatus.REVOKED)
@@ -250,36 +234,31 @@ public final class Identities implements Contract, SenderRegistry {
     }
   }
 
-  final class SetEncryptionKeyMethod implements ContractMethod<SetEncryptionKey> {
+  static final class SetEncryptionKeyMethod implements ContractMethod<SetEncryptionKey> {
     @Override
     public SetEncryptionKey decode(byte[] arguments) throws ContractException {
-      SetEncryptionKey m;
-      try {
-        m = SetEncryptionKey.parseFrom(arguments);
-      } catch (InvalidProtocolBufferException e) {
-        throw new ContractException("BAD_ARGUMENTS", "arguments are not a SetEncryptionKey message");
-      }
+      SetEncryptionKey m = parse(SetEncryptionKey.getDefaultInstance(), arguments, BAD_ARGUMENTS);
       if (m.getPublicKey().size() != ENCRYPTION_KEY_BYTES) {
-        throw new ContractException("BAD_ARGUMENTS", "an X25519 public key is " + ENCRYPTION_KEY_BYTES + " bytes, not " + m.getPublicKey().size());
+        throw new ContractException(BAD_ARGUMENTS, "an X25519 public key is " + ENCRYPTION_KEY_BYTES + " bytes, not " + m.getPublicKey().size());
       }
       boolean allZero = true;
       for (int i = 0; i < ENCRYPTION_KEY_BYTES; i++) {
         allZero &= m.getPublicKey().byteAt(i) == 0;
       }
       if (allZero) {
-        throw new ContractException("BAD_ARGUMENTS", "the X25519 public key is all zero");
+        throw new ContractException(BAD_ARGUMENTS, "the X25519 public key is all zero");
       }
       return m;
     }
 
     @Override
     public void authorise(ContractContext ctx, SetEncryptionKey args) throws ContractException {
-      activeSender(ctx);
+      activeSender(ctx, NOT_AUTHORISED);
     }
 
     @Override
     public void execute(ExecutionContext ctx, SetEncryptionKey args) throws ContractException {
-      IdentityRecord sender = activeSender(ctx);
+      IdentityRecord sender = activeSender(ctx, NOT_AUTHORISED);
       ctx.put(idKey(sender.getId()), sender.toBuilder().setEncryptionKey(args.getPublicKey()).build().toByteArray());
       ctx.emit("encryption_key_set", sender.getId().getBytes(StandardCharsets.UTF_8));
     }

@@ -1,6 +1,13 @@
-package org.veriflow.contracts;
+package org.veriflow.contracts.streams;
 
-import org.veriflow.protocol.Limits;
+import static org.veriflow.protocol.streams.StreamsFailure.ALREADY_REVOKED;
+import static org.veriflow.protocol.streams.StreamsFailure.BAD_ARGUMENTS;
+import static org.veriflow.protocol.streams.StreamsFailure.DEVICE_EXISTS;
+import static org.veriflow.protocol.streams.StreamsFailure.NOT_AUTHORISED;
+import static org.veriflow.protocol.streams.StreamsFailure.SNAPSHOT_TOO_LARGE;
+import static org.veriflow.protocol.streams.StreamsFailure.STREAM_EXISTS;
+import static org.veriflow.protocol.streams.StreamsFailure.UNKNOWN_DEVICE;
+import static org.veriflow.protocol.streams.StreamsFailure.UNKNOWN_STREAM;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
@@ -8,11 +15,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ForkJoinPool;
 import java.util.stream.IntStream;
+import org.veriflow.contracts.SystemContract;
+import org.veriflow.contracts.identities.Identities;
 import org.veriflow.core.crypto.Hash;
 import org.veriflow.core.crypto.IdentityId;
 import org.veriflow.core.crypto.PublicKey;
@@ -36,13 +44,13 @@ import org.veriflow.protocol.proto.streams.SubmitReadings;
 import org.veriflow.protocol.proto.streams.Verdict;
 import org.veriflow.protocol.proto.streams.Verdicts;
 import org.veriflow.protocol.streams.SnapshotFormat;
-import org.veriflow.ledger.exec.Contract;
 import org.veriflow.ledger.exec.ContractContext;
 import org.veriflow.ledger.exec.ContractException;
 import org.veriflow.ledger.exec.ContractMethod;
 import org.veriflow.ledger.exec.ExecutionContext;
 import org.veriflow.ledger.exec.PublicKeys;
 import org.veriflow.ledger.exec.StateView;
+import org.veriflow.protocol.Limits;
 
 /**
  * The streams contract: sensor streams with a schema, the devices that feed them, and a verdict on
@@ -61,7 +69,7 @@ import org.veriflow.ledger.exec.StateView;
  * <p>Signatures of a batch are checked in parallel on {@code pool}; each result lands in its own slot
  * and verdicts are then assigned in batch order, so they never depend on the number of threads.
  */
-public final class Streams implements Contract {
+public final class Streams extends SystemContract {
   public static final String NAME = "streams";
   /** Most readings in one {@code submit}. */
   public static final int MAX_BATCH = Limits.READINGS_PER_BATCH;
@@ -70,9 +78,6 @@ public final class Streams implements Contract {
   private static final int MAX_FIELDS = 32;
   /** About 100 years; a stream that accepts any time says 0. */
   public static final long MAX_TIME_WINDOW_MILLIS = 100L * 366 * 24 * 3600 * 1000;
-
-  private final ForkJoinPool pool;
-  private final SortedSet<String> methods = new TreeSet<>(List.of("create", "register_device", "revoke_device", "submit", "snapshot"));
 
   /**
    * Checks signatures on a shared pool with one thread per core. (The common pool has one thread
@@ -89,111 +94,71 @@ public final class Streams implements Contract {
 
   /** Checks signatures on {@code pool}; its size never changes a verdict. */
   public Streams(ForkJoinPool pool) {
-    this.pool = pool;
-  }
-
-  @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public SortedSet<String> methodNames() {
-    return methods;
-  }
-
-  @Override
-  public Optional<ContractMethod<?>> method(String name) {
-    return switch (name) {
-      case "create" -> Optional.of(new Create());
-      case "register_device" -> Optional.of(new RegisterDeviceMethod());
-      case "revoke_device" -> Optional.of(new RevokeDeviceMethod());
-      case "submit" -> Optional.of(new Submit());
-      case "snapshot" -> Optional.of(new Snapshot());
-      default -> Optional.empty();
-    };
+    super(NAME, Map.of("create", new Create(), "register_device", new RegisterDeviceMethod(),
+        "revoke_device", new RevokeDeviceMethod(), "submit", new Submit(pool), "snapshot", new Snapshot()));
   }
 
   // ------------------------------------------------------------------ shared checks
 
   static void requireStreamId(String id) throws ContractException {
-    if (!id.matches("[a-z0-9][a-z0-9-]{0,62}")) {
-      throw new ContractException("BAD_ARGUMENTS", "stream id '" + id + "' must be 1-63 lower-case letters, digits or '-'");
-    }
-  }
-
-  /** Decodes a record this namespace or another stored; a failure means the store is damaged. */
-  static <T> T parseStored(com.google.protobuf.Parser<T> parser, byte[] bytes) {
-    try {
-      return parser.parseFrom(bytes);
-    } catch (InvalidProtocolBufferException e) {
-      throw new IllegalStateException("stored record does not decode", e);
-    }
-  }
-
-  static <T> T parse(com.google.protobuf.Parser<T> parser, byte[] bytes, String what) throws ContractException {
-    try {
-      return parser.parseFrom(bytes);
-    } catch (InvalidProtocolBufferException e) {
-      throw new ContractException("BAD_ARGUMENTS", "arguments are not a " + what + " message");
-    }
+    requireId(id, "stream", BAD_ARGUMENTS);
   }
 
   private static void requireOwner(ContractContext ctx, String streamId) throws ContractException {
     Optional<StreamRecord> s = StreamsState.stream(ctx.state(), streamId);
     if (s.isPresent() && !s.get().getOwner().equals(ctx.sender().value())) {
-      throw new ContractException("NOT_AUTHORISED", "only the owner of stream " + streamId + " may change its devices");
+      throw new ContractException(NOT_AUTHORISED, "only the owner of stream " + streamId + " may change its devices");
     }
   }
 
   private static StreamRecord existingStream(ContractContext ctx, String streamId) throws ContractException {
     return StreamsState.stream(ctx.state(), streamId)
-        .orElseThrow(() -> new ContractException("UNKNOWN_STREAM", "no stream " + streamId));
+        .orElseThrow(() -> new ContractException(UNKNOWN_STREAM, "no stream " + streamId));
   }
 
   // ------------------------------------------------------------------ create
 
-  final class Create implements ContractMethod<CreateStream> {
+  static final class Create implements ContractMethod<CreateStream> {
     @Override
     public CreateStream decode(byte[] arguments) throws ContractException {
-      CreateStream m = parse(CreateStream.parser(), arguments, "CreateStream");
+      CreateStream m = parse(CreateStream.getDefaultInstance(), arguments, BAD_ARGUMENTS);
       requireStreamId(m.getStreamId());
       if (m.getFieldsCount() == 0 || m.getFieldsCount() > MAX_FIELDS) {
-        throw new ContractException("BAD_ARGUMENTS", "a stream needs 1 to " + MAX_FIELDS + " fields");
+        throw new ContractException(BAD_ARGUMENTS, "a stream needs 1 to " + MAX_FIELDS + " fields");
       }
       TreeSet<String> names = new TreeSet<>();
       for (FieldSpec f : m.getFieldsList()) {
         if (!f.getName().matches("[a-z][a-z0-9_]{0,31}") || !names.add(f.getName())) {
-          throw new ContractException("BAD_ARGUMENTS", "field name '" + f.getName() + "' must be unique lower-case letters, digits and '_'");
+          throw new ContractException(BAD_ARGUMENTS, "field name '" + f.getName() + "' must be unique lower-case letters, digits and '_'");
         }
         if (!Double.isFinite(f.getMin()) || !Double.isFinite(f.getMax()) || f.getMin() > f.getMax()) {
-          throw new ContractException("BAD_ARGUMENTS", "field " + f.getName() + " needs finite bounds with min <= max");
+          throw new ContractException(BAD_ARGUMENTS, "field " + f.getName() + " needs finite bounds with min <= max");
         }
         // decimals is a uint32: Java sees values of 2^31 and above as negative.
         if (Integer.compareUnsigned(f.getDecimals(), 9) > 0 || f.getUnit().length() > 32) {
-          throw new ContractException("BAD_ARGUMENTS", "field " + f.getName() + ": at most 9 decimals and a unit of at most 32 characters");
+          throw new ContractException(BAD_ARGUMENTS, "field " + f.getName() + ": at most 9 decimals and a unit of at most 32 characters");
         }
       }
       if (Long.compareUnsigned(m.getTimeWindowMillis(), MAX_TIME_WINDOW_MILLIS) > 0) {
-        throw new ContractException("BAD_ARGUMENTS", "time window must be at most " + MAX_TIME_WINDOW_MILLIS + " ms (0: any time)");
+        throw new ContractException(BAD_ARGUMENTS, "time window must be at most " + MAX_TIME_WINDOW_MILLIS + " ms (0: any time)");
       }
       if (m.getSamplingIntervalMillis() == 0 || m.getDescription().length() > 512) {
-        throw new ContractException("BAD_ARGUMENTS", "a stream needs a sampling interval above 0 and a description of at most 512 characters");
+        throw new ContractException(BAD_ARGUMENTS, "a stream needs a sampling interval above 0 and a description of at most 512 characters");
       }
       return m;
     }
 
     @Override
     public void authorise(ContractContext ctx, CreateStream args) throws ContractException {
-      if (Identities.activeSender(ctx).getKind() != IdentityKind.ORGANISATION) {
-        throw new ContractException("NOT_AUTHORISED", "only an organisation may create a stream");
+      if (Identities.activeSender(ctx, NOT_AUTHORISED).getKind() != IdentityKind.ORGANISATION) {
+        throw new ContractException(NOT_AUTHORISED, "only an organisation may create a stream");
       }
     }
 
     @Override
     public void execute(ExecutionContext ctx, CreateStream args) throws ContractException {
       if (ctx.state().get(StreamKeys.stream(args.getStreamId())).isPresent()) {
-        throw new ContractException("STREAM_EXISTS", "stream " + args.getStreamId() + " already exists");
+        throw new ContractException(STREAM_EXISTS, "stream " + args.getStreamId() + " already exists");
       }
       StreamRecord r = StreamRecord.newBuilder()
           .setStreamId(args.getStreamId())
@@ -214,24 +179,24 @@ public final class Streams implements Contract {
   /** Decoded {@code register_device} arguments with the validated key. */
   record DeviceArgs(RegisterDevice message, PublicKey key) {}
 
-  final class RegisterDeviceMethod implements ContractMethod<DeviceArgs> {
+  static final class RegisterDeviceMethod implements ContractMethod<DeviceArgs> {
     @Override
     public DeviceArgs decode(byte[] arguments) throws ContractException {
-      RegisterDevice m = parse(RegisterDevice.parser(), arguments, "RegisterDevice");
+      RegisterDevice m = parse(RegisterDevice.getDefaultInstance(), arguments, BAD_ARGUMENTS);
       requireStreamId(m.getStreamId());
       if (m.getName().length() > 128) {
-        throw new ContractException("BAD_ARGUMENTS", "device name is longer than 128 characters");
+        throw new ContractException(BAD_ARGUMENTS, "device name is longer than 128 characters");
       }
       try {
-        return new DeviceArgs(m, PublicKeys.decode(Identities.algorithm(m.getAlgorithm()), m.getPublicKey().toByteArray()));
+        return new DeviceArgs(m, PublicKeys.decode(algorithm(m.getAlgorithm(), BAD_ARGUMENTS), m.getPublicKey().toByteArray()));
       } catch (IllegalArgumentException e) {
-        throw new ContractException("BAD_ARGUMENTS", "device key: " + e.getMessage());
+        throw new ContractException(BAD_ARGUMENTS, "device key: " + e.getMessage());
       }
     }
 
     @Override
     public void authorise(ContractContext ctx, DeviceArgs args) throws ContractException {
-      Identities.activeSender(ctx);
+      Identities.activeSender(ctx, NOT_AUTHORISED);
       requireOwner(ctx, args.message().getStreamId());
     }
 
@@ -241,7 +206,7 @@ public final class Streams implements Contract {
       String device = args.key().id().value();
       Optional<byte[]> elsewhere = ctx.state().get(StreamKeys.deviceStream(device));
       if (elsewhere.isPresent()) {
-        throw new ContractException("DEVICE_EXISTS", "device " + device + " is already registered in stream " + new String(elsewhere.get(), java.nio.charset.StandardCharsets.UTF_8));
+        throw new ContractException(DEVICE_EXISTS, "device " + device + " is already registered in stream " + new String(elsewhere.get(), java.nio.charset.StandardCharsets.UTF_8));
       }
       DeviceRecord r = DeviceRecord.newBuilder()
           .setDeviceId(device)
@@ -259,20 +224,20 @@ public final class Streams implements Contract {
     }
   }
 
-  final class RevokeDeviceMethod implements ContractMethod<RevokeDevice> {
+  static final class RevokeDeviceMethod implements ContractMethod<RevokeDevice> {
     @Override
     public RevokeDevice decode(byte[] arguments) throws ContractException {
-      RevokeDevice m = parse(RevokeDevice.parser(), arguments, "RevokeDevice");
+      RevokeDevice m = parse(RevokeDevice.getDefaultInstance(), arguments, BAD_ARGUMENTS);
       requireStreamId(m.getStreamId());
       if (!IdentityId.isWellFormed(m.getDeviceId()) || m.getReason().length() > 256) {
-        throw new ContractException("BAD_ARGUMENTS", "'" + m.getDeviceId() + "' is not a device id, or the reason exceeds 256 characters");
+        throw new ContractException(BAD_ARGUMENTS, "'" + m.getDeviceId() + "' is not a device id, or the reason exceeds 256 characters");
       }
       return m;
     }
 
     @Override
     public void authorise(ContractContext ctx, RevokeDevice args) throws ContractException {
-      Identities.activeSender(ctx);
+      Identities.activeSender(ctx, NOT_AUTHORISED);
       requireOwner(ctx, args.getStreamId());
     }
 
@@ -280,9 +245,9 @@ public final class Streams implements Contract {
     public void execute(ExecutionContext ctx, RevokeDevice args) throws ContractException {
       existingStream(ctx, args.getStreamId());
       DeviceRecord d = StreamsState.device(ctx.state(), args.getStreamId(), args.getDeviceId())
-          .orElseThrow(() -> new ContractException("UNKNOWN_DEVICE", "no device " + args.getDeviceId() + " in stream " + args.getStreamId()));
+          .orElseThrow(() -> new ContractException(UNKNOWN_DEVICE, "no device " + args.getDeviceId() + " in stream " + args.getStreamId()));
       if (d.getStatus() == DeviceStatus.DEVICE_REVOKED) {
-        throw new ContractException("ALREADY_REVOKED", "device " + args.getDeviceId() + " was revoked at height " + d.getRevokedHeight());
+        throw new ContractException(ALREADY_REVOKED, "device " + args.getDeviceId() + " was revoked at height " + d.getRevokedHeight());
       }
       ctx.put(StreamKeys.device(args.getStreamId(), args.getDeviceId()), d.toBuilder()
           .setStatus(DeviceStatus.DEVICE_REVOKED).setRevokedHeight(ctx.height()).setRevocationReason(args.getReason()).build().toByteArray());
@@ -298,13 +263,19 @@ public final class Streams implements Contract {
   /** A decoded batch. */
   record Batch(String streamId, List<Item> items) {}
 
-  final class Submit implements ContractMethod<Batch> {
+  static final class Submit implements ContractMethod<Batch> {
+    private final ForkJoinPool pool;
+
+    Submit(ForkJoinPool pool) {
+      this.pool = pool;
+    }
+
     @Override
     public Batch decode(byte[] arguments) throws ContractException {
-      SubmitReadings m = parse(SubmitReadings.parser(), arguments, "SubmitReadings");
+      SubmitReadings m = parse(SubmitReadings.getDefaultInstance(), arguments, BAD_ARGUMENTS);
       requireStreamId(m.getStreamId());
       if (m.getReadingsCount() == 0 || m.getReadingsCount() > MAX_BATCH) {
-        throw new ContractException("BAD_ARGUMENTS", "a batch holds 1 to " + MAX_BATCH + " readings, not " + m.getReadingsCount());
+        throw new ContractException(BAD_ARGUMENTS, "a batch holds 1 to " + MAX_BATCH + " readings, not " + m.getReadingsCount());
       }
       List<Item> items = new ArrayList<>(m.getReadingsCount());
       for (int i = 0; i < m.getReadingsCount(); i++) {
@@ -314,7 +285,7 @@ public final class Streams implements Contract {
         try {
           r = Reading.parseFrom(bytes);
         } catch (InvalidProtocolBufferException e) {
-          throw new ContractException("BAD_ARGUMENTS", "reading " + i + " of the batch does not decode");
+          throw new ContractException(BAD_ARGUMENTS, "reading " + i + " of the batch does not decode");
         }
         items.add(new Item(r, bytes, sr.getSignature().toByteArray(), Hash.sha256(bytes)));
       }
@@ -471,23 +442,23 @@ public final class Streams implements Contract {
     }
   }
 
-  final class Snapshot implements ContractMethod<CreateSnapshot> {
+  static final class Snapshot implements ContractMethod<CreateSnapshot> {
     @Override
     public CreateSnapshot decode(byte[] arguments) throws ContractException {
-      CreateSnapshot m = parse(CreateSnapshot.parser(), arguments, "CreateSnapshot");
+      CreateSnapshot m = parse(CreateSnapshot.getDefaultInstance(), arguments, BAD_ARGUMENTS);
       requireStreamId(m.getStreamId());
       if (m.getFromMillis() >= m.getToMillis()) {
-        throw new ContractException("BAD_ARGUMENTS", "a snapshot needs from < to, got " + m.getFromMillis() + " and " + m.getToMillis());
+        throw new ContractException(BAD_ARGUMENTS, "a snapshot needs from < to, got " + m.getFromMillis() + " and " + m.getToMillis());
       }
       if (m.getTitle().length() > 256) {
-        throw new ContractException("BAD_ARGUMENTS", "title is longer than 256 characters");
+        throw new ContractException(BAD_ARGUMENTS, "title is longer than 256 characters");
       }
       return m;
     }
 
     @Override
     public void authorise(ContractContext ctx, CreateSnapshot args) throws ContractException {
-      Identities.activeSender(ctx);
+      Identities.activeSender(ctx, NOT_AUTHORISED);
     }
 
     @Override
@@ -507,7 +478,7 @@ public final class Streams implements Contract {
           }
         });
       } catch (RangeTooLarge e) {
-        throw new ContractException("SNAPSHOT_TOO_LARGE", "the range holds more than " + MAX_SNAPSHOT_ROWS + " readings; split it");
+        throw new ContractException(SNAPSHOT_TOO_LARGE, "the range holds more than " + MAX_SNAPSHOT_ROWS + " readings; split it");
       }
       String id = ctx.txId().hex();
       SnapshotRecord record = SnapshotRecord.newBuilder()

@@ -1,4 +1,4 @@
-package org.veriflow.contracts;
+package org.veriflow.contracts.credits;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.veriflow.contracts.TestChain.ADMIN;
@@ -8,6 +8,8 @@ import static org.veriflow.contracts.TestChain.VALIDATOR_CREDITS;
 
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import org.veriflow.protocol.credits.CreditsFailure;
+import org.veriflow.contracts.TestChain;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.StringValue;
 import java.util.List;
@@ -137,7 +139,7 @@ class CreditsTest {
         try {
           return StringValue.parseFrom(arguments).getValue().split(":");
         } catch (InvalidProtocolBufferException e) {
-          throw new ContractException("BAD_ARGUMENTS", "not a StringValue");
+          throw new ContractException(CreditsFailure.BAD_ARGUMENTS, "not a StringValue");
         }
       }
 
@@ -147,10 +149,10 @@ class CreditsTest {
       @Override
       public void execute(ExecutionContext ctx, String[] a) throws ContractException {
         switch (method) {
-          case "debit" -> Credits.debit(ctx, a[0], Long.parseLong(a[1]));
-          case "credit" -> Credits.credit(ctx, a[0], Long.parseLong(a[1]));
-          case "escrow" -> Credits.escrow(ctx, a[1], a[0], Long.parseLong(a[2]));
-          case "release" -> ctx.output(Long.toString(Credits.releaseEscrow(ctx, a[0], a[1])).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+          case "debit" -> Credits.debit(ctx, a[0], Long.parseLong(a[1]), Credits.OWN_FAILURES);
+          case "credit" -> Credits.credit(ctx, a[0], Long.parseLong(a[1]), Credits.OWN_FAILURES);
+          case "escrow" -> Credits.escrow(ctx, a[1], a[0], Long.parseLong(a[2]), Credits.OWN_FAILURES);
+          case "release" -> ctx.output(Long.toString(Credits.releaseEscrow(ctx, a[0], a[1], Credits.OWN_FAILURES)).getBytes(java.nio.charset.StandardCharsets.UTF_8));
           default -> throw new IllegalStateException(method);
         }
       }

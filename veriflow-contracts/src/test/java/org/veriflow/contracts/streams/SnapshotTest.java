@@ -1,9 +1,10 @@
-package org.veriflow.contracts;
+package org.veriflow.contracts.streams;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.veriflow.contracts.TestChain.ADMIN;
 
+import org.veriflow.contracts.TestChain;
 import com.google.protobuf.InvalidProtocolBufferException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

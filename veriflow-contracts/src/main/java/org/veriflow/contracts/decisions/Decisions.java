@@ -1,16 +1,24 @@
-package org.veriflow.contracts;
+package org.veriflow.contracts.decisions;
 
-import org.veriflow.protocol.Limits;
+import static org.veriflow.protocol.decisions.DecisionsFailure.BAD_ARGUMENTS;
+import static org.veriflow.protocol.decisions.DecisionsFailure.DECISION_EXISTS;
+import static org.veriflow.protocol.decisions.DecisionsFailure.INPUT_DIGEST_MISMATCH;
+import static org.veriflow.protocol.decisions.DecisionsFailure.MODEL_MISMATCH;
+import static org.veriflow.protocol.decisions.DecisionsFailure.MODEL_NOT_SERVABLE;
+import static org.veriflow.protocol.decisions.DecisionsFailure.NOT_AUTHORISED;
+import static org.veriflow.protocol.decisions.DecisionsFailure.UNKNOWN_MODEL;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.SortedSet;
 import java.util.TreeMap;
-import java.util.TreeSet;
+import org.veriflow.contracts.SystemContract;
+import org.veriflow.contracts.identities.Identities;
+import org.veriflow.contracts.models.Models;
 import org.veriflow.core.crypto.Hash;
 import org.veriflow.core.merkle.MerkleHashes;
 import org.veriflow.core.merkle.MerkleTree;
@@ -20,12 +28,12 @@ import org.veriflow.protocol.proto.decisions.DecisionRecord;
 import org.veriflow.protocol.proto.decisions.LogDecisions;
 import org.veriflow.protocol.proto.models.ModelRecord;
 import org.veriflow.protocol.proto.models.ModelStage;
-import org.veriflow.ledger.exec.Contract;
 import org.veriflow.ledger.exec.ContractContext;
 import org.veriflow.ledger.exec.ContractException;
 import org.veriflow.ledger.exec.ContractMethod;
 import org.veriflow.ledger.exec.ExecutionContext;
 import org.veriflow.ledger.exec.StateView;
+import org.veriflow.protocol.Limits;
 
 /**
  * The decisions contract: what a served model answered, to whom, on which input and with which
@@ -52,7 +60,7 @@ import org.veriflow.ledger.exec.StateView;
  *
  * <p>State: {@code d/<id, lower-case hex>} → {@link DecisionRecord}.
  */
-public final class Decisions implements Contract {
+public final class Decisions extends SystemContract {
   public static final String NAME = "decisions";
   /** Most decisions in one {@code log}. */
   public static final int MAX_BATCH = Limits.DECISIONS_PER_BATCH;
@@ -62,21 +70,8 @@ public final class Decisions implements Contract {
   private static final int MAX_REQUESTER_CHARS = 64;
   private static final int MAX_REQUEST_ID_CHARS = 64;
 
-  private final SortedSet<String> methods = new TreeSet<>(List.of("log"));
-
-  @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public SortedSet<String> methodNames() {
-    return methods;
-  }
-
-  @Override
-  public Optional<ContractMethod<?>> method(String name) {
-    return name.equals("log") ? Optional.of(new Log()) : Optional.empty();
+  public Decisions() {
+    super(NAME, Map.of("log", new Log()));
   }
 
   static byte[] key(Hash id) {
@@ -99,7 +94,7 @@ public final class Decisions implements Contract {
    * @throws IllegalArgumentException if {@code idHex} is not 64 hex characters
    */
   public static Optional<DecisionRecord> find(StateView state, String idHex) {
-    return state.get(key(Hash.fromHex(idHex))).map(b -> Streams.parseStored(DecisionRecord.parser(), b));
+    return state.get(key(Hash.fromHex(idHex))).map(b -> parseStored(DecisionRecord.parser(), b));
   }
 
   /** One decision of a batch: its bytes as carried, what they decode to, and its id. */
@@ -113,7 +108,7 @@ public final class Decisions implements Contract {
   }
 
   private static ContractException bad(int index, String message) {
-    return new ContractException("BAD_ARGUMENTS", "decision " + index + ": " + message);
+    return new ContractException(BAD_ARGUMENTS, "decision " + index + ": " + message);
   }
 
   private static Decision decodeOne(int index, ByteString bytes) throws ContractException {
@@ -124,9 +119,9 @@ public final class Decisions implements Contract {
       throw bad(index, "does not decode as a Decision message");
     }
     try {
-      Models.requireModelId(d.getModelId());
-      Models.requireHash(d.getModelSha256(), "model hash");
-      Models.requireHash(d.getInputSha256(), "input hash");
+      requireId(d.getModelId(), "model", BAD_ARGUMENTS);
+      requireHash(d.getModelSha256(), "model hash", BAD_ARGUMENTS);
+      requireHash(d.getInputSha256(), "input hash", BAD_ARGUMENTS);
     } catch (ContractException e) {
       throw bad(index, e.getMessage());
     }
@@ -159,12 +154,12 @@ public final class Decisions implements Contract {
 
   // ------------------------------------------------------------------ log
 
-  final class Log implements ContractMethod<Batch> {
+  static final class Log implements ContractMethod<Batch> {
     @Override
     public Batch decode(byte[] arguments) throws ContractException {
-      LogDecisions m = Streams.parse(LogDecisions.parser(), arguments, "LogDecisions");
+      LogDecisions m = parse(LogDecisions.getDefaultInstance(), arguments, BAD_ARGUMENTS);
       if (m.getDecisionsCount() == 0 || m.getDecisionsCount() > MAX_BATCH) {
-        throw new ContractException("BAD_ARGUMENTS", "a batch holds 1 to " + MAX_BATCH + " decisions, not " + m.getDecisionsCount());
+        throw new ContractException(BAD_ARGUMENTS, "a batch holds 1 to " + MAX_BATCH + " decisions, not " + m.getDecisionsCount());
       }
       List<Entry> entries = new ArrayList<>(m.getDecisionsCount());
       for (int i = 0; i < m.getDecisionsCount(); i++) {
@@ -176,7 +171,7 @@ public final class Decisions implements Contract {
 
     @Override
     public void authorise(ContractContext ctx, Batch args) throws ContractException {
-      Identities.activeSender(ctx);
+      Identities.activeSender(ctx, NOT_AUTHORISED);
     }
 
     @Override
@@ -192,28 +187,28 @@ public final class Decisions implements Contract {
         ModelRecord model = seenModels.get(d.getModelId());
         if (model == null) {
           model = Models.find(models, d.getModelId())
-              .orElseThrow(() -> new ContractException("UNKNOWN_MODEL", "decision " + e.id() + " names unknown model " + d.getModelId()));
+              .orElseThrow(() -> new ContractException(UNKNOWN_MODEL, "decision " + e.id() + " names unknown model " + d.getModelId()));
           seenModels.put(d.getModelId(), model);
         }
         if (model.getStage() != ModelStage.VERIFIED && model.getStage() != ModelStage.APPROVED) {
-          throw new ContractException("MODEL_NOT_SERVABLE", "decision " + e.id() + ": model " + d.getModelId() + " is "
+          throw new ContractException(MODEL_NOT_SERVABLE, "decision " + e.id() + ": model " + d.getModelId() + " is "
               + model.getStage() + "; only a VERIFIED or APPROVED model may serve decisions");
         }
         if (!d.getModelSha256().equals(model.getArtifactSha256())) {
-          throw new ContractException("MODEL_MISMATCH", "decision " + e.id() + " was answered by model file "
+          throw new ContractException(MODEL_MISMATCH, "decision " + e.id() + " was answered by model file "
               + Hash.of(d.getModelSha256().toByteArray()) + ", but model " + d.getModelId() + " records artifact "
               + Hash.of(model.getArtifactSha256().toByteArray()));
         }
         if (!d.getInput().isEmpty() && !Hash.sha256(d.getInput().toByteArray()).equals(Hash.of(d.getInputSha256().toByteArray()))) {
-          throw new ContractException("INPUT_DIGEST_MISMATCH", "decision " + e.id() + ": the input kept does not hash to its input hash");
+          throw new ContractException(INPUT_DIGEST_MISMATCH, "decision " + e.id() + ": the input kept does not hash to its input hash");
         }
         Integer first = seenIds.putIfAbsent(e.id(), i);
         if (first != null) {
-          throw new ContractException("DECISION_EXISTS", "decision " + e.id() + " appears twice in the batch, at indexes " + first + " and " + i);
+          throw new ContractException(DECISION_EXISTS, "decision " + e.id() + " appears twice in the batch, at indexes " + first + " and " + i);
         }
         Optional<DecisionRecord> logged = find(ctx.state(), e.id().hex());
         if (logged.isPresent()) {
-          throw new ContractException("DECISION_EXISTS", "decision " + e.id() + " was logged at height " + logged.get().getHeight());
+          throw new ContractException(DECISION_EXISTS, "decision " + e.id() + " was logged at height " + logged.get().getHeight());
         }
         leaves.add(e.id());
       }

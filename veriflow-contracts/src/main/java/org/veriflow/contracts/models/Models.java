@@ -1,12 +1,27 @@
-package org.veriflow.contracts;
+package org.veriflow.contracts.models;
+
+import static org.veriflow.protocol.models.ModelsFailure.ALREADY_ATTESTED;
+import static org.veriflow.protocol.models.ModelsFailure.BAD_ARGUMENTS;
+import static org.veriflow.protocol.models.ModelsFailure.DATASET_ERASED;
+import static org.veriflow.protocol.models.ModelsFailure.DATASET_MISMATCH;
+import static org.veriflow.protocol.models.ModelsFailure.INVALID_TRANSITION;
+import static org.veriflow.protocol.models.ModelsFailure.MODEL_EXISTS;
+import static org.veriflow.protocol.models.ModelsFailure.NOT_AUTHORISED;
+import static org.veriflow.protocol.models.ModelsFailure.UNKNOWN_DATASET;
+import static org.veriflow.protocol.models.ModelsFailure.UNKNOWN_MODEL;
 
 import com.google.protobuf.ByteString;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.SortedSet;
-import java.util.TreeSet;
+import org.veriflow.contracts.GenesisSpec;
+import org.veriflow.contracts.SystemContract;
+import org.veriflow.contracts.datasets.DatasetsState;
+import org.veriflow.contracts.datasets.Datasets;
+import org.veriflow.contracts.identities.Identities;
+import org.veriflow.contracts.streams.Streams;
+import org.veriflow.contracts.streams.StreamsState;
 import org.veriflow.core.crypto.Hash;
 import org.veriflow.protocol.proto.contracts.IdentityKind;
 import org.veriflow.protocol.proto.datasets.DatasetRecord;
@@ -23,7 +38,6 @@ import org.veriflow.protocol.proto.models.RegisterModel;
 import org.veriflow.protocol.proto.models.StageChange;
 import org.veriflow.protocol.proto.streams.SnapshotRecord;
 import org.veriflow.ledger.GenesisState;
-import org.veriflow.ledger.exec.Contract;
 import org.veriflow.ledger.exec.ContractContext;
 import org.veriflow.ledger.exec.ContractException;
 import org.veriflow.ledger.exec.ContractMethod;
@@ -61,33 +75,15 @@ import org.veriflow.ledger.exec.StateView;
  * ({@link GenesisSpec#requiredAttestations()}), which writes it only when it is not 1; absent means 1,
  * so chains that never set it keep their genesis block.
  */
-public final class Models implements Contract {
+public final class Models extends SystemContract {
   public static final String NAME = "models";
   public static final String APPROVER_ROLE = "approver";
   private static final int MAX_RECIPE_BYTES = 64 * 1024;
   private static final int MAX_FAILURE_CHARS = 512;
   private static final byte[] REQUIRED_ATTESTATIONS_KEY = "p/required_attestations".getBytes(StandardCharsets.UTF_8);
 
-  private final SortedSet<String> methods = new TreeSet<>(List.of("attest", "change_stage", "register"));
-
-  @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public SortedSet<String> methodNames() {
-    return methods;
-  }
-
-  @Override
-  public Optional<ContractMethod<?>> method(String name) {
-    return switch (name) {
-      case "register" -> Optional.of(new Register());
-      case "attest" -> Optional.of(new AttestMethod());
-      case "change_stage" -> Optional.of(new ChangeStageMethod());
-      default -> Optional.empty();
-    };
+  public Models() {
+    super(NAME, Map.of("register", new Register(), "attest", new AttestMethod(), "change_stage", new ChangeStageMethod()));
   }
 
   static byte[] key(String modelId) {
@@ -96,11 +92,17 @@ public final class Models implements Contract {
 
   /** A model's record, from the models namespace. */
   public static Optional<ModelRecord> find(StateView state, String modelId) {
-    return state.get(key(modelId)).map(b -> Streams.parseStored(ModelRecord.parser(), b));
+    return state.get(key(modelId)).map(b -> parseStored(ModelRecord.parser(), b));
   }
 
-  /** The genesis write that sets the chain's required attestations to {@code k} (at least 1). */
-  static GenesisState.Write requiredAttestationsWrite(int k) {
+  /**
+   * The genesis write that sets the chain's required attestations to {@code k}.
+   *
+   * @param k how many matching attestations verify a model
+   * @return the write of block 0
+   * @throws IllegalArgumentException if {@code k} is below 1
+   */
+  public static GenesisState.Write requiredAttestationsWrite(int k) {
     if (k < 1) {
       throw new IllegalArgumentException("a model needs at least one attestation, not " + k);
     }
@@ -123,20 +125,16 @@ public final class Models implements Contract {
     }).orElse(1);
   }
 
-  static void requireModelId(String id) throws ContractException {
-    if (!id.matches("[a-z0-9][a-z0-9-]{0,62}")) {
-      throw new ContractException("BAD_ARGUMENTS", "model id '" + id + "' must be 1-63 lower-case letters, digits or '-'");
-    }
+  private static void requireModelId(String id) throws ContractException {
+    requireId(id, "model", BAD_ARGUMENTS);
   }
 
-  static void requireHash(ByteString b, String what) throws ContractException {
-    if (b.size() != Hash.LENGTH) {
-      throw new ContractException("BAD_ARGUMENTS", what + " must be a 32-byte SHA-256, not " + b.size() + " bytes");
-    }
+  private static void requireHash(ByteString b, String what) throws ContractException {
+    requireHash(b, what, BAD_ARGUMENTS);
   }
 
   private static ModelRecord existing(ContractContext ctx, String modelId) throws ContractException {
-    return find(ctx.state(), modelId).orElseThrow(() -> new ContractException("UNKNOWN_MODEL", "no model " + modelId));
+    return find(ctx.state(), modelId).orElseThrow(() -> new ContractException(UNKNOWN_MODEL, "no model " + modelId));
   }
 
   private static StageChange change(ExecutionContext ctx, ModelStage from, ModelStage to, String reason) {
@@ -146,35 +144,35 @@ public final class Models implements Contract {
 
   // ------------------------------------------------------------------ register
 
-  final class Register implements ContractMethod<RegisterModel> {
+  static final class Register implements ContractMethod<RegisterModel> {
     @Override
     public RegisterModel decode(byte[] arguments) throws ContractException {
-      RegisterModel m = Streams.parse(RegisterModel.parser(), arguments, "RegisterModel");
+      RegisterModel m = parse(RegisterModel.getDefaultInstance(), arguments, BAD_ARGUMENTS);
       requireModelId(m.getModelId());
       if (m.getRecipe().isEmpty() || m.getRecipe().size() > MAX_RECIPE_BYTES) {
-        throw new ContractException("BAD_ARGUMENTS", "the recipe must hold 1 to " + MAX_RECIPE_BYTES + " bytes");
+        throw new ContractException(BAD_ARGUMENTS, "the recipe must hold 1 to " + MAX_RECIPE_BYTES + " bytes");
       }
       requireHash(m.getRecipeSha256(), "recipe hash");
       if (!Hash.sha256(m.getRecipe().toByteArray()).equals(Hash.of(m.getRecipeSha256().toByteArray()))) {
-        throw new ContractException("BAD_ARGUMENTS", "the recipe does not hash to the recipe hash given");
+        throw new ContractException(BAD_ARGUMENTS, "the recipe does not hash to the recipe hash given");
       }
       if (m.getDatasetsCount() == 0 || m.getDatasetsCount() > 16) {
-        throw new ContractException("BAD_ARGUMENTS", "a model names 1 to 16 datasets");
+        throw new ContractException(BAD_ARGUMENTS, "a model names 1 to 16 datasets");
       }
       for (DatasetRef d : m.getDatasetsList()) {
         requireHash(d.getCsvSha256(), "dataset CSV hash");
         if (d.getDatasetId().isEmpty()) {
           if (d.getDatasetVersion() != 0) {
-            throw new ContractException("BAD_ARGUMENTS", "a dataset version needs a dataset id");
+            throw new ContractException(BAD_ARGUMENTS, "a dataset version needs a dataset id");
           }
           requireHash(d.getReadingsRoot(), "dataset readings root");
         } else {
           requireModelId(d.getDatasetId());
           if (!d.getSnapshotId().isEmpty()) {
-            throw new ContractException("BAD_ARGUMENTS", "a dataset reference names a snapshot or a dataset version, not both");
+            throw new ContractException(BAD_ARGUMENTS, "a dataset reference names a snapshot or a dataset version, not both");
           }
           if (d.getDatasetVersion() == 0) {
-            throw new ContractException("BAD_ARGUMENTS", "dataset " + d.getDatasetId() + " needs a version from 1");
+            throw new ContractException(BAD_ARGUMENTS, "dataset " + d.getDatasetId() + " needs a version from 1");
           }
           if (!d.getReadingsRoot().isEmpty()) {
             requireHash(d.getReadingsRoot(), "dataset readings root");
@@ -186,28 +184,28 @@ public final class Models implements Contract {
       String previous = null;
       for (Metric metric : m.getMetricsList()) {
         if (previous != null && metric.getName().compareTo(previous) <= 0) {
-          throw new ContractException("BAD_ARGUMENTS", "metrics must be sorted by name and distinct");
+          throw new ContractException(BAD_ARGUMENTS, "metrics must be sorted by name and distinct");
         }
         if (!Double.isFinite(metric.getValue())) {
-          throw new ContractException("BAD_ARGUMENTS", "metric " + metric.getName() + " is not finite");
+          throw new ContractException(BAD_ARGUMENTS, "metric " + metric.getName() + " is not finite");
         }
         previous = metric.getName();
       }
       if (m.getEngineVersion().isEmpty() || m.getEngineVersion().length() > 64) {
-        throw new ContractException("BAD_ARGUMENTS", "the engine version must be 1 to 64 characters");
+        throw new ContractException(BAD_ARGUMENTS, "the engine version must be 1 to 64 characters");
       }
       return m;
     }
 
     @Override
     public void authorise(ContractContext ctx, RegisterModel args) throws ContractException {
-      Identities.activeSender(ctx);
+      Identities.activeSender(ctx, NOT_AUTHORISED);
     }
 
     @Override
     public void execute(ExecutionContext ctx, RegisterModel args) throws ContractException {
       if (ctx.state().get(key(args.getModelId())).isPresent()) {
-        throw new ContractException("MODEL_EXISTS", "model " + args.getModelId() + " is already registered");
+        throw new ContractException(MODEL_EXISTS, "model " + args.getModelId() + " is already registered");
       }
       StateView streams = ctx.state(Streams.NAME);
       for (DatasetRef d : args.getDatasetsList()) {
@@ -216,9 +214,9 @@ public final class Models implements Contract {
           continue;
         }
         SnapshotRecord snap = StreamsState.snapshot(streams, d.getSnapshotId())
-            .orElseThrow(() -> new ContractException("UNKNOWN_DATASET", "no dataset snapshot " + d.getSnapshotId()));
+            .orElseThrow(() -> new ContractException(UNKNOWN_DATASET, "no dataset snapshot " + d.getSnapshotId()));
         if (!snap.getCsvSha256().equals(d.getCsvSha256()) || !snap.getReadingsRoot().equals(d.getReadingsRoot())) {
-          throw new ContractException("DATASET_MISMATCH", "the hashes given for dataset " + d.getSnapshotId()
+          throw new ContractException(DATASET_MISMATCH, "the hashes given for dataset " + d.getSnapshotId()
               + " differ from the snapshot's on-chain hashes: the model was not trained on that data");
         }
       }
@@ -247,38 +245,38 @@ public final class Models implements Contract {
    */
   private static void requireDatasetVersion(StateView datasets, DatasetRef d) throws ContractException {
     DatasetRecord v = DatasetsState.dataset(datasets, d.getDatasetId(), d.getDatasetVersion())
-        .orElseThrow(() -> new ContractException("UNKNOWN_DATASET", "no dataset " + d.getDatasetId() + " version " + d.getDatasetVersion()));
+        .orElseThrow(() -> new ContractException(UNKNOWN_DATASET, "no dataset " + d.getDatasetId() + " version " + d.getDatasetVersion()));
     if (v.getStatus() == DatasetStatus.ERASED) {
-      throw new ContractException("DATASET_ERASED", "dataset " + d.getDatasetId() + " version " + d.getDatasetVersion() + " is erased");
+      throw new ContractException(DATASET_ERASED, "dataset " + d.getDatasetId() + " version " + d.getDatasetVersion() + " is erased");
     }
     if (!v.getPlaintextSha256().equals(d.getCsvSha256())
         || (!d.getReadingsRoot().isEmpty() && !v.getReadingsRoot().equals(d.getReadingsRoot()))) {
-      throw new ContractException("DATASET_MISMATCH", "the hashes given for dataset " + d.getDatasetId() + " version "
+      throw new ContractException(DATASET_MISMATCH, "the hashes given for dataset " + d.getDatasetId() + " version "
           + d.getDatasetVersion() + " differ from the version's on-chain hashes: the model was not trained on that data");
     }
   }
 
   // ------------------------------------------------------------------ attest
 
-  final class AttestMethod implements ContractMethod<Attest> {
+  static final class AttestMethod implements ContractMethod<Attest> {
     @Override
     public Attest decode(byte[] arguments) throws ContractException {
-      Attest m = Streams.parse(Attest.parser(), arguments, "Attest");
+      Attest m = parse(Attest.getDefaultInstance(), arguments, BAD_ARGUMENTS);
       requireModelId(m.getModelId());
       if (m.getFailure().isEmpty()) {
         requireHash(m.getArtifactSha256(), "artifact hash");
       } else if (!m.getArtifactSha256().isEmpty()) {
-        throw new ContractException("BAD_ARGUMENTS", "a failed replay has no artifact: give a failure or an artifact hash, not both");
+        throw new ContractException(BAD_ARGUMENTS, "a failed replay has no artifact: give a failure or an artifact hash, not both");
       } else if (m.getFailure().length() > MAX_FAILURE_CHARS) {
-        throw new ContractException("BAD_ARGUMENTS", "failure is longer than " + MAX_FAILURE_CHARS + " characters");
+        throw new ContractException(BAD_ARGUMENTS, "failure is longer than " + MAX_FAILURE_CHARS + " characters");
       }
       return m;
     }
 
     @Override
     public void authorise(ContractContext ctx, Attest args) throws ContractException {
-      if (Identities.activeSender(ctx).getKind() != IdentityKind.VALIDATOR) {
-        throw new ContractException("NOT_AUTHORISED", "only a validator may attest a model's replay");
+      if (Identities.activeSender(ctx, NOT_AUTHORISED).getKind() != IdentityKind.VALIDATOR) {
+        throw new ContractException(NOT_AUTHORISED, "only a validator may attest a model's replay");
       }
     }
 
@@ -288,7 +286,7 @@ public final class Models implements Contract {
       String validator = ctx.sender().value();
       for (Attestation a : m.getAttestationsList()) {
         if (a.getValidator().equals(validator)) {
-          throw new ContractException("ALREADY_ATTESTED", "validator " + validator + " attested model " + args.getModelId() + " at height " + a.getHeight());
+          throw new ContractException(ALREADY_ATTESTED, "validator " + validator + " attested model " + args.getModelId() + " at height " + a.getHeight());
         }
       }
       boolean failed = !args.getFailure().isEmpty();
@@ -313,38 +311,38 @@ public final class Models implements Contract {
 
   // ------------------------------------------------------------------ change_stage
 
-  final class ChangeStageMethod implements ContractMethod<ChangeStage> {
+  static final class ChangeStageMethod implements ContractMethod<ChangeStage> {
     @Override
     public ChangeStage decode(byte[] arguments) throws ContractException {
-      ChangeStage m = Streams.parse(ChangeStage.parser(), arguments, "ChangeStage");
+      ChangeStage m = parse(ChangeStage.getDefaultInstance(), arguments, BAD_ARGUMENTS);
       requireModelId(m.getModelId());
       if (m.getStage() == ModelStage.MODEL_STAGE_UNSPECIFIED || m.getStage() == ModelStage.UNRECOGNIZED) {
-        throw new ContractException("BAD_ARGUMENTS", "the stage is missing or unknown");
+        throw new ContractException(BAD_ARGUMENTS, "the stage is missing or unknown");
       }
       if (m.getReason().length() > 256) {
-        throw new ContractException("BAD_ARGUMENTS", "reason is longer than 256 characters");
+        throw new ContractException(BAD_ARGUMENTS, "reason is longer than 256 characters");
       }
       return m;
     }
 
     @Override
     public void authorise(ContractContext ctx, ChangeStage args) throws ContractException {
-      IdentityRecord sender = Identities.activeSender(ctx);
+      IdentityRecord sender = Identities.activeSender(ctx, NOT_AUTHORISED);
       boolean approver = sender.getKind() == IdentityKind.ADMINISTRATOR || sender.getRolesList().contains(APPROVER_ROLE);
       switch (args.getStage()) {
         case APPROVED, REJECTED -> {
           if (!approver) {
-            throw new ContractException("NOT_AUTHORISED", "only an administrator or an identity with role '" + APPROVER_ROLE
+            throw new ContractException(NOT_AUTHORISED, "only an administrator or an identity with role '" + APPROVER_ROLE
                 + "' may mark a model " + args.getStage());
           }
         }
         case DEPRECATED -> {
           boolean trainer = find(ctx.state(), args.getModelId()).map(m -> m.getTrainer().equals(sender.getId())).orElse(false);
           if (!approver && !trainer) {
-            throw new ContractException("NOT_AUTHORISED", "only an approver or the model's trainer may deprecate it");
+            throw new ContractException(NOT_AUTHORISED, "only an approver or the model's trainer may deprecate it");
           }
         }
-        default -> throw new ContractException("NOT_AUTHORISED", args.getStage() + " is reached only through validators' attestations");
+        default -> throw new ContractException(NOT_AUTHORISED, args.getStage() + " is reached only through validators' attestations");
       }
     }
 
@@ -359,7 +357,7 @@ public final class Models implements Contract {
         default -> false;
       };
       if (!allowed) {
-        throw new ContractException("INVALID_TRANSITION", "model " + args.getModelId() + " cannot go from " + from + " to " + args.getStage());
+        throw new ContractException(INVALID_TRANSITION, "model " + args.getModelId() + " cannot go from " + from + " to " + args.getStage());
       }
       ctx.put(key(args.getModelId()), m.toBuilder().setStage(args.getStage())
           .addHistory(change(ctx, from, args.getStage(), args.getReason())).build().toByteArray());
