@@ -69,7 +69,7 @@ final class ModelCommand {
         throw new ParameterException(spec.commandLine(), "--to must be APPROVED, DEPRECATED or REJECTED, not '" + to + "'");
       }
       VeriflowClient client = options.client();
-      Submit.andWait(client, options.builder(client).changeModelStage(model, stage, reason), spec.commandLine().getOut());
+      Submit.andWait(options.session(client), b -> b.changeModelStage(model, stage, reason), spec.commandLine().getOut());
       return Veriflow.OK;
     }
   }
@@ -133,7 +133,7 @@ final class ModelCommand {
       org.veriflow.core.crypto.Hash got = org.veriflow.core.crypto.Hash.fromHex(t.run().modelHash().hex());
       boolean match = got.hex().equals(record.artifactSha256());
       out.println(match ? "replay gives the recorded artifact " + got : "replay gives artifact " + got + ", the record says " + record.artifactSha256());
-      Submit.andWait(client, options.builder(client).attestModel(model, got), out);
+      Submit.andWait(options.session(client), b -> b.attestModel(model, got), out);
       return Veriflow.OK;
     }
   }

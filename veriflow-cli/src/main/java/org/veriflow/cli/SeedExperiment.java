@@ -1,8 +1,8 @@
 package org.veriflow.cli;
 
-import org.veriflow.cli.audit.Audit;
-import org.veriflow.cli.audit.AuditReport;
-import org.veriflow.cli.audit.ProvJson;
+import org.veriflow.client.audit.Audit;
+import org.veriflow.client.audit.AuditReport;
+import org.veriflow.client.audit.ProvJson;
 import org.veriflow.cli.demo.DemoResult;
 
 import com.fasterxml.jackson.databind.JsonNode;

@@ -1,4 +1,4 @@
-package org.veriflow.cli.audit;
+package org.veriflow.client.audit;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import java.io.IOException;

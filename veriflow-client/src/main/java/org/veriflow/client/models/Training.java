@@ -1,4 +1,4 @@
-package org.veriflow.cli;
+package org.veriflow.client.models;
 
 import java.io.IOException;
 import java.io.PrintWriter;
