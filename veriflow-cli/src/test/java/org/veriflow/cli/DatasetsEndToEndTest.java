@@ -32,6 +32,7 @@ import org.veriflow.client.datasets.DatasetException;
 import org.veriflow.client.datasets.DatasetPublisher;
 import org.veriflow.client.ClientException;
 import org.veriflow.client.Responses;
+import org.veriflow.client.Session;
 import org.veriflow.client.TransactionBuilder;
 import org.veriflow.client.VeriflowClient;
 import org.veriflow.core.crypto.Hash;
@@ -163,7 +164,7 @@ class DatasetsEndToEndTest {
   }
 
   static DatasetPublisher.Result publish(String id, Path file, DatasetPublisher.Options o) throws Exception {
-    return DatasetPublisher.publish(client, tx(OWNER), file, o);
+    return DatasetPublisher.publish(new Session(client, OWNER), file, o);
   }
 
   /** The consumer asks for a version; returns the grant. */

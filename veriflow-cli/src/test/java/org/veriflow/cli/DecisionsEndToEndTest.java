@@ -27,6 +27,7 @@ import org.veriflow.cli.sensors.SensorSimulator;
 import org.veriflow.cli.sensors.StreamAdmin;
 import org.veriflow.client.ClientException;
 import org.veriflow.client.Responses;
+import org.veriflow.client.models.DecisionReplay;
 import org.veriflow.client.TransactionBuilder;
 import org.veriflow.client.VeriflowClient;
 import org.veriflow.core.Hex;
