@@ -7,10 +7,11 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
-import org.veriflow.cli.audit.Audit;
-import org.veriflow.cli.audit.AuditReport;
-import org.veriflow.cli.audit.ProvJson;
+import org.veriflow.client.audit.Audit;
+import org.veriflow.client.audit.AuditReport;
+import org.veriflow.client.audit.ProvJson;
 import org.veriflow.client.VeriflowClient;
+import org.veriflow.client.models.Training;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -51,7 +52,7 @@ final class AuditCommand {
 
     @Override
     public Integer call() throws IOException {
-      return run(spec, options, common, (client, work, opts) -> Audit.model(client, model, work, spec.commandLine().getErr(), opts));
+      return run(spec, options, common, (client, work, opts) -> Audit.model(client, model, work, new AuditProgress(spec.commandLine().getErr()), opts));
     }
   }
 
@@ -70,7 +71,7 @@ final class AuditCommand {
 
     @Override
     public Integer call() throws IOException {
-      return run(spec, options, common, (client, work, opts) -> Audit.decision(client, decision, work, spec.commandLine().getErr(),
+      return run(spec, options, common, (client, work, opts) -> Audit.decision(client, decision, work, new AuditProgress(spec.commandLine().getErr()),
           input == null ? opts : opts.withInput(input)));
     }
   }
@@ -91,7 +92,7 @@ final class AuditCommand {
       opts = opts.withThreads(common.threads);
     }
     if (common.replay) {
-      opts = opts.withModelReplayer((client, recipe, dir) -> Training.train(client, recipe, dir, err).run().modelHash().hex());
+      opts = opts.withModelReplayer((client, recipe, dir) -> Training.train(client, recipe, dir, new TrainingProgress(err)).run().modelHash().hex());
     }
     boolean temporary = common.workDir == null;
     Path work = temporary ? Files.createTempDirectory("veriflow-audit-") : common.workDir;

@@ -31,7 +31,7 @@ final class CreditsCommand {
         throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--amount must be at least 1, not " + amount);
       }
       VeriflowClient client = options.client();
-      Submit.andWait(client, options.builder(client).transfer(to, amount, memo), spec.commandLine().getOut());
+      Submit.andWait(options.session(client), b -> b.transfer(to, amount, memo), spec.commandLine().getOut());
       return Veriflow.OK;
     }
   }

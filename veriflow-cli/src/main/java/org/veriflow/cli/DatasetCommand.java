@@ -5,9 +5,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
-import org.veriflow.cli.datasets.DatasetDownloader;
-import org.veriflow.cli.datasets.DatasetPublisher;
-import org.veriflow.cli.datasets.QualityReport;
+import org.veriflow.client.datasets.DatasetDownloader;
+import org.veriflow.client.datasets.DatasetPublisher;
+import org.veriflow.client.datasets.QualityReport;
 import org.veriflow.client.Responses;
 import org.veriflow.client.SignedTransaction;
 import org.veriflow.client.TransactionBuilder;
@@ -53,7 +53,7 @@ final class DatasetCommand {
       long f = TimeArg.parse(spec, "--from", from);
       long t = TimeArg.parse(spec, "--to", to);
       VeriflowClient client = options.client();
-      Responses.TxInfo tx = Submit.andWait(client, options.builder(client).snapshot(stream, f, t, title), spec.commandLine().getOut());
+      Responses.TxInfo tx = Submit.andWait(options.session(client), b -> b.snapshot(stream, f, t, title), spec.commandLine().getOut());
       Responses.Snapshot s = client.snapshot(tx.id());
       spec.commandLine().getErr().println("snapshot " + s.snapshotId() + ": " + s.rowCount() + " readings, CSV SHA-256 " + s.csvSha256()
           + ", readings root " + s.readingsRoot());
@@ -175,8 +175,8 @@ final class DatasetCommand {
         throw new ParameterException(spec.commandLine(), e.getMessage());
       }
       VeriflowClient client = options.client();
-      DatasetPublisher.Result r = file != null ? DatasetPublisher.publish(client, options.builder(client), file, o)
-          : DatasetPublisher.publishSnapshot(client, options.builder(client), snapshot, o);
+      DatasetPublisher.Result r = file != null ? DatasetPublisher.publish(options.session(client), file, o)
+          : DatasetPublisher.publishSnapshot(options.session(client), snapshot, o);
       var out = spec.commandLine().getOut();
       QualityReport q = r.quality();
       out.println("dataset      " + r.datasetId());
@@ -316,7 +316,7 @@ final class DatasetCommand {
     public Integer call() throws Exception {
       VeriflowClient client = options.client();
       long v = version != null ? version : client.dataset(id).latest().version();
-      Responses.TxInfo tx = DatasetPublisher.submit(client, options.builder(client).requestDataset(id, v, purpose));
+      Responses.TxInfo tx = DatasetPublisher.submit(options.session(client), b -> b.requestDataset(id, v, purpose));
       Responses.Grant g = client.grant(tx.id());
       var out = spec.commandLine().getOut();
       out.println(g.grantId());
@@ -343,7 +343,7 @@ final class DatasetCommand {
     @Override
     public Integer call() throws Exception {
       VeriflowClient client = options.client();
-      Responses.TxInfo tx = DatasetPublisher.submit(client, build(options.builder(client)));
+      Responses.TxInfo tx = DatasetPublisher.submit(options.session(client), this::build);
       spec.commandLine().getOut().println(tx.id());
       Responses.Grant g = client.grant(grantId);
       spec.commandLine().getErr().println("grant " + grantId + " is " + g.status());
@@ -512,7 +512,7 @@ final class DatasetCommand {
     @Override
     public Integer call() throws Exception {
       VeriflowClient client = options.client();
-      Responses.TxInfo tx = DatasetPublisher.submit(client, options.builder(client).eraseDataset(id, version, reason));
+      Responses.TxInfo tx = DatasetPublisher.submit(options.session(client), b -> b.eraseDataset(id, version, reason));
       spec.commandLine().getOut().println(tx.id());
       spec.commandLine().getErr().println("dataset " + id + " version " + version + " is erased");
       return Veriflow.OK;

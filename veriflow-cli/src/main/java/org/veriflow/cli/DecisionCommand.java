@@ -5,6 +5,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.veriflow.client.Responses;
 import org.veriflow.client.VeriflowClient;
+import org.veriflow.client.models.DecisionReplay;
 import org.veriflow.core.merkle.ProofException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

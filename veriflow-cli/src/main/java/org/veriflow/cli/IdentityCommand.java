@@ -57,7 +57,7 @@ final class IdentityCommand {
         throw new IllegalArgumentException("key file " + pubkey + ": " + e.getMessage(), e);
       }
       VeriflowClient client = options.client();
-      Submit.andWait(client, options.builder(client).registerIdentity(key, IdentityKind.valueOf(k.toUpperCase(Locale.ROOT)), name, roles),
+      Submit.andWait(options.session(client), b -> b.registerIdentity(key, IdentityKind.valueOf(k.toUpperCase(Locale.ROOT)), name, roles),
           spec.commandLine().getOut());
       spec.commandLine().getErr().println("registered " + key.id() + " as " + k);
       return Veriflow.OK;
@@ -87,7 +87,7 @@ final class IdentityCommand {
     @Override
     public Integer call() {
       VeriflowClient client = options.client();
-      Submit.andWait(client, options.builder(client).revokeIdentity(id, reason), spec.commandLine().getOut());
+      Submit.andWait(options.session(client), b -> b.revokeIdentity(id, reason), spec.commandLine().getOut());
       return Veriflow.OK;
     }
   }
@@ -138,7 +138,7 @@ final class IdentityCommand {
       EncryptionPublicKey pub = pair.publicKey();
       pair.destroy();
       VeriflowClient client = options.client();
-      Submit.andWait(client, options.builder(client).setEncryptionKey(pub), spec.commandLine().getOut());
+      Submit.andWait(options.session(client), b -> b.setEncryptionKey(pub), spec.commandLine().getOut());
       spec.commandLine().getErr().println("encryption key " + pub.hex() + " set for " + options.signingKey().id());
       return Veriflow.OK;
     }

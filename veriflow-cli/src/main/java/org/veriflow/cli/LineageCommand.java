@@ -64,7 +64,7 @@ final class LineageCommand {
         }
         cursor = page.next().orElse(null);
       } while (cursor != null);
-      spec.commandLine().getErr().println(affected == 0
+      out.println(affected == 0
           ? "no model was trained on erased data (" + erased + " erased dataset version" + (erased == 1 ? "" : "s") + ")"
           : affected + " model" + (affected == 1 ? "" : "s") + " trained on erased data (" + erased + " erased dataset version"
               + (erased == 1 ? "" : "s") + ")");

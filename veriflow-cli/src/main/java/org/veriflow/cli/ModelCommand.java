@@ -4,6 +4,10 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.veriflow.client.Responses;
 import org.veriflow.client.VeriflowClient;
+import org.veriflow.client.models.ModelReplay;
+import org.veriflow.client.models.Training;
+import org.veriflow.core.crypto.Hash;
+import org.veriflow.ml.io.Sha256;
 import org.veriflow.protocol.proto.models.ModelStage;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -69,7 +73,7 @@ final class ModelCommand {
         throw new ParameterException(spec.commandLine(), "--to must be APPROVED, DEPRECATED or REJECTED, not '" + to + "'");
       }
       VeriflowClient client = options.client();
-      Submit.andWait(client, options.builder(client).changeModelStage(model, stage, reason), spec.commandLine().getOut());
+      Submit.andWait(options.session(client), b -> b.changeModelStage(model, stage, reason), spec.commandLine().getOut());
       return Veriflow.OK;
     }
   }
@@ -100,7 +104,8 @@ final class ModelCommand {
         throw new IllegalArgumentException("recipe " + recipeFile + ": " + e.getMessage(), e);
       }
       VeriflowClient client = options.client();
-      Training.Registered r = Training.trainAndRegister(client, options.builder(client), recipe, id, outDir, out);
+      Training.Registered r = Training.trainAndRegister(options.session(client), recipe, id, outDir, new TrainingProgress(out));
+      out.println(r.tx().id());
       spec.commandLine().getErr().println("model " + id + " registered: artifact " + r.artifact() + ", recipe " + recipe.hash().hex()
           + ", metrics " + r.run().metrics());
       spec.commandLine().getErr().println("files in " + r.dir() + " (model.bin, loss-curve.csv, loss-curve.png)");
@@ -124,16 +129,15 @@ final class ModelCommand {
     public Integer call() throws Exception {
       var out = spec.commandLine().getOut();
       VeriflowClient client = options.client();
-      Responses.Model record = client.model(model);
-      org.veriflow.ml.recipe.Recipe recipe = org.veriflow.ml.recipe.Recipe.parse(client.modelRecipe(model));
-      if (!recipe.hash().hex().equals(record.recipeSha256())) {
-        throw new IllegalStateException("the recipe stored with model " + model + " does not hash to its recorded recipe hash");
+      org.veriflow.ml.recipe.Replay.Outcome outcome = ModelReplay.replay(client, model, workDir, new TrainingProgress(out));
+      if (outcome instanceof org.veriflow.ml.recipe.Replay.Failure f) {
+        throw new IllegalStateException("model " + model + " cannot be replayed: " + f.reason() + ": " + f.sentence());
       }
-      Training.Result t = Training.train(client, recipe, workDir, out);
-      org.veriflow.core.crypto.Hash got = org.veriflow.core.crypto.Hash.fromHex(t.run().modelHash().hex());
-      boolean match = got.hex().equals(record.artifactSha256());
-      out.println(match ? "replay gives the recorded artifact " + got : "replay gives artifact " + got + ", the record says " + record.artifactSha256());
-      Submit.andWait(client, options.builder(client).attestModel(model, got), out);
+      Sha256 got = outcome instanceof org.veriflow.ml.recipe.Replay.Match m ? m.artifact() : ((org.veriflow.ml.recipe.Replay.Mismatch) outcome).artifact();
+      out.println(outcome instanceof org.veriflow.ml.recipe.Replay.Match ? "replay gives the recorded artifact " + got
+          : "replay gives artifact " + got + ", the record says " + ((org.veriflow.ml.recipe.Replay.Mismatch) outcome).recorded());
+      Hash artifact = Hash.of(got.bytes());
+      Submit.andWait(options.session(client), b -> b.attestModel(model, artifact), out);
       return Veriflow.OK;
     }
   }

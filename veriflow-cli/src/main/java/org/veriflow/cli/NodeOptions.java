@@ -4,8 +4,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.veriflow.client.Responses;
-import org.veriflow.client.TransactionBuilder;
+import org.veriflow.client.Session;
 import org.veriflow.client.VeriflowClient;
 import org.veriflow.core.crypto.KeyPem;
 import org.veriflow.core.crypto.SigningKey;
@@ -14,7 +13,7 @@ import picocli.CommandLine.Option;
 /** Options shared by commands that talk to a node: {@code --node}, {@code --key}, {@code --verbose}. */
 final class NodeOptions {
   /** Transactions built by the CLI stay valid this many blocks past the current head. */
-  static final long VALIDITY_BLOCKS = 1000;
+  static final long VALIDITY_BLOCKS = Session.DEFAULT_VALIDITY_BLOCKS;
 
   @Option(names = "--node", paramLabel = "URL", defaultValue = "${env:VERIFLOW_NODE:-http://127.0.0.1:7070}",
       description = "The node's HTTP API (default: ${DEFAULT-VALUE}; env VERIFLOW_NODE).")
@@ -48,11 +47,8 @@ final class NodeOptions {
     }
   }
 
-  /** A builder for the key's next transaction, with its nonce and validity taken from the node. */
-  TransactionBuilder builder(VeriflowClient client) {
-    SigningKey k = signingKey();
-    Responses.ChainInfo chain = client.chain();
-    long nonce = client.account(k.id().value()).nonce();
-    return new TransactionBuilder(chain.chainId(), k, nonce, chain.height() + VALIDITY_BLOCKS);
+  /** The key's session with {@code client}: its nonces and validity come from the node. */
+  Session session(VeriflowClient client) {
+    return new Session(client, signingKey(), VALIDITY_BLOCKS);
   }
 }

@@ -1,9 +1,10 @@
 package org.veriflow.cli;
 
-import org.veriflow.cli.audit.Audit;
-import org.veriflow.cli.audit.AuditReport;
-import org.veriflow.cli.audit.ProvJson;
 import org.veriflow.client.ProgressListener;
+import org.veriflow.client.audit.Audit;
+import org.veriflow.client.audit.AuditReport;
+import org.veriflow.client.audit.ProvJson;
+import org.veriflow.client.models.Training;
 import org.veriflow.demo.report.DemoResult;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -26,6 +27,7 @@ import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import org.veriflow.client.Responses;
+import org.veriflow.client.Session;
 import org.veriflow.client.TransactionBuilder;
 import org.veriflow.client.VeriflowClient;
 import org.veriflow.client.streams.Gateway;
@@ -171,7 +173,7 @@ public final class SeedExperiment {
     step("validity: humidity from temperature, on the chain-verified data and without a ledger");
     Sha256 csv = Sha256.fromHex(snapshot.csvSha256());
     Recipe validityRecipe = SeedRecipes.humidityFromTemperature(snapshotId, csv, "temperature", "humidity", config.seed());
-    TrainingRun chainRun = Training.trainAndRegister(client, tx(org), validityRecipe, VALIDITY_MODEL, config.work().resolve("models"), out).run();
+    TrainingRun chainRun = Training.trainAndRegister(new Session(client, org), validityRecipe, VALIDITY_MODEL, config.work().resolve("models"), new TrainingProgress(out)).run();
     Recipe naiveRecipe = SeedRecipes.humidityFromTemperature("without-ledger.csv", Sha256.of(naive), "temperature", "humidity", config.seed());
     TrainingRun naiveRun;
     try (Parallelism threads = Parallelism.allProcessors()) {
@@ -182,7 +184,7 @@ public final class SeedExperiment {
     step("traceability: which device produced a reading");
     List<String> features = data.stream().getFieldsList().stream().map(FieldSpec::getName).toList();
     Recipe traceRecipe = SeedRecipes.deviceFromReading(snapshotId, csv, features, "device_id", config.seed());
-    TrainingRun traceRun = Training.trainAndRegister(client, tx(org), traceRecipe, TRACEABILITY_MODEL, config.work().resolve("models"), out).run();
+    TrainingRun traceRun = Training.trainAndRegister(new Session(client, org), traceRecipe, TRACEABILITY_MODEL, config.work().resolve("models"), new TrainingProgress(out)).run();
     out.printf(Locale.ROOT, "   validation accuracy %.2f %% (the paper: 92.39 %%)%n", 100 * traceRun.metrics().getOrDefault("validation.accuracy", Double.NaN));
 
     step("proof of training: the node's verifier replays both models; an administrator approves them");
@@ -218,7 +220,7 @@ public final class SeedExperiment {
     Path reportDir = config.work().resolve("report");
     Files.createDirectories(reportDir);
     Path prov = reportDir.resolve("lineage.prov.json");
-    AuditReport audit = Audit.decision(client, audited, config.work().resolve("audit"), out,
+    AuditReport audit = Audit.decision(client, audited, config.work().resolve("audit"), new AuditProgress(out),
         Audit.Options.defaults());
     ProvJson.write(audit, prov);
     out.println("   " + audit.summary());

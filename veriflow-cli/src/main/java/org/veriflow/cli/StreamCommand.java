@@ -56,7 +56,7 @@ final class StreamCommand {
         b.addFields(field(spec, f));
       }
       VeriflowClient client = options.client();
-      Submit.andWait(client, options.builder(client).createStream(b.build()), spec.commandLine().getOut());
+      Submit.andWait(options.session(client), tx -> tx.createStream(b.build()), spec.commandLine().getOut());
       return Veriflow.OK;
     }
   }
@@ -99,7 +99,7 @@ final class StreamCommand {
           throw new IllegalArgumentException("key file " + pubkey + ": " + e.getMessage(), e);
         }
         VeriflowClient client = options.client();
-        Submit.andWait(client, options.builder(client).registerDevice(stream, key, name), spec.commandLine().getOut());
+        Submit.andWait(options.session(client), b -> b.registerDevice(stream, key, name), spec.commandLine().getOut());
         spec.commandLine().getErr().println("device " + key.id() + " registered in " + stream);
         return Veriflow.OK;
       }
@@ -122,7 +122,7 @@ final class StreamCommand {
       @Override
       public Integer call() {
         VeriflowClient client = options.client();
-        Submit.andWait(client, options.builder(client).revokeDevice(stream, device, reason), spec.commandLine().getOut());
+        Submit.andWait(options.session(client), b -> b.revokeDevice(stream, device, reason), spec.commandLine().getOut());
         return Veriflow.OK;
       }
     }

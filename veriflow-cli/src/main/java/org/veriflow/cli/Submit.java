@@ -1,17 +1,20 @@
 package org.veriflow.cli;
 
 import java.io.PrintWriter;
+import java.util.function.Function;
 import org.veriflow.client.Responses;
+import org.veriflow.client.Session;
 import org.veriflow.client.SignedTransaction;
-import org.veriflow.client.VeriflowClient;
+import org.veriflow.client.TransactionBuilder;
+import org.veriflow.client.TransactionStatus;
 
 /** Submits a transaction, waits for its block, prints its id; a failed transaction is an error. */
 final class Submit {
   private Submit() {}
 
-  static Responses.TxInfo andWait(VeriflowClient client, SignedTransaction tx, PrintWriter out) {
-    Responses.TxInfo info = client.submit(tx, true);
-    if (info.status().equals("FAILED")) {
+  static Responses.TxInfo andWait(Session session, Function<TransactionBuilder, SignedTransaction> call, PrintWriter out) {
+    Responses.TxInfo info = session.submit(call, true);
+    if (TransactionStatus.failed(info)) {
       throw new IllegalStateException("transaction " + info.id() + " failed at height " + info.height().orElse(-1L) + ": "
           + info.code().orElse("") + ": " + info.message().orElse(""));
     }

@@ -5,8 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.protobuf.ByteString;
-import java.io.PrintWriter;
-import java.io.StringWriter;
+import org.veriflow.client.ProgressListener;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,10 +15,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
-import org.veriflow.cli.audit.Audit;
-import org.veriflow.cli.audit.AuditCode;
-import org.veriflow.cli.audit.AuditReport;
-import org.veriflow.cli.audit.Check;
+import org.veriflow.client.audit.Audit;
+import org.veriflow.client.audit.AuditCode;
+import org.veriflow.client.audit.AuditReport;
+import org.veriflow.client.audit.Check;
 import org.veriflow.client.Responses;
 import org.veriflow.client.TransactionBuilder;
 import org.veriflow.client.VeriflowClient;
@@ -147,7 +146,7 @@ class AuditDecisionEndToEndTest {
     TransactionBuilder admin = new TransactionBuilder(f.chainId, f.setup.admin(), client.account(f.setup.admin().id().value()).nonce(), 10_000);
     assertThat(client.submit(admin.changeModelStage("humidity-copy", ModelStage.REJECTED, "withdrawn by review"), true).committed()).isTrue();
 
-    AuditReport report = Audit.decision(client, id, tmp.resolve("copy-work"), new PrintWriter(new StringWriter()), Audit.Options.defaults());
+    AuditReport report = Audit.decision(client, id, tmp.resolve("copy-work"), ProgressListener.NONE, Audit.Options.defaults());
     assertThat(report.checks()).anyMatch(c -> c.passed() && c.name().startsWith("model VERIFIED or APPROVED when the decision was logged")
         && c.detail().equals("model humidity-copy was VERIFIED"));
     assertThat(report.failures()).extracting(Check::code).containsExactly(AuditCode.MODEL_REJECTED);

@@ -6,8 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.protobuf.ByteString;
-import java.io.PrintWriter;
-import java.io.StringWriter;
+import org.veriflow.client.ProgressListener;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,10 +24,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
-import org.veriflow.cli.audit.Audit;
-import org.veriflow.cli.audit.AuditCode;
-import org.veriflow.cli.audit.AuditReport;
-import org.veriflow.cli.audit.Check;
+import org.veriflow.client.audit.Audit;
+import org.veriflow.client.audit.AuditCode;
+import org.veriflow.client.audit.AuditReport;
+import org.veriflow.client.audit.Check;
 import org.veriflow.client.ClientException;
 import org.veriflow.client.ProgressListener;
 import org.veriflow.client.Responses;
@@ -164,8 +163,7 @@ class AuditEndToEndTest {
 
   @Test
   void auditModel_asLibrary_checksEveryReadingOnce_andCountsThemByDevice() throws Exception {
-    StringWriter progress = new StringWriter();
-    AuditReport report = Audit.model(client, "humidity-v1", tmp.resolve("lib-work"), new PrintWriter(progress, true),
+    AuditReport report = Audit.model(client, "humidity-v1", tmp.resolve("lib-work"), ProgressListener.NONE,
         Audit.Options.defaults().withThreads(3));
     assertThat(report.passed()).as(report.format()).isTrue();
     assertThat(report.count(Check.Status.FAILED)).isZero();
@@ -212,7 +210,7 @@ class AuditEndToEndTest {
         .contains("OK      device signatures verify with the registered keys")
         .contains("FAILED: ");
     // The lie is in the model, not in its data: every other link holds.
-    AuditReport report = Audit.model(client, "humidity-forged", tmp.resolve("forged-work"), new PrintWriter(new StringWriter()));
+    AuditReport report = Audit.model(client, "humidity-forged", tmp.resolve("forged-work"), ProgressListener.NONE);
     assertThat(report.failures()).extracting(Check::code).containsExactlyInAnyOrder(AuditCode.REPLAY_MISMATCH, AuditCode.MODEL_REJECTED);
   }
 
@@ -228,7 +226,7 @@ class AuditEndToEndTest {
             + missing.hex())
         .contains("SKIPPED artifact reads as a model file of the record's engine: no artifact to read")
         .contains("FAILED  stage is VERIFIED or APPROVED: NOT_VERIFIED: not yet verified: 0 of 0 validator replay(s)");
-    AuditReport report = Audit.model(client, "humidity-missing", tmp.resolve("missing-work"), new PrintWriter(new StringWriter()));
+    AuditReport report = Audit.model(client, "humidity-missing", tmp.resolve("missing-work"), ProgressListener.NONE);
     assertThat(report.failures()).extracting(Check::code).containsExactlyInAnyOrder(AuditCode.BLOB_NOT_FOUND, AuditCode.NOT_VERIFIED);
   }
 

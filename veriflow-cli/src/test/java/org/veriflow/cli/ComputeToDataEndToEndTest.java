@@ -20,11 +20,12 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.veriflow.cli.datasets.DatasetDownloader;
-import org.veriflow.cli.datasets.DatasetException;
-import org.veriflow.cli.datasets.DatasetPublisher;
+import org.veriflow.client.datasets.DatasetDownloader;
+import org.veriflow.client.datasets.DatasetException;
+import org.veriflow.client.datasets.DatasetPublisher;
 import org.veriflow.client.ClientException;
 import org.veriflow.client.Responses;
+import org.veriflow.client.Session;
 import org.veriflow.client.TransactionBuilder;
 import org.veriflow.client.VeriflowClient;
 import org.veriflow.contracts.models.Models;
@@ -83,7 +84,7 @@ class ComputeToDataEndToEndTest {
     data = climate("room.csv", 400, 7);
     DatasetPublisher.Options o = new DatasetPublisher.Options("room-climate", 0, "Room climate", "", List.of("climate"), "CC-BY-4.0", 0,
         List.of("compute-only"), List.of(), List.of(), List.of(), 0, 0, 0, true, null, null);
-    DatasetPublisher.publish(client, tx(OWNER), data, o);
+    DatasetPublisher.publish(new Session(client, OWNER), data, o);
     version = client.datasetVersion("room-climate", 1);
     assertThat(version.plaintextSha256()).isEqualTo(Hash.sha256(Files.readAllBytes(data)).hex());
     assertThat(version.custodian()).isEqualTo(setup.node().id().value());
@@ -246,7 +247,7 @@ class ComputeToDataEndToEndTest {
   @Test
   void computeRequest_grantForResearchOnAnotherDataset_refusedNotComputeGrantNothingRecorded() throws Exception {
     Path file = climate("lab.csv", 50, 11);
-    DatasetPublisher.publish(client, tx(OWNER), file, new DatasetPublisher.Options("lab-climate", 0, "Lab climate", "", List.of("climate"),
+    DatasetPublisher.publish(new Session(client, OWNER), file, new DatasetPublisher.Options("lab-climate", 0, "Lab climate", "", List.of("climate"),
         "CC-BY-4.0", 0, List.of("research"), List.of(), List.of(), List.of(), 0, 0, 0, true, null, null));
     Responses.DatasetVersion lab = client.datasetVersion("lab-climate", 1);
     String grantId = submit(tx(CONSUMER).requestDataset("lab-climate", 1, "research")).id();

@@ -27,11 +27,12 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.veriflow.cli.datasets.DatasetDownloader;
-import org.veriflow.cli.datasets.DatasetException;
-import org.veriflow.cli.datasets.DatasetPublisher;
+import org.veriflow.client.datasets.DatasetDownloader;
+import org.veriflow.client.datasets.DatasetException;
+import org.veriflow.client.datasets.DatasetPublisher;
 import org.veriflow.client.ClientException;
 import org.veriflow.client.Responses;
+import org.veriflow.client.Session;
 import org.veriflow.client.TransactionBuilder;
 import org.veriflow.client.VeriflowClient;
 import org.veriflow.core.crypto.Hash;
@@ -163,7 +164,7 @@ class DatasetsEndToEndTest {
   }
 
   static DatasetPublisher.Result publish(String id, Path file, DatasetPublisher.Options o) throws Exception {
-    return DatasetPublisher.publish(client, tx(OWNER), file, o);
+    return DatasetPublisher.publish(new Session(client, OWNER), file, o);
   }
 
   /** The consumer asks for a version; returns the grant. */

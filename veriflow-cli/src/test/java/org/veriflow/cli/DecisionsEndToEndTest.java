@@ -23,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.veriflow.client.ClientException;
 import org.veriflow.client.ProgressListener;
 import org.veriflow.client.Responses;
+import org.veriflow.client.models.DecisionReplay;
 import org.veriflow.client.TransactionBuilder;
 import org.veriflow.client.VeriflowClient;
 import org.veriflow.client.streams.Gateway;

@@ -43,11 +43,9 @@ import org.veriflow.protocol.proto.models.ModelRecord;
 import org.veriflow.ledger.ExecutedBlock;
 import org.veriflow.ledger.Ledger;
 import org.veriflow.ledger.exec.StateView;
-import org.veriflow.ml.EngineVersion;
 import org.veriflow.ml.metrics.EpochRecord;
-import org.veriflow.ml.recipe.Recipe;
-import org.veriflow.ml.recipe.RecipeRunner;
-import org.veriflow.ml.recipe.TrainingRun;
+import org.veriflow.ml.io.Sha256;
+import org.veriflow.ml.recipe.Replay;
 import org.veriflow.ml.tensor.Parallelism;
 
 /**
@@ -497,107 +495,96 @@ final class Verifier implements AutoCloseable {
    */
   private Result replay(ModelRecord m) {
     String id = m.getModelId();
-    if (!m.getEngineVersion().equals(EngineVersion.CURRENT)) {
-      return failure(id, "the model was trained with engine " + m.getEngineVersion() + "; this validator runs " + EngineVersion.CURRENT);
-    }
-    Recipe recipe;
-    try {
-      recipe = Recipe.parse(m.getRecipe().toByteArray());
-    } catch (IllegalArgumentException e) {
-      return failure(id, "the recorded recipe is invalid: " + e.getMessage());
-    }
-    Hash recipeHash = Hash.of(recipe.hash().bytes());
-    Hash recordedRecipe = Hash.of(m.getRecipeSha256().toByteArray());
-    if (!recipeHash.equals(recordedRecipe)) {
-      return failure(id, "the recorded recipe is not in canonical form: it hashes to " + recipeHash + ", the record says " + recordedRecipe);
-    }
-    if (!recipe.engineVersion().equals(EngineVersion.CURRENT)) {
-      return failure(id, "the recipe needs engine " + recipe.engineVersion() + "; this validator runs " + EngineVersion.CURRENT);
-    }
-    String reference = recipe.dataReference();
-    Optional<CustodianData.VersionRef> version = CustodianData.parseReference(reference);
-    Hash dataHash = Hash.of(recipe.dataSha256().bytes());
-    DatasetRef dataset = null;
+    List<Replay.RecordedDataset> datasets = new ArrayList<>();
     for (DatasetRef d : m.getDatasetsList()) {
-      boolean named = version.isPresent()
-          ? d.getDatasetId().equals(version.get().datasetId()) && d.getDatasetVersion() == version.get().version()
-          : d.getDatasetId().isEmpty() && d.getSnapshotId().equals(reference);
-      if (named) {
-        dataset = d;
-      }
+      String reference = d.getDatasetId().isEmpty() ? d.getSnapshotId() : CustodianData.reference(d.getDatasetId(), d.getDatasetVersion());
+      datasets.add(new Replay.RecordedDataset(reference, sha256(d.getCsvSha256())));
     }
-    if (dataset == null) {
-      return failure(id, "the recipe's data reference '" + reference + "' is not one of the model's recorded datasets");
+    Replay.Request request = new Replay.Request(m.getEngineVersion(), m.getRecipe().toByteArray(), sha256(m.getRecipeSha256()),
+        datasets, sha256(m.getArtifactSha256()));
+    Replay.Outcome outcome;
+    try (Parallelism parallelism = Parallelism.threads(threads)) {
+      int[] lastTenth = {0};
+      outcome = Replay.run(request, (reference, expected) -> data(id, reference, Hash.of(expected.bytes())), parallelism,
+          (EpochRecord epoch, int max) -> {
+            if (cancelled || Thread.currentThread().isInterrupted()) {
+              throw new Cancelled();
+            }
+            int tenth = (int) ((long) epoch.epoch() * 10 / max);
+            if (tenth > lastTenth[0]) {
+              lastTenth[0] = tenth;
+              LOG.info("model {}: epoch {}/{}, training loss {}", id, epoch.epoch(), max, String.format(Locale.ROOT, "%.5g", epoch.trainLoss()));
+            }
+          }, () -> cancelled);
+    } catch (Replay.DataUnavailable e) {
+      return null;
     }
-    Hash recordedData = Hash.of(dataset.getCsvSha256().toByteArray());
-    if (!recordedData.equals(dataHash)) {
-      return failure(id, "the recipe's data hash " + dataHash + " is not the hash " + recordedData + " recorded for dataset " + reference);
+    if (outcome instanceof Replay.Failure f) {
+      return failure(id, f.sentence());
     }
+    boolean match = outcome instanceof Replay.Match;
+    Hash artifact = Hash.of(match ? ((Replay.Match) outcome).artifact().bytes() : ((Replay.Mismatch) outcome).artifact().bytes());
+    Hash recorded = Hash.of(m.getArtifactSha256().toByteArray());
+    Attest attest = Attest.newBuilder().setModelId(id).setArtifactSha256(ByteString.copyFrom(artifact.bytes())).build();
+    return match
+        ? new Result(attest, "match", "artifact " + artifact + ", as recorded")
+        : new Result(attest, "mismatch", "artifact " + artifact + ", the record says " + recorded);
+  }
+
+  private static Sha256 sha256(ByteString recorded) {
+    return Sha256.fromHex(Hash.of(recorded.toByteArray()).hex());
+  }
+
+  /**
+   * The bytes of the dataset a recipe names, reproduced from this node's state: a stream snapshot's
+   * export, or a datasets-contract version's plaintext, which only its custodian can decrypt.
+   *
+   * @throws Replay.DataRefused if the chain holds no such dataset, or holds other bytes than the recipe names
+   * @throws Replay.DataUnavailable if this node cannot produce the plaintext (logged here): it is not
+   *     the version's custodian, or no longer holds its data
+   */
+  private byte[] data(String id, String reference, Hash dataHash) throws Replay.DataRefused, Replay.DataUnavailable {
+    Optional<CustodianData.VersionRef> version = CustodianData.parseReference(reference);
     byte[] csv;
     long rows;
     if (version.isPresent()) {
       // A datasets-contract version: only its custodian can decrypt the plaintext.
       Optional<DatasetRecord> d = DatasetsState.dataset(ledger.state(Datasets.NAME), version.get().datasetId(), version.get().version());
       if (d.isEmpty()) {
-        return failure(id, "dataset " + reference + " is not a dataset version on this chain");
+        throw new Replay.DataRefused(Replay.Reason.DATA_NOT_FOUND, "dataset " + reference + " is not a dataset version on this chain");
       }
       Hash versionData = Hash.of(d.get().getPlaintextSha256().toByteArray());
       if (!versionData.equals(dataHash)) {
-        return failure(id, "dataset " + reference + " has plaintext SHA-256 " + versionData + ", the recipe names " + dataHash);
+        throw new Replay.DataRefused(Replay.Reason.DATA_MISMATCH, "dataset " + reference + " has plaintext SHA-256 " + versionData
+            + ", the recipe names " + dataHash);
       }
       if (!custodianData.isCustodian(d.get())) {
         LOG.info("model {}: not replayed: it was trained on {}, whose plaintext only its custodian {} can decrypt; nothing attested",
             id, reference, d.get().getCustodian());
-        return null;
+        throw new Replay.DataUnavailable("only custodian " + d.get().getCustodian() + " can decrypt " + reference, null);
       }
       try {
         csv = custodianData.plaintext(d.get());
       } catch (CustodianData.Unavailable e) {
         LOG.warn("model {}: not replayed: the plaintext of {} is not available on this node ({}: {}); nothing attested",
             id, reference, e.code, e.getMessage());
-        return null;
+        throw new Replay.DataUnavailable(e.code + ": " + e.getMessage(), e);
       }
       rows = d.get().getQuality().getRows();
     } else {
       Optional<SnapshotCsv.Export> export = SnapshotCsv.reproduce(ledger.state(Streams.NAME), reference);
       if (export.isEmpty()) {
-        return failure(id, "dataset " + reference + " is not a snapshot on this chain");
+        throw new Replay.DataRefused(Replay.Reason.DATA_NOT_FOUND, "dataset " + reference + " is not a snapshot on this chain");
       }
       if (!export.get().csvSha256().equals(dataHash)) {
-        return failure(id, "snapshot " + reference + " has CSV SHA-256 " + export.get().csvSha256() + ", the recipe names " + dataHash);
+        throw new Replay.DataRefused(Replay.Reason.DATA_MISMATCH, "snapshot " + reference + " has CSV SHA-256 " + export.get().csvSha256()
+            + ", the recipe names " + dataHash);
       }
       csv = export.get().csv();
       rows = export.get().rows();
     }
     LOG.info("replaying model {} ({} rows)", id, rows);
-    TrainingRun run;
-    try (Parallelism parallelism = Parallelism.threads(threads)) {
-      int[] lastTenth = {0};
-      run = RecipeRunner.run(recipe, csv, parallelism, (EpochRecord epoch, int max) -> {
-        if (cancelled || Thread.currentThread().isInterrupted()) {
-          throw new Cancelled();
-        }
-        int tenth = (int) ((long) epoch.epoch() * 10 / max);
-        if (tenth > lastTenth[0]) {
-          lastTenth[0] = tenth;
-          LOG.info("model {}: epoch {}/{}, training loss {}", id, epoch.epoch(), max, String.format(Locale.ROOT, "%.5g", epoch.trainLoss()));
-        }
-      });
-    } catch (IllegalArgumentException e) {
-      return failure(id, "the engine refused the recipe or its data: " + e.getMessage());
-    } catch (IllegalStateException e) {
-      if (cancelled || Thread.currentThread().isInterrupted() || e.getCause() instanceof Error) {
-        throw e;
-      }
-      // Divergence is deterministic: the recipe cannot have produced the recorded artifact.
-      return failure(id, "training failed: " + e.getMessage());
-    }
-    Hash artifact = Hash.of(run.modelHash().bytes());
-    Hash recorded = Hash.of(m.getArtifactSha256().toByteArray());
-    Attest attest = Attest.newBuilder().setModelId(id).setArtifactSha256(ByteString.copyFrom(artifact.bytes())).build();
-    return artifact.equals(recorded)
-        ? new Result(attest, "match", "artifact " + artifact + ", as recorded")
-        : new Result(attest, "mismatch", "artifact " + artifact + ", the record says " + recorded);
+    return csv;
   }
 
   private static Result failure(String modelId, String why) {

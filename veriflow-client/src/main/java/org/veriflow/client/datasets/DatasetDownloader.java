@@ -1,4 +1,4 @@
-package org.veriflow.cli.datasets;
+package org.veriflow.client.datasets;
 
 import org.veriflow.protocol.datasets.DatasetCryptoLabels;
 
@@ -63,7 +63,7 @@ public final class DatasetDownloader {
     try {
       key = KeyWrap.unwrap(release.wrappedKey(), encryptionKey, DatasetCryptoLabels.grant(grantId));
     } catch (CryptoException e) {
-      throw new DatasetException(e.code().name(), "the released data key: " + e.getMessage(), e);
+      throw DatasetException.crypto("the released data key", e);
     }
     Path target = out.toAbsolutePath();
     Path ciphertext = Files.createTempFile(target.getParent(), "." + target.getFileName() + ".", ".ciphertext");
@@ -76,7 +76,7 @@ public final class DatasetDownloader {
         }
       });
       if (!got.equals(ciphertextHash)) {
-        throw new DatasetException("CIPHERTEXT_MISMATCH", "the node sent a ciphertext hashing to " + got.hex() + "; dataset "
+        throw new DatasetException(DatasetFailure.CIPHERTEXT_MISMATCH, "the node sent a ciphertext hashing to " + got.hex() + "; dataset "
             + record.datasetId() + " version " + record.version() + " records " + ciphertextHash.hex());
       }
       Digests d = decrypt(key, ciphertext, record, out);
@@ -114,11 +114,10 @@ public final class DatasetDownloader {
         d = StreamingEncryption.decrypt(key, in, w, DatasetCryptoLabels.ciphertext(record.datasetId(), record.version()));
         channel.force(true);
       } catch (CryptoException e) {
-        throw new DatasetException(e.code().name(), "the ciphertext of dataset " + record.datasetId() + " version " + record.version()
-            + ": " + e.getMessage(), e);
+        throw DatasetException.crypto("the ciphertext of dataset " + record.datasetId() + " version " + record.version(), e);
       }
       if (!d.plaintextSha256().hex().equals(record.plaintextSha256())) {
-        throw new DatasetException("PLAINTEXT_MISMATCH", "the ciphertext decrypts to bytes hashing to " + d.plaintextSha256().hex()
+        throw new DatasetException(DatasetFailure.PLAINTEXT_MISMATCH, "the ciphertext decrypts to bytes hashing to " + d.plaintextSha256().hex()
             + "; dataset " + record.datasetId() + " version " + record.version() + " records " + record.plaintextSha256());
       }
       Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
@@ -143,7 +142,7 @@ public final class DatasetDownloader {
       if (e.status() == 0) {
         throw e;
       }
-      throw new DatasetException(e.code(), e.getMessage(), e);
+      throw DatasetException.refused(e);
     }
   }
 }

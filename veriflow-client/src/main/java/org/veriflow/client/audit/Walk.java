@@ -1,8 +1,7 @@
-package org.veriflow.cli.audit;
+package org.veriflow.client.audit;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -15,8 +14,9 @@ import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.ForkJoinPool;
-import org.veriflow.cli.DecisionReplay;
+import org.veriflow.client.models.DecisionReplay;
 import org.veriflow.client.ClientException;
+import org.veriflow.client.ProgressListener;
 import org.veriflow.client.Responses;
 import org.veriflow.client.VeriflowClient;
 import org.veriflow.core.Hex;
@@ -39,14 +39,14 @@ import org.veriflow.ml.recipe.Recipe;
 final class Walk implements AutoCloseable {
   private final VeriflowClient client;
   private final Path workDir;
-  private final PrintWriter progress;
+  private final ProgressListener progress;
   private final Audit.Options options;
   private final ForkJoinPool pool;
   private final List<Check> checks = new ArrayList<>();
   private String chainId = "";
   private LogChecks log;
 
-  Walk(VeriflowClient client, Path workDir, PrintWriter progress, Audit.Options options, ForkJoinPool pool) {
+  Walk(VeriflowClient client, Path workDir, ProgressListener progress, Audit.Options options, ForkJoinPool pool) {
     this.client = client;
     this.workDir = workDir;
     this.progress = progress;
@@ -74,14 +74,12 @@ final class Walk implements AutoCloseable {
   private void add(Check c) {
     checks.add(c);
     if (c.failed()) {
-      progress.println(c.line());
-      progress.flush();
+      progress.progress(c.section(), 0, 0, c.line());
     }
   }
 
   private void section(String name) {
-    progress.println("checking " + name);
-    progress.flush();
+    progress.progress("checking " + name, 0, 0, "");
   }
 
   // ------------------------------------------------------------------ model
@@ -283,8 +281,8 @@ final class Walk implements AutoCloseable {
     try {
       long t0 = System.nanoTime();
       Responses.SnapshotExport e = client.exportSnapshot(s.snapshotId(), csv);
-      progress.printf(java.util.Locale.ROOT, "exported %d rows to %s in %.1f s%n", e.rows(), csv, (System.nanoTime() - t0) / 1e9);
-      progress.flush();
+      progress.finished("export of snapshot " + ReadingsAudit.shortId(s.snapshotId()), e.rows(),
+          String.format(java.util.Locale.ROOT, "exported %d rows to %s in %.1f s", e.rows(), csv, (System.nanoTime() - t0) / 1e9));
       add(Check.ok(sec, exportName, e.rows() + " rows, " + e.csvSha256() + ", " + e.readingsRoot() + " (" + csv + ")"));
     } catch (ProofException e) {
       add(Check.failed(sec, exportName, AuditCode.EXPORT_MISMATCH, e.getMessage()));

@@ -1,4 +1,4 @@
-package org.veriflow.cli.datasets;
+package org.veriflow.client.datasets;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,10 +1,9 @@
-package org.veriflow.cli.audit;
+package org.veriflow.client.audit;
 
 import org.veriflow.protocol.Limits;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
-import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
@@ -21,6 +20,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ForkJoinPool;
 import org.veriflow.client.ClientException;
+import org.veriflow.client.ProgressListener;
 import org.veriflow.client.Responses;
 import org.veriflow.client.VeriflowClient;
 import org.veriflow.core.Hex;
@@ -77,7 +77,7 @@ final class ReadingsAudit {
   private final Responses.Stream stream;
   private final LogChecks log;
   private final ForkJoinPool pool;
-  private final PrintWriter progress;
+  private final ProgressListener progress;
   private final String section;
   private final Map<String, DeviceKey> devices = new HashMap<>();
   // Written by the fetch thread, read by the checking threads once the page's batches are in.
@@ -85,7 +85,7 @@ final class ReadingsAudit {
   private final Set<String> batchOrder = new LinkedHashSet<>();
 
   ReadingsAudit(VeriflowClient client, Responses.Snapshot snapshot, Responses.Stream stream, LogChecks log, ForkJoinPool pool,
-      PrintWriter progress, String section) {
+      ProgressListener progress, String section) {
     this.client = client;
     this.snapshot = snapshot;
     this.stream = stream;
@@ -121,8 +121,8 @@ final class ReadingsAudit {
     Map<Aspect, List<String>> examples = new EnumMap<>(Aspect.class);
     SortedMap<String, Long> byDevice = new TreeMap<>();
     long checked = 0;
-    ProgressLine line = new ProgressLine(progress, "readings of snapshot " + shortId(snapshot.snapshotId()), snapshot.rowCount());
-    line.update(0);
+    String task = "readings of snapshot " + shortId(snapshot.snapshotId());
+    progress.progress(task, 0, snapshot.rowCount(), "");
     ExecutorService fetcher = Executors.newSingleThreadExecutor(r -> {
       Thread t = new Thread(r, "audit-readings-fetch");
       t.setDaemon(true);
@@ -155,10 +155,10 @@ final class ReadingsAudit {
               .setSequence(s.sequence()).setTimestampMillis(s.timestamp()).addAllValues(s.values()).build());
           checked++;
         }
-        line.update(checked);
+        progress.progress(task, checked, snapshot.rowCount(), "");
       }
     } catch (java.util.concurrent.CompletionException e) {
-      line.done("stopped");
+      progress.finished(task, checked, "stopped");
       Throwable cause = e.getCause() == null ? e : e.getCause();
       if (cause instanceof ClientException ce) {
         return new Result(List.of(Check.failed(section, "readings fetched with their signed bytes", AuditCode.NODE_ERROR,
@@ -168,7 +168,7 @@ final class ReadingsAudit {
     } finally {
       fetcher.shutdownNow();
     }
-    line.done("checked");
+    progress.finished(task, checked, "checked");
     return new Result(checks(checked, format, failures, examples, byDevice), byDevice);
   }
 

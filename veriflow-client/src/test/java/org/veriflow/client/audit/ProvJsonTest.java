@@ -1,4 +1,4 @@
-package org.veriflow.cli.audit;
+package org.veriflow.client.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

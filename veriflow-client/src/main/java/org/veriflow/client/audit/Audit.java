@@ -1,13 +1,13 @@
-package org.veriflow.cli.audit;
+package org.veriflow.client.audit;
 
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ForkJoinPool;
+import org.veriflow.client.ProgressListener;
 import org.veriflow.client.VeriflowClient;
 import org.veriflow.ml.recipe.Recipe;
 
@@ -71,8 +71,8 @@ public final class Audit {
     }
   }
 
-  /** {@link #model(VeriflowClient, String, Path, PrintWriter, Options)} with {@link Options#defaults()}. */
-  public static AuditReport model(VeriflowClient client, String modelId, Path workDir, PrintWriter progress) throws IOException {
+  /** {@link #model(VeriflowClient, String, Path, ProgressListener, Options)} with {@link Options#defaults()}. */
+  public static AuditReport model(VeriflowClient client, String modelId, Path workDir, ProgressListener progress) throws IOException {
     return model(client, modelId, workDir, progress, Options.defaults());
   }
 
@@ -80,11 +80,16 @@ public final class Audit {
    * Audits a model.
    *
    * @param workDir where the dataset exports and the artifact are written (created if missing; kept)
-   * @param progress where section names and counters of long work go (e.g. standard error)
+   * @param progress receives the walk's progress: {@code progress("checking " + section, 0, 0, "")} as each
+   *     section starts; {@code progress(section, 0, 0, check.line())} for each failed check; {@code
+   *     finished("export of snapshot " + id12, rows, "exported … rows to … in … s")} after a snapshot's
+   *     export; and for each snapshot's readings, {@code progress("readings of snapshot " + id12, checked,
+   *     rows, "")} as pages are checked, then {@code finished(task, checked, "checked")} (or {@code
+   *     "stopped"} if the node failed meanwhile)
    * @throws IOException if {@code workDir} cannot be written
    * @throws org.veriflow.client.ClientException {@code UNREACHABLE} if the node cannot be reached at all
    */
-  public static AuditReport model(VeriflowClient client, String modelId, Path workDir, PrintWriter progress, Options options)
+  public static AuditReport model(VeriflowClient client, String modelId, Path workDir, ProgressListener progress, Options options)
       throws IOException {
     Files.createDirectories(workDir);
     long start = System.nanoTime();
@@ -99,7 +104,7 @@ public final class Audit {
    *
    * @throws IOException if {@code workDir} cannot be written
    */
-  public static AuditReport decision(VeriflowClient client, String decisionId, Path workDir, PrintWriter progress, Options options)
+  public static AuditReport decision(VeriflowClient client, String decisionId, Path workDir, ProgressListener progress, Options options)
       throws IOException {
     Files.createDirectories(workDir);
     long start = System.nanoTime();

@@ -1,4 +1,4 @@
-package org.veriflow.cli.audit;
+package org.veriflow.client.audit;
 
 /**
  * Why a link of an audit failed: the stable codes of {@code veriflow audit}, printed with each failed

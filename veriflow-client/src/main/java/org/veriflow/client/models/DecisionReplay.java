@@ -1,4 +1,4 @@
-package org.veriflow.cli;
+package org.veriflow.client.models;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import java.io.IOException;

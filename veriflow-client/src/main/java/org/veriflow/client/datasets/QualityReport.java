@@ -1,4 +1,4 @@
-package org.veriflow.cli.datasets;
+package org.veriflow.client.datasets;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;

@@ -1,4 +1,4 @@
-package org.veriflow.cli.datasets;
+package org.veriflow.client.datasets;
 
 import java.io.IOException;
 import java.io.Reader;

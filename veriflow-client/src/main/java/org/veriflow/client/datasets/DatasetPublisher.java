@@ -1,4 +1,4 @@
-package org.veriflow.cli.datasets;
+package org.veriflow.client.datasets;
 
 import org.veriflow.protocol.datasets.DatasetCryptoLabels;
 
@@ -16,10 +16,13 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeSet;
+import java.util.function.Function;
 import org.veriflow.client.ClientException;
 import org.veriflow.client.Responses;
 import org.veriflow.client.SignedTransaction;
+import org.veriflow.client.Session;
 import org.veriflow.client.TransactionBuilder;
+import org.veriflow.client.TransactionStatus;
 import org.veriflow.client.VeriflowClient;
 import org.veriflow.core.crypto.Hash;
 import org.veriflow.core.merkle.ProofException;
@@ -122,7 +125,7 @@ public final class DatasetPublisher {
   /**
    * Publishes {@code file} and waits for the transaction's block.
    *
-   * @param sender the owner's transaction builder, at its next nonce
+   * @param sender the owner's session with the node
    * @throws DatasetException with the chain's code if {@code datasets.publish} was refused or
    *     failed ({@code DATASET_EXISTS}, {@code INVALID_VERSION}, {@code UNKNOWN_CUSTODIAN}, ...),
    *     {@code NO_CUSTODIAN} if no custodian with an encryption key was found, {@code
@@ -132,21 +135,21 @@ public final class DatasetPublisher {
    * @throws IOException if the file cannot be read or a temporary file written
    * @throws IllegalArgumentException if the file is not a CSV file as {@link QualityReport} reads them
    */
-  public static Result publish(VeriflowClient client, TransactionBuilder sender, Path file, Options options)
-      throws IOException, DatasetException {
-    return publish(client, sender, file, options, null, Double.NaN);
+  public static Result publish(Session sender, Path file, Options options) throws IOException, DatasetException {
+    return publish(sender, file, options, null, Double.NaN);
   }
 
   /**
    * Publishes a stream snapshot as a dataset: its canonical CSV, exported from the chain's readings
    * and checked against the snapshot's on-chain hashes (the contract checks the plaintext hash
    * against them again), with the share of illegal readings in the source stream in its quality
-   * summary. Otherwise as {@link #publish(VeriflowClient, TransactionBuilder, Path, Options)}.
+   * summary. Otherwise as {@link #publish(Session, Path, Options)}.
    *
    * @throws ProofException if the export does not reproduce the snapshot's on-chain hashes
    */
-  public static Result publishSnapshot(VeriflowClient client, TransactionBuilder sender, String snapshotId, Options options)
+  public static Result publishSnapshot(Session sender, String snapshotId, Options options)
       throws IOException, DatasetException, ProofException {
+    VeriflowClient client = sender.client();
     Responses.Snapshot snapshot = client.snapshot(snapshotId);
     Path csv = tempFile(".snapshot.csv");
     try {
@@ -157,14 +160,15 @@ public final class DatasetPublisher {
         total += e.getValue();
         illegal += e.getKey().equals("LEGAL") ? 0 : e.getValue();
       }
-      return publish(client, sender, csv, options, snapshotId, total == 0 ? 0 : (double) illegal / total);
+      return publish(sender, csv, options, snapshotId, total == 0 ? 0 : (double) illegal / total);
     } finally {
       Files.deleteIfExists(csv);
     }
   }
 
-  private static Result publish(VeriflowClient client, TransactionBuilder sender, Path file, Options options, String snapshotId,
+  private static Result publish(Session sender, Path file, Options options, String snapshotId,
       double illegalReadingRate) throws IOException, DatasetException {
+    VeriflowClient client = sender.client();
     String id = options.datasetId() != null ? options.datasetId() : idFromTitle(options.title());
     long version = options.version();
     Custodian custodian = custodian(client, options.custodian());
@@ -218,7 +222,7 @@ public final class DatasetPublisher {
           .setQualityReportSha256(ByteString.copyFrom(reportHash.bytes()))
           .setSnapshotId(snapshotId == null ? "" : snapshotId)
           .build();
-      Responses.TxInfo tx = submit(client, sender.publishDataset(publish));
+      Responses.TxInfo tx = submit(sender, b -> b.publishDataset(publish));
       return new Result(id, version, tx.id(), tx.height().orElse(-1L), custodian.id(), digests.plaintextSha256(),
           digests.ciphertextSha256(), digests.plaintextBytes(), digests.ciphertextBytes(), reportHash, quality);
     } finally {
@@ -234,7 +238,7 @@ public final class DatasetPublisher {
   private static Custodian custodian(VeriflowClient client, String named) throws DatasetException {
     if (named != null) {
       Responses.Identity i = client.identity(named);
-      return new Custodian(i.id(), encryptionKey(i).orElseThrow(() -> new DatasetException("NO_ENCRYPTION_KEY",
+      return new Custodian(i.id(), encryptionKey(i).orElseThrow(() -> new DatasetException(DatasetFailure.NO_ENCRYPTION_KEY,
           "custodian " + named + " shows no encryption key to wrap the data key for")));
     }
     for (Responses.Orderer o : client.chain().orderers()) {
@@ -252,7 +256,7 @@ public final class DatasetPublisher {
         return new Custodian(i.id(), key.get());
       }
     }
-    throw new DatasetException("NO_CUSTODIAN", "none of the chain's orderers shows an encryption key; name a custodian validator");
+    throw new DatasetException(DatasetFailure.NO_CUSTODIAN, "none of the chain's orderers shows an encryption key; name a custodian validator");
   }
 
   private static Optional<EncryptionPublicKey> encryptionKey(Responses.Identity i) throws DatasetException {
@@ -262,31 +266,36 @@ public final class DatasetPublisher {
     try {
       return Optional.of(EncryptionPublicKey.fromHex(i.encryptionKey().get()));
     } catch (IllegalArgumentException e) {
-      throw new DatasetException("BAD_RESPONSE", "identity " + i.id() + " shows an invalid encryption key: " + e.getMessage());
+      throw new DatasetException(DatasetFailure.BAD_RESPONSE, "identity " + i.id() + " shows an invalid encryption key: " + e.getMessage());
     }
   }
 
   /**
-   * Submits and waits for the block.
+   * Signs one transaction with the session's next nonce, submits it and waits for its block.
    *
-   * @throws DatasetException with the rejection or failure code, or {@code PENDING}
+   * @param sender the sender's session
+   * @param call builds the transaction, e.g. {@code b -> b.requestDataset(id, 1, "research")}
+   * @return the committed transaction
+   * @throws DatasetException {@link DatasetFailure#REFUSED} with the rejection code, {@link
+   *     DatasetFailure#TRANSACTION_FAILED} with the contract's failure code, or {@link DatasetFailure#PENDING}
+   * @throws ClientException {@code UNREACHABLE} if the node cannot be reached
    */
-  public static Responses.TxInfo submit(VeriflowClient client, SignedTransaction tx) throws DatasetException {
+  public static Responses.TxInfo submit(Session sender, Function<TransactionBuilder, SignedTransaction> call) throws DatasetException {
     Responses.TxInfo info;
     try {
-      info = client.submit(tx, true);
+      info = sender.submit(call, true);
     } catch (ClientException e) {
       if (e.status() == 0) {
         throw e;
       }
-      throw new DatasetException(e.code(), e.getMessage(), e);
+      throw DatasetException.refused(e);
     }
-    if (info.status().equals("FAILED")) {
-      throw new DatasetException(info.code().orElse("FAILED"), "transaction " + info.id() + " failed at height "
+    if (TransactionStatus.failed(info)) {
+      throw DatasetException.transactionFailed(info.code().orElse(TransactionStatus.FAILED.name()), "transaction " + info.id() + " failed at height "
           + info.height().orElse(-1L) + ": " + info.message().orElse(""));
     }
     if (!info.committed()) {
-      throw new DatasetException("PENDING", "transaction " + info.id() + " is still " + info.status()
+      throw new DatasetException(DatasetFailure.PENDING, "transaction " + info.id() + " is still " + info.status()
           + "; check it later with 'veriflow tx get " + info.id() + "'");
     }
     return info;

@@ -1,4 +1,4 @@
-package org.veriflow.cli.audit;
+package org.veriflow.client.audit;
 
 import java.util.Objects;
 
@@ -48,6 +48,6 @@ public record Check(String section, String name, Status status, AuditCode code, 
   /** One line: status, what, and the values (with the code of a failure). */
   public String line() {
     String what = status == Status.FAILED ? code + ": " + detail : detail;
-    return String.format("  %-7s %s: %s", status, name, what);
+    return String.format(java.util.Locale.ROOT, "  %-7s %s: %s", status, name, what);
   }
 }
