@@ -173,7 +173,7 @@ public final class SeedExperiment {
     step("validity: humidity from temperature, on the chain-verified data and without a ledger");
     Sha256 csv = Sha256.fromHex(snapshot.csvSha256());
     Recipe validityRecipe = SeedRecipes.humidityFromTemperature(snapshotId, csv, "temperature", "humidity", config.seed());
-    TrainingRun chainRun = Training.trainAndRegister(new Session(client, org), validityRecipe, VALIDITY_MODEL, config.work().resolve("models"), new TrainingProgress(out)).run();
+    TrainingRun chainRun = registered(Training.trainAndRegister(new Session(client, org), validityRecipe, VALIDITY_MODEL, config.work().resolve("models"), new TrainingProgress(out)));
     Recipe naiveRecipe = SeedRecipes.humidityFromTemperature("without-ledger.csv", Sha256.of(naive), "temperature", "humidity", config.seed());
     TrainingRun naiveRun;
     try (Parallelism threads = Parallelism.allProcessors()) {
@@ -184,7 +184,7 @@ public final class SeedExperiment {
     step("traceability: which device produced a reading");
     List<String> features = data.stream().getFieldsList().stream().map(FieldSpec::getName).toList();
     Recipe traceRecipe = SeedRecipes.deviceFromReading(snapshotId, csv, features, "device_id", config.seed());
-    TrainingRun traceRun = Training.trainAndRegister(new Session(client, org), traceRecipe, TRACEABILITY_MODEL, config.work().resolve("models"), new TrainingProgress(out)).run();
+    TrainingRun traceRun = registered(Training.trainAndRegister(new Session(client, org), traceRecipe, TRACEABILITY_MODEL, config.work().resolve("models"), new TrainingProgress(out)));
     out.printf(Locale.ROOT, "   validation accuracy %.2f %% (the paper: 92.39 %%)%n", 100 * traceRun.metrics().getOrDefault("validation.accuracy", Double.NaN));
 
     step("proof of training: the node's verifier replays both models; an administrator approves them");
@@ -403,5 +403,11 @@ public final class SeedExperiment {
     int filled = (int) (done * width / Math.max(1, total));
     out.printf(Locale.ROOT, "\r%s [%s%s] %d/%d", what, "#".repeat(filled), ".".repeat(width - filled), done, total);
     out.flush();
+  }
+
+  /** Prints the registration's transaction id, as every signing step of the demo does, and returns the run. */
+  private TrainingRun registered(Training.Registered r) {
+    out.println(r.tx().id());
+    return r.run();
   }
 }
