@@ -4,7 +4,8 @@ import com.google.protobuf.MessageLite;
 import java.util.Objects;
 import org.veriflow.client.Responses;
 import org.veriflow.client.SignedTransaction;
-import org.veriflow.client.TransactionBuilder;
+import org.veriflow.client.Session;
+import org.veriflow.client.TransactionStatus;
 import org.veriflow.client.VeriflowClient;
 import org.veriflow.core.crypto.SigningKey;
 
@@ -13,20 +14,16 @@ import org.veriflow.core.crypto.SigningKey;
  * that nonces and reading sequences reach the ledger in order. Not thread-safe.
  */
 final class Sender {
-  /** Transactions stay valid this many blocks past the last known height. */
-  static final long VALIDITY_BLOCKS = 1000;
-
   private final VeriflowClient client;
   private final SigningKey key;
+  private final Session session;
   private final int maxTxBytes;
-  private TransactionBuilder builder;
 
   Sender(VeriflowClient client, SigningKey key) {
     this.client = Objects.requireNonNull(client, "client");
     this.key = Objects.requireNonNull(key, "key");
-    Responses.ChainInfo chain = client.chain();
-    this.maxTxBytes = chain.maxTxBytes();
-    this.builder = new TransactionBuilder(chain.chainId(), key, client.account(key.id().value()).nonce(), chain.height() + VALIDITY_BLOCKS);
+    this.session = new Session(client, key);
+    this.maxTxBytes = client.chain().maxTxBytes();
   }
 
   SigningKey key() {
@@ -40,7 +37,7 @@ final class Sender {
 
   /** Signs {@code contract.method(arguments)} with the next nonce, without submitting it. */
   SignedTransaction sign(String contract, String method, MessageLite arguments) {
-    return builder.call(contract, method, arguments);
+    return session.sign(b -> b.call(contract, method, arguments));
   }
 
   /**
@@ -51,7 +48,7 @@ final class Sender {
    */
   Responses.TxInfo submit(SignedTransaction tx, String what) {
     Responses.TxInfo info = client.submit(tx, true);
-    if (info.status().equals("FAILED")) {
+    if (TransactionStatus.failed(info)) {
       throw new IllegalStateException(what + " failed on chain in transaction " + info.id() + ": " + info.code().orElse("")
           + ": " + info.message().orElse(""));
     }
@@ -59,7 +56,6 @@ final class Sender {
       throw new IllegalStateException(what + ": transaction " + info.id() + " is still " + info.status()
           + "; check it later with 'veriflow tx get " + info.id() + "'");
     }
-    info.height().ifPresent(h -> builder.validUntil(h + VALIDITY_BLOCKS));
     return info;
   }
 
