@@ -236,7 +236,7 @@ final class DatasetCommand {
     @Parameters(paramLabel = "ID", description = "The dataset id.")
     String id;
 
-    @Option(names = "--version", paramLabel = "V", description = "The version (default: the latest).")
+    @Option(names = "--dataset-version", paramLabel = "V", description = "The version (default: the latest).")
     Long version;
 
     @Override
@@ -309,7 +309,7 @@ final class DatasetCommand {
     @Option(names = "--purpose", required = true, paramLabel = "P", description = "What you want the data for; must be among the policy's purposes.")
     String purpose;
 
-    @Option(names = "--version", paramLabel = "V", description = "The version (default: the latest).")
+    @Option(names = "--dataset-version", paramLabel = "V", description = "The version (default: the latest).")
     Long version;
 
     @Override
@@ -462,7 +462,7 @@ final class DatasetCommand {
     @Parameters(paramLabel = "ID", arity = "0..1", description = "The dataset id.")
     String id;
 
-    @Option(names = "--version", paramLabel = "V", description = "The version (default: the latest).")
+    @Option(names = "--dataset-version", paramLabel = "V", description = "The version (default: the latest).")
     Long version;
 
     @Option(names = "--mine", description = "The accesses made under the grants of your --key instead.")
@@ -503,7 +503,7 @@ final class DatasetCommand {
     @Parameters(paramLabel = "ID", description = "The dataset id.")
     String id;
 
-    @Option(names = "--version", required = true, paramLabel = "V", description = "The version to erase.")
+    @Option(names = "--dataset-version", required = true, paramLabel = "V", description = "The version to erase.")
     long version;
 
     @Option(names = "--reason", defaultValue = "", description = "Why, kept in the version's history.")

@@ -90,7 +90,7 @@ class LineageErasedEndToEndTest {
       assertThat(before.out()).isEmpty();
       assertThat(before.err()).contains("no model was trained on erased data (0 erased dataset versions)");
 
-      CliRunner.Outcome erase = CliRunner.run("dataset", "erase", dataset, "--version", "1", "--reason", "consent withdrawn",
+      CliRunner.Outcome erase = CliRunner.run("dataset", "erase", dataset, "--dataset-version", "1", "--reason", "consent withdrawn",
           "--node=" + url, "--key", orgKey.toString());
       assertThat(erase.exitCode()).as(erase.err()).isZero();
 
