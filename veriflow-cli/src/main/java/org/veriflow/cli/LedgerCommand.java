@@ -18,6 +18,8 @@ import picocli.CommandLine.Model.CommandSpec;
 final class LedgerCommand {
   @Command(name = "verify", description = "Re-hash and re-execute the whole chain from genesis; name the first block where anything differs.")
   static final class Verify implements Callable<Integer> {
+    private static final String VERIFYING = "verifying blocks";
+
     @Spec CommandSpec spec;
 
     @Option(names = "--dir", required = true, paramLabel = "DIR", description = "The node directory.")
@@ -37,9 +39,9 @@ final class LedgerCommand {
       var out = spec.commandLine().getOut();
       ChainVerifier.Report report;
       try (RocksDbStore store = RocksDbStore.openReadOnly(config.path(NodeConfig.DATA_DIR))) {
-        Progress progress = new Progress(out, "verifying blocks");
-        report = ChainVerifier.verify(store, contracts.registry(), contracts.identities(), genesis, progress::update);
-        progress.done();
+        ProgressBar progress = ProgressBar.on(spec.commandLine().getErr());
+        report = ChainVerifier.verify(store, contracts.registry(), contracts.identities(), genesis, n -> progress.progress(VERIFYING, n, 0, ""));
+        progress.finished(VERIFYING, report.blocksChecked(), "blocks");
       }
       if (!report.ok()) {
         spec.commandLine().getErr().println("ledger verify FAILED at block " + report.failedAtHeight() + ": " + report.problem().get());

@@ -41,12 +41,18 @@ final class ModelsBench {
   private final VeriflowClient client;
   private final SigningKey admin;
   private final PrintWriter out;
+  private final PrintWriter err;
   private final Path work;
 
-  ModelsBench(VeriflowClient client, SigningKey admin, PrintWriter out, Path work) {
+  /**
+   * @param out where the benchmark reports each step's figures
+   * @param err where it shows progress
+   */
+  ModelsBench(VeriflowClient client, SigningKey admin, PrintWriter out, PrintWriter err, Path work) {
     this.client = client;
     this.admin = admin;
     this.out = out;
+    this.err = err;
     this.work = work;
   }
 
@@ -72,13 +78,9 @@ final class ModelsBench {
     streams.registerDevices(stream, sensors);
     List<SignedReading> signed = SensorSimulator.signed(night);
     out.printf(Locale.ROOT, "ingesting %,d readings from %d devices%n", signed.size(), devices);
-    new Gateway(client, org, 1000).submit(stream, signed, b -> {
-      if (b.index() % 10 == 0 || b.index() == b.batches() - 1) {
-        out.printf(Locale.ROOT, "\r  %,d / %,d", b.sent(), b.total());
-        out.flush();
-      }
-    });
-    out.println();
+    ProgressBar ingest = ProgressBar.on(err);
+    new Gateway(client, org, 1000).submit(stream, signed, b -> ingest.progress("readings", b.sent(), b.total(), ""));
+    ingest.finished("readings", signed.size(), "");
     TransactionBuilder orgTx = new TransactionBuilder(chainId, org, client.account(org.id().value()).nonce(), client.chain().height() + 1000);
     String snapshotId = expect(client.submit(orgTx.snapshot(stream, Long.MIN_VALUE, Long.MAX_VALUE, "bench night"), true)).id();
     Responses.Snapshot snap = client.snapshot(snapshotId);

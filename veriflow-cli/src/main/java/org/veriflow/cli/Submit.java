@@ -9,6 +9,20 @@ import org.veriflow.client.VeriflowClient;
 final class Submit {
   private Submit() {}
 
+  /** The JSON result of a command that submits one transaction: its id and the height of its block. */
+  record Submitted(String transaction, long height) {}
+
+  /** As {@link #andWait(VeriflowClient, SignedTransaction, PrintWriter)}, printing the id as text or as a {@link Submitted} object. */
+  static Responses.TxInfo andWait(VeriflowClient client, SignedTransaction tx, PrintWriter out, OutputOptions output) {
+    Responses.TxInfo info = andWait(client, tx, output.json() ? new PrintWriter(java.io.Writer.nullWriter()) : out);
+    output.printJson(out, submitted(info));
+    return info;
+  }
+
+  static Submitted submitted(Responses.TxInfo info) {
+    return new Submitted(info.id(), info.height().orElse(-1L));
+  }
+
   static Responses.TxInfo andWait(VeriflowClient client, SignedTransaction tx, PrintWriter out) {
     Responses.TxInfo info = client.submit(tx, true);
     if (info.status().equals("FAILED")) {
