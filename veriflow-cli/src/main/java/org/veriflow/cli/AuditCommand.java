@@ -52,7 +52,7 @@ final class AuditCommand {
 
     @Override
     public Integer call() throws IOException {
-      return run(spec, options, common, (client, work, opts) -> Audit.model(client, model, work, new AuditProgress(spec.commandLine().getErr()), opts));
+      return run(spec, options, common, (client, work, opts) -> Audit.model(client, model, work, ProgressBar.on(spec.commandLine().getErr()), opts));
     }
   }
 
@@ -71,7 +71,7 @@ final class AuditCommand {
 
     @Override
     public Integer call() throws IOException {
-      return run(spec, options, common, (client, work, opts) -> Audit.decision(client, decision, work, new AuditProgress(spec.commandLine().getErr()),
+      return run(spec, options, common, (client, work, opts) -> Audit.decision(client, decision, work, ProgressBar.on(spec.commandLine().getErr()),
           input == null ? opts : opts.withInput(input)));
     }
   }
@@ -92,7 +92,7 @@ final class AuditCommand {
       opts = opts.withThreads(common.threads);
     }
     if (common.replay) {
-      opts = opts.withModelReplayer((client, recipe, dir) -> Training.train(client, recipe, dir, new TrainingProgress(err)).run().modelHash().hex());
+      opts = opts.withModelReplayer((client, recipe, dir) -> Training.train(client, recipe, dir, ProgressBar.on(err)).run().modelHash().hex());
     }
     boolean temporary = common.workDir == null;
     Path work = temporary ? Files.createTempDirectory("veriflow-audit-") : common.workDir;

@@ -14,8 +14,13 @@ import picocli.CommandLine.Model.CommandSpec;
 final class BlockCommand {
   @Command(name = "get", description = "Show a block's header and transaction ids.")
   static final class Get implements Callable<Integer> {
+    /** The JSON result: the block's header and its transactions' ids in order. */
+    record Shown(long height, String hash, String previousHash, String time, long timestampMillis, long logSize, String logRoot,
+        String stateHash, long txCount, java.util.List<String> transactions) {}
+
     @Spec CommandSpec spec;
     @Mixin NodeOptions options;
+    @Mixin OutputOptions output;
 
     @Parameters(paramLabel = "H|latest", description = "A height, or 'latest'.")
     String which;
@@ -36,6 +41,10 @@ final class BlockCommand {
         b = client.block(h);
       }
       var out = spec.commandLine().getOut();
+      if (output.printJson(out, new Shown(b.height(), b.hash(), b.previousHash(), Instant.ofEpochMilli(b.timestamp()).toString(), b.timestamp(),
+          b.logSize(), b.logRoot(), b.stateHash(), b.txCount(), b.transactions()))) {
+        return Veriflow.OK;
+      }
       out.println("height:        " + b.height());
       out.println("hash:          " + b.hash());
       out.println("previous:      " + b.previousHash());

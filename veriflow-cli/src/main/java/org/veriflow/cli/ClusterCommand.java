@@ -70,8 +70,22 @@ final class ClusterCommand {
       "Every member is asked for itself; a member's head is compared with the others' blocks at its height. "
           + "Exit 1 if two members have different blocks or state at a height, or a member answers for another chain or member."})
   static final class Status implements Callable<Integer> {
+    /**
+     * The JSON result: term and leader are null for a single node; {@code agree} is false when two
+     * members have different blocks or state at a height, each difference being one of {@code problems}.
+     */
+    record Shown(String chainId, boolean clustered, Long term, String leader, List<Member> members, boolean agree, List<String> problems) {}
+
+    /**
+     * A member: role and head null when it did not answer ({@code problem} says why); {@code consistent}
+     * is CONSISTENT, UNCONFIRMED, DIFFERS, NOT_COMPARED or UNREACHABLE, null for a single node.
+     */
+    record Member(String id, String role, String raftAddress, String apiUrl, Long height, String blockHash, String stateHash,
+        String consistent, List<String> agreeing, List<String> differing, String problem) {}
+
     @Spec CommandSpec spec;
     @Mixin Common common;
+    @Mixin OutputOptions output;
 
     @Override
     public Integer call() {
@@ -79,6 +93,10 @@ final class ClusterCommand {
       Responses.ClusterInfo info = common.client(timeout).cluster();
       PrintWriter out = spec.commandLine().getOut();
       if (!info.clustered()) {
+        if (output.printJson(out, new Shown(info.chainId(), false, null, null, List.of(new Member("single", null, null, common.options.node,
+            info.height(), info.blockHash(), info.stateHash(), null, List.of(), List.of(), null)), true, List.of()))) {
+          return Veriflow.OK;
+        }
         out.println("single node (not clustered), chain " + info.chainId());
         out.println("height:      " + info.height());
         out.println("block hash:  " + info.blockHash());
@@ -114,9 +132,11 @@ final class ClusterCommand {
       out.println("leader:  " + latest.leader().orElse("none known"));
       Table table = new Table("ID", "ROLE", "RAFT", "API", "HEIGHT", "BLOCK", "STATE", "CONSISTENT");
       List<String> notes = new ArrayList<>();
+      List<Member> members = new ArrayList<>();
       for (Answer<Responses.ClusterInfo> a : answers) {
         Responses.ClusterMember m = a.member();
         Agreement.Judgement j = judged.get(m.id());
+        members.add(member(a, j));
         if (a.value().isEmpty()) {
           table.row(m.id(), "-", m.raftAddress(), m.apiUrl(), "-", "-", "-", "unreachable");
           notes.add(m.id() + ": " + a.problem().orElseThrow());
@@ -129,8 +149,6 @@ final class ClusterCommand {
               Head.shortHash(j.head().blockHash(), SHORT_HASH), Head.shortHash(j.head().stateHash(), SHORT_HASH), verdict(j));
         }
       }
-      table.print(out);
-      notes.forEach(out::println);
       groups.forEach((height, gs) -> {
         if (gs.size() > 1) {
           problems.add("at height " + height + " " + gs.stream().map(g -> String.join(", ", g.members()) + " have block "
@@ -139,6 +157,12 @@ final class ClusterCommand {
         }
       });
       long reachable = answers.stream().filter(a -> a.value().isPresent()).count();
+      if (output.printJson(out, new Shown(info.chainId(), true, latest.term(), latest.leader().orElse(null), members, problems.isEmpty(), problems))) {
+        problems.forEach(p -> spec.commandLine().getErr().println("error: the members disagree: " + p));
+        return problems.isEmpty() ? Veriflow.OK : Veriflow.FAILURE;
+      }
+      table.print(out);
+      notes.forEach(out::println);
       if (!problems.isEmpty()) {
         for (String p : problems) {
           spec.commandLine().getErr().println("error: the members disagree: " + p);
@@ -150,6 +174,20 @@ final class ClusterCommand {
           : reachable == 1 ? "only 1 member of " + answers.size() + " is reachable"
           : "the " + reachable + " reachable members of " + answers.size() + " agree");
       return Veriflow.OK;
+    }
+
+    private static Member member(Answer<Responses.ClusterInfo> a, Agreement.Judgement j) {
+      Responses.ClusterMember m = a.member();
+      if (a.value().isEmpty()) {
+        return new Member(m.id(), null, m.raftAddress(), m.apiUrl(), null, null, null, "UNREACHABLE", List.of(), List.of(), a.problem().orElseThrow());
+      }
+      Responses.ClusterInfo v = a.value().get();
+      if (j == null) {
+        return new Member(m.id(), v.role(), m.raftAddress(), m.apiUrl(), v.height(), v.blockHash(), v.stateHash(), "NOT_COMPARED", List.of(),
+            List.of(), null);
+      }
+      return new Member(m.id(), v.role(), m.raftAddress(), m.apiUrl(), j.head().height(), j.head().blockHash(), j.head().stateHash(),
+          j.verdict().name(), List.copyOf(j.agreeing()), List.copyOf(j.differing()), null);
     }
 
     private static String verdict(Agreement.Judgement j) {

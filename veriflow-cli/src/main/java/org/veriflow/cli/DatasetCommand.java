@@ -29,12 +29,27 @@ import picocli.CommandLine.Model.CommandSpec;
         DatasetCommand.Revoke.class, DatasetCommand.Download.class, DatasetCommand.Accesses.class, DatasetCommand.Erase.class,
         DatasetCommand.Compute.class})
 final class DatasetCommand {
+  /** A status change of a dataset version in JSON; {@code from} is null for the publication. */
+  record StatusChange(long height, String from, String to, String by, String reason, String transaction) {
+    static List<StatusChange> of(List<Responses.StatusChange> all) {
+      return all.stream().map(c -> new StatusChange(c.height(), c.from().endsWith("UNSPECIFIED") ? null : c.from(), c.to(), c.by(), c.reason(),
+          c.txId())).toList();
+    }
+  }
+
+  /** The JSON result of a command that submits one transaction about a grant or a version, with its status after it. */
+  record Decided(String transaction, long height, String grantId, String status) {}
+
   @Command(name = "snapshot", description = {"Freeze a stream's legal readings in [--from, --to) as a dataset: the chain records",
       "the row count, the SHA-256 of the canonical CSV and the RFC 6962 root over the readings' digests.",
       "Prints the snapshot id (the transaction id)."})
   static final class Snapshot implements Callable<Integer> {
+    /** The JSON result: the snapshot id (its transaction id), its block and the hashes the chain recorded. */
+    record Snapshotted(String snapshotId, long height, String stream, long rows, String csvSha256, String readingsRoot) {}
+
     @Spec CommandSpec spec;
     @Mixin NodeOptions options;
+    @Mixin OutputOptions output;
 
     @Option(names = "--stream", required = true, description = "The stream id.")
     String stream;
@@ -53,8 +68,11 @@ final class DatasetCommand {
       long f = TimeArg.parse(spec, "--from", from);
       long t = TimeArg.parse(spec, "--to", to);
       VeriflowClient client = options.client();
-      Responses.TxInfo tx = Submit.andWait(options.session(client), b -> b.snapshot(stream, f, t, title), spec.commandLine().getOut());
+      Responses.TxInfo tx = Submit.andWait(options.session(client), b -> b.snapshot(stream, f, t, title),
+          output.json() ? new java.io.PrintWriter(java.io.Writer.nullWriter()) : spec.commandLine().getOut());
       Responses.Snapshot s = client.snapshot(tx.id());
+      output.printJson(spec.commandLine().getOut(), new Snapshotted(s.snapshotId(), tx.height().orElse(-1L), s.streamId(), s.rowCount(),
+          s.csvSha256(), s.readingsRoot()));
       spec.commandLine().getErr().println("snapshot " + s.snapshotId() + ": " + s.rowCount() + " readings, CSV SHA-256 " + s.csvSha256()
           + ", readings root " + s.readingsRoot());
       return Veriflow.OK;
@@ -63,8 +81,12 @@ final class DatasetCommand {
 
   @Command(name = "export", description = "Write a snapshot's canonical CSV and check it against the hashes on chain.")
   static final class Export implements Callable<Integer> {
+    /** The JSON result: the file written and the hashes it matched on chain. */
+    record Exported(String file, long rows, String csvSha256, String readingsRoot) {}
+
     @Spec CommandSpec spec;
     @Mixin NodeOptions options;
+    @Mixin OutputOptions output;
 
     @Parameters(paramLabel = "ID", description = "The snapshot id.")
     String id;
@@ -81,6 +103,9 @@ final class DatasetCommand {
         throw new IllegalStateException("the export does NOT match the chain: " + ex.getMessage(), ex);
       }
       var o = spec.commandLine().getOut();
+      if (output.printJson(o, new Exported(out.toString(), e.rows(), e.csvSha256(), e.readingsRoot()))) {
+        return Veriflow.OK;
+      }
       o.println("wrote " + e.rows() + " readings to " + out);
       o.println("CSV SHA-256     " + e.csvSha256() + " matches the chain");
       o.println("readings root   " + e.readingsRoot() + " matches the chain");
@@ -95,8 +120,16 @@ final class DatasetCommand {
       "custodian validator and records hashes, schema, quality summary and policy on chain.",
       "Prints the dataset id and version."})
   static final class Publish implements Callable<Integer> {
+    /** The JSON result: the version published, its transaction, custodian, quality summary and hashes. */
+    record Published(String datasetId, long version, String transaction, long height, String custodian, Quality quality,
+        String plaintextSha256, long plaintextBytes, String ciphertextSha256, long ciphertextBytes, String qualityReportSha256) {}
+
+    /** The quality summary: missing values and duplicate rows in all, and the rows per label (empty without a label column). */
+    record Quality(long rows, long columns, long missing, long duplicates, long outliers, java.util.Map<String, Long> labelBalance) {}
+
     @Spec CommandSpec spec;
     @Mixin NodeOptions options;
+    @Mixin OutputOptions output;
 
     @Option(names = "--file", paramLabel = "FILE", description = "The CSV file (UTF-8, a header line first).")
     Path file;
@@ -179,13 +212,18 @@ final class DatasetCommand {
           : DatasetPublisher.publishSnapshot(options.session(client), snapshot, o);
       var out = spec.commandLine().getOut();
       QualityReport q = r.quality();
+      if (output.printJson(out, new Published(r.datasetId(), r.version(), r.txId(), r.height(), r.custodian(), new Quality(q.rows(),
+          q.columns().size(), q.columns().stream().mapToLong(QualityReport.Column::missing).sum(), q.duplicates(), q.outliers(), q.labelBalance()),
+          r.plaintextSha256().hex(), r.plaintextBytes(), r.ciphertextSha256().hex(), r.ciphertextBytes(), r.qualityReportSha256().hex()))) {
+        return Veriflow.OK;
+      }
       out.println("dataset      " + r.datasetId());
       out.println("version      " + r.version());
       out.println("transaction  " + r.txId() + " (height " + r.height() + ")");
       out.println("custodian    " + r.custodian());
       out.println("quality      " + q.rows() + " rows, " + q.columns().size() + " columns, "
           + q.columns().stream().mapToLong(QualityReport.Column::missing).sum() + " missing values, " + q.duplicates() + " duplicate rows, "
-          + q.outliers() + " outliers" + (q.labelColumn() == null ? "" : ", labels " + q.labelBalance()));
+          + q.outliers() + " outliers" + (q.labelColumn() == null ? "" : ", labels " + OutputOptions.keyValues(q.labelBalance())));
       out.println("plaintext    " + r.plaintextSha256().hex() + " (" + r.plaintextBytes() + " bytes)");
       out.println("ciphertext   " + r.ciphertextSha256().hex() + " (" + r.ciphertextBytes() + " bytes)");
       out.println("report       " + r.qualityReportSha256().hex());
@@ -195,8 +233,14 @@ final class DatasetCommand {
 
   @Command(name = "list", description = "List dataset versions, optionally by tag, owner or column name.")
   static final class ListVersions implements Callable<Integer> {
+    /** The JSON result: the versions found. */
+    record Listed(List<Row> datasets) {}
+
+    record Row(String datasetId, long version, String status, String title, String owner, List<String> tags, long rows, long price) {}
+
     @Spec CommandSpec spec;
     @Mixin NodeOptions options;
+    @Mixin OutputOptions output;
 
     @Option(names = "--tag", description = "Only versions with this tag.")
     String tag;
@@ -211,18 +255,23 @@ final class DatasetCommand {
     public Integer call() {
       VeriflowClient client = options.client();
       var out = spec.commandLine().getOut();
+      List<Row> rows = new ArrayList<>();
       String cursor = null;
       int n = 0;
       do {
         Responses.DatasetPage page = client.datasets(tag, owner, field, 100, cursor);
         for (Responses.DatasetVersion d : page.datasets()) {
-          out.println(d.datasetId() + "  v" + d.version() + "  " + d.status() + "  " + d.title() + "  owner " + d.owner()
-              + (d.tags().isEmpty() ? "" : "  tags " + String.join(",", d.tags())) + "  " + d.quality().rows() + " rows"
-              + (d.policy().price() == 0 ? "" : "  price " + d.policy().price()));
+          rows.add(new Row(d.datasetId(), d.version(), d.status(), d.title(), d.owner(), d.tags(), d.quality().rows(), d.policy().price()));
+          if (!output.json()) {
+            out.println(d.datasetId() + "  v" + d.version() + "  " + d.status() + "  " + d.title() + "  owner " + d.owner()
+                + (d.tags().isEmpty() ? "" : "  tags " + String.join(",", d.tags())) + "  " + d.quality().rows() + " rows"
+                + (d.policy().price() == 0 ? "" : "  price " + d.policy().price()));
+          }
           n++;
         }
         cursor = page.next().orElse(null);
       } while (cursor != null);
+      output.printJson(out, new Listed(rows));
       spec.commandLine().getErr().println(n + " dataset version" + (n == 1 ? "" : "s"));
       return Veriflow.OK;
     }
@@ -230,13 +279,22 @@ final class DatasetCommand {
 
   @Command(name = "show", description = "Show a dataset version: terms, hashes, quality, history and grants.")
   static final class Show implements Callable<Integer> {
+    /** The JSON result: the version's terms, hashes, quality, history and grants. */
+    record Shown(String datasetId, long version, List<Long> versions, String title, String description, String status, boolean custodyKey,
+        String owner, List<String> tags, String licence, List<Responses.Column> schema, Responses.Policy policy, Responses.Quality quality,
+        String plaintextSha256, long plaintextBytes, String ciphertextSha256, long ciphertextBytes, String qualityReportSha256,
+        String custodian, long publishedHeight, long publishedMillis, List<StatusChange> history, List<GrantRow> grants) {}
+
+    record GrantRow(String grantId, String status, String grantee, String purpose, long reads, long paid, long escrowed) {}
+
     @Spec CommandSpec spec;
     @Mixin NodeOptions options;
+    @Mixin OutputOptions output;
 
     @Parameters(paramLabel = "ID", description = "The dataset id.")
     String id;
 
-    @Option(names = "--version", paramLabel = "V", description = "The version (default: the latest).")
+    @Option(names = "--dataset-version", paramLabel = "V", description = "The version (default: the latest).")
     Long version;
 
     @Override
@@ -245,6 +303,20 @@ final class DatasetCommand {
       Responses.Dataset all = client.dataset(id);
       Responses.DatasetVersion d = version == null ? all.latest() : client.datasetVersion(id, version);
       var out = spec.commandLine().getOut();
+      if (output.json()) {
+        List<GrantRow> grants = new ArrayList<>();
+        String cursor = null;
+        do {
+          Responses.GrantPage page = client.datasetGrants(d.datasetId(), d.version(), 100, cursor);
+          page.grants().forEach(g -> grants.add(new GrantRow(g.grantId(), g.status(), g.grantee(), g.purpose(), g.reads(), g.paid(), g.escrowed())));
+          cursor = page.next().orElse(null);
+        } while (cursor != null);
+        output.printJson(out, new Shown(d.datasetId(), d.version(), all.versions(), d.title(), d.description(), d.status(), d.custodyKey(),
+            d.owner(), d.tags(), d.licence(), d.schema(), d.policy(), d.quality(), d.plaintextSha256(), d.plaintextBytes(), d.ciphertextSha256(),
+            d.ciphertextBytes(), d.qualityReportSha256(), d.custodian(), d.publishedHeight(), d.publishedMillis(), StatusChange.of(d.history()),
+            grants));
+        return Veriflow.OK;
+      }
       out.println("dataset:     " + d.datasetId() + " version " + d.version() + " of " + all.versions());
       out.println("title:       " + d.title());
       if (!d.description().isEmpty()) {
@@ -300,8 +372,12 @@ final class DatasetCommand {
   @Command(name = "request", description = {"Ask for a dataset version for a purpose (your --key is the grantee).",
       "Prints the grant id and its status: GRANTED, PENDING (the owner decides) or DENIED."})
   static final class Request implements Callable<Integer> {
+    /** The JSON result: the grant (the request's transaction id) and its status; reason only for a denial that gave one. */
+    record Requested(String grantId, long height, String status, long escrowed, String reason) {}
+
     @Spec CommandSpec spec;
     @Mixin NodeOptions options;
+    @Mixin OutputOptions output;
 
     @Parameters(paramLabel = "ID", description = "The dataset id.")
     String id;
@@ -309,7 +385,7 @@ final class DatasetCommand {
     @Option(names = "--purpose", required = true, paramLabel = "P", description = "What you want the data for; must be among the policy's purposes.")
     String purpose;
 
-    @Option(names = "--version", paramLabel = "V", description = "The version (default: the latest).")
+    @Option(names = "--dataset-version", paramLabel = "V", description = "The version (default: the latest).")
     Long version;
 
     @Override
@@ -319,8 +395,12 @@ final class DatasetCommand {
       Responses.TxInfo tx = DatasetPublisher.submit(options.session(client), b -> b.requestDataset(id, v, purpose));
       Responses.Grant g = client.grant(tx.id());
       var out = spec.commandLine().getOut();
-      out.println(g.grantId());
       String last = g.history().isEmpty() ? "" : g.history().get(g.history().size() - 1).reason();
+      if (output.printJson(out, new Requested(g.grantId(), tx.height().orElse(-1L), g.status(), g.escrowed(),
+          g.status().equals("DENIED") && !last.isEmpty() ? last : null))) {
+        return Veriflow.OK;
+      }
+      out.println(g.grantId());
       out.println(g.status() + (g.escrowed() > 0 ? " (" + g.escrowed() + " credits in escrow)" : "")
           + (g.status().equals("DENIED") && !last.isEmpty() ? ": " + last : ""));
       return Veriflow.OK;
@@ -331,6 +411,7 @@ final class DatasetCommand {
   abstract static class Decision implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin NodeOptions options;
+    @Mixin OutputOptions output;
 
     @Parameters(paramLabel = "GRANT", description = "The grant id (the request's transaction id).")
     String grantId;
@@ -344,8 +425,10 @@ final class DatasetCommand {
     public Integer call() throws Exception {
       VeriflowClient client = options.client();
       Responses.TxInfo tx = DatasetPublisher.submit(options.session(client), this::build);
-      spec.commandLine().getOut().println(tx.id());
       Responses.Grant g = client.grant(grantId);
+      if (!output.printJson(spec.commandLine().getOut(), new Decided(tx.id(), tx.height().orElse(-1L), grantId, g.status()))) {
+        spec.commandLine().getOut().println(tx.id());
+      }
       spec.commandLine().getErr().println("grant " + grantId + " is " + g.status());
       return Veriflow.OK;
     }
@@ -379,8 +462,12 @@ final class DatasetCommand {
       "the data key unwrapped with your X25519 key, a signed ciphertext download, decryption, and both",
       "hashes checked against the chain. Writes --out only if every check passes; otherwise exits 1 with the code."})
   static final class Download implements Callable<Integer> {
+    /** The JSON result: the file written and the recorded key release it came through. */
+    record Downloaded(String file, long bytes, String datasetId, long version, String plaintextSha256, String accessTransaction, long accessHeight) {}
+
     @Spec CommandSpec spec;
     @Mixin NodeOptions options;
+    @Mixin OutputOptions output;
 
     @Parameters(paramLabel = "GRANT", description = "The grant id.")
     String grantId;
@@ -406,6 +493,10 @@ final class DatasetCommand {
         pair.destroy();
       }
       var o = spec.commandLine().getOut();
+      if (output.printJson(o, new Downloaded(out.toString(), r.plaintextBytes(), r.datasetId(), r.version(), r.plaintextSha256().hex(), r.accessTx(),
+          r.accessHeight()))) {
+        return Veriflow.OK;
+      }
       o.println("wrote " + r.plaintextBytes() + " bytes to " + out);
       o.println("dataset      " + r.datasetId() + " version " + r.version());
       o.println("plaintext    " + r.plaintextSha256().hex() + " matches the chain");
@@ -419,8 +510,13 @@ final class DatasetCommand {
       "the model with its own key. You never receive the data. The recipe's data.reference must be dataset:<id>/<version>",
       "and its data.sha256 the version's plaintext hash. Waits for the registration and prints the model id."})
   static final class Compute implements Callable<Integer> {
+    /** The JSON result: the model registered by the custodian, the data it was trained on, and both transactions. */
+    record Computed(String modelId, String datasetId, long version, String plaintextSha256, String artifactSha256, String lossCurveSha256,
+        java.util.Map<String, Double> metrics, String accessTransaction, long accessHeight, String modelTransaction, long modelHeight) {}
+
     @Spec CommandSpec spec;
     @Mixin NodeOptions options;
+    @Mixin OutputOptions output;
 
     @Parameters(paramLabel = "GRANT", description = "The grant id (its purpose must be compute-only).")
     String grantId;
@@ -443,6 +539,10 @@ final class DatasetCommand {
       Responses.ComputeResult r = client.compute(grantId, modelId, json, options.signingKey(),
           org.veriflow.core.crypto.Hash.fromHex(d.ciphertextSha256()), java.time.Duration.ofSeconds(waitSeconds));
       var o = spec.commandLine().getOut();
+      if (output.printJson(o, new Computed(r.modelId(), r.datasetId(), r.version(), r.plaintextSha256(), r.artifactSha256(), r.lossCurveSha256(),
+          r.metrics(), r.accessTx(), r.accessHeight(), r.modelTx(), r.modelHeight()))) {
+        return Veriflow.OK;
+      }
       o.println(r.modelId());
       o.println("dataset      " + r.datasetId() + " version " + r.version() + " (plaintext " + r.plaintextSha256() + ")");
       o.println("artifact     " + r.artifactSha256());
@@ -456,13 +556,20 @@ final class DatasetCommand {
 
   @Command(name = "accesses", description = "The access log of a dataset version, or (--mine) of your grants: every key release and download.")
   static final class Accesses implements Callable<Integer> {
+    /** The JSON result: the accesses, oldest first. */
+    record Listed(List<Row> accesses) {}
+
+    record Row(long height, long timestampMillis, String kind, String datasetId, long version, String grantId, String grantee, String purpose,
+        long paid, String transaction) {}
+
     @Spec CommandSpec spec;
     @Mixin NodeOptions options;
+    @Mixin OutputOptions output;
 
     @Parameters(paramLabel = "ID", arity = "0..1", description = "The dataset id.")
     String id;
 
-    @Option(names = "--version", paramLabel = "V", description = "The version (default: the latest).")
+    @Option(names = "--dataset-version", paramLabel = "V", description = "The version (default: the latest).")
     Long version;
 
     @Option(names = "--mine", description = "The accesses made under the grants of your --key instead.")
@@ -477,11 +584,18 @@ final class DatasetCommand {
       String me = mine ? options.signingKey().id().value() : null;
       long v = mine ? 0 : version != null ? version : client.dataset(id).latest().version();
       var out = spec.commandLine().getOut();
+      List<Row> rows = new ArrayList<>();
       String cursor = null;
       int n = 0;
       do {
         Responses.AccessPage page = mine ? client.identityAccesses(me, 100, cursor) : client.datasetAccesses(id, v, 100, cursor);
         for (Responses.Access a : page.accesses()) {
+          rows.add(new Row(a.height(), a.timestampMillis(), a.kind(), a.datasetId(), a.version(), a.grantId(), a.grantee(), a.purpose(), a.paid(),
+              a.txId()));
+          if (output.json()) {
+            n++;
+            continue;
+          }
           out.println("height " + a.height() + "  " + java.time.Instant.ofEpochMilli(a.timestampMillis()) + "  " + a.kind() + "  "
               + a.datasetId() + " v" + a.version() + "  grant " + a.grantId() + "  by " + a.grantee() + "  for " + a.purpose()
               + (a.paid() > 0 ? "  paid " + a.paid() : "") + "  tx " + a.txId());
@@ -489,6 +603,7 @@ final class DatasetCommand {
         }
         cursor = page.next().orElse(null);
       } while (cursor != null);
+      output.printJson(out, new Listed(rows));
       spec.commandLine().getErr().println(n + " access" + (n == 1 ? "" : "es"));
       return Veriflow.OK;
     }
@@ -497,13 +612,17 @@ final class DatasetCommand {
   @Command(name = "erase", description = {"Erase a dataset version (owner): its wrapped data key leaves the chain's state, so no key",
       "can be released any more; hashes, grants and the access history stay. Prints the transaction id."})
   static final class Erase implements Callable<Integer> {
+    /** The JSON result: the erasing transaction and the version erased. */
+    record Erased(String transaction, long height, String datasetId, long version) {}
+
     @Spec CommandSpec spec;
     @Mixin NodeOptions options;
+    @Mixin OutputOptions output;
 
     @Parameters(paramLabel = "ID", description = "The dataset id.")
     String id;
 
-    @Option(names = "--version", required = true, paramLabel = "V", description = "The version to erase.")
+    @Option(names = "--dataset-version", required = true, paramLabel = "V", description = "The version to erase.")
     long version;
 
     @Option(names = "--reason", defaultValue = "", description = "Why, kept in the version's history.")
@@ -513,7 +632,9 @@ final class DatasetCommand {
     public Integer call() throws Exception {
       VeriflowClient client = options.client();
       Responses.TxInfo tx = DatasetPublisher.submit(options.session(client), b -> b.eraseDataset(id, version, reason));
-      spec.commandLine().getOut().println(tx.id());
+      if (!output.printJson(spec.commandLine().getOut(), new Erased(tx.id(), tx.height().orElse(-1L), id, version))) {
+        spec.commandLine().getOut().println(tx.id());
+      }
       spec.commandLine().getErr().println("dataset " + id + " version " + version + " is erased");
       return Veriflow.OK;
     }

@@ -31,6 +31,7 @@ final class IdentityCommand {
   static final class Register implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin NodeOptions options;
+    @Mixin OutputOptions output;
 
     @Option(names = "--kind", required = true, description = "One of: ${COMPLETION-CANDIDATES}.", completionCandidates = Kinds.class)
     String kind;
@@ -58,7 +59,7 @@ final class IdentityCommand {
       }
       VeriflowClient client = options.client();
       Submit.andWait(options.session(client), b -> b.registerIdentity(key, IdentityKind.valueOf(k.toUpperCase(Locale.ROOT)), name, roles),
-          spec.commandLine().getOut());
+          spec.commandLine().getOut(), output);
       spec.commandLine().getErr().println("registered " + key.id() + " as " + k);
       return Veriflow.OK;
     }
@@ -77,6 +78,7 @@ final class IdentityCommand {
   static final class Revoke implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin NodeOptions options;
+    @Mixin OutputOptions output;
 
     @Parameters(paramLabel = "ID", description = "The identity id (vf1...).")
     String id;
@@ -87,15 +89,20 @@ final class IdentityCommand {
     @Override
     public Integer call() {
       VeriflowClient client = options.client();
-      Submit.andWait(options.session(client), b -> b.revokeIdentity(id, reason), spec.commandLine().getOut());
+      Submit.andWait(options.session(client), b -> b.revokeIdentity(id, reason), spec.commandLine().getOut(), output);
       return Veriflow.OK;
     }
   }
 
   @Command(name = "get", description = "Show an identity.")
   static final class Get implements Callable<Integer> {
+    /** The JSON result; owner is null for identities of the genesis, the last three null when absent. */
+    record Shown(String id, String kind, String name, String owner, String algorithm, List<String> roles, String status,
+        long registeredHeight, String encryptionKey, Long revokedHeight, String revocationReason) {}
+
     @Spec CommandSpec spec;
     @Mixin NodeOptions options;
+    @Mixin OutputOptions output;
 
     @Parameters(paramLabel = "ID", description = "The identity id (vf1...).")
     String id;
@@ -104,6 +111,11 @@ final class IdentityCommand {
     public Integer call() {
       Responses.Identity i = options.client().identity(id);
       var out = spec.commandLine().getOut();
+      if (output.printJson(out, new Shown(i.id(), i.kind().toLowerCase(Locale.ROOT), i.name(), i.owner().isEmpty() ? null : i.owner(),
+          i.algorithm().toLowerCase(Locale.ROOT), i.roles(), i.status().toLowerCase(Locale.ROOT), i.registeredHeight(),
+          i.encryptionKey().orElse(null), i.revokedHeight().orElse(null), i.revocationReason().orElse(null)))) {
+        return Veriflow.OK;
+      }
       out.println("id:         " + i.id());
       out.println("kind:       " + i.kind().toLowerCase(Locale.ROOT));
       out.println("name:       " + i.name());
@@ -123,6 +135,7 @@ final class IdentityCommand {
   static final class EncryptionKey implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin NodeOptions options;
+    @Mixin OutputOptions output;
 
     @Option(names = "--enc-key", required = true, paramLabel = "FILE", description = "The X25519 key file ('veriflow keys new --type x25519').")
     Path encKey;
@@ -138,7 +151,7 @@ final class IdentityCommand {
       EncryptionPublicKey pub = pair.publicKey();
       pair.destroy();
       VeriflowClient client = options.client();
-      Submit.andWait(options.session(client), b -> b.setEncryptionKey(pub), spec.commandLine().getOut());
+      Submit.andWait(options.session(client), b -> b.setEncryptionKey(pub), spec.commandLine().getOut(), output);
       spec.commandLine().getErr().println("encryption key " + pub.hex() + " set for " + options.signingKey().id());
       return Veriflow.OK;
     }

@@ -7,6 +7,7 @@ import java.util.concurrent.Callable;
 import org.veriflow.core.crypto.SigningKey;
 import org.veriflow.crypto.EncryptionKeyPair;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -17,7 +18,11 @@ final class KeysCommand {
       "identity id. An encryption key (x25519, for datasets shared with you): prints its public key in hex;",
       "publish it with 'veriflow identity encryption-key'."})
   static final class New implements Callable<Integer> {
+    /** The JSON result: the key's type, its file, and its identity id (signing keys) or public key in hex (x25519). */
+    record Created(String type, String file, String id, String publicKey) {}
+
     @Spec CommandSpec spec;
+    @Mixin OutputOptions output;
 
     @Option(names = "--out", required = true, paramLabel = "FILE", description = "Where to write the key; never overwritten.")
     Path out;
@@ -41,12 +46,17 @@ final class KeysCommand {
         } finally {
           pair.destroy();
         }
-        spec.commandLine().getOut().println(pair.publicKey().hex());
+        if (!output.printJson(spec.commandLine().getOut(), new Created("x25519", out.toString(), null, pair.publicKey().hex()))) {
+          spec.commandLine().getOut().println(pair.publicKey().hex());
+        }
         return Veriflow.OK;
       }
       SigningKey key = SigningKey.generate(Veriflow.keyType(spec, type));
       NodeSetup.writeKey(out, key);
-      spec.commandLine().getOut().println(key.id());
+      if (!output.printJson(spec.commandLine().getOut(), new Created(key.algorithm().label(), out.toString(),
+          key.id().value(), null))) {
+        spec.commandLine().getOut().println(key.id());
+      }
       return Veriflow.OK;
     }
   }

@@ -25,6 +25,14 @@ final class LineageCommand {
 
     @Spec CommandSpec spec;
     @Mixin NodeOptions options;
+    @Mixin OutputOptions output;
+
+    /** The JSON result: how many dataset versions are erased, and each model trained on one, once per erased version. */
+    record Listed(int erasedVersions, int affectedModels, List<Row> models) {}
+
+    /** A model and the erased version whose data it was trained on; snapshotId, erasedHeight, erasedBy and reason null when unknown. */
+    record Row(String modelId, String stage, String trainer, String snapshotId, String csvSha256, String datasetId, long version, Long erasedHeight,
+        String erasedBy, String reason) {}
 
     @Override
     public Integer call() {
@@ -45,6 +53,7 @@ final class LineageCommand {
       } while (cursor != null);
 
       int affected = 0;
+      List<Row> rows = new ArrayList<>();
       cursor = null;
       do {
         Responses.ModelPage page = client.models(PAGE, cursor);
@@ -56,6 +65,13 @@ final class LineageCommand {
                 affected++;
                 listed = true;
               }
+              Responses.StatusChange at = erasure(v);
+              rows.add(new Row(m.model().modelId(), ModelCommand.stage(m.model().stage()), m.model().trainer(),
+                  d.snapshotId().isEmpty() ? null : d.snapshotId(), d.csvSha256(), v.datasetId(), v.version(), at == null ? null : at.height(),
+                  at == null ? null : at.by(), at == null || at.reason().isEmpty() ? null : at.reason()));
+              if (output.json()) {
+                continue;
+              }
               out.println("model " + m.model().modelId() + " (" + m.model().stage() + ", trainer " + m.model().trainer() + ") was trained on "
                   + (d.snapshotId().isEmpty() ? "data" : "snapshot " + d.snapshotId()) + " with SHA-256 " + d.csvSha256()
                   + ": dataset " + v.datasetId() + " version " + v.version() + ", erased" + erasedAt(v));
@@ -64,11 +80,23 @@ final class LineageCommand {
         }
         cursor = page.next().orElse(null);
       } while (cursor != null);
+      if (output.printJson(out, new Listed(erased, affected, rows))) {
+        return Veriflow.OK;
+      }
       out.println(affected == 0
           ? "no model was trained on erased data (" + erased + " erased dataset version" + (erased == 1 ? "" : "s") + ")"
           : affected + " model" + (affected == 1 ? "" : "s") + " trained on erased data (" + erased + " erased dataset version"
               + (erased == 1 ? "" : "s") + ")");
       return Veriflow.OK;
+    }
+
+    private static Responses.StatusChange erasure(Responses.DatasetVersion v) {
+      for (int i = v.history().size() - 1; i >= 0; i--) {
+        if (v.history().get(i).to().equals("ERASED")) {
+          return v.history().get(i);
+        }
+      }
+      return null;
     }
 
     private static String erasedAt(Responses.DatasetVersion v) {

@@ -21,10 +21,27 @@ import picocli.CommandLine.Model.CommandSpec;
     subcommands = {ModelCommand.Train.class, ModelCommand.Replay.class, ModelCommand.Get.class, ModelCommand.Stage.class,
         ModelCommand.Predict.class})
 final class ModelCommand {
+  /** A stage as users see it: null for an unset stage (the one a model comes from when it is registered). */
+  static String stage(String stage) {
+    return stage == null || stage.isEmpty() || stage.equals(ModelStage.MODEL_STAGE_UNSPECIFIED.name()) || stage.equals(ModelStage.UNRECOGNIZED.name())
+        ? null : stage;
+  }
+
+  /** A stage change of a model's history in JSON; {@code from} is null for the registration. */
+  record StageChange(long height, String from, String to, String by, String reason, String transaction) {}
+
+  /** A validator's replay attestation in JSON. */
+  record Attestation(long height, String validator, boolean match, String artifactSha256) {}
+
   @Command(name = "get", description = "Show a model: its datasets and hashes, stage, the history of its stages and its attestations.")
   static final class Get implements Callable<Integer> {
+    /** The JSON result: the model record, its stage history and its attestations. */
+    record Shown(String modelId, String stage, String trainer, String recipeSha256, String artifactSha256, java.util.List<String> datasets,
+        java.util.Map<String, Double> metrics, java.util.List<StageChange> history, java.util.List<Attestation> attestations) {}
+
     @Spec CommandSpec spec;
     @Mixin NodeOptions options;
+    @Mixin OutputOptions output;
 
     @Parameters(paramLabel = "MODEL")
     String model;
@@ -33,14 +50,20 @@ final class ModelCommand {
     public Integer call() {
       Responses.Model m = options.client().model(model);
       var out = spec.commandLine().getOut();
-      out.println("model:     " + m.modelId() + " (" + m.stage() + ")");
+      if (output.printJson(out, new Shown(m.modelId(), stage(m.stage()), m.trainer(), m.recipeSha256(), m.artifactSha256(), m.snapshotIds(),
+          m.metrics(), m.history().stream().map(c -> new StageChange(c.height(), stage(c.from()), stage(c.to()), c.by(), c.reason(), c.txId())).toList(),
+          m.attestations().stream().map(a -> new Attestation(a.height(), a.validator(), a.match(), a.artifactSha256())).toList()))) {
+        return Veriflow.OK;
+      }
+      out.println("model:     " + m.modelId() + " (" + java.util.Objects.requireNonNullElse(stage(m.stage()), "no stage") + ")");
       out.println("trainer:   " + m.trainer());
       out.println("recipe:    " + m.recipeSha256());
       out.println("artifact:  " + m.artifactSha256());
       out.println("datasets:  " + String.join(", ", m.snapshotIds()));
-      out.println("metrics:   " + m.metrics());
+      out.println("metrics:   " + OutputOptions.keyValues(m.metrics()));
       for (Responses.StageChange c : m.history()) {
-        out.println("stage:     height " + c.height() + " " + c.from() + " -> " + c.to() + " by " + c.by() + (c.reason().isEmpty() ? "" : ": " + c.reason()));
+        out.println("stage:     height " + c.height() + " " + (stage(c.from()) == null ? "" : c.from() + " -> ") + c.to() + " by " + c.by()
+            + (c.reason().isEmpty() ? "" : ": " + c.reason()));
       }
       for (Responses.Attestation a : m.attestations()) {
         out.println("replay:    height " + a.height() + " by " + a.validator() + ": " + (a.match() ? "same artifact" : "DIFFERENT artifact " + a.artifactSha256()));
@@ -54,6 +77,7 @@ final class ModelCommand {
   static final class Stage implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin NodeOptions options;
+    @Mixin OutputOptions output;
 
     @Parameters(paramLabel = "MODEL")
     String model;
@@ -69,11 +93,14 @@ final class ModelCommand {
       ModelStage stage;
       try {
         stage = ModelStage.valueOf(to.toUpperCase(Locale.ROOT));
+        if (stage(stage.name()) == null) {
+          throw new IllegalArgumentException("not a stage a model can be moved to");
+        }
       } catch (IllegalArgumentException e) {
         throw new ParameterException(spec.commandLine(), "--to must be APPROVED, DEPRECATED or REJECTED, not '" + to + "'");
       }
       VeriflowClient client = options.client();
-      Submit.andWait(options.session(client), b -> b.changeModelStage(model, stage, reason), spec.commandLine().getOut());
+      Submit.andWait(options.session(client), b -> b.changeModelStage(model, stage, reason), spec.commandLine().getOut(), output);
       return Veriflow.OK;
     }
   }
@@ -82,8 +109,13 @@ final class ModelCommand {
       "checked against the snapshot's hashes, the artifact and loss curve are uploaded as blobs, and the",
       "record holds the canonical recipe, the dataset's hashes, the artifact hash and the metrics. Prints the transaction id."})
   static final class Train implements Callable<Integer> {
+    /** The JSON result: the registering transaction, the model's hashes and metrics, and where its files are. */
+    record Trained(String model, String transaction, long height, String artifactSha256, String recipeSha256, String lossCurveSha256,
+        java.util.Map<String, Double> metrics, String directory) {}
+
     @Spec CommandSpec spec;
     @Mixin NodeOptions options;
+    @Mixin OutputOptions output;
 
     @Option(names = "--recipe", required = true, paramLabel = "FILE", description = "The training recipe (JSON; data.reference is the snapshot id).")
     java.nio.file.Path recipeFile;
@@ -97,6 +129,7 @@ final class ModelCommand {
     @Override
     public Integer call() throws Exception {
       var out = spec.commandLine().getOut();
+      var err = spec.commandLine().getErr();
       org.veriflow.ml.recipe.Recipe recipe;
       try {
         recipe = org.veriflow.ml.recipe.Recipe.parse(java.nio.file.Files.readAllBytes(recipeFile));
@@ -104,10 +137,13 @@ final class ModelCommand {
         throw new IllegalArgumentException("recipe " + recipeFile + ": " + e.getMessage(), e);
       }
       VeriflowClient client = options.client();
-      Training.Registered r = Training.trainAndRegister(options.session(client), recipe, id, outDir, new TrainingProgress(out));
-      out.println(r.tx().id());
+      Training.Registered r = Training.trainAndRegister(options.session(client), recipe, id, outDir, ProgressBar.on(err));
+      if (!output.printJson(out, new Trained(id, r.tx().id(), r.tx().height().orElse(-1L), r.artifact().hex(), recipe.hash().hex(),
+          r.lossCurve().hex(), r.run().metrics(), r.dir().toString()))) {
+        out.println(r.tx().id());
+      }
       spec.commandLine().getErr().println("model " + id + " registered: artifact " + r.artifact() + ", recipe " + recipe.hash().hex()
-          + ", metrics " + r.run().metrics());
+          + ", metrics " + OutputOptions.keyValues(r.run().metrics()));
       spec.commandLine().getErr().println("files in " + r.dir() + " (model.bin, loss-curve.csv, loss-curve.png)");
       return Veriflow.OK;
     }
@@ -116,8 +152,12 @@ final class ModelCommand {
   @Command(name = "replay", description = {"Proof of training by replay: retrain a model from its on-chain recipe and dataset and",
       "attest whether the artifact is the recorded one (the --key identity must be a validator). Prints the transaction id."})
   static final class Replay implements Callable<Integer> {
+    /** The JSON result: the replay's artifact, the recorded one, and the attesting transaction. */
+    record Replayed(String model, String artifactSha256, String recordedArtifactSha256, boolean match, String transaction, long height) {}
+
     @Spec CommandSpec spec;
     @Mixin NodeOptions options;
+    @Mixin OutputOptions output;
 
     @Parameters(paramLabel = "MODEL")
     String model;
@@ -129,14 +169,20 @@ final class ModelCommand {
     public Integer call() throws Exception {
       var out = spec.commandLine().getOut();
       VeriflowClient client = options.client();
-      org.veriflow.ml.recipe.Replay.Outcome outcome = ModelReplay.replay(client, model, workDir, new TrainingProgress(out));
+      org.veriflow.ml.recipe.Replay.Outcome outcome = ModelReplay.replay(client, model, workDir, ProgressBar.on(spec.commandLine().getErr()));
       if (outcome instanceof org.veriflow.ml.recipe.Replay.Failure f) {
         throw new IllegalStateException("model " + model + " cannot be replayed: " + f.reason() + ": " + f.sentence());
       }
-      Sha256 got = outcome instanceof org.veriflow.ml.recipe.Replay.Match m ? m.artifact() : ((org.veriflow.ml.recipe.Replay.Mismatch) outcome).artifact();
-      out.println(outcome instanceof org.veriflow.ml.recipe.Replay.Match ? "replay gives the recorded artifact " + got
-          : "replay gives artifact " + got + ", the record says " + ((org.veriflow.ml.recipe.Replay.Mismatch) outcome).recorded());
+      boolean match = outcome instanceof org.veriflow.ml.recipe.Replay.Match;
+      Sha256 got = match ? ((org.veriflow.ml.recipe.Replay.Match) outcome).artifact() : ((org.veriflow.ml.recipe.Replay.Mismatch) outcome).artifact();
+      String recorded = match ? got.hex() : ((org.veriflow.ml.recipe.Replay.Mismatch) outcome).recorded().hex();
       Hash artifact = Hash.of(got.bytes());
+      if (output.json()) {
+        Responses.TxInfo tx = Submit.andWait(options.session(client), b -> b.attestModel(model, artifact), new java.io.PrintWriter(java.io.Writer.nullWriter()));
+        output.printJson(out, new Replayed(model, got.hex(), recorded, match, tx.id(), tx.height().orElse(-1L)));
+        return Veriflow.OK;
+      }
+      out.println(match ? "replay gives the recorded artifact " + got : "replay gives artifact " + got + ", the record says " + recorded);
       Submit.andWait(options.session(client), b -> b.attestModel(model, artifact), out);
       return Veriflow.OK;
     }
@@ -145,8 +191,15 @@ final class ModelCommand {
   @Command(name = "predict", description = {"Ask a verified or approved model; the node logs the answer on chain as a decision",
       "before it replies. Prints the output, the attributions and the decision id."})
   static final class Predict implements Callable<Integer> {
+    /** The JSON result: the logging transaction and each answer; {@code output} is the model's output as JSON. */
+    record Predicted(String model, String transaction, long height, String batchRoot, java.util.List<Answer> decisions) {}
+
+    record Answer(String decisionId, @com.fasterxml.jackson.annotation.JsonRawValue String output, String inputSha256,
+        java.util.List<Attribution> attributions) {}
+
     @Spec CommandSpec spec;
     @Mixin NodeOptions options;
+    @Mixin OutputOptions output;
 
     @Option(names = "--model", required = true, description = "The model id.")
     String model;
@@ -162,6 +215,10 @@ final class ModelCommand {
       var out = spec.commandLine().getOut();
       String requester = options.key == null ? null : options.signingKey().id().value();
       Responses.Predictions p = options.client().predict(model, inputs, keepInput, requester);
+      if (output.printJson(out, new Predicted(p.modelId(), p.txId(), p.height(), p.batchRoot(), p.decisions().stream()
+          .map(d -> new Answer(d.decisionId(), d.outputJson(), d.inputSha256(), Attribution.of(d.attributions()))).toList()))) {
+        return Veriflow.OK;
+      }
       for (Responses.Prediction d : p.decisions()) {
         out.println("output:    " + d.outputJson());
         for (Responses.FeatureAttribution a : d.attributions()) {

@@ -42,12 +42,18 @@ final class ModelsBench {
   private final VeriflowClient client;
   private final SigningKey admin;
   private final PrintWriter out;
+  private final PrintWriter err;
   private final Path work;
 
-  ModelsBench(VeriflowClient client, SigningKey admin, PrintWriter out, Path work) {
+  /**
+   * @param out where the benchmark reports each step's figures
+   * @param err where it shows progress
+   */
+  ModelsBench(VeriflowClient client, SigningKey admin, PrintWriter out, PrintWriter err, Path work) {
     this.client = client;
     this.admin = admin;
     this.out = out;
+    this.err = err;
     this.work = work;
   }
 
@@ -73,13 +79,8 @@ final class ModelsBench {
     streams.registerDevices(stream, sensors);
     List<SignedReading> signed = SensorSimulator.signed(night);
     out.printf(Locale.ROOT, "ingesting %,d readings from %d devices%n", signed.size(), devices);
-    new Gateway(client, org, Limits.READINGS_PER_BATCH).submit(stream, signed, (task, done, total, detail) -> {
-      if (done % (10L * Limits.READINGS_PER_BATCH) == 0 || done == total) {
-        out.printf(Locale.ROOT, "\r  %,d / %,d", done, total);
-        out.flush();
-      }
-    });
-    out.println();
+    ProgressBar ingest = ProgressBar.on(err);
+    new Gateway(client, org, Limits.READINGS_PER_BATCH).submit(stream, signed, ingest);
     TransactionBuilder orgTx = new TransactionBuilder(chainId, org, client.account(org.id().value()).nonce(), client.chain().height() + 1000);
     String snapshotId = expect(client.submit(orgTx.snapshot(stream, Long.MIN_VALUE, Long.MAX_VALUE, "bench night"), true)).id();
     Responses.Snapshot snap = client.snapshot(snapshotId);

@@ -17,8 +17,16 @@ final class ProofCommand {
       "--tx ID: check that a transaction is in the log recorded by its block's signed header.",
       "--consistency A B: check that the log at block B extends the log at block A."})
   static final class Verify implements Callable<Integer> {
+    /** The JSON result of --tx: where the transaction is, the audit path, and the block whose signed header holds the root. */
+    record Inclusion(String transaction, String status, long blockHeight, String blockHash, long leafIndex, long logSize, String logRoot,
+        java.util.List<String> proof, boolean verified) {}
+
+    /** The JSON result of --consistency: the two blocks, their log sizes and the proof's hashes. */
+    record Consistency(long fromHeight, long toHeight, long fromSize, long toSize, java.util.List<String> proof, boolean verified) {}
+
     @Spec CommandSpec spec;
     @Mixin NodeOptions options;
+    @Mixin OutputOptions output;
 
     @ArgGroup(exclusive = true, multiplicity = "1")
     Which which;
@@ -40,6 +48,9 @@ final class ProofCommand {
           Responses.TxInfo tx = client.verifyInclusion(which.tx);
           Responses.InclusionProof p = tx.proof().orElseThrow();
           Responses.BlockInfo b = client.block(p.blockHeight());
+          if (output.printJson(out, new Inclusion(tx.id(), tx.status(), b.height(), b.hash(), p.leafIndex(), p.logSize(), b.logRoot(), p.hashes(), true))) {
+            return Veriflow.OK;
+          }
           out.println("transaction " + tx.id() + " (" + tx.status() + ")");
           out.println("  block " + b.height() + " " + b.hash());
           out.println("  leaf " + p.leafIndex() + " of a log of " + p.logSize() + ", root " + b.logRoot());
@@ -57,6 +68,9 @@ final class ProofCommand {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--consistency needs A <= B, got " + a + " " + b);
           }
           Responses.ConsistencyProof p = client.verifyConsistency(a, b);
+          if (output.printJson(out, new Consistency(a, b, p.from(), p.to(), p.hashes(), true))) {
+            return Veriflow.OK;
+          }
           out.println("log size " + p.from() + " (block " + a + ") -> " + p.to() + " (block " + b + "), " + p.hashes().size() + " proof hashes");
           out.println("consistency proof verified: the log at block " + b + " extends the log at block " + a);
         }

@@ -31,6 +31,7 @@ final class StreamCommand {
   static final class Create implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin NodeOptions options;
+    @Mixin OutputOptions output;
 
     @Option(names = "--id", required = true, description = "Stream id: lower-case letters, digits and '-'.")
     String id;
@@ -56,7 +57,7 @@ final class StreamCommand {
         b.addFields(field(spec, f));
       }
       VeriflowClient client = options.client();
-      Submit.andWait(options.session(client), tx -> tx.createStream(b.build()), spec.commandLine().getOut());
+      Submit.andWait(options.session(client), tx -> tx.createStream(b.build()), spec.commandLine().getOut(), output);
       return Veriflow.OK;
     }
   }
@@ -80,6 +81,7 @@ final class StreamCommand {
     static final class Add implements Callable<Integer> {
       @Spec CommandSpec spec;
       @Mixin NodeOptions options;
+      @Mixin OutputOptions output;
 
       @Option(names = "--stream", required = true, description = "The stream id.")
       String stream;
@@ -99,7 +101,7 @@ final class StreamCommand {
           throw new IllegalArgumentException("key file " + pubkey + ": " + e.getMessage(), e);
         }
         VeriflowClient client = options.client();
-        Submit.andWait(options.session(client), b -> b.registerDevice(stream, key, name), spec.commandLine().getOut());
+        Submit.andWait(options.session(client), b -> b.registerDevice(stream, key, name), spec.commandLine().getOut(), output);
         spec.commandLine().getErr().println("device " + key.id() + " registered in " + stream);
         return Veriflow.OK;
       }
@@ -109,6 +111,7 @@ final class StreamCommand {
     static final class Revoke implements Callable<Integer> {
       @Spec CommandSpec spec;
       @Mixin NodeOptions options;
+      @Mixin OutputOptions output;
 
       @Option(names = "--stream", required = true, description = "The stream id.")
       String stream;
@@ -122,7 +125,7 @@ final class StreamCommand {
       @Override
       public Integer call() {
         VeriflowClient client = options.client();
-        Submit.andWait(options.session(client), b -> b.revokeDevice(stream, device, reason), spec.commandLine().getOut());
+        Submit.andWait(options.session(client), b -> b.revokeDevice(stream, device, reason), spec.commandLine().getOut(), output);
         return Veriflow.OK;
       }
     }
@@ -130,8 +133,17 @@ final class StreamCommand {
 
   @Command(name = "get", description = "Show a stream: schema, window and devices.")
   static final class Get implements Callable<Integer> {
+    /** The JSON result: the stream, its fields in order and its devices. */
+    record Shown(String streamId, String description, String owner, long samplingIntervalMillis, long timeWindowMillis, List<Field> fields,
+        List<Device> devices) {}
+
+    record Field(String name, String unit, double min, double max, int decimals) {}
+
+    record Device(String deviceId, String algorithm, String status, long lastSequence, String name) {}
+
     @Spec CommandSpec spec;
     @Mixin NodeOptions options;
+    @Mixin OutputOptions output;
 
     @Parameters(paramLabel = "STREAM")
     String stream;
@@ -140,6 +152,12 @@ final class StreamCommand {
     public Integer call() {
       Responses.Stream s = options.client().stream(stream);
       var out = spec.commandLine().getOut();
+      if (output.printJson(out, new Shown(s.streamId(), s.description(), s.owner(), s.samplingIntervalMillis(), s.timeWindowMillis(),
+          s.fields().stream().map(f -> new Field(f.name(), f.unit(), f.min(), f.max(), f.decimals())).toList(),
+          s.devices().stream().map(d -> new Device(d.deviceId(), d.algorithm().toLowerCase(java.util.Locale.ROOT),
+              d.status().toLowerCase(java.util.Locale.ROOT), d.lastSequence(), d.name())).toList()))) {
+        return Veriflow.OK;
+      }
       out.println("stream:   " + s.streamId() + (s.description().isEmpty() ? "" : " (" + s.description() + ")"));
       out.println("owner:    " + s.owner());
       out.println("sampling: every " + s.samplingIntervalMillis() + " ms; time window " + (s.timeWindowMillis() == 0 ? "none" : s.timeWindowMillis() + " ms"));
@@ -156,8 +174,14 @@ final class StreamCommand {
 
   @Command(name = "readings", description = "List legal readings by time, optionally of one device, as CSV.")
   static final class ReadingsCmd implements Callable<Integer> {
+    /** The JSON result: the readings in time order. */
+    record Listed(String stream, List<Reading> readings) {}
+
+    record Reading(String time, long timestampMillis, String deviceId, long sequence, List<Double> values, String digest) {}
+
     @Spec CommandSpec spec;
     @Mixin NodeOptions options;
+    @Mixin OutputOptions output;
 
     @Parameters(paramLabel = "STREAM")
     String stream;
@@ -183,26 +207,38 @@ final class StreamCommand {
       long t = to == null ? Long.MAX_VALUE : TimeArg.parse(spec, "--to", to);
       VeriflowClient client = options.client();
       var out = spec.commandLine().getOut();
-      out.println("time,device,sequence,values,digest");
+      List<Reading> json = new ArrayList<>();
+      if (!output.json()) {
+        out.println("time,device,sequence,values,digest");
+      }
       String cursor = null;
       int shown = 0;
       do {
         Responses.ReadingPage page = client.readings(stream, device, f, t, Math.min(Limits.MAX_PAGE, limit - shown), cursor);
         for (Responses.StoredReading r : page.readings()) {
-          out.println(Instant.ofEpochMilli(r.timestamp()) + "," + r.deviceId() + "," + r.sequence() + ","
-              + String.join(" ", r.values().stream().map(String::valueOf).toList()) + "," + r.digest());
+          if (output.json()) {
+            json.add(new Reading(Instant.ofEpochMilli(r.timestamp()).toString(), r.timestamp(), r.deviceId(), r.sequence(), r.values(), r.digest()));
+          } else {
+            out.println(Instant.ofEpochMilli(r.timestamp()) + "," + r.deviceId() + "," + r.sequence() + ","
+                + String.join(" ", r.values().stream().map(String::valueOf).toList()) + "," + r.digest());
+          }
           shown++;
         }
         cursor = page.next().orElse(null);
       } while (cursor != null && shown < limit);
+      output.printJson(out, new Listed(stream, json));
       return Veriflow.OK;
     }
   }
 
   @Command(name = "stats", description = "Readings received per device, legal and rejected by reason.")
   static final class Stats implements Callable<Integer> {
+    /** The JSON result: per device, and in total, the number of readings by verdict (LEGAL or the rejection code). */
+    record Shown(String stream, Map<String, Map<String, Long>> devices, Map<String, Long> totals) {}
+
     @Spec CommandSpec spec;
     @Mixin NodeOptions options;
+    @Mixin OutputOptions output;
 
     @Parameters(paramLabel = "STREAM")
     String stream;
@@ -211,10 +247,13 @@ final class StreamCommand {
     public Integer call() {
       Responses.StreamStats s = options.client().streamStats(stream);
       var out = spec.commandLine().getOut();
-      for (Map.Entry<String, Map<String, Long>> d : s.devices().entrySet()) {
-        out.println(d.getKey() + "  " + d.getValue());
+      if (output.printJson(out, new Shown(stream, s.devices(), s.totals()))) {
+        return Veriflow.OK;
       }
-      out.println("total  " + s.totals());
+      for (Map.Entry<String, Map<String, Long>> d : s.devices().entrySet()) {
+        out.println(d.getKey() + "  " + OutputOptions.keyValues(d.getValue()));
+      }
+      out.println("total  " + OutputOptions.keyValues(s.totals()));
       return Veriflow.OK;
     }
   }

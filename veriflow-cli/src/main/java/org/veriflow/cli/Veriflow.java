@@ -53,6 +53,7 @@ public final class Veriflow {
     cl.setOut(out);
     cl.setErr(err);
     cl.setExitCodeExceptionMapper(e -> FAILURE);
+    cl.setCaseInsensitiveEnumValuesAllowed(true);
     cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
       boolean verbose = parseResult.originalArgs().contains("--verbose");
       commandLine.getErr().println("error: " + message(e));
@@ -78,7 +79,7 @@ public final class Veriflow {
 
   static String message(Throwable e) {
     if (e instanceof org.veriflow.client.ClientException ce) {
-      return ce.code() + ": " + ce.getMessage();
+      return org.veriflow.cli.cluster.Problems.of(ce);
     }
     String m = e.getMessage();
     if (m == null || m.isBlank()) {

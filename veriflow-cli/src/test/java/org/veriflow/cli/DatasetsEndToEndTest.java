@@ -530,7 +530,7 @@ class DatasetsEndToEndTest {
     Responses.Grant g = request(CONSUMER, "erasable", 1, "research");
     download(g.grantId(), tmp.resolve("erasable.csv"));
 
-    CliRunner.Outcome erase = cli("dataset", "erase", "erasable", "--version", "1", "--reason", "patient withdrew consent",
+    CliRunner.Outcome erase = cli("dataset", "erase", "erasable", "--dataset-version", "1", "--reason", "patient withdrew consent",
         "--key", ownerKey.toString());
     assertThat(erase.exitCode()).as(erase.err()).isZero();
 

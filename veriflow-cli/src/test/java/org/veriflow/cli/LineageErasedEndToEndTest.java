@@ -91,7 +91,7 @@ class LineageErasedEndToEndTest {
       assertThat(before.out()).isEqualTo("no model was trained on erased data (0 erased dataset versions)" + System.lineSeparator());
       assertThat(before.err()).isEmpty();
 
-      CliRunner.Outcome erase = CliRunner.run("dataset", "erase", dataset, "--version", "1", "--reason", "consent withdrawn",
+      CliRunner.Outcome erase = CliRunner.run("dataset", "erase", dataset, "--dataset-version", "1", "--reason", "consent withdrawn",
           "--node=" + url, "--key", orgKey.toString());
       assertThat(erase.exitCode()).as(erase.err()).isZero();
 
@@ -101,6 +101,21 @@ class LineageErasedEndToEndTest {
           .contains("dataset " + dataset + " version 1, erased at height").contains("(consent withdrawn)")
           .doesNotContain("humidity-half");
       assertThat(after.out()).contains("1 model trained on erased data (1 erased dataset version)");
+
+      CliRunner.Outcome json = CliRunner.run("lineage", "erased", "--node=" + url, "--output", "json");
+      assertThat(json.exitCode()).as(json.err()).isZero();
+      com.fasterxml.jackson.databind.JsonNode listed = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.out());
+      assertThat(listed.get("erasedVersions").asInt()).isEqualTo(1);
+      assertThat(listed.get("affectedModels").asInt()).isEqualTo(1);
+      assertThat(listed.get("models")).hasSize(1);
+      com.fasterxml.jackson.databind.JsonNode row = listed.get("models").get(0);
+      assertThat(row.get("modelId").asText()).isEqualTo("humidity-whole");
+      assertThat(row.get("stage").asText()).isEqualTo("REGISTERED");
+      assertThat(row.get("datasetId").asText()).isEqualTo(dataset);
+      assertThat(row.get("version").asLong()).isEqualTo(1);
+      assertThat(row.get("reason").asText()).isEqualTo("consent withdrawn");
+      assertThat(row.fieldNames()).toIterable().containsExactly("modelId", "stage", "trainer", "snapshotId", "csvSha256", "datasetId", "version",
+          "erasedHeight", "erasedBy", "reason");
     }
   }
 

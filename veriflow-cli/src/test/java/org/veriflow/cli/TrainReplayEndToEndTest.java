@@ -80,7 +80,8 @@ class TrainReplayEndToEndTest {
     CliRunner.Outcome train = CliRunner.run("model", "train", "--node=" + f.url(), "--key", tmp.resolve("org.key").toString(),
         "--recipe", f.recipe().toString(), "--id", id, "--out", tmp.resolve("models").toString());
     assertThat(train.exitCode()).as(train.err()).isZero();
-    assertThat(train.out()).contains("epoch 15/15");
+    assertThat(train.err()).contains("epoch 15/15");
+    assertThat(train.out()).as("standard output holds only the transaction id").matches("[0-9a-f]{64}\\R");
     Responses.Model trained = f.client().model(id);
     assertThat(trained.metrics()).containsKey("train.mse");
     assertThat(Hash.sha256(Files.readAllBytes(tmp.resolve("models/" + id + "/model.bin"))).hex()).isEqualTo(trained.artifactSha256());

@@ -72,11 +72,11 @@ public final class Members {
 
   private static String problem(Throwable e) {
     if (e instanceof ClientException ce) {
-      return ce.code().equals("UNREACHABLE") ? "unreachable: " + ce.getMessage() : ce.code() + ": " + ce.getMessage();
+      return ce.code().equals("UNREACHABLE") ? "unreachable: " + ce.getMessage() : Problems.of(ce);
     }
     if (e instanceof IllegalArgumentException) {
       return "bad member entry: " + e.getMessage();
     }
-    return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+    return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + Problems.withoutExceptionText(e.getMessage()));
   }
 }
