@@ -80,7 +80,7 @@ class TrainReplayEndToEndTest {
     CliRunner.Outcome train = CliRunner.run("model", "train", "--node=" + f.url(), "--key", tmp.resolve("org.key").toString(),
         "--recipe", f.recipe().toString(), "--id", id, "--out", tmp.resolve("models").toString());
     assertThat(train.exitCode()).as(train.err()).isZero();
-    assertThat(train.err()).contains("epoch 15/15");
+    assertThat(train.err()).as("progress on standard error, one line per tenth").contains("training: 100% (15/15)").contains("training: done, 15");
     assertThat(train.out()).as("standard output holds only the transaction id").matches("[0-9a-f]{64}\\R");
     Responses.Model trained = f.client().model(id);
     assertThat(trained.metrics()).containsKey("train.mse");
