@@ -12,6 +12,7 @@ import java.util.concurrent.Callable;
 import org.veriflow.client.VeriflowClient;
 import org.veriflow.core.crypto.SignatureAlgorithm;
 import org.veriflow.demo.report.DemoReport;
+import org.veriflow.demo.SeedExperiment;
 import org.veriflow.demo.report.DemoResult;
 import org.veriflow.demo.sensors.ReadingImporter;
 import org.veriflow.node.Node;
@@ -76,12 +77,12 @@ final class DemoCommand implements Callable<Integer> {
     out.println("A new chain in " + nodeDir + "; its administrator's key is " + nodeDir.resolve("keys/admin.key"));
     DemoResult result;
     try (Node node = Node.start(NodeConfig.load(nodeDir, Map.of(), Map.of()), Clock.systemUTC(), e -> {
-      out.println("error: the demo node stopped: " + Veriflow.message(e));
+      spec.commandLine().getErr().println("error: the demo node stopped: " + Veriflow.message(e));
       Runtime.getRuntime().halt(NodeCommand.FATAL);
     })) {
       VeriflowClient client = new VeriflowClient(URI.create("http://127.0.0.1:" + node.httpPort()));
       out.println("node serving chain '" + client.chain().chainId() + "' on " + client.base() + " (its verifier replays every model)");
-      result = new SeedExperiment(client, setup.admin(), out, new SeedExperiment.Config(source, attackShare, seed, out0))
+      result = new SeedExperiment(client, setup.admin(), out, ProgressBar.on(spec.commandLine().getErr()), new SeedExperiment.Config(source, attackShare, seed, out0))
           .run(nodeDir.toString());
     }
     Path report = out0.resolve("report");

@@ -1,4 +1,4 @@
-package org.veriflow.cli;
+package org.veriflow.demo;
 
 import org.veriflow.client.ProgressListener;
 import org.veriflow.client.audit.Audit;
@@ -28,7 +28,6 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 import org.veriflow.client.Responses;
 import org.veriflow.client.Session;
-import org.veriflow.client.TransactionBuilder;
 import org.veriflow.client.VeriflowClient;
 import org.veriflow.client.streams.Gateway;
 import org.veriflow.client.streams.Readings;
@@ -75,6 +74,9 @@ import org.veriflow.protocol.proto.streams.SignedReading;
  * </ol>
  */
 public final class SeedExperiment {
+  /** The progress task of the model trained without a ledger. */
+  static final String NAIVE_TASK = "training without a ledger";
+
   /** The paper's Table 1 temperatures, °C. */
   public static final List<BigDecimal> TEMPERATURES = List.of(new BigDecimal("31.2"), new BigDecimal("28.3"),
       new BigDecimal("27.7"), new BigDecimal("26.5"), new BigDecimal("24.8"));
@@ -103,16 +105,21 @@ public final class SeedExperiment {
   private final VeriflowClient client;
   private final SigningKey admin;
   private final PrintWriter out;
+  private final ProgressListener progress;
   private final Config config;
 
   /**
+   * @param client the node to run on
    * @param admin a genesis administrator (registers the organisation, approves the models)
-   * @param out where progress goes
+   * @param out where the experiment's narrative and figures go, step by step (a command's standard output)
+   * @param progress where the progress of long steps goes (ingestion, training epochs, the audit)
+   * @param config what to run
    */
-  public SeedExperiment(VeriflowClient client, SigningKey admin, PrintWriter out, Config config) {
+  public SeedExperiment(VeriflowClient client, SigningKey admin, PrintWriter out, ProgressListener progress, Config config) {
     this.client = client;
     this.admin = admin;
     this.out = out;
+    this.progress = progress;
     this.config = config;
   }
 
@@ -125,8 +132,8 @@ public final class SeedExperiment {
     step("an organisation, its gateway and the sensors");
     SigningKey org = SigningKey.generate(SignatureAlgorithm.ED25519);
     SigningKey gateway = SigningKey.generate(SignatureAlgorithm.ED25519);
-    expect(client.submit(tx(admin).registerIdentity(org.publicKey(), IdentityKind.ORGANISATION, "Room lab", List.of()), true));
-    expect(client.submit(tx(org).registerIdentity(gateway.publicKey(), IdentityKind.MEMBER, "Room gateway", List.of("gateway")), true));
+    expect(session(admin).submit(b -> b.registerIdentity(org.publicKey(), IdentityKind.ORGANISATION, "Room lab", List.of()), true));
+    expect(session(org).submit(b -> b.registerIdentity(gateway.publicKey(), IdentityKind.MEMBER, "Room gateway", List.of("gateway")), true));
     out.println("   organisation " + org.id() + ", gateway " + gateway.id());
 
     Ingested data = config.source() instanceof Simulated s ? simulate(s, org) : record((Recorded) config.source(), org);
@@ -136,8 +143,7 @@ public final class SeedExperiment {
     out.println("   stream " + data.stream().getStreamId() + ": " + data.devices().size() + " devices registered ("
         + data.devices().get(0).key().algorithm().label() + " keys)");
     Gateway forwarder = new Gateway(client, gateway, Gateway.DEFAULT_BATCH);
-    forwarder.submit(data.stream().getStreamId(), data.readings(), (task, done, total, detail) -> progress("   readings", done, total));
-    out.println();
+    forwarder.submit(data.stream().getStreamId(), data.readings(), progress);
 
     step("the attacker: altered, forged, replayed and unknown-device readings on " + Math.round(config.attackShare() * 100) + " % of them");
     Attacker.Plan plan = Attacker.plan(data.readings(), data.stream().getFieldsList(), config.attackShare(), config.seed(),
@@ -151,15 +157,15 @@ public final class SeedExperiment {
     SortedMap<String, Long> expected = new TreeMap<>();
     plan.expectedVerdicts().forEach((v, n) -> expected.put(v.name(), n.longValue()));
     if (legal != data.readings().size() || !rejected.equals(expected)) {
-      throw new IllegalStateException("the ledger's verdicts " + stats.totals() + " differ from what was sent: "
-          + data.readings().size() + " honest readings and " + expected);
+      throw new IllegalStateException("the ledger's verdicts (" + verdicts(stats.totals()) + ") differ from what was sent: "
+          + data.readings().size() + " honest readings and " + verdicts(expected));
     }
     SortedMap<String, Integer> attacks = new TreeMap<>();
     plan.counts().forEach((k, n) -> attacks.put(k.label(), n));
-    out.println("   the ledger kept " + legal + " legal readings and refused " + rejected);
+    out.println("   the ledger kept " + legal + " legal readings and refused " + verdicts(rejected));
 
     step("the chain-verified dataset: a snapshot of the legal readings");
-    String snapshotId = expect(client.submit(tx(org).snapshot(data.stream().getStreamId(), Long.MIN_VALUE, Long.MAX_VALUE,
+    String snapshotId = expect(session(org).submit(b -> b.snapshot(data.stream().getStreamId(), Long.MIN_VALUE, Long.MAX_VALUE,
         "the night's legal readings"), true)).id();
     Responses.Snapshot snapshot = client.snapshot(snapshotId);
     out.println("   snapshot " + snapshotId + ": " + snapshot.rowCount() + " readings, CSV " + snapshot.csvSha256().substring(0, 16)
@@ -173,18 +179,19 @@ public final class SeedExperiment {
     step("validity: humidity from temperature, on the chain-verified data and without a ledger");
     Sha256 csv = Sha256.fromHex(snapshot.csvSha256());
     Recipe validityRecipe = SeedRecipes.humidityFromTemperature(snapshotId, csv, "temperature", "humidity", config.seed());
-    TrainingRun chainRun = registered(Training.trainAndRegister(new Session(client, org), validityRecipe, VALIDITY_MODEL, config.work().resolve("models"), new TrainingProgress(out)));
+    TrainingRun chainRun = registered(Training.trainAndRegister(session(org), validityRecipe, VALIDITY_MODEL, config.work().resolve("models"), progress));
     Recipe naiveRecipe = SeedRecipes.humidityFromTemperature("without-ledger.csv", Sha256.of(naive), "temperature", "humidity", config.seed());
     TrainingRun naiveRun;
     try (Parallelism threads = Parallelism.allProcessors()) {
-      naiveRun = RecipeRunner.run(naiveRecipe, naive, threads, (epoch, max) -> progress("   without a ledger, epoch", epoch.epoch(), max));
+      naiveRun = RecipeRunner.run(naiveRecipe, naive, threads,
+          (epoch, max) -> progress.progress(NAIVE_TASK, epoch.epoch(), max, String.format(Locale.ROOT, "loss %.5f", epoch.trainLoss())));
     }
-    out.println();
+    progress.finished(NAIVE_TASK, naiveRun.history().map(h -> (long) h.epochs().size()).orElse(0L), "");
 
     step("traceability: which device produced a reading");
     List<String> features = data.stream().getFieldsList().stream().map(FieldSpec::getName).toList();
     Recipe traceRecipe = SeedRecipes.deviceFromReading(snapshotId, csv, features, "device_id", config.seed());
-    TrainingRun traceRun = registered(Training.trainAndRegister(new Session(client, org), traceRecipe, TRACEABILITY_MODEL, config.work().resolve("models"), new TrainingProgress(out)));
+    TrainingRun traceRun = registered(Training.trainAndRegister(session(org), traceRecipe, TRACEABILITY_MODEL, config.work().resolve("models"), progress));
     out.printf(Locale.ROOT, "   validation accuracy %.2f %% (the paper: 92.39 %%)%n", 100 * traceRun.metrics().getOrDefault("validation.accuracy", Double.NaN));
 
     step("proof of training: the node's verifier replays both models; an administrator approves them");
@@ -195,7 +202,7 @@ public final class SeedExperiment {
       if (!m.stage().equals("VERIFIED")) {
         throw new IllegalStateException("model " + model + " is " + m.stage() + " after its replay: " + m.history().get(m.history().size() - 1).reason());
       }
-      expect(client.submit(tx(admin).changeModelStage(model, ModelStage.APPROVED, "replayed by the validators; demo approval"), true));
+      expect(session(admin).submit(b -> b.changeModelStage(model, ModelStage.APPROVED, "replayed by the validators; demo approval"), true));
     }
 
     step("decisions: the five predictions, logged on chain by the node");
@@ -220,7 +227,7 @@ public final class SeedExperiment {
     Path reportDir = config.work().resolve("report");
     Files.createDirectories(reportDir);
     Path prov = reportDir.resolve("lineage.prov.json");
-    AuditReport audit = Audit.decision(client, audited, config.work().resolve("audit"), new AuditProgress(out),
+    AuditReport audit = Audit.decision(client, audited, config.work().resolve("audit"), progress,
         Audit.Options.defaults());
     ProvJson.write(audit, prov);
     out.println("   " + audit.summary());
@@ -378,9 +385,9 @@ public final class SeedExperiment {
     throw new IllegalStateException("no validator replayed model " + model + " within 5 minutes; is the node's verifier on?");
   }
 
-  private TransactionBuilder tx(SigningKey key) {
-    Responses.ChainInfo chain = client.chain();
-    return new TransactionBuilder(chain.chainId(), key, client.account(key.id().value()).nonce(), chain.height() + 1000);
+  /** A fresh session, which reads the identity's nonce from the node: other senders of the demo share its keys. */
+  private Session session(SigningKey key) {
+    return new Session(client, key);
   }
 
   private static Responses.TxInfo expect(Responses.TxInfo info) {
@@ -398,16 +405,14 @@ public final class SeedExperiment {
     out.println(++stepNumber + ". " + what);
   }
 
-  private void progress(String what, long done, long total) {
-    int width = 30;
-    int filled = (int) (done * width / Math.max(1, total));
-    out.printf(Locale.ROOT, "\r%s [%s%s] %d/%d", what, "#".repeat(filled), ".".repeat(width - filled), done, total);
-    out.flush();
-  }
-
   /** Prints the registration's transaction id, as every signing step of the demo does, and returns the run. */
   private TrainingRun registered(Training.Registered r) {
     out.println(r.tx().id());
     return r.run();
+  }
+
+  /** Verdict counts as {@code CODE count} pairs in the map's order, e.g. {@code BAD_SIGNATURE 65, DUPLICATE 45}. */
+  private static String verdicts(Map<String, Long> counts) {
+    return counts.entrySet().stream().map(e -> e.getKey() + " " + e.getValue()).collect(java.util.stream.Collectors.joining(", "));
   }
 }
