@@ -25,6 +25,7 @@ import org.veriflow.ledger.store.rocksdb.RocksDbStore;
 import org.veriflow.node.GenesisFile;
 import org.veriflow.node.Node;
 import org.veriflow.node.NodeConfig;
+import org.veriflow.demo.SensorDemo;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
