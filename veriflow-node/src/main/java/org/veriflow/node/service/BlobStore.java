@@ -1,4 +1,4 @@
-package org.veriflow.node;
+package org.veriflow.node.service;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -28,9 +28,9 @@ import org.veriflow.core.crypto.Hash;
  * <p>Thread-safe: concurrent uploads of the same or different blobs each write their own temporary
  * file; the final rename of identical content is idempotent.
  */
-final class BlobStore {
+public final class BlobStore {
   /** Why an upload was refused; the names are the HTTP API's error codes. */
-  enum Reason {
+  public enum Reason {
     /** The bytes do not hash to the hash the client announced. */
     HASH_MISMATCH,
     /** The upload exceeds the store's size limit. */
@@ -38,15 +38,15 @@ final class BlobStore {
   }
 
   /** The outcome of {@link #put}: {@link Stored} or {@link Refused}. */
-  sealed interface PutResult permits Stored, Refused {}
+  public sealed interface PutResult permits Stored, Refused {}
 
   /**
    * The blob is in the store.
    *
    * @param created false if an identical blob was already there
    */
-  record Stored(Hash hash, long sizeBytes, boolean created) implements PutResult {
-    Stored {
+  public record Stored(Hash hash, long sizeBytes, boolean created) implements PutResult {
+    public Stored {
       Objects.requireNonNull(hash, "hash");
       if (sizeBytes < 0) {
         throw new IllegalArgumentException("blob size must not be negative, not " + sizeBytes);
@@ -60,8 +60,8 @@ final class BlobStore {
    * @param computed for {@link Reason#HASH_MISMATCH}, the SHA-256 of the bytes received; otherwise
    *     empty
    */
-  record Refused(Reason reason, String message, Optional<Hash> computed) implements PutResult {
-    Refused {
+  public record Refused(Reason reason, String message, Optional<Hash> computed) implements PutResult {
+    public Refused {
       Objects.requireNonNull(reason, "reason");
       Objects.requireNonNull(message, "message");
       Objects.requireNonNull(computed, "computed");
@@ -87,7 +87,7 @@ final class BlobStore {
    * @throws IllegalArgumentException if {@code maxBytes} is less than 1
    * @throws IOException if the directory cannot be created or cleaned
    */
-  static BlobStore open(Path root, long maxBytes) throws IOException {
+  public static BlobStore open(Path root, long maxBytes) throws IOException {
     if (maxBytes < 1) {
       throw new IllegalArgumentException("blob size limit must be at least 1 byte, not " + maxBytes);
     }
@@ -101,7 +101,7 @@ final class BlobStore {
   }
 
   /** The largest blob accepted, in bytes. */
-  long maxBytes() {
+  public long maxBytes() {
     return maxBytes;
   }
 
@@ -114,7 +114,7 @@ final class BlobStore {
    *     upload leaves no file behind
    * @throws IOException if reading {@code in} or writing the store fails; no partial blob is left
    */
-  PutResult put(Hash expected, InputStream in) throws IOException {
+  public PutResult put(Hash expected, InputStream in) throws IOException {
     Objects.requireNonNull(expected, "expected");
     Path temp = Files.createTempFile(root, TEMP_PREFIX, ".part");
     boolean keep = false;
@@ -166,7 +166,7 @@ final class BlobStore {
   }
 
   /** Whether the blob is stored. */
-  boolean exists(Hash hash) {
+  public boolean exists(Hash hash) {
     return Files.isRegularFile(path(hash));
   }
 
@@ -175,7 +175,7 @@ final class BlobStore {
    *
    * @throws IOException if the file exists but cannot be read
    */
-  OptionalLong size(Hash hash) throws IOException {
+  public OptionalLong size(Hash hash) throws IOException {
     try {
       return OptionalLong.of(Files.size(path(hash)));
     } catch (NoSuchFileException e) {
@@ -188,7 +188,7 @@ final class BlobStore {
    *
    * @throws IOException if the file exists but cannot be opened
    */
-  Optional<InputStream> open(Hash hash) throws IOException {
+  public Optional<InputStream> open(Hash hash) throws IOException {
     try {
       return Optional.of(Files.newInputStream(path(hash)));
     } catch (NoSuchFileException e) {

@@ -1,4 +1,4 @@
-package org.veriflow.node;
+package org.veriflow.node.service;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -12,17 +12,17 @@ import org.veriflow.ledger.Ledger;
  * Futures completed when the ledger's head reaches a height: a client long-polling for a block
  * waits on one instead of asking again and again. Thread-safe.
  */
-final class HeightWaiters {
+public final class HeightWaiters {
   private final Ledger ledger;
   private final TreeMap<Long, List<CompletableFuture<Void>>> waiting = new TreeMap<>();
 
-  HeightWaiters(Ledger ledger) {
+  public HeightWaiters(Ledger ledger) {
     this.ledger = ledger;
     ledger.onCommit(this::committed);
   }
 
   /** Completes once the head is at {@code height} or above (at once if it already is). */
-  CompletableFuture<Void> reached(long height) {
+  public CompletableFuture<Void> reached(long height) {
     CompletableFuture<Void> f = new CompletableFuture<>();
     synchronized (waiting) {
       if (ledger.head().height() >= height) {

@@ -1,4 +1,8 @@
-package org.veriflow.node;
+package org.veriflow.node.service;
+
+import org.veriflow.node.Node;
+import org.veriflow.node.NodeConfig;
+import org.veriflow.node.GenesisFile;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

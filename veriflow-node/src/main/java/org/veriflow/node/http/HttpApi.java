@@ -1,4 +1,4 @@
-package org.veriflow.node;
+package org.veriflow.node.http;
 
 import org.veriflow.protocol.Limits;
 
@@ -9,7 +9,6 @@ import com.google.protobuf.ByteString;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.json.JavalinJackson;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
@@ -36,15 +35,27 @@ import org.veriflow.ledger.Ledger;
 import org.veriflow.ledger.Mempool;
 import org.veriflow.ledger.Rejection;
 import org.veriflow.ledger.RejectionCode;
-import org.veriflow.ledger.VerifiedTx;
 import org.veriflow.ledger.order.Orderer;
+import org.veriflow.node.service.BlobStore;
+import org.veriflow.node.service.ComputeToData;
+import org.veriflow.node.service.HeightWaiters;
+import org.veriflow.node.service.HttpLeaderLink;
+import org.veriflow.node.service.NodeSubmitter;
+import org.veriflow.node.service.ProtectedBlobs;
+import org.veriflow.node.service.Submissions;
+import org.veriflow.node.service.Submissions.Entry;
+import org.veriflow.node.service.TxOutcome;
+import org.veriflow.raft.RaftOrderer;
+import org.veriflow.core.crypto.SigningKey;
+import org.veriflow.crypto.EncryptionKeyPair;
+import java.time.Clock;
 
 /**
  * The node's HTTP API (JSON; errors as RFC 9457 problem+json whose {@code code} is the stable
  * reason name). Documented in docs/http-api.md and served as OpenAPI at {@code /v1/openapi.json}.
  * Javalin types stay inside this class.
  */
-final class HttpApi {
+public final class HttpApi {
   static final String PROBLEM_JSON = "application/problem+json";
   static final long MAX_REQUEST_BYTES = Limits.MAX_REQUEST_BYTES;
   /** Most transactions in one batch submission. */
@@ -53,7 +64,7 @@ final class HttpApi {
   private final Ledger ledger;
   private final Mempool mempool;
   private final Orderer orderer;
-  private final TxTracker tracker;
+  private final Submissions submissions;
   private final PrometheusMeterRegistry metrics;
   private final Duration waitTimeout;
   private final BlobStore blobs;
@@ -64,19 +75,39 @@ final class HttpApi {
   private final ProtectedBlobs datasetCiphertexts;
   private final Javalin app;
 
-  HttpApi(Ledger ledger, Mempool mempool, Orderer orderer, TxTracker tracker, PrometheusMeterRegistry metrics, Duration waitTimeout,
-      BlobStore blobs, ProtectedBlobs datasetCiphertexts, NodeSubmitter submitter, DatasetsApi datasets, ClusterApi cluster) {
+  /**
+   * The API over the node's ledger and services; it serves once {@link #start} is called.
+   *
+   * @param ledger the node's ledger
+   * @param mempool the node's pool (for pending transactions)
+   * @param orderer the node's orderer
+   * @param submissions the node's submission pipeline, which clients' transactions go through
+   * @param metrics the registry scraped at {@code /metrics}
+   * @param waitTimeout the longest a request waits for a transaction's block
+   * @param blobs the node's blob store
+   * @param datasetCiphertexts the blobs the plain blob API must refuse
+   * @param submitter the node's own transactions (logged decisions, recorded accesses)
+   * @param custodyKey the node's encryption key, for datasets in its custody
+   * @param clock the node's clock (signed requests' freshness)
+   * @param compute the node's compute-to-data service
+   * @param raft the cluster's orderer, or null for a single node
+   * @param nodeKey the node's signing key (cluster checkpoints)
+   */
+  public HttpApi(Ledger ledger, Mempool mempool, Orderer orderer, Submissions submissions, PrometheusMeterRegistry metrics, Duration waitTimeout,
+      BlobStore blobs, ProtectedBlobs datasetCiphertexts, NodeSubmitter submitter, EncryptionKeyPair custodyKey, Clock clock,
+      ComputeToData compute, RaftOrderer raft, SigningKey nodeKey) {
     this.ledger = ledger;
     this.mempool = mempool;
     this.orderer = orderer;
-    this.tracker = tracker;
+    this.submissions = submissions;
     this.metrics = metrics;
     this.waitTimeout = waitTimeout;
     this.blobs = blobs;
     this.datasetCiphertexts = datasetCiphertexts;
     this.submitter = submitter;
-    this.datasets = datasets;
-    this.cluster = cluster;
+    this.datasets = new DatasetsApi(ledger, blobs, submitter, custodyKey,
+        new SignedRequests(clock, clock.instant(), SignedRequests.DEFAULT_MAX_NONCES), waitTimeout, metrics, compute);
+    this.cluster = new ClusterApi(ledger, raft, nodeKey);
     this.heights = new HeightWaiters(ledger);
     this.app = Javalin.create(cfg -> {
       cfg.showJavalinBanner = false;
@@ -87,15 +118,27 @@ final class HttpApi {
     routes();
   }
 
-  void start(String host, int port) {
+  /**
+   * Starts serving.
+   *
+   * @param host the address to listen on
+   * @param port the port to listen on (0: any free one)
+   */
+  public void start(String host, int port) {
     app.start(host, port);
   }
 
-  int port() {
+  /**
+   * The port the API listens on.
+   *
+   * @return the port (useful once started with port 0)
+   */
+  public int port() {
     return app.port();
   }
 
-  void stop() {
+  /** Stops serving. */
+  public void stop() {
     app.stop();
   }
 
@@ -165,10 +208,10 @@ final class HttpApi {
       ctx.status(202).json(pending(e.id()));
       return;
     }
-    ctx.future(() -> awaitOutcome(e).thenAccept(o -> {
+    ctx.future(() -> submissions.await(e, waitTimeout).thenAccept(o -> {
       if (o == null) {
         ctx.status(202).json(pending(e.id()));
-      } else if (o.status().equals("REJECTED")) {
+      } else if (o.status() == TxOutcome.Status.REJECTED) {
         problem(ctx, status(RejectionCode.valueOf(o.code())), o.code(), o.message());
       } else {
         ctx.status(200).json(outcome(o));
@@ -195,13 +238,13 @@ final class HttpApi {
     boolean[] synced = new boolean[1];
     for (JsonNode t : txs) {
       if (!t.path("payload").isTextual() || !t.path("signature").isTextual()) {
-        entries.add(new Entry(null, new Rejection(RejectionCode.MALFORMED, "each transaction must be {\"payload\": base64, \"signature\": base64}"), null, null));
+        entries.add(Entry.refused(new Rejection(RejectionCode.MALFORMED, "each transaction must be {\"payload\": base64, \"signature\": base64}")));
         continue;
       }
       try {
-        entries.add(admit(base64(t.get("payload").asText(), "payload"), base64(t.get("signature").asText(), "signature"), wait, synced));
+        entries.add(submissions.admit(base64(t.get("payload").asText(), "payload"), base64(t.get("signature").asText(), "signature"), wait, synced));
       } catch (BadRequest e) {
-        entries.add(new Entry(null, new Rejection(RejectionCode.MALFORMED, e.getMessage()), null, null));
+        entries.add(Entry.refused(new Rejection(RejectionCode.MALFORMED, e.getMessage())));
       }
     }
     List<Integer> admittedAt = new java.util.ArrayList<>();
@@ -213,20 +256,20 @@ final class HttpApi {
       }
     }
     if (!admitted.isEmpty()) {
-      List<Entry> handed = handOver(admitted, relayed(ctx));
+      List<Entry> handed = submissions.handOver(admitted, relayed(ctx));
       for (int i = 0; i < handed.size(); i++) {
         entries.set(admittedAt.get(i), handed.get(i));
       }
     }
-    List<CompletableFuture<TxTracker.Outcome>> outcomes = entries.stream()
-        .map(e -> e.rejection() == null && wait ? awaitOutcome(e) : CompletableFuture.<TxTracker.Outcome>completedFuture(null))
+    List<CompletableFuture<TxOutcome>> outcomes = entries.stream()
+        .map(e -> e.rejection() == null && wait ? submissions.await(e, waitTimeout) : CompletableFuture.<TxOutcome>completedFuture(null))
         .toList();
     ctx.future(() -> CompletableFuture.allOf(outcomes.toArray(CompletableFuture[]::new)).thenAccept(done -> {
       ObjectNode n = Json.MAPPER.createObjectNode();
       ArrayNode results = n.putArray("results");
       for (int i = 0; i < entries.size(); i++) {
         Entry e = entries.get(i);
-        TxTracker.Outcome o = outcomes.get(i).join();
+        TxOutcome o = outcomes.get(i).join();
         if (e.rejection() != null) {
           ObjectNode r = results.addObject();
           if (e.id() != null) {
@@ -243,106 +286,24 @@ final class HttpApi {
     }));
   }
 
-  /** A submission at the door: refused with a reason, or handed to the orderer (and watched if waiting). */
-  private record Entry(Hash id, Rejection rejection, TxTracker.Watch watch, VerifiedTx tx) {}
-
-  /** The header by which a node marks a submission it relays to the leader; the leader must not relay it again. */
-  static final String RELAYED_BY = "Veriflow-Relayed-By";
-
   private static boolean relayed(Context ctx) {
-    return ctx.header(RELAYED_BY) != null;
+    return ctx.header(HttpLeaderLink.RELAYED_BY) != null;
   }
 
   private Entry accept(byte[] payload, byte[] signature, boolean wait, boolean relayed) {
-    Entry admitted = admit(payload, signature, wait);
+    Entry admitted = submissions.admit(payload, signature, wait, new boolean[1]);
     if (admitted.rejection() != null) {
       return admitted;
     }
-    return handOver(List.of(admitted), relayed).get(0);
-  }
-
-  /** Checks a submission against the ledger; an accepted one carries its verified transaction (and watch). */
-  private Entry admit(byte[] payload, byte[] signature, boolean wait) {
-    return admit(payload, signature, wait, new boolean[1]);
-  }
-
-  /**
-   * @param synced set once this request has waited for the latest commit; a cluster member that is a
-   *     block or two behind checks a refusal that depends on the state again after catching up
-   *     (a sender registered through another member a moment ago), at most once per request
-   */
-  private Entry admit(byte[] payload, byte[] signature, boolean wait, boolean[] synced) {
-    byte[] signed = SignedTx.newBuilder().setPayload(ByteString.copyFrom(payload)).setSignature(ByteString.copyFrom(signature)).build().toByteArray();
-    Hash id = Hash.sha256(payload);
-    Ledger.Admission admission = ledger.admit(signed);
-    if (!admission.accepted() && dependsOnState(admission.rejection().code()) && !synced[0]) {
-      synced[0] = true;
-      try {
-        if (orderer.awaitLatest()) {
-          admission = ledger.admit(signed);
-        }
-      } catch (IllegalStateException e) {
-        // No leader: this node cannot tell whether its refusal would stand against the latest commit.
-        Rejection stale = admission.rejection();
-        admission = new Ledger.Admission(null, new Rejection(RejectionCode.NO_QUORUM, e.getMessage() + "; against this node's state, which may be behind, the transaction was refused: "
-            + stale.code() + ": " + stale.message()));
-      }
-    }
-    if (!admission.accepted()) {
-      counter("rejected", admission.rejection().code().name()).increment();
-      return new Entry(id, admission.rejection(), null, null);
-    }
-    VerifiedTx tx = admission.tx();
-    return new Entry(id, null, wait ? tracker.watch(tx.id()) : null, tx);
-  }
-
-  /** Refusals that a node one block behind could get wrong: they depend on the chain's state. */
-  private static boolean dependsOnState(RejectionCode code) {
-    return switch (code) {
-      case UNKNOWN_SENDER, NONCE_TOO_HIGH, NOT_AUTHORISED, BAD_ARGUMENTS -> true;
-      default -> false;
-    };
-  }
-
-  /** Hands admitted transactions to the orderer in one go (a follower relays them to the leader together). */
-  private List<Entry> handOver(List<Entry> admitted, boolean relayed) {
-    List<VerifiedTx> txs = admitted.stream().map(Entry::tx).toList();
-    List<Optional<Rejection>> refusals = relayed ? orderer.submitRelayed(txs) : orderer.submitAll(txs);
-    List<Entry> out = new java.util.ArrayList<>(admitted.size());
-    for (int i = 0; i < admitted.size(); i++) {
-      Entry e = admitted.get(i);
-      Optional<Rejection> refused = refusals.get(i);
-      if (refused.isPresent()) {
-        if (e.watch() != null) {
-          tracker.release(e.watch());
-        }
-        counter("rejected", refused.get().code().name()).increment();
-        out.add(new Entry(e.id(), refused.get(), null, e.tx()));
-      } else {
-        counter("accepted", "").increment();
-        out.add(e);
-      }
-    }
-    return out;
-  }
-
-  /** The outcome, or null once the wait timeout passes (the transaction is then still pending). */
-  private CompletableFuture<TxTracker.Outcome> awaitOutcome(Entry e) {
-    // A copy, so that this client's timeout does not complete the future other clients share.
-    return e.watch().future().copy().completeOnTimeout(null, waitTimeout.toMillis(), TimeUnit.MILLISECONDS).thenApply(o -> {
-      if (o == null) {
-        tracker.release(e.watch());
-      }
-      return o;
-    });
+    return submissions.handOver(List.of(admitted), relayed).get(0);
   }
 
   private static ObjectNode pending(Hash id) {
     return Json.MAPPER.createObjectNode().put("id", id.hex()).put("status", "PENDING");
   }
 
-  private static ObjectNode outcome(TxTracker.Outcome o) {
-    ObjectNode n = Json.MAPPER.createObjectNode().put("id", o.id().hex()).put("status", o.status());
+  private static ObjectNode outcome(TxOutcome o) {
+    ObjectNode n = Json.MAPPER.createObjectNode().put("id", o.id().hex()).put("status", o.status().name());
     if (o.height() >= 0) {
       n.put("height", o.height());
     }
@@ -362,11 +323,6 @@ final class HttpApi {
     } catch (IOException e) {
       throw new BadRequest(RejectionCode.MALFORMED.name(), "request body is not JSON");
     }
-  }
-
-  private Counter counter(String outcome, String code) {
-    return Counter.builder("veriflow_submissions").tag("outcome", outcome).tag("code", code)
-        .description("transactions submitted over HTTP").register(metrics);
   }
 
   static int status(RejectionCode code) {

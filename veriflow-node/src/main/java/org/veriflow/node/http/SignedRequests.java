@@ -1,4 +1,4 @@
-package org.veriflow.node;
+package org.veriflow.node.http;
 
 import java.time.Clock;
 import java.time.Duration;

@@ -1,4 +1,8 @@
-package org.veriflow.node;
+package org.veriflow.node.http;
+
+import org.veriflow.node.service.BlobStore;
+import org.veriflow.node.service.ProtectedBlobs;
+import org.veriflow.node.service.Refused;
 
 import io.javalin.Javalin;
 import io.javalin.http.Context;

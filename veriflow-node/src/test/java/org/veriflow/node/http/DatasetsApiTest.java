@@ -1,4 +1,9 @@
-package org.veriflow.node;
+package org.veriflow.node.http;
+
+import org.veriflow.node.Node;
+import org.veriflow.node.NodeConfig;
+import org.veriflow.node.GenesisFile;
+import org.veriflow.node.service.BlobStore;
 
 import org.veriflow.protocol.datasets.DatasetCryptoLabels;
 

@@ -1,4 +1,4 @@
-package org.veriflow.node;
+package org.veriflow.node.service;
 
 import org.veriflow.protocol.datasets.DatasetCryptoLabels;
 

@@ -1,4 +1,4 @@
-package org.veriflow.node;
+package org.veriflow.node.service;
 
 import org.veriflow.protocol.datasets.DatasetCryptoLabels;
 
@@ -34,7 +34,7 @@ import org.veriflow.crypto.StreamingEncryption;
  * <p>The ciphertext's associated data must be {@link DatasetCryptoLabels#ciphertext} ({@code
  * veriflow-dataset/<id>/<version>}), as the {@code veriflow} CLI's publisher uses.
  */
-final class CustodianData {
+public final class CustodianData {
   /** The prefix of a recipe's {@code data.reference} naming a datasets-contract version. */
   static final String REFERENCE_PREFIX = "dataset:";
   /** Largest plaintext held in memory for training: the engine takes the data as one array. */
@@ -68,14 +68,14 @@ final class CustodianData {
    * @param custodyKey this node's encryption key pair
    * @param identity this node's identity id
    */
-  CustodianData(BlobStore blobs, EncryptionKeyPair custodyKey, String identity) {
+  public CustodianData(BlobStore blobs, EncryptionKeyPair custodyKey, String identity) {
     this.blobs = blobs;
     this.custodyKey = custodyKey;
     this.identity = identity;
   }
 
   /** A recipe's data reference for a version: {@code dataset:<id>/<version>}. */
-  static String reference(String datasetId, long version) {
+  public static String reference(String datasetId, long version) {
     return REFERENCE_PREFIX + datasetId + "/" + version;
   }
 

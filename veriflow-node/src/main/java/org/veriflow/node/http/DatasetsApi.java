@@ -1,4 +1,11 @@
-package org.veriflow.node;
+package org.veriflow.node.http;
+
+import org.veriflow.node.service.BlobStore;
+import org.veriflow.node.service.ComputeToData;
+import org.veriflow.node.service.CustodianData;
+import org.veriflow.node.service.NodeSubmitter;
+import org.veriflow.node.service.Refused;
+import org.veriflow.node.service.TxOutcome;
 
 import org.veriflow.protocol.datasets.DatasetCryptoLabels;
 
@@ -225,8 +232,8 @@ final class DatasetsApi {
       } finally {
         key.destroy();
       }
-      CompletableFuture<TxTracker.Outcome> recorded = record(g, AccessKind.KEY_RELEASE, Hash.sha256(wrapped));
-      ctx.future(() -> recorded.copy().completeOnTimeout(null, waitTimeout.toMillis(), TimeUnit.MILLISECONDS).thenAccept(o -> {
+      CompletableFuture<TxOutcome> recorded = record(g, AccessKind.KEY_RELEASE, Hash.sha256(wrapped));
+      ctx.future(() -> NodeSubmitter.within(recorded, waitTimeout).thenAccept(o -> {
         Optional<Refused> refused = refusal(o, "key release");
         if (refused.isPresent()) {
           counter.tag("outcome", refused.get().code).register(metrics).increment();
@@ -255,8 +262,8 @@ final class DatasetsApi {
       if (!blobs.exists(blob)) {
         throw unknownBlob(blob);
       }
-      CompletableFuture<TxTracker.Outcome> recorded = record(a.grant(), AccessKind.BLOB_DOWNLOAD, null);
-      TxTracker.Outcome o;
+      CompletableFuture<TxOutcome> recorded = record(a.grant(), AccessKind.BLOB_DOWNLOAD, null);
+      TxOutcome o;
       try {
         // The request thread waits: the blob is then streamed from it, not from the committing thread.
         o = recorded.copy().get(waitTimeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -329,8 +336,8 @@ final class DatasetsApi {
       if (!blobs.exists(blob)) {
         throw unknownBlob(blob);
       }
-      CompletableFuture<TxTracker.Outcome> recorded = record(g, AccessKind.COMPUTE, null);
-      ctx.future(() -> recorded.copy().completeOnTimeout(null, waitTimeout.toMillis(), TimeUnit.MILLISECONDS).thenCompose(o -> {
+      CompletableFuture<TxOutcome> recorded = record(g, AccessKind.COMPUTE, null);
+      ctx.future(() -> NodeSubmitter.within(recorded, waitTimeout).thenCompose(o -> {
         Optional<Refused> refused = refusal(o, "compute access");
         if (refused.isPresent()) {
           return CompletableFuture.<ComputeToData.Result>failedFuture(refused.get());
@@ -397,7 +404,7 @@ final class DatasetsApi {
   }
 
   /** Submits {@code datasets.record_access} for the grant, signed by this node (the custodian). */
-  private CompletableFuture<TxTracker.Outcome> record(GrantRecord g, AccessKind kind, Hash wrappedKeySha256) {
+  private CompletableFuture<TxOutcome> record(GrantRecord g, AccessKind kind, Hash wrappedKeySha256) {
     RecordAccess.Builder access = RecordAccess.newBuilder().setGrantId(g.getGrantId()).setKind(kind).setPurpose(g.getPurpose());
     if (wrappedKeySha256 != null) {
       access.setWrappedKeySha256(ByteString.copyFrom(wrappedKeySha256.bytes()));
@@ -410,15 +417,15 @@ final class DatasetsApi {
   }
 
   /** Why a recorded access does not allow the answer: not committed in time, dropped, or failed with the contract's code. */
-  private Optional<Refused> refusal(TxTracker.Outcome o, String what) {
+  private Optional<Refused> refusal(TxOutcome o, String what) {
     if (o == null) {
       return Optional.of(new Refused(504, "NOT_RECORDED", "the " + what + " was not committed within " + waitTimeout.toMillis()
           + " ms, so nothing was released; it may still be committed later (see the grant's accesses)"));
     }
     return switch (o.status()) {
-      case "COMMITTED" -> Optional.empty();
-      case "FAILED" -> Optional.of(new Refused(403, o.code(), o.message()));
-      default -> Optional.of(new Refused(503, "NOT_RECORDED", "the " + what + " was dropped before a block (" + o.code() + ": "
+      case COMMITTED -> Optional.empty();
+      case FAILED -> Optional.of(new Refused(403, o.code(), o.message()));
+      case REJECTED -> Optional.of(new Refused(503, "NOT_RECORDED", "the " + what + " was dropped before a block (" + o.code() + ": "
           + o.message() + "), so nothing was released"));
     };
   }

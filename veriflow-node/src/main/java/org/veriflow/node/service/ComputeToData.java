@@ -1,4 +1,4 @@
-package org.veriflow.node;
+package org.veriflow.node.service;
 
 import com.google.protobuf.ByteString;
 import java.io.ByteArrayInputStream;
@@ -36,11 +36,11 @@ import org.veriflow.ml.tensor.Parallelism;
  * trainer = this node) naming the dataset version and its plaintext hash. Only hashes, the recipe and
  * metrics leave the node. Jobs run one at a time on a daemon thread. Thread-safe.
  */
-final class ComputeToData implements AutoCloseable {
+public final class ComputeToData implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ComputeToData.class);
 
   /** What a job produced: the registered model's hashes and its registration, or a refusal. */
-  record Result(String modelId, Hash artifact, Hash lossCurve, TrainingRun run, TxTracker.Outcome registration) {}
+  public record Result(String modelId, Hash artifact, Hash lossCurve, TrainingRun run, TxOutcome registration) {}
 
   private final BlobStore blobs;
   private final NodeSubmitter submitter;
@@ -53,7 +53,7 @@ final class ComputeToData implements AutoCloseable {
    * @param waitTimeout longest the job waits for the model's registration to commit
    * @param threads engine threads per job, 1 to 1024
    */
-  ComputeToData(BlobStore blobs, NodeSubmitter submitter, CustodianData data, Duration waitTimeout, int threads) {
+  public ComputeToData(BlobStore blobs, NodeSubmitter submitter, CustodianData data, Duration waitTimeout, int threads) {
     if (threads < 1 || threads > 1024) {
       throw new IllegalArgumentException("compute needs 1 to 1024 engine threads, not " + threads);
     }
@@ -77,7 +77,7 @@ final class ComputeToData implements AutoCloseable {
    * CUSTODY_KEY_INVALID}, {@code CIPHERTEXT_INVALID}, {@code PLAINTEXT_MISMATCH}, {@code
    * TRAINING_FAILED}, {@code NOT_RECORDED}, or the code of a failed {@code models.register}).
    */
-  CompletableFuture<Result> train(DatasetRecord d, Recipe recipe, String modelId) {
+  public CompletableFuture<Result> train(DatasetRecord d, Recipe recipe, String modelId) {
     return CompletableFuture.supplyAsync(() -> run(d, recipe, modelId), worker);
   }
 
@@ -117,7 +117,7 @@ final class ComputeToData implements AutoCloseable {
         .setLossCurveSha256(ByteString.copyFrom(lossCurve.bytes()))
         .setEngineVersion(recipe.engineVersion());
     run.metrics().forEach((name, value) -> m.addMetrics(Metric.newBuilder().setName(name).setValue(value)));
-    TxTracker.Outcome o;
+    TxOutcome o;
     try {
       o = submitter.submit(Models.NAME, "register", m.build()).get(waitTimeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (IllegalStateException e) {
@@ -132,9 +132,9 @@ final class ComputeToData implements AutoCloseable {
       throw new Refused(503, "NOT_RECORDED", "interrupted while model " + modelId + " was being registered");
     }
     switch (o.status()) {
-      case "COMMITTED" -> LOG.info("compute: model {} trained on {} registered at height {}", modelId, what, o.height());
-      case "FAILED" -> throw new Refused(409, o.code(), o.message());
-      default -> throw new Refused(503, "NOT_RECORDED", "the registration of model " + modelId + " was dropped before a block ("
+      case COMMITTED -> LOG.info("compute: model {} trained on {} registered at height {}", modelId, what, o.height());
+      case FAILED -> throw new Refused(409, o.code(), o.message());
+      case REJECTED -> throw new Refused(503, "NOT_RECORDED", "the registration of model " + modelId + " was dropped before a block ("
           + o.code() + ": " + o.message() + ")");
     }
     return new Result(modelId, artifact, lossCurve, run, o);

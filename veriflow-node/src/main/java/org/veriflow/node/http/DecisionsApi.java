@@ -1,4 +1,9 @@
-package org.veriflow.node;
+package org.veriflow.node.http;
+
+import org.veriflow.node.service.BlobStore;
+import org.veriflow.node.service.NodeSubmitter;
+import org.veriflow.node.service.Refused;
+import org.veriflow.node.service.TxOutcome;
 
 import org.veriflow.protocol.Limits;
 
@@ -150,17 +155,17 @@ final class DecisionsApi {
         batch.addDecisions(d.build().toByteString());
       }
       LogDecisions log = batch.build();
-      CompletableFuture<TxTracker.Outcome> outcome;
+      CompletableFuture<TxOutcome> outcome;
       try {
         outcome = submitter.submit(Decisions.NAME, "log", log);
       } catch (IllegalStateException e) {
         throw new Refused(503, "NOT_LOGGED", e.getMessage());
       }
-      ctx.future(() -> outcome.copy().completeOnTimeout(null, waitTimeout.toMillis(), TimeUnit.MILLISECONDS).thenAccept(o -> {
+      ctx.future(() -> NodeSubmitter.within(outcome, waitTimeout).thenAccept(o -> {
         if (o == null) {
           HttpApi.problem(ctx, 504, "NOT_LOGGED", "the decisions were not committed within " + waitTimeout.toMillis() + " ms; nothing was answered");
-        } else if (!o.status().equals("COMMITTED")) {
-          HttpApi.problem(ctx, o.status().equals("REJECTED") ? 503 : 409, o.code(), "the decisions were not logged: " + o.message());
+        } else if (!o.committed()) {
+          HttpApi.problem(ctx, o.status() == TxOutcome.Status.REJECTED ? 503 : 409, o.code(), "the decisions were not logged: " + o.message());
         } else {
           ctx.status(200).json(answer(modelId, log, answers, o, many));
         }
@@ -170,7 +175,7 @@ final class DecisionsApi {
     }
   }
 
-  private ObjectNode answer(String modelId, LogDecisions log, List<Prediction> answers, TxTracker.Outcome o, boolean many) {
+  private ObjectNode answer(String modelId, LogDecisions log, List<Prediction> answers, TxOutcome o, boolean many) {
     List<Hash> leaves = new ArrayList<>();
     ArrayNode list = Json.MAPPER.createArrayNode();
     for (int i = 0; i < answers.size(); i++) {

@@ -1,4 +1,4 @@
-package org.veriflow.node;
+package org.veriflow.node.http;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;

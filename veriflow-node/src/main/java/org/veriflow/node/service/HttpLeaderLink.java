@@ -1,6 +1,7 @@
-package org.veriflow.node;
+package org.veriflow.node.service;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -14,6 +15,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import org.veriflow.ledger.Rejection;
+import org.veriflow.protocol.Limits;
 import org.veriflow.ledger.RejectionCode;
 import org.veriflow.ledger.VerifiedTx;
 import org.veriflow.raft.ClusterMember;
@@ -24,7 +26,10 @@ import org.veriflow.raft.LeaderLink;
  * submission (marked as relayed, so that it is not relayed again) and fetches committed blocks for
  * a member catching up past the leader's Raft log.
  */
-final class HttpLeaderLink implements LeaderLink {
+public final class HttpLeaderLink implements LeaderLink {
+  /** The header by which a node marks a submission it relays to the leader; the leader must not relay it again. */
+  public static final String RELAYED_BY = "Veriflow-Relayed-By";
+  private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
   private static final Duration RELAY_TIMEOUT = Duration.ofSeconds(10);
   private static final Duration FETCH_TIMEOUT = Duration.ofSeconds(60);
@@ -32,21 +37,22 @@ final class HttpLeaderLink implements LeaderLink {
   private final String selfId;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).version(HttpClient.Version.HTTP_1_1).build();
 
-  HttpLeaderLink(String selfId) {
+  /** @param selfId this member's id, sent with the transactions it relays */
+  public HttpLeaderLink(String selfId) {
     this.selfId = selfId;
   }
 
   @Override
   public List<Optional<Rejection>> relay(ClusterMember leader, List<VerifiedTx> txs) {
     List<Optional<Rejection>> out = new ArrayList<>(txs.size());
-    for (int from = 0; from < txs.size(); from += HttpApi.MAX_BATCH) {
-      out.addAll(relayChunk(leader, txs.subList(from, Math.min(txs.size(), from + HttpApi.MAX_BATCH))));
+    for (int from = 0; from < txs.size(); from += Limits.TRANSACTIONS_PER_REQUEST) {
+      out.addAll(relayChunk(leader, txs.subList(from, Math.min(txs.size(), from + Limits.TRANSACTIONS_PER_REQUEST))));
     }
     return out;
   }
 
   private List<Optional<Rejection>> relayChunk(ClusterMember leader, List<VerifiedTx> txs) {
-    ObjectNode body = Json.MAPPER.createObjectNode();
+    ObjectNode body = MAPPER.createObjectNode();
     ArrayNode list = body.putArray("transactions");
     Base64.Encoder b64 = Base64.getEncoder();
     for (VerifiedTx tx : txs) {
@@ -55,14 +61,14 @@ final class HttpLeaderLink implements LeaderLink {
     }
     byte[] bytes;
     try {
-      bytes = Json.MAPPER.writeValueAsBytes(body);
+      bytes = MAPPER.writeValueAsBytes(body);
     } catch (IOException e) {
       throw new IllegalStateException("cannot encode a relayed batch", e);
     }
     HttpRequest request = HttpRequest.newBuilder(leader.apiUrl().resolve("/v1/transactions/batch"))
         .timeout(RELAY_TIMEOUT)
         .header("Content-Type", "application/json")
-        .header(HttpApi.RELAYED_BY, selfId)
+        .header(RELAYED_BY, selfId)
         .POST(HttpRequest.BodyPublishers.ofByteArray(bytes))
         .build();
     HttpResponse<byte[]> response;
@@ -76,7 +82,7 @@ final class HttpLeaderLink implements LeaderLink {
     }
     JsonNode answer;
     try {
-      answer = Json.MAPPER.readTree(response.body());
+      answer = MAPPER.readTree(response.body());
     } catch (IOException e) {
       return all(txs, unreachable(leader, "answered HTTP " + response.statusCode() + " with a body that is not JSON"));
     }
@@ -125,7 +131,7 @@ final class HttpLeaderLink implements LeaderLink {
     if (response.statusCode() != 200) {
       throw new IOException(member.id() + " answered HTTP " + response.statusCode() + " to " + uri);
     }
-    JsonNode answer = Json.MAPPER.readTree(response.body());
+    JsonNode answer = MAPPER.readTree(response.body());
     List<PositionedBlock> out = new ArrayList<>();
     Base64.Decoder b64 = Base64.getDecoder();
     for (JsonNode b : answer.path("blocks")) {

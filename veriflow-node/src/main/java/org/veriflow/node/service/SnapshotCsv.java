@@ -1,4 +1,4 @@
-package org.veriflow.node;
+package org.veriflow.node.service;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;

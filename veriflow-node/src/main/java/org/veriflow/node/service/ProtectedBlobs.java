@@ -1,4 +1,4 @@
-package org.veriflow.node;
+package org.veriflow.node.service;
 
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -19,13 +19,13 @@ import org.veriflow.ledger.Ledger;
  * dataset_published} events. (A ciphertext uploaded but not yet published is an ordinary blob: it is
  * encrypted, and no grant names it yet.) Thread-safe.
  */
-final class ProtectedBlobs {
+public final class ProtectedBlobs {
   private static final int SCAN_PAGE = 1000;
 
   private final Ledger ledger;
   private final Set<Hash> ciphertexts = ConcurrentHashMap.newKeySet();
 
-  ProtectedBlobs(Ledger ledger) {
+  public ProtectedBlobs(Ledger ledger) {
     this.ledger = ledger;
     String cursor = null;
     do {
@@ -38,7 +38,7 @@ final class ProtectedBlobs {
   }
 
   /** Ledger commit listener. */
-  void committed(ExecutedBlock block) {
+  public void committed(ExecutedBlock block) {
     for (TxResult r : block.results()) {
       if (r.getStatus() != TxStatus.COMMITTED) {
         continue;
@@ -55,7 +55,7 @@ final class ProtectedBlobs {
   }
 
   /** Whether {@code hash} is some dataset version's ciphertext. */
-  boolean contains(Hash hash) {
+  public boolean contains(Hash hash) {
     return ciphertexts.contains(hash);
   }
 }

@@ -1,4 +1,4 @@
-package org.veriflow.node;
+package org.veriflow.node.service;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -28,7 +28,7 @@ import org.veriflow.ledger.Ledger;
  * healed at the next start. Deletions run on one background thread, never on the committing one.
  * Thread-safe.
  */
-final class DatasetErasure implements AutoCloseable {
+public final class DatasetErasure implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(DatasetErasure.class);
   private static final int SCAN_PAGE = 1000;
 
@@ -40,13 +40,13 @@ final class DatasetErasure implements AutoCloseable {
     return t;
   });
 
-  DatasetErasure(Ledger ledger, BlobStore blobs) {
+  public DatasetErasure(Ledger ledger, BlobStore blobs) {
     this.ledger = ledger;
     this.blobs = blobs;
   }
 
   /** Deletes the blobs of every erased version (a scan of all versions); call before serving. */
-  void healAtStart() {
+  public void healAtStart() {
     String cursor = null;
     int erased = 0;
     do {
@@ -65,7 +65,7 @@ final class DatasetErasure implements AutoCloseable {
   }
 
   /** Ledger commit listener: schedules the deletions of the versions the block erased. */
-  void committed(ExecutedBlock block) {
+  public void committed(ExecutedBlock block) {
     for (TxResult r : block.results()) {
       if (r.getStatus() != TxStatus.COMMITTED) {
         continue;
@@ -112,7 +112,7 @@ final class DatasetErasure implements AutoCloseable {
   }
 
   /** Completes once every deletion scheduled before the call has run (the worker runs them in order). */
-  CompletableFuture<Void> settled() {
+  public CompletableFuture<Void> settled() {
     return CompletableFuture.runAsync(() -> { }, worker);
   }
 

@@ -1,4 +1,4 @@
-package org.veriflow.node;
+package org.veriflow.node.service;
 
 import com.google.protobuf.ByteString;
 import io.micrometer.core.instrument.Counter;
@@ -80,7 +80,7 @@ import org.veriflow.ml.tensor.Parallelism;
  * queue holds model ids only, each at most once. Thread-safe; {@link #close()} cancels running
  * replays at their next epoch.
  */
-final class Verifier implements AutoCloseable {
+public final class Verifier implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Verifier.class);
   private static final byte[] MODEL_PREFIX = "m/".getBytes(StandardCharsets.UTF_8);
   private static final int SCAN_PAGE = 256;
@@ -143,7 +143,7 @@ final class Verifier implements AutoCloseable {
    * @param threads engine threads per replay, 1 to 1024
    * @param custodianData the plaintexts of the dataset versions this node is the custodian of
    */
-  Verifier(Ledger ledger, NodeSubmitter submitter, MeterRegistry metrics, boolean enabled, int concurrency, int threads,
+  public Verifier(Ledger ledger, NodeSubmitter submitter, MeterRegistry metrics, boolean enabled, int concurrency, int threads,
       CustodianData custodianData) {
     if (concurrency < 1 || threads < 1 || threads > 1024) {
       throw new IllegalArgumentException("verifier needs concurrency >= 1 and 1 to 1024 threads, not " + concurrency + " and " + threads);
@@ -174,9 +174,8 @@ final class Verifier implements AutoCloseable {
   }
 
   /** Starts watching the chain, if enabled; returns at once. */
-  void start() {
+  public void start() {
     if (!enabled) {
-      LOG.info("verifier off: {} is false; models are not replayed by this node", NodeConfig.VERIFIER_ENABLED.name());
       return;
     }
     ledger.onCommit(this::committed);
@@ -196,7 +195,7 @@ final class Verifier implements AutoCloseable {
    * Waits up to {@code timeout} until the verifier owns no model (every one it picked has its
    * attestation's outcome); true if it got there. Every release notifies this monitor.
    */
-  synchronized boolean awaitIdle(java.time.Duration timeout) throws InterruptedException {
+  public synchronized boolean awaitIdle(java.time.Duration timeout) throws InterruptedException {
     long end = System.nanoTime() + timeout.toNanos();
     while (!owned.isEmpty()) {
       long left = end - System.nanoTime();
@@ -627,7 +626,7 @@ final class Verifier implements AutoCloseable {
       o.phase = Phase.ATTESTING;
       o.attest = attest;
     }
-    CompletableFuture<TxTracker.Outcome> outcome;
+    CompletableFuture<TxOutcome> outcome;
     try {
       outcome = submitter.submit(Models.NAME, "attest", attest);
     } catch (RuntimeException e) {
@@ -636,10 +635,10 @@ final class Verifier implements AutoCloseable {
       return;
     }
     outcome.whenComplete((o, e) -> {
-      if (e != null || o.status().equals("REJECTED")) {
+      if (e != null || o.status() == TxOutcome.Status.REJECTED) {
         LOG.warn("model {}: attestation dropped before a block ({}), resubmitting later", id, e != null ? e.toString() : o.code() + ": " + o.message());
         retryLater(id, attest);
-      } else if (o.status().equals("COMMITTED")) {
+      } else if (o.committed()) {
         LOG.info("model {}: attestation committed at height {}", id, o.height());
         release(id);
       } else {
