@@ -19,6 +19,17 @@ import java.util.concurrent.CompletableFuture;
 import org.veriflow.core.Hex;
 import org.veriflow.core.merkle.ProofException;
 import org.veriflow.protocol.proto.BlockHeader;
+import org.veriflow.protocol.http.Account;
+import org.veriflow.protocol.http.BatchResults;
+import org.veriflow.protocol.http.Block;
+import org.veriflow.protocol.http.Chain;
+import org.veriflow.protocol.http.ConsistencyProof;
+import org.veriflow.protocol.http.Health;
+import org.veriflow.protocol.http.Identity;
+import org.veriflow.protocol.http.SubmitBatch;
+import org.veriflow.protocol.http.SubmitTransaction;
+import org.veriflow.protocol.http.Transaction;
+import org.veriflow.protocol.http.TxStatusAnswer;
 
 /**
  * The Java SDK over a node's HTTP API. Thread-safe; one instance per node is enough.
@@ -27,7 +38,9 @@ import org.veriflow.protocol.proto.BlockHeader;
  * refuses a request, and with code {@code UNREACHABLE} when it cannot be reached.
  */
 public final class VeriflowClient {
-  private static final ObjectMapper MAPPER = new ObjectMapper();
+  /** Reads the node's bodies into the protocol's records; fields a newer node adds are ignored. */
+  private static final ObjectMapper MAPPER = new ObjectMapper()
+      .configure(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
   private final URI base;
   private final HttpClient http;
@@ -48,31 +61,44 @@ public final class VeriflowClient {
     return base;
   }
 
+  /**
+   * The chain the node serves ({@code GET /v1/chain}).
+   *
+   * @return the chain's id, genesis hash, height, limits and orderers
+   * @throws ClientException if the node refuses or cannot be reached
+   */
   public Responses.ChainInfo chain() {
-    JsonNode n = get("/v1/chain");
-    List<Responses.Orderer> orderers = new ArrayList<>();
-    for (JsonNode o : n.path("orderers")) {
-      orderers.add(new Responses.Orderer(o.path("id").asText(), o.path("algorithm").asText(), o.path("publicKey").asText()));
-    }
-    return new Responses.ChainInfo(n.path("chainId").asText(), n.path("genesisHash").asText(), n.path("height").asLong(),
-        n.path("maxTxBytes").asInt(), orderers);
+    Chain c = read(get("/v1/chain"), Chain.class);
+    List<Responses.Orderer> orderers = c.orderers().stream()
+        .map(o -> new Responses.Orderer(o.id(), o.algorithm(), o.publicKey())).toList();
+    return new Responses.ChainInfo(c.chainId(), c.genesisHash(), c.height(), c.maxTxBytes(), orderers);
   }
 
+  /**
+   * An identity's account ({@code GET /v1/accounts/{id}}): the next nonce its transactions must carry
+   * (as of the latest commit) and its credits.
+   *
+   * @param id the identity id
+   * @return the account
+   * @throws ClientException if the id is malformed, the node has no quorum, or it cannot be reached
+   */
   public Responses.Account account(String id) {
-    JsonNode n = get("/v1/accounts/" + id);
-    return new Responses.Account(n.path("id").asText(), n.path("nonce").asLong(), n.path("balance").asLong());
+    Account a = read(get("/v1/accounts/" + id), Account.class);
+    return new Responses.Account(a.id(), a.nonce(), a.balance());
   }
 
+  /**
+   * A registered identity ({@code GET /v1/identities/{id}}).
+   *
+   * @param id the identity id
+   * @return the identity as the chain records it
+   * @throws ClientException {@code UNKNOWN_IDENTITY} if none is registered under {@code id}
+   */
   public Responses.Identity identity(String id) {
-    JsonNode n = get("/v1/identities/" + id);
-    List<String> roles = new ArrayList<>();
-    n.path("roles").forEach(r -> roles.add(r.asText()));
-    return new Responses.Identity(n.path("id").asText(), n.path("kind").asText(), n.path("name").asText(), n.path("owner").asText(),
-        n.path("algorithm").asText(), roles, n.path("status").asText(), n.path("registeredHeight").asLong(),
-        n.has("revokedHeight") ? Optional.of(n.get("revokedHeight").asLong()) : Optional.empty(),
-        n.has("revocationReason") ? Optional.of(n.get("revocationReason").asText()) : Optional.empty(),
-        n.hasNonNull("encryptionKey") && !n.get("encryptionKey").asText().isEmpty() ? Optional.of(n.get("encryptionKey").asText())
-            : Optional.empty());
+    Identity i = read(get("/v1/identities/" + id), Identity.class);
+    return new Responses.Identity(i.id(), i.kind(), i.name(), i.owner(), i.algorithm(), i.roles(), i.status(), i.registeredHeight(),
+        Optional.ofNullable(i.revokedHeight()), Optional.ofNullable(i.revocationReason()),
+        Optional.ofNullable(i.encryptionKey()).filter(k -> !k.isEmpty()));
   }
 
   /**
@@ -106,43 +132,51 @@ public final class VeriflowClient {
   }
 
   private HttpRequest batchRequest(List<SignedTransaction> txs, boolean wait) {
-    ObjectNode body = MAPPER.createObjectNode();
-    var arr = body.putArray("transactions");
-    for (SignedTransaction tx : txs) {
-      arr.addObject()
-          .put("payload", Base64.getEncoder().encodeToString(tx.payload()))
-          .put("signature", Base64.getEncoder().encodeToString(tx.signature()));
-    }
+    SubmitBatch body = new SubmitBatch(txs.stream().map(VeriflowClient::body).toList());
     return HttpRequest.newBuilder(URI.create(base + "/v1/transactions/batch" + (wait ? "?wait=true" : "")))
         .timeout(timeout)
         .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
+        .POST(HttpRequest.BodyPublishers.ofString(write(body)))
         .build();
   }
 
   private static List<Responses.TxInfo> parseBatch(JsonNode n) {
-    List<Responses.TxInfo> out = new ArrayList<>();
-    for (JsonNode r : n.path("results")) {
-      out.add(parseTx(r));
-    }
-    return out;
+    return read(n, BatchResults.class).results().stream().map(VeriflowClient::txInfo).toList();
   }
 
   private HttpRequest submitRequest(SignedTransaction tx, boolean wait) {
-    ObjectNode body = MAPPER.createObjectNode()
-        .put("payload", Base64.getEncoder().encodeToString(tx.payload()))
-        .put("signature", Base64.getEncoder().encodeToString(tx.signature()));
     return HttpRequest.newBuilder(URI.create(base + "/v1/transactions" + (wait ? "?wait=true" : "")))
         .timeout(timeout)
         .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
+        .POST(HttpRequest.BodyPublishers.ofString(write(body(tx))))
         .build();
+  }
+
+  private static SubmitTransaction body(SignedTransaction tx) {
+    return new SubmitTransaction(Base64.getEncoder().encodeToString(tx.payload()), Base64.getEncoder().encodeToString(tx.signature()));
+  }
+
+  private static String write(Object body) {
+    try {
+      return MAPPER.writeValueAsString(body);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException("cannot write a request body", e);
+    }
+  }
+
+  /** Reads a node's answer into its record; an answer that does not fit is {@code BAD_RESPONSE}. */
+  private static <T> T read(JsonNode n, Class<T> type) {
+    try {
+      return MAPPER.treeToValue(n, type);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException | IllegalArgumentException e) {
+      throw new ClientException(200, "BAD_RESPONSE", "the node's answer is not a " + type.getSimpleName() + ": " + e.getMessage());
+    }
   }
 
   /** The state of a transaction; status {@code UNKNOWN} if the node knows nothing of it. */
   public Responses.TxInfo transaction(String id) {
     try {
-      return parseTx(get("/v1/transactions/" + id));
+      return txInfo(read(get("/v1/transactions/" + id), Transaction.class));
     } catch (ClientException e) {
       if (e.code().equals("UNKNOWN_TRANSACTION")) {
         return new Responses.TxInfo(id, "UNKNOWN", Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
@@ -179,8 +213,8 @@ public final class VeriflowClient {
   }
 
   public Responses.ConsistencyProof consistency(long from, long to) {
-    JsonNode n = get("/v1/log/consistency?from=" + from + "&to=" + to);
-    return new Responses.ConsistencyProof(n.path("from").asLong(), n.path("to").asLong(), strings(n.path("hashes")));
+    ConsistencyProof p = read(get("/v1/log/consistency?from=" + from + "&to=" + to), ConsistencyProof.class);
+    return new Responses.ConsistencyProof(p.from(), p.to(), p.hashes());
   }
 
   /**
@@ -256,16 +290,16 @@ public final class VeriflowClient {
   private com.google.protobuf.ByteString callArguments(String txId, String contract, String method) throws ProofException {
     byte[] payloadBytes = Base64.getDecoder().decode(get("/v1/transactions/" + txId).path("payload").asText());
     if (!org.veriflow.core.crypto.Hash.sha256(payloadBytes).hex().equals(txId)) {
-      throw new ProofException(org.veriflow.core.merkle.ProofFailure.ROOT_MISMATCH, "the payload returned for " + txId + " does not hash to that id");
+      throw new ProofException(org.veriflow.core.merkle.ProofFailure.PAYLOAD_HASH_MISMATCH, "the payload returned for " + txId + " does not hash to that id");
     }
     org.veriflow.protocol.proto.TxPayload payload;
     try {
       payload = org.veriflow.protocol.proto.TxPayload.parseFrom(payloadBytes);
     } catch (com.google.protobuf.InvalidProtocolBufferException e) {
-      throw new ProofException(org.veriflow.core.merkle.ProofFailure.ROOT_MISMATCH, "transaction " + txId + " does not decode");
+      throw new ProofException(org.veriflow.core.merkle.ProofFailure.MALFORMED_PAYLOAD, "transaction " + txId + " does not decode");
     }
     if (!payload.getContract().equals(contract) || !payload.getMethod().equals(method)) {
-      throw new ProofException(org.veriflow.core.merkle.ProofFailure.ROOT_MISMATCH, "transaction " + txId + " is not a " + contract + "." + method + " call");
+      throw new ProofException(org.veriflow.core.merkle.ProofFailure.UNEXPECTED_CALL, "transaction " + txId + " is not a " + contract + "." + method + " call");
     }
     return payload.getArguments();
   }
@@ -326,19 +360,19 @@ public final class VeriflowClient {
     Responses.Decision d = decision(id);
     org.veriflow.core.crypto.Hash leaf = org.veriflow.core.merkle.MerkleHashes.leafHash(d.decisionBytes());
     if (!leaf.hex().equals(d.decisionId())) {
-      throw new ProofException(org.veriflow.core.merkle.ProofFailure.ROOT_MISMATCH, "the decision's bytes do not hash to its id " + d.decisionId());
+      throw new ProofException(org.veriflow.core.merkle.ProofFailure.PAYLOAD_HASH_MISMATCH, "the decision's bytes do not hash to its id " + d.decisionId());
     }
     org.veriflow.protocol.proto.decisions.Decision signed;
     try {
       signed = org.veriflow.protocol.proto.decisions.Decision.parseFrom(d.decisionBytes());
     } catch (com.google.protobuf.InvalidProtocolBufferException e) {
-      throw new ProofException(org.veriflow.core.merkle.ProofFailure.ROOT_MISMATCH, "the decision's bytes do not decode");
+      throw new ProofException(org.veriflow.core.merkle.ProofFailure.MALFORMED_PAYLOAD, "the decision's bytes do not decode");
     }
     if (!signed.getModelId().equals(d.modelId()) || !Hex.encode(signed.getModelSha256().toByteArray()).equals(d.modelSha256())
         || !Hex.encode(signed.getInputSha256().toByteArray()).equals(d.inputSha256())
         || !signed.getOutput().toStringUtf8().equals(d.output())
         || !d.input().map(i -> i.equals(signed.getInput().toStringUtf8())).orElse(signed.getInput().isEmpty())) {
-      throw new ProofException(org.veriflow.core.merkle.ProofFailure.ROOT_MISMATCH, "the decision shown differs from the logged bytes");
+      throw new ProofException(org.veriflow.core.merkle.ProofFailure.CONTENT_MISMATCH, "the decision shown differs from the logged bytes");
     }
     List<org.veriflow.core.crypto.Hash> proof = d.proof().stream().map(org.veriflow.core.crypto.Hash::fromHex).toList();
     org.veriflow.core.merkle.MerkleVerifier.verifyInclusion(d.index(), d.batchSize(), leaf, proof, org.veriflow.core.crypto.Hash.fromHex(d.batchRoot()));
@@ -346,21 +380,21 @@ public final class VeriflowClient {
       org.veriflow.protocol.proto.decisions.LogDecisions batch = org.veriflow.protocol.proto.decisions.LogDecisions.parseFrom(
           callArguments(d.txId(), "decisions", "log"));
       if (batch.getDecisionsCount() != d.batchSize() || !java.util.Arrays.equals(batch.getDecisions(d.index()).toByteArray(), d.decisionBytes())) {
-        throw new ProofException(org.veriflow.core.merkle.ProofFailure.ROOT_MISMATCH, "transaction " + d.txId() + " does not carry the decision at index " + d.index());
+        throw new ProofException(org.veriflow.core.merkle.ProofFailure.TX_NOT_IN_BATCH, "transaction " + d.txId() + " does not carry the decision at index " + d.index());
       }
       org.veriflow.core.merkle.MerkleTree tree = new org.veriflow.core.merkle.MerkleTree();
       for (com.google.protobuf.ByteString b : batch.getDecisionsList()) {
         tree.append(org.veriflow.core.merkle.MerkleHashes.leafHash(b.toByteArray()));
       }
       if (!tree.root().hex().equals(d.batchRoot())) {
-        throw new ProofException(org.veriflow.core.merkle.ProofFailure.ROOT_MISMATCH, "the batch's decisions give root " + tree.root().hex() + ", not " + d.batchRoot());
+        throw new ProofException(org.veriflow.core.merkle.ProofFailure.BATCH_ROOT_MISMATCH, "the batch's decisions give root " + tree.root().hex() + ", not " + d.batchRoot());
       }
     } catch (com.google.protobuf.InvalidProtocolBufferException | IndexOutOfBoundsException e) {
-      throw new ProofException(org.veriflow.core.merkle.ProofFailure.ROOT_MISMATCH, "transaction " + d.txId() + " is not a batch of decisions");
+      throw new ProofException(org.veriflow.core.merkle.ProofFailure.UNEXPECTED_CALL, "transaction " + d.txId() + " is not a batch of decisions");
     }
     Responses.TxInfo info = verifyInclusion(d.txId());
     if (!info.committed()) {
-      throw new ProofException(org.veriflow.core.merkle.ProofFailure.ROOT_MISMATCH, "transaction " + d.txId() + " is " + info.status() + ", its decisions were not logged");
+      throw new ProofException(org.veriflow.core.merkle.ProofFailure.TX_NOT_COMMITTED, "transaction " + d.txId() + " is " + info.status() + ", its decisions were not logged");
     }
     return d;
   }
@@ -449,33 +483,33 @@ public final class VeriflowClient {
     byte[] bytes = Base64.getDecoder().decode(n.path("reading").asText());
     byte[] signature = Base64.getDecoder().decode(n.path("signature").asText());
     if (!org.veriflow.core.crypto.Hash.sha256(bytes).hex().equals(digest)) {
-      throw new ProofException(org.veriflow.core.merkle.ProofFailure.ROOT_MISMATCH, "the reading's bytes do not hash to " + digest);
+      throw new ProofException(org.veriflow.core.merkle.ProofFailure.PAYLOAD_HASH_MISMATCH, "the reading's bytes do not hash to " + digest);
     }
     org.veriflow.protocol.proto.streams.Reading reading;
     try {
       reading = org.veriflow.protocol.proto.streams.Reading.parseFrom(bytes);
     } catch (com.google.protobuf.InvalidProtocolBufferException e) {
-      throw new ProofException(org.veriflow.core.merkle.ProofFailure.ROOT_MISMATCH, "the reading's bytes do not decode");
+      throw new ProofException(org.veriflow.core.merkle.ProofFailure.MALFORMED_PAYLOAD, "the reading's bytes do not decode");
     }
     if (!reading.getDeviceId().equals(stored.deviceId()) || reading.getSequence() != stored.sequence()
         || reading.getTimestampMillis() != stored.timestamp() || !reading.getValuesList().equals(stored.values())) {
-      throw new ProofException(org.veriflow.core.merkle.ProofFailure.ROOT_MISMATCH, "the stored reading differs from the signed one");
+      throw new ProofException(org.veriflow.core.merkle.ProofFailure.CONTENT_MISMATCH, "the stored reading differs from the signed one");
     }
     Responses.Device device = stream(reading.getStreamId()).devices().stream().filter(d -> d.deviceId().equals(reading.getDeviceId())).findFirst()
-        .orElseThrow(() -> new ProofException(org.veriflow.core.merkle.ProofFailure.ROOT_MISMATCH, "device " + reading.getDeviceId() + " is not in the stream"));
+        .orElseThrow(() -> new ProofException(org.veriflow.core.merkle.ProofFailure.UNKNOWN_DEVICE, "device " + reading.getDeviceId() + " is not in the stream"));
     org.veriflow.core.crypto.PublicKey key = org.veriflow.core.crypto.PublicKey.decode(
         org.veriflow.core.crypto.SignatureAlgorithm.valueOf(device.algorithm()), org.veriflow.core.Hex.decode(device.publicKeyHex()));
     if (!key.id().value().equals(device.deviceId()) || !key.verify(bytes, signature).isValid()) {
-      throw new ProofException(org.veriflow.core.merkle.ProofFailure.ROOT_MISMATCH, "the device's signature over the reading does not verify");
+      throw new ProofException(org.veriflow.core.merkle.ProofFailure.SIGNATURE_INVALID, "the device's signature over the reading does not verify");
     }
     try {
       org.veriflow.protocol.proto.streams.SubmitReadings batch = org.veriflow.protocol.proto.streams.SubmitReadings.parseFrom(
           callArguments(stored.txId(), "streams", "submit"));
       if (stored.index() >= batch.getReadingsCount() || !java.util.Arrays.equals(batch.getReadings(stored.index()).getReading().toByteArray(), bytes)) {
-        throw new ProofException(org.veriflow.core.merkle.ProofFailure.ROOT_MISMATCH, "transaction " + stored.txId() + " does not carry the reading at index " + stored.index());
+        throw new ProofException(org.veriflow.core.merkle.ProofFailure.TX_NOT_IN_BATCH, "transaction " + stored.txId() + " does not carry the reading at index " + stored.index());
       }
     } catch (com.google.protobuf.InvalidProtocolBufferException e) {
-      throw new ProofException(org.veriflow.core.merkle.ProofFailure.ROOT_MISMATCH, "transaction " + stored.txId() + " is not a batch of readings");
+      throw new ProofException(org.veriflow.core.merkle.ProofFailure.UNEXPECTED_CALL, "transaction " + stored.txId() + " is not a batch of readings");
     }
     verifyInclusion(stored.txId());
     return stored;
@@ -514,7 +548,7 @@ public final class VeriflowClient {
     }
     Responses.SnapshotExport export = new Responses.SnapshotExport(snap, format.rowCount(), format.csvSha256().hex(), format.readingsRoot().hex());
     if (export.rows() != snap.rowCount() || !export.csvSha256().equals(snap.csvSha256()) || !export.readingsRoot().equals(snap.readingsRoot())) {
-      throw new ProofException(org.veriflow.core.merkle.ProofFailure.ROOT_MISMATCH, "export of snapshot " + snapshotId + " gives " + export.rows()
+      throw new ProofException(org.veriflow.core.merkle.ProofFailure.SNAPSHOT_MISMATCH, "export of snapshot " + snapshotId + " gives " + export.rows()
           + " rows, CSV SHA-256 " + export.csvSha256() + ", readings root " + export.readingsRoot() + "; the chain records "
           + snap.rowCount() + ", " + snap.csvSha256() + ", " + snap.readingsRoot());
     }
@@ -610,8 +644,14 @@ public final class VeriflowClient {
     }
   }
 
-  public JsonNode health() {
-    return get("/health");
+  /**
+   * The node's health ({@code GET /health}).
+   *
+   * @return its status ({@code UP} while it serves), chain id and height
+   * @throws ClientException if the node cannot be reached or answers with an error
+   */
+  public Health health() {
+    return read(get("/health"), Health.class);
   }
 
   // ------------------------------------------------------------ clusters
@@ -710,26 +750,28 @@ public final class VeriflowClient {
   }
 
   private static Responses.TxInfo parseTx(JsonNode n) {
-    Optional<Responses.InclusionProof> proof = Optional.empty();
-    if (n.has("proof")) {
-      JsonNode p = n.get("proof");
-      proof = Optional.of(new Responses.InclusionProof(p.path("leafIndex").asLong(), p.path("logSize").asLong(),
-          p.path("blockHeight").asLong(), strings(p.path("hashes"))));
-    }
-    return new Responses.TxInfo(n.path("id").asText(), n.path("status").asText(),
-        n.has("height") ? Optional.of(n.get("height").asLong()) : Optional.empty(),
-        n.has("code") ? Optional.of(n.get("code").asText()) : Optional.empty(),
-        n.has("message") ? Optional.of(n.get("message").asText()) : Optional.empty(), proof);
+    return txInfo(read(n, TxStatusAnswer.class));
+  }
+
+  private static Responses.TxInfo txInfo(TxStatusAnswer a) {
+    // A batch entry that did not decode carries no id: shown as empty, as the node gave none.
+    return new Responses.TxInfo(a.id() == null ? "" : a.id(), a.status(), Optional.ofNullable(a.height()), Optional.ofNullable(a.code()),
+        Optional.ofNullable(a.message()), Optional.empty());
+  }
+
+  private static Responses.TxInfo txInfo(Transaction t) {
+    Optional<Responses.InclusionProof> proof = Optional.ofNullable(t.proof())
+        .map(p -> new Responses.InclusionProof(p.leafIndex(), p.logSize(), p.blockHeight(), p.hashes()));
+    return new Responses.TxInfo(t.id(), t.status(), Optional.ofNullable(t.height()), Optional.ofNullable(t.code()),
+        Optional.ofNullable(t.message()), proof);
   }
 
   private static Responses.BlockInfo parseBlock(JsonNode n) {
-    List<Responses.BlockSignature> sigs = new ArrayList<>();
-    for (JsonNode s : n.path("signatures")) {
-      sigs.add(new Responses.BlockSignature(s.path("publicKey").asText(), s.path("algorithm").asText(), s.path("signature").asText()));
-    }
-    return new Responses.BlockInfo(n.path("height").asLong(), n.path("hash").asText(), n.path("previousHash").asText(),
-        n.path("timestamp").asLong(), n.path("logSize").asLong(), n.path("logRoot").asText(), n.path("stateHash").asText(),
-        n.path("txCount").asInt(), n.path("header").asText(), strings(n.path("transactions")), sigs);
+    Block b = read(n, Block.class);
+    List<Responses.BlockSignature> sigs = b.signatures().stream()
+        .map(s -> new Responses.BlockSignature(s.publicKey(), s.algorithm(), s.signature())).toList();
+    return new Responses.BlockInfo(b.height(), b.hash(), b.previousHash(), b.timestamp(), b.logSize(), b.logRoot(), b.stateHash(),
+        b.txCount(), b.header(), b.transactions(), sigs);
   }
 
   private static List<String> strings(JsonNode arr) {
@@ -769,12 +811,11 @@ public final class VeriflowClient {
    *     NOT_IN_BLOCK} if it is still pending
    */
   public Responses.TxBytes transactionBytes(String id) {
-    JsonNode n = get("/v1/transactions/" + id);
-    if (!n.has("payload") || !n.has("proof")) {
-      throw new ClientException(404, "NOT_IN_BLOCK", "transaction " + id + " is " + n.path("status").asText() + ", not in a block");
+    Transaction t = read(get("/v1/transactions/" + id), Transaction.class);
+    if (t.payload() == null || t.proof() == null) {
+      throw new ClientException(404, "NOT_IN_BLOCK", "transaction " + id + " is " + t.status() + ", not in a block");
     }
-    return new Responses.TxBytes(parseTx(n), Base64.getDecoder().decode(n.path("payload").asText()),
-        Base64.getDecoder().decode(n.path("signature").asText()));
+    return new Responses.TxBytes(txInfo(t), Base64.getDecoder().decode(t.payload()), Base64.getDecoder().decode(t.signature()));
   }
 
   /**

@@ -46,6 +46,19 @@ import org.veriflow.node.service.Submissions;
 import org.veriflow.node.service.Submissions.Entry;
 import org.veriflow.node.service.TxOutcome;
 import org.veriflow.raft.RaftOrderer;
+import org.veriflow.protocol.http.Account;
+import org.veriflow.protocol.http.BatchResults;
+import org.veriflow.protocol.http.Block;
+import org.veriflow.protocol.http.BlockSignature;
+import org.veriflow.protocol.http.Chain;
+import org.veriflow.protocol.http.ConsistencyProof;
+import org.veriflow.protocol.http.Health;
+import org.veriflow.protocol.http.Identity;
+import org.veriflow.protocol.http.InclusionProof;
+import org.veriflow.protocol.http.Problem;
+import org.veriflow.protocol.http.Transaction;
+import org.veriflow.protocol.http.TxEvent;
+import org.veriflow.protocol.http.TxStatusAnswer;
 import org.veriflow.core.crypto.SigningKey;
 import org.veriflow.crypto.EncryptionKeyPair;
 import java.time.Clock;
@@ -146,14 +159,13 @@ public final class HttpApi {
     app.post("/v1/transactions", this::submit);
     app.post("/v1/transactions/batch", this::submitBatch);
     app.get("/v1/transactions/{id}", this::transaction);
-    app.get("/v1/blocks/latest", ctx -> ctx.json(block(ledger.head())));
+    app.get("/v1/blocks/latest", ctx -> Json.answer(ctx, block(ledger.head())));
     app.get("/v1/blocks/{height}", this::blockAt);
     app.get("/v1/log/consistency", this::consistency);
     app.get("/v1/identities/{id}", this::identity);
     app.get("/v1/accounts/{id}", this::account);
     app.get("/v1/chain", this::chain);
-    app.get("/health", ctx -> ctx.json(Json.MAPPER.createObjectNode()
-        .put("status", "UP").put("chainId", ledger.chainId()).put("height", ledger.head().height())));
+    app.get("/health", ctx -> Json.answer(ctx, new Health("UP", ledger.chainId(), ledger.head().height())));
     app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
     app.get("/v1/openapi.json", this::openApi);
     new StreamsApi(ledger).routes(app);
@@ -205,16 +217,16 @@ public final class HttpApi {
       return;
     }
     if (!wait) {
-      ctx.status(202).json(pending(e.id()));
+      Json.answer(ctx.status(202), TxStatusAnswer.pending(e.id().hex()));
       return;
     }
     ctx.future(() -> submissions.await(e, waitTimeout).thenAccept(o -> {
       if (o == null) {
-        ctx.status(202).json(pending(e.id()));
+        Json.answer(ctx.status(202), TxStatusAnswer.pending(e.id().hex()));
       } else if (o.status() == TxOutcome.Status.REJECTED) {
         problem(ctx, status(RejectionCode.valueOf(o.code())), o.code(), o.message());
       } else {
-        ctx.status(200).json(outcome(o));
+        Json.answer(ctx.status(200), outcome(o));
       }
     }));
   }
@@ -265,24 +277,20 @@ public final class HttpApi {
         .map(e -> e.rejection() == null && wait ? submissions.await(e, waitTimeout) : CompletableFuture.<TxOutcome>completedFuture(null))
         .toList();
     ctx.future(() -> CompletableFuture.allOf(outcomes.toArray(CompletableFuture[]::new)).thenAccept(done -> {
-      ObjectNode n = Json.MAPPER.createObjectNode();
-      ArrayNode results = n.putArray("results");
+      List<TxStatusAnswer> results = new java.util.ArrayList<>(entries.size());
       for (int i = 0; i < entries.size(); i++) {
         Entry e = entries.get(i);
         TxOutcome o = outcomes.get(i).join();
         if (e.rejection() != null) {
-          ObjectNode r = results.addObject();
-          if (e.id() != null) {
-            r.put("id", e.id().hex());
-          }
-          r.put("status", "REJECTED").put("code", e.rejection().code().name()).put("message", e.rejection().message());
+          results.add(new TxStatusAnswer(e.id() == null ? null : e.id().hex(), TxOutcome.Status.REJECTED.name(), null,
+              e.rejection().code().name(), e.rejection().message()));
         } else if (o == null) {
-          results.add(pending(e.id()));
+          results.add(TxStatusAnswer.pending(e.id().hex()));
         } else {
           results.add(outcome(o));
         }
       }
-      ctx.status(200).json(n);
+      Json.answer(ctx.status(200), new BatchResults(results));
     }));
   }
 
@@ -298,19 +306,10 @@ public final class HttpApi {
     return submissions.handOver(List.of(admitted), relayed).get(0);
   }
 
-  private static ObjectNode pending(Hash id) {
-    return Json.MAPPER.createObjectNode().put("id", id.hex()).put("status", "PENDING");
-  }
-
-  private static ObjectNode outcome(TxOutcome o) {
-    ObjectNode n = Json.MAPPER.createObjectNode().put("id", o.id().hex()).put("status", o.status().name());
-    if (o.height() >= 0) {
-      n.put("height", o.height());
-    }
-    if (!o.code().isEmpty()) {
-      n.put("code", o.code()).put("message", o.message());
-    }
-    return n;
+  private static TxStatusAnswer outcome(TxOutcome o) {
+    boolean coded = !o.code().isEmpty();
+    return new TxStatusAnswer(o.id().hex(), o.status().name(), o.height() >= 0 ? o.height() : null, coded ? o.code() : null,
+        coded ? o.message() : null);
   }
 
   private static JsonNode jsonBody(Context ctx) {
@@ -348,47 +347,35 @@ public final class HttpApi {
     Optional<Ledger.TxRecord> rec = ledger.transaction(id);
     if (rec.isEmpty()) {
       if (mempool.contains(id)) {
-        ctx.json(Json.MAPPER.createObjectNode().put("id", id.hex()).put("status", "PENDING"));
+        Json.answer(ctx, Transaction.pending(id.hex()));
       } else {
-        ObjectNode p = problemBody(404, "UNKNOWN_TRANSACTION", "no transaction " + id + " is pending or committed on this node");
-        p.put("status", 404).put("txStatus", "UNKNOWN");
-        ctx.status(404).contentType(PROBLEM_JSON).result(p.toString());
+        Problem p = problemBody(404, "UNKNOWN_TRANSACTION", "no transaction " + id + " is pending or committed on this node");
+        p = new Problem(p.type(), p.title(), p.status(), p.detail(), p.code(), "UNKNOWN");
+        ctx.status(404).contentType(PROBLEM_JSON).result(Json.write(p));
       }
       return;
     }
     Ledger.TxRecord r = rec.get();
-    ObjectNode n = Json.MAPPER.createObjectNode();
-    n.put("id", id.hex());
-    n.put("status", r.result().getStatus() == TxStatus.COMMITTED ? "COMMITTED" : "FAILED");
-    n.put("height", r.height());
-    n.put("index", r.index());
-    if (!r.result().getCode().isEmpty()) {
-      n.put("code", r.result().getCode()).put("message", r.result().getMessage());
-    }
+    boolean coded = !r.result().getCode().isEmpty();
+    TxPayload p;
+    String sender;
     try {
-      TxPayload p = TxPayload.parseFrom(r.tx().getPayload());
-      n.put("sender", PublicKey.decode(p.getSenderAlgorithm() == org.veriflow.protocol.proto.KeyAlgorithm.P256
-          ? org.veriflow.core.crypto.SignatureAlgorithm.P256 : org.veriflow.core.crypto.SignatureAlgorithm.ED25519, p.getSenderKey().toByteArray()).id().value());
-      n.put("contract", p.getContract()).put("method", p.getMethod()).put("nonce", p.getNonce());
+      p = TxPayload.parseFrom(r.tx().getPayload());
+      sender = PublicKey.decode(p.getSenderAlgorithm() == org.veriflow.protocol.proto.KeyAlgorithm.P256
+          ? org.veriflow.core.crypto.SignatureAlgorithm.P256 : org.veriflow.core.crypto.SignatureAlgorithm.ED25519, p.getSenderKey().toByteArray()).id().value();
     } catch (com.google.protobuf.InvalidProtocolBufferException e) {
       throw new IllegalStateException("committed transaction " + id + " does not decode", e);
     }
-    n.put("payload", Base64.getEncoder().encodeToString(r.tx().getPayload().toByteArray()));
-    n.put("signature", Base64.getEncoder().encodeToString(r.tx().getSignature().toByteArray()));
-    ArrayNode events = n.putArray("events");
-    r.result().getEventsList().forEach(e -> events.addObject().put("contract", e.getContract()).put("name", e.getName())
-        .put("data", Base64.getEncoder().encodeToString(e.getData().toByteArray())));
-    if (!r.result().getOutput().isEmpty()) {
-      n.put("output", Base64.getEncoder().encodeToString(r.result().getOutput().toByteArray()));
-    }
+    Base64.Encoder b64 = Base64.getEncoder();
+    List<TxEvent> events = r.result().getEventsList().stream()
+        .map(e -> new TxEvent(e.getContract(), e.getName(), b64.encodeToString(e.getData().toByteArray()))).toList();
     long logSize = ledger.block(r.height()).orElseThrow().header().getLogSize();
-    ObjectNode proof = n.putObject("proof");
-    proof.put("leafIndex", r.leafIndex()).put("logSize", logSize).put("blockHeight", r.height());
-    ArrayNode hashes = proof.putArray("hashes");
-    for (Hash h : ledger.inclusionProof(r.leafIndex(), logSize)) {
-      hashes.add(h.hex());
-    }
-    ctx.json(n);
+    List<String> hashes = ledger.inclusionProof(r.leafIndex(), logSize).stream().map(Hash::hex).toList();
+    Json.answer(ctx, new Transaction(id.hex(), (r.result().getStatus() == TxStatus.COMMITTED ? TxOutcome.Status.COMMITTED : TxOutcome.Status.FAILED).name(),
+        r.height(), r.index(), coded ? r.result().getCode() : null, coded ? r.result().getMessage() : null, sender, p.getContract(),
+        p.getMethod(), p.getNonce(), b64.encodeToString(r.tx().getPayload().toByteArray()), b64.encodeToString(r.tx().getSignature().toByteArray()),
+        events, r.result().getOutput().isEmpty() ? null : b64.encodeToString(r.result().getOutput().toByteArray()),
+        new InclusionProof(r.leafIndex(), logSize, r.height(), hashes)));
   }
 
   // ------------------------------------------------------------ blocks and log
@@ -419,35 +406,24 @@ public final class HttpApi {
       problem(ctx, 404, "UNKNOWN_BLOCK", "no block at height " + height + "; the head is " + ledger.head().height());
       return;
     }
-    ctx.json(block(b.get()));
+    Json.answer(ctx, block(b.get()));
   }
 
-  private static ObjectNode block(BlockRecord b) {
+  private static Block block(BlockRecord b) {
     var h = b.header();
-    ObjectNode n = Json.MAPPER.createObjectNode();
-    n.put("height", h.getHeight());
-    n.put("hash", b.hash().hex());
-    n.put("chainId", h.getChainId());
-    n.put("previousHash", Hex.encode(h.getPreviousHash().toByteArray()));
-    n.put("timestamp", h.getTimestampMillis());
-    n.put("txRoot", Hex.encode(h.getTxRoot().toByteArray()));
-    n.put("logSize", h.getLogSize());
-    n.put("logRoot", Hex.encode(h.getLogRoot().toByteArray()));
-    n.put("stateHash", Hex.encode(h.getStateHash().toByteArray()));
-    n.put("resultRoot", Hex.encode(h.getResultRoot().toByteArray()));
-    n.put("txCount", h.getTxCount());
-    // The header exactly as hashed and signed, so that clients verify without re-serialising.
-    n.put("header", Base64.getEncoder().encodeToString(b.block().getHeader().toByteArray()));
-    ArrayNode sigs = n.putArray("signatures");
+    List<BlockSignature> sigs = new java.util.ArrayList<>();
     for (OrdererSignature s : b.block().getSignaturesList()) {
-      sigs.addObject().put("publicKey", Hex.encode(s.getPublicKey().toByteArray())).put("algorithm", s.getAlgorithm().name())
-          .put("signature", Hex.encode(s.getSignature().toByteArray()));
+      sigs.add(new BlockSignature(Hex.encode(s.getPublicKey().toByteArray()), s.getAlgorithm().name(), Hex.encode(s.getSignature().toByteArray())));
     }
-    ArrayNode txs = n.putArray("transactions");
+    List<String> txs = new java.util.ArrayList<>();
     for (SignedTx tx : b.transactions()) {
       txs.add(Hash.sha256(tx.getPayload().toByteArray()).hex());
     }
-    return n;
+    // The header exactly as hashed and signed, so that clients verify without re-serialising.
+    return new Block(h.getHeight(), b.hash().hex(), h.getChainId(), Hex.encode(h.getPreviousHash().toByteArray()), h.getTimestampMillis(),
+        Hex.encode(h.getTxRoot().toByteArray()), h.getLogSize(), Hex.encode(h.getLogRoot().toByteArray()), Hex.encode(h.getStateHash().toByteArray()),
+        Hex.encode(h.getResultRoot().toByteArray()), h.getTxCount(), Base64.getEncoder().encodeToString(b.block().getHeader().toByteArray()),
+        sigs, txs);
   }
 
   private void consistency(Context ctx) {
@@ -457,13 +433,8 @@ public final class HttpApi {
     if (from > to || to > max) {
       throw new BadRequest("INVALID_RANGE", "need 0 <= from <= to <= " + max + " (the current log size), got from=" + from + " to=" + to);
     }
-    ObjectNode n = Json.MAPPER.createObjectNode().put("from", from).put("to", to);
-    n.put("fromRoot", ledger.logRoot(from).hex()).put("toRoot", ledger.logRoot(to).hex());
-    ArrayNode hashes = n.putArray("hashes");
-    for (Hash h : ledger.consistencyProof(from, to)) {
-      hashes.add(h.hex());
-    }
-    ctx.json(n);
+    Json.answer(ctx, new ConsistencyProof(from, to, ledger.logRoot(from).hex(), ledger.logRoot(to).hex(),
+        ledger.consistencyProof(from, to).stream().map(Hash::hex).toList()));
   }
 
   // ------------------------------------------------------------ identities and accounts
@@ -476,19 +447,11 @@ public final class HttpApi {
       return;
     }
     IdentityRecord i = r.get();
-    ObjectNode n = Json.MAPPER.createObjectNode();
-    n.put("id", i.getId()).put("kind", i.getKind().name()).put("name", i.getName()).put("owner", i.getOwner());
-    n.put("algorithm", i.getAlgorithm().name()).put("publicKey", Hex.encode(i.getPublicKey().toByteArray()));
-    ArrayNode roles = n.putArray("roles");
-    i.getRolesList().forEach(roles::add);
-    n.put("status", i.getStatus().name()).put("registeredHeight", i.getRegisteredHeight());
-    if (!i.getEncryptionKey().isEmpty()) {
-      n.put("encryptionKey", Hex.encode(i.getEncryptionKey().toByteArray()));
-    }
-    if (i.getRevokedHeight() > 0) {
-      n.put("revokedHeight", i.getRevokedHeight()).put("revocationReason", i.getRevocationReason());
-    }
-    ctx.json(n);
+    boolean revoked = i.getRevokedHeight() > 0;
+    Json.answer(ctx, new Identity(i.getId(), i.getKind().name(), i.getName(), i.getOwner(), i.getAlgorithm().name(),
+        Hex.encode(i.getPublicKey().toByteArray()), i.getRolesList(), i.getStatus().name(), i.getRegisteredHeight(),
+        i.getEncryptionKey().isEmpty() ? null : Hex.encode(i.getEncryptionKey().toByteArray()),
+        revoked ? i.getRevokedHeight() : null, revoked ? i.getRevocationReason() : null));
   }
 
   private void account(Context ctx) {
@@ -500,21 +463,14 @@ public final class HttpApi {
       problem(ctx, 503, RejectionCode.NO_QUORUM.name(), e.getMessage());
       return;
     }
-    ctx.json(Json.MAPPER.createObjectNode().put("id", id.value()).put("nonce", ledger.nextNonce(id))
-        .put("balance", Credits.balance(ledger.state(Credits.NAME), id.value())));
+    Json.answer(ctx, new Account(id.value(), ledger.nextNonce(id), Credits.balance(ledger.state(Credits.NAME), id.value())));
   }
 
   private void chain(Context ctx) {
-    ObjectNode n = Json.MAPPER.createObjectNode();
-    n.put("chainId", ledger.chainId());
-    n.put("genesisHash", ledger.block(0).orElseThrow().hash().hex());
-    n.put("height", ledger.head().height());
-    n.put("maxTxBytes", ledger.params().maxTxBytes());
-    ArrayNode orderers = n.putArray("orderers");
-    for (PublicKey k : ledger.params().orderers()) {
-      orderers.addObject().put("id", k.id().value()).put("algorithm", k.algorithm().name()).put("publicKey", Hex.encode(k.encoded()));
-    }
-    ctx.json(n);
+    List<org.veriflow.protocol.http.Orderer> orderers = ledger.params().orderers().stream()
+        .map(k -> new org.veriflow.protocol.http.Orderer(k.id().value(), k.algorithm().name(), Hex.encode(k.encoded()))).toList();
+    Json.answer(ctx, new Chain(ledger.chainId(), ledger.block(0).orElseThrow().hash().hex(), ledger.head().height(),
+        ledger.params().maxTxBytes(), orderers));
   }
 
   private void openApi(Context ctx) throws IOException {
@@ -558,18 +514,12 @@ public final class HttpApi {
     }
   }
 
-  private static ObjectNode problemBody(int status, String code, String detail) {
-    ObjectNode p = Json.MAPPER.createObjectNode();
-    p.put("type", "urn:veriflow:problem:" + code);
-    p.put("title", title(code));
-    p.put("status", status);
-    p.put("detail", detail);
-    p.put("code", code);
-    return p;
+  private static Problem problemBody(int status, String code, String detail) {
+    return Problem.of(status, code, title(code), detail);
   }
 
   static void problem(Context ctx, int status, String code, String detail) {
-    ctx.status(status).contentType(PROBLEM_JSON).result(problemBody(status, code, detail).toString());
+    ctx.status(status).contentType(PROBLEM_JSON).result(Json.write(problemBody(status, code, detail)));
   }
 
   private static String title(String code) {

@@ -1,0 +1,98 @@
+package org.veriflow.node.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.veriflow.protocol.http.Account;
+import org.veriflow.protocol.http.BatchResults;
+import org.veriflow.protocol.http.Block;
+import org.veriflow.protocol.http.BlockSignature;
+import org.veriflow.protocol.http.Chain;
+import org.veriflow.protocol.http.ConsistencyProof;
+import org.veriflow.protocol.http.Health;
+import org.veriflow.protocol.http.Identity;
+import org.veriflow.protocol.http.InclusionProof;
+import org.veriflow.protocol.http.Orderer;
+import org.veriflow.protocol.http.Problem;
+import org.veriflow.protocol.http.SubmitBatch;
+import org.veriflow.protocol.http.SubmitTransaction;
+import org.veriflow.protocol.http.Transaction;
+import org.veriflow.protocol.http.TxEvent;
+import org.veriflow.protocol.http.TxStatusAnswer;
+
+/**
+ * Pins the JSON field names, order and presence of the HTTP API's bodies as the node writes them
+ * (docs/http-api.md): a renamed record component would change the wire, and fails here.
+ */
+class HttpBodiesTest {
+  private static void pinned(Object body, String json) throws Exception {
+    assertThat(Json.write(body)).isEqualTo(json);
+    assertThat(Json.BODIES.readValue(json, body.getClass())).isEqualTo(body);
+  }
+
+  @Test
+  void submitBodies_fieldNames_pinned() throws Exception {
+    pinned(new SubmitTransaction("cA==", "cw=="), "{\"payload\":\"cA==\",\"signature\":\"cw==\"}");
+    pinned(new SubmitBatch(List.of(new SubmitTransaction("cA==", "cw=="))),
+        "{\"transactions\":[{\"payload\":\"cA==\",\"signature\":\"cw==\"}]}");
+  }
+
+  @Test
+  void txStatusAnswers_optionalFieldsAbsent_pinned() throws Exception {
+    pinned(TxStatusAnswer.pending("ab"), "{\"id\":\"ab\",\"status\":\"PENDING\"}");
+    pinned(new TxStatusAnswer("ab", "COMMITTED", 7L, null, null), "{\"id\":\"ab\",\"status\":\"COMMITTED\",\"height\":7}");
+    pinned(new TxStatusAnswer("ab", "FAILED", 7L, "DENIED", "no"),
+        "{\"id\":\"ab\",\"status\":\"FAILED\",\"height\":7,\"code\":\"DENIED\",\"message\":\"no\"}");
+    pinned(new BatchResults(List.of(new TxStatusAnswer(null, "REJECTED", null, "MALFORMED", "bad"))),
+        "{\"results\":[{\"status\":\"REJECTED\",\"code\":\"MALFORMED\",\"message\":\"bad\"}]}");
+  }
+
+  @Test
+  void transaction_fieldNames_pinned() throws Exception {
+    pinned(Transaction.pending("ab"), "{\"id\":\"ab\",\"status\":\"PENDING\"}");
+    pinned(new Transaction("ab", "COMMITTED", 3L, 0, null, null, "vf1s", "streams", "append", 4L, "cA==", "cw==",
+        List.of(new TxEvent("streams", "appended", "ZA==")), "bw==", new InclusionProof(5, 6, 3, List.of("h1"))),
+        "{\"id\":\"ab\",\"status\":\"COMMITTED\",\"height\":3,\"index\":0,\"sender\":\"vf1s\",\"contract\":\"streams\","
+            + "\"method\":\"append\",\"nonce\":4,\"payload\":\"cA==\",\"signature\":\"cw==\","
+            + "\"events\":[{\"contract\":\"streams\",\"name\":\"appended\",\"data\":\"ZA==\"}],\"output\":\"bw==\","
+            + "\"proof\":{\"leafIndex\":5,\"logSize\":6,\"blockHeight\":3,\"hashes\":[\"h1\"]}}");
+  }
+
+  @Test
+  void blockAndLog_fieldNames_pinned() throws Exception {
+    pinned(new Block(2, "h", "c", "p", 1000, "t", 9, "l", "s", "r", 1, "aGVhZA==", List.of(new BlockSignature("k", "ED25519", "g")),
+        List.of("x")),
+        "{\"height\":2,\"hash\":\"h\",\"chainId\":\"c\",\"previousHash\":\"p\",\"timestamp\":1000,\"txRoot\":\"t\",\"logSize\":9,"
+            + "\"logRoot\":\"l\",\"stateHash\":\"s\",\"resultRoot\":\"r\",\"txCount\":1,\"header\":\"aGVhZA==\","
+            + "\"signatures\":[{\"publicKey\":\"k\",\"algorithm\":\"ED25519\",\"signature\":\"g\"}],\"transactions\":[\"x\"]}");
+    pinned(new ConsistencyProof(1, 4, "a", "b", List.of("h")),
+        "{\"from\":1,\"to\":4,\"fromRoot\":\"a\",\"toRoot\":\"b\",\"hashes\":[\"h\"]}");
+  }
+
+  @Test
+  void chainAccountIdentityHealth_fieldNames_pinned() throws Exception {
+    pinned(new Chain("c", "g", 5, 1024, List.of(new Orderer("vf1o", "P256", "04"))),
+        "{\"chainId\":\"c\",\"genesisHash\":\"g\",\"height\":5,\"maxTxBytes\":1024,"
+            + "\"orderers\":[{\"id\":\"vf1o\",\"algorithm\":\"P256\",\"publicKey\":\"04\"}]}");
+    pinned(new Account("vf1a", 2, 100), "{\"id\":\"vf1a\",\"nonce\":2,\"balance\":100}");
+    pinned(new Identity("vf1a", "DEVICE", "n", "vf1o", "ED25519", "aa", List.of("writer"), "ACTIVE", 1, null, null, null),
+        "{\"id\":\"vf1a\",\"kind\":\"DEVICE\",\"name\":\"n\",\"owner\":\"vf1o\",\"algorithm\":\"ED25519\",\"publicKey\":\"aa\","
+            + "\"roles\":[\"writer\"],\"status\":\"ACTIVE\",\"registeredHeight\":1}");
+    pinned(new Identity("vf1a", "DEVICE", "n", "", "ED25519", "aa", List.of(), "REVOKED", 1, "ee", 8L, "lost"),
+        "{\"id\":\"vf1a\",\"kind\":\"DEVICE\",\"name\":\"n\",\"owner\":\"\",\"algorithm\":\"ED25519\",\"publicKey\":\"aa\","
+            + "\"roles\":[],\"status\":\"REVOKED\",\"registeredHeight\":1,\"encryptionKey\":\"ee\",\"revokedHeight\":8,"
+            + "\"revocationReason\":\"lost\"}");
+    pinned(new Health("UP", "c", 5), "{\"status\":\"UP\",\"chainId\":\"c\",\"height\":5}");
+  }
+
+  @Test
+  void problem_fieldNames_pinned() throws Exception {
+    pinned(Problem.of(404, "UNKNOWN_BLOCK", "Unknown block", "no block"),
+        "{\"type\":\"urn:veriflow:problem:UNKNOWN_BLOCK\",\"title\":\"Unknown block\",\"status\":404,\"detail\":\"no block\","
+            + "\"code\":\"UNKNOWN_BLOCK\"}");
+    pinned(new Problem("urn:veriflow:problem:UNKNOWN_TRANSACTION", "Unknown transaction", 404, "none", "UNKNOWN_TRANSACTION", "UNKNOWN"),
+        "{\"type\":\"urn:veriflow:problem:UNKNOWN_TRANSACTION\",\"title\":\"Unknown transaction\",\"status\":404,\"detail\":\"none\","
+            + "\"code\":\"UNKNOWN_TRANSACTION\",\"txStatus\":\"UNKNOWN\"}");
+  }
+}
