@@ -26,6 +26,11 @@ import org.veriflow.protocol.http.Chain;
 import org.veriflow.protocol.http.ConsistencyProof;
 import org.veriflow.protocol.http.Health;
 import org.veriflow.protocol.http.Identity;
+import org.veriflow.protocol.http.Reading;
+import org.veriflow.protocol.http.ReadingPage;
+import org.veriflow.protocol.http.Snapshot;
+import org.veriflow.protocol.http.Stream;
+import org.veriflow.protocol.http.StreamStats;
 import org.veriflow.protocol.http.SubmitBatch;
 import org.veriflow.protocol.http.SubmitTransaction;
 import org.veriflow.protocol.http.Transaction;
@@ -407,19 +412,20 @@ public final class VeriflowClient {
 
   // ------------------------------------------------------------ streams
 
+  /**
+   * A stream's record with its schema and devices ({@code GET /v1/streams/{id}}).
+   *
+   * @param id the stream's id
+   * @return the stream
+   * @throws ClientException {@code UNKNOWN_STREAM} if there is none
+   */
   public Responses.Stream stream(String id) {
-    JsonNode n = get("/v1/streams/" + id);
-    List<Responses.Field> fields = new ArrayList<>();
-    for (JsonNode f : n.path("fields")) {
-      fields.add(new Responses.Field(f.path("name").asText(), f.path("unit").asText(), f.path("min").asDouble(), f.path("max").asDouble(), f.path("decimals").asInt()));
-    }
-    List<Responses.Device> devices = new ArrayList<>();
-    for (JsonNode d : n.path("devices")) {
-      devices.add(new Responses.Device(d.path("deviceId").asText(), d.path("name").asText(), d.path("algorithm").asText(),
-          d.path("publicKey").asText(), d.path("status").asText(), d.path("lastSequence").asLong()));
-    }
-    return new Responses.Stream(n.path("streamId").asText(), n.path("owner").asText(), n.path("description").asText(), fields,
-        n.path("samplingIntervalMillis").asLong(), n.path("timeWindowMillis").asLong(), devices);
+    Stream st = read(get("/v1/streams/" + id), Stream.class);
+    List<Responses.Field> fields = st.fields().stream()
+        .map(f -> new Responses.Field(f.name(), f.unit(), f.min(), f.max(), f.decimals())).toList();
+    List<Responses.Device> devices = st.devices().stream()
+        .map(d -> new Responses.Device(d.deviceId(), d.name(), d.algorithm(), d.publicKey(), d.status(), d.lastSequence())).toList();
+    return new Responses.Stream(st.streamId(), st.owner(), st.description(), fields, st.samplingIntervalMillis(), st.timeWindowMillis(), devices);
   }
 
   /**
@@ -434,39 +440,38 @@ public final class VeriflowClient {
     if (cursor != null) {
       q.append("&cursor=").append(cursor);
     }
-    JsonNode n = get(q.toString());
-    List<Responses.StoredReading> out = new ArrayList<>();
-    for (JsonNode r : n.path("readings")) {
-      out.add(parseReading(r));
-    }
-    return new Responses.ReadingPage(out, n.has("next") ? Optional.of(n.get("next").asText()) : Optional.empty());
+    ReadingPage page = read(get(q.toString()), ReadingPage.class);
+    return new Responses.ReadingPage(page.readings().stream().map(VeriflowClient::storedReading).toList(), Optional.ofNullable(page.next()));
   }
 
-  private static Responses.StoredReading parseReading(JsonNode r) {
-    List<Double> values = new ArrayList<>();
-    r.path("values").forEach(v -> values.add(v.asDouble()));
-    return new Responses.StoredReading(r.path("digest").asText(), r.path("deviceId").asText(), r.path("sequence").asLong(),
-        r.path("timestamp").asLong(), values, r.path("txId").asText(), r.path("index").asInt(), r.path("height").asLong());
+  private static Responses.StoredReading storedReading(Reading r) {
+    return new Responses.StoredReading(r.digest(), r.deviceId(), r.sequence(), r.timestamp(), r.values(), r.txId(), r.index(), r.height());
   }
 
+  /**
+   * A stream's readings by verdict, per device and in total ({@code GET /v1/streams/{id}/stats}).
+   *
+   * @param stream the stream's id
+   * @return the counts
+   * @throws ClientException {@code UNKNOWN_STREAM} if there is none
+   */
   public Responses.StreamStats streamStats(String stream) {
-    JsonNode n = get("/v1/streams/" + stream + "/stats");
-    java.util.Map<String, java.util.Map<String, Long>> devices = new java.util.TreeMap<>();
-    n.path("devices").fields().forEachRemaining(d -> {
-      java.util.Map<String, Long> counts = new java.util.TreeMap<>();
-      d.getValue().fields().forEachRemaining(c -> counts.put(c.getKey(), c.getValue().asLong()));
-      devices.put(d.getKey(), counts);
-    });
-    java.util.Map<String, Long> totals = new java.util.TreeMap<>();
-    n.path("totals").fields().forEachRemaining(c -> totals.put(c.getKey(), c.getValue().asLong()));
-    return new Responses.StreamStats(devices, totals);
+    StreamStats st = read(get("/v1/streams/" + stream + "/stats"), StreamStats.class);
+    java.util.Map<String, java.util.Map<String, Long>> devices = new java.util.TreeMap<>(st.devices());
+    return new Responses.StreamStats(devices, new java.util.TreeMap<>(st.totals()));
   }
 
+  /**
+   * A snapshot's on-chain record ({@code GET /v1/snapshots/{id}}).
+   *
+   * @param id the snapshot's id
+   * @return the snapshot
+   * @throws ClientException {@code UNKNOWN_SNAPSHOT} if there is none
+   */
   public Responses.Snapshot snapshot(String id) {
-    JsonNode n = get("/v1/snapshots/" + id);
-    return new Responses.Snapshot(n.path("snapshotId").asText(), n.path("streamId").asText(), n.path("from").asLong(), n.path("to").asLong(),
-        n.path("title").asText(), n.path("rowCount").asLong(), n.path("csvSha256").asText(), n.path("readingsRoot").asText(),
-        n.path("creator").asText(), n.path("height").asLong());
+    Snapshot sn = read(get("/v1/snapshots/" + id), Snapshot.class);
+    return new Responses.Snapshot(sn.snapshotId(), sn.streamId(), sn.from(), sn.to(), sn.title(), sn.rowCount(), sn.csvSha256(),
+        sn.readingsRoot(), sn.creator(), sn.height());
   }
 
   /**
@@ -478,10 +483,10 @@ public final class VeriflowClient {
    */
   public Responses.StoredReading verifyReading(String digestHex) throws ProofException {
     String digest = digestHex.toLowerCase(java.util.Locale.ROOT);
-    JsonNode n = get("/v1/readings/" + digest);
-    Responses.StoredReading stored = parseReading(n);
-    byte[] bytes = Base64.getDecoder().decode(n.path("reading").asText());
-    byte[] signature = Base64.getDecoder().decode(n.path("signature").asText());
+    Reading r = read(get("/v1/readings/" + digest), Reading.class);
+    Responses.StoredReading stored = storedReading(r);
+    byte[] bytes = Base64.getDecoder().decode(r.reading() == null ? "" : r.reading());
+    byte[] signature = Base64.getDecoder().decode(r.signature() == null ? "" : r.signature());
     if (!org.veriflow.core.crypto.Hash.sha256(bytes).hex().equals(digest)) {
       throw new ProofException(org.veriflow.core.merkle.ProofFailure.PAYLOAD_HASH_MISMATCH, "the reading's bytes do not hash to " + digest);
     }
@@ -793,13 +798,14 @@ public final class VeriflowClient {
     if (cursor != null) {
       q.append("&cursor=").append(cursor);
     }
-    JsonNode n = get(q.toString());
-    List<Responses.SignedReading> out = new ArrayList<>();
+    ReadingPage page = read(get(q.toString()), ReadingPage.class);
     Base64.Decoder b64 = Base64.getDecoder();
-    for (JsonNode r : n.path("readings")) {
-      out.add(new Responses.SignedReading(parseReading(r), b64.decode(r.path("reading").asText()), b64.decode(r.path("signature").asText())));
+    List<Responses.SignedReading> out = new ArrayList<>();
+    for (Reading r : page.readings()) {
+      out.add(new Responses.SignedReading(storedReading(r), b64.decode(r.reading() == null ? "" : r.reading()),
+          b64.decode(r.signature() == null ? "" : r.signature())));
     }
-    return new Responses.SignedReadingPage(out, n.has("next") ? Optional.of(n.get("next").asText()) : Optional.empty());
+    return new Responses.SignedReadingPage(out, Optional.ofNullable(page.next()));
   }
 
   /**

@@ -1,5 +1,17 @@
 package org.veriflow.node.http;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SortedMap;
+import org.veriflow.protocol.http.EvidencePage;
+import org.veriflow.protocol.http.Reading;
+import org.veriflow.protocol.http.ReadingPage;
+import org.veriflow.protocol.http.Snapshot;
+import org.veriflow.protocol.http.Stream;
+import org.veriflow.protocol.http.StreamDevice;
+import org.veriflow.protocol.http.StreamField;
+import org.veriflow.protocol.http.StreamStats;
+
 import org.veriflow.protocol.Limits;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -66,25 +78,19 @@ final class StreamsApi {
       return;
     }
     StreamRecord s = found.get();
-    ObjectNode n = Json.MAPPER.createObjectNode();
-    n.put("streamId", s.getStreamId()).put("owner", s.getOwner()).put("description", s.getDescription());
-    ArrayNode fields = n.putArray("fields");
+    List<StreamField> fields = new ArrayList<>();
     for (FieldSpec f : s.getFieldsList()) {
-      fields.addObject().put("name", f.getName()).put("unit", f.getUnit()).put("min", f.getMin()).put("max", f.getMax()).put("decimals", f.getDecimals());
+      fields.add(new StreamField(f.getName(), f.getUnit(), f.getMin(), f.getMax(), f.getDecimals()));
     }
-    n.put("samplingIntervalMillis", s.getSamplingIntervalMillis()).put("timeWindowMillis", s.getTimeWindowMillis()).put("createdHeight", s.getCreatedHeight());
-    ArrayNode devices = n.putArray("devices");
+    List<StreamDevice> devices = new ArrayList<>();
     for (DeviceRecord d : StreamsState.devices(state(), s.getStreamId())) {
-      ObjectNode dn = devices.addObject();
-      dn.put("deviceId", d.getDeviceId()).put("name", d.getName()).put("algorithm", d.getAlgorithm().name())
-          .put("publicKey", Hex.encode(d.getPublicKey().toByteArray()))
-          .put("status", d.getStatus() == org.veriflow.protocol.proto.streams.DeviceStatus.DEVICE_ACTIVE ? "ACTIVE" : "REVOKED")
-          .put("lastSequence", d.getLastSequence()).put("registeredHeight", d.getRegisteredHeight());
-      if (d.getRevokedHeight() > 0) {
-        dn.put("revokedHeight", d.getRevokedHeight()).put("revocationReason", d.getRevocationReason());
-      }
+      boolean revoked = d.getRevokedHeight() > 0;
+      devices.add(new StreamDevice(d.getDeviceId(), d.getName(), d.getAlgorithm().name(), Hex.encode(d.getPublicKey().toByteArray()),
+          d.getStatus() == org.veriflow.protocol.proto.streams.DeviceStatus.DEVICE_ACTIVE ? "ACTIVE" : "REVOKED",
+          d.getLastSequence(), d.getRegisteredHeight(), revoked ? d.getRevokedHeight() : null, revoked ? d.getRevocationReason() : null));
     }
-    ctx.json(n);
+    Json.answer(ctx, new Stream(s.getStreamId(), s.getOwner(), s.getDescription(), fields, s.getSamplingIntervalMillis(),
+        s.getTimeWindowMillis(), s.getCreatedHeight(), devices));
   }
 
   private void readings(Context ctx) {
@@ -105,27 +111,22 @@ final class StreamsApi {
     }
     boolean signed = booleanParam(ctx.queryParam("signed"), "signed");
     StreamsState.ReadingPage page = StreamsState.readings(state(), s.get().getStreamId(), device, from, to, limit, cursor);
-    ObjectNode n = Json.MAPPER.createObjectNode();
-    ArrayNode arr = n.putArray("readings");
+    List<Reading> readings = new ArrayList<>();
     // A page of 1,000 readings usually comes from one or two batches: decode each batch once.
     Map<Hash, SubmitReadings> batches = new HashMap<>();
     for (StoredReading r : page.readings()) {
-      ObjectNode rn = arr.addObject();
-      reading(rn, r);
-      if (signed) {
-        signed(rn, r, batches);
-      }
+      readings.add(reading(r, signed ? signed(r, batches) : null));
     }
-    page.next().ifPresent(c -> n.put("next", c));
-    ctx.json(n);
+    Json.answer(ctx, new ReadingPage(readings, page.next().orElse(null)));
   }
 
-  private static void reading(ObjectNode n, StoredReading r) {
-    n.put("digest", Hex.encode(r.getDigest().toByteArray())).put("deviceId", r.getDeviceId())
-        .put("sequence", r.getSequence()).put("timestamp", r.getTimestampMillis());
-    ArrayNode values = n.putArray("values");
-    r.getValuesList().forEach(values::add);
-    n.put("txId", Hex.encode(r.getTxId().toByteArray())).put("index", r.getIndex()).put("height", r.getHeight());
+  /** A reading as the API shows it, with the signed bytes and signature when {@code signed} is not null. */
+  private static Reading reading(StoredReading r, SignedReading signed) {
+    Base64.Encoder b64 = Base64.getEncoder();
+    return new Reading(Hex.encode(r.getDigest().toByteArray()), r.getDeviceId(), r.getSequence(), r.getTimestampMillis(),
+        r.getValuesList(), Hex.encode(r.getTxId().toByteArray()), r.getIndex(), r.getHeight(),
+        signed == null ? null : b64.encodeToString(signed.getReading().toByteArray()),
+        signed == null ? null : b64.encodeToString(signed.getSignature().toByteArray()));
   }
 
   private void stats(Context ctx) {
@@ -134,19 +135,13 @@ final class StreamsApi {
       return;
     }
     Map<String, Map<String, Long>> stats = StreamsState.stats(state(), s.get().getStreamId());
-    Map<String, Long> totals = new TreeMap<>();
-    ObjectNode n = Json.MAPPER.createObjectNode().put("streamId", s.get().getStreamId());
-    ObjectNode devices = n.putObject("devices");
+    SortedMap<String, Long> totals = new TreeMap<>();
+    SortedMap<String, SortedMap<String, Long>> devices = new TreeMap<>();
     for (Map.Entry<String, Map<String, Long>> d : stats.entrySet()) {
-      ObjectNode dn = devices.putObject(d.getKey());
-      for (Map.Entry<String, Long> v : d.getValue().entrySet()) {
-        dn.put(v.getKey(), v.getValue());
-        totals.merge(v.getKey(), v.getValue(), Long::sum);
-      }
+      devices.put(d.getKey(), new TreeMap<>(d.getValue()));
+      d.getValue().forEach((verdict, count) -> totals.merge(verdict, count, Long::sum));
     }
-    ObjectNode t = n.putObject("totals");
-    totals.forEach(t::put);
-    ctx.json(n);
+    Json.answer(ctx, new StreamStats(s.get().getStreamId(), devices, totals));
   }
 
   private void evidence(Context ctx) {
@@ -160,15 +155,12 @@ final class StreamsApi {
       throw new HttpApi.BadRequest("INVALID_PARAMETER", "'cursor' must be the 'next' value of a previous page");
     }
     StreamsState.EvidencePage page = StreamsState.evidence(state(), s.get().getStreamId(), limit, cursor);
-    ArrayNode arr = Json.MAPPER.createArrayNode();
+    List<org.veriflow.protocol.http.Evidence> evidence = new ArrayList<>();
     for (Evidence e : page.evidence()) {
-      arr.addObject().put("digest", Hex.encode(e.getDigest().toByteArray())).put("claimedDevice", e.getClaimedDevice())
-          .put("verdict", e.getVerdict().name()).put("txId", Hex.encode(e.getTxId().toByteArray())).put("index", e.getIndex()).put("height", e.getHeight());
+      evidence.add(new org.veriflow.protocol.http.Evidence(Hex.encode(e.getDigest().toByteArray()), e.getClaimedDevice(), e.getVerdict().name(),
+          Hex.encode(e.getTxId().toByteArray()), e.getIndex(), e.getHeight()));
     }
-    ObjectNode n = Json.MAPPER.createObjectNode();
-    n.set("evidence", arr);
-    page.next().ifPresent(c -> n.put("next", c));
-    ctx.json(n);
+    Json.answer(ctx, new EvidencePage(evidence, page.next().orElse(null)));
   }
 
   /** A legal reading by digest, with the signed bytes as its batch carried them, for offline checks. */
@@ -179,18 +171,14 @@ final class StreamsApi {
       HttpApi.problem(ctx, 404, "UNKNOWN_READING", "no legal reading has digest " + digest);
       return;
     }
-    ObjectNode n = Json.MAPPER.createObjectNode();
-    reading(n, found.get());
-    signed(n, found.get(), new HashMap<>());
-    ctx.json(n);
+    Json.answer(ctx, reading(found.get(), signed(found.get(), new HashMap<>())));
   }
 
   /**
-   * Adds {@code reading} (the serialised Reading exactly as its device signed it) and {@code
-   * signature}, both base64, taken from the batch transaction that carried {@code r}; {@code
-   * batches} caches decoded batches by transaction id.
+   * The serialised Reading exactly as its device signed it, and the signature, taken from the batch
+   * transaction that carried {@code r}; {@code batches} caches decoded batches by transaction id.
    */
-  private void signed(ObjectNode n, StoredReading r, Map<Hash, SubmitReadings> batches) {
+  private SignedReading signed(StoredReading r, Map<Hash, SubmitReadings> batches) {
     Hash txId = Hash.of(r.getTxId().toByteArray());
     SubmitReadings batch = batches.computeIfAbsent(txId, id -> {
       Ledger.TxRecord tx = ledger.transaction(id).orElseThrow(() -> new IllegalStateException(
@@ -201,9 +189,7 @@ final class StreamsApi {
         throw new IllegalStateException("the batch " + id + " carrying reading " + Hex.encode(r.getDigest().toByteArray()) + " does not decode", e);
       }
     });
-    SignedReading signed = batch.getReadings(r.getIndex());
-    n.put("reading", Base64.getEncoder().encodeToString(signed.getReading().toByteArray()));
-    n.put("signature", Base64.getEncoder().encodeToString(signed.getSignature().toByteArray()));
+    return batch.getReadings(r.getIndex());
   }
 
   private void snapshot(Context ctx) {
@@ -215,10 +201,8 @@ final class StreamsApi {
       return;
     }
     SnapshotRecord s = found.get();
-    ctx.json(Json.MAPPER.createObjectNode()
-        .put("snapshotId", s.getSnapshotId()).put("streamId", s.getStreamId()).put("from", s.getFromMillis()).put("to", s.getToMillis())
-        .put("title", s.getTitle()).put("rowCount", s.getRowCount()).put("csvSha256", Hex.encode(s.getCsvSha256().toByteArray()))
-        .put("readingsRoot", Hex.encode(s.getReadingsRoot().toByteArray())).put("creator", s.getCreator()).put("height", s.getHeight()));
+    Json.answer(ctx, new Snapshot(s.getSnapshotId(), s.getStreamId(), s.getFromMillis(), s.getToMillis(), s.getTitle(), s.getRowCount(),
+        Hex.encode(s.getCsvSha256().toByteArray()), Hex.encode(s.getReadingsRoot().toByteArray()), s.getCreator(), s.getHeight()));
   }
 
   /** {@code true} or {@code false}; absent is {@code false}. */

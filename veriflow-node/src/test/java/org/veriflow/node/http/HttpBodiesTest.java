@@ -3,6 +3,7 @@ package org.veriflow.node.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.veriflow.protocol.http.Account;
 import org.veriflow.protocol.http.BatchResults;
@@ -14,7 +15,16 @@ import org.veriflow.protocol.http.Health;
 import org.veriflow.protocol.http.Identity;
 import org.veriflow.protocol.http.InclusionProof;
 import org.veriflow.protocol.http.Orderer;
+import org.veriflow.protocol.http.Evidence;
+import org.veriflow.protocol.http.EvidencePage;
 import org.veriflow.protocol.http.Problem;
+import org.veriflow.protocol.http.Reading;
+import org.veriflow.protocol.http.ReadingPage;
+import org.veriflow.protocol.http.Snapshot;
+import org.veriflow.protocol.http.Stream;
+import org.veriflow.protocol.http.StreamDevice;
+import org.veriflow.protocol.http.StreamField;
+import org.veriflow.protocol.http.StreamStats;
 import org.veriflow.protocol.http.SubmitBatch;
 import org.veriflow.protocol.http.SubmitTransaction;
 import org.veriflow.protocol.http.Transaction;
@@ -94,5 +104,35 @@ class HttpBodiesTest {
     pinned(new Problem("urn:veriflow:problem:UNKNOWN_TRANSACTION", "Unknown transaction", 404, "none", "UNKNOWN_TRANSACTION", "UNKNOWN"),
         "{\"type\":\"urn:veriflow:problem:UNKNOWN_TRANSACTION\",\"title\":\"Unknown transaction\",\"status\":404,\"detail\":\"none\","
             + "\"code\":\"UNKNOWN_TRANSACTION\",\"txStatus\":\"UNKNOWN\"}");
+  }
+
+  @Test
+  void streamBodies_fieldNames_pinned() throws Exception {
+    pinned(new Stream("room", "vf1o", "d", List.of(new StreamField("temp", "C", -40.0, 85.0, 1)), 30000, 60000, 3,
+        List.of(new StreamDevice("vf1d", "s1", "ED25519", "aa", "ACTIVE", 4, 5, null, null),
+            new StreamDevice("vf1e", "s2", "P256", "bb", "REVOKED", 0, 5, 9L, "lost"))),
+        "{\"streamId\":\"room\",\"owner\":\"vf1o\",\"description\":\"d\","
+            + "\"fields\":[{\"name\":\"temp\",\"unit\":\"C\",\"min\":-40.0,\"max\":85.0,\"decimals\":1}],"
+            + "\"samplingIntervalMillis\":30000,\"timeWindowMillis\":60000,\"createdHeight\":3,"
+            + "\"devices\":[{\"deviceId\":\"vf1d\",\"name\":\"s1\",\"algorithm\":\"ED25519\",\"publicKey\":\"aa\",\"status\":\"ACTIVE\","
+            + "\"lastSequence\":4,\"registeredHeight\":5},{\"deviceId\":\"vf1e\",\"name\":\"s2\",\"algorithm\":\"P256\",\"publicKey\":\"bb\","
+            + "\"status\":\"REVOKED\",\"lastSequence\":0,\"registeredHeight\":5,\"revokedHeight\":9,\"revocationReason\":\"lost\"}]}");
+    Reading plain = new Reading("dg", "vf1d", 1, 1000, List.of(21.5, 22.0), "tx", 0, 7, null, null);
+    pinned(new ReadingPage(List.of(plain), "0a"),
+        "{\"readings\":[{\"digest\":\"dg\",\"deviceId\":\"vf1d\",\"sequence\":1,\"timestamp\":1000,\"values\":[21.5,22.0],"
+            + "\"txId\":\"tx\",\"index\":0,\"height\":7}],\"next\":\"0a\"}");
+    pinned(new Reading("dg", "vf1d", 1, 1000, List.of(21.5), "tx", 0, 7, "cg==", "cw=="),
+        "{\"digest\":\"dg\",\"deviceId\":\"vf1d\",\"sequence\":1,\"timestamp\":1000,\"values\":[21.5],"
+            + "\"txId\":\"tx\",\"index\":0,\"height\":7,\"reading\":\"cg==\",\"signature\":\"cw==\"}");
+    TreeMap<String, java.util.SortedMap<String, Long>> devices = new TreeMap<>();
+    devices.put("vf1d", new TreeMap<>(java.util.Map.of("LEGAL", 3L, "BAD_SIGNATURE", 1L)));
+    pinned(new StreamStats("room", devices, new TreeMap<>(java.util.Map.of("LEGAL", 3L, "BAD_SIGNATURE", 1L))),
+        "{\"streamId\":\"room\",\"devices\":{\"vf1d\":{\"BAD_SIGNATURE\":1,\"LEGAL\":3}},\"totals\":{\"BAD_SIGNATURE\":1,\"LEGAL\":3}}");
+    pinned(new EvidencePage(List.of(new Evidence("dg", "vf1x", "UNKNOWN_DEVICE", "tx", 2, 7)), null),
+        "{\"evidence\":[{\"digest\":\"dg\",\"claimedDevice\":\"vf1x\",\"verdict\":\"UNKNOWN_DEVICE\",\"txId\":\"tx\",\"index\":2,"
+            + "\"height\":7}]}");
+    pinned(new Snapshot("sn", "room", 1000, 2000, "night", 40, "cs", "rr", "vf1o", 9),
+        "{\"snapshotId\":\"sn\",\"streamId\":\"room\",\"from\":1000,\"to\":2000,\"title\":\"night\",\"rowCount\":40,"
+            + "\"csvSha256\":\"cs\",\"readingsRoot\":\"rr\",\"creator\":\"vf1o\",\"height\":9}");
   }
 }
