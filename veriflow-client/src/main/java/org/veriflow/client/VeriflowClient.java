@@ -26,6 +26,8 @@ import org.veriflow.protocol.http.Chain;
 import org.veriflow.protocol.http.ConsistencyProof;
 import org.veriflow.protocol.http.Health;
 import org.veriflow.protocol.http.Identity;
+import org.veriflow.protocol.http.Model;
+import org.veriflow.protocol.http.ModelPage;
 import org.veriflow.protocol.http.Reading;
 import org.veriflow.protocol.http.ReadingPage;
 import org.veriflow.protocol.http.Snapshot;
@@ -266,24 +268,18 @@ public final class VeriflowClient {
 
   /** A model's record: provenance, stage, the history of its stages and its attestations. */
   public Responses.Model model(String id) {
-    JsonNode n = get("/v1/models/" + id);
-    List<String> snapshots = new ArrayList<>();
-    n.path("datasets").forEach(d -> snapshots.add(d.path("snapshotId").asText()));
-    java.util.Map<String, Double> metrics = new java.util.TreeMap<>();
-    n.path("metrics").fields().forEachRemaining(e -> metrics.put(e.getKey(), e.getValue().asDouble()));
-    List<Responses.StageChange> history = new ArrayList<>();
-    n.path("history").forEach(c -> history.add(new Responses.StageChange(c.path("from").asText(), c.path("to").asText(),
-        c.path("by").asText(), c.path("height").asLong(), c.path("reason").asText(), c.path("txId").asText())));
-    List<Responses.Attestation> attestations = new ArrayList<>();
-    n.path("attestations").forEach(a -> attestations.add(new Responses.Attestation(a.path("validator").asText(),
-        a.path("artifactSha256").asText(), a.path("match").asBoolean(), a.path("height").asLong())));
-    return new Responses.Model(n.path("modelId").asText(), n.path("stage").asText(), n.path("trainer").asText(),
-        n.path("recipeSha256").asText(), n.path("artifactSha256").asText(), snapshots, metrics, history, attestations);
+    return parseModelDetail(get("/v1/models/" + id)).model();
   }
 
-  /** The canonical recipe bytes stored with a model, exactly as hashed on chain. */
+  /**
+   * The canonical recipe bytes stored with a model, exactly as hashed on chain.
+   *
+   * @param id the model's id
+   * @return the recipe's UTF-8 bytes
+   * @throws ClientException {@code UNKNOWN_MODEL} if there is none
+   */
   public byte[] modelRecipe(String id) {
-    return get("/v1/models/" + id).path("recipe").asText().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    return read(get("/v1/models/" + id), Model.class).recipe().getBytes(java.nio.charset.StandardCharsets.UTF_8);
   }
 
   /**
@@ -835,34 +831,30 @@ public final class VeriflowClient {
 
   /** A page of every model record, in id order ({@code GET /v1/models}); {@code cursor} null for the first. */
   public Responses.ModelPage models(int limit, String cursor) {
-    JsonNode n = get("/v1/models?limit=" + limit + (cursor == null ? "" : "&cursor=" + cursor));
-    List<Responses.ModelDetail> models = new ArrayList<>();
-    n.path("models").forEach(m -> models.add(parseModelDetail(m)));
-    return new Responses.ModelPage(models, n.hasNonNull("next") ? Optional.of(n.get("next").asText()) : Optional.empty());
+    ModelPage page = read(get("/v1/models?limit=" + limit + (cursor == null ? "" : "&cursor=" + cursor)), ModelPage.class);
+    return new Responses.ModelPage(page.models().stream().map(VeriflowClient::modelDetail).toList(), Optional.ofNullable(page.next()));
   }
 
   private static Responses.ModelDetail parseModelDetail(JsonNode n) {
-    List<Responses.DatasetHashes> datasets = new ArrayList<>();
-    n.path("datasets").forEach(d -> datasets.add(new Responses.DatasetHashes(d.path("snapshotId").asText(), d.path("csvSha256").asText(),
-        d.path("readingsRoot").asText())));
-    List<Responses.AttestationDetail> attestations = new ArrayList<>();
-    n.path("attestations").forEach(a -> attestations.add(new Responses.AttestationDetail(a.path("validator").asText(),
-        a.path("artifactSha256").asText(), a.path("match").asBoolean(), a.path("height").asLong(),
-        a.hasNonNull("failure") && !a.get("failure").asText().isEmpty() ? Optional.of(a.get("failure").asText()) : Optional.empty())));
-    // Parsed from the same answer as the rest, so that the record is one consistent state.
-    List<String> snapshots = new ArrayList<>();
-    datasets.forEach(d -> snapshots.add(d.snapshotId()));
-    java.util.Map<String, Double> metrics = new java.util.TreeMap<>();
-    n.path("metrics").fields().forEachRemaining(e -> metrics.put(e.getKey(), e.getValue().asDouble()));
-    List<Responses.StageChange> history = new ArrayList<>();
-    n.path("history").forEach(c -> history.add(new Responses.StageChange(c.path("from").asText(), c.path("to").asText(),
-        c.path("by").asText(), c.path("height").asLong(), c.path("reason").asText(), c.path("txId").asText())));
-    List<Responses.Attestation> plain = new ArrayList<>();
-    attestations.forEach(a -> plain.add(new Responses.Attestation(a.validator(), a.artifactSha256(), a.match(), a.height())));
-    Responses.Model model = new Responses.Model(n.path("modelId").asText(), n.path("stage").asText(), n.path("trainer").asText(),
-        n.path("recipeSha256").asText(), n.path("artifactSha256").asText(), snapshots, metrics, history, plain);
-    return new Responses.ModelDetail(model, n.path("engineVersion").asText(), n.path("lossCurveSha256").asText(),
-        n.path("registeredHeight").asLong(), datasets, attestations, n.path("recipe").asText().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    return modelDetail(read(n, Model.class));
+  }
+
+  /** Maps one answer, so that the record is one consistent state. */
+  private static Responses.ModelDetail modelDetail(Model m) {
+    List<Responses.DatasetHashes> datasets = m.datasets().stream()
+        .map(d -> new Responses.DatasetHashes(d.snapshotId(), d.csvSha256(), d.readingsRoot())).toList();
+    List<Responses.AttestationDetail> attestations = m.attestations().stream()
+        .map(a -> new Responses.AttestationDetail(a.validator(), a.artifactSha256(), a.match(), a.height(),
+            Optional.ofNullable(a.failure()).filter(f -> !f.isEmpty()))).toList();
+    List<String> snapshots = datasets.stream().map(Responses.DatasetHashes::snapshotId).toList();
+    List<Responses.StageChange> history = m.history().stream()
+        .map(c -> new Responses.StageChange(c.from(), c.to(), c.by(), c.height(), c.reason(), c.txId())).toList();
+    List<Responses.Attestation> plain = attestations.stream()
+        .map(a -> new Responses.Attestation(a.validator(), a.artifactSha256(), a.match(), a.height())).toList();
+    Responses.Model model = new Responses.Model(m.modelId(), m.stage(), m.trainer(), m.recipeSha256(), m.artifactSha256(), snapshots,
+        new java.util.TreeMap<>(m.metrics()), history, plain);
+    return new Responses.ModelDetail(model, m.engineVersion(), m.lossCurveSha256(), m.registeredHeight(), datasets, attestations,
+        m.recipe().getBytes(java.nio.charset.StandardCharsets.UTF_8));
   }
 
   // --- datasets

@@ -1,5 +1,14 @@
 package org.veriflow.node.http;
 
+import java.util.ArrayList;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import org.veriflow.protocol.http.Model;
+import org.veriflow.protocol.http.ModelAttestation;
+import org.veriflow.protocol.http.ModelDataset;
+import org.veriflow.protocol.http.ModelPage;
+import org.veriflow.protocol.http.ModelStageChange;
+
 import org.veriflow.protocol.Limits;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -56,16 +65,12 @@ final class ModelsApi {
     }
     StateView state = ledger.state(Models.NAME);
     List<StateView.Entry> page = state.scan(PREFIX, after, limit + 1);
-    ObjectNode n = Json.MAPPER.createObjectNode();
-    ArrayNode models = n.putArray("models");
+    List<Model> models = new ArrayList<>();
     for (int i = 0; i < Math.min(limit, page.size()); i++) {
       String id = new String(page.get(i).key(), PREFIX.length, page.get(i).key().length - PREFIX.length, StandardCharsets.UTF_8);
       models.add(json(Models.find(state, id).orElseThrow()));
     }
-    if (page.size() > limit) {
-      n.put("next", Hex.encode(page.get(limit - 1).key()));
-    }
-    ctx.json(n);
+    Json.answer(ctx, new ModelPage(models, page.size() > limit ? Hex.encode(page.get(limit - 1).key()) : null));
   }
 
   private void model(Context ctx) {
@@ -78,43 +83,34 @@ final class ModelsApi {
       HttpApi.problem(ctx, 404, "UNKNOWN_MODEL", "no model " + id);
       return;
     }
-    ctx.json(json(found.get()));
+    Json.answer(ctx, json(found.get()));
   }
 
-  private static ObjectNode json(ModelRecord m) {
-    ObjectNode n = Json.MAPPER.createObjectNode();
-    n.put("modelId", m.getModelId()).put("stage", m.getStage().name()).put("trainer", m.getTrainer())
-        .put("registeredHeight", m.getRegisteredHeight()).put("engineVersion", m.getEngineVersion())
-        .put("recipeSha256", Hex.encode(m.getRecipeSha256().toByteArray()))
-        .put("recipe", m.getRecipe().toString(StandardCharsets.UTF_8))
-        .put("artifactSha256", Hex.encode(m.getArtifactSha256().toByteArray()))
-        .put("lossCurveSha256", Hex.encode(m.getLossCurveSha256().toByteArray()));
-    ArrayNode datasets = n.putArray("datasets");
+  private static Model json(ModelRecord m) {
+    List<ModelDataset> datasets = new ArrayList<>();
     for (DatasetRef d : m.getDatasetsList()) {
-      ObjectNode ref = datasets.addObject().put("snapshotId", d.getSnapshotId()).put("csvSha256", Hex.encode(d.getCsvSha256().toByteArray()))
-          .put("readingsRoot", Hex.encode(d.getReadingsRoot().toByteArray()));
-      if (!d.getDatasetId().isEmpty()) {
-        // A datasets-contract version (compute-to-data): named by id, version and plaintext hash.
-        ref.put("datasetId", d.getDatasetId()).put("datasetVersion", d.getDatasetVersion());
-      }
+      // A datasets-contract version (compute-to-data) is also named by id, version and plaintext hash.
+      boolean version = !d.getDatasetId().isEmpty();
+      datasets.add(new ModelDataset(d.getSnapshotId(), Hex.encode(d.getCsvSha256().toByteArray()), Hex.encode(d.getReadingsRoot().toByteArray()),
+          version ? d.getDatasetId() : null, version ? d.getDatasetVersion() : null));
     }
-    ObjectNode metrics = n.putObject("metrics");
+    SortedMap<String, Double> metrics = new TreeMap<>();
     for (Metric metric : m.getMetricsList()) {
       metrics.put(metric.getName(), metric.getValue());
     }
-    ArrayNode history = n.putArray("history");
+    List<ModelStageChange> history = new ArrayList<>();
     for (StageChange c : m.getHistoryList()) {
-      history.addObject().put("from", c.getFrom().name()).put("to", c.getTo().name()).put("by", c.getBy())
-          .put("height", c.getHeight()).put("reason", c.getReason()).put("txId", Hex.encode(c.getTxId().toByteArray()));
+      history.add(new ModelStageChange(c.getFrom().name(), c.getTo().name(), c.getBy(), c.getHeight(), c.getReason(),
+          Hex.encode(c.getTxId().toByteArray())));
     }
-    ArrayNode attestations = n.putArray("attestations");
+    List<ModelAttestation> attestations = new ArrayList<>();
     for (Attestation a : m.getAttestationsList()) {
-      ObjectNode at = attestations.addObject().put("validator", a.getValidator())
-          .put("artifactSha256", Hex.encode(a.getArtifactSha256().toByteArray())).put("match", a.getMatch()).put("height", a.getHeight());
-      if (!a.getFailure().isEmpty()) {
-        at.put("failure", a.getFailure());
-      }
+      attestations.add(new ModelAttestation(a.getValidator(), Hex.encode(a.getArtifactSha256().toByteArray()), a.getMatch(), a.getHeight(),
+          a.getFailure().isEmpty() ? null : a.getFailure()));
     }
-    return n;
+    return new Model(m.getModelId(), m.getStage().name(), m.getTrainer(), m.getRegisteredHeight(), m.getEngineVersion(),
+        Hex.encode(m.getRecipeSha256().toByteArray()), m.getRecipe().toString(StandardCharsets.UTF_8),
+        Hex.encode(m.getArtifactSha256().toByteArray()), Hex.encode(m.getLossCurveSha256().toByteArray()), datasets, metrics, history,
+        attestations);
   }
 }

@@ -17,6 +17,11 @@ import org.veriflow.protocol.http.InclusionProof;
 import org.veriflow.protocol.http.Orderer;
 import org.veriflow.protocol.http.Evidence;
 import org.veriflow.protocol.http.EvidencePage;
+import org.veriflow.protocol.http.Model;
+import org.veriflow.protocol.http.ModelAttestation;
+import org.veriflow.protocol.http.ModelDataset;
+import org.veriflow.protocol.http.ModelPage;
+import org.veriflow.protocol.http.ModelStageChange;
 import org.veriflow.protocol.http.Problem;
 import org.veriflow.protocol.http.Reading;
 import org.veriflow.protocol.http.ReadingPage;
@@ -134,5 +139,24 @@ class HttpBodiesTest {
     pinned(new Snapshot("sn", "room", 1000, 2000, "night", 40, "cs", "rr", "vf1o", 9),
         "{\"snapshotId\":\"sn\",\"streamId\":\"room\",\"from\":1000,\"to\":2000,\"title\":\"night\",\"rowCount\":40,"
             + "\"csvSha256\":\"cs\",\"readingsRoot\":\"rr\",\"creator\":\"vf1o\",\"height\":9}");
+  }
+
+  @Test
+  void modelBodies_fieldNames_pinned() throws Exception {
+    Model m = new Model("m1", "VERIFIED", "vf1t", 4, "1", "rs", "{}", "as", "ls",
+        List.of(new ModelDataset("sn", "cs", "rr", null, null), new ModelDataset("", "ps", "rr", "ds", 2L)),
+        new TreeMap<>(java.util.Map.of("train.mae", 0.5, "test.mae", 0.75)),
+        List.of(new ModelStageChange("REGISTERED", "VERIFIED", "vf1v", 5, "replayed", "tx")),
+        List.of(new ModelAttestation("vf1v", "as", true, 5, null), new ModelAttestation("vf1w", "", false, 6, "out of memory")));
+    pinned(new ModelPage(List.of(m), "6d"),
+        "{\"models\":[{\"modelId\":\"m1\",\"stage\":\"VERIFIED\",\"trainer\":\"vf1t\",\"registeredHeight\":4,\"engineVersion\":\"1\","
+            + "\"recipeSha256\":\"rs\",\"recipe\":\"{}\",\"artifactSha256\":\"as\",\"lossCurveSha256\":\"ls\","
+            + "\"datasets\":[{\"snapshotId\":\"sn\",\"csvSha256\":\"cs\",\"readingsRoot\":\"rr\"},"
+            + "{\"snapshotId\":\"\",\"csvSha256\":\"ps\",\"readingsRoot\":\"rr\",\"datasetId\":\"ds\",\"datasetVersion\":2}],"
+            + "\"metrics\":{\"test.mae\":0.75,\"train.mae\":0.5},"
+            + "\"history\":[{\"from\":\"REGISTERED\",\"to\":\"VERIFIED\",\"by\":\"vf1v\",\"height\":5,\"reason\":\"replayed\",\"txId\":\"tx\"}],"
+            + "\"attestations\":[{\"validator\":\"vf1v\",\"artifactSha256\":\"as\",\"match\":true,\"height\":5},"
+            + "{\"validator\":\"vf1w\",\"artifactSha256\":\"\",\"match\":false,\"height\":6,\"failure\":\"out of memory\"}]}],"
+            + "\"next\":\"6d\"}");
   }
 }
