@@ -340,13 +340,12 @@ public final class VeriflowClient {
 
   /** A logged decision with its proof in its batch ({@code GET /v1/decisions/{id}}). */
   public Responses.Decision decision(String id) {
-    JsonNode n = get("/v1/decisions/" + id);
-    return new Responses.Decision(n.path("decisionId").asText(), n.path("modelId").asText(), n.path("modelSha256").asText(),
-        n.path("inputSha256").asText(), n.has("input") ? Optional.of(n.get("input").asText()) : Optional.empty(),
-        n.path("output").asText(), attributions(n.path("attributions")), n.path("requester").asText(), n.path("requestId").asText(),
-        n.path("agent").asText(), n.path("txId").asText(), n.path("height").asLong(), n.path("index").asInt(),
-        n.path("batchSize").asInt(), n.path("batchRoot").asText(), Base64.getDecoder().decode(n.path("decision").asText()),
-        strings(n.path("proof")));
+    org.veriflow.protocol.http.Decision d = read(get("/v1/decisions/" + id), org.veriflow.protocol.http.Decision.class);
+    List<Responses.FeatureAttribution> attributions = d.attributions().stream()
+        .map(a -> new Responses.FeatureAttribution(a.feature(), a.value(), a.attribution())).toList();
+    return new Responses.Decision(d.decisionId(), d.modelId(), d.modelSha256(), d.inputSha256(), Optional.ofNullable(d.input()), d.output(),
+        attributions, d.requester(), d.requestId(), d.agent(), d.txId(), d.height(), d.index(), d.batchSize(), d.batchRoot(),
+        Base64.getDecoder().decode(d.decision()), d.proof());
   }
 
   /**

@@ -1,5 +1,6 @@
 package org.veriflow.node.http;
 
+
 import org.veriflow.node.service.BlobStore;
 import org.veriflow.node.service.NodeSubmitter;
 import org.veriflow.node.service.Refused;
@@ -256,26 +257,14 @@ final class DecisionsApi {
     } catch (InvalidProtocolBufferException e) {
       throw new IllegalStateException("a stored decision does not decode", e);
     }
-    ObjectNode n = Json.MAPPER.createObjectNode();
-    n.put("decisionId", id).put("modelId", d.getModelId()).put("modelSha256", Hex.encode(d.getModelSha256().toByteArray()))
-        .put("inputSha256", Hex.encode(d.getInputSha256().toByteArray()));
-    if (!d.getInput().isEmpty()) {
-      n.put("input", d.getInput().toString(StandardCharsets.UTF_8));
-    }
-    n.put("output", d.getOutput().toString(StandardCharsets.UTF_8));
-    ArrayNode attributions = n.putArray("attributions");
-    for (Attribution a : d.getAttributionsList()) {
-      attributions.addObject().put("feature", a.getFeature()).put("value", a.getValue()).put("attribution", a.getAttribution());
-    }
-    n.put("requester", d.getRequester()).put("requestId", d.getRequestId()).put("agent", r.getAgent())
-        .put("txId", Hex.encode(r.getTxId().toByteArray())).put("height", r.getHeight())
-        .put("index", r.getIndex()).put("batchSize", r.getBatchSize()).put("batchRoot", Hex.encode(r.getBatchRoot().toByteArray()))
-        .put("decision", Base64.getEncoder().encodeToString(r.getDecision().toByteArray()));
-    ArrayNode proof = n.putArray("proof");
-    for (Hash h : batchTree(r).inclusionProof(r.getIndex(), r.getBatchSize())) {
-      proof.add(h.hex());
-    }
-    ctx.json(n);
+    List<org.veriflow.protocol.http.FeatureAttribution> attributions = d.getAttributionsList().stream()
+        .map(a -> new org.veriflow.protocol.http.FeatureAttribution(a.getFeature(), a.getValue(), a.getAttribution())).toList();
+    List<String> proof = batchTree(r).inclusionProof(r.getIndex(), r.getBatchSize()).stream().map(Hash::hex).toList();
+    Json.answer(ctx, new org.veriflow.protocol.http.Decision(id, d.getModelId(), Hex.encode(d.getModelSha256().toByteArray()),
+        Hex.encode(d.getInputSha256().toByteArray()), d.getInput().isEmpty() ? null : d.getInput().toString(StandardCharsets.UTF_8),
+        d.getOutput().toString(StandardCharsets.UTF_8), attributions, d.getRequester(), d.getRequestId(), r.getAgent(),
+        Hex.encode(r.getTxId().toByteArray()), r.getHeight(), r.getIndex(), r.getBatchSize(), Hex.encode(r.getBatchRoot().toByteArray()),
+        Base64.getEncoder().encodeToString(r.getDecision().toByteArray()), proof));
   }
 
   /** The batch's tree, rebuilt from the logging transaction exactly as it was signed. */

@@ -159,4 +159,15 @@ class HttpBodiesTest {
             + "{\"validator\":\"vf1w\",\"artifactSha256\":\"\",\"match\":false,\"height\":6,\"failure\":\"out of memory\"}]}],"
             + "\"next\":\"6d\"}");
   }
+
+  @Test
+  void decision_fieldNames_pinned() throws Exception {
+    pinned(new org.veriflow.protocol.http.Decision("di", "m1", "ms", "is", null, "{\"y\":1.5}",
+        List.of(new org.veriflow.protocol.http.FeatureAttribution("x", 2.0, 0.5)), "", "rq", "vf1n", "tx", 9, 1, 2, "br", "ZA==",
+        List.of("p0")),
+        "{\"decisionId\":\"di\",\"modelId\":\"m1\",\"modelSha256\":\"ms\",\"inputSha256\":\"is\",\"output\":\"{\\\"y\\\":1.5}\","
+            + "\"attributions\":[{\"feature\":\"x\",\"value\":2.0,\"attribution\":0.5}],\"requester\":\"\",\"requestId\":\"rq\","
+            + "\"agent\":\"vf1n\",\"txId\":\"tx\",\"height\":9,\"index\":1,\"batchSize\":2,\"batchRoot\":\"br\",\"decision\":\"ZA==\","
+            + "\"proof\":[\"p0\"]}");
+  }
 }
