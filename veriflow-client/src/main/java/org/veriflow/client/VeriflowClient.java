@@ -23,6 +23,8 @@ import org.veriflow.protocol.http.Account;
 import org.veriflow.protocol.http.BatchResults;
 import org.veriflow.protocol.http.Block;
 import org.veriflow.protocol.http.Chain;
+import org.veriflow.protocol.http.CheckpointSigner;
+import org.veriflow.protocol.http.SignedCheckpoint;
 import org.veriflow.protocol.http.ConsistencyProof;
 import org.veriflow.protocol.http.Health;
 import org.veriflow.protocol.http.Identity;
@@ -45,9 +47,17 @@ import org.veriflow.protocol.http.TxStatusAnswer;
  * refuses a request, and with code {@code UNREACHABLE} when it cannot be reached.
  */
 public final class VeriflowClient {
-  /** Reads the node's bodies into the protocol's records; fields a newer node adds are ignored. */
+  /**
+   * Reads the node's bodies into the protocol's records, as leniently as a node's answer allows:
+   * fields a newer node adds are ignored, and an absent list reads as empty.
+   */
   private static final ObjectMapper MAPPER = new ObjectMapper()
       .configure(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+  static {
+    MAPPER.configOverride(List.class).setSetterInfo(
+        com.fasterxml.jackson.annotation.JsonSetter.Value.forValueNulls(com.fasterxml.jackson.annotation.Nulls.AS_EMPTY));
+  }
 
   private final URI base;
   private final HttpClient http;
@@ -695,18 +705,18 @@ public final class VeriflowClient {
   }
 
   private static Responses.SignedCheckpoint parseCheckpoint(JsonNode n) {
-    JsonNode s = n.path("signer");
+    SignedCheckpoint c = read(n, SignedCheckpoint.class);
     byte[] checkpoint;
     byte[] signature;
     try {
-      checkpoint = Base64.getDecoder().decode(n.path("checkpoint").asText());
-      signature = Base64.getDecoder().decode(n.path("signature").asText());
+      checkpoint = Base64.getDecoder().decode(c.checkpoint() == null ? "" : c.checkpoint());
+      signature = Base64.getDecoder().decode(c.signature() == null ? "" : c.signature());
     } catch (IllegalArgumentException e) {
       throw new ClientException(200, "BAD_RESPONSE", "the node's checkpoint or signature is not base64");
     }
-    return new Responses.SignedCheckpoint(n.path("chainId").asText(), n.path("height").asLong(), n.path("blockHash").asText(),
-        n.path("stateHash").asText(), new Responses.CheckpointSigner(s.path("id").asText(), s.path("algorithm").asText(),
-        s.path("publicKey").asText()), checkpoint, signature);
+    CheckpointSigner s = c.signer() == null ? new CheckpointSigner("", "", "") : c.signer();
+    return new Responses.SignedCheckpoint(c.chainId(), c.height(), c.blockHash(), c.stateHash(),
+        new Responses.CheckpointSigner(s.id(), s.algorithm(), s.publicKey()), checkpoint, signature);
   }
 
   /** A text field that may be absent, null or empty: all three are empty. */
@@ -770,8 +780,13 @@ public final class VeriflowClient {
     Block b = read(n, Block.class);
     List<Responses.BlockSignature> sigs = b.signatures().stream()
         .map(s -> new Responses.BlockSignature(s.publicKey(), s.algorithm(), s.signature())).toList();
-    return new Responses.BlockInfo(b.height(), b.hash(), b.previousHash(), b.timestamp(), b.logSize(), b.logRoot(), b.stateHash(),
-        b.txCount(), b.header(), b.transactions(), sigs);
+    return new Responses.BlockInfo(b.height(), text(b.hash()), text(b.previousHash()), b.timestamp(), b.logSize(), text(b.logRoot()),
+        text(b.stateHash()), b.txCount(), text(b.header()), b.transactions(), sigs);
+  }
+
+  /** A required text field a node left out reads as empty, as every field read before records did. */
+  private static String text(String s) {
+    return s == null ? "" : s;
   }
 
   private static List<String> strings(JsonNode arr) {

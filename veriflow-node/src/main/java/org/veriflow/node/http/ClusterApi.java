@@ -1,5 +1,8 @@
 package org.veriflow.node.http;
 
+import org.veriflow.protocol.http.CheckpointSigner;
+import org.veriflow.protocol.http.SignedCheckpoint;
+
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.ByteString;
@@ -116,13 +119,8 @@ final class ClusterApi {
         .setStateHash(block.header().getStateHash())
         .build()
         .toByteArray();
-    ObjectNode n = Json.MAPPER.createObjectNode();
-    n.put("chainId", ledger.chainId()).put("height", height).put("blockHash", block.hash().hex())
-        .put("stateHash", Hex.encode(block.header().getStateHash().toByteArray()));
-    n.putObject("signer").put("id", nodeKey.id().value()).put("algorithm", nodeKey.algorithm().name())
-        .put("publicKey", Hex.encode(nodeKey.publicKey().encoded()));
-    n.put("checkpoint", Base64.getEncoder().encodeToString(checkpoint));
-    n.put("signature", Base64.getEncoder().encodeToString(nodeKey.sign(checkpoint)));
-    ctx.json(n);
+    Json.answer(ctx, new SignedCheckpoint(ledger.chainId(), height, block.hash().hex(), Hex.encode(block.header().getStateHash().toByteArray()),
+        new CheckpointSigner(nodeKey.id().value(), nodeKey.algorithm().name(), Hex.encode(nodeKey.publicKey().encoded())),
+        Base64.getEncoder().encodeToString(checkpoint), Base64.getEncoder().encodeToString(nodeKey.sign(checkpoint))));
   }
 }

@@ -1,9 +1,8 @@
 package org.veriflow.node.service;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -16,6 +15,10 @@ import java.util.List;
 import java.util.Optional;
 import org.veriflow.ledger.Rejection;
 import org.veriflow.protocol.Limits;
+import org.veriflow.protocol.http.BatchResults;
+import org.veriflow.protocol.http.SubmitBatch;
+import org.veriflow.protocol.http.SubmitTransaction;
+import org.veriflow.protocol.http.TxStatusAnswer;
 import org.veriflow.ledger.RejectionCode;
 import org.veriflow.ledger.VerifiedTx;
 import org.veriflow.raft.ClusterMember;
@@ -29,7 +32,9 @@ import org.veriflow.raft.LeaderLink;
 public final class HttpLeaderLink implements LeaderLink {
   /** The header by which a node marks a submission it relays to the leader; the leader must not relay it again. */
   public static final String RELAYED_BY = "Veriflow-Relayed-By";
-  private static final ObjectMapper MAPPER = new ObjectMapper();
+  /** Reads and writes the API's bodies (the records of {@code org.veriflow.protocol.http}). */
+  private static final ObjectMapper MAPPER = new ObjectMapper()
+      .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
   private static final Duration RELAY_TIMEOUT = Duration.ofSeconds(10);
   private static final Duration FETCH_TIMEOUT = Duration.ofSeconds(60);
@@ -52,13 +57,9 @@ public final class HttpLeaderLink implements LeaderLink {
   }
 
   private List<Optional<Rejection>> relayChunk(ClusterMember leader, List<VerifiedTx> txs) {
-    ObjectNode body = MAPPER.createObjectNode();
-    ArrayNode list = body.putArray("transactions");
     Base64.Encoder b64 = Base64.getEncoder();
-    for (VerifiedTx tx : txs) {
-      list.addObject().put("payload", b64.encodeToString(tx.signed().getPayload().toByteArray()))
-          .put("signature", b64.encodeToString(tx.signed().getSignature().toByteArray()));
-    }
+    SubmitBatch body = new SubmitBatch(txs.stream().map(tx -> new SubmitTransaction(b64.encodeToString(tx.signed().getPayload().toByteArray()),
+        b64.encodeToString(tx.signed().getSignature().toByteArray()))).toList());
     byte[] bytes;
     try {
       bytes = MAPPER.writeValueAsBytes(body);
@@ -89,13 +90,19 @@ public final class HttpLeaderLink implements LeaderLink {
     if (response.statusCode() != 200) {
       return all(txs, rejection(answer.path("code").asText(), answer.path("detail").asText("HTTP " + response.statusCode()), leader));
     }
-    JsonNode results = answer.path("results");
-    if (!results.isArray() || results.size() != txs.size()) {
+    List<TxStatusAnswer> results;
+    try {
+      results = MAPPER.treeToValue(answer, BatchResults.class).results();
+    } catch (IOException | IllegalArgumentException e) {
+      return all(txs, unreachable(leader, "answered 0 results for " + txs.size() + " transactions"));
+    }
+    if (results.size() != txs.size()) {
       return all(txs, unreachable(leader, "answered " + results.size() + " results for " + txs.size() + " transactions"));
     }
     List<Optional<Rejection>> out = new ArrayList<>(txs.size());
-    for (JsonNode r : results) {
-      out.add("REJECTED".equals(r.path("status").asText()) ? Optional.of(rejection(r.path("code").asText(), r.path("message").asText(), leader)) : Optional.empty());
+    for (TxStatusAnswer r : results) {
+      out.add(TxOutcome.Status.REJECTED.name().equals(r.status())
+          ? Optional.of(rejection(String.valueOf(r.code()), r.message() == null ? "" : r.message(), leader)) : Optional.empty());
     }
     return out;
   }

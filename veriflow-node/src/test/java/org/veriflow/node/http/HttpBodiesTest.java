@@ -170,4 +170,12 @@ class HttpBodiesTest {
             + "\"agent\":\"vf1n\",\"txId\":\"tx\",\"height\":9,\"index\":1,\"batchSize\":2,\"batchRoot\":\"br\",\"decision\":\"ZA==\","
             + "\"proof\":[\"p0\"]}");
   }
+
+  @Test
+  void signedCheckpoint_fieldNames_pinned() throws Exception {
+    pinned(new org.veriflow.protocol.http.SignedCheckpoint("c", 4, "bh", "sh", new org.veriflow.protocol.http.CheckpointSigner("vf1n", "ED25519", "aa"),
+        "Y3A=", "c2c="),
+        "{\"chainId\":\"c\",\"height\":4,\"blockHash\":\"bh\",\"stateHash\":\"sh\","
+            + "\"signer\":{\"id\":\"vf1n\",\"algorithm\":\"ED25519\",\"publicKey\":\"aa\"},\"checkpoint\":\"Y3A=\",\"signature\":\"c2c=\"}");
+  }
 }
