@@ -28,6 +28,16 @@ import org.veriflow.protocol.http.SignedCheckpoint;
 import org.veriflow.protocol.http.ConsistencyProof;
 import org.veriflow.protocol.http.Health;
 import org.veriflow.protocol.http.Identity;
+import org.veriflow.protocol.http.AccessPage;
+import org.veriflow.protocol.http.Dataset;
+import org.veriflow.protocol.http.DatasetPage;
+import org.veriflow.protocol.http.DatasetPolicy;
+import org.veriflow.protocol.http.DatasetQuality;
+import org.veriflow.protocol.http.DatasetVersion;
+import org.veriflow.protocol.http.Grant;
+import org.veriflow.protocol.http.GrantPage;
+import org.veriflow.protocol.http.KeyRelease;
+import org.veriflow.protocol.http.StatusChange;
 import org.veriflow.protocol.http.Model;
 import org.veriflow.protocol.http.ModelPage;
 import org.veriflow.protocol.http.Reading;
@@ -882,26 +892,19 @@ public final class VeriflowClient {
    */
   public Responses.DatasetPage datasets(String tag, String owner, String field, int limit, String cursor) {
     String q = query("tag", tag, "owner", owner, "field", field, "limit", limit > 0 ? Integer.toString(limit) : null, "cursor", cursor);
-    JsonNode n = get("/v1/datasets" + q);
-    List<Responses.DatasetVersion> out = new ArrayList<>();
-    n.path("datasets").forEach(d -> out.add(parseDatasetVersion(d)));
-    return new Responses.DatasetPage(out, next(n));
+    DatasetPage page = read(get("/v1/datasets" + q), DatasetPage.class);
+    return new Responses.DatasetPage(page.datasets().stream().map(VeriflowClient::datasetVersion).toList(), next(page.next()));
   }
 
   /** A dataset's latest version and the numbers of all its versions. */
   public Responses.Dataset dataset(String datasetId) {
-    JsonNode n = get("/v1/datasets/" + segment(datasetId));
-    List<Long> versions = new ArrayList<>();
-    for (JsonNode v : n.path("versions")) {
-      versions.add(v.isObject() ? v.path("version").asLong() : v.asLong());
-    }
-    JsonNode latest = n.has("latest") && n.get("latest").isObject() ? n.get("latest") : n;
-    return new Responses.Dataset(parseDatasetVersion(latest), versions);
+    Dataset d = read(get("/v1/datasets/" + segment(datasetId)), Dataset.class);
+    return new Responses.Dataset(datasetVersion(d.latest()), d.versions());
   }
 
   /** One version of a dataset. */
   public Responses.DatasetVersion datasetVersion(String datasetId, long version) {
-    return parseDatasetVersion(get("/v1/datasets/" + segment(datasetId) + "/versions/" + version));
+    return datasetVersion(read(get("/v1/datasets/" + segment(datasetId) + "/versions/" + version), DatasetVersion.class));
   }
 
   /** The grants asked for a dataset version, in request order. */
@@ -911,7 +914,7 @@ public final class VeriflowClient {
 
   /** A grant; its id is the id of the {@code datasets.request} transaction. */
   public Responses.Grant grant(String grantId) {
-    return parseGrant(get("/v1/grants/" + segment(grantId)));
+    return grant(read(get("/v1/grants/" + segment(grantId)), Grant.class));
   }
 
   /** The grants an identity asked for, in request order. */
@@ -943,14 +946,14 @@ public final class VeriflowClient {
       org.veriflow.core.crypto.Hash ciphertext) {
     String path = "/v1/grants/" + segment(grantId) + "/key";
     HttpRequest request = signed(path, "POST", grantee, ciphertext).POST(HttpRequest.BodyPublishers.noBody()).build();
-    JsonNode n = send(request);
+    KeyRelease k = read(send(request), KeyRelease.class);
     byte[] wrapped;
     try {
-      wrapped = Base64.getDecoder().decode(n.path("wrappedKey").asText());
+      wrapped = Base64.getDecoder().decode(k.wrappedKey() == null ? "" : k.wrappedKey());
     } catch (IllegalArgumentException e) {
       throw new ClientException(200, "BAD_RESPONSE", "the node's wrappedKey is not base64");
     }
-    return new Responses.KeyRelease(n.path("grantId").asText(grantId), wrapped, n.path("accessTx").asText(), n.path("height").asLong());
+    return new Responses.KeyRelease(k.grantId() == null ? grantId : k.grantId(), wrapped, text(k.accessTx()), k.height());
   }
 
   /**
@@ -1045,73 +1048,46 @@ public final class VeriflowClient {
     return q.toString();
   }
 
-  private static Optional<String> next(JsonNode n) {
-    return n.hasNonNull("next") && !n.get("next").asText().isEmpty() ? Optional.of(n.get("next").asText()) : Optional.empty();
+  private static Optional<String> next(String next) {
+    return Optional.ofNullable(next).filter(c -> !c.isEmpty());
   }
 
-  private static List<Long> longs(JsonNode arr) {
-    List<Long> out = new ArrayList<>();
-    arr.forEach(v -> out.add(v.asLong()));
-    return out;
+  private static List<Responses.StatusChange> changes(List<StatusChange> changes) {
+    return changes.stream().map(c -> new Responses.StatusChange(c.from(), c.to(), c.by(), c.height(), c.reason(), c.txId())).toList();
   }
 
-  private static List<Responses.StatusChange> changes(JsonNode arr) {
-    List<Responses.StatusChange> out = new ArrayList<>();
-    arr.forEach(c -> out.add(new Responses.StatusChange(c.path("from").asText(), c.path("to").asText(), c.path("by").asText(),
-        c.path("height").asLong(), c.path("reason").asText(), c.path("txId").asText())));
-    return out;
+  private static Responses.DatasetVersion datasetVersion(DatasetVersion n) {
+    List<Responses.Column> schema = n.schema().stream().map(c -> new Responses.Column(c.name(), c.type())).toList();
+    DatasetPolicy p = n.policy();
+    Responses.Policy policy = new Responses.Policy(p.identities(), p.organisations(), p.roles(), p.purposes(), p.expiryHeight(),
+        p.expiryMillis(), p.price(), p.maxReads(), p.autoGrant());
+    DatasetQuality q = n.quality();
+    List<Responses.LabelCount> labels = q.labelBalance().stream().map(l -> new Responses.LabelCount(l.label(), l.count())).toList();
+    Responses.Quality quality = new Responses.Quality(q.rows(), q.columns(), q.missing(), q.duplicates(), q.outliers(), labels,
+        q.illegalReadingRate());
+    return new Responses.DatasetVersion(n.datasetId(), n.version(), n.owner(), n.status(), n.title(), n.description(), n.tags(), schema,
+        n.licence(), policy, n.plaintextSha256(), n.ciphertextSha256(), n.plaintextBytes(), n.ciphertextBytes(), n.snapshotId(),
+        n.readingsRoot(), n.custodian(), n.custodyKey(), quality, n.qualityReportSha256(), n.previousVersion(), n.nextVersion(),
+        n.publishedHeight(), n.publishedMillis(), changes(n.history()));
   }
 
-  private static Responses.DatasetVersion parseDatasetVersion(JsonNode n) {
-    List<Responses.Column> schema = new ArrayList<>();
-    n.path("schema").forEach(c -> schema.add(new Responses.Column(c.path("name").asText(), c.path("type").asText())));
-    JsonNode p = n.path("policy");
-    Responses.Policy policy = new Responses.Policy(strings(p.path("identities")), strings(p.path("organisations")),
-        strings(p.path("roles")), strings(p.path("purposes")), p.path("expiryHeight").asLong(), p.path("expiryMillis").asLong(),
-        p.path("price").asLong(), p.path("maxReads").asLong(), p.path("autoGrant").asBoolean());
-    JsonNode q = n.path("quality");
-    List<Responses.LabelCount> labels = new ArrayList<>();
-    JsonNode lb = q.path("labelBalance");
-    if (lb.isObject()) {
-      lb.fields().forEachRemaining(e -> labels.add(new Responses.LabelCount(e.getKey(), e.getValue().asLong())));
-    } else {
-      lb.forEach(l -> labels.add(new Responses.LabelCount(l.path("label").asText(), l.path("count").asLong())));
-    }
-    Responses.Quality quality = new Responses.Quality(q.path("rows").asLong(), q.path("columns").asLong(), longs(q.path("missing")),
-        q.path("duplicates").asLong(), q.path("outliers").asLong(), labels, q.path("illegalReadingRate").asDouble());
-    JsonNode custody = n.path("custodyKey");
-    return new Responses.DatasetVersion(n.path("datasetId").asText(), n.path("version").asLong(), n.path("owner").asText(),
-        n.path("status").asText(), n.path("title").asText(), n.path("description").asText(), strings(n.path("tags")), schema,
-        n.path("licence").asText(), policy, n.path("plaintextSha256").asText(), n.path("ciphertextSha256").asText(),
-        n.path("plaintextBytes").asLong(), n.path("ciphertextBytes").asLong(), n.path("snapshotId").asText(),
-        n.path("readingsRoot").asText(), n.path("custodian").asText(),
-        custody.isBoolean() ? custody.asBoolean() : !custody.asText().isEmpty(), quality, n.path("qualityReportSha256").asText(),
-        n.path("previousVersion").asLong(), n.path("nextVersion").asLong(), n.path("publishedHeight").asLong(),
-        n.path("publishedMillis").asLong(), changes(n.path("history")));
-  }
-
-  private static Responses.Grant parseGrant(JsonNode n) {
-    return new Responses.Grant(n.path("grantId").asText(), n.path("datasetId").asText(), n.path("version").asLong(),
-        n.path("grantee").asText(), n.path("purpose").asText(), n.path("status").asText(), n.path("sequence").asLong(),
-        n.path("requestedHeight").asLong(), n.path("requestedMillis").asLong(), n.path("price").asLong(), n.path("maxReads").asLong(),
-        n.path("expiryHeight").asLong(), n.path("expiryMillis").asLong(), n.path("reads").asLong(), n.path("paid").asLong(),
-        n.path("escrowed").asLong(), changes(n.path("history")));
+  private static Responses.Grant grant(Grant n) {
+    return new Responses.Grant(n.grantId(), n.datasetId(), n.version(), n.grantee(), n.purpose(), n.status(), n.sequence(),
+        n.requestedHeight(), n.requestedMillis(), n.price(), n.maxReads(), n.expiryHeight(), n.expiryMillis(), n.reads(), n.paid(),
+        n.escrowed(), changes(n.history()));
   }
 
   private static Responses.GrantPage parseGrantPage(JsonNode n) {
-    List<Responses.Grant> out = new ArrayList<>();
-    n.path("grants").forEach(g -> out.add(parseGrant(g)));
-    return new Responses.GrantPage(out, next(n));
+    GrantPage page = read(n, GrantPage.class);
+    return new Responses.GrantPage(page.grants().stream().map(VeriflowClient::grant).toList(), next(page.next()));
   }
 
   private static Responses.AccessPage parseAccessPage(JsonNode n) {
-    List<Responses.Access> out = new ArrayList<>();
-    n.path("accesses").forEach(a -> out.add(new Responses.Access(a.path("grantId").asText(), a.path("grantee").asText(),
-        a.path("datasetId").asText(), a.path("version").asLong(), a.path("kind").asText(), a.path("purpose").asText(),
-        a.path("height").asLong(), a.path("timestampMillis").asLong(), a.path("txId").asText(), a.path("custodian").asText(),
-        a.path("sequence").asLong(), a.path("granteeEncryptionKey").asText(), a.path("wrappedKeySha256").asText(),
-        a.path("paid").asLong())));
-    return new Responses.AccessPage(out, next(n));
+    AccessPage page = read(n, AccessPage.class);
+    List<Responses.Access> out = page.accesses().stream().map(a -> new Responses.Access(a.grantId(), a.grantee(), a.datasetId(),
+        a.version(), a.kind(), a.purpose(), a.height(), a.timestampMillis(), a.txId(), a.custodian(), a.sequence(),
+        a.granteeEncryptionKey(), a.wrappedKeySha256(), a.paid())).toList();
+    return new Responses.AccessPage(out, next(page.next()));
   }
 
   // ------------------------------------------------------------ compute-to-data

@@ -1,5 +1,18 @@
 package org.veriflow.node.http;
 
+import org.veriflow.protocol.http.Access;
+import org.veriflow.protocol.http.AccessPage;
+import org.veriflow.protocol.http.Dataset;
+import org.veriflow.protocol.http.DatasetColumn;
+import org.veriflow.protocol.http.DatasetPage;
+import org.veriflow.protocol.http.DatasetPolicy;
+import org.veriflow.protocol.http.DatasetQuality;
+import org.veriflow.protocol.http.DatasetVersion;
+import org.veriflow.protocol.http.Grant;
+import org.veriflow.protocol.http.GrantPage;
+import org.veriflow.protocol.http.KeyRelease;
+import org.veriflow.protocol.http.StatusChange;
+
 import org.veriflow.node.service.BlobStore;
 import org.veriflow.node.service.ComputeToData;
 import org.veriflow.node.service.CustodianData;
@@ -30,8 +43,6 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import org.veriflow.contracts.Credits;
 import org.veriflow.contracts.Datasets;
@@ -241,8 +252,7 @@ final class DatasetsApi {
           return;
         }
         counter.tag("outcome", "released").register(metrics).increment();
-        ctx.status(200).json(Json.MAPPER.createObjectNode().put("grantId", g.getGrantId())
-            .put("wrappedKey", Base64.getEncoder().encodeToString(wrapped)).put("accessTx", o.id().hex()).put("height", o.height()));
+        Json.answer(ctx.status(200), new KeyRelease(g.getGrantId(), Base64.getEncoder().encodeToString(wrapped), o.id().hex(), o.height()));
       }));
     } catch (Refused e) {
       counter.tag("outcome", e.code).register(metrics).increment();
@@ -266,9 +276,7 @@ final class DatasetsApi {
       TxOutcome o;
       try {
         // The request thread waits: the blob is then streamed from it, not from the committing thread.
-        o = recorded.copy().get(waitTimeout.toMillis(), TimeUnit.MILLISECONDS);
-      } catch (TimeoutException e) {
-        o = null;
+        o = NodeSubmitter.within(recorded, waitTimeout).get();
       } catch (ExecutionException e) {
         throw new IllegalStateException("waiting for a node transaction failed", e.getCause());
       } catch (InterruptedException e) {
@@ -452,7 +460,7 @@ final class DatasetsApi {
     int limit = limit(ctx);
     String cursor = cursor(ctx);
     DatasetsState.Page<DatasetRecord> page = DatasetsState.datasets(state(), new DatasetsState.Filter(tag, owner, field), limit, cursor);
-    ctx.json(page(page, "datasets", DatasetsApi::datasetJson));
+    Json.answer(ctx, new DatasetPage(page.items().stream().map(DatasetsApi::datasetJson).toList(), page.next().orElse(null)));
   }
 
   private void dataset(Context ctx) {
@@ -462,15 +470,11 @@ final class DatasetsApi {
       HttpApi.problem(ctx, 404, "UNKNOWN_DATASET", "no dataset " + id);
       return;
     }
-    ObjectNode n = Json.MAPPER.createObjectNode();
-    n.set("latest", datasetJson(versions.get(versions.size() - 1)));
-    ArrayNode numbers = n.putArray("versions");
-    versions.forEach(v -> numbers.add(v.getVersion()));
-    ctx.json(n);
+    Json.answer(ctx, new Dataset(datasetJson(versions.get(versions.size() - 1)), versions.stream().map(DatasetRecord::getVersion).toList()));
   }
 
   private void version(Context ctx) {
-    found(ctx).ifPresent(d -> ctx.json(datasetJson(d)));
+    found(ctx).ifPresent(d -> Json.answer(ctx, datasetJson(d)));
   }
 
   private void versionGrants(Context ctx) {
@@ -479,8 +483,7 @@ final class DatasetsApi {
       int limit = limit(ctx);
       String cursor = cursor(ctx);
       StateView credits = ledger.state(Credits.NAME);
-      ctx.json(page(DatasetsState.grants(state(), d.get().getDatasetId(), d.get().getVersion(), limit, cursor), "grants",
-          g -> grantJson(g, credits)));
+      Json.answer(ctx, grants(DatasetsState.grants(state(), d.get().getDatasetId(), d.get().getVersion(), limit, cursor), credits));
     }
   }
 
@@ -489,8 +492,7 @@ final class DatasetsApi {
     if (d.isPresent()) {
       int limit = limit(ctx);
       String cursor = cursor(ctx);
-      ctx.json(page(DatasetsState.accesses(state(), d.get().getDatasetId(), d.get().getVersion(), limit, cursor), "accesses",
-          DatasetsApi::accessJson));
+      Json.answer(ctx, accesses(DatasetsState.accesses(state(), d.get().getDatasetId(), d.get().getVersion(), limit, cursor)));
     }
   }
 
@@ -501,7 +503,7 @@ final class DatasetsApi {
       HttpApi.problem(ctx, 404, "UNKNOWN_GRANT", "no grant " + id);
       return;
     }
-    ctx.json(grantJson(g.get(), ledger.state(Credits.NAME)));
+    Json.answer(ctx, grantJson(g.get(), ledger.state(Credits.NAME)));
   }
 
   private void identityGrants(Context ctx) {
@@ -509,14 +511,22 @@ final class DatasetsApi {
     int limit = limit(ctx);
     String cursor = cursor(ctx);
     StateView credits = ledger.state(Credits.NAME);
-    ctx.json(page(DatasetsState.grantsOf(state(), id, limit, cursor), "grants", g -> grantJson(g, credits)));
+    Json.answer(ctx, grants(DatasetsState.grantsOf(state(), id, limit, cursor), credits));
   }
 
   private void identityAccesses(Context ctx) {
     String id = HttpApi.idParam(ctx.pathParam("id")).value();
     int limit = limit(ctx);
     String cursor = cursor(ctx);
-    ctx.json(page(DatasetsState.accessesBy(state(), id, limit, cursor), "accesses", DatasetsApi::accessJson));
+    Json.answer(ctx, accesses(DatasetsState.accessesBy(state(), id, limit, cursor)));
+  }
+
+  private static GrantPage grants(DatasetsState.Page<GrantRecord> page, StateView credits) {
+    return new GrantPage(page.items().stream().map(g -> grantJson(g, credits)).toList(), page.next().orElse(null));
+  }
+
+  private static AccessPage accesses(DatasetsState.Page<AccessRecord> page) {
+    return new AccessPage(page.items().stream().map(DatasetsApi::accessJson).toList(), page.next().orElse(null));
   }
 
   // ------------------------------------------------------------ parameters
@@ -566,97 +576,45 @@ final class DatasetsApi {
 
   // ------------------------------------------------------------ JSON
 
-  private static <T> ObjectNode page(DatasetsState.Page<T> page, String name, Function<T, ObjectNode> json) {
-    ObjectNode n = Json.MAPPER.createObjectNode();
-    ArrayNode items = n.putArray(name);
-    page.items().forEach(i -> items.add(json.apply(i)));
-    page.next().ifPresent(c -> n.put("next", c));
-    return n;
-  }
-
   private static String hex(ByteString b) {
     return Hex.encode(b.toByteArray());
   }
 
   /** Every field of the record; the wrapped custody key only as {@code custodyKey}: whether it is still there. */
-  static ObjectNode datasetJson(DatasetRecord d) {
-    ObjectNode n = Json.MAPPER.createObjectNode();
-    n.put("datasetId", d.getDatasetId()).put("version", d.getVersion()).put("owner", d.getOwner()).put("status", d.getStatus().name())
-        .put("title", d.getTitle()).put("description", d.getDescription());
-    ArrayNode tags = n.putArray("tags");
-    d.getTagsList().forEach(tags::add);
-    ArrayNode schema = n.putArray("schema");
-    for (ColumnSpec c : d.getSchemaList()) {
-      schema.addObject().put("name", c.getName()).put("type", c.getType());
-    }
-    n.put("licence", d.getLicence());
-    n.set("policy", policyJson(d.getPolicy()));
-    n.put("plaintextSha256", hex(d.getPlaintextSha256())).put("ciphertextSha256", hex(d.getCiphertextSha256()))
-        .put("plaintextBytes", d.getPlaintextBytes()).put("ciphertextBytes", d.getCiphertextBytes())
-        .put("snapshotId", d.getSnapshotId()).put("readingsRoot", hex(d.getReadingsRoot()))
-        .put("custodian", d.getCustodian()).put("custodyKey", !d.getCustodyKey().isEmpty());
-    n.set("quality", qualityJson(d.getQuality()));
-    n.put("qualityReportSha256", hex(d.getQualityReportSha256())).put("previousVersion", d.getPreviousVersion())
-        .put("nextVersion", d.getNextVersion()).put("publishedHeight", d.getPublishedHeight()).put("publishedMillis", d.getPublishedMillis());
-    ArrayNode history = n.putArray("history");
-    for (DatasetChange c : d.getHistoryList()) {
-      history.addObject().put("from", c.getFrom().name()).put("to", c.getTo().name()).put("by", c.getBy()).put("height", c.getHeight())
-          .put("reason", c.getReason()).put("txId", hex(c.getTxId()));
-    }
-    return n;
+  static DatasetVersion datasetJson(DatasetRecord d) {
+    List<DatasetColumn> schema = d.getSchemaList().stream().map(c -> new DatasetColumn(c.getName(), c.getType())).toList();
+    return new DatasetVersion(d.getDatasetId(), d.getVersion(), d.getOwner(), d.getStatus().name(), d.getTitle(), d.getDescription(),
+        d.getTagsList(), schema, d.getLicence(), policyJson(d.getPolicy()), hex(d.getPlaintextSha256()), hex(d.getCiphertextSha256()),
+        d.getPlaintextBytes(), d.getCiphertextBytes(), d.getSnapshotId(), hex(d.getReadingsRoot()), d.getCustodian(),
+        !d.getCustodyKey().isEmpty(), qualityJson(d.getQuality()), hex(d.getQualityReportSha256()), d.getPreviousVersion(),
+        d.getNextVersion(), d.getPublishedHeight(), d.getPublishedMillis(),
+        d.getHistoryList().stream().map(c -> new StatusChange(c.getFrom().name(), c.getTo().name(), c.getBy(), c.getHeight(), c.getReason(),
+            hex(c.getTxId()))).toList());
   }
 
-  private static ObjectNode policyJson(Policy p) {
-    ObjectNode n = Json.MAPPER.createObjectNode();
-    ArrayNode identities = n.putArray("identities");
-    p.getIdentitiesList().forEach(identities::add);
-    ArrayNode organisations = n.putArray("organisations");
-    p.getOrganisationsList().forEach(organisations::add);
-    ArrayNode roles = n.putArray("roles");
-    p.getRolesList().forEach(roles::add);
-    ArrayNode purposes = n.putArray("purposes");
-    p.getPurposesList().forEach(purposes::add);
-    n.put("expiryHeight", p.getExpiryHeight()).put("expiryMillis", p.getExpiryMillis()).put("price", p.getPrice())
-        .put("maxReads", p.getMaxReads()).put("autoGrant", p.getAutoGrant());
-    return n;
+  private static DatasetPolicy policyJson(Policy p) {
+    return new DatasetPolicy(p.getIdentitiesList(), p.getOrganisationsList(), p.getRolesList(), p.getPurposesList(), p.getExpiryHeight(),
+        p.getExpiryMillis(), p.getPrice(), p.getMaxReads(), p.getAutoGrant());
   }
 
-  private static ObjectNode qualityJson(QualitySummary q) {
-    ObjectNode n = Json.MAPPER.createObjectNode();
-    n.put("rows", q.getRows()).put("columns", q.getColumns());
-    ArrayNode missing = n.putArray("missing");
-    q.getMissingList().forEach(missing::add);
-    n.put("duplicates", q.getDuplicates()).put("outliers", q.getOutliers());
-    ArrayNode labels = n.putArray("labelBalance");
-    for (LabelCount l : q.getLabelBalanceList()) {
-      labels.addObject().put("label", l.getLabel()).put("count", l.getCount());
-    }
-    n.put("illegalReadingRate", q.getIllegalReadingRate());
-    return n;
+  private static DatasetQuality qualityJson(QualitySummary q) {
+    return new DatasetQuality(q.getRows(), q.getColumns(), q.getMissingList(), q.getDuplicates(), q.getOutliers(),
+        q.getLabelBalanceList().stream().map(l -> new org.veriflow.protocol.http.LabelCount(l.getLabel(), l.getCount())).toList(),
+        q.getIllegalReadingRate());
   }
 
   /** The grant's record and its unpaid escrow ({@code escrowed}). */
-  static ObjectNode grantJson(GrantRecord g, StateView credits) {
-    ObjectNode n = Json.MAPPER.createObjectNode();
-    n.put("grantId", g.getGrantId()).put("datasetId", g.getDatasetId()).put("version", g.getVersion()).put("grantee", g.getGrantee())
-        .put("purpose", g.getPurpose()).put("status", g.getStatus().name()).put("sequence", g.getSequence())
-        .put("requestedHeight", g.getRequestedHeight()).put("requestedMillis", g.getRequestedMillis())
-        .put("price", g.getPrice()).put("maxReads", g.getMaxReads()).put("expiryHeight", g.getExpiryHeight())
-        .put("expiryMillis", g.getExpiryMillis()).put("reads", g.getReads()).put("paid", g.getPaid())
-        .put("escrowed", Credits.escrowed(credits, Datasets.escrowId(g.getGrantId())));
-    ArrayNode history = n.putArray("history");
-    for (GrantChange c : g.getHistoryList()) {
-      history.addObject().put("from", c.getFrom().name()).put("to", c.getTo().name()).put("by", c.getBy()).put("height", c.getHeight())
-          .put("reason", c.getReason()).put("txId", hex(c.getTxId()));
-    }
-    return n;
+  static Grant grantJson(GrantRecord g, StateView credits) {
+    return new Grant(g.getGrantId(), g.getDatasetId(), g.getVersion(), g.getGrantee(), g.getPurpose(), g.getStatus().name(), g.getSequence(),
+        g.getRequestedHeight(), g.getRequestedMillis(), g.getPrice(), g.getMaxReads(), g.getExpiryHeight(), g.getExpiryMillis(), g.getReads(),
+        g.getPaid(), Credits.escrowed(credits, Datasets.escrowId(g.getGrantId())),
+        g.getHistoryList().stream().map(c -> new StatusChange(c.getFrom().name(), c.getTo().name(), c.getBy(), c.getHeight(), c.getReason(),
+            hex(c.getTxId()))).toList());
   }
 
-  static ObjectNode accessJson(AccessRecord a) {
-    return Json.MAPPER.createObjectNode().put("grantId", a.getGrantId()).put("grantee", a.getGrantee()).put("datasetId", a.getDatasetId())
-        .put("version", a.getVersion()).put("kind", a.getKind().name()).put("purpose", a.getPurpose()).put("height", a.getHeight())
-        .put("timestampMillis", a.getTimestampMillis()).put("txId", hex(a.getTxId())).put("custodian", a.getCustodian())
-        .put("sequence", a.getSequence()).put("granteeEncryptionKey", hex(a.getGranteeEncryptionKey()))
-        .put("wrappedKeySha256", hex(a.getWrappedKeySha256())).put("paid", a.getPaid());
+  static Access accessJson(AccessRecord a) {
+    return new Access(a.getGrantId(), a.getGrantee(), a.getDatasetId(), a.getVersion(), a.getKind().name(), a.getPurpose(), a.getHeight(),
+        a.getTimestampMillis(), hex(a.getTxId()), a.getCustodian(), a.getSequence(), hex(a.getGranteeEncryptionKey()),
+        hex(a.getWrappedKeySha256()), a.getPaid());
   }
 }

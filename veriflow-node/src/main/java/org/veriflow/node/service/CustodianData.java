@@ -29,7 +29,7 @@ import org.veriflow.crypto.StreamingEncryption;
  * into a temporary file (in a fresh owner-only directory), its SHA-256 is checked against the
  * version's recorded plaintext hash, and the bytes are read back. The temporary file and its
  * directory are deleted before {@link #plaintext} returns or throws. Used by compute-to-data
- * ({@link DatasetsApi}) and by the {@link Verifier}'s replay of models trained that way. Thread-safe.
+ * (the HTTP API's dataset routes) and by the {@link Verifier}'s replay of models trained that way. Thread-safe.
  *
  * <p>The ciphertext's associated data must be {@link DatasetCryptoLabels#ciphertext} ({@code
  * veriflow-dataset/<id>/<version>}), as the {@code veriflow} CLI's publisher uses.

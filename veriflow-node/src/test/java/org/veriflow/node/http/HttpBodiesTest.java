@@ -178,4 +178,37 @@ class HttpBodiesTest {
         "{\"chainId\":\"c\",\"height\":4,\"blockHash\":\"bh\",\"stateHash\":\"sh\","
             + "\"signer\":{\"id\":\"vf1n\",\"algorithm\":\"ED25519\",\"publicKey\":\"aa\"},\"checkpoint\":\"Y3A=\",\"signature\":\"c2c=\"}");
   }
+
+  @Test
+  void datasetBodies_fieldNames_pinned() throws Exception {
+    org.veriflow.protocol.http.DatasetVersion v = new org.veriflow.protocol.http.DatasetVersion("room", 1, "vf1o", "ACTIVE", "Room", "two",
+        List.of("climate"), List.of(new org.veriflow.protocol.http.DatasetColumn("t", "int64")), "CC-BY-4.0",
+        new org.veriflow.protocol.http.DatasetPolicy(List.of(), List.of(), List.of(), List.of("research"), 0, 0, 0, 2, true),
+        "ps", "cs", 58, 131, "", "", "vf1n", true,
+        new org.veriflow.protocol.http.DatasetQuality(2, 3, List.of(0L), 0, 0, List.of(new org.veriflow.protocol.http.LabelCount("a", 2)), 0.0),
+        "qs", 0, 0, 6, 1000, List.of(new org.veriflow.protocol.http.StatusChange("DATASET_STATUS_UNSPECIFIED", "ACTIVE", "vf1o", 6, "", "tx")));
+    String version = "{\"datasetId\":\"room\",\"version\":1,\"owner\":\"vf1o\",\"status\":\"ACTIVE\",\"title\":\"Room\",\"description\":\"two\","
+        + "\"tags\":[\"climate\"],\"schema\":[{\"name\":\"t\",\"type\":\"int64\"}],\"licence\":\"CC-BY-4.0\","
+        + "\"policy\":{\"identities\":[],\"organisations\":[],\"roles\":[],\"purposes\":[\"research\"],\"expiryHeight\":0,"
+        + "\"expiryMillis\":0,\"price\":0,\"maxReads\":2,\"autoGrant\":true},\"plaintextSha256\":\"ps\",\"ciphertextSha256\":\"cs\","
+        + "\"plaintextBytes\":58,\"ciphertextBytes\":131,\"snapshotId\":\"\",\"readingsRoot\":\"\",\"custodian\":\"vf1n\",\"custodyKey\":true,"
+        + "\"quality\":{\"rows\":2,\"columns\":3,\"missing\":[0],\"duplicates\":0,\"outliers\":0,\"labelBalance\":[{\"label\":\"a\",\"count\":2}],"
+        + "\"illegalReadingRate\":0.0},\"qualityReportSha256\":\"qs\",\"previousVersion\":0,\"nextVersion\":0,\"publishedHeight\":6,"
+        + "\"publishedMillis\":1000,\"history\":[{\"from\":\"DATASET_STATUS_UNSPECIFIED\",\"to\":\"ACTIVE\",\"by\":\"vf1o\",\"height\":6,"
+        + "\"reason\":\"\",\"txId\":\"tx\"}]}";
+    pinned(new org.veriflow.protocol.http.Dataset(v, List.of(1L)), "{\"latest\":" + version + ",\"versions\":[1]}");
+    pinned(new org.veriflow.protocol.http.DatasetPage(List.of(v), null), "{\"datasets\":[" + version + "]}");
+    pinned(new org.veriflow.protocol.http.GrantPage(List.of(new org.veriflow.protocol.http.Grant("g1", "room", 1, "vf1g", "research", "GRANTED",
+        0, 7, 2000, 5, 2, 0, 0, 1, 3, 2, List.of())), "ff"),
+        "{\"grants\":[{\"grantId\":\"g1\",\"datasetId\":\"room\",\"version\":1,\"grantee\":\"vf1g\",\"purpose\":\"research\","
+            + "\"status\":\"GRANTED\",\"sequence\":0,\"requestedHeight\":7,\"requestedMillis\":2000,\"price\":5,\"maxReads\":2,"
+            + "\"expiryHeight\":0,\"expiryMillis\":0,\"reads\":1,\"paid\":3,\"escrowed\":2,\"history\":[]}],\"next\":\"ff\"}");
+    pinned(new org.veriflow.protocol.http.AccessPage(List.of(new org.veriflow.protocol.http.Access("g1", "vf1g", "room", 1, "KEY_RELEASE",
+        "research", 8, 3000, "tx", "vf1n", 0, "ek", "wk", 3)), null),
+        "{\"accesses\":[{\"grantId\":\"g1\",\"grantee\":\"vf1g\",\"datasetId\":\"room\",\"version\":1,\"kind\":\"KEY_RELEASE\","
+            + "\"purpose\":\"research\",\"height\":8,\"timestampMillis\":3000,\"txId\":\"tx\",\"custodian\":\"vf1n\",\"sequence\":0,"
+            + "\"granteeEncryptionKey\":\"ek\",\"wrappedKeySha256\":\"wk\",\"paid\":3}]}");
+    pinned(new org.veriflow.protocol.http.KeyRelease("g1", "d2s=", "tx", 8),
+        "{\"grantId\":\"g1\",\"wrappedKey\":\"d2s=\",\"accessTx\":\"tx\",\"height\":8}");
+  }
 }
