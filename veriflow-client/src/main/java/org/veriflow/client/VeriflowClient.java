@@ -38,6 +38,7 @@ import org.veriflow.protocol.http.Grant;
 import org.veriflow.protocol.http.GrantPage;
 import org.veriflow.protocol.http.KeyRelease;
 import org.veriflow.protocol.http.StatusChange;
+import org.veriflow.protocol.http.StoredBlob;
 import org.veriflow.protocol.http.Model;
 import org.veriflow.protocol.http.ModelPage;
 import org.veriflow.protocol.http.Reading;
@@ -597,13 +598,13 @@ public final class VeriflowClient {
       }
     }
     org.veriflow.core.crypto.Hash hash = org.veriflow.core.crypto.Hash.of(md.digest());
-    JsonNode n = send(HttpRequest.newBuilder(URI.create(base + "/v1/blobs/" + hash.hex()))
+    StoredBlob stored = read(send(HttpRequest.newBuilder(URI.create(base + "/v1/blobs/" + hash.hex()))
         .timeout(timeout)
         .header("Content-Type", "application/octet-stream")
         .PUT(HttpRequest.BodyPublishers.ofFile(file))
-        .build());
-    if (!hash.hex().equals(n.path("hash").asText())) {
-      throw new ClientException(200, "BAD_RESPONSE", "the node stored blob " + n.path("hash").asText() + ", not " + hash.hex());
+        .build()), StoredBlob.class);
+    if (!hash.hex().equals(stored.hash())) {
+      throw new ClientException(200, "BAD_RESPONSE", "the node stored blob " + text(stored.hash()) + ", not " + hash.hex());
     }
     return hash;
   }

@@ -1,5 +1,7 @@
 package org.veriflow.node.http;
 
+import org.veriflow.protocol.http.StoredBlob;
+
 import org.veriflow.node.service.BlobStore;
 import org.veriflow.node.service.ProtectedBlobs;
 import org.veriflow.node.service.Refused;
@@ -52,7 +54,7 @@ final class BlobsApi {
       result = store.put(expected, body);
     }
     if (result instanceof BlobStore.Stored s) {
-      ctx.status(s.created() ? 201 : 200).json(Json.MAPPER.createObjectNode().put("hash", s.hash().hex()).put("size", s.sizeBytes()));
+      Json.answer(ctx.status(s.created() ? 201 : 200), new StoredBlob(s.hash().hex(), s.sizeBytes()));
       return;
     }
     BlobStore.Refused r = (BlobStore.Refused) result;

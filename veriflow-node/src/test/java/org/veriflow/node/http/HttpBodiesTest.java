@@ -211,4 +211,9 @@ class HttpBodiesTest {
     pinned(new org.veriflow.protocol.http.KeyRelease("g1", "d2s=", "tx", 8),
         "{\"grantId\":\"g1\",\"wrappedKey\":\"d2s=\",\"accessTx\":\"tx\",\"height\":8}");
   }
+
+  @Test
+  void storedBlob_fieldNames_pinned() throws Exception {
+    pinned(new org.veriflow.protocol.http.StoredBlob("bh", 12), "{\"hash\":\"bh\",\"size\":12}");
+  }
 }
