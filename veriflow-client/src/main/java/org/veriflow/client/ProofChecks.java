@@ -29,16 +29,16 @@ public final class ProofChecks {
   public static BlockHeader checkBlock(Responses.BlockInfo block, List<Responses.Orderer> orderers) throws ProofException {
     byte[] headerBytes = Base64.getDecoder().decode(block.headerBase64());
     if (!Hash.sha256(headerBytes).hex().equals(block.hash())) {
-      throw new ProofException(ProofFailure.ROOT_MISMATCH, "block " + block.height() + ": header bytes do not hash to the block hash");
+      throw new ProofException(ProofFailure.BLOCK_HASH_MISMATCH, "block " + block.height() + ": header bytes do not hash to the block hash");
     }
     BlockHeader header;
     try {
       header = BlockHeader.parseFrom(headerBytes);
     } catch (InvalidProtocolBufferException e) {
-      throw new ProofException(ProofFailure.ROOT_MISMATCH, "block " + block.height() + ": header does not decode");
+      throw new ProofException(ProofFailure.MALFORMED_BLOCK_HEADER, "block " + block.height() + ": header does not decode");
     }
     if (header.getHeight() != block.height()) {
-      throw new ProofException(ProofFailure.INVALID_SIZES, "block " + block.height() + ": its signed header says height " + header.getHeight());
+      throw new ProofException(ProofFailure.BLOCK_HEIGHT_MISMATCH, "block " + block.height() + ": its signed header says height " + header.getHeight());
     }
     if (header.getHeight() == 0) {
       // Genesis carries no signature: it is trusted by its hash, which every node derives from the genesis file.
@@ -52,12 +52,12 @@ public final class ProofChecks {
       PublicKey key = PublicKey.decode(SignatureAlgorithm.valueOf(s.algorithm()), Hex.decode(s.publicKeyHex()));
       SignatureCheck check = key.verify(headerBytes, Hex.decode(s.signatureHex()));
       if (!check.isValid()) {
-        throw new ProofException(ProofFailure.ROOT_MISMATCH, "block " + block.height() + ": orderer signature fails (" + check + ")");
+        throw new ProofException(ProofFailure.BLOCK_SIGNATURE_INVALID, "block " + block.height() + ": orderer signature fails (" + check + ")");
       }
       signed = true;
     }
     if (!signed) {
-      throw new ProofException(ProofFailure.ROOT_MISMATCH, "block " + block.height() + " carries no signature by an orderer of the chain");
+      throw new ProofException(ProofFailure.NO_ORDERER_SIGNATURE, "block " + block.height() + " carries no signature by an orderer of the chain");
     }
     return header;
   }
@@ -68,7 +68,7 @@ public final class ProofChecks {
    */
   public static void checkInclusion(String txId, Responses.InclusionProof proof, BlockHeader header) throws ProofException {
     if (header.getLogSize() != proof.logSize()) {
-      throw new ProofException(ProofFailure.INVALID_SIZES,
+      throw new ProofException(ProofFailure.LOG_SIZE_MISMATCH,
           "proof is for log size " + proof.logSize() + " but the header records " + header.getLogSize());
     }
     MerkleVerifier.verifyInclusion(proof.leafIndex(), proof.logSize(), MerkleHashes.leafHash(Hash.fromHex(txId).bytes()),
@@ -78,7 +78,7 @@ public final class ProofChecks {
   /** Checks that the log recorded by {@code newer} extends the log recorded by {@code older}. */
   public static void checkConsistency(Responses.ConsistencyProof proof, BlockHeader older, BlockHeader newer) throws ProofException {
     if (older.getLogSize() != proof.from() || newer.getLogSize() != proof.to()) {
-      throw new ProofException(ProofFailure.INVALID_SIZES, "proof sizes " + proof.from() + ".." + proof.to()
+      throw new ProofException(ProofFailure.LOG_SIZE_MISMATCH, "proof sizes " + proof.from() + ".." + proof.to()
           + " do not match the headers' log sizes " + older.getLogSize() + ".." + newer.getLogSize());
     }
     MerkleVerifier.verifyConsistency(proof.from(), proof.to(), Hash.of(older.getLogRoot().toByteArray()),

@@ -19,6 +19,37 @@ import java.util.concurrent.CompletableFuture;
 import org.veriflow.core.Hex;
 import org.veriflow.core.merkle.ProofException;
 import org.veriflow.protocol.proto.BlockHeader;
+import org.veriflow.protocol.http.Account;
+import org.veriflow.protocol.http.BatchResults;
+import org.veriflow.protocol.http.Block;
+import org.veriflow.protocol.http.Chain;
+import org.veriflow.protocol.http.CheckpointSigner;
+import org.veriflow.protocol.http.SignedCheckpoint;
+import org.veriflow.protocol.http.ConsistencyProof;
+import org.veriflow.protocol.http.Health;
+import org.veriflow.protocol.http.Identity;
+import org.veriflow.protocol.http.AccessPage;
+import org.veriflow.protocol.http.Dataset;
+import org.veriflow.protocol.http.DatasetPage;
+import org.veriflow.protocol.http.DatasetPolicy;
+import org.veriflow.protocol.http.DatasetQuality;
+import org.veriflow.protocol.http.DatasetVersion;
+import org.veriflow.protocol.http.Grant;
+import org.veriflow.protocol.http.GrantPage;
+import org.veriflow.protocol.http.KeyRelease;
+import org.veriflow.protocol.http.StatusChange;
+import org.veriflow.protocol.http.StoredBlob;
+import org.veriflow.protocol.http.Model;
+import org.veriflow.protocol.http.ModelPage;
+import org.veriflow.protocol.http.Reading;
+import org.veriflow.protocol.http.ReadingPage;
+import org.veriflow.protocol.http.Snapshot;
+import org.veriflow.protocol.http.Stream;
+import org.veriflow.protocol.http.StreamStats;
+import org.veriflow.protocol.http.SubmitBatch;
+import org.veriflow.protocol.http.SubmitTransaction;
+import org.veriflow.protocol.http.Transaction;
+import org.veriflow.protocol.http.TxStatusAnswer;
 
 /**
  * The Java SDK over a node's HTTP API. Thread-safe; one instance per node is enough.
@@ -27,7 +58,17 @@ import org.veriflow.protocol.proto.BlockHeader;
  * refuses a request, and with code {@code UNREACHABLE} when it cannot be reached.
  */
 public final class VeriflowClient {
-  private static final ObjectMapper MAPPER = new ObjectMapper();
+  /**
+   * Reads the node's bodies into the protocol's records, as leniently as a node's answer allows:
+   * fields a newer node adds are ignored, and an absent list reads as empty.
+   */
+  private static final ObjectMapper MAPPER = new ObjectMapper()
+      .configure(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+  static {
+    MAPPER.configOverride(List.class).setSetterInfo(
+        com.fasterxml.jackson.annotation.JsonSetter.Value.forValueNulls(com.fasterxml.jackson.annotation.Nulls.AS_EMPTY));
+  }
 
   private final URI base;
   private final HttpClient http;
@@ -48,31 +89,44 @@ public final class VeriflowClient {
     return base;
   }
 
+  /**
+   * The chain the node serves ({@code GET /v1/chain}).
+   *
+   * @return the chain's id, genesis hash, height, limits and orderers
+   * @throws ClientException if the node refuses or cannot be reached
+   */
   public Responses.ChainInfo chain() {
-    JsonNode n = get("/v1/chain");
-    List<Responses.Orderer> orderers = new ArrayList<>();
-    for (JsonNode o : n.path("orderers")) {
-      orderers.add(new Responses.Orderer(o.path("id").asText(), o.path("algorithm").asText(), o.path("publicKey").asText()));
-    }
-    return new Responses.ChainInfo(n.path("chainId").asText(), n.path("genesisHash").asText(), n.path("height").asLong(),
-        n.path("maxTxBytes").asInt(), orderers);
+    Chain c = read(get("/v1/chain"), Chain.class);
+    List<Responses.Orderer> orderers = c.orderers().stream()
+        .map(o -> new Responses.Orderer(o.id(), o.algorithm(), o.publicKey())).toList();
+    return new Responses.ChainInfo(c.chainId(), c.genesisHash(), c.height(), c.maxTxBytes(), orderers);
   }
 
+  /**
+   * An identity's account ({@code GET /v1/accounts/{id}}): the next nonce its transactions must carry
+   * (as of the latest commit) and its credits.
+   *
+   * @param id the identity id
+   * @return the account
+   * @throws ClientException if the id is malformed, the node has no quorum, or it cannot be reached
+   */
   public Responses.Account account(String id) {
-    JsonNode n = get("/v1/accounts/" + id);
-    return new Responses.Account(n.path("id").asText(), n.path("nonce").asLong(), n.path("balance").asLong());
+    Account a = read(get("/v1/accounts/" + id), Account.class);
+    return new Responses.Account(a.id(), a.nonce(), a.balance());
   }
 
+  /**
+   * A registered identity ({@code GET /v1/identities/{id}}).
+   *
+   * @param id the identity id
+   * @return the identity as the chain records it
+   * @throws ClientException {@code UNKNOWN_IDENTITY} if none is registered under {@code id}
+   */
   public Responses.Identity identity(String id) {
-    JsonNode n = get("/v1/identities/" + id);
-    List<String> roles = new ArrayList<>();
-    n.path("roles").forEach(r -> roles.add(r.asText()));
-    return new Responses.Identity(n.path("id").asText(), n.path("kind").asText(), n.path("name").asText(), n.path("owner").asText(),
-        n.path("algorithm").asText(), roles, n.path("status").asText(), n.path("registeredHeight").asLong(),
-        n.has("revokedHeight") ? Optional.of(n.get("revokedHeight").asLong()) : Optional.empty(),
-        n.has("revocationReason") ? Optional.of(n.get("revocationReason").asText()) : Optional.empty(),
-        n.hasNonNull("encryptionKey") && !n.get("encryptionKey").asText().isEmpty() ? Optional.of(n.get("encryptionKey").asText())
-            : Optional.empty());
+    Identity i = read(get("/v1/identities/" + id), Identity.class);
+    return new Responses.Identity(i.id(), i.kind(), i.name(), i.owner(), i.algorithm(), i.roles(), i.status(), i.registeredHeight(),
+        Optional.ofNullable(i.revokedHeight()), Optional.ofNullable(i.revocationReason()),
+        Optional.ofNullable(i.encryptionKey()).filter(k -> !k.isEmpty()));
   }
 
   /**
@@ -106,43 +160,51 @@ public final class VeriflowClient {
   }
 
   private HttpRequest batchRequest(List<SignedTransaction> txs, boolean wait) {
-    ObjectNode body = MAPPER.createObjectNode();
-    var arr = body.putArray("transactions");
-    for (SignedTransaction tx : txs) {
-      arr.addObject()
-          .put("payload", Base64.getEncoder().encodeToString(tx.payload()))
-          .put("signature", Base64.getEncoder().encodeToString(tx.signature()));
-    }
+    SubmitBatch body = new SubmitBatch(txs.stream().map(VeriflowClient::body).toList());
     return HttpRequest.newBuilder(URI.create(base + "/v1/transactions/batch" + (wait ? "?wait=true" : "")))
         .timeout(timeout)
         .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
+        .POST(HttpRequest.BodyPublishers.ofString(write(body)))
         .build();
   }
 
   private static List<Responses.TxInfo> parseBatch(JsonNode n) {
-    List<Responses.TxInfo> out = new ArrayList<>();
-    for (JsonNode r : n.path("results")) {
-      out.add(parseTx(r));
-    }
-    return out;
+    return read(n, BatchResults.class).results().stream().map(VeriflowClient::txInfo).toList();
   }
 
   private HttpRequest submitRequest(SignedTransaction tx, boolean wait) {
-    ObjectNode body = MAPPER.createObjectNode()
-        .put("payload", Base64.getEncoder().encodeToString(tx.payload()))
-        .put("signature", Base64.getEncoder().encodeToString(tx.signature()));
     return HttpRequest.newBuilder(URI.create(base + "/v1/transactions" + (wait ? "?wait=true" : "")))
         .timeout(timeout)
         .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
+        .POST(HttpRequest.BodyPublishers.ofString(write(body(tx))))
         .build();
+  }
+
+  private static SubmitTransaction body(SignedTransaction tx) {
+    return new SubmitTransaction(Base64.getEncoder().encodeToString(tx.payload()), Base64.getEncoder().encodeToString(tx.signature()));
+  }
+
+  private static String write(Object body) {
+    try {
+      return MAPPER.writeValueAsString(body);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException("cannot write a request body", e);
+    }
+  }
+
+  /** Reads a node's answer into its record; an answer that does not fit is {@code BAD_RESPONSE}. */
+  private static <T> T read(JsonNode n, Class<T> type) {
+    try {
+      return MAPPER.treeToValue(n, type);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException | IllegalArgumentException e) {
+      throw new ClientException(200, "BAD_RESPONSE", "the node's answer is not a " + type.getSimpleName() + ": " + e.getMessage());
+    }
   }
 
   /** The state of a transaction; status {@code UNKNOWN} if the node knows nothing of it. */
   public Responses.TxInfo transaction(String id) {
     try {
-      return parseTx(get("/v1/transactions/" + id));
+      return txInfo(read(get("/v1/transactions/" + id), Transaction.class));
     } catch (ClientException e) {
       if (e.code().equals("UNKNOWN_TRANSACTION")) {
         return new Responses.TxInfo(id, "UNKNOWN", Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
@@ -179,8 +241,8 @@ public final class VeriflowClient {
   }
 
   public Responses.ConsistencyProof consistency(long from, long to) {
-    JsonNode n = get("/v1/log/consistency?from=" + from + "&to=" + to);
-    return new Responses.ConsistencyProof(n.path("from").asLong(), n.path("to").asLong(), strings(n.path("hashes")));
+    ConsistencyProof p = read(get("/v1/log/consistency?from=" + from + "&to=" + to), ConsistencyProof.class);
+    return new Responses.ConsistencyProof(p.from(), p.to(), p.hashes());
   }
 
   /**
@@ -227,24 +289,18 @@ public final class VeriflowClient {
 
   /** A model's record: provenance, stage, the history of its stages and its attestations. */
   public Responses.Model model(String id) {
-    JsonNode n = get("/v1/models/" + id);
-    List<String> snapshots = new ArrayList<>();
-    n.path("datasets").forEach(d -> snapshots.add(d.path("snapshotId").asText()));
-    java.util.Map<String, Double> metrics = new java.util.TreeMap<>();
-    n.path("metrics").fields().forEachRemaining(e -> metrics.put(e.getKey(), e.getValue().asDouble()));
-    List<Responses.StageChange> history = new ArrayList<>();
-    n.path("history").forEach(c -> history.add(new Responses.StageChange(c.path("from").asText(), c.path("to").asText(),
-        c.path("by").asText(), c.path("height").asLong(), c.path("reason").asText(), c.path("txId").asText())));
-    List<Responses.Attestation> attestations = new ArrayList<>();
-    n.path("attestations").forEach(a -> attestations.add(new Responses.Attestation(a.path("validator").asText(),
-        a.path("artifactSha256").asText(), a.path("match").asBoolean(), a.path("height").asLong())));
-    return new Responses.Model(n.path("modelId").asText(), n.path("stage").asText(), n.path("trainer").asText(),
-        n.path("recipeSha256").asText(), n.path("artifactSha256").asText(), snapshots, metrics, history, attestations);
+    return parseModelDetail(get("/v1/models/" + id)).model();
   }
 
-  /** The canonical recipe bytes stored with a model, exactly as hashed on chain. */
+  /**
+   * The canonical recipe bytes stored with a model, exactly as hashed on chain.
+   *
+   * @param id the model's id
+   * @return the recipe's UTF-8 bytes
+   * @throws ClientException {@code UNKNOWN_MODEL} if there is none
+   */
   public byte[] modelRecipe(String id) {
-    return get("/v1/models/" + id).path("recipe").asText().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    return read(get("/v1/models/" + id), Model.class).recipe().getBytes(java.nio.charset.StandardCharsets.UTF_8);
   }
 
   /**
@@ -256,16 +312,16 @@ public final class VeriflowClient {
   private com.google.protobuf.ByteString callArguments(String txId, String contract, String method) throws ProofException {
     byte[] payloadBytes = Base64.getDecoder().decode(get("/v1/transactions/" + txId).path("payload").asText());
     if (!org.veriflow.core.crypto.Hash.sha256(payloadBytes).hex().equals(txId)) {
-      throw new ProofException(org.veriflow.core.merkle.ProofFailure.ROOT_MISMATCH, "the payload returned for " + txId + " does not hash to that id");
+      throw new ProofException(org.veriflow.core.merkle.ProofFailure.PAYLOAD_HASH_MISMATCH, "the payload returned for " + txId + " does not hash to that id");
     }
     org.veriflow.protocol.proto.TxPayload payload;
     try {
       payload = org.veriflow.protocol.proto.TxPayload.parseFrom(payloadBytes);
     } catch (com.google.protobuf.InvalidProtocolBufferException e) {
-      throw new ProofException(org.veriflow.core.merkle.ProofFailure.ROOT_MISMATCH, "transaction " + txId + " does not decode");
+      throw new ProofException(org.veriflow.core.merkle.ProofFailure.MALFORMED_PAYLOAD, "transaction " + txId + " does not decode");
     }
     if (!payload.getContract().equals(contract) || !payload.getMethod().equals(method)) {
-      throw new ProofException(org.veriflow.core.merkle.ProofFailure.ROOT_MISMATCH, "transaction " + txId + " is not a " + contract + "." + method + " call");
+      throw new ProofException(org.veriflow.core.merkle.ProofFailure.UNEXPECTED_CALL, "transaction " + txId + " is not a " + contract + "." + method + " call");
     }
     return payload.getArguments();
   }
@@ -305,13 +361,12 @@ public final class VeriflowClient {
 
   /** A logged decision with its proof in its batch ({@code GET /v1/decisions/{id}}). */
   public Responses.Decision decision(String id) {
-    JsonNode n = get("/v1/decisions/" + id);
-    return new Responses.Decision(n.path("decisionId").asText(), n.path("modelId").asText(), n.path("modelSha256").asText(),
-        n.path("inputSha256").asText(), n.has("input") ? Optional.of(n.get("input").asText()) : Optional.empty(),
-        n.path("output").asText(), attributions(n.path("attributions")), n.path("requester").asText(), n.path("requestId").asText(),
-        n.path("agent").asText(), n.path("txId").asText(), n.path("height").asLong(), n.path("index").asInt(),
-        n.path("batchSize").asInt(), n.path("batchRoot").asText(), Base64.getDecoder().decode(n.path("decision").asText()),
-        strings(n.path("proof")));
+    org.veriflow.protocol.http.Decision d = read(get("/v1/decisions/" + id), org.veriflow.protocol.http.Decision.class);
+    List<Responses.FeatureAttribution> attributions = d.attributions().stream()
+        .map(a -> new Responses.FeatureAttribution(a.feature(), a.value(), a.attribution())).toList();
+    return new Responses.Decision(d.decisionId(), d.modelId(), d.modelSha256(), d.inputSha256(), Optional.ofNullable(d.input()), d.output(),
+        attributions, d.requester(), d.requestId(), d.agent(), d.txId(), d.height(), d.index(), d.batchSize(), d.batchRoot(),
+        Base64.getDecoder().decode(d.decision()), d.proof());
   }
 
   /**
@@ -326,19 +381,19 @@ public final class VeriflowClient {
     Responses.Decision d = decision(id);
     org.veriflow.core.crypto.Hash leaf = org.veriflow.core.merkle.MerkleHashes.leafHash(d.decisionBytes());
     if (!leaf.hex().equals(d.decisionId())) {
-      throw new ProofException(org.veriflow.core.merkle.ProofFailure.ROOT_MISMATCH, "the decision's bytes do not hash to its id " + d.decisionId());
+      throw new ProofException(org.veriflow.core.merkle.ProofFailure.PAYLOAD_HASH_MISMATCH, "the decision's bytes do not hash to its id " + d.decisionId());
     }
     org.veriflow.protocol.proto.decisions.Decision signed;
     try {
       signed = org.veriflow.protocol.proto.decisions.Decision.parseFrom(d.decisionBytes());
     } catch (com.google.protobuf.InvalidProtocolBufferException e) {
-      throw new ProofException(org.veriflow.core.merkle.ProofFailure.ROOT_MISMATCH, "the decision's bytes do not decode");
+      throw new ProofException(org.veriflow.core.merkle.ProofFailure.MALFORMED_PAYLOAD, "the decision's bytes do not decode");
     }
     if (!signed.getModelId().equals(d.modelId()) || !Hex.encode(signed.getModelSha256().toByteArray()).equals(d.modelSha256())
         || !Hex.encode(signed.getInputSha256().toByteArray()).equals(d.inputSha256())
         || !signed.getOutput().toStringUtf8().equals(d.output())
         || !d.input().map(i -> i.equals(signed.getInput().toStringUtf8())).orElse(signed.getInput().isEmpty())) {
-      throw new ProofException(org.veriflow.core.merkle.ProofFailure.ROOT_MISMATCH, "the decision shown differs from the logged bytes");
+      throw new ProofException(org.veriflow.core.merkle.ProofFailure.CONTENT_MISMATCH, "the decision shown differs from the logged bytes");
     }
     List<org.veriflow.core.crypto.Hash> proof = d.proof().stream().map(org.veriflow.core.crypto.Hash::fromHex).toList();
     org.veriflow.core.merkle.MerkleVerifier.verifyInclusion(d.index(), d.batchSize(), leaf, proof, org.veriflow.core.crypto.Hash.fromHex(d.batchRoot()));
@@ -346,21 +401,21 @@ public final class VeriflowClient {
       org.veriflow.protocol.proto.decisions.LogDecisions batch = org.veriflow.protocol.proto.decisions.LogDecisions.parseFrom(
           callArguments(d.txId(), "decisions", "log"));
       if (batch.getDecisionsCount() != d.batchSize() || !java.util.Arrays.equals(batch.getDecisions(d.index()).toByteArray(), d.decisionBytes())) {
-        throw new ProofException(org.veriflow.core.merkle.ProofFailure.ROOT_MISMATCH, "transaction " + d.txId() + " does not carry the decision at index " + d.index());
+        throw new ProofException(org.veriflow.core.merkle.ProofFailure.TX_NOT_IN_BATCH, "transaction " + d.txId() + " does not carry the decision at index " + d.index());
       }
       org.veriflow.core.merkle.MerkleTree tree = new org.veriflow.core.merkle.MerkleTree();
       for (com.google.protobuf.ByteString b : batch.getDecisionsList()) {
         tree.append(org.veriflow.core.merkle.MerkleHashes.leafHash(b.toByteArray()));
       }
       if (!tree.root().hex().equals(d.batchRoot())) {
-        throw new ProofException(org.veriflow.core.merkle.ProofFailure.ROOT_MISMATCH, "the batch's decisions give root " + tree.root().hex() + ", not " + d.batchRoot());
+        throw new ProofException(org.veriflow.core.merkle.ProofFailure.BATCH_ROOT_MISMATCH, "the batch's decisions give root " + tree.root().hex() + ", not " + d.batchRoot());
       }
     } catch (com.google.protobuf.InvalidProtocolBufferException | IndexOutOfBoundsException e) {
-      throw new ProofException(org.veriflow.core.merkle.ProofFailure.ROOT_MISMATCH, "transaction " + d.txId() + " is not a batch of decisions");
+      throw new ProofException(org.veriflow.core.merkle.ProofFailure.UNEXPECTED_CALL, "transaction " + d.txId() + " is not a batch of decisions");
     }
     Responses.TxInfo info = verifyInclusion(d.txId());
     if (!info.committed()) {
-      throw new ProofException(org.veriflow.core.merkle.ProofFailure.ROOT_MISMATCH, "transaction " + d.txId() + " is " + info.status() + ", its decisions were not logged");
+      throw new ProofException(org.veriflow.core.merkle.ProofFailure.TX_NOT_COMMITTED, "transaction " + d.txId() + " is " + info.status() + ", its decisions were not logged");
     }
     return d;
   }
@@ -373,19 +428,20 @@ public final class VeriflowClient {
 
   // ------------------------------------------------------------ streams
 
+  /**
+   * A stream's record with its schema and devices ({@code GET /v1/streams/{id}}).
+   *
+   * @param id the stream's id
+   * @return the stream
+   * @throws ClientException {@code UNKNOWN_STREAM} if there is none
+   */
   public Responses.Stream stream(String id) {
-    JsonNode n = get("/v1/streams/" + id);
-    List<Responses.Field> fields = new ArrayList<>();
-    for (JsonNode f : n.path("fields")) {
-      fields.add(new Responses.Field(f.path("name").asText(), f.path("unit").asText(), f.path("min").asDouble(), f.path("max").asDouble(), f.path("decimals").asInt()));
-    }
-    List<Responses.Device> devices = new ArrayList<>();
-    for (JsonNode d : n.path("devices")) {
-      devices.add(new Responses.Device(d.path("deviceId").asText(), d.path("name").asText(), d.path("algorithm").asText(),
-          d.path("publicKey").asText(), d.path("status").asText(), d.path("lastSequence").asLong()));
-    }
-    return new Responses.Stream(n.path("streamId").asText(), n.path("owner").asText(), n.path("description").asText(), fields,
-        n.path("samplingIntervalMillis").asLong(), n.path("timeWindowMillis").asLong(), devices);
+    Stream st = read(get("/v1/streams/" + id), Stream.class);
+    List<Responses.Field> fields = st.fields().stream()
+        .map(f -> new Responses.Field(f.name(), f.unit(), f.min(), f.max(), f.decimals())).toList();
+    List<Responses.Device> devices = st.devices().stream()
+        .map(d -> new Responses.Device(d.deviceId(), d.name(), d.algorithm(), d.publicKey(), d.status(), d.lastSequence())).toList();
+    return new Responses.Stream(st.streamId(), st.owner(), st.description(), fields, st.samplingIntervalMillis(), st.timeWindowMillis(), devices);
   }
 
   /**
@@ -400,39 +456,38 @@ public final class VeriflowClient {
     if (cursor != null) {
       q.append("&cursor=").append(cursor);
     }
-    JsonNode n = get(q.toString());
-    List<Responses.StoredReading> out = new ArrayList<>();
-    for (JsonNode r : n.path("readings")) {
-      out.add(parseReading(r));
-    }
-    return new Responses.ReadingPage(out, n.has("next") ? Optional.of(n.get("next").asText()) : Optional.empty());
+    ReadingPage page = read(get(q.toString()), ReadingPage.class);
+    return new Responses.ReadingPage(page.readings().stream().map(VeriflowClient::storedReading).toList(), Optional.ofNullable(page.next()));
   }
 
-  private static Responses.StoredReading parseReading(JsonNode r) {
-    List<Double> values = new ArrayList<>();
-    r.path("values").forEach(v -> values.add(v.asDouble()));
-    return new Responses.StoredReading(r.path("digest").asText(), r.path("deviceId").asText(), r.path("sequence").asLong(),
-        r.path("timestamp").asLong(), values, r.path("txId").asText(), r.path("index").asInt(), r.path("height").asLong());
+  private static Responses.StoredReading storedReading(Reading r) {
+    return new Responses.StoredReading(r.digest(), r.deviceId(), r.sequence(), r.timestamp(), r.values(), r.txId(), r.index(), r.height());
   }
 
+  /**
+   * A stream's readings by verdict, per device and in total ({@code GET /v1/streams/{id}/stats}).
+   *
+   * @param stream the stream's id
+   * @return the counts
+   * @throws ClientException {@code UNKNOWN_STREAM} if there is none
+   */
   public Responses.StreamStats streamStats(String stream) {
-    JsonNode n = get("/v1/streams/" + stream + "/stats");
-    java.util.Map<String, java.util.Map<String, Long>> devices = new java.util.TreeMap<>();
-    n.path("devices").fields().forEachRemaining(d -> {
-      java.util.Map<String, Long> counts = new java.util.TreeMap<>();
-      d.getValue().fields().forEachRemaining(c -> counts.put(c.getKey(), c.getValue().asLong()));
-      devices.put(d.getKey(), counts);
-    });
-    java.util.Map<String, Long> totals = new java.util.TreeMap<>();
-    n.path("totals").fields().forEachRemaining(c -> totals.put(c.getKey(), c.getValue().asLong()));
-    return new Responses.StreamStats(devices, totals);
+    StreamStats st = read(get("/v1/streams/" + stream + "/stats"), StreamStats.class);
+    java.util.Map<String, java.util.Map<String, Long>> devices = new java.util.TreeMap<>(st.devices());
+    return new Responses.StreamStats(devices, new java.util.TreeMap<>(st.totals()));
   }
 
+  /**
+   * A snapshot's on-chain record ({@code GET /v1/snapshots/{id}}).
+   *
+   * @param id the snapshot's id
+   * @return the snapshot
+   * @throws ClientException {@code UNKNOWN_SNAPSHOT} if there is none
+   */
   public Responses.Snapshot snapshot(String id) {
-    JsonNode n = get("/v1/snapshots/" + id);
-    return new Responses.Snapshot(n.path("snapshotId").asText(), n.path("streamId").asText(), n.path("from").asLong(), n.path("to").asLong(),
-        n.path("title").asText(), n.path("rowCount").asLong(), n.path("csvSha256").asText(), n.path("readingsRoot").asText(),
-        n.path("creator").asText(), n.path("height").asLong());
+    Snapshot sn = read(get("/v1/snapshots/" + id), Snapshot.class);
+    return new Responses.Snapshot(sn.snapshotId(), sn.streamId(), sn.from(), sn.to(), sn.title(), sn.rowCount(), sn.csvSha256(),
+        sn.readingsRoot(), sn.creator(), sn.height());
   }
 
   /**
@@ -444,38 +499,38 @@ public final class VeriflowClient {
    */
   public Responses.StoredReading verifyReading(String digestHex) throws ProofException {
     String digest = digestHex.toLowerCase(java.util.Locale.ROOT);
-    JsonNode n = get("/v1/readings/" + digest);
-    Responses.StoredReading stored = parseReading(n);
-    byte[] bytes = Base64.getDecoder().decode(n.path("reading").asText());
-    byte[] signature = Base64.getDecoder().decode(n.path("signature").asText());
+    Reading r = read(get("/v1/readings/" + digest), Reading.class);
+    Responses.StoredReading stored = storedReading(r);
+    byte[] bytes = Base64.getDecoder().decode(r.reading() == null ? "" : r.reading());
+    byte[] signature = Base64.getDecoder().decode(r.signature() == null ? "" : r.signature());
     if (!org.veriflow.core.crypto.Hash.sha256(bytes).hex().equals(digest)) {
-      throw new ProofException(org.veriflow.core.merkle.ProofFailure.ROOT_MISMATCH, "the reading's bytes do not hash to " + digest);
+      throw new ProofException(org.veriflow.core.merkle.ProofFailure.PAYLOAD_HASH_MISMATCH, "the reading's bytes do not hash to " + digest);
     }
     org.veriflow.protocol.proto.streams.Reading reading;
     try {
       reading = org.veriflow.protocol.proto.streams.Reading.parseFrom(bytes);
     } catch (com.google.protobuf.InvalidProtocolBufferException e) {
-      throw new ProofException(org.veriflow.core.merkle.ProofFailure.ROOT_MISMATCH, "the reading's bytes do not decode");
+      throw new ProofException(org.veriflow.core.merkle.ProofFailure.MALFORMED_PAYLOAD, "the reading's bytes do not decode");
     }
     if (!reading.getDeviceId().equals(stored.deviceId()) || reading.getSequence() != stored.sequence()
         || reading.getTimestampMillis() != stored.timestamp() || !reading.getValuesList().equals(stored.values())) {
-      throw new ProofException(org.veriflow.core.merkle.ProofFailure.ROOT_MISMATCH, "the stored reading differs from the signed one");
+      throw new ProofException(org.veriflow.core.merkle.ProofFailure.CONTENT_MISMATCH, "the stored reading differs from the signed one");
     }
     Responses.Device device = stream(reading.getStreamId()).devices().stream().filter(d -> d.deviceId().equals(reading.getDeviceId())).findFirst()
-        .orElseThrow(() -> new ProofException(org.veriflow.core.merkle.ProofFailure.ROOT_MISMATCH, "device " + reading.getDeviceId() + " is not in the stream"));
+        .orElseThrow(() -> new ProofException(org.veriflow.core.merkle.ProofFailure.UNKNOWN_DEVICE, "device " + reading.getDeviceId() + " is not in the stream"));
     org.veriflow.core.crypto.PublicKey key = org.veriflow.core.crypto.PublicKey.decode(
         org.veriflow.core.crypto.SignatureAlgorithm.valueOf(device.algorithm()), org.veriflow.core.Hex.decode(device.publicKeyHex()));
     if (!key.id().value().equals(device.deviceId()) || !key.verify(bytes, signature).isValid()) {
-      throw new ProofException(org.veriflow.core.merkle.ProofFailure.ROOT_MISMATCH, "the device's signature over the reading does not verify");
+      throw new ProofException(org.veriflow.core.merkle.ProofFailure.SIGNATURE_INVALID, "the device's signature over the reading does not verify");
     }
     try {
       org.veriflow.protocol.proto.streams.SubmitReadings batch = org.veriflow.protocol.proto.streams.SubmitReadings.parseFrom(
           callArguments(stored.txId(), "streams", "submit"));
       if (stored.index() >= batch.getReadingsCount() || !java.util.Arrays.equals(batch.getReadings(stored.index()).getReading().toByteArray(), bytes)) {
-        throw new ProofException(org.veriflow.core.merkle.ProofFailure.ROOT_MISMATCH, "transaction " + stored.txId() + " does not carry the reading at index " + stored.index());
+        throw new ProofException(org.veriflow.core.merkle.ProofFailure.TX_NOT_IN_BATCH, "transaction " + stored.txId() + " does not carry the reading at index " + stored.index());
       }
     } catch (com.google.protobuf.InvalidProtocolBufferException e) {
-      throw new ProofException(org.veriflow.core.merkle.ProofFailure.ROOT_MISMATCH, "transaction " + stored.txId() + " is not a batch of readings");
+      throw new ProofException(org.veriflow.core.merkle.ProofFailure.UNEXPECTED_CALL, "transaction " + stored.txId() + " is not a batch of readings");
     }
     verifyInclusion(stored.txId());
     return stored;
@@ -514,7 +569,7 @@ public final class VeriflowClient {
     }
     Responses.SnapshotExport export = new Responses.SnapshotExport(snap, format.rowCount(), format.csvSha256().hex(), format.readingsRoot().hex());
     if (export.rows() != snap.rowCount() || !export.csvSha256().equals(snap.csvSha256()) || !export.readingsRoot().equals(snap.readingsRoot())) {
-      throw new ProofException(org.veriflow.core.merkle.ProofFailure.ROOT_MISMATCH, "export of snapshot " + snapshotId + " gives " + export.rows()
+      throw new ProofException(org.veriflow.core.merkle.ProofFailure.SNAPSHOT_MISMATCH, "export of snapshot " + snapshotId + " gives " + export.rows()
           + " rows, CSV SHA-256 " + export.csvSha256() + ", readings root " + export.readingsRoot() + "; the chain records "
           + snap.rowCount() + ", " + snap.csvSha256() + ", " + snap.readingsRoot());
     }
@@ -543,13 +598,13 @@ public final class VeriflowClient {
       }
     }
     org.veriflow.core.crypto.Hash hash = org.veriflow.core.crypto.Hash.of(md.digest());
-    JsonNode n = send(HttpRequest.newBuilder(URI.create(base + "/v1/blobs/" + hash.hex()))
+    StoredBlob stored = read(send(HttpRequest.newBuilder(URI.create(base + "/v1/blobs/" + hash.hex()))
         .timeout(timeout)
         .header("Content-Type", "application/octet-stream")
         .PUT(HttpRequest.BodyPublishers.ofFile(file))
-        .build());
-    if (!hash.hex().equals(n.path("hash").asText())) {
-      throw new ClientException(200, "BAD_RESPONSE", "the node stored blob " + n.path("hash").asText() + ", not " + hash.hex());
+        .build()), StoredBlob.class);
+    if (!hash.hex().equals(stored.hash())) {
+      throw new ClientException(200, "BAD_RESPONSE", "the node stored blob " + text(stored.hash()) + ", not " + hash.hex());
     }
     return hash;
   }
@@ -610,8 +665,14 @@ public final class VeriflowClient {
     }
   }
 
-  public JsonNode health() {
-    return get("/health");
+  /**
+   * The node's health ({@code GET /health}).
+   *
+   * @return its status ({@code UP} while it serves), chain id and height
+   * @throws ClientException if the node cannot be reached or answers with an error
+   */
+  public Health health() {
+    return read(get("/health"), Health.class);
   }
 
   // ------------------------------------------------------------ clusters
@@ -655,18 +716,18 @@ public final class VeriflowClient {
   }
 
   private static Responses.SignedCheckpoint parseCheckpoint(JsonNode n) {
-    JsonNode s = n.path("signer");
+    SignedCheckpoint c = read(n, SignedCheckpoint.class);
     byte[] checkpoint;
     byte[] signature;
     try {
-      checkpoint = Base64.getDecoder().decode(n.path("checkpoint").asText());
-      signature = Base64.getDecoder().decode(n.path("signature").asText());
+      checkpoint = Base64.getDecoder().decode(c.checkpoint() == null ? "" : c.checkpoint());
+      signature = Base64.getDecoder().decode(c.signature() == null ? "" : c.signature());
     } catch (IllegalArgumentException e) {
       throw new ClientException(200, "BAD_RESPONSE", "the node's checkpoint or signature is not base64");
     }
-    return new Responses.SignedCheckpoint(n.path("chainId").asText(), n.path("height").asLong(), n.path("blockHash").asText(),
-        n.path("stateHash").asText(), new Responses.CheckpointSigner(s.path("id").asText(), s.path("algorithm").asText(),
-        s.path("publicKey").asText()), checkpoint, signature);
+    CheckpointSigner s = c.signer() == null ? new CheckpointSigner("", "", "") : c.signer();
+    return new Responses.SignedCheckpoint(c.chainId(), c.height(), c.blockHash(), c.stateHash(),
+        new Responses.CheckpointSigner(s.id(), s.algorithm(), s.publicKey()), checkpoint, signature);
   }
 
   /** A text field that may be absent, null or empty: all three are empty. */
@@ -710,26 +771,33 @@ public final class VeriflowClient {
   }
 
   private static Responses.TxInfo parseTx(JsonNode n) {
-    Optional<Responses.InclusionProof> proof = Optional.empty();
-    if (n.has("proof")) {
-      JsonNode p = n.get("proof");
-      proof = Optional.of(new Responses.InclusionProof(p.path("leafIndex").asLong(), p.path("logSize").asLong(),
-          p.path("blockHeight").asLong(), strings(p.path("hashes"))));
-    }
-    return new Responses.TxInfo(n.path("id").asText(), n.path("status").asText(),
-        n.has("height") ? Optional.of(n.get("height").asLong()) : Optional.empty(),
-        n.has("code") ? Optional.of(n.get("code").asText()) : Optional.empty(),
-        n.has("message") ? Optional.of(n.get("message").asText()) : Optional.empty(), proof);
+    return txInfo(read(n, TxStatusAnswer.class));
+  }
+
+  private static Responses.TxInfo txInfo(TxStatusAnswer a) {
+    // A batch entry that did not decode carries no id: shown as empty, as the node gave none.
+    return new Responses.TxInfo(a.id() == null ? "" : a.id(), a.status(), Optional.ofNullable(a.height()), Optional.ofNullable(a.code()),
+        Optional.ofNullable(a.message()), Optional.empty());
+  }
+
+  private static Responses.TxInfo txInfo(Transaction t) {
+    Optional<Responses.InclusionProof> proof = Optional.ofNullable(t.proof())
+        .map(p -> new Responses.InclusionProof(p.leafIndex(), p.logSize(), p.blockHeight(), p.hashes()));
+    return new Responses.TxInfo(t.id(), t.status(), Optional.ofNullable(t.height()), Optional.ofNullable(t.code()),
+        Optional.ofNullable(t.message()), proof);
   }
 
   private static Responses.BlockInfo parseBlock(JsonNode n) {
-    List<Responses.BlockSignature> sigs = new ArrayList<>();
-    for (JsonNode s : n.path("signatures")) {
-      sigs.add(new Responses.BlockSignature(s.path("publicKey").asText(), s.path("algorithm").asText(), s.path("signature").asText()));
-    }
-    return new Responses.BlockInfo(n.path("height").asLong(), n.path("hash").asText(), n.path("previousHash").asText(),
-        n.path("timestamp").asLong(), n.path("logSize").asLong(), n.path("logRoot").asText(), n.path("stateHash").asText(),
-        n.path("txCount").asInt(), n.path("header").asText(), strings(n.path("transactions")), sigs);
+    Block b = read(n, Block.class);
+    List<Responses.BlockSignature> sigs = b.signatures().stream()
+        .map(s -> new Responses.BlockSignature(s.publicKey(), s.algorithm(), s.signature())).toList();
+    return new Responses.BlockInfo(b.height(), text(b.hash()), text(b.previousHash()), b.timestamp(), b.logSize(), text(b.logRoot()),
+        text(b.stateHash()), b.txCount(), text(b.header()), b.transactions(), sigs);
+  }
+
+  /** A required text field a node left out reads as empty, as every field read before records did. */
+  private static String text(String s) {
+    return s == null ? "" : s;
   }
 
   private static List<String> strings(JsonNode arr) {
@@ -751,13 +819,14 @@ public final class VeriflowClient {
     if (cursor != null) {
       q.append("&cursor=").append(cursor);
     }
-    JsonNode n = get(q.toString());
-    List<Responses.SignedReading> out = new ArrayList<>();
+    ReadingPage page = read(get(q.toString()), ReadingPage.class);
     Base64.Decoder b64 = Base64.getDecoder();
-    for (JsonNode r : n.path("readings")) {
-      out.add(new Responses.SignedReading(parseReading(r), b64.decode(r.path("reading").asText()), b64.decode(r.path("signature").asText())));
+    List<Responses.SignedReading> out = new ArrayList<>();
+    for (Reading r : page.readings()) {
+      out.add(new Responses.SignedReading(storedReading(r), b64.decode(r.reading() == null ? "" : r.reading()),
+          b64.decode(r.signature() == null ? "" : r.signature())));
     }
-    return new Responses.SignedReadingPage(out, n.has("next") ? Optional.of(n.get("next").asText()) : Optional.empty());
+    return new Responses.SignedReadingPage(out, Optional.ofNullable(page.next()));
   }
 
   /**
@@ -769,12 +838,11 @@ public final class VeriflowClient {
    *     NOT_IN_BLOCK} if it is still pending
    */
   public Responses.TxBytes transactionBytes(String id) {
-    JsonNode n = get("/v1/transactions/" + id);
-    if (!n.has("payload") || !n.has("proof")) {
-      throw new ClientException(404, "NOT_IN_BLOCK", "transaction " + id + " is " + n.path("status").asText() + ", not in a block");
+    Transaction t = read(get("/v1/transactions/" + id), Transaction.class);
+    if (t.payload() == null || t.proof() == null) {
+      throw new ClientException(404, "NOT_IN_BLOCK", "transaction " + id + " is " + t.status() + ", not in a block");
     }
-    return new Responses.TxBytes(parseTx(n), Base64.getDecoder().decode(n.path("payload").asText()),
-        Base64.getDecoder().decode(n.path("signature").asText()));
+    return new Responses.TxBytes(txInfo(t), Base64.getDecoder().decode(t.payload()), Base64.getDecoder().decode(t.signature()));
   }
 
   /**
@@ -788,34 +856,30 @@ public final class VeriflowClient {
 
   /** A page of every model record, in id order ({@code GET /v1/models}); {@code cursor} null for the first. */
   public Responses.ModelPage models(int limit, String cursor) {
-    JsonNode n = get("/v1/models?limit=" + limit + (cursor == null ? "" : "&cursor=" + cursor));
-    List<Responses.ModelDetail> models = new ArrayList<>();
-    n.path("models").forEach(m -> models.add(parseModelDetail(m)));
-    return new Responses.ModelPage(models, n.hasNonNull("next") ? Optional.of(n.get("next").asText()) : Optional.empty());
+    ModelPage page = read(get("/v1/models?limit=" + limit + (cursor == null ? "" : "&cursor=" + cursor)), ModelPage.class);
+    return new Responses.ModelPage(page.models().stream().map(VeriflowClient::modelDetail).toList(), Optional.ofNullable(page.next()));
   }
 
   private static Responses.ModelDetail parseModelDetail(JsonNode n) {
-    List<Responses.DatasetHashes> datasets = new ArrayList<>();
-    n.path("datasets").forEach(d -> datasets.add(new Responses.DatasetHashes(d.path("snapshotId").asText(), d.path("csvSha256").asText(),
-        d.path("readingsRoot").asText())));
-    List<Responses.AttestationDetail> attestations = new ArrayList<>();
-    n.path("attestations").forEach(a -> attestations.add(new Responses.AttestationDetail(a.path("validator").asText(),
-        a.path("artifactSha256").asText(), a.path("match").asBoolean(), a.path("height").asLong(),
-        a.hasNonNull("failure") && !a.get("failure").asText().isEmpty() ? Optional.of(a.get("failure").asText()) : Optional.empty())));
-    // Parsed from the same answer as the rest, so that the record is one consistent state.
-    List<String> snapshots = new ArrayList<>();
-    datasets.forEach(d -> snapshots.add(d.snapshotId()));
-    java.util.Map<String, Double> metrics = new java.util.TreeMap<>();
-    n.path("metrics").fields().forEachRemaining(e -> metrics.put(e.getKey(), e.getValue().asDouble()));
-    List<Responses.StageChange> history = new ArrayList<>();
-    n.path("history").forEach(c -> history.add(new Responses.StageChange(c.path("from").asText(), c.path("to").asText(),
-        c.path("by").asText(), c.path("height").asLong(), c.path("reason").asText(), c.path("txId").asText())));
-    List<Responses.Attestation> plain = new ArrayList<>();
-    attestations.forEach(a -> plain.add(new Responses.Attestation(a.validator(), a.artifactSha256(), a.match(), a.height())));
-    Responses.Model model = new Responses.Model(n.path("modelId").asText(), n.path("stage").asText(), n.path("trainer").asText(),
-        n.path("recipeSha256").asText(), n.path("artifactSha256").asText(), snapshots, metrics, history, plain);
-    return new Responses.ModelDetail(model, n.path("engineVersion").asText(), n.path("lossCurveSha256").asText(),
-        n.path("registeredHeight").asLong(), datasets, attestations, n.path("recipe").asText().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    return modelDetail(read(n, Model.class));
+  }
+
+  /** Maps one answer, so that the record is one consistent state. */
+  private static Responses.ModelDetail modelDetail(Model m) {
+    List<Responses.DatasetHashes> datasets = m.datasets().stream()
+        .map(d -> new Responses.DatasetHashes(d.snapshotId(), d.csvSha256(), d.readingsRoot())).toList();
+    List<Responses.AttestationDetail> attestations = m.attestations().stream()
+        .map(a -> new Responses.AttestationDetail(a.validator(), a.artifactSha256(), a.match(), a.height(),
+            Optional.ofNullable(a.failure()).filter(f -> !f.isEmpty()))).toList();
+    List<String> snapshots = datasets.stream().map(Responses.DatasetHashes::snapshotId).toList();
+    List<Responses.StageChange> history = m.history().stream()
+        .map(c -> new Responses.StageChange(c.from(), c.to(), c.by(), c.height(), c.reason(), c.txId())).toList();
+    List<Responses.Attestation> plain = attestations.stream()
+        .map(a -> new Responses.Attestation(a.validator(), a.artifactSha256(), a.match(), a.height())).toList();
+    Responses.Model model = new Responses.Model(m.modelId(), m.stage(), m.trainer(), m.recipeSha256(), m.artifactSha256(), snapshots,
+        new java.util.TreeMap<>(m.metrics()), history, plain);
+    return new Responses.ModelDetail(model, m.engineVersion(), m.lossCurveSha256(), m.registeredHeight(), datasets, attestations,
+        m.recipe().getBytes(java.nio.charset.StandardCharsets.UTF_8));
   }
 
   // --- datasets
@@ -829,26 +893,19 @@ public final class VeriflowClient {
    */
   public Responses.DatasetPage datasets(String tag, String owner, String field, int limit, String cursor) {
     String q = query("tag", tag, "owner", owner, "field", field, "limit", limit > 0 ? Integer.toString(limit) : null, "cursor", cursor);
-    JsonNode n = get("/v1/datasets" + q);
-    List<Responses.DatasetVersion> out = new ArrayList<>();
-    n.path("datasets").forEach(d -> out.add(parseDatasetVersion(d)));
-    return new Responses.DatasetPage(out, next(n));
+    DatasetPage page = read(get("/v1/datasets" + q), DatasetPage.class);
+    return new Responses.DatasetPage(page.datasets().stream().map(VeriflowClient::datasetVersion).toList(), next(page.next()));
   }
 
   /** A dataset's latest version and the numbers of all its versions. */
   public Responses.Dataset dataset(String datasetId) {
-    JsonNode n = get("/v1/datasets/" + segment(datasetId));
-    List<Long> versions = new ArrayList<>();
-    for (JsonNode v : n.path("versions")) {
-      versions.add(v.isObject() ? v.path("version").asLong() : v.asLong());
-    }
-    JsonNode latest = n.has("latest") && n.get("latest").isObject() ? n.get("latest") : n;
-    return new Responses.Dataset(parseDatasetVersion(latest), versions);
+    Dataset d = read(get("/v1/datasets/" + segment(datasetId)), Dataset.class);
+    return new Responses.Dataset(datasetVersion(d.latest()), d.versions());
   }
 
   /** One version of a dataset. */
   public Responses.DatasetVersion datasetVersion(String datasetId, long version) {
-    return parseDatasetVersion(get("/v1/datasets/" + segment(datasetId) + "/versions/" + version));
+    return datasetVersion(read(get("/v1/datasets/" + segment(datasetId) + "/versions/" + version), DatasetVersion.class));
   }
 
   /** The grants asked for a dataset version, in request order. */
@@ -858,7 +915,7 @@ public final class VeriflowClient {
 
   /** A grant; its id is the id of the {@code datasets.request} transaction. */
   public Responses.Grant grant(String grantId) {
-    return parseGrant(get("/v1/grants/" + segment(grantId)));
+    return grant(read(get("/v1/grants/" + segment(grantId)), Grant.class));
   }
 
   /** The grants an identity asked for, in request order. */
@@ -890,14 +947,14 @@ public final class VeriflowClient {
       org.veriflow.core.crypto.Hash ciphertext) {
     String path = "/v1/grants/" + segment(grantId) + "/key";
     HttpRequest request = signed(path, "POST", grantee, ciphertext).POST(HttpRequest.BodyPublishers.noBody()).build();
-    JsonNode n = send(request);
+    KeyRelease k = read(send(request), KeyRelease.class);
     byte[] wrapped;
     try {
-      wrapped = Base64.getDecoder().decode(n.path("wrappedKey").asText());
+      wrapped = Base64.getDecoder().decode(k.wrappedKey() == null ? "" : k.wrappedKey());
     } catch (IllegalArgumentException e) {
       throw new ClientException(200, "BAD_RESPONSE", "the node's wrappedKey is not base64");
     }
-    return new Responses.KeyRelease(n.path("grantId").asText(grantId), wrapped, n.path("accessTx").asText(), n.path("height").asLong());
+    return new Responses.KeyRelease(k.grantId() == null ? grantId : k.grantId(), wrapped, text(k.accessTx()), k.height());
   }
 
   /**
@@ -992,73 +1049,46 @@ public final class VeriflowClient {
     return q.toString();
   }
 
-  private static Optional<String> next(JsonNode n) {
-    return n.hasNonNull("next") && !n.get("next").asText().isEmpty() ? Optional.of(n.get("next").asText()) : Optional.empty();
+  private static Optional<String> next(String next) {
+    return Optional.ofNullable(next).filter(c -> !c.isEmpty());
   }
 
-  private static List<Long> longs(JsonNode arr) {
-    List<Long> out = new ArrayList<>();
-    arr.forEach(v -> out.add(v.asLong()));
-    return out;
+  private static List<Responses.StatusChange> changes(List<StatusChange> changes) {
+    return changes.stream().map(c -> new Responses.StatusChange(c.from(), c.to(), c.by(), c.height(), c.reason(), c.txId())).toList();
   }
 
-  private static List<Responses.StatusChange> changes(JsonNode arr) {
-    List<Responses.StatusChange> out = new ArrayList<>();
-    arr.forEach(c -> out.add(new Responses.StatusChange(c.path("from").asText(), c.path("to").asText(), c.path("by").asText(),
-        c.path("height").asLong(), c.path("reason").asText(), c.path("txId").asText())));
-    return out;
+  private static Responses.DatasetVersion datasetVersion(DatasetVersion n) {
+    List<Responses.Column> schema = n.schema().stream().map(c -> new Responses.Column(c.name(), c.type())).toList();
+    DatasetPolicy p = n.policy();
+    Responses.Policy policy = new Responses.Policy(p.identities(), p.organisations(), p.roles(), p.purposes(), p.expiryHeight(),
+        p.expiryMillis(), p.price(), p.maxReads(), p.autoGrant());
+    DatasetQuality q = n.quality();
+    List<Responses.LabelCount> labels = q.labelBalance().stream().map(l -> new Responses.LabelCount(l.label(), l.count())).toList();
+    Responses.Quality quality = new Responses.Quality(q.rows(), q.columns(), q.missing(), q.duplicates(), q.outliers(), labels,
+        q.illegalReadingRate());
+    return new Responses.DatasetVersion(n.datasetId(), n.version(), n.owner(), n.status(), n.title(), n.description(), n.tags(), schema,
+        n.licence(), policy, n.plaintextSha256(), n.ciphertextSha256(), n.plaintextBytes(), n.ciphertextBytes(), n.snapshotId(),
+        n.readingsRoot(), n.custodian(), n.custodyKey(), quality, n.qualityReportSha256(), n.previousVersion(), n.nextVersion(),
+        n.publishedHeight(), n.publishedMillis(), changes(n.history()));
   }
 
-  private static Responses.DatasetVersion parseDatasetVersion(JsonNode n) {
-    List<Responses.Column> schema = new ArrayList<>();
-    n.path("schema").forEach(c -> schema.add(new Responses.Column(c.path("name").asText(), c.path("type").asText())));
-    JsonNode p = n.path("policy");
-    Responses.Policy policy = new Responses.Policy(strings(p.path("identities")), strings(p.path("organisations")),
-        strings(p.path("roles")), strings(p.path("purposes")), p.path("expiryHeight").asLong(), p.path("expiryMillis").asLong(),
-        p.path("price").asLong(), p.path("maxReads").asLong(), p.path("autoGrant").asBoolean());
-    JsonNode q = n.path("quality");
-    List<Responses.LabelCount> labels = new ArrayList<>();
-    JsonNode lb = q.path("labelBalance");
-    if (lb.isObject()) {
-      lb.fields().forEachRemaining(e -> labels.add(new Responses.LabelCount(e.getKey(), e.getValue().asLong())));
-    } else {
-      lb.forEach(l -> labels.add(new Responses.LabelCount(l.path("label").asText(), l.path("count").asLong())));
-    }
-    Responses.Quality quality = new Responses.Quality(q.path("rows").asLong(), q.path("columns").asLong(), longs(q.path("missing")),
-        q.path("duplicates").asLong(), q.path("outliers").asLong(), labels, q.path("illegalReadingRate").asDouble());
-    JsonNode custody = n.path("custodyKey");
-    return new Responses.DatasetVersion(n.path("datasetId").asText(), n.path("version").asLong(), n.path("owner").asText(),
-        n.path("status").asText(), n.path("title").asText(), n.path("description").asText(), strings(n.path("tags")), schema,
-        n.path("licence").asText(), policy, n.path("plaintextSha256").asText(), n.path("ciphertextSha256").asText(),
-        n.path("plaintextBytes").asLong(), n.path("ciphertextBytes").asLong(), n.path("snapshotId").asText(),
-        n.path("readingsRoot").asText(), n.path("custodian").asText(),
-        custody.isBoolean() ? custody.asBoolean() : !custody.asText().isEmpty(), quality, n.path("qualityReportSha256").asText(),
-        n.path("previousVersion").asLong(), n.path("nextVersion").asLong(), n.path("publishedHeight").asLong(),
-        n.path("publishedMillis").asLong(), changes(n.path("history")));
-  }
-
-  private static Responses.Grant parseGrant(JsonNode n) {
-    return new Responses.Grant(n.path("grantId").asText(), n.path("datasetId").asText(), n.path("version").asLong(),
-        n.path("grantee").asText(), n.path("purpose").asText(), n.path("status").asText(), n.path("sequence").asLong(),
-        n.path("requestedHeight").asLong(), n.path("requestedMillis").asLong(), n.path("price").asLong(), n.path("maxReads").asLong(),
-        n.path("expiryHeight").asLong(), n.path("expiryMillis").asLong(), n.path("reads").asLong(), n.path("paid").asLong(),
-        n.path("escrowed").asLong(), changes(n.path("history")));
+  private static Responses.Grant grant(Grant n) {
+    return new Responses.Grant(n.grantId(), n.datasetId(), n.version(), n.grantee(), n.purpose(), n.status(), n.sequence(),
+        n.requestedHeight(), n.requestedMillis(), n.price(), n.maxReads(), n.expiryHeight(), n.expiryMillis(), n.reads(), n.paid(),
+        n.escrowed(), changes(n.history()));
   }
 
   private static Responses.GrantPage parseGrantPage(JsonNode n) {
-    List<Responses.Grant> out = new ArrayList<>();
-    n.path("grants").forEach(g -> out.add(parseGrant(g)));
-    return new Responses.GrantPage(out, next(n));
+    GrantPage page = read(n, GrantPage.class);
+    return new Responses.GrantPage(page.grants().stream().map(VeriflowClient::grant).toList(), next(page.next()));
   }
 
   private static Responses.AccessPage parseAccessPage(JsonNode n) {
-    List<Responses.Access> out = new ArrayList<>();
-    n.path("accesses").forEach(a -> out.add(new Responses.Access(a.path("grantId").asText(), a.path("grantee").asText(),
-        a.path("datasetId").asText(), a.path("version").asLong(), a.path("kind").asText(), a.path("purpose").asText(),
-        a.path("height").asLong(), a.path("timestampMillis").asLong(), a.path("txId").asText(), a.path("custodian").asText(),
-        a.path("sequence").asLong(), a.path("granteeEncryptionKey").asText(), a.path("wrappedKeySha256").asText(),
-        a.path("paid").asLong())));
-    return new Responses.AccessPage(out, next(n));
+    AccessPage page = read(n, AccessPage.class);
+    List<Responses.Access> out = page.accesses().stream().map(a -> new Responses.Access(a.grantId(), a.grantee(), a.datasetId(),
+        a.version(), a.kind(), a.purpose(), a.height(), a.timestampMillis(), a.txId(), a.custodian(), a.sequence(),
+        a.granteeEncryptionKey(), a.wrappedKeySha256(), a.paid())).toList();
+    return new Responses.AccessPage(out, next(page.next()));
   }
 
   // ------------------------------------------------------------ compute-to-data

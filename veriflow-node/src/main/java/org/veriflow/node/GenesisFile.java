@@ -1,6 +1,9 @@
 package org.veriflow.node;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -36,6 +39,10 @@ import org.veriflow.ledger.ChainParams;
  * }</pre>
  */
 public final class GenesisFile {
+  /** As the API's mapper: unknown fields are refused and maps are written in key order. */
+  private static final ObjectMapper MAPPER = new ObjectMapper()
+      .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true)
+      .configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
   private GenesisFile() {}
 
   /**
@@ -44,7 +51,7 @@ public final class GenesisFile {
   public static GenesisSpec read(Path file) {
     JsonNode root;
     try {
-      root = Json.MAPPER.readTree(Files.readString(file));
+      root = MAPPER.readTree(Files.readString(file));
     } catch (IOException e) {
       throw new IllegalArgumentException("cannot read genesis file " + file + ": " + e.getMessage(), e);
     }
@@ -127,7 +134,7 @@ public final class GenesisFile {
 
   /** Writes {@code spec} as a genesis file. */
   public static void write(Path file, GenesisSpec spec) throws IOException {
-    ObjectNode root = Json.MAPPER.createObjectNode();
+    ObjectNode root = MAPPER.createObjectNode();
     root.put("chainId", spec.chainId());
     root.put("timestamp", Instant.ofEpochMilli(spec.timestampMillis()).toString());
     root.put("maxTxBytes", spec.maxTxBytes());
@@ -139,7 +146,7 @@ public final class GenesisFile {
       balances.put(e.getKey().value(), e.getValue());
     }
     Files.createDirectories(file.toAbsolutePath().getParent());
-    Files.writeString(file, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n");
+    Files.writeString(file, MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n");
   }
 
   private static void writeMembers(ArrayNode arr, List<GenesisSpec.Member> members) {

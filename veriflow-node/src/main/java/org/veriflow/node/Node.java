@@ -29,6 +29,18 @@ import org.veriflow.ledger.order.SoloOrderer;
 import org.veriflow.raft.ClusterSettings;
 import org.veriflow.raft.RaftOrderer;
 import org.veriflow.ledger.store.rocksdb.RocksDbStore;
+import org.veriflow.node.http.HttpApi;
+import org.veriflow.node.service.BlobStore;
+import org.veriflow.node.service.ComputeToData;
+import org.veriflow.node.service.CustodianData;
+import org.veriflow.node.service.DatasetErasure;
+import org.veriflow.node.service.HttpLeaderLink;
+import org.veriflow.node.service.NodeSubmitter;
+import org.veriflow.node.service.ProtectedBlobs;
+import org.veriflow.node.service.Submissions;
+import org.veriflow.node.service.TxOutcome;
+import org.veriflow.node.service.TxTracker;
+import org.veriflow.node.service.Verifier;
 
 /**
  * A running single node: the ledger on RocksDB in the data directory, the pool, the solo orderer,
@@ -130,16 +142,15 @@ public final class Node implements AutoCloseable {
           .description("transactions of received blocks that this member had checked itself before relaying them, and did not verify again")
           .register(metrics);
     }
-    NodeSubmitter submitter = new NodeSubmitter(ledger, orderer, tracker, nodeKey);
+    Submissions submissions = new Submissions(ledger, orderer, tracker, metrics);
+    NodeSubmitter submitter = new NodeSubmitter(ledger, submissions, nodeKey);
     CustodianData custodianData = new CustodianData(blobs, encryptionKey, submitter.identity());
     Verifier verifier = new Verifier(ledger, submitter, metrics, config.get(NodeConfig.VERIFIER_ENABLED),
         config.get(NodeConfig.VERIFIER_CONCURRENCY), config.get(NodeConfig.VERIFIER_THREADS), custodianData);
     ComputeToData compute = new ComputeToData(blobs, submitter, custodianData, config.get(NodeConfig.WAIT_TIMEOUT),
         config.get(NodeConfig.VERIFIER_THREADS));
-    DatasetsApi datasets = new DatasetsApi(ledger, blobs, submitter, encryptionKey,
-        new SignedRequests(clock, clock.instant(), SignedRequests.DEFAULT_MAX_NONCES), config.get(NodeConfig.WAIT_TIMEOUT), metrics, compute);
-    HttpApi http = new HttpApi(ledger, mempool, orderer, tracker, metrics, config.get(NodeConfig.WAIT_TIMEOUT), blobs, datasetCiphertexts,
-        submitter, datasets, new ClusterApi(ledger, raft, nodeKey));
+    HttpApi http = new HttpApi(ledger, mempool, orderer, submissions, metrics, config.get(NodeConfig.WAIT_TIMEOUT), blobs, datasetCiphertexts,
+        submitter, encryptionKey, clock, compute, raft, nodeKey);
     try {
       orderer.start();
     } catch (RuntimeException e) {
@@ -150,6 +161,9 @@ public final class Node implements AutoCloseable {
       // Before the API serves anyone: publishers need the key on chain, and a client reading the node
       // key's nonce must not race the node's own transaction for it.
       publishEncryptionKey(ledger, submitter, encryptionKey, config.get(NodeConfig.WAIT_TIMEOUT));
+    }
+    if (!config.get(NodeConfig.VERIFIER_ENABLED)) {
+      LOG.info("verifier off: {} is false; models are not replayed by this node", NodeConfig.VERIFIER_ENABLED.name());
     }
     verifier.start();
     try {
@@ -204,7 +218,7 @@ public final class Node implements AutoCloseable {
     if (published(ledger, submitter, key)) {
       return true;
     }
-    CompletableFuture<TxTracker.Outcome> outcome;
+    CompletableFuture<TxOutcome> outcome;
     try {
       outcome = submitter.submit(Identities.NAME, "set_encryption_key",
           SetEncryptionKey.newBuilder().setPublicKey(ByteString.copyFrom(key.publicKey().bytes())).build());
@@ -217,7 +231,7 @@ public final class Node implements AutoCloseable {
       LOG.warn("cannot publish the node's encryption key {}: {}", key.publicKey().hex(), e.getMessage());
       return false;
     }
-    TxTracker.Outcome o;
+    TxOutcome o;
     try {
       o = outcome.get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
     } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
@@ -227,7 +241,7 @@ public final class Node implements AutoCloseable {
       Thread.currentThread().interrupt();
       return true;
     }
-    if (o.status().equals("COMMITTED")) {
+    if (o.committed()) {
       LOG.info("published the node's encryption key {} at height {}", key.publicKey().hex(), o.height());
       return true;
     }
@@ -258,13 +272,23 @@ public final class Node implements AutoCloseable {
   private static final int PUBLISH_ATTEMPTS = 10;
 
 
-  /** Waits up to {@code timeout} until the verifier owns no model; true if it got there. */
-  boolean verifierIdle(java.time.Duration timeout) throws InterruptedException {
+  /**
+   * Waits until the verifier owns no model.
+   *
+   * @param timeout how long to wait
+   * @return true if it got there in time
+   * @throws InterruptedException if interrupted while waiting
+   */
+  public boolean verifierIdle(java.time.Duration timeout) throws InterruptedException {
     return verifier.awaitIdle(timeout);
   }
 
-  /** Completes once every blob deletion scheduled by an erasure so far has run. */
-  CompletableFuture<Void> erasureSettled() {
+  /**
+   * Completes once every blob deletion scheduled by an erasure so far has run.
+   *
+   * @return the future
+   */
+  public CompletableFuture<Void> erasureSettled() {
     return erasure.settled();
   }
 

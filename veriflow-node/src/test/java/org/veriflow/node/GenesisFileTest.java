@@ -19,6 +19,7 @@ import org.veriflow.core.crypto.SigningKey;
 
 /** The genesis file's chain parameters: written, read back, defaulted and refused. */
 class GenesisFileTest {
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
   @TempDir Path dir;
 
   private static SigningKey key(int n) {
@@ -45,9 +46,9 @@ class GenesisFileTest {
   private Path written(GenesisSpec spec, Consumer<ObjectNode> edit) throws IOException {
     Path file = dir.resolve("genesis.json");
     GenesisFile.write(file, spec);
-    ObjectNode root = (ObjectNode) Json.MAPPER.readTree(Files.readString(file));
+    ObjectNode root = (ObjectNode) JSON.readTree(Files.readString(file));
     edit.accept(root);
-    Files.writeString(file, Json.MAPPER.writeValueAsString(root));
+    Files.writeString(file, JSON.writeValueAsString(root));
     return file;
   }
 
@@ -56,7 +57,7 @@ class GenesisFileTest {
     Path file = dir.resolve("genesis.json");
     GenesisFile.write(file, spec(2));
 
-    assertThat(Json.MAPPER.readTree(Files.readString(file)).get("requiredAttestations").asInt()).isEqualTo(2);
+    assertThat(JSON.readTree(Files.readString(file)).get("requiredAttestations").asInt()).isEqualTo(2);
     assertThat(GenesisFile.read(file)).isEqualTo(spec(2));
   }
 

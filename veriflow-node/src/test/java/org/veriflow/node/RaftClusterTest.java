@@ -158,7 +158,7 @@ class RaftClusterTest {
     String body = "{\"payload\":\"" + Base64.getEncoder().encodeToString(tx.payload()) + "\",\"signature\":\""
         + Base64.getEncoder().encodeToString(tx.signature()) + "\"}";
     HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(clients.get(follower).base().resolve("/v1/transactions"))
-        .header("Content-Type", "application/json").header(HttpApi.RELAYED_BY, "node9")
+        .header("Content-Type", "application/json").header(org.veriflow.node.service.HttpLeaderLink.RELAYED_BY, "node9")
         .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
     assertThat(answer.statusCode()).isEqualTo(503);
     assertThat(answer.body()).contains("LEADER_UNREACHABLE").contains("does not lead");

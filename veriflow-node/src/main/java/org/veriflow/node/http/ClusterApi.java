@@ -1,0 +1,126 @@
+package org.veriflow.node.http;
+
+import org.veriflow.protocol.http.CheckpointSigner;
+import org.veriflow.protocol.http.SignedCheckpoint;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.protobuf.ByteString;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import java.util.Base64;
+import java.util.Optional;
+import org.veriflow.core.Hex;
+import org.veriflow.core.crypto.SigningKey;
+import org.veriflow.protocol.proto.Checkpoint;
+import org.veriflow.ledger.BlockRecord;
+import org.veriflow.ledger.Ledger;
+import org.veriflow.raft.ClusterMember;
+import org.veriflow.raft.ClusterStatus;
+import org.veriflow.raft.RaftOrderer;
+
+/**
+ * The cluster's view from this node ({@code GET /v1/cluster}), the committed blocks a member
+ * catching up fetches ({@code GET /v1/cluster/blocks}), and this node's signed checkpoints
+ * ({@code GET /v1/checkpoints/{height}}), which an auditor compares across nodes.
+ */
+final class ClusterApi {
+  /** Most blocks, and most bytes of blocks, in one answer to a member catching up. */
+  static final int MAX_BLOCKS = 256;
+  static final long MAX_BLOCK_BYTES_PER_ANSWER = 32L << 20;
+
+  private final Ledger ledger;
+  private final RaftOrderer orderer;
+  private final SigningKey nodeKey;
+
+  /** @param orderer the cluster orderer, or null on a single node */
+  ClusterApi(Ledger ledger, RaftOrderer orderer, SigningKey nodeKey) {
+    this.ledger = ledger;
+    this.orderer = orderer;
+    this.nodeKey = nodeKey;
+  }
+
+  void routes(Javalin app) {
+    app.get("/v1/cluster", this::cluster);
+    app.get("/v1/cluster/blocks", this::blocks);
+    app.get("/v1/checkpoints/{height}", this::checkpoint);
+  }
+
+  private void cluster(Context ctx) {
+    ObjectNode n = Json.MAPPER.createObjectNode();
+    ArrayNode members = Json.MAPPER.createArrayNode();
+    ArrayNode followers = Json.MAPPER.createArrayNode();
+    if (orderer == null) {
+      n.put("clustered", false).putNull("self").put("role", "SOLO").putNull("leader").put("term", 0).put("commitIndex", 0).put("appliedIndex", 0)
+          .put("logStartIndex", 0);
+    } else {
+      ClusterStatus s = orderer.status();
+      n.put("clustered", true).put("self", s.self()).put("role", s.role());
+      if (s.leader() == null) {
+        n.putNull("leader");
+      } else {
+        n.put("leader", s.leader());
+      }
+      n.put("term", s.term()).put("commitIndex", s.commitIndex()).put("appliedIndex", s.appliedIndex()).put("logStartIndex", s.logStartIndex());
+      for (ClusterMember m : s.members()) {
+        members.addObject().put("id", m.id()).put("raftAddress", m.raftAddress()).put("apiUrl", m.apiUrl().toString());
+      }
+      for (ClusterStatus.Follower f : s.followers()) {
+        followers.addObject().put("id", f.id()).put("matchIndex", f.matchIndex()).put("lastContactMillis", f.lastContactMillis());
+      }
+    }
+    n.set("members", members);
+    n.set("followers", followers);
+    BlockRecord head = ledger.head();
+    n.put("chainId", ledger.chainId()).put("height", head.height()).put("blockHash", head.hash().hex())
+        .put("stateHash", Hex.encode(head.header().getStateHash().toByteArray()));
+    ctx.json(n);
+  }
+
+  private void blocks(Context ctx) {
+    long after = HttpApi.longParam(ctx.queryParam("after"), "after");
+    long max = ctx.queryParam("max") == null ? MAX_BLOCKS : HttpApi.longParam(ctx.queryParam("max"), "max");
+    if (max < 1 || max > MAX_BLOCKS) {
+      throw new HttpApi.BadRequest("INVALID_RANGE", "max must be 1.." + MAX_BLOCKS + ", not " + max);
+    }
+    long head = ledger.head().height();
+    ObjectNode n = Json.MAPPER.createObjectNode().put("head", head);
+    ArrayNode blocks = n.putArray("blocks");
+    Base64.Encoder b64 = Base64.getEncoder();
+    long bytes = 0;
+    for (long h = after + 1; h <= head && h <= after + max && (bytes < MAX_BLOCK_BYTES_PER_ANSWER || blocks.isEmpty()); h++) {
+      BlockRecord b = ledger.block(h).orElseThrow(() -> new IllegalStateException("committed block is missing"));
+      byte[] raw = b.block().toByteArray();
+      bytes += raw.length;
+      ObjectNode o = blocks.addObject().put("height", h).put("block", b64.encodeToString(raw));
+      Optional<byte[]> position = ledger.ordererPosition(h);
+      if (position.isPresent()) {
+        o.put("position", b64.encodeToString(position.get()));
+      } else {
+        o.putNull("position");
+      }
+    }
+    ctx.json(n);
+  }
+
+  private void checkpoint(Context ctx) {
+    String p = ctx.pathParam("height");
+    long height = "latest".equals(p) ? ledger.head().height() : HttpApi.longParam(p, "height");
+    Optional<BlockRecord> b = height <= ledger.head().height() ? ledger.block(height) : Optional.empty();
+    if (b.isEmpty()) {
+      HttpApi.problem(ctx, 404, "UNKNOWN_BLOCK", "no block at height " + height + "; the head is " + ledger.head().height());
+      return;
+    }
+    BlockRecord block = b.get();
+    byte[] checkpoint = Checkpoint.newBuilder()
+        .setChainId(ledger.chainId())
+        .setHeight(height)
+        .setBlockHash(ByteString.copyFrom(block.hash().bytes()))
+        .setStateHash(block.header().getStateHash())
+        .build()
+        .toByteArray();
+    Json.answer(ctx, new SignedCheckpoint(ledger.chainId(), height, block.hash().hex(), Hex.encode(block.header().getStateHash().toByteArray()),
+        new CheckpointSigner(nodeKey.id().value(), nodeKey.algorithm().name(), Hex.encode(nodeKey.publicKey().encoded())),
+        Base64.getEncoder().encodeToString(checkpoint), Base64.getEncoder().encodeToString(nodeKey.sign(checkpoint))));
+  }
+}

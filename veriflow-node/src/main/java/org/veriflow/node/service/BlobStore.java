@@ -1,0 +1,227 @@
+package org.veriflow.node.service;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+import org.veriflow.core.crypto.Hash;
+
+/**
+ * A content-addressed store of immutable blobs (model artifacts, loss curves, dataset exports),
+ * named by the SHA-256 of their bytes. The blob with hash {@code abcdef…} lives in {@code
+ * root/ab/cdef…}. An upload is streamed through a fixed buffer into a temporary file in {@code root}
+ * (so on the same file system), hashed on the way, forced to disk and only then renamed into place
+ * atomically: a reader sees a whole blob or none, and after a crash only temporary files remain,
+ * which {@link #open} removes.
+ *
+ * <p>Thread-safe: concurrent uploads of the same or different blobs each write their own temporary
+ * file; the final rename of identical content is idempotent.
+ */
+public final class BlobStore {
+  /** Why an upload was refused; the names are the HTTP API's error codes. */
+  public enum Reason {
+    /** The bytes do not hash to the hash the client announced. */
+    HASH_MISMATCH,
+    /** The upload exceeds the store's size limit. */
+    TOO_LARGE
+  }
+
+  /** The outcome of {@link #put}: {@link Stored} or {@link Refused}. */
+  public sealed interface PutResult permits Stored, Refused {}
+
+  /**
+   * The blob is in the store.
+   *
+   * @param created false if an identical blob was already there
+   */
+  public record Stored(Hash hash, long sizeBytes, boolean created) implements PutResult {
+    public Stored {
+      Objects.requireNonNull(hash, "hash");
+      if (sizeBytes < 0) {
+        throw new IllegalArgumentException("blob size must not be negative, not " + sizeBytes);
+      }
+    }
+  }
+
+  /**
+   * The upload was refused and nothing of it is kept.
+   *
+   * @param computed for {@link Reason#HASH_MISMATCH}, the SHA-256 of the bytes received; otherwise
+   *     empty
+   */
+  public record Refused(Reason reason, String message, Optional<Hash> computed) implements PutResult {
+    public Refused {
+      Objects.requireNonNull(reason, "reason");
+      Objects.requireNonNull(message, "message");
+      Objects.requireNonNull(computed, "computed");
+    }
+  }
+
+  static final String TEMP_PREFIX = ".upload-";
+  private static final int BUFFER_BYTES = 64 * 1024;
+
+  private final Path root;
+  private final long maxBytes;
+
+  private BlobStore(Path root, long maxBytes) {
+    this.root = root;
+    this.maxBytes = maxBytes;
+  }
+
+  /**
+   * Opens (creating if needed) the store in {@code root} and deletes the temporary files of uploads
+   * that a crash interrupted.
+   *
+   * @param maxBytes the largest blob {@link #put} accepts
+   * @throws IllegalArgumentException if {@code maxBytes} is less than 1
+   * @throws IOException if the directory cannot be created or cleaned
+   */
+  public static BlobStore open(Path root, long maxBytes) throws IOException {
+    if (maxBytes < 1) {
+      throw new IllegalArgumentException("blob size limit must be at least 1 byte, not " + maxBytes);
+    }
+    Files.createDirectories(root);
+    try (DirectoryStream<Path> temps = Files.newDirectoryStream(root, TEMP_PREFIX + "*")) {
+      for (Path t : temps) {
+        Files.deleteIfExists(t);
+      }
+    }
+    return new BlobStore(root, maxBytes);
+  }
+
+  /** The largest blob accepted, in bytes. */
+  public long maxBytes() {
+    return maxBytes;
+  }
+
+  /**
+   * Stores the bytes of {@code in} (read to its end, not closed) if they hash to {@code expected}.
+   * Memory use is one fixed buffer whatever the size. Reading stops as soon as the limit is passed.
+   *
+   * @return {@link Stored} (also when the blob was already there), or {@link Refused} with {@link
+   *     Reason#HASH_MISMATCH} and the computed hash, or with {@link Reason#TOO_LARGE}; a refused
+   *     upload leaves no file behind
+   * @throws IOException if reading {@code in} or writing the store fails; no partial blob is left
+   */
+  public PutResult put(Hash expected, InputStream in) throws IOException {
+    Objects.requireNonNull(expected, "expected");
+    Path temp = Files.createTempFile(root, TEMP_PREFIX, ".part");
+    boolean keep = false;
+    try {
+      MessageDigest md = Hash.digest();
+      long size = 0;
+      try (FileChannel out = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+        byte[] buf = new byte[BUFFER_BYTES];
+        int n;
+        while ((n = in.read(buf)) != -1) {
+          size += n;
+          if (size > maxBytes) {
+            return new Refused(Reason.TOO_LARGE, "blob exceeds the limit of " + maxBytes + " bytes", Optional.empty());
+          }
+          md.update(buf, 0, n);
+          ByteBuffer bb = ByteBuffer.wrap(buf, 0, n);
+          while (bb.hasRemaining()) {
+            out.write(bb);
+          }
+        }
+        // Durable before it becomes visible under its name.
+        out.force(true);
+      }
+      Hash computed = Hash.of(md.digest());
+      if (!computed.equals(expected)) {
+        return new Refused(Reason.HASH_MISMATCH, "the " + size + " bytes received hash to " + computed.hex() + ", not " + expected.hex(),
+            Optional.of(computed));
+      }
+      Path target = path(expected);
+      if (Files.exists(target)) {
+        return new Stored(expected, size, false);
+      }
+      Files.createDirectories(target.getParent());
+      try {
+        // On POSIX a rename over an existing file replaces it atomically; a concurrent upload of the
+        // same hash can only have put identical bytes there.
+        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+      } catch (FileAlreadyExistsException e) {
+        return new Stored(expected, size, false);
+      }
+      keep = true;
+      syncDirectory(target.getParent());
+      return new Stored(expected, size, true);
+    } finally {
+      if (!keep) {
+        Files.deleteIfExists(temp);
+      }
+    }
+  }
+
+  /** Whether the blob is stored. */
+  public boolean exists(Hash hash) {
+    return Files.isRegularFile(path(hash));
+  }
+
+  /**
+   * The blob's size in bytes, or empty if it is not stored.
+   *
+   * @throws IOException if the file exists but cannot be read
+   */
+  public OptionalLong size(Hash hash) throws IOException {
+    try {
+      return OptionalLong.of(Files.size(path(hash)));
+    } catch (NoSuchFileException e) {
+      return OptionalLong.empty();
+    }
+  }
+
+  /**
+   * A stream over the stored blob, which the caller must close; empty if it is not stored.
+   *
+   * @throws IOException if the file exists but cannot be opened
+   */
+  public Optional<InputStream> open(Hash hash) throws IOException {
+    try {
+      return Optional.of(Files.newInputStream(path(hash)));
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * Deletes the blob, durably: the directory is synced, so that it stays deleted after a crash.
+   * Streams already opened on it may still read it to the end (POSIX).
+   *
+   * @return whether there was such a blob
+   * @throws IOException if the file or its directory cannot be deleted or synced
+   */
+  boolean delete(Hash hash) throws IOException {
+    Path p = path(hash);
+    boolean deleted = Files.deleteIfExists(p);
+    if (deleted) {
+      syncDirectory(p.getParent());
+    }
+    return deleted;
+  }
+
+  /** Where the blob {@code hash} is (or would be) stored. */
+  Path path(Hash hash) {
+    String hex = hash.hex();
+    return root.resolve(hex.substring(0, 2)).resolve(hex.substring(2));
+  }
+
+  /** Makes a rename in {@code dir} durable (POSIX: fsync of the directory). */
+  private static void syncDirectory(Path dir) throws IOException {
+    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+      ch.force(true);
+    }
+  }
+}
