@@ -20,9 +20,9 @@ import org.veriflow.node.NodeConfig;
 import org.veriflow.raft.ClusterMember;
 
 /** Writes ready-to-start node directories, of a single node or of a cluster: keys, genesis file and configuration. */
-final class NodeSetup {
+public final class NodeSetup {
   /** Credits minted for the first administrator at genesis. */
-  static final long GENESIS_CREDITS = 1_000_000_000L;
+  public static final long GENESIS_CREDITS = 1_000_000_000L;
 
   /** Default first HTTP port of a cluster's nodes; their Raft ports start {@link #RAFT_PORT_OFFSET} above. */
   static final int DEFAULT_BASE_PORT = 7101;
@@ -33,21 +33,42 @@ final class NodeSetup {
   /** The host every member of a cluster written by {@link #initCluster} listens on. */
   static final String CLUSTER_HOST = "127.0.0.1";
 
-  record Result(Path dir, SigningKey admin, SigningKey node, String chainId) {}
+  /**
+   * A node directory written by {@link #init}.
+   *
+   * @param dir the node's directory
+   * @param admin the first administrator's key (also in {@code keys/admin.key})
+   * @param node the node's orderer key (also in {@code keys/node.key})
+   * @param chainId the chain's id
+   */
+  public record Result(Path dir, SigningKey admin, SigningKey node, String chainId) {}
 
   /** A cluster written by {@link #initCluster}; {@code nodes} in member order, node1 first. */
-  record ClusterResult(Path dir, SigningKey admin, List<ClusterNode> nodes, String chainId) {
-    ClusterResult {
+  public record ClusterResult(Path dir, SigningKey admin, List<ClusterNode> nodes, String chainId) {
+    public ClusterResult {
       nodes = List.copyOf(nodes);
     }
   }
 
   /** One node of a written cluster: its directory, its orderer key and its member entry. */
-  record ClusterNode(Path dir, SigningKey key, ClusterMember member) {}
+  public record ClusterNode(Path dir, SigningKey key, ClusterMember member) {}
 
   private NodeSetup() {}
 
-  static Result init(Path dir, String chainId, int httpPort, SignatureAlgorithm keyType, Instant genesisTime) throws IOException {
+  /**
+   * Writes a single node's directory: keys, genesis file (the administrator holding {@link
+   * #GENESIS_CREDITS}) and configuration.
+   *
+   * @param dir the directory to write; must not hold a node
+   * @param chainId the chain's id
+   * @param httpPort the HTTP port the node will serve on, 0 for any free port
+   * @param keyType the administrator key's algorithm
+   * @param genesisTime the genesis block's time
+   * @return what was written
+   * @throws IllegalArgumentException if {@code dir} already holds a node
+   * @throws IOException if a file cannot be written
+   */
+  public static Result init(Path dir, String chainId, int httpPort, SignatureAlgorithm keyType, Instant genesisTime) throws IOException {
     if (Files.exists(dir.resolve(NodeConfig.FILE_NAME)) || Files.exists(dir.resolve("genesis.json"))) {
       throw new IllegalArgumentException(dir + " already holds a node; choose another directory");
     }
@@ -88,7 +109,7 @@ final class NodeSetup {
    *     1..65535, the chain id is invalid, or {@code dir} already holds a node or a cluster
    * @throws IOException if a file cannot be written (what was written so far stays)
    */
-  static ClusterResult initCluster(Path dir, String chainId, int size, int basePort, SignatureAlgorithm keyType, Instant genesisTime)
+  public static ClusterResult initCluster(Path dir, String chainId, int size, int basePort, SignatureAlgorithm keyType, Instant genesisTime)
       throws IOException {
     checkClusterShape(size, basePort);
     checkNoNodeIn(dir, size);

@@ -46,6 +46,29 @@ public final class Veriflow {
     System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
   }
 
+  /**
+   * What a run of the command in this process did: its exit code and everything it printed.
+   *
+   * @param exitCode the exit code {@link #run} returned
+   * @param out what it printed on standard output
+   * @param err what it printed on standard error
+   */
+  public record Captured(int exitCode, String out, String err) {}
+
+  /**
+   * Runs the command line in this process, capturing what it prints: for programs and tests that
+   * drive the command without a shell. Never exits the JVM.
+   *
+   * @param args the arguments, as after {@code veriflow} on a command line
+   * @return the exit code and both outputs
+   */
+  public static Captured capture(String... args) {
+    java.io.StringWriter out = new java.io.StringWriter();
+    java.io.StringWriter err = new java.io.StringWriter();
+    int code = run(args, new PrintWriter(out, true), new PrintWriter(err, true));
+    return new Captured(code, out.toString(), err.toString());
+  }
+
   /** Runs the command line with the given streams and returns the exit code; never exits the JVM. */
   public static int run(String[] args, PrintWriter out, PrintWriter err) {
     CommandLine cl = new CommandLine(new Veriflow());

@@ -38,7 +38,7 @@ class ClusterCommandTest {
   @Test
   void init_cluster3_printsMembersAndStartCommands() throws IOException {
     Path dir = tmp.resolve("c");
-    CliRunner.Outcome o = CliRunner.run("init", "--dir", dir.toString(), "--cluster", "3", "--base-port", "9101");
+    Veriflow.Captured o = Veriflow.capture("init", "--dir", dir.toString(), "--cluster", "3", "--base-port", "9101");
     assertThat(o.exitCode()).as(o.err()).isZero();
     assertThat(o.err()).isEmpty();
     assertThat(o.out()).contains("as a cluster of 3 nodes", "http://127.0.0.1:9101", "raft 127.0.0.1:9203", "tolerates 1 failed")
@@ -48,7 +48,7 @@ class ClusterCommandTest {
 
   @Test
   void init_clusterEven_warnsOnStandardError() {
-    CliRunner.Outcome o = CliRunner.run("init", "--dir", tmp.resolve("c").toString(), "--cluster", "4");
+    Veriflow.Captured o = Veriflow.capture("init", "--dir", tmp.resolve("c").toString(), "--cluster", "4");
     assertThat(o.exitCode()).isZero();
     assertThat(o.err()).startsWith("warning: ").contains("cluster of 4 nodes tolerates no more failed nodes (1) than a cluster of 3");
   }
@@ -56,7 +56,7 @@ class ClusterCommandTest {
   @Test
   void init_cluster0_usageErrorAndNothingWritten() throws IOException {
     Path dir = tmp.resolve("c");
-    CliRunner.Outcome o = CliRunner.run("init", "--dir", dir.toString(), "--cluster", "0");
+    Veriflow.Captured o = Veriflow.capture("init", "--dir", dir.toString(), "--cluster", "0");
     assertThat(o.exitCode()).isEqualTo(Veriflow.USAGE);
     assertThat(o.err()).contains("error: ", "at least 1 node");
     assertThat(files(dir)).isZero();
@@ -65,7 +65,7 @@ class ClusterCommandTest {
   @Test
   void init_clusterPortsAbove65535_usageErrorAndNothingWritten() throws IOException {
     Path dir = tmp.resolve("c");
-    CliRunner.Outcome o = CliRunner.run("init", "--dir", dir.toString(), "--cluster", "3", "--base-port", "65500");
+    Veriflow.Captured o = Veriflow.capture("init", "--dir", dir.toString(), "--cluster", "3", "--base-port", "65500");
     assertThat(o.exitCode()).isEqualTo(Veriflow.USAGE);
     assertThat(o.err()).contains("65535");
     assertThat(files(dir)).isZero();
@@ -73,14 +73,14 @@ class ClusterCommandTest {
 
   @Test
   void init_httpPortWithCluster_usageError() {
-    CliRunner.Outcome o = CliRunner.run("init", "--dir", tmp.resolve("c").toString(), "--cluster", "3", "--http-port", "8000");
+    Veriflow.Captured o = Veriflow.capture("init", "--dir", tmp.resolve("c").toString(), "--cluster", "3", "--http-port", "8000");
     assertThat(o.exitCode()).isEqualTo(Veriflow.USAGE);
     assertThat(o.err()).contains("--base-port");
   }
 
   @Test
   void init_basePortWithoutCluster_usageError() throws IOException {
-    CliRunner.Outcome o = CliRunner.run("init", "--dir", tmp.resolve("c").toString(), "--base-port", "8000");
+    Veriflow.Captured o = Veriflow.capture("init", "--dir", tmp.resolve("c").toString(), "--base-port", "8000");
     assertThat(o.exitCode()).isEqualTo(Veriflow.USAGE);
     assertThat(o.err()).contains("--cluster");
     assertThat(files(tmp.resolve("c"))).isZero();
@@ -89,9 +89,9 @@ class ClusterCommandTest {
   @Test
   void init_clusterOverExistingCluster_refusedAndNothingWritten() throws IOException {
     Path dir = tmp.resolve("c");
-    assertThat(CliRunner.run("init", "--dir", dir.toString(), "--cluster", "3").exitCode()).isZero();
+    assertThat(Veriflow.capture("init", "--dir", dir.toString(), "--cluster", "3").exitCode()).isZero();
     long before = files(dir);
-    CliRunner.Outcome o = CliRunner.run("init", "--dir", dir.toString(), "--cluster", "5");
+    Veriflow.Captured o = Veriflow.capture("init", "--dir", dir.toString(), "--cluster", "5");
     assertThat(o.exitCode()).isEqualTo(Veriflow.FAILURE);
     assertThat(o.err()).startsWith("error: ").contains("already holds");
     assertThat(files(dir)).isEqualTo(before);
@@ -100,7 +100,7 @@ class ClusterCommandTest {
   @Test
   void init_withoutCluster_writesASingleNodeAsBefore() {
     Path dir = tmp.resolve("n");
-    CliRunner.Outcome o = CliRunner.run("init", "--dir", dir.toString(), "--http-port", "7171");
+    Veriflow.Captured o = Veriflow.capture("init", "--dir", dir.toString(), "--http-port", "7171");
     assertThat(o.exitCode()).isZero();
     assertThat(o.out()).contains("initialised chain 'veriflow-local' in " + dir, "start it with: veriflow node start --dir " + dir);
     assertThat(dir.resolve("node.properties")).exists();
@@ -111,21 +111,21 @@ class ClusterCommandTest {
 
   @Test
   void status_unreachableNode_clearErrorAndFailure() {
-    CliRunner.Outcome o = CliRunner.run("cluster", "status", "--node", "http://127.0.0.1:1");
+    Veriflow.Captured o = Veriflow.capture("cluster", "status", "--node", "http://127.0.0.1:1");
     assertThat(o.exitCode()).isEqualTo(Veriflow.FAILURE);
     assertThat(o.err()).startsWith("error: UNREACHABLE: cannot reach the node at http://127.0.0.1:1");
   }
 
   @Test
   void status_zeroTimeout_usageError() {
-    CliRunner.Outcome o = CliRunner.run("cluster", "status", "--node", "http://127.0.0.1:1", "--timeout-ms", "0");
+    Veriflow.Captured o = Veriflow.capture("cluster", "status", "--node", "http://127.0.0.1:1", "--timeout-ms", "0");
     assertThat(o.exitCode()).isEqualTo(Veriflow.USAGE);
   }
 
   @Test
   void status_membersAtOneHeight_allAgree() throws IOException {
     scripted = new ScriptedCluster(3);
-    CliRunner.Outcome o = CliRunner.run("cluster", "status", "--node", scripted.node(2).url());
+    Veriflow.Captured o = Veriflow.capture("cluster", "status", "--node", scripted.node(2).url());
     assertThat(o.exitCode()).as(o.err()).isZero();
     assertThat(o.out()).contains("chain:   veriflow-test", "term:    3", "leader:  node1", "all 3 members agree");
     assertThat(line(o.out(), "node1")).contains("LEADER", scripted.node(1).url(), " 5 ", scripted.node(1).stateHash(5).substring(0, 12), "yes (node2,node3)");
@@ -137,7 +137,7 @@ class ClusterCommandTest {
     scripted = new ScriptedCluster(3);
     scripted.node(2).height = 4;
     scripted.node(3).height = 2;
-    CliRunner.Outcome o = CliRunner.run("cluster", "status", "--node", scripted.node(1).url());
+    Veriflow.Captured o = Veriflow.capture("cluster", "status", "--node", scripted.node(1).url());
     assertThat(o.exitCode()).as(o.err()).isZero();
     assertThat(line(o.out(), "node1")).contains("unconfirmed");
     assertThat(line(o.out(), "node2")).contains("yes (node1)");
@@ -148,7 +148,7 @@ class ClusterCommandTest {
   void status_stateDiffersAtOneHeight_namesTheMembersAndFails() throws IOException {
     scripted = new ScriptedCluster(3);
     scripted.node(3).forkHeight = 5;
-    CliRunner.Outcome o = CliRunner.run("cluster", "status", "--node", scripted.node(1).url());
+    Veriflow.Captured o = Veriflow.capture("cluster", "status", "--node", scripted.node(1).url());
     assertThat(o.exitCode()).isEqualTo(Veriflow.FAILURE);
     assertThat(line(o.out(), "node3")).contains("NO (differs from node1,node2)");
     assertThat(line(o.out(), "node1")).contains("NO (differs from node3)");
@@ -162,7 +162,7 @@ class ClusterCommandTest {
     scripted.node(1).height = 7;
     scripted.node(2).forkHeight = 3;
     scripted.node(2).height = 4;
-    CliRunner.Outcome o = CliRunner.run("cluster", "status", "--node", scripted.node(1).url());
+    Veriflow.Captured o = Veriflow.capture("cluster", "status", "--node", scripted.node(1).url());
     assertThat(o.exitCode()).isEqualTo(Veriflow.FAILURE);
     assertThat(line(o.out(), "node2")).contains("NO (differs from node1)");
     assertThat(o.err()).contains("at height 4");
@@ -172,7 +172,7 @@ class ClusterCommandTest {
   void status_memberDown_shownUnreachableAndOthersAgree() throws IOException {
     scripted = new ScriptedCluster(3);
     scripted.node(3).server.stop(0);
-    CliRunner.Outcome o = CliRunner.run("cluster", "status", "--node", scripted.node(1).url());
+    Veriflow.Captured o = Veriflow.capture("cluster", "status", "--node", scripted.node(1).url());
     assertThat(o.exitCode()).as(o.err()).isZero();
     assertThat(line(o.out(), "node3")).contains("unreachable");
     assertThat(o.out()).contains("node3: unreachable: ", "the 2 reachable members of 3 agree");
@@ -182,7 +182,7 @@ class ClusterCommandTest {
   void status_memberHangs_shownUnreachableAfterTheTimeout() throws IOException {
     scripted = new ScriptedCluster(3);
     scripted.node(2).hang = true;
-    CliRunner.Outcome o = CliRunner.run("cluster", "status", "--node", scripted.node(1).url(), "--timeout-ms", "300");
+    Veriflow.Captured o = Veriflow.capture("cluster", "status", "--node", scripted.node(1).url(), "--timeout-ms", "300");
     assertThat(o.exitCode()).as(o.err()).isZero();
     assertThat(line(o.out(), "node2")).contains("unreachable");
     assertThat(o.out()).contains("the 2 reachable members of 3 agree");
@@ -192,7 +192,7 @@ class ClusterCommandTest {
   void status_memberOfAnotherChain_fails() throws IOException {
     scripted = new ScriptedCluster(3);
     scripted.node(3).chainId = "veriflow-other";
-    CliRunner.Outcome o = CliRunner.run("cluster", "status", "--node", scripted.node(1).url());
+    Veriflow.Captured o = Veriflow.capture("cluster", "status", "--node", scripted.node(1).url());
     assertThat(o.exitCode()).isEqualTo(Veriflow.FAILURE);
     assertThat(o.err()).contains("node3 answers for chain 'veriflow-other'");
   }
@@ -201,7 +201,7 @@ class ClusterCommandTest {
   void status_memberAnsweringAsAnother_fails() throws IOException {
     scripted = new ScriptedCluster(3);
     scripted.node(3).self = "node2";
-    CliRunner.Outcome o = CliRunner.run("cluster", "status", "--node", scripted.node(1).url());
+    Veriflow.Captured o = Veriflow.capture("cluster", "status", "--node", scripted.node(1).url());
     assertThat(o.exitCode()).isEqualTo(Veriflow.FAILURE);
     assertThat(o.err()).contains("node3's API at " + scripted.node(3).url() + " answers as member node2");
   }
@@ -210,7 +210,7 @@ class ClusterCommandTest {
   void status_singleNode_saysSoWithItsHead() throws IOException {
     scripted = new ScriptedCluster(1);
     scripted.node(1).clustered = false;
-    CliRunner.Outcome o = CliRunner.run("cluster", "status", "--node", scripted.node(1).url());
+    Veriflow.Captured o = Veriflow.capture("cluster", "status", "--node", scripted.node(1).url());
     assertThat(o.exitCode()).isZero();
     assertThat(o.out()).contains("single node (not clustered), chain veriflow-test", "height:      5", "state hash:  " + scripted.node(1).stateHash(5));
   }
@@ -219,14 +219,14 @@ class ClusterCommandTest {
 
   @Test
   void checkpoints_unreachableNode_clearErrorAndFailure() {
-    CliRunner.Outcome o = CliRunner.run("cluster", "checkpoints", "--node", "http://127.0.0.1:1");
+    Veriflow.Captured o = Veriflow.capture("cluster", "checkpoints", "--node", "http://127.0.0.1:1");
     assertThat(o.exitCode()).isEqualTo(Veriflow.FAILURE);
     assertThat(o.err()).startsWith("error: UNREACHABLE: ");
   }
 
   @Test
   void checkpoints_negativeHeight_usageError() {
-    CliRunner.Outcome o = CliRunner.run("cluster", "checkpoints", "--node", "http://127.0.0.1:1", "--height", "-1");
+    Veriflow.Captured o = Veriflow.capture("cluster", "checkpoints", "--node", "http://127.0.0.1:1", "--height", "-1");
     assertThat(o.exitCode()).isEqualTo(Veriflow.USAGE);
     assertThat(o.err()).contains("--height must not be negative");
   }
@@ -235,7 +235,7 @@ class ClusterCommandTest {
   void checkpoints_defaultHeight_isTheLowestHeadAndAllAgree() throws IOException {
     scripted = new ScriptedCluster(3);
     scripted.node(2).height = 3;
-    CliRunner.Outcome o = CliRunner.run("cluster", "checkpoints", "--node", scripted.node(1).url());
+    Veriflow.Captured o = Veriflow.capture("cluster", "checkpoints", "--node", scripted.node(1).url());
     assertThat(o.exitCode()).as(o.err()).isZero();
     assertThat(o.out()).contains("height:  3", "all 3 checkpoints at height 3 agree");
     assertThat(line(o.out(), "node2")).contains(scripted.node(2).key.id().value(), scripted.node(2).blockHash(3).substring(0, 12), "ok");
@@ -245,7 +245,7 @@ class ClusterCommandTest {
   void checkpoints_oneMemberDiffers_namedAndFails() throws IOException {
     scripted = new ScriptedCluster(3);
     scripted.node(2).forkHeight = 4;
-    CliRunner.Outcome o = CliRunner.run("cluster", "checkpoints", "--node", scripted.node(1).url(), "--height", "4");
+    Veriflow.Captured o = Veriflow.capture("cluster", "checkpoints", "--node", scripted.node(1).url(), "--height", "4");
     assertThat(o.exitCode()).isEqualTo(Veriflow.FAILURE);
     assertThat(o.err()).contains("error: the checkpoints at height 4 disagree: node1, node3 sign block " + scripted.node(1).blockHash(4)
         + " state " + scripted.node(1).stateHash(4) + "; node2 sign block " + scripted.node(2).blockHash(4));
@@ -255,7 +255,7 @@ class ClusterCommandTest {
   void checkpoints_badSignature_fails() throws IOException {
     scripted = new ScriptedCluster(3);
     scripted.node(3).badSignature = true;
-    CliRunner.Outcome o = CliRunner.run("cluster", "checkpoints", "--node", scripted.node(1).url());
+    Veriflow.Captured o = Veriflow.capture("cluster", "checkpoints", "--node", scripted.node(1).url());
     assertThat(o.exitCode()).isEqualTo(Veriflow.FAILURE);
     assertThat(line(o.out(), "node3")).contains("BAD (BAD_SIGNATURE)");
     assertThat(o.err()).contains("error: node3's checkpoint does not verify: BAD_SIGNATURE");
@@ -265,7 +265,7 @@ class ClusterCommandTest {
   void checkpoints_signerNotAnOrderer_fails() throws IOException {
     scripted = new ScriptedCluster(3);
     scripted.node(3).foreignSigner = SigningKey.generate(SignatureAlgorithm.ED25519);
-    CliRunner.Outcome o = CliRunner.run("cluster", "checkpoints", "--node", scripted.node(1).url());
+    Veriflow.Captured o = Veriflow.capture("cluster", "checkpoints", "--node", scripted.node(1).url());
     assertThat(o.exitCode()).isEqualTo(Veriflow.FAILURE);
     assertThat(line(o.out(), "node3")).contains("BAD (UNKNOWN_SIGNER)");
     assertThat(o.err()).contains("error: node3's checkpoint does not verify: UNKNOWN_SIGNER");
@@ -275,7 +275,7 @@ class ClusterCommandTest {
   void checkpoints_heightAboveAMembersHead_thatMemberHasNone() throws IOException {
     scripted = new ScriptedCluster(3);
     scripted.node(3).height = 2;
-    CliRunner.Outcome o = CliRunner.run("cluster", "checkpoints", "--node", scripted.node(1).url(), "--height", "4");
+    Veriflow.Captured o = Veriflow.capture("cluster", "checkpoints", "--node", scripted.node(1).url(), "--height", "4");
     assertThat(o.exitCode()).as(o.err()).isZero();
     assertThat(line(o.out(), "node3")).contains("no checkpoint: UNKNOWN_BLOCK");
     assertThat(o.out()).contains("all 2 checkpoints at height 4 agree (no checkpoint from node3)");
@@ -285,7 +285,7 @@ class ClusterCommandTest {
   void checkpoints_singleNode_checksItsOwn() throws IOException {
     scripted = new ScriptedCluster(1);
     scripted.node(1).clustered = false;
-    CliRunner.Outcome o = CliRunner.run("cluster", "checkpoints", "--node", scripted.node(1).url());
+    Veriflow.Captured o = Veriflow.capture("cluster", "checkpoints", "--node", scripted.node(1).url());
     assertThat(o.exitCode()).as(o.err()).isZero();
     assertThat(o.out()).contains("single node", "all 1 checkpoints at height 5 agree");
   }

@@ -19,7 +19,7 @@ class HelpTreeTest {
     for (List<String> path : paths) {
       List<String> args = new ArrayList<>(path);
       args.add("--help");
-      CliRunner.Outcome o = CliRunner.run(args.toArray(String[]::new));
+      Veriflow.Captured o = Veriflow.capture(args.toArray(String[]::new));
       String name = String.join(" ", path);
       if (o.exitCode() != Veriflow.OK) {
         failures.add("'" + name + " --help' exits " + o.exitCode() + ": " + o.err().strip());
@@ -34,7 +34,7 @@ class HelpTreeTest {
 
   @Test
   void version_root_printsVersion() {
-    CliRunner.Outcome o = CliRunner.run("--version");
+    Veriflow.Captured o = Veriflow.capture("--version");
     assertEquals(Veriflow.OK, o.exitCode());
     assertTrue(o.out().startsWith("veriflow "), o.out());
   }

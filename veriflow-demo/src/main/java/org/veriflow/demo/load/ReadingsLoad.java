@@ -10,7 +10,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.IntStream;
 import org.veriflow.client.ProgressListener;
-import org.veriflow.client.Readings;
+import org.veriflow.client.streams.Readings;
 import org.veriflow.client.Responses;
 import org.veriflow.client.SignedTransaction;
 import org.veriflow.client.TransactionBuilder;
@@ -102,8 +102,8 @@ public final class ReadingsLoad {
     IntStream.range(0, readings).parallel().forEach(i -> {
       SigningKey d = keys.get(i % devices);
       long seq = i / devices + 1;
-      signed[i] = Readings.sign(d, Reading.newBuilder().setStreamId(stream).setDeviceId(d.id().value()).setSequence(seq)
-          .setTimestampMillis(1_700_000_000_000L + seq * 1000).addValues(20 + (i % 100) / 10.0).addValues(40 + (i % 50) / 5.0).build());
+      signed[i] = Readings.sign(Reading.newBuilder().setStreamId(stream).setDeviceId(d.id().value()).setSequence(seq)
+          .setTimestampMillis(1_700_000_000_000L + seq * 1000).addValues(20 + (i % 100) / 10.0).addValues(40 + (i % 50) / 5.0).build(), d);
     });
     double verifyPerSecond = ceiling(signed, keys, devices);
     int cores = Runtime.getRuntime().availableProcessors();

@@ -25,7 +25,7 @@ import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.veriflow.client.Readings;
+import org.veriflow.client.streams.Readings;
 import org.veriflow.client.Responses;
 import org.veriflow.client.TransactionBuilder;
 import org.veriflow.client.VeriflowClient;
@@ -114,8 +114,8 @@ class VerifierTest {
     for (int i = first; i < first + n; i++) {
       double temperature = 18 + (i % 40) * 0.25;
       double humidity = 70 - 1.1 * temperature + ((i * 7) % 5) * 0.3;
-      batch.add(Readings.sign(device, Reading.newBuilder().setStreamId("room").setDeviceId(device.id().value()).setSequence(i + 1)
-          .setTimestampMillis(T0 + i * 30_000L).addValues(temperature).addValues(humidity).build()));
+      batch.add(Readings.sign(Reading.newBuilder().setStreamId("room").setDeviceId(device.id().value()).setSequence(i + 1)
+          .setTimestampMillis(T0 + i * 30_000L).addValues(temperature).addValues(humidity).build(), device));
     }
     committed(client, orgTx(client).submitReadings("room", batch));
   }

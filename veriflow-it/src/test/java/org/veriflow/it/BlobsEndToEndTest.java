@@ -1,5 +1,6 @@
-package org.veriflow.cli;
+package org.veriflow.it;
 
+import org.veriflow.cli.NodeSetup;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

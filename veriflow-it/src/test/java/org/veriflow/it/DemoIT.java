@@ -1,5 +1,6 @@
-package org.veriflow.cli;
+package org.veriflow.it;
 
+import org.veriflow.cli.Veriflow;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -21,9 +22,10 @@ class DemoIT {
   @Test
   void shortenedDemo_reproducesValidityAndTraceability_withVerifiedModelsAndAPassingAudit() throws Exception {
     Path out = tmp.resolve("demo");
-    CliRunner.Outcome run = CliRunner.run("demo", "--out", out.toString(), "--interval-s", "120");
+    Veriflow.Captured run = Veriflow.capture("demo", "--out", out.toString(), "--interval-s", "120");
     assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
     assertThat(run.out()).contains("Report: ").contains("31.2").contains("24.8");
+    assertThat(run.out()).as("progress goes to standard error, never as carriage-return frames on standard output").doesNotContain("\r");
 
     JsonNode report = new ObjectMapper().readTree(out.resolve("report/report.json").toFile());
     List<Double> temperatures = new ArrayList<>();
@@ -64,11 +66,11 @@ class DemoIT {
   void realRecording_runsTheSameExperiments_withoutAGroundTruth() throws Exception {
     Path out = tmp.resolve("lwsndr");
     // The file lists one mote after another: its first lines cannot tell motes apart.
-    CliRunner.Outcome tooFew = CliRunner.run("demo", "--out", out.toString(), "--data", "lwsndr", "--limit", "3000");
+    Veriflow.Captured tooFew = Veriflow.capture("demo", "--out", out.toString(), "--data", "lwsndr", "--limit", "3000");
     assertThat(tooFew.exitCode()).isEqualTo(1);
     assertThat(tooFew.err()).contains("traceability needs readings of at least two motes").contains("raise --limit");
 
-    CliRunner.Outcome run = CliRunner.run("demo", "--out", out.toString(), "--data", "lwsndr");
+    Veriflow.Captured run = Veriflow.capture("demo", "--out", out.toString(), "--data", "lwsndr");
     assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
     assertThat(run.out()).contains("no ground truth");
 
@@ -109,14 +111,14 @@ class DemoIT {
     Path recording = tmp.resolve("data.txt");
     Files.writeString(recording, file);
     Path out = tmp.resolve("intel");
-    CliRunner.Outcome run = CliRunner.run("demo", "--out", out.toString(), "--data", "intel-lab", recording.toString());
+    Veriflow.Captured run = Veriflow.capture("demo", "--out", out.toString(), "--data", "intel-lab", recording.toString());
     assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
     JsonNode report = new ObjectMapper().readTree(out.resolve("report/report.json").toFile());
     assertThat(report.path("ledger").path("legal").asLong()).isEqualTo(900);
     assertThat(report.path("traceability").path("classes")).hasSize(3);
     assertThat(report.path("audit").path("passed").asBoolean()).isTrue();
 
-    CliRunner.Outcome missing = CliRunner.run("demo", "--out", tmp.resolve("none").toString(), "--data", "intel-lab");
+    Veriflow.Captured missing = Veriflow.capture("demo", "--out", tmp.resolve("none").toString(), "--data", "intel-lab");
     assertThat(missing.exitCode()).isEqualTo(2);
     assertThat(missing.err()).contains("needs the recording's FILE");
   }

@@ -1,5 +1,7 @@
-package org.veriflow.cli;
+package org.veriflow.it;
 
+import org.veriflow.cli.Veriflow;
+import org.veriflow.cli.NodeSetup;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
@@ -80,7 +82,7 @@ final class AuditFixture implements AutoCloseable {
         + "\"features\":[\"temperature\"],\"label\":\"humidity\",\"split\":{\"kind\":\"random\",\"validation\":0.2,\"test\":0},"
         + "\"algorithm\":\"mlp-regressor\",\"hyperParameters\":{\"epochs\":8,\"hiddenLayers\":[8]},\"seed\":3}");
     Files.writeString(tmp.resolve("org.key"), KeyPem.encodePrivate(org));
-    CliRunner.Outcome train = CliRunner.run("model", "train", "--node=" + url, "--key", tmp.resolve("org.key").toString(),
+    Veriflow.Captured train = Veriflow.capture("model", "train", "--node=" + url, "--key", tmp.resolve("org.key").toString(),
         "--recipe", recipe.toString(), "--id", "humidity-v1", "--out", tmp.resolve("models").toString());
     assertThat(train.exitCode()).as(train.err()).isZero();
     replay("humidity-v1");
@@ -93,7 +95,7 @@ final class AuditFixture implements AutoCloseable {
 
   /** {@code model replay} with the node's validator key. */
   void replay(String model) {
-    CliRunner.Outcome r = CliRunner.run("model", "replay", "--node=" + url, "--key", tmp.resolve("node/keys/node.key").toString(), model,
+    Veriflow.Captured r = Veriflow.capture("model", "replay", "--node=" + url, "--key", tmp.resolve("node/keys/node.key").toString(), model,
         "--work", tmp.resolve("replay-" + model).toString());
     assertThat(r.exitCode()).as(r.err()).isZero();
   }

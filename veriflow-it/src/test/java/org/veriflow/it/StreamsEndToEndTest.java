@@ -1,5 +1,7 @@
-package org.veriflow.cli;
+package org.veriflow.it;
 
+import org.veriflow.cli.Veriflow;
+import org.veriflow.cli.NodeSetup;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
@@ -15,7 +17,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.veriflow.client.Readings;
+import org.veriflow.client.streams.Readings;
 import org.veriflow.client.Responses;
 import org.veriflow.client.TransactionBuilder;
 import org.veriflow.client.VeriflowClient;
@@ -73,18 +75,18 @@ class StreamsEndToEndTest {
     for (double v : values) {
       r.addValues(v);
     }
-    return Readings.sign(device, r.build());
+    return Readings.sign(r.build(), device);
   }
 
   @Test
   void streams_mixedBatch_verdictsStatsProofsAndSnapshots() throws Exception {
     String node = "--node=" + url;
     String orgKey = tmp.resolve("org.key").toString();
-    CliRunner.Outcome create = CliRunner.run("stream", "create", node, "--key", orgKey, "--id", "room",
+    Veriflow.Captured create = Veriflow.capture("stream", "create", node, "--key", orgKey, "--id", "room",
         "--field", "temperature:C:-40:85:2", "--field", "humidity:%RH:0:100:2", "--interval-ms", "30000", "--window-ms", "3600000");
     assertThat(create.exitCode()).as(create.err()).isZero();
     for (String device : List.of("thermo.key", "hygro.key")) {
-      CliRunner.Outcome add = CliRunner.run("stream", "device", "add", node, "--key", orgKey, "--stream", "room", "--pubkey", tmp.resolve(device).toString());
+      Veriflow.Captured add = Veriflow.capture("stream", "device", "add", node, "--key", orgKey, "--stream", "room", "--pubkey", tmp.resolve(device).toString());
       assertThat(add.exitCode()).as(add.err()).isZero();
     }
 
@@ -127,18 +129,18 @@ class StreamsEndToEndTest {
     assertThat(verdictsSeen).containsExactly("BAD_SIGNATURE", "UNKNOWN_DEVICE", "DUPLICATE", "TIME_OUT_OF_WINDOW", "SCHEMA_VIOLATION");
 
     String digest = Hash.sha256(good2.getReading().toByteArray()).hex();
-    CliRunner.Outcome proof = CliRunner.run("reading", "proof", node, digest);
+    Veriflow.Captured proof = Veriflow.capture("reading", "proof", node, digest);
     assertThat(proof.exitCode()).as(proof.err()).isZero();
     assertThat(proof.out()).contains("reading proof verified");
-    assertThat(CliRunner.run("reading", "proof", node, Hash.sha256(tampered.getReading().toByteArray()).hex()).exitCode()).isEqualTo(Veriflow.FAILURE);
+    assertThat(Veriflow.capture("reading", "proof", node, Hash.sha256(tampered.getReading().toByteArray()).hex()).exitCode()).isEqualTo(Veriflow.FAILURE);
 
-    CliRunner.Outcome snap = CliRunner.run("dataset", "snapshot", node, "--key", orgKey, "--stream", "room",
+    Veriflow.Captured snap = Veriflow.capture("dataset", "snapshot", node, "--key", orgKey, "--stream", "room",
         "--from", Long.toString(now - 3_600_000), "--to", Long.toString(now + 1));
     assertThat(snap.exitCode()).as(snap.err()).isZero();
     String snapshotId = snap.out().trim();
     assertThat(client.snapshot(snapshotId).rowCount()).isEqualTo(3);
     Path csv = tmp.resolve("room.csv");
-    CliRunner.Outcome export = CliRunner.run("dataset", "export", node, snapshotId, "--out", csv.toString());
+    Veriflow.Captured export = Veriflow.capture("dataset", "export", node, snapshotId, "--out", csv.toString());
     assertThat(export.exitCode()).as(export.err()).isZero();
     List<String> lines = Files.readAllLines(csv);
     assertThat(lines).hasSize(4);
@@ -149,7 +151,7 @@ class StreamsEndToEndTest {
     // A reading that arrives later inside the range is not part of the snapshot: the export still matches.
     assertThat(client.submit(builder(ORG).submitReadings("room", List.of(reading(THERMO, 3, now - 10_000, 24.2, 51.7))), true).committed()).isTrue();
     assertThat(client.readings("room", null, now - 3_600_000, now + 1, 100, null).readings()).hasSize(4);
-    CliRunner.Outcome again = CliRunner.run("dataset", "export", node, snapshotId, "--out", tmp.resolve("again.csv").toString());
+    Veriflow.Captured again = Veriflow.capture("dataset", "export", node, snapshotId, "--out", tmp.resolve("again.csv").toString());
     assertThat(again.exitCode()).as(again.err()).isZero();
     assertThat(Files.readAllBytes(tmp.resolve("again.csv"))).isEqualTo(Files.readAllBytes(csv));
 

@@ -1,5 +1,6 @@
-package org.veriflow.cli;
+package org.veriflow.it;
 
+import org.veriflow.cli.Veriflow;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
@@ -104,9 +105,9 @@ class RaftClusterIT {
         assertThat(cp.blockHash()).isEqualTo(cluster.client(0).checkpoint(height).blockHash());
         assertThat(cp.stateHash()).isEqualTo(cluster.client(0).checkpoint(height).stateHash());
       }
-      CliRunner.Outcome status = CliRunner.run("cluster", "status", "--node", cluster.client(0).base().toString());
+      Veriflow.Captured status = Veriflow.capture("cluster", "status", "--node", cluster.client(0).base().toString());
       assertThat(status.exitCode()).as(status.err()).isZero();
-      CliRunner.Outcome checkpoints = CliRunner.run("cluster", "checkpoints", "--node", cluster.client(0).base().toString(), "--height", Long.toString(height));
+      Veriflow.Captured checkpoints = Veriflow.capture("cluster", "checkpoints", "--node", cluster.client(0).base().toString(), "--height", Long.toString(height));
       assertThat(checkpoints.exitCode()).as(checkpoints.out() + checkpoints.err()).isZero();
       System.out.printf("cluster of %d: %d transfers round-robin, all members at height %d with one state hash%n", size, count, height);
     }

@@ -1,5 +1,7 @@
-package org.veriflow.cli;
+package org.veriflow.it;
 
+import org.veriflow.cli.Veriflow;
+import org.veriflow.cli.NodeSetup;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
@@ -77,7 +79,7 @@ class TrainReplayEndToEndTest {
 
   /** {@code model train} through the CLI; returns the registered model. */
   private Responses.Model train(Fixture f, String id) throws Exception {
-    CliRunner.Outcome train = CliRunner.run("model", "train", "--node=" + f.url(), "--key", tmp.resolve("org.key").toString(),
+    Veriflow.Captured train = Veriflow.capture("model", "train", "--node=" + f.url(), "--key", tmp.resolve("org.key").toString(),
         "--recipe", f.recipe().toString(), "--id", id, "--out", tmp.resolve("models").toString());
     assertThat(train.exitCode()).as(train.err()).isZero();
     assertThat(train.err()).as("progress on standard error, one line per tenth").contains("training: 100% (15/15)").contains("training: done, 15");
@@ -159,14 +161,14 @@ class TrainReplayEndToEndTest {
 
       // The validator (the node's key) replays the training from the chain alone and gets the same artifact.
       Path validatorKey = dir.resolve("keys/node.key");
-      CliRunner.Outcome replay = CliRunner.run("model", "replay", nodeOpt, "--key", validatorKey.toString(), "humidity-v1",
+      Veriflow.Captured replay = Veriflow.capture("model", "replay", nodeOpt, "--key", validatorKey.toString(), "humidity-v1",
           "--work", tmp.resolve("replay").toString());
       assertThat(replay.exitCode()).as(replay.err()).isZero();
       assertThat(replay.out()).contains("replay gives the recorded artifact");
       assertThat(f.client().model("humidity-v1").stage()).isEqualTo("VERIFIED");
 
       registerForged(f, "humidity-v1", "humidity-forged");
-      CliRunner.Outcome caught = CliRunner.run("model", "replay", nodeOpt, "--key", validatorKey.toString(), "humidity-forged",
+      Veriflow.Captured caught = Veriflow.capture("model", "replay", nodeOpt, "--key", validatorKey.toString(), "humidity-forged",
           "--work", tmp.resolve("replay2").toString());
       assertThat(caught.exitCode()).as(caught.err()).isZero();
       assertThat(caught.out()).contains("the record says");

@@ -1,5 +1,7 @@
-package org.veriflow.cli;
+package org.veriflow.it;
 
+import org.veriflow.cli.Veriflow;
+import org.veriflow.cli.NodeSetup;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -111,8 +113,8 @@ class ComputeToDataEndToEndTest {
     return info;
   }
 
-  static CliRunner.Outcome cli(String... args) {
-    return CliRunner.run(Stream.concat(Stream.of(args), Stream.of("--node=" + url)).toArray(String[]::new));
+  static Veriflow.Captured cli(String... args) {
+    return Veriflow.capture(Stream.concat(Stream.of(args), Stream.of("--node=" + url)).toArray(String[]::new));
   }
 
   /** A room's temperature and humidity: humidity falls as the temperature rises, with noise. */
@@ -181,7 +183,7 @@ class ComputeToDataEndToEndTest {
     Path recipe = tmp.resolve("recipe-ok.json");
     Files.writeString(recipe, recipe("dataset:room-climate/1", version.plaintextSha256()));
 
-    CliRunner.Outcome run = cli("dataset", "compute", g.grantId(), "--recipe", recipe.toString(), "--id", "room-humidity",
+    Veriflow.Captured run = cli("dataset", "compute", g.grantId(), "--recipe", recipe.toString(), "--id", "room-humidity",
         "--key", consumerKey.toString());
 
     assertThat(run.exitCode()).as(run.err()).isZero();
@@ -207,7 +209,7 @@ class ComputeToDataEndToEndTest {
       assertThat(a.grantee()).isEqualTo(CONSUMER.id().value());
     });
     assertThat(client.grant(g.grantId()).reads()).isEqualTo(1);
-    CliRunner.Outcome get = cli("model", "get", "room-humidity");
+    Veriflow.Captured get = cli("model", "get", "room-humidity");
     assertThat(get.exitCode()).as(get.err()).isZero();
     assertThat(get.out()).contains("room-humidity").contains("VERIFIED");
   }
@@ -222,7 +224,7 @@ class ComputeToDataEndToEndTest {
         DEADLINE)).isInstanceOfSatisfying(ClientException.class, e -> assertThat(e.code()).isEqualTo("DATA_REFERENCE_MISMATCH"));
     assertThatThrownBy(() -> client.compute(g.grantId(), "room-forged", recipe("dataset:another/1", version.plaintextSha256()), CONSUMER,
         ciphertext(), DEADLINE)).isInstanceOfSatisfying(ClientException.class, e -> assertThat(e.code()).isEqualTo("DATA_REFERENCE_MISMATCH"));
-    CliRunner.Outcome bad = cli("dataset", "compute", g.grantId(), "--recipe", writeRecipe("recipe-bad.json", other), "--id", "room-forged",
+    Veriflow.Captured bad = cli("dataset", "compute", g.grantId(), "--recipe", writeRecipe("recipe-bad.json", other), "--id", "room-forged",
         "--key", consumerKey.toString());
 
     assertThat(bad.exitCode()).isNotZero();

@@ -1,5 +1,7 @@
-package org.veriflow.cli;
+package org.veriflow.it;
 
+import org.veriflow.cli.Veriflow;
+import org.veriflow.cli.NodeSetup;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -237,41 +239,41 @@ class NodeEndToEndTest {
     String node = "--node=" + url;
     Path adminKey = dir.resolve("keys/admin.key");
     Path deviceKey = tmp.resolve("device.key");
-    CliRunner.Outcome keys = CliRunner.run("keys", "new", "--out", deviceKey.toString(), "--type", "p256");
+    Veriflow.Captured keys = Veriflow.capture("keys", "new", "--out", deviceKey.toString(), "--type", "p256");
     assertThat(keys.exitCode()).isZero();
     String deviceId = keys.out().trim();
     assertThat(deviceId).matches("vf1[0-9a-f]{40}");
 
-    CliRunner.Outcome reg = CliRunner.run("identity", "register", node, "--key", adminKey.toString(), "--kind", "auditor", "--pubkey", deviceKey.toString(), "--name", "Audit Co");
+    Veriflow.Captured reg = Veriflow.capture("identity", "register", node, "--key", adminKey.toString(), "--kind", "auditor", "--pubkey", deviceKey.toString(), "--name", "Audit Co");
     assertThat(reg.exitCode()).as(reg.err()).isZero();
     String txId = reg.out().trim();
     assertThat(txId).matches("[0-9a-f]{64}");
-    assertThat(CliRunner.run("identity", "get", node, deviceId).out()).contains("auditor").contains("Audit Co");
+    assertThat(Veriflow.capture("identity", "get", node, deviceId).out()).contains("auditor").contains("Audit Co");
 
-    CliRunner.Outcome transfer = CliRunner.run("credits", "transfer", node, "--key", adminKey.toString(), "--to", deviceId, "--amount", "42");
+    Veriflow.Captured transfer = Veriflow.capture("credits", "transfer", node, "--key", adminKey.toString(), "--to", deviceId, "--amount", "42");
     assertThat(transfer.exitCode()).as(transfer.err()).isZero();
-    assertThat(CliRunner.run("credits", "balance", node, deviceId).out().trim()).isEqualTo("42");
-    assertThat(CliRunner.run("tx", "get", node, transfer.out().trim()).out()).contains("COMMITTED");
-    assertThat(CliRunner.run("block", "get", node, "latest").out()).contains("state hash");
+    assertThat(Veriflow.capture("credits", "balance", node, deviceId).out().trim()).isEqualTo("42");
+    assertThat(Veriflow.capture("tx", "get", node, transfer.out().trim()).out()).contains("COMMITTED");
+    assertThat(Veriflow.capture("block", "get", node, "latest").out()).contains("state hash");
 
-    CliRunner.Outcome proof = CliRunner.run("proof", "verify", node, "--tx", transfer.out().trim());
+    Veriflow.Captured proof = Veriflow.capture("proof", "verify", node, "--tx", transfer.out().trim());
     assertThat(proof.exitCode()).as(proof.err()).isZero();
     assertThat(proof.out()).contains("inclusion proof verified");
-    CliRunner.Outcome consistency = CliRunner.run("proof", "verify", node, "--consistency", "1", Long.toString(client.latestBlock().height()));
+    Veriflow.Captured consistency = Veriflow.capture("proof", "verify", node, "--consistency", "1", Long.toString(client.latestBlock().height()));
     assertThat(consistency.exitCode()).as(consistency.err()).isZero();
 
     // The auditor has credits but may not register anyone: NOT_AUTHORISED, exit code 1, one sentence.
-    CliRunner.Outcome refused = CliRunner.run("identity", "register", node, "--key", deviceKey.toString(), "--kind", "organisation", "--pubkey", adminKey.toString());
+    Veriflow.Captured refused = Veriflow.capture("identity", "register", node, "--key", deviceKey.toString(), "--kind", "organisation", "--pubkey", adminKey.toString());
     assertThat(refused.exitCode()).isEqualTo(Veriflow.FAILURE);
     assertThat(refused.err()).startsWith("error: NOT_AUTHORISED: ").contains("administrator").doesNotContain("Exception");
-    CliRunner.Outcome overdraft = CliRunner.run("credits", "transfer", node, "--key", deviceKey.toString(), "--to", setup.admin().id().value(), "--amount", "43");
+    Veriflow.Captured overdraft = Veriflow.capture("credits", "transfer", node, "--key", deviceKey.toString(), "--to", setup.admin().id().value(), "--amount", "43");
     assertThat(overdraft.exitCode()).isEqualTo(Veriflow.FAILURE);
     assertThat(overdraft.err()).contains("INSUFFICIENT_FUNDS");
 
-    CliRunner.Outcome revoke = CliRunner.run("identity", "revoke", node, "--key", adminKey.toString(), deviceId, "--reason", "contract ended");
+    Veriflow.Captured revoke = Veriflow.capture("identity", "revoke", node, "--key", adminKey.toString(), deviceId, "--reason", "contract ended");
     assertThat(revoke.exitCode()).as(revoke.err()).isZero();
     assertThat(client.identity(deviceId).status()).isEqualTo("REVOKED");
-    CliRunner.Outcome revoked = CliRunner.run("credits", "transfer", node, "--key", deviceKey.toString(), "--to", setup.admin().id().value(), "--amount", "1");
+    Veriflow.Captured revoked = Veriflow.capture("credits", "transfer", node, "--key", deviceKey.toString(), "--to", setup.admin().id().value(), "--amount", "1");
     assertThat(revoked.exitCode()).isEqualTo(Veriflow.FAILURE);
     assertThat(revoked.err()).contains("revoked");
   }
@@ -279,14 +281,14 @@ class NodeEndToEndTest {
   @Test
   @Order(6)
   void cli_usageErrors_exitWithCode2() {
-    CliRunner.Outcome help = CliRunner.run("node", "start", "--help");
+    Veriflow.Captured help = Veriflow.capture("node", "start", "--help");
     assertThat(help.exitCode()).isZero();
     assertThat(help.out()).contains("--http-port");
-    assertThat(CliRunner.run("keys", "new", "--out", tmp.resolve("x.key").toString(), "--type", "rsa").exitCode()).isEqualTo(Veriflow.USAGE);
-    assertThat(CliRunner.run("credits", "transfer", "--to", "x").exitCode()).isEqualTo(Veriflow.USAGE);
-    assertThat(CliRunner.run("no-such-command").exitCode()).isEqualTo(Veriflow.USAGE);
-    assertThat(CliRunner.run("identity", "register", "--node=" + url, "--key", "k", "--kind", "wizard", "--pubkey", "p").exitCode()).isEqualTo(Veriflow.USAGE);
-    CliRunner.Outcome unreachable = CliRunner.run("credits", "balance", "--node=http://127.0.0.1:1", setup.admin().id().value());
+    assertThat(Veriflow.capture("keys", "new", "--out", tmp.resolve("x.key").toString(), "--type", "rsa").exitCode()).isEqualTo(Veriflow.USAGE);
+    assertThat(Veriflow.capture("credits", "transfer", "--to", "x").exitCode()).isEqualTo(Veriflow.USAGE);
+    assertThat(Veriflow.capture("no-such-command").exitCode()).isEqualTo(Veriflow.USAGE);
+    assertThat(Veriflow.capture("identity", "register", "--node=" + url, "--key", "k", "--kind", "wizard", "--pubkey", "p").exitCode()).isEqualTo(Veriflow.USAGE);
+    Veriflow.Captured unreachable = Veriflow.capture("credits", "balance", "--node=http://127.0.0.1:1", setup.admin().id().value());
     assertThat(unreachable.exitCode()).isEqualTo(Veriflow.FAILURE);
     assertThat(unreachable.err()).contains("cannot reach the node");
   }
@@ -296,7 +298,7 @@ class NodeEndToEndTest {
   void ledgerVerify_afterStop_reexecutesTheWholeChain() {
     node.close();
     node = null;
-    CliRunner.Outcome verify = CliRunner.run("ledger", "verify", "--dir", dir.toString());
+    Veriflow.Captured verify = Veriflow.capture("ledger", "verify", "--dir", dir.toString());
     assertThat(verify.exitCode()).as(verify.err()).isZero();
     assertThat(verify.out()).contains("ledger verified");
   }

@@ -1,5 +1,7 @@
-package org.veriflow.cli;
+package org.veriflow.it;
 
+import org.veriflow.cli.Veriflow;
+import org.veriflow.cli.NodeSetup;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
@@ -93,7 +95,7 @@ class CrashRecoveryIT {
       lastRound = List.copyOf(acked);
       everyAck.addAll(lastRound);
 
-      CliRunner.Outcome verify = CliRunner.run("ledger", "verify", "--dir", dir.toString());
+      Veriflow.Captured verify = Veriflow.capture("ledger", "verify", "--dir", dir.toString());
       assertThat(verify.exitCode()).as("ledger verify after kill %d: %s", totalKills, verify.err()).isZero();
     }
 

@@ -1,5 +1,6 @@
-package org.veriflow.cli;
+package org.veriflow.it;
 
+import org.veriflow.cli.Veriflow;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -55,7 +56,7 @@ final class LocalCluster implements AutoCloseable {
    */
   static LocalCluster init(Path dir, int size, Map<String, String> settings) throws IOException {
     int base = freeBase(size);
-    CliRunner.Outcome o = CliRunner.run("init", "--dir", dir.toString(), "--cluster", Integer.toString(size), "--base-port", Integer.toString(base),
+    Veriflow.Captured o = Veriflow.capture("init", "--dir", dir.toString(), "--cluster", Integer.toString(size), "--base-port", Integer.toString(base),
         "--chain-id", "veriflow-cluster");
     if (o.exitCode() != 0) {
       throw new IllegalStateException("init --cluster failed: " + o.err() + o.out());

@@ -1,5 +1,7 @@
-package org.veriflow.cli;
+package org.veriflow.it;
 
+import org.veriflow.cli.Veriflow;
+import org.veriflow.cli.NodeSetup;
 import org.veriflow.protocol.datasets.DatasetCryptoLabels;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -99,11 +101,11 @@ class DatasetsEndToEndTest {
     consumerKey = writeKey("consumer.key", CONSUMER);
     // The consumer makes and publishes its encryption key with the CLI.
     consumerEncKey = tmp.resolve("keys/consumer-enc.key");
-    CliRunner.Outcome made = CliRunner.run("keys", "new", "--type", "x25519", "--out", consumerEncKey.toString());
+    Veriflow.Captured made = Veriflow.capture("keys", "new", "--type", "x25519", "--out", consumerEncKey.toString());
     assertThat(made.exitCode()).as(made.err()).isZero();
     consumerEnc = EncryptionKeyPair.readPem(consumerEncKey);
     assertThat(made.out().trim()).isEqualTo(consumerEnc.publicKey().hex());
-    CliRunner.Outcome set = cli("identity", "encryption-key", "--enc-key", consumerEncKey.toString(), "--key", consumerKey.toString());
+    Veriflow.Captured set = cli("identity", "encryption-key", "--enc-key", consumerEncKey.toString(), "--key", consumerKey.toString());
     assertThat(set.exitCode()).as(set.err()).isZero();
     assertThat(client.identity(CONSUMER.id().value()).encryptionKey()).contains(consumerEnc.publicKey().hex());
   }
@@ -135,9 +137,9 @@ class DatasetsEndToEndTest {
     return f;
   }
 
-  static CliRunner.Outcome cli(String... args) {
+  static Veriflow.Captured cli(String... args) {
     String[] all = Stream.concat(Stream.of(args), Stream.of("--node=" + url)).toArray(String[]::new);
-    return CliRunner.run(all);
+    return Veriflow.capture(all);
   }
 
   /** A sensor CSV of {@code rows} rows (a few hundred kB for 5000: many streaming segments). */
@@ -208,7 +210,7 @@ class DatasetsEndToEndTest {
   @Test
   void cli_publishRequestDownload_writesTheCheckedPlaintext_andLogsEveryAccess() throws Exception {
     Path file = csv("ward-a.csv", 5000, 1);
-    CliRunner.Outcome pub = cli("dataset", "publish", "--key", ownerKey.toString(), "--file", file.toString(), "--title", "Ward A sensors",
+    Veriflow.Captured pub = cli("dataset", "publish", "--key", ownerKey.toString(), "--file", file.toString(), "--title", "Ward A sensors",
         "--tag", "sensors", "--tag", "icu", "--licence", "CC-BY-4.0", "--purpose", "research", "--purpose", "training",
         "--approval", "auto", "--label", "label", "--id", "ward-a");
     assertThat(pub.exitCode()).as(pub.err()).isZero();
@@ -234,21 +236,21 @@ class DatasetsEndToEndTest {
     client.getBlob(v1.qualityReportSha256(), report);
     assertThat(JSON.readTree(report.toFile()).path("rows").asLong()).isEqualTo(5000);
 
-    CliRunner.Outcome list = cli("dataset", "list", "--tag", "icu");
+    Veriflow.Captured list = cli("dataset", "list", "--tag", "icu");
     assertThat(list.exitCode()).as(list.err()).isZero();
     assertThat(list.out()).contains("ward-a  v1  ACTIVE  Ward A sensors");
     assertThat(cli("dataset", "list", "--field", "no-such-column").out()).doesNotContain("ward-a");
-    CliRunner.Outcome show = cli("dataset", "show", "ward-a");
+    Veriflow.Captured show = cli("dataset", "show", "ward-a");
     assertThat(show.exitCode()).as(show.err()).isZero();
     assertThat(show.out()).contains("plaintext:   sha256 " + v1.plaintextSha256()).contains("purposes research, training");
 
-    CliRunner.Outcome req = cli("dataset", "request", "ward-a", "--purpose", "research", "--key", consumerKey.toString());
+    Veriflow.Captured req = cli("dataset", "request", "ward-a", "--purpose", "research", "--key", consumerKey.toString());
     assertThat(req.exitCode()).as(req.err()).isZero();
     String grantId = req.out().lines().findFirst().orElseThrow();
     assertThat(req.out()).contains("GRANTED");
 
     Path out = tmp.resolve("ward-a-copy.csv");
-    CliRunner.Outcome dl = cli("dataset", "download", grantId, "--out", out.toString(), "--enc-key", consumerEncKey.toString(),
+    Veriflow.Captured dl = cli("dataset", "download", grantId, "--out", out.toString(), "--enc-key", consumerEncKey.toString(),
         "--key", consumerKey.toString());
     assertThat(dl.exitCode()).as(dl.err()).isZero();
     assertThat(dl.out()).contains(v1.plaintextSha256() + " matches the chain");
@@ -265,9 +267,9 @@ class DatasetsEndToEndTest {
       assertThat(a.custodian()).isEqualTo(setup.node().id().value());
     });
     assertThat(log.get(0).granteeEncryptionKey()).isEqualTo(consumerEnc.publicKey().hex());
-    CliRunner.Outcome accesses = cli("dataset", "accesses", "ward-a");
+    Veriflow.Captured accesses = cli("dataset", "accesses", "ward-a");
     assertThat(accesses.out()).contains("KEY_RELEASE").contains("BLOB_DOWNLOAD").contains(grantId);
-    CliRunner.Outcome mine = cli("dataset", "accesses", "--mine", "--key", consumerKey.toString());
+    Veriflow.Captured mine = cli("dataset", "accesses", "--mine", "--key", consumerKey.toString());
     assertThat(mine.exitCode()).as(mine.err()).isZero();
     assertThat(mine.out()).contains("ward-a v1").contains(grantId);
     assertThat(client.identityGrants(CONSUMER.id().value(), 0, null).grants()).extracting(Responses.Grant::grantId).contains(grantId);
@@ -291,14 +293,14 @@ class DatasetsEndToEndTest {
     Responses.Grant pending = request(CONSUMER, "nogrant", 1, "research");
     assertThat(pending.status()).isEqualTo("PENDING");
     assertThat(refusal(pending.grantId())).isEqualTo("GRANT_NOT_ACTIVE");
-    CliRunner.Outcome deny = cli("dataset", "deny", pending.grantId(), "--reason", "not this quarter", "--key", ownerKey.toString());
+    Veriflow.Captured deny = cli("dataset", "deny", pending.grantId(), "--reason", "not this quarter", "--key", ownerKey.toString());
     assertThat(deny.exitCode()).as(deny.err()).isZero();
     assertThat(client.grant(pending.grantId()).status()).isEqualTo("DENIED");
     assertThat(refusal(pending.grantId())).isEqualTo("GRANT_NOT_ACTIVE");
 
     // Through the CLI: exit 1 with the code, nothing written.
     Path out = tmp.resolve("nogrant-cli.csv");
-    CliRunner.Outcome dl = cli("dataset", "download", pending.grantId(), "--out", out.toString(), "--enc-key", consumerEncKey.toString(),
+    Veriflow.Captured dl = cli("dataset", "download", pending.grantId(), "--out", out.toString(), "--enc-key", consumerEncKey.toString(),
         "--key", consumerKey.toString());
     assertThat(dl.exitCode()).isEqualTo(1);
     assertThat(dl.err()).contains("GRANT_NOT_ACTIVE");
@@ -306,7 +308,7 @@ class DatasetsEndToEndTest {
 
     // Someone else's grant: the key goes to nobody but its grantee.
     Responses.Grant granted = request(CONSUMER, "nogrant", 1, "research");
-    CliRunner.Outcome approve = cli("dataset", "grant", granted.grantId(), "--key", ownerKey.toString());
+    Veriflow.Captured approve = cli("dataset", "grant", granted.grantId(), "--key", ownerKey.toString());
     assertThat(approve.exitCode()).as(approve.err()).isZero();
     assertThat(client.grant(granted.grantId()).status()).isEqualTo("GRANTED");
     assertThatThrownBy(() -> client.releaseKey(granted.grantId(), OTHER, ciphertext))
@@ -324,7 +326,7 @@ class DatasetsEndToEndTest {
   @Test
   void wrongPurpose_deniedAtOnce_andNoKey() throws Exception {
     publish("purpose", csv("purpose.csv", 100, 3), terms("purpose", 0, 0, List.of("research"), 0, 0, true));
-    CliRunner.Outcome req = cli("dataset", "request", "purpose", "--purpose", "marketing", "--key", consumerKey.toString());
+    Veriflow.Captured req = cli("dataset", "request", "purpose", "--purpose", "marketing", "--key", consumerKey.toString());
     assertThat(req.exitCode()).as(req.err()).isZero();
     String grantId = req.out().lines().findFirst().orElseThrow();
     assertThat(req.out()).contains("DENIED");
@@ -355,7 +357,7 @@ class DatasetsEndToEndTest {
     Responses.Grant revoked = request(CONSUMER, "versioned", 1, "research");
     download(revoked.grantId(), tmp.resolve("versioned-before-revoke.csv"));
 
-    CliRunner.Outcome revoke = cli("dataset", "revoke", revoked.grantId(), "--reason", "study closed", "--key", ownerKey.toString());
+    Veriflow.Captured revoke = cli("dataset", "revoke", revoked.grantId(), "--reason", "study closed", "--key", ownerKey.toString());
     assertThat(revoke.exitCode()).as(revoke.err()).isZero();
     assertThat(client.grant(revoked.grantId()).status()).isEqualTo("REVOKED");
     assertThat(refusal(revoked.grantId())).isEqualTo("GRANT_NOT_ACTIVE");
@@ -530,7 +532,7 @@ class DatasetsEndToEndTest {
     Responses.Grant g = request(CONSUMER, "erasable", 1, "research");
     download(g.grantId(), tmp.resolve("erasable.csv"));
 
-    CliRunner.Outcome erase = cli("dataset", "erase", "erasable", "--dataset-version", "1", "--reason", "patient withdrew consent",
+    Veriflow.Captured erase = cli("dataset", "erase", "erasable", "--dataset-version", "1", "--reason", "patient withdrew consent",
         "--key", ownerKey.toString());
     assertThat(erase.exitCode()).as(erase.err()).isZero();
 

@@ -1,5 +1,7 @@
-package org.veriflow.cli;
+package org.veriflow.it;
 
+import org.veriflow.cli.Veriflow;
+import org.veriflow.cli.NodeSetup;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -106,7 +108,7 @@ class AuditEndToEndTest {
   @Test
   void auditModel_verifiedModel_passesEveryLink_andWritesProvJson() throws Exception {
     Path prov = tmp.resolve("humidity-v1.prov.json");
-    CliRunner.Outcome a = CliRunner.run("audit", "model", "--node=" + url, "humidity-v1", "--prov", prov.toString(),
+    Veriflow.Captured a = Veriflow.capture("audit", "model", "--node=" + url, "humidity-v1", "--prov", prov.toString(),
         "--work", tmp.resolve("audit-work").toString());
     assertThat(a.exitCode()).as(a.out() + a.err()).isZero();
     assertThat(a.out()).contains("audit of model humidity-v1 on chain veriflow-audit")
@@ -121,7 +123,9 @@ class AuditEndToEndTest {
         .contains("OK      stage is VERIFIED or APPROVED: VERIFIED: 1 of 1 validator replay(s)")
         .contains("SKIPPED local replay gives the recorded artifact")
         .contains("PASSED: ").doesNotContain("FAILED ");
-    assertThat(a.err()).contains("readings of snapshot " + snapshotId.substring(0, 12) + ": " + readings + "/" + readings + " checked");
+    assertThat(a.err()).as("the audit's progress, one line per tenth and one when done")
+        .contains("readings of snapshot " + snapshotId.substring(0, 12) + ": 100% (" + readings + "/" + readings + ")")
+        .contains("readings of snapshot " + snapshotId.substring(0, 12) + ": done, " + readings + "  checked");
     assertThat(tmp.resolve("audit-work/snapshot-" + snapshotId + ".csv")).exists();
 
     JsonNode doc = JSON.readTree(Files.readString(prov));
@@ -179,7 +183,7 @@ class AuditEndToEndTest {
 
   @Test
   void auditModel_withReplay_retrainsHere_andGetsTheRecordedArtifact() {
-    CliRunner.Outcome a = CliRunner.run("audit", "model", "--node=" + url, "humidity-v1", "--replay");
+    Veriflow.Captured a = Veriflow.capture("audit", "model", "--node=" + url, "humidity-v1", "--replay");
     assertThat(a.exitCode()).as(a.out() + a.err()).isZero();
     assertThat(a.out()).contains("OK      local replay gives the recorded artifact: retrained here: " + client.model("humidity-v1").artifactSha256());
   }
@@ -197,7 +201,7 @@ class AuditEndToEndTest {
     f.replay("humidity-forged");
     assertThat(client.model("humidity-forged").stage()).isEqualTo("REJECTED");
 
-    CliRunner.Outcome a = CliRunner.run("audit", "model", "--node=" + url, "humidity-forged");
+    Veriflow.Captured a = Veriflow.capture("audit", "model", "--node=" + url, "humidity-forged");
     assertThat(a.exitCode()).as(a.out() + a.err()).isEqualTo(1);
     String honestHash = client.model("humidity-v1").artifactSha256();
     assertThat(a.out())
@@ -219,7 +223,7 @@ class AuditEndToEndTest {
     Hash missing = Hash.sha256("a model file nobody uploaded".getBytes(java.nio.charset.StandardCharsets.UTF_8));
     register("humidity-missing", missing);
 
-    CliRunner.Outcome a = CliRunner.run("audit", "model", "--node=" + url, "humidity-missing");
+    Veriflow.Captured a = Veriflow.capture("audit", "model", "--node=" + url, "humidity-missing");
     assertThat(a.exitCode()).as(a.out() + a.err()).isEqualTo(1);
     assertThat(a.out())
         .contains("FAILED  artifact in the blob store, hashing to the recorded artifact hash: BLOB_NOT_FOUND: blob not found: the blob store has no blob "
@@ -232,11 +236,11 @@ class AuditEndToEndTest {
 
   @Test
   void auditModel_unknownModel_failsNotFound_andAMissingIdIsAUsageError() {
-    CliRunner.Outcome a = CliRunner.run("audit", "model", "--node=" + url, "no-such-model");
+    Veriflow.Captured a = Veriflow.capture("audit", "model", "--node=" + url, "no-such-model");
     assertThat(a.exitCode()).isEqualTo(1);
     assertThat(a.out()).contains("FAILED  model record exists: NOT_FOUND: UNKNOWN_MODEL");
-    assertThat(CliRunner.run("audit", "model", "--node=" + url).exitCode()).isEqualTo(2);
-    assertThat(CliRunner.run("audit", "model", "--node=" + url, "humidity-v1", "--threads", "0").exitCode()).isEqualTo(2);
+    assertThat(Veriflow.capture("audit", "model", "--node=" + url).exitCode()).isEqualTo(2);
+    assertThat(Veriflow.capture("audit", "model", "--node=" + url, "humidity-v1", "--threads", "0").exitCode()).isEqualTo(2);
   }
 
   @Test
@@ -301,13 +305,13 @@ class AuditEndToEndTest {
           + "\"features\":[\"temperature\"],\"label\":\"humidity\",\"split\":{\"kind\":\"random\",\"validation\":0.2,\"test\":0},"
           + "\"algorithm\":\"mlp-regressor\",\"hyperParameters\":{\"epochs\":2,\"hiddenLayers\":[8]},\"seed\":3}");
       Files.writeString(tmp.resolve("lab.key"), KeyPem.encodePrivate(lab));
-      assertThat(CliRunner.run("model", "train", "--node=" + bigUrl, "--key", tmp.resolve("lab.key").toString(), "--recipe", recipe.toString(),
+      assertThat(Veriflow.capture("model", "train", "--node=" + bigUrl, "--key", tmp.resolve("lab.key").toString(), "--recipe", recipe.toString(),
           "--id", "big", "--out", tmp.resolve("big-models").toString()).exitCode()).isZero();
-      assertThat(CliRunner.run("model", "replay", "--node=" + bigUrl, "--key", dir.resolve("keys/node.key").toString(), "big",
+      assertThat(Veriflow.capture("model", "replay", "--node=" + bigUrl, "--key", dir.resolve("keys/node.key").toString(), "big",
           "--work", tmp.resolve("big-replay").toString()).exitCode()).isZero();
 
       long start = System.nanoTime();
-      CliRunner.Outcome a = CliRunner.run("audit", "model", "--node=" + bigUrl, "big");
+      Veriflow.Captured a = Veriflow.capture("audit", "model", "--node=" + bigUrl, "big");
       double seconds = (System.nanoTime() - start) / 1e9;
       assertThat(a.exitCode()).as(a.out() + a.err()).isZero();
       System.out.print(a.err());

@@ -1,5 +1,7 @@
-package org.veriflow.cli;
+package org.veriflow.it;
 
+import org.veriflow.cli.Veriflow;
+import org.veriflow.cli.NodeSetup;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -52,7 +54,7 @@ class JsonOutputEndToEndTest {
     List<String> all = new ArrayList<>(List.of(args));
     all.add("--output");
     all.add("json");
-    CliRunner.Outcome o = CliRunner.run(all.toArray(String[]::new));
+    Veriflow.Captured o = Veriflow.capture(all.toArray(String[]::new));
     assertThat(o.exitCode()).as(o.err()).isZero();
     JsonNode n = JSON.readTree(o.out());
     assertThat(n.isObject()).as(o.out()).isTrue();
@@ -119,14 +121,8 @@ class JsonOutputEndToEndTest {
   }
 
   @Test
-  void textOutput_mapsArePrintedAsKeyValues() {
-    assertThat(OutputOptions.keyValues(Map.of("LEGAL", 120L, "BAD_SIGNATURE", 4L))).isEqualTo("BAD_SIGNATURE=4 LEGAL=120");
-    assertThat(OutputOptions.keyValues(Map.of())).isEmpty();
-  }
-
-  @Test
   void unknownOutputFormat_isAUsageError() {
-    CliRunner.Outcome o = CliRunner.run("credits", "balance", "vf1x", "--output", "yaml");
+    Veriflow.Captured o = Veriflow.capture("credits", "balance", "vf1x", "--output", "yaml");
     assertThat(o.exitCode()).isEqualTo(Veriflow.USAGE);
     assertThat(o.out()).isEmpty();
     assertThat(o.err()).contains("--output");

@@ -1,5 +1,7 @@
-package org.veriflow.cli;
+package org.veriflow.it;
 
+import org.veriflow.cli.Veriflow;
+import org.veriflow.cli.NodeSetup;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
@@ -70,11 +72,11 @@ class LineageErasedEndToEndTest {
       train(url, orgKey, client, firstHalf, "humidity-half");
 
       // The whole hour's snapshot, published as a dataset: the same bytes the first model was trained on.
-      CliRunner.Outcome both = CliRunner.run("dataset", "publish", "--node=" + url, "--key", orgKey.toString(), "--snapshot", whole,
+      Veriflow.Captured both = Veriflow.capture("dataset", "publish", "--node=" + url, "--key", orgKey.toString(), "--snapshot", whole,
           "--file", tmp.resolve("x.csv").toString(), "--title", "Room night");
       assertThat(both.exitCode()).isEqualTo(2);
       assertThat(both.err()).contains("exactly one of --file FILE or --snapshot ID");
-      CliRunner.Outcome published = CliRunner.run("dataset", "publish", "--node=" + url, "--key", orgKey.toString(),
+      Veriflow.Captured published = Veriflow.capture("dataset", "publish", "--node=" + url, "--key", orgKey.toString(),
           "--snapshot", whole, "--title", "Room night", "--purpose", "research");
       assertThat(published.exitCode()).as(published.err()).isZero();
       Matcher m = DATASET.matcher(published.out());
@@ -86,23 +88,23 @@ class LineageErasedEndToEndTest {
       assertThat(version.quality().rows()).isEqualTo(night.size());
       assertThat(version.quality().illegalReadingRate()).isEqualTo(10.0 / (night.size() + 10));
 
-      CliRunner.Outcome before = CliRunner.run("lineage", "erased", "--node=" + url);
+      Veriflow.Captured before = Veriflow.capture("lineage", "erased", "--node=" + url);
       assertThat(before.exitCode()).isZero();
       assertThat(before.out()).isEqualTo("no model was trained on erased data (0 erased dataset versions)" + System.lineSeparator());
       assertThat(before.err()).isEmpty();
 
-      CliRunner.Outcome erase = CliRunner.run("dataset", "erase", dataset, "--dataset-version", "1", "--reason", "consent withdrawn",
+      Veriflow.Captured erase = Veriflow.capture("dataset", "erase", dataset, "--dataset-version", "1", "--reason", "consent withdrawn",
           "--node=" + url, "--key", orgKey.toString());
       assertThat(erase.exitCode()).as(erase.err()).isZero();
 
-      CliRunner.Outcome after = CliRunner.run("lineage", "erased", "--node=" + url);
+      Veriflow.Captured after = Veriflow.capture("lineage", "erased", "--node=" + url);
       assertThat(after.exitCode()).isZero();
       assertThat(after.out()).contains("model humidity-whole (REGISTERED, trainer " + org.id().value() + ") was trained on snapshot " + whole)
           .contains("dataset " + dataset + " version 1, erased at height").contains("(consent withdrawn)")
           .doesNotContain("humidity-half");
       assertThat(after.out()).contains("1 model trained on erased data (1 erased dataset version)");
 
-      CliRunner.Outcome json = CliRunner.run("lineage", "erased", "--node=" + url, "--output", "json");
+      Veriflow.Captured json = Veriflow.capture("lineage", "erased", "--node=" + url, "--output", "json");
       assertThat(json.exitCode()).as(json.err()).isZero();
       com.fasterxml.jackson.databind.JsonNode listed = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.out());
       assertThat(listed.get("erasedVersions").asInt()).isEqualTo(1);
@@ -133,7 +135,7 @@ class LineageErasedEndToEndTest {
         + "\"data\":{\"reference\":\"" + snapshot + "\",\"sha256\":\"" + snap.csvSha256() + "\"},"
         + "\"features\":[\"temperature\"],\"label\":\"humidity\",\"split\":{\"kind\":\"random\",\"validation\":0.2,\"test\":0},"
         + "\"algorithm\":\"mlp-regressor\",\"hyperParameters\":{\"epochs\":3,\"hiddenLayers\":[4]},\"seed\":1}");
-    CliRunner.Outcome train = CliRunner.run("model", "train", "--node=" + url, "--key", orgKey.toString(), "--recipe", recipe.toString(),
+    Veriflow.Captured train = Veriflow.capture("model", "train", "--node=" + url, "--key", orgKey.toString(), "--recipe", recipe.toString(),
         "--id", id, "--out", tmp.resolve("models").toString());
     assertThat(train.exitCode()).as(train.err()).isZero();
   }

@@ -1,5 +1,6 @@
-package org.veriflow.cli;
+package org.veriflow.it;
 
+import org.veriflow.cli.Veriflow;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -66,7 +67,7 @@ class AuditDecisionEndToEndTest {
   void auditDecision_keptInput_passesEveryLink_andProvHasTheDecision() throws Exception {
     String id = predict("humidity-v1", "{\"temperature\": 27.7}", true);
     Path prov = tmp.resolve("decision.prov.json");
-    CliRunner.Outcome a = CliRunner.run("audit", "decision", "--node=" + url, id, "--prov", prov.toString());
+    Veriflow.Captured a = Veriflow.capture("audit", "decision", "--node=" + url, id, "--prov", prov.toString());
     assertThat(a.exitCode()).as(a.out() + a.err()).isZero();
     assertThat(a.out()).contains("audit of decision " + id)
         .contains("OK      decision proof chain: id is the leaf hash of its bytes; leaf 0 of 1")
@@ -99,15 +100,15 @@ class AuditDecisionEndToEndTest {
   @Test
   void auditDecision_inputNotKept_skipsTheReplay_unlessTheSameInputIsGiven() {
     String id = predict("humidity-v1", "{\"temperature\": 26.5}", false);
-    CliRunner.Outcome without = CliRunner.run("audit", "decision", "--node=" + url, id);
+    Veriflow.Captured without = Veriflow.capture("audit", "decision", "--node=" + url, id);
     assertThat(without.exitCode()).as(without.out()).isZero();
     assertThat(without.out()).contains("SKIPPED replay of the decision gives the logged output: input not kept; pass --input JSON to replay");
 
-    CliRunner.Outcome same = CliRunner.run("audit", "decision", "--node=" + url, id, "--input", "{\"temperature\":26.50}");
+    Veriflow.Captured same = Veriflow.capture("audit", "decision", "--node=" + url, id, "--input", "{\"temperature\":26.50}");
     assertThat(same.exitCode()).as(same.out()).isZero();
     assertThat(same.out()).contains("OK      replay of the decision gives the logged output: on the supplied input:");
 
-    CliRunner.Outcome other = CliRunner.run("audit", "decision", "--node=" + url, id, "--input", "{\"temperature\": 26.6}");
+    Veriflow.Captured other = Veriflow.capture("audit", "decision", "--node=" + url, id, "--input", "{\"temperature\": 26.6}");
     assertThat(other.exitCode()).isEqualTo(1);
     assertThat(other.out()).contains("FAILED  replay of the decision gives the logged output: REPLAY_FAILED:")
         .contains("the decision logged digest");
@@ -122,7 +123,7 @@ class AuditDecisionEndToEndTest {
     assertThat(logged.committed()).as(logged.toString()).isTrue();
     String id = MerkleHashes.leafHash(lie.toByteArray()).hex();
 
-    CliRunner.Outcome a = CliRunner.run("audit", "decision", "--node=" + url, id);
+    Veriflow.Captured a = Veriflow.capture("audit", "decision", "--node=" + url, id);
     assertThat(a.exitCode()).isEqualTo(1);
     assertThat(a.out()).contains("OK      decision proof chain")
         .contains("FAILED  replay of the decision gives the logged output: OUTPUT_MISMATCH: the model answers {\"humidity\":")
@@ -155,7 +156,7 @@ class AuditDecisionEndToEndTest {
 
   @Test
   void auditDecision_unknownDecision_failsNotFound() {
-    CliRunner.Outcome a = CliRunner.run("audit", "decision", "--node=" + url, "00".repeat(32));
+    Veriflow.Captured a = Veriflow.capture("audit", "decision", "--node=" + url, "00".repeat(32));
     assertThat(a.exitCode()).isEqualTo(1);
     assertThat(a.out()).contains("FAILED  decision record exists: NOT_FOUND: UNKNOWN_DECISION");
   }

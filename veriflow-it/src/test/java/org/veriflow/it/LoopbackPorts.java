@@ -1,4 +1,4 @@
-package org.veriflow.cli;
+package org.veriflow.it;
 
 import java.io.IOException;
 import java.net.ServerSocket;

@@ -1,5 +1,7 @@
-package org.veriflow.cli;
+package org.veriflow.it;
 
+import org.veriflow.cli.Veriflow;
+import org.veriflow.cli.NodeSetup;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
@@ -13,7 +15,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.veriflow.client.Readings;
+import org.veriflow.client.streams.Readings;
 import org.veriflow.client.Responses;
 import org.veriflow.client.TransactionBuilder;
 import org.veriflow.client.VeriflowClient;
@@ -60,8 +62,8 @@ class ModelsEndToEndTest {
       assertThat(client.submit(orgTx.registerDevice("room", device.publicKey(), "t1"), true).committed()).isTrue();
       long t0 = 1_700_000_000_000L;
       assertThat(client.submit(orgTx.submitReadings("room", List.of(
-          Readings.sign(device, Reading.newBuilder().setStreamId("room").setDeviceId(device.id().value()).setSequence(1).setTimestampMillis(t0).addValues(25.0).build()),
-          Readings.sign(device, Reading.newBuilder().setStreamId("room").setDeviceId(device.id().value()).setSequence(2).setTimestampMillis(t0 + 30_000).addValues(24.8).build()))), true).committed()).isTrue();
+          Readings.sign(Reading.newBuilder().setStreamId("room").setDeviceId(device.id().value()).setSequence(1).setTimestampMillis(t0).addValues(25.0).build(), device),
+          Readings.sign(Reading.newBuilder().setStreamId("room").setDeviceId(device.id().value()).setSequence(2).setTimestampMillis(t0 + 30_000).addValues(24.8).build(), device))), true).committed()).isTrue();
       String snapshotId = client.submit(orgTx.snapshot("room", t0, t0 + 60_000, "night"), true).id();
       Responses.Snapshot snap = client.snapshot(snapshotId);
       assertThat(snap.rowCount()).isEqualTo(2);
@@ -88,7 +90,7 @@ class ModelsEndToEndTest {
       Files.writeString(tmp.resolve("member.key"), KeyPem.encodePrivate(member));
       String nodeOpt = "--node=" + url;
       // Not verified yet: approval is an invalid transition.
-      CliRunner.Outcome early = CliRunner.run("model", "stage", nodeOpt, "--key", tmp.resolve("admin.key").toString(), "humidity-v1", "--to", "approved");
+      Veriflow.Captured early = Veriflow.capture("model", "stage", nodeOpt, "--key", tmp.resolve("admin.key").toString(), "humidity-v1", "--to", "approved");
       assertThat(early.exitCode()).isEqualTo(Veriflow.FAILURE);
       assertThat(early.err()).contains("INVALID_TRANSITION");
 
@@ -98,10 +100,10 @@ class ModelsEndToEndTest {
       assertThat(client.submit(validator.attestModel("humidity-v1", artifact), true).committed()).isTrue();
       assertThat(client.model("humidity-v1").stage()).isEqualTo("VERIFIED");
 
-      CliRunner.Outcome unauthorised = CliRunner.run("model", "stage", nodeOpt, "--key", tmp.resolve("member.key").toString(), "humidity-v1", "--to", "approved");
+      Veriflow.Captured unauthorised = Veriflow.capture("model", "stage", nodeOpt, "--key", tmp.resolve("member.key").toString(), "humidity-v1", "--to", "approved");
       assertThat(unauthorised.exitCode()).isEqualTo(Veriflow.FAILURE);
       assertThat(unauthorised.err()).contains("NOT_AUTHORISED");
-      CliRunner.Outcome approve = CliRunner.run("model", "stage", nodeOpt, "--key", tmp.resolve("admin.key").toString(), "humidity-v1", "--to", "approved", "--reason", "release 1");
+      Veriflow.Captured approve = Veriflow.capture("model", "stage", nodeOpt, "--key", tmp.resolve("admin.key").toString(), "humidity-v1", "--to", "approved", "--reason", "release 1");
       assertThat(approve.exitCode()).as(approve.err()).isZero();
 
       Responses.Model m = client.model("humidity-v1");
@@ -110,7 +112,7 @@ class ModelsEndToEndTest {
       assertThat(m.history().get(2).by()).isEqualTo(setup.admin().id().value());
       assertThat(m.history().get(2).reason()).isEqualTo("release 1");
       assertThat(m.snapshotIds()).containsExactly(snapshotId);
-      assertThat(CliRunner.run("model", "get", nodeOpt, "humidity-v1").out()).contains("VERIFIED -> APPROVED").contains("same artifact");
+      assertThat(Veriflow.capture("model", "get", nodeOpt, "humidity-v1").out()).contains("VERIFIED -> APPROVED").contains("same artifact");
 
       // A trainer whose artifact is not what the recipe produces: the replay differs, the model is rejected.
       assertThat(client.submit(orgTx.registerModel(model.clone().setModelId("tampered").build()), true).committed()).isTrue();

@@ -1,5 +1,7 @@
-package org.veriflow.cli;
+package org.veriflow.it;
 
+import org.veriflow.cli.Veriflow;
+import org.veriflow.cli.NodeSetup;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -92,14 +94,14 @@ class DecisionsEndToEndTest {
         + "\"algorithm\":\"mlp-regressor\",\"hyperParameters\":{\"epochs\":10,\"hiddenLayers\":[8]},\"seed\":5}");
     Files.writeString(tmp.resolve("org.key"), KeyPem.encodePrivate(org));
     Files.writeString(tmp.resolve("admin.key"), KeyPem.encodePrivate(setup.admin()));
-    CliRunner.Outcome train = CliRunner.run("model", "train", "--node=" + url, "--key", tmp.resolve("org.key").toString(),
+    Veriflow.Captured train = Veriflow.capture("model", "train", "--node=" + url, "--key", tmp.resolve("org.key").toString(),
         "--recipe", recipe.toString(), "--id", "humidity-v1", "--out", tmp.resolve("models").toString());
     assertThat(train.exitCode()).as(train.err()).isZero();
 
     // The node's verifier replays the training on its own and attests; nobody asks it to.
     Commits.awaitModel(node, "humidity-v1", "VERIFIED", m -> m.getStage() != ModelStage.REGISTERED);
     assertThat(client.model("humidity-v1").stage()).isEqualTo("VERIFIED");
-    CliRunner.Outcome approve = CliRunner.run("model", "stage", "--node=" + url, "--key", tmp.resolve("admin.key").toString(),
+    Veriflow.Captured approve = Veriflow.capture("model", "stage", "--node=" + url, "--key", tmp.resolve("admin.key").toString(),
         "humidity-v1", "--to", "APPROVED", "--reason", "replayed and reviewed");
     assertThat(approve.exitCode()).as(approve.err()).isZero();
     assertThat(client.model("humidity-v1").stage()).isEqualTo("APPROVED");
@@ -126,7 +128,7 @@ class DecisionsEndToEndTest {
 
   @Test
   void predict_logsTheDecision_andDecisionVerifyReplaysIt() {
-    CliRunner.Outcome p = CliRunner.run("model", "predict", "--node=" + url, "--key", tmp.resolve("org.key").toString(),
+    Veriflow.Captured p = Veriflow.capture("model", "predict", "--node=" + url, "--key", tmp.resolve("org.key").toString(),
         "--model", "humidity-v1", "--input", "{\"temperature\": 27.7}", "--keep-input");
     assertThat(p.exitCode()).as(p.err()).isZero();
     assertThat(p.out()).contains("output:    {\"humidity\":").contains("because:   temperature = 27.7");
@@ -139,13 +141,13 @@ class DecisionsEndToEndTest {
     assertThat(d.agent()).isEqualTo(setup.node().id().value());
     assertThat(d.batchSize()).isEqualTo(1);
 
-    CliRunner.Outcome v = CliRunner.run("decision", "verify", "--node=" + url, id);
+    Veriflow.Captured v = Veriflow.capture("decision", "verify", "--node=" + url, id);
     assertThat(v.exitCode()).as(v.out() + v.err()).isZero();
     assertThat(v.out()).contains("ok      proof:").contains("ok      replay:").contains("exactly as logged");
 
     // The whole lineage, from the decision down to the readings' signatures and the blocks.
     Path prov = tmp.resolve("decision.prov.json");
-    CliRunner.Outcome audit = CliRunner.run("audit", "decision", id, "--node=" + url, "--prov", prov.toString());
+    Veriflow.Captured audit = Veriflow.capture("audit", "decision", id, "--node=" + url, "--prov", prov.toString());
     assertThat(audit.exitCode()).as(audit.out() + audit.err()).isZero();
     assertThat(audit.out()).doesNotContain("FAILED");
     assertThat(prov).exists();
@@ -173,13 +175,13 @@ class DecisionsEndToEndTest {
     String id = p.decisions().get(0).decisionId();
     assertThat(client.decision(id).input()).isEmpty();
 
-    CliRunner.Outcome without = CliRunner.run("decision", "verify", "--node=" + url, id);
+    Veriflow.Captured without = Veriflow.capture("decision", "verify", "--node=" + url, id);
     assertThat(without.exitCode()).isEqualTo(1);
     assertThat(without.out()).contains("did not keep its input");
-    CliRunner.Outcome other = CliRunner.run("decision", "verify", "--node=" + url, id, "--input", "{\"temperature\": 26.6}");
+    Veriflow.Captured other = Veriflow.capture("decision", "verify", "--node=" + url, id, "--input", "{\"temperature\": 26.6}");
     assertThat(other.exitCode()).isEqualTo(1);
     assertThat(other.out()).contains("the decision logged digest");
-    CliRunner.Outcome same = CliRunner.run("decision", "verify", "--node=" + url, id, "--input", "{\"temperature\":26.50}");
+    Veriflow.Captured same = Veriflow.capture("decision", "verify", "--node=" + url, id, "--input", "{\"temperature\":26.50}");
     assertThat(same.exitCode()).as(same.out()).isZero();
   }
 
@@ -194,7 +196,7 @@ class DecisionsEndToEndTest {
     assertThat(logged.committed()).as(logged.toString()).isTrue();
     String id = MerkleHashes.leafHash(lie.toByteArray()).hex();
 
-    CliRunner.Outcome v = CliRunner.run("decision", "verify", "--node=" + url, id);
+    Veriflow.Captured v = Veriflow.capture("decision", "verify", "--node=" + url, id);
     assertThat(v.exitCode()).isEqualTo(1);
     assertThat(v.out()).contains("ok      proof:").contains("FAILED  replay: the model answers {\"humidity\":")
         .contains("the decision logged {\"humidity\":45}");

@@ -1,5 +1,6 @@
-package org.veriflow.cli;
+package org.veriflow.it;
 
+import org.veriflow.cli.Veriflow;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
