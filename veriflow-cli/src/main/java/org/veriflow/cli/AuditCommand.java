@@ -9,6 +9,7 @@ import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import org.veriflow.client.audit.Audit;
 import org.veriflow.client.audit.AuditReport;
+import org.veriflow.client.audit.Check;
 import org.veriflow.client.audit.ProvJson;
 import org.veriflow.client.VeriflowClient;
 import org.veriflow.client.models.Training;
@@ -37,7 +38,35 @@ final class AuditCommand {
 
     @Option(names = "--threads", paramLabel = "N", description = "Threads verifying reading signatures (default: one per processor).")
     Integer threads;
+
+    @Mixin OutputOptions output;
   }
+
+  /**
+   * The JSON result: what was audited, whether every link passed, the counts, and every check.
+   *
+   * @param subject what was audited ("model humidity-v1", "decision 3f2a…")
+   * @param node the node that was asked
+   * @param passed true if no check failed
+   * @param passedChecks checks that passed
+   * @param failedChecks checks that failed
+   * @param skippedChecks checks skipped
+   * @param seconds how long the audit took
+   * @param checks every check, in the order made
+   */
+  record Audited(String subject, String node, boolean passed, long passedChecks, long failedChecks, long skippedChecks, double seconds,
+      java.util.List<Link> checks) {}
+
+  /**
+   * One check of the JSON result.
+   *
+   * @param section the part of the lineage ("record", "snapshot …", "readings")
+   * @param name what was checked
+   * @param status OK, FAILED or SKIPPED
+   * @param code the failure's code, or null
+   * @param detail what was found
+   */
+  record Link(String section, String name, String status, String code, String detail) {}
 
   @Command(name = "model", description = {"Audit a model: its record and transactions, the recipe, each dataset snapshot and every reading",
       "in it (signed bytes, device signature, batch transaction, inclusion), the artifact and loss curve in the blob",
@@ -104,13 +133,21 @@ final class AuditCommand {
         deleteTree(work);
       }
     }
-    out.print(report.format());
-    out.flush();
+    if (!common.output.printJson(out, audited(report))) {
+      out.print(report.format());
+      out.flush();
+    }
     if (common.prov != null) {
       ProvJson.write(report, common.prov);
       err.println("PROV-JSON lineage written to " + common.prov);
     }
     return report.passed() ? Veriflow.OK : Veriflow.FAILURE;
+  }
+
+  private static Audited audited(AuditReport r) {
+    return new Audited(r.subject(), r.node(), r.passed(), r.count(Check.Status.OK), r.count(Check.Status.FAILED),
+        r.count(Check.Status.SKIPPED), r.elapsed().toMillis() / 1000.0,
+        r.checks().stream().map(c -> new Link(c.section(), c.name(), c.status().name(), c.failed() ? c.code().name() : null, c.detail())).toList());
   }
 
   private static void deleteTree(Path dir) throws IOException {

@@ -20,6 +20,12 @@ final class ReadingCommand {
     @Parameters(paramLabel = "DIGEST", description = "The reading's digest (SHA-256 of its signed bytes).")
     String digest;
 
+    @Mixin OutputOptions output;
+
+    /** The JSON result: the verified reading and where the chain carries it. */
+    record Proved(String digest, String deviceId, long sequence, long timestamp, java.util.List<Double> values, String transaction, int index,
+        long height, boolean verified) {}
+
     @Override
     public Integer call() {
       Responses.StoredReading r;
@@ -29,6 +35,9 @@ final class ReadingCommand {
         throw new IllegalStateException("reading proof does NOT verify (" + e.failure() + "): " + e.getMessage(), e);
       }
       var out = spec.commandLine().getOut();
+      if (output.printJson(out, new Proved(digest, r.deviceId(), r.sequence(), r.timestamp(), r.values(), r.txId(), r.index(), r.height(), true))) {
+        return Veriflow.OK;
+      }
       out.println("reading " + digest);
       out.println("  device " + r.deviceId() + ", sequence " + r.sequence() + ", time " + java.time.Instant.ofEpochMilli(r.timestamp()) + ", values " + r.values());
       out.println("  signed by its device; carried by transaction " + r.txId() + " (reading " + r.index() + ") in block " + r.height());

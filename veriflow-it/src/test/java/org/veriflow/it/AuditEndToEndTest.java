@@ -216,6 +216,22 @@ class AuditEndToEndTest {
     // The lie is in the model, not in its data: every other link holds.
     AuditReport report = Audit.model(client, "humidity-forged", tmp.resolve("forged-work"), ProgressListener.NONE);
     assertThat(report.failures()).extracting(Check::code).containsExactlyInAnyOrder(AuditCode.REPLAY_MISMATCH, AuditCode.MODEL_REJECTED);
+
+    Veriflow.Captured json = Veriflow.capture("audit", "model", "--node=" + url, "humidity-forged", "--output", "json");
+    assertThat(json.exitCode()).as(json.err()).isEqualTo(1);
+    com.fasterxml.jackson.databind.JsonNode audited = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.out());
+    assertThat(audited.fieldNames()).toIterable().containsExactly("subject", "node", "passed", "passedChecks", "failedChecks",
+        "skippedChecks", "seconds", "checks");
+    assertThat(audited.get("passed").asBoolean()).isFalse();
+    assertThat(audited.get("failedChecks").asLong()).isEqualTo(2);
+    java.util.List<String> codes = new java.util.ArrayList<>();
+    audited.get("checks").forEach(c -> {
+      if (!c.get("code").isNull()) {
+        codes.add(c.get("code").asText());
+      }
+    });
+    assertThat(codes).containsExactlyInAnyOrder("REPLAY_MISMATCH", "MODEL_REJECTED");
+    assertThat(audited.get("checks").get(0).fieldNames()).toIterable().containsExactly("section", "name", "status", "code", "detail");
   }
 
   @Test

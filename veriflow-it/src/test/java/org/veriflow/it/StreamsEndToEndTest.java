@@ -132,6 +132,13 @@ class StreamsEndToEndTest {
     Veriflow.Captured proof = Veriflow.capture("reading", "proof", node, digest);
     assertThat(proof.exitCode()).as(proof.err()).isZero();
     assertThat(proof.out()).contains("reading proof verified");
+    Veriflow.Captured proofJson = Veriflow.capture("reading", "proof", node, digest, "--output", "json");
+    assertThat(proofJson.exitCode()).as(proofJson.err()).isZero();
+    com.fasterxml.jackson.databind.JsonNode proved = new com.fasterxml.jackson.databind.ObjectMapper().readTree(proofJson.out());
+    assertThat(proved.fieldNames()).toIterable().containsExactly("digest", "deviceId", "sequence", "timestamp", "values", "transaction", "index",
+        "height", "verified");
+    assertThat(proved.get("digest").asText()).isEqualTo(digest);
+    assertThat(proved.get("verified").asBoolean()).isTrue();
     assertThat(Veriflow.capture("reading", "proof", node, Hash.sha256(tampered.getReading().toByteArray()).hex()).exitCode()).isEqualTo(Veriflow.FAILURE);
 
     Veriflow.Captured snap = Veriflow.capture("dataset", "snapshot", node, "--key", orgKey, "--stream", "room",

@@ -15,7 +15,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Optional;
-import org.veriflow.contracts.GenesisSpec;
 import org.veriflow.contracts.SystemContract;
 import org.veriflow.contracts.datasets.DatasetsState;
 import org.veriflow.contracts.datasets.Datasets;
@@ -72,7 +71,7 @@ import org.veriflow.ledger.exec.StateView;
  *
  * <p>State: {@code m/<model id>} → ModelRecord; {@code p/required_attestations} → the number of
  * matching attestations that verify a model, 8 bytes big-endian. That parameter is fixed at genesis
- * ({@link GenesisSpec#requiredAttestations()}), which writes it only when it is not 1; absent means 1,
+ * ({@code GenesisSpec.requiredAttestations()}), which writes it only when it is not 1; absent means 1,
  * so chains that never set it keep their genesis block.
  */
 public final class Models extends SystemContract {

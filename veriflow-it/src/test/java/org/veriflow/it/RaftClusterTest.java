@@ -1,4 +1,4 @@
-package org.veriflow.node;
+package org.veriflow.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -31,6 +31,9 @@ import org.veriflow.core.crypto.KeyPem;
 import org.veriflow.core.crypto.SignatureAlgorithm;
 import org.veriflow.core.crypto.SigningKey;
 import org.veriflow.ledger.Ledger;
+import org.veriflow.node.GenesisFile;
+import org.veriflow.node.Node;
+import org.veriflow.node.NodeConfig;
 
 /**
  * Three nodes in one JVM ordering through Raft: transactions sent to every node commit, and every
