@@ -124,7 +124,7 @@ final class ImportCommand {
         o.printf(Locale.ROOT, "registered %s %s at height %d%n", d.name(), d.id(), r.height().orElse(-1L));
       }
       List<Gateway.Batch> sent = new Gateway(client, organisation, batch)
-          .submit(streamId, imported.readings(), SimulateCommand.batchPrinter(o));
+          .submit(streamId, imported.readings(), ProgressBar.on(spec.commandLine().getErr()));
       o.printf(Locale.ROOT, "submitted %d readings in %s to stream %s%n", imported.readings().size(), SimulateCommand.transactions(sent.size()), streamId);
       return Veriflow.OK;
     }

@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.veriflow.client.ProgressListener;
 import org.veriflow.client.Responses;
 import org.veriflow.client.VeriflowClient;
 import org.veriflow.client.streams.Gateway;
@@ -128,7 +127,7 @@ final class SimulateCommand {
         o.printf(Locale.ROOT, "registered %s %s at height %d%n", keys.get(i).name(), keys.get(i).id(), r.height().orElse(-1L));
       }
       List<Gateway.Batch> sent = new Gateway(client, organisation, batch)
-          .submit(streamId, SensorSimulator.signed(readings), batchPrinter(o));
+          .submit(streamId, SensorSimulator.signed(readings), ProgressBar.on(spec.commandLine().getErr()));
       o.printf(Locale.ROOT, "submitted %d readings in %s%n", readings.size(), transactions(sent.size()));
       return Veriflow.OK;
     }
@@ -221,7 +220,7 @@ final class SimulateCommand {
         o.println("no --stream given: nothing submitted");
         return Veriflow.OK;
       }
-      List<Gateway.Batch> sent = new Gateway(options.client(), gateway, batch).submit(streamId, plan.readings(), batchPrinter(o));
+      List<Gateway.Batch> sent = new Gateway(options.client(), gateway, batch).submit(streamId, plan.readings(), ProgressBar.on(spec.commandLine().getErr()));
       o.printf(Locale.ROOT, "submitted %d attack readings in %s%n", plan.attacks().size(), transactions(sent.size()));
       return Veriflow.OK;
     }
@@ -231,8 +230,4 @@ final class SimulateCommand {
     return n + (n == 1 ? " transaction" : " transactions");
   }
 
-  /** Prints one line per batch the gateway sent. */
-  static ProgressListener batchPrinter(PrintWriter o) {
-    return (task, done, total, detail) -> o.printf(Locale.ROOT, "readings sent: %d/%d (%s)%n", done, total, detail);
-  }
 }
