@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.veriflow.client.ProgressListener;
 import org.veriflow.client.VeriflowClient;
+import org.veriflow.demo.load.ModelsBench;
 import org.veriflow.demo.load.ReadingsLoad;
 import org.veriflow.demo.load.SubmitLoad;
 import picocli.CommandLine;
@@ -130,7 +131,7 @@ final class BenchCommand {
     @Override
     public Integer call() throws Exception {
       var out = spec.commandLine().getOut();
-      ModelsBench.Result r = new ModelsBench(options.client(), options.signingKey(), out, spec.commandLine().getErr(), work)
+      ModelsBench.Result r = new ModelsBench(options.client(), options.signingKey(), out, ProgressBar.on(spec.commandLine().getErr()), work)
           .run(readings, epochs, decisions, batches, batchSize, concurrency);
       out.printf(java.util.Locale.ROOT, "replay / training: %.2f s / %.2f s = %.2f%n", r.replaySeconds(), r.trainSeconds(), r.replaySeconds() / r.trainSeconds());
       out.printf(java.util.Locale.ROOT, "audit of %,d readings: %.2f s = %.2f x the signature checks alone (%.2f s)%n", r.readings(), r.auditSeconds(),

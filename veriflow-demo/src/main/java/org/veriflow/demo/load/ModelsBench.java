@@ -1,4 +1,4 @@
-package org.veriflow.cli;
+package org.veriflow.demo.load;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -13,19 +13,24 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.IntStream;
+import org.veriflow.client.ProgressListener;
 import org.veriflow.client.Responses;
-import org.veriflow.client.TransactionBuilder;
+import org.veriflow.client.Session;
 import org.veriflow.client.VeriflowClient;
+import org.veriflow.client.audit.Audit;
+import org.veriflow.client.audit.AuditReport;
+import org.veriflow.client.models.Training;
 import org.veriflow.client.streams.Gateway;
 import org.veriflow.client.streams.SensorDevice;
 import org.veriflow.client.streams.StreamAdmin;
-import org.veriflow.core.crypto.KeyPem;
 import org.veriflow.core.crypto.SignatureAlgorithm;
 import org.veriflow.core.crypto.SigningKey;
 import org.veriflow.demo.sensors.RoomModel;
 import org.veriflow.demo.sensors.SensorSimulator;
 import org.veriflow.protocol.Limits;
+import org.veriflow.ml.recipe.Recipe;
 import org.veriflow.protocol.proto.contracts.IdentityKind;
+import org.veriflow.protocol.proto.models.ModelStage;
 import org.veriflow.protocol.proto.streams.SignedReading;
 
 /**
@@ -33,40 +38,52 @@ import org.veriflow.protocol.proto.streams.SignedReading;
  * readings, snapshots them, trains a humidity model on the snapshot (timed), waits for the node's
  * verifier to replay it (its replay time read from the node's metrics), audits the model (timed,
  * next to the time this machine needs just to check the readings' signatures, in the same run),
- * then logs decisions one per request and in batches.
+ * then logs decisions one per request and in batches. Training and the audit run through the SDK
+ * ({@link Training}, {@link Audit}), as {@code veriflow model train} and {@code veriflow audit model} do.
  */
-final class ModelsBench {
-  record Result(long readings, double trainSeconds, double replaySeconds, double auditSeconds, double signatureSeconds,
+public final class ModelsBench {
+  /** The figures of one run; seconds are wall-clock times on this machine. */
+  public record Result(long readings, double trainSeconds, double replaySeconds, double auditSeconds, double signatureSeconds,
       boolean auditPassed, int singleDecisions, double singlePerSecond, int batchedDecisions, int batchSize, double batchedPerSecond) {}
 
   private final VeriflowClient client;
   private final SigningKey admin;
   private final PrintWriter out;
-  private final PrintWriter err;
+  private final ProgressListener progress;
   private final Path work;
 
   /**
+   * @param client a node whose verifier is on
+   * @param admin an administrator's key (registers the benchmark's organisation, approves the model)
    * @param out where the benchmark reports each step's figures
-   * @param err where it shows progress
+   * @param progress where it shows the progress of ingestion, training and the audit
+   * @param work a scratch directory
    */
-  ModelsBench(VeriflowClient client, SigningKey admin, PrintWriter out, PrintWriter err, Path work) {
+  public ModelsBench(VeriflowClient client, SigningKey admin, PrintWriter out, ProgressListener progress, Path work) {
     this.client = client;
     this.admin = admin;
     this.out = out;
-    this.err = err;
+    this.progress = progress;
     this.work = work;
   }
 
-  Result run(int readings, int epochs, int singleDecisions, int batchedRequests, int batchSize, int concurrency) throws Exception {
+  /**
+   * Runs the benchmark once.
+   *
+   * @param readings how many readings to ingest (rounded up to whole simulated nights per device)
+   * @param epochs training epochs
+   * @param singleDecisions decisions logged one per request
+   * @param batchedRequests requests of {@code batchSize} decisions each
+   * @param batchSize decisions per batched request
+   * @param concurrency requests in flight
+   * @return the figures
+   * @throws Exception if the node refuses a step, or a step fails
+   */
+  public Result run(int readings, int epochs, int singleDecisions, int batchedRequests, int batchSize, int concurrency) throws Exception {
     Files.createDirectories(work);
-    String chainId = client.chain().chainId();
     SigningKey org = SigningKey.generate(SignatureAlgorithm.ED25519);
-    TransactionBuilder adminTx = new TransactionBuilder(chainId, admin, client.account(admin.id().value()).nonce(), client.chain().height() + 1000);
-    expect(client.submit(adminTx.registerIdentity(org.publicKey(), IdentityKind.ORGANISATION, "bench-lab", List.of()), true));
-    Path orgKey = work.resolve("org.key");
-    Files.writeString(orgKey, KeyPem.encodePrivate(org));
-    Path adminKey = work.resolve("admin.key");
-    Files.writeString(adminKey, KeyPem.encodePrivate(admin));
+    Session adminSession = new Session(client, admin);
+    expect(adminSession.submit(b -> b.registerIdentity(org.publicKey(), IdentityKind.ORGANISATION, "bench-lab", List.of()), true));
 
     int perDevice = (int) (RoomModel.NIGHT.toSeconds() / RoomModel.DEFAULT_INTERVAL.toSeconds());
     int devices = Math.max(1, (readings + perDevice - 1) / perDevice);
@@ -79,26 +96,20 @@ final class ModelsBench {
     streams.registerDevices(stream, sensors);
     List<SignedReading> signed = SensorSimulator.signed(night);
     out.printf(Locale.ROOT, "ingesting %,d readings from %d devices%n", signed.size(), devices);
-    ProgressBar ingest = ProgressBar.on(err);
-    new Gateway(client, org, Limits.READINGS_PER_BATCH).submit(stream, signed, ingest);
-    TransactionBuilder orgTx = new TransactionBuilder(chainId, org, client.account(org.id().value()).nonce(), client.chain().height() + 1000);
-    String snapshotId = expect(client.submit(orgTx.snapshot(stream, Long.MIN_VALUE, Long.MAX_VALUE, "bench night"), true)).id();
+    new Gateway(client, org, Limits.READINGS_PER_BATCH).submit(stream, signed, progress);
+    String snapshotId = expect(new Session(client, org).submit(b -> b.snapshot(stream, Long.MIN_VALUE, Long.MAX_VALUE, "bench night"), true)).id();
     Responses.Snapshot snap = client.snapshot(snapshotId);
 
-    Path recipe = work.resolve("recipe.json");
-    Files.writeString(recipe, "{\"format\":\"veriflow-recipe/1\",\"engineVersion\":\"veriflow-ml/0.1.0\","
+    Recipe recipe = Recipe.parse(("{\"format\":\"veriflow-recipe/1\",\"engineVersion\":\"veriflow-ml/0.1.0\","
         + "\"data\":{\"reference\":\"" + snapshotId + "\",\"sha256\":\"" + snap.csvSha256() + "\"},"
         + "\"features\":[\"temperature\"],\"label\":\"humidity\",\"split\":{\"kind\":\"random\",\"validation\":0.2,\"test\":0},"
-        + "\"algorithm\":\"mlp-regressor\",\"hyperParameters\":{\"epochs\":" + epochs + ",\"hiddenLayers\":[16]},\"seed\":7}");
+        + "\"algorithm\":\"mlp-regressor\",\"hyperParameters\":{\"epochs\":" + epochs + ",\"hiddenLayers\":[16]},\"seed\":7}")
+        .getBytes(java.nio.charset.StandardCharsets.UTF_8));
     String modelId = "bench-" + stream.substring("bench-room-".length());
     double replayBefore = replaySecondsTotal();
     long t0 = System.nanoTime();
-    Run train = Run.run("model", "train", "--node=" + client.base(), "--key", orgKey.toString(), "--recipe", recipe.toString(),
-        "--id", modelId, "--out", work.resolve("models").toString());
+    Training.trainAndRegister(new Session(client, org), recipe, modelId, work.resolve("models"), progress);
     double trainSeconds = (System.nanoTime() - t0) / 1e9;
-    if (train.code != 0) {
-      throw new IllegalStateException("training failed: " + train.err);
-    }
     out.printf(Locale.ROOT, "trained %s on %,d rows in %.2f s (export, hash checks, %d epochs, upload, record)%n", modelId, snap.rowCount(), trainSeconds, epochs);
     String stage = awaitReplay(modelId);
     double replaySeconds = replaySecondsTotal() - replayBefore;
@@ -106,10 +117,7 @@ final class ModelsBench {
     if (!stage.equals("VERIFIED")) {
       throw new IllegalStateException("the model is " + stage + " after replay");
     }
-    Run approve = Run.run("model", "stage", "--node=" + client.base(), "--key", adminKey.toString(), modelId, "--to", "APPROVED");
-    if (approve.code != 0) {
-      throw new IllegalStateException("approval failed: " + approve.err);
-    }
+    expect(adminSession.submit(b -> b.changeModelStage(modelId, ModelStage.APPROVED, "benchmark"), true));
 
     // Baseline: only the readings' signature checks, on all cores, in this process.
     long s0 = System.nanoTime();
@@ -122,12 +130,12 @@ final class ModelsBench {
       throw new IllegalStateException("baseline: " + (night.size() - valid) + " signatures do not verify");
     }
     long a0 = System.nanoTime();
-    Run audit = Run.run("audit", "model", modelId, "--node=" + client.base(), "--work", work.resolve("audit").toString());
+    AuditReport audit = Audit.model(client, modelId, work.resolve("audit"), progress);
     double auditSeconds = (System.nanoTime() - a0) / 1e9;
     out.printf(Locale.ROOT, "audit of %s (%,d readings): %.2f s, %s; signature checks alone: %.2f s%n", modelId, snap.rowCount(), auditSeconds,
-        audit.code == 0 ? "every link passed" : "FAILED", signatureSeconds);
-    if (audit.code != 0) {
-      out.println(audit.out);
+        audit.passed() ? "every link passed" : "FAILED", signatureSeconds);
+    if (!audit.passed()) {
+      out.print(audit.format());
     }
 
     String[] temperatures = {"31.2", "28.3", "27.7", "26.5", "24.8"};
@@ -154,7 +162,7 @@ final class ModelsBench {
       int batchedDone = sum(batched);
       double batchedSeconds = (System.nanoTime() - b0) / 1e9;
       out.printf(Locale.ROOT, "decisions %d per request: %,d in %.2f s = %.0f/s%n", batchSize, batchedDone, batchedSeconds, batchedDone / batchedSeconds);
-      return new Result(snap.rowCount(), trainSeconds, replaySeconds, auditSeconds, signatureSeconds, audit.code == 0,
+      return new Result(snap.rowCount(), trainSeconds, replaySeconds, auditSeconds, signatureSeconds, audit.passed(),
           singleDone, singleDone / singleSeconds, batchedDone, batchSize, batchedDone / batchedSeconds);
     } finally {
       pool.shutdownNow();
@@ -202,25 +210,5 @@ final class ModelsBench {
       throw new IllegalStateException("set-up transaction " + info.id() + " is " + info.status() + " " + info.code().orElse(""));
     }
     return info;
-  }
-
-  /** A CLI command run in this process. */
-  private static final class Run {
-    final int code;
-    final String out;
-    final String err;
-
-    private Run(int code, String out, String err) {
-      this.code = code;
-      this.out = out;
-      this.err = err;
-    }
-
-    static Run run(String... args) {
-      java.io.StringWriter o = new java.io.StringWriter();
-      java.io.StringWriter e = new java.io.StringWriter();
-      int code = Veriflow.run(args, new PrintWriter(o, true), new PrintWriter(e, true));
-      return new Run(code, o.toString(), e.toString());
-    }
   }
 }
