@@ -14,7 +14,7 @@ import java.util.stream.Stream;
 import org.veriflow.client.ClientException;
 import org.veriflow.client.Responses;
 import org.veriflow.client.SignedTransaction;
-import org.veriflow.client.TransactionBuilder;
+import org.veriflow.client.Session;
 import org.veriflow.client.VeriflowClient;
 import org.veriflow.contracts.SystemContracts;
 import org.veriflow.core.crypto.SignatureAlgorithm;
@@ -69,23 +69,24 @@ final class LedgerTourCommand implements Callable<Integer> {
       SigningKey member = SigningKey.generate(SignatureAlgorithm.P256);
       NodeSetup.writeKey(nodeDir.resolve("keys/org.key"), org);
       NodeSetup.writeKey(nodeDir.resolve("keys/member.key"), member);
-      TransactionBuilder admin = builder(client, setup.admin());
+      Session admin = new Session(client, setup.admin());
 
       step(out, 2, "the administrator registers an organisation");
-      show(out, client.submit(admin.registerIdentity(org.publicKey(), IdentityKind.ORGANISATION, "Acme Sensors", List.of()), true), "organisation " + org.id());
+      show(out, admin.submit(b -> b.registerIdentity(org.publicKey(), IdentityKind.ORGANISATION, "Acme Sensors", List.of()), true), "organisation " + org.id());
 
       step(out, 3, "the organisation registers a member (a P-256 key, as secure elements use)");
-      TransactionBuilder orgTx = builder(client, org);
-      show(out, client.submit(orgTx.registerIdentity(member.publicKey(), IdentityKind.MEMBER, "Data scientist", List.of("trainer")), true), "member " + member.id());
+      Session orgSession = new Session(client, org);
+      show(out, orgSession.submit(b -> b.registerIdentity(member.publicKey(), IdentityKind.MEMBER, "Data scientist", List.of("trainer")), true), "member " + member.id());
 
       step(out, 4, "credit transfers");
-      show(out, client.submit(admin.transfer(org.id().value(), 5_000, "seed funding"), true), "admin -> organisation: 5000");
-      show(out, client.submit(orgTx.transfer(member.id().value(), 1_200, "compute budget"), true), "organisation -> member: 1200");
-      TransactionBuilder memberTx = builder(client, member);
-      SignedTransaction refund = memberTx.transfer(org.id().value(), 200, "refund");
+      show(out, admin.submit(b -> b.transfer(org.id().value(), 5_000, "seed funding"), true), "admin -> organisation: 5000");
+      show(out, orgSession.submit(b -> b.transfer(member.id().value(), 1_200, "compute budget"), true), "organisation -> member: 1200");
+      Session memberSession = new Session(client, member);
+      // Signed, kept, then submitted: the same bytes are replayed in step 5.
+      SignedTransaction refund = memberSession.sign(b -> b.transfer(org.id().value(), 200, "refund"));
       Responses.TxInfo pay = client.submit(refund, true);
       show(out, pay, "member -> organisation: 200");
-      Responses.TxInfo overdraft = client.submit(memberTx.transfer(org.id().value(), 1_000_000, "too much"), true);
+      Responses.TxInfo overdraft = memberSession.submit(b -> b.transfer(org.id().value(), 1_000_000, "too much"), true);
       show(out, overdraft, "member -> organisation: 1000000 (an overdraft: fails on chain, consumes its nonce)");
       for (SigningKey k : List.of(setup.admin(), org, member)) {
         Responses.Account a = client.account(k.id().value());
@@ -138,11 +139,6 @@ final class LedgerTourCommand implements Callable<Integer> {
     out.println("  veriflow stream readings room-1 --limit 5");
     out.println("  veriflow ledger verify --dir " + nodeDir);
     return Veriflow.OK;
-  }
-
-  private static TransactionBuilder builder(VeriflowClient client, SigningKey key) {
-    Responses.ChainInfo chain = client.chain();
-    return new TransactionBuilder(chain.chainId(), key, client.account(key.id().value()).nonce(), chain.height() + NodeOptions.VALIDITY_BLOCKS);
   }
 
   private static void step(PrintWriter out, int n, String what) {

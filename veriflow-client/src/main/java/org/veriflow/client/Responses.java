@@ -19,12 +19,14 @@ public final class Responses {
    */
   public record TxInfo(String id, String status, Optional<Long> height, Optional<String> code, Optional<String> message,
       Optional<InclusionProof> proof) {
+    /** @return whether the transaction is in a durable block and executed successfully */
     public boolean committed() {
-      return status.equals("COMMITTED");
+      return status.equals(TransactionStatus.COMMITTED.name());
     }
 
+    /** @return whether the transaction is in a durable block, committed or failed */
     public boolean inBlock() {
-      return status.equals("COMMITTED") || status.equals("FAILED");
+      return committed() || status.equals(TransactionStatus.FAILED.name());
     }
   }
 

@@ -26,8 +26,10 @@ import org.veriflow.client.TransactionStatus;
 import org.veriflow.client.VeriflowClient;
 import org.veriflow.core.crypto.Hash;
 import org.veriflow.core.merkle.ProofException;
+import org.veriflow.protocol.proto.contracts.IdentityStatus;
 import org.veriflow.protocol.proto.datasets.Policy;
 import org.veriflow.protocol.proto.datasets.PublishDataset;
+import org.veriflow.protocol.proto.streams.Verdict;
 import org.veriflow.crypto.DataKey;
 import org.veriflow.crypto.Digests;
 import org.veriflow.crypto.EncryptionPublicKey;
@@ -158,7 +160,7 @@ public final class DatasetPublisher {
       long illegal = 0;
       for (java.util.Map.Entry<String, Long> e : client.streamStats(snapshot.streamId()).totals().entrySet()) {
         total += e.getValue();
-        illegal += e.getKey().equals("LEGAL") ? 0 : e.getValue();
+        illegal += e.getKey().equals(Verdict.LEGAL.name()) ? 0 : e.getValue();
       }
       return publish(sender, csv, options, snapshotId, total == 0 ? 0 : (double) illegal / total);
     } finally {
@@ -252,7 +254,7 @@ public final class DatasetPublisher {
         throw e;
       }
       Optional<EncryptionPublicKey> key = encryptionKey(i);
-      if (key.isPresent() && i.status().equals("ACTIVE")) {
+      if (key.isPresent() && i.status().equals(IdentityStatus.ACTIVE.name())) {
         return new Custodian(i.id(), key.get());
       }
     }
