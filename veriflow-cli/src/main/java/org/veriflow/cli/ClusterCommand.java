@@ -229,8 +229,32 @@ final class ClusterCommand {
       "Each signature must verify and its signer be an orderer of the chain. "
           + "Exit 1 if a checkpoint does not verify or two members' checkpoints differ."})
   static final class Checkpoints implements Callable<Integer> {
+    /**
+     * The JSON result.
+     *
+     * @param chainId the chain the asked node serves
+     * @param height the height compared
+     * @param checkpoints one per member, in member order
+     * @param agree true if every checkpoint given verifies, is for this chain, and all name the same block and state
+     * @param problems why not, as sentences
+     */
+    record Compared(String chainId, long height, List<Checkpoint> checkpoints, boolean agree, List<String> problems) {}
+
+    /**
+     * One member's checkpoint.
+     *
+     * @param member the member's id
+     * @param signer the signing orderer's identity id, or null without a checkpoint
+     * @param blockHash the block hash it signs, or null
+     * @param stateHash the state hash it signs, or null
+     * @param check {@code ok}, {@code OTHER CHAIN}, {@code BAD (<failure>)} or {@code MISSING}
+     * @param problem why the member gave no checkpoint, or null
+     */
+    record Checkpoint(String member, String signer, String blockHash, String stateHash, String check, String problem) {}
+
     @Spec CommandSpec spec;
     @Mixin Common common;
+    @Mixin OutputOptions output;
 
     @Option(names = "--height", paramLabel = "H", description = "The height to compare (default: the lowest head among the reachable members).")
     Long height;
@@ -255,9 +279,10 @@ final class ClusterCommand {
       }
       List<Answer<Responses.SignedCheckpoint>> answers = Members.ask(members(info, common.options.node), timeout, (m, c) -> c.checkpoint(h));
 
-      if (!info.clustered()) {
+      if (!info.clustered() && !output.json()) {
         out.println("single node (not clustered), chain " + chain.chainId());
       }
+      List<Checkpoint> rows = new ArrayList<>();
       List<String> problems = new ArrayList<>();
       List<String> missing = new ArrayList<>();
       Map<String, Head> verified = new LinkedHashMap<>();
@@ -266,6 +291,7 @@ final class ClusterCommand {
         String id = a.member().id();
         if (a.value().isEmpty()) {
           table.row(id, "-", "-", "-", "no checkpoint: " + a.problem().orElseThrow());
+          rows.add(new Checkpoint(id, null, null, null, "MISSING", a.problem().orElseThrow()));
           missing.add(id);
           continue;
         }
@@ -285,9 +311,8 @@ final class ClusterCommand {
           problems.add(id + "'s checkpoint does not verify: " + e.failure() + ": " + e.getMessage());
         }
         table.row(id, c.signer().id(), Head.shortHash(c.blockHash(), SHORT_HASH), Head.shortHash(c.stateHash(), SHORT_HASH), check);
+        rows.add(new Checkpoint(id, c.signer().id(), c.blockHash(), c.stateHash(), check, null));
       }
-      out.println("height:  " + h);
-      table.print(out);
 
       List<Agreement.Group> groups = Agreement.group(verified);
       if (groups.size() > 1) {
@@ -297,6 +322,11 @@ final class ClusterCommand {
       if (verified.isEmpty() && problems.isEmpty()) {
         problems.add("no member gave a checkpoint at height " + h);
       }
+      if (output.printJson(out, new Compared(chain.chainId(), h, rows, problems.isEmpty(), problems))) {
+        return problems.isEmpty() ? Veriflow.OK : Veriflow.FAILURE;
+      }
+      out.println("height:  " + h);
+      table.print(out);
       if (!problems.isEmpty()) {
         for (String p : problems) {
           err.println("error: " + p);

@@ -252,6 +252,24 @@ class ClusterCommandTest {
   }
 
   @Test
+  void checkpoints_jsonOutput_oneObjectWithEveryMember_andTheExitCodeOfText() throws IOException {
+    scripted = new ScriptedCluster(3);
+    scripted.node(2).forkHeight = 4;
+    Veriflow.Captured o = Veriflow.capture("cluster", "checkpoints", "--node", scripted.node(1).url(), "--height", "4", "--output", "json");
+    assertThat(o.exitCode()).isEqualTo(Veriflow.FAILURE);
+    com.fasterxml.jackson.databind.JsonNode compared = new com.fasterxml.jackson.databind.ObjectMapper().readTree(o.out());
+    assertThat(compared.fieldNames()).toIterable().containsExactly("chainId", "height", "checkpoints", "agree", "problems");
+    assertThat(compared.get("height").asLong()).isEqualTo(4);
+    assertThat(compared.get("agree").asBoolean()).isFalse();
+    assertThat(compared.get("checkpoints")).hasSize(3);
+    com.fasterxml.jackson.databind.JsonNode node2 = compared.get("checkpoints").get(1);
+    assertThat(node2.fieldNames()).toIterable().containsExactly("member", "signer", "blockHash", "stateHash", "check", "problem");
+    assertThat(node2.get("member").asText()).isEqualTo("node2");
+    assertThat(node2.get("blockHash").asText()).isEqualTo(scripted.node(2).blockHash(4));
+    assertThat(compared.get("problems").get(0).asText()).contains("the checkpoints at height 4 disagree");
+  }
+
+  @Test
   void checkpoints_badSignature_fails() throws IOException {
     scripted = new ScriptedCluster(3);
     scripted.node(3).badSignature = true;
