@@ -2,9 +2,11 @@ package org.veriflow.cli;
 
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -37,6 +39,32 @@ final class InitCommand implements Callable<Integer> {
   @Option(names = "--verbose", description = "Print stack traces with errors.")
   boolean verbose;
 
+  @Mixin OutputOptions output;
+
+  /**
+   * The JSON result.
+   *
+   * @param chainId the chain's id
+   * @param dir the directory written
+   * @param administrator the first administrator's identity id
+   * @param administratorKey the file of its key
+   * @param credits the credits it holds at genesis
+   * @param majority how many nodes must be up for blocks to be ordered (1 for a single node)
+   * @param nodes the nodes written, node1 first
+   */
+  record Initialised(String chainId, String dir, String administrator, String administratorKey, long credits, int majority, List<Written> nodes) {}
+
+  /**
+   * One node written.
+   *
+   * @param id its member id ({@code node} for a single node)
+   * @param validator its orderer key's identity id
+   * @param dir its directory, which {@code veriflow node start --dir} takes
+   * @param apiUrl the URL of its HTTP API
+   * @param raftAddress its Raft address, or null for a single node
+   */
+  record Written(String id, String validator, String dir, String apiUrl, String raftAddress) {}
+
   @Override
   public Integer call() throws Exception {
     CommandLine.ParseResult parsed = spec.commandLine().getParseResult();
@@ -60,6 +88,10 @@ final class InitCommand implements Callable<Integer> {
   private int single() throws Exception {
     NodeSetup.Result r = NodeSetup.init(dir, chainId, httpPort, Veriflow.keyType(spec, keyType), Instant.now());
     var out = spec.commandLine().getOut();
+    if (output.printJson(out, new Initialised(chainId, dir.toString(), r.admin().id().value(), dir.resolve("keys/admin.key").toString(),
+        NodeSetup.GENESIS_CREDITS, 1, List.of(new Written("node", r.node().id().value(), dir.toString(), "http://127.0.0.1:" + httpPort, null))))) {
+      return Veriflow.OK;
+    }
     out.println("initialised chain '" + chainId + "' in " + dir);
     out.println("administrator " + r.admin().id() + " (key " + dir.resolve("keys/admin.key") + ", " + NodeSetup.GENESIS_CREDITS + " credits)");
     out.println("start it with: veriflow node start --dir " + dir);
@@ -71,6 +103,15 @@ final class InitCommand implements Callable<Integer> {
     int n = r.nodes().size();
     int majority = n / 2 + 1;
     var out = spec.commandLine().getOut();
+    if (n % 2 == 0) {
+      spec.commandLine().getErr().println("warning: a cluster of " + n + " nodes tolerates no more failed nodes (" + (n - majority)
+          + ") than a cluster of " + (n - 1) + "; an odd number of nodes is usual");
+    }
+    if (output.printJson(out, new Initialised(chainId, dir.toString(), r.admin().id().value(), dir.resolve("keys/admin.key").toString(),
+        NodeSetup.GENESIS_CREDITS, majority, r.nodes().stream().map(node -> new Written(node.member().id(), node.key().id().value(),
+            node.dir().toString(), node.member().apiUrl().toString(), node.member().raftAddress())).toList()))) {
+      return Veriflow.OK;
+    }
     out.println("initialised chain '" + chainId + "' as a cluster of " + n + " node" + (n == 1 ? "" : "s") + " in " + dir);
     out.println("administrator " + r.admin().id() + " (key " + dir.resolve("keys/admin.key") + ", " + NodeSetup.GENESIS_CREDITS + " credits)");
     for (NodeSetup.ClusterNode node : r.nodes()) {
@@ -78,10 +119,6 @@ final class InitCommand implements Callable<Integer> {
           + node.member().raftAddress() + "  " + node.dir());
     }
     out.println("it orders blocks while " + majority + " of " + n + " nodes are up (tolerates " + (n - majority) + " failed)");
-    if (n % 2 == 0) {
-      spec.commandLine().getErr().println("warning: a cluster of " + n + " nodes tolerates no more failed nodes (" + (n - majority)
-          + ") than a cluster of " + (n - 1) + "; an odd number of nodes is usual");
-    }
     out.println("start each node, in its own terminal:");
     for (NodeSetup.ClusterNode node : r.nodes()) {
       out.println("  veriflow node start --dir " + node.dir());

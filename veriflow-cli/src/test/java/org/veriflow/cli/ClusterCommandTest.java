@@ -47,6 +47,31 @@ class ClusterCommandTest {
   }
 
   @Test
+  void init_jsonOutput_singleAndCluster_documentedFields() throws IOException {
+    com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+    Veriflow.Captured single = Veriflow.capture("init", "--dir", tmp.resolve("s").toString(), "--http-port", "7999", "--output", "json");
+    assertThat(single.exitCode()).as(single.err()).isZero();
+    com.fasterxml.jackson.databind.JsonNode s = json.readTree(single.out());
+    assertThat(s.fieldNames()).toIterable().containsExactly("chainId", "dir", "administrator", "administratorKey", "credits", "majority", "nodes");
+    assertThat(s.get("credits").asLong()).isEqualTo(NodeSetup.GENESIS_CREDITS);
+    assertThat(s.get("nodes")).hasSize(1);
+    assertThat(s.get("nodes").get(0).get("apiUrl").asText()).isEqualTo("http://127.0.0.1:7999");
+    assertThat(s.get("nodes").get(0).get("raftAddress").isNull()).isTrue();
+
+    Path dir = tmp.resolve("c");
+    Veriflow.Captured cluster = Veriflow.capture("init", "--dir", dir.toString(), "--cluster", "3", "--base-port", "9101", "--output", "json");
+    assertThat(cluster.exitCode()).as(cluster.err()).isZero();
+    com.fasterxml.jackson.databind.JsonNode c = json.readTree(cluster.out());
+    assertThat(c.get("majority").asInt()).isEqualTo(2);
+    assertThat(c.get("nodes")).hasSize(3);
+    com.fasterxml.jackson.databind.JsonNode node3 = c.get("nodes").get(2);
+    assertThat(node3.fieldNames()).toIterable().containsExactly("id", "validator", "dir", "apiUrl", "raftAddress");
+    assertThat(node3.get("id").asText()).isEqualTo("node3");
+    assertThat(node3.get("dir").asText()).isEqualTo(dir.resolve("node3").toString());
+    assertThat(node3.get("raftAddress").asText()).isEqualTo("127.0.0.1:9203");
+  }
+
+  @Test
   void init_clusterEven_warnsOnStandardError() {
     Veriflow.Captured o = Veriflow.capture("init", "--dir", tmp.resolve("c").toString(), "--cluster", "4");
     assertThat(o.exitCode()).isZero();
