@@ -70,7 +70,7 @@ final class DatasetCommand {
       VeriflowClient client = options.client();
       Responses.TxInfo tx = Submit.andWait(options.session(client), b -> b.snapshot(stream, f, t, title),
           output.json() ? new java.io.PrintWriter(java.io.Writer.nullWriter()) : spec.commandLine().getOut());
-      Responses.Snapshot s = client.snapshot(tx.id());
+      Responses.Snapshot s = client.streams().snapshot(tx.id());
       output.printJson(spec.commandLine().getOut(), new Snapshotted(s.snapshotId(), tx.height().orElse(-1L), s.streamId(), s.rowCount(),
           s.csvSha256(), s.readingsRoot()));
       spec.commandLine().getErr().println("snapshot " + s.snapshotId() + ": " + s.rowCount() + " readings, CSV SHA-256 " + s.csvSha256()
@@ -98,7 +98,7 @@ final class DatasetCommand {
     public Integer call() throws Exception {
       Responses.SnapshotExport e;
       try {
-        e = options.client().exportSnapshot(id, out);
+        e = options.client().streams().exportSnapshot(id, out);
       } catch (ProofException ex) {
         throw new IllegalStateException("the export does NOT match the chain: " + ex.getMessage(), ex);
       }
@@ -259,7 +259,7 @@ final class DatasetCommand {
       String cursor = null;
       int n = 0;
       do {
-        Responses.DatasetPage page = client.datasets(tag, owner, field, 100, cursor);
+        Responses.DatasetPage page = client.datasets().list(tag, owner, field, 100, cursor);
         for (Responses.DatasetVersion d : page.datasets()) {
           rows.add(new Row(d.datasetId(), d.version(), d.status(), d.title(), d.owner(), d.tags(), d.quality().rows(), d.policy().price()));
           if (!output.json()) {
@@ -300,14 +300,14 @@ final class DatasetCommand {
     @Override
     public Integer call() {
       VeriflowClient client = options.client();
-      Responses.Dataset all = client.dataset(id);
-      Responses.DatasetVersion d = version == null ? all.latest() : client.datasetVersion(id, version);
+      Responses.Dataset all = client.datasets().dataset(id);
+      Responses.DatasetVersion d = version == null ? all.latest() : client.datasets().version(id, version);
       var out = spec.commandLine().getOut();
       if (output.json()) {
         List<GrantRow> grants = new ArrayList<>();
         String cursor = null;
         do {
-          Responses.GrantPage page = client.datasetGrants(d.datasetId(), d.version(), 100, cursor);
+          Responses.GrantPage page = client.datasets().grants(d.datasetId(), d.version(), 100, cursor);
           page.grants().forEach(g -> grants.add(new GrantRow(g.grantId(), g.status(), g.grantee(), g.purpose(), g.reads(), g.paid(), g.escrowed())));
           cursor = page.next().orElse(null);
         } while (cursor != null);
@@ -358,7 +358,7 @@ final class DatasetCommand {
       }
       String cursor = null;
       do {
-        Responses.GrantPage page = client.datasetGrants(d.datasetId(), d.version(), 100, cursor);
+        Responses.GrantPage page = client.datasets().grants(d.datasetId(), d.version(), 100, cursor);
         for (Responses.Grant g : page.grants()) {
           out.println("grant:       " + g.grantId() + " " + g.status() + " " + g.grantee() + " for " + g.purpose() + ", " + g.reads() + " reads"
               + (g.paid() > 0 ? ", paid " + g.paid() : g.escrowed() > 0 ? ", escrowed " + g.escrowed() : ""));
@@ -391,9 +391,9 @@ final class DatasetCommand {
     @Override
     public Integer call() throws Exception {
       VeriflowClient client = options.client();
-      long v = version != null ? version : client.dataset(id).latest().version();
+      long v = version != null ? version : client.datasets().dataset(id).latest().version();
       Responses.TxInfo tx = DatasetPublisher.submit(options.session(client), b -> b.requestDataset(id, v, purpose));
-      Responses.Grant g = client.grant(tx.id());
+      Responses.Grant g = client.datasets().grant(tx.id());
       var out = spec.commandLine().getOut();
       String last = g.history().isEmpty() ? "" : g.history().get(g.history().size() - 1).reason();
       if (output.printJson(out, new Requested(g.grantId(), tx.height().orElse(-1L), g.status(), g.escrowed(),
@@ -425,7 +425,7 @@ final class DatasetCommand {
     public Integer call() throws Exception {
       VeriflowClient client = options.client();
       Responses.TxInfo tx = DatasetPublisher.submit(options.session(client), this::build);
-      Responses.Grant g = client.grant(grantId);
+      Responses.Grant g = client.datasets().grant(grantId);
       if (!output.printJson(spec.commandLine().getOut(), new Decided(tx.id(), tx.height().orElse(-1L), grantId, g.status()))) {
         spec.commandLine().getOut().println(tx.id());
       }
@@ -534,9 +534,9 @@ final class DatasetCommand {
     public Integer call() throws Exception {
       String json = java.nio.file.Files.readString(recipe);
       VeriflowClient client = options.client();
-      Responses.Grant g = client.grant(grantId);
-      Responses.DatasetVersion d = client.datasetVersion(g.datasetId(), g.version());
-      Responses.ComputeResult r = client.compute(grantId, modelId, json, options.signingKey(),
+      Responses.Grant g = client.datasets().grant(grantId);
+      Responses.DatasetVersion d = client.datasets().version(g.datasetId(), g.version());
+      Responses.ComputeResult r = client.datasets().compute(grantId, modelId, json, options.signingKey(),
           org.veriflow.core.crypto.Hash.fromHex(d.ciphertextSha256()), java.time.Duration.ofSeconds(waitSeconds));
       var o = spec.commandLine().getOut();
       if (output.printJson(o, new Computed(r.modelId(), r.datasetId(), r.version(), r.plaintextSha256(), r.artifactSha256(), r.lossCurveSha256(),
@@ -582,13 +582,13 @@ final class DatasetCommand {
       }
       VeriflowClient client = options.client();
       String me = mine ? options.signingKey().id().value() : null;
-      long v = mine ? 0 : version != null ? version : client.dataset(id).latest().version();
+      long v = mine ? 0 : version != null ? version : client.datasets().dataset(id).latest().version();
       var out = spec.commandLine().getOut();
       List<Row> rows = new ArrayList<>();
       String cursor = null;
       int n = 0;
       do {
-        Responses.AccessPage page = mine ? client.identityAccesses(me, 100, cursor) : client.datasetAccesses(id, v, 100, cursor);
+        Responses.AccessPage page = mine ? client.datasets().identityAccesses(me, 100, cursor) : client.datasets().accesses(id, v, 100, cursor);
         for (Responses.Access a : page.accesses()) {
           rows.add(new Row(a.height(), a.timestampMillis(), a.kind(), a.datasetId(), a.version(), a.grantId(), a.grantee(), a.purpose(), a.paid(),
               a.txId()));

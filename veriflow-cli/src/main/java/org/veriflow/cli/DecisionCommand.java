@@ -40,7 +40,7 @@ final class DecisionCommand {
 
     @Override
     public Integer call() {
-      Responses.Decision d = options.client().decision(id);
+      Responses.Decision d = options.client().models().decision(id);
       if (!output.printJson(spec.commandLine().getOut(), shown(d))) {
         print(d, spec.commandLine().getOut());
       }
@@ -73,7 +73,7 @@ final class DecisionCommand {
       VeriflowClient client = options.client();
       Responses.Decision d;
       try {
-        d = client.verifyDecision(id);
+        d = client.models().verifyDecision(id);
       } catch (ProofException e) {
         if (!output.printJson(out, new Verified(id, new Check(false, e.getMessage()), null))) {
           out.println("FAILED  proof: " + e.getMessage());

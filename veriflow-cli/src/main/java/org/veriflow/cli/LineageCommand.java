@@ -42,7 +42,7 @@ final class LineageCommand {
       int erased = 0;
       String cursor = null;
       do {
-        Responses.DatasetPage page = client.datasets(null, null, null, PAGE, cursor);
+        Responses.DatasetPage page = client.datasets().list(null, null, null, PAGE, cursor);
         for (Responses.DatasetVersion v : page.datasets()) {
           if (v.status().equals("ERASED")) {
             erased++;
@@ -56,7 +56,7 @@ final class LineageCommand {
       List<Row> rows = new ArrayList<>();
       cursor = null;
       do {
-        Responses.ModelPage page = client.models(PAGE, cursor);
+        Responses.ModelPage page = client.models().models(PAGE, cursor);
         for (Responses.ModelDetail m : page.models()) {
           boolean listed = false;
           for (Responses.DatasetHashes d : m.datasets()) {

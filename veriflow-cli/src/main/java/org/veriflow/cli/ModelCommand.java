@@ -48,7 +48,7 @@ final class ModelCommand {
 
     @Override
     public Integer call() {
-      Responses.Model m = options.client().model(model);
+      Responses.Model m = options.client().models().model(model);
       var out = spec.commandLine().getOut();
       if (output.printJson(out, new Shown(m.modelId(), stage(m.stage()), m.trainer(), m.recipeSha256(), m.artifactSha256(), m.snapshotIds(),
           m.metrics(), m.history().stream().map(c -> new StageChange(c.height(), stage(c.from()), stage(c.to()), c.by(), c.reason(), c.txId())).toList(),
@@ -214,7 +214,7 @@ final class ModelCommand {
     public Integer call() {
       var out = spec.commandLine().getOut();
       String requester = options.key == null ? null : options.signingKey().id().value();
-      Responses.Predictions p = options.client().predict(model, inputs, keepInput, requester);
+      Responses.Predictions p = options.client().models().predict(model, inputs, keepInput, requester);
       if (output.printJson(out, new Predicted(p.modelId(), p.txId(), p.height(), p.batchRoot(), p.decisions().stream()
           .map(d -> new Answer(d.decisionId(), d.outputJson(), d.inputSha256(), Attribution.of(d.attributions()))).toList()))) {
         return Veriflow.OK;

@@ -30,7 +30,7 @@ final class ReadingCommand {
     public Integer call() {
       Responses.StoredReading r;
       try {
-        r = options.client().verifyReading(digest);
+        r = options.client().streams().verifyReading(digest);
       } catch (ProofException e) {
         throw new IllegalStateException("reading proof does NOT verify (" + e.failure() + "): " + e.getMessage(), e);
       }

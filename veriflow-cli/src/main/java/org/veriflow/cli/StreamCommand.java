@@ -150,7 +150,7 @@ final class StreamCommand {
 
     @Override
     public Integer call() {
-      Responses.Stream s = options.client().stream(stream);
+      Responses.Stream s = options.client().streams().stream(stream);
       var out = spec.commandLine().getOut();
       if (output.printJson(out, new Shown(s.streamId(), s.description(), s.owner(), s.samplingIntervalMillis(), s.timeWindowMillis(),
           s.fields().stream().map(f -> new Field(f.name(), f.unit(), f.min(), f.max(), f.decimals())).toList(),
@@ -214,7 +214,7 @@ final class StreamCommand {
       String cursor = null;
       int shown = 0;
       do {
-        Responses.ReadingPage page = client.readings(stream, device, f, t, Math.min(Limits.MAX_PAGE, limit - shown), cursor);
+        Responses.ReadingPage page = client.streams().readings(stream, device, f, t, Math.min(Limits.MAX_PAGE, limit - shown), cursor);
         for (Responses.StoredReading r : page.readings()) {
           if (output.json()) {
             json.add(new Reading(Instant.ofEpochMilli(r.timestamp()).toString(), r.timestamp(), r.deviceId(), r.sequence(), r.values(), r.digest()));
@@ -245,7 +245,7 @@ final class StreamCommand {
 
     @Override
     public Integer call() {
-      Responses.StreamStats s = options.client().streamStats(stream);
+      Responses.StreamStats s = options.client().streams().streamStats(stream);
       var out = spec.commandLine().getOut();
       if (output.printJson(out, new Shown(stream, s.devices(), s.totals()))) {
         return Veriflow.OK;

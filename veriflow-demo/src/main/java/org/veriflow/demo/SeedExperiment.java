@@ -150,7 +150,7 @@ public final class SeedExperiment {
         SensorDevice.generate("forger", 1, SignatureAlgorithm.ED25519, new SecureRandom()).get(0),
         SensorDevice.generate("intruder", 1, SignatureAlgorithm.ED25519, new SecureRandom()).get(0));
     forwarder.submit(data.stream().getStreamId(), plan.readings(), ProgressListener.NONE);
-    Responses.StreamStats stats = client.streamStats(data.stream().getStreamId());
+    Responses.StreamStats stats = client.streams().streamStats(data.stream().getStreamId());
     SortedMap<String, Long> rejected = new TreeMap<>(stats.totals());
     long legal = rejected.getOrDefault("LEGAL", 0L);
     rejected.remove("LEGAL");
@@ -167,7 +167,7 @@ public final class SeedExperiment {
     step("the chain-verified dataset: a snapshot of the legal readings");
     String snapshotId = expect(session(org).submit(b -> b.snapshot(data.stream().getStreamId(), Long.MIN_VALUE, Long.MAX_VALUE,
         "the night's legal readings"), true)).id();
-    Responses.Snapshot snapshot = client.snapshot(snapshotId);
+    Responses.Snapshot snapshot = client.streams().snapshot(snapshotId);
     out.println("   snapshot " + snapshotId + ": " + snapshot.rowCount() + " readings, CSV " + snapshot.csvSha256().substring(0, 16)
         + "..., readings root " + snapshot.readingsRoot().substring(0, 16) + "...");
     byte[] naive = withoutLedgerCsv(data.stream().getFieldsList(), Attacker.withoutLedger(data.readings(), plan));
@@ -207,7 +207,7 @@ public final class SeedExperiment {
 
     step("decisions: the five predictions, logged on chain by the node");
     List<String> inputs = TEMPERATURES.stream().map(t -> "{\"temperature\":" + t.toPlainString() + "}").toList();
-    Responses.Predictions predictions = client.predict(VALIDITY_MODEL, inputs, true, org.id().value());
+    Responses.Predictions predictions = client.models().predict(VALIDITY_MODEL, inputs, true, org.id().value());
     MlpRegressor naiveModel = (MlpRegressor) naiveRun.model();
     List<DemoResult.ValidityRow> rows = new ArrayList<>();
     List<String> decisionIds = new ArrayList<>();
@@ -236,7 +236,7 @@ public final class SeedExperiment {
 
     List<DemoResult.ModelRow> models = new ArrayList<>();
     for (String[] m : new String[][] {{VALIDITY_MODEL, "validity"}, {TRACEABILITY_MODEL, "traceability"}}) {
-      Responses.Model record = client.model(m[0]);
+      Responses.Model record = client.models().model(m[0]);
       models.add(new DemoResult.ModelRow(m[0], m[1], record.artifactSha256(), record.recipeSha256(), record.stage(),
           (int) record.attestations().stream().filter(Responses.Attestation::match).count()));
     }
@@ -373,7 +373,7 @@ public final class SeedExperiment {
     while (System.nanoTime() < end) {
       // The height first: an attestation committed after it wakes the wait below.
       long next = client.latestBlock().height() + 1;
-      Responses.Model m = client.model(model);
+      Responses.Model m = client.models().model(model);
       if (!m.stage().equals("REGISTERED")) {
         return m;
       }

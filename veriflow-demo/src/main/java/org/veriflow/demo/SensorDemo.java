@@ -66,7 +66,7 @@ public final class SensorDemo {
     out.println("   the attacker sent " + plan.attacks().size() + " readings: "
         + plan.counts().entrySet().stream().map(e -> e.getKey().label() + " " + e.getValue()).collect(java.util.stream.Collectors.joining(", ")));
 
-    Responses.StreamStats stats = client.streamStats(STREAM);
+    Responses.StreamStats stats = client.streams().streamStats(STREAM);
     Map<String, Long> expected = new TreeMap<>();
     plan.expectedVerdicts().forEach((v, n) -> expected.put(v.name(), n.longValue()));
     out.printf(java.util.Locale.ROOT, "   %-16s %8s %8s%n", "verdict", "ledger", "expected");
@@ -84,7 +84,7 @@ public final class SensorDemo {
     long to = night.get(night.size() - 1).reading().getTimestampMillis() + 1;
     Responses.TxInfo snap = new Session(client, org).submit(b -> b.snapshot(STREAM, from, to, "room-1, first hour"), true);
     Path csv = nodeDir.resolveSibling("room-1.csv");
-    Responses.SnapshotExport export = client.exportSnapshot(snap.id(), csv);
+    Responses.SnapshotExport export = client.streams().exportSnapshot(snap.id(), csv);
     out.println("   snapshot " + snap.id() + ": " + export.rows() + " legal readings; export " + csv);
     out.println("   verified: the export's SHA-256 " + export.csvSha256().substring(0, 16) + "... and readings root "
         + export.readingsRoot().substring(0, 16) + "... match the chain");

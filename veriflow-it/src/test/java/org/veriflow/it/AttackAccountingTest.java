@@ -68,7 +68,7 @@ class AttackAccountingTest {
       List<SignedReading> honest = SensorSimulator.signed(night);
       Gateway gateway = new Gateway(client, org, 100);
       gateway.submit("room", honest, ProgressListener.NONE);
-      assertThat(client.streamStats("room").totals()).containsOnly(Map.entry("LEGAL", (long) honest.size()));
+      assertThat(client.streams().streamStats("room").totals()).containsOnly(Map.entry("LEGAL", (long) honest.size()));
 
       Attacker.Plan plan = Attacker.plan(honest, stream.getFieldsList(), 0.2, 99L,
           SensorDevice.generate("forger", 1, SignatureAlgorithm.ED25519, keys).get(0),
@@ -76,7 +76,7 @@ class AttackAccountingTest {
       assertThat(plan.counts().keySet()).containsExactlyInAnyOrder(Attacker.Kind.values());
       gateway.submit("room", plan.readings(), ProgressListener.NONE);
 
-      Map<String, Long> totals = client.streamStats("room").totals();
+      Map<String, Long> totals = client.streams().streamStats("room").totals();
       Map<String, Long> rejected = new TreeMap<>(totals);
       rejected.remove("LEGAL");
       Map<String, Long> expected = new TreeMap<>();
@@ -90,7 +90,7 @@ class AttackAccountingTest {
       List<String> legal = new ArrayList<>();
       String cursor = null;
       do {
-        Responses.ReadingPage page = client.readings("room", null, Long.MIN_VALUE, Long.MAX_VALUE, 1000, cursor);
+        Responses.ReadingPage page = client.streams().readings("room", null, Long.MIN_VALUE, Long.MAX_VALUE, 1000, cursor);
         page.readings().forEach(r -> legal.add(r.deviceId() + "@" + r.sequence() + "=" + r.values()));
         cursor = page.next().orElse(null);
       } while (cursor != null);

@@ -60,7 +60,7 @@ class AuditDecisionEndToEndTest {
   }
 
   private String predict(String model, String input, boolean keep) {
-    return client.predict(model, List.of(input), keep, null).decisions().get(0).decisionId();
+    return client.models().predict(model, List.of(input), keep, null).decisions().get(0).decisionId();
   }
 
   @Test
@@ -71,7 +71,7 @@ class AuditDecisionEndToEndTest {
     assertThat(a.exitCode()).as(a.out() + a.err()).isZero();
     assertThat(a.out()).contains("audit of decision " + id)
         .contains("OK      decision proof chain: id is the leaf hash of its bytes; leaf 0 of 1")
-        .contains("OK      the decision's model file is the model's artifact: " + client.model("humidity-v1").artifactSha256())
+        .contains("OK      the decision's model file is the model's artifact: " + client.models().model("humidity-v1").artifactSha256())
         .contains("OK      model VERIFIED or APPROVED when the decision was logged")
         .contains("OK      replay of the decision gives the logged output: on the kept input:")
         .contains("OK      device signatures verify with the registered keys: " + f.readings + " of " + f.readings)
@@ -117,7 +117,7 @@ class AuditDecisionEndToEndTest {
   @Test
   void auditDecision_loggedOutputTheModelDoesNotGive_failsOutputMismatch() throws Exception {
     String honest = predict("humidity-v1", "{\"temperature\": 24.8}", true);
-    Decision real = Decision.parseFrom(client.decision(honest).decisionBytes());
+    Decision real = Decision.parseFrom(client.models().decision(honest).decisionBytes());
     Decision lie = real.toBuilder().setOutput(ByteString.copyFromUtf8("{\"humidity\":45}")).setRequestId("audit-lie").build();
     Responses.TxInfo logged = client.submit(f.orgTx().call("decisions", "log", LogDecisions.newBuilder().addDecisions(lie.toByteString()).build()), true);
     assertThat(logged.committed()).as(logged.toString()).isTrue();
@@ -133,8 +133,8 @@ class AuditDecisionEndToEndTest {
   @Test
   void auditDecision_modelRejectedAfterTheDecision_wasVerifiedWhenLogged_butTheModelAuditFails() throws Exception {
     // A second record of the same training: the replay verifies it, it answers, then an approver rejects it.
-    Responses.ModelDetail v1 = client.modelDetail("humidity-v1");
-    byte[] recipe = client.modelRecipe("humidity-v1");
+    Responses.ModelDetail v1 = client.models().modelDetail("humidity-v1");
+    byte[] recipe = client.models().modelRecipe("humidity-v1");
     assertThat(client.submit(f.orgTx().registerModel(RegisterModel.newBuilder().setModelId("humidity-copy")
         .setRecipe(ByteString.copyFrom(recipe)).setRecipeSha256(ByteString.copyFrom(Hash.sha256(recipe).bytes()))
         .addDatasets(DatasetRef.newBuilder().setSnapshotId(f.snapshotId).setCsvSha256(ByteString.copyFrom(Hex.decode(f.snap.csvSha256())))

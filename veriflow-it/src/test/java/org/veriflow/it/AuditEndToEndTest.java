@@ -89,8 +89,8 @@ class AuditEndToEndTest {
   }
 
   private void register(String id, Hash artifact) {
-    byte[] recipe = client.modelRecipe("humidity-v1");
-    Responses.ModelDetail honest = client.modelDetail("humidity-v1");
+    byte[] recipe = client.models().modelRecipe("humidity-v1");
+    Responses.ModelDetail honest = client.models().modelDetail("humidity-v1");
     Responses.TxInfo tx = client.submit(f.orgTx().registerModel(RegisterModel.newBuilder().setModelId(id)
         .setRecipe(ByteString.copyFrom(recipe)).setRecipeSha256(ByteString.copyFrom(Hash.sha256(recipe).bytes()))
         .addDatasets(DatasetRef.newBuilder().setSnapshotId(snapshotId).setCsvSha256(ByteString.copyFrom(Hex.decode(snap.csvSha256())))
@@ -131,7 +131,7 @@ class AuditEndToEndTest {
     JsonNode doc = JSON.readTree(Files.readString(prov));
     assertThat(doc.path("prefix").path("vf").asText()).isEqualTo("urn:veriflow:veriflow-audit:");
     JsonNode model = doc.path("entity").path("vf:model/humidity-v1");
-    assertThat(model.path("vf:artifactSha256").asText()).isEqualTo(client.model("humidity-v1").artifactSha256());
+    assertThat(model.path("vf:artifactSha256").asText()).isEqualTo(client.models().model("humidity-v1").artifactSha256());
     JsonNode snapshot = doc.path("entity").path("vf:snapshot/" + snapshotId);
     assertThat(snapshot.path("vf:rowCount").path("$").asText()).isEqualTo(Integer.toString(readings));
     assertThat(snapshot.path("vf:readingsRoot").asText()).isEqualTo(snap.readingsRoot());
@@ -185,7 +185,7 @@ class AuditEndToEndTest {
   void auditModel_withReplay_retrainsHere_andGetsTheRecordedArtifact() {
     Veriflow.Captured a = Veriflow.capture("audit", "model", "--node=" + url, "humidity-v1", "--replay");
     assertThat(a.exitCode()).as(a.out() + a.err()).isZero();
-    assertThat(a.out()).contains("OK      local replay gives the recorded artifact: retrained here: " + client.model("humidity-v1").artifactSha256());
+    assertThat(a.out()).contains("OK      local replay gives the recorded artifact: retrained here: " + client.models().model("humidity-v1").artifactSha256());
   }
 
   @Test
@@ -199,11 +199,11 @@ class AuditEndToEndTest {
     Hash artifact = client.putBlob(file);
     register("humidity-forged", artifact);
     f.replay("humidity-forged");
-    assertThat(client.model("humidity-forged").stage()).isEqualTo("REJECTED");
+    assertThat(client.models().model("humidity-forged").stage()).isEqualTo("REJECTED");
 
     Veriflow.Captured a = Veriflow.capture("audit", "model", "--node=" + url, "humidity-forged");
     assertThat(a.exitCode()).as(a.out() + a.err()).isEqualTo(1);
-    String honestHash = client.model("humidity-v1").artifactSha256();
+    String honestHash = client.models().model("humidity-v1").artifactSha256();
     assertThat(a.out())
         .contains("OK      artifact in the blob store, hashing to the recorded artifact hash")
         .contains("OK      artifact reads as a model file of the record's engine")
@@ -261,7 +261,7 @@ class AuditEndToEndTest {
 
   @Test
   void signedReadingsPage_carriesEachReadingsSignedBytesAndSignature_andRefusesABadFlag() throws Exception {
-    Responses.SignedReadingPage page = client.signedReadings("room", Long.MIN_VALUE, Long.MAX_VALUE, 50, null);
+    Responses.SignedReadingPage page = client.streams().signedReadings("room", Long.MIN_VALUE, Long.MAX_VALUE, 50, null);
     assertThat(page.readings()).hasSize(50);
     assertThat(page.next()).isPresent();
     for (Responses.SignedReading r : page.readings()) {
@@ -270,9 +270,9 @@ class AuditEndToEndTest {
       // The same bytes the single-reading proof endpoint serves.
       assertThat(Base64.getEncoder().encodeToString(r.reading())).isNotEmpty();
     }
-    Responses.StoredReading first = client.verifyReading(page.readings().get(0).stored().digest());
+    Responses.StoredReading first = client.streams().verifyReading(page.readings().get(0).stored().digest());
     assertThat(first).isEqualTo(page.readings().get(0).stored());
-    assertThat(client.readings("room", null, Long.MIN_VALUE, Long.MAX_VALUE, 50, null).readings())
+    assertThat(client.streams().readings("room", null, Long.MIN_VALUE, Long.MAX_VALUE, 50, null).readings())
         .isEqualTo(page.readings().stream().map(Responses.SignedReading::stored).toList());
 
     var http = java.net.http.HttpClient.newHttpClient();
@@ -280,7 +280,7 @@ class AuditEndToEndTest {
         java.net.http.HttpResponse.BodyHandlers.ofString());
     assertThat(response.statusCode()).isEqualTo(400);
     assertThat(JSON.readTree(response.body()).path("code").asText()).isEqualTo("INVALID_PARAMETER");
-    assertThatThrownBy(() -> client.signedReadings("no-such-stream", 0, 1, 10, null))
+    assertThatThrownBy(() -> client.streams().signedReadings("no-such-stream", 0, 1, 10, null))
         .isInstanceOfSatisfying(ClientException.class, e -> assertThat(e.code()).isEqualTo("UNKNOWN_STREAM"));
   }
 
@@ -314,7 +314,7 @@ class AuditEndToEndTest {
       System.out.printf("ingested %d readings in %.1f s%n", all.size(), (System.nanoTime() - t0) / 1e9);
       String snapId = c.submit(new TransactionBuilder(chain, lab, c.account(lab.id().value()).nonce(), 10_000)
           .snapshot("room", Long.MIN_VALUE, Long.MAX_VALUE, "all"), true).id();
-      Responses.Snapshot s = c.snapshot(snapId);
+      Responses.Snapshot s = c.streams().snapshot(snapId);
       Path recipe = tmp.resolve("big-recipe.json");
       Files.writeString(recipe, "{\"format\":\"veriflow-recipe/1\",\"engineVersion\":\"veriflow-ml/0.1.0\","
           + "\"data\":{\"reference\":\"" + snapId + "\",\"sha256\":\"" + s.csvSha256() + "\"},"

@@ -73,7 +73,7 @@ final class AuditFixture implements AutoCloseable {
     admin.registerDevices("room", devices);
     new Gateway(client, org, 100).submit("room", SensorSimulator.signed(night), ProgressListener.NONE);
     snapshotId = client.submit(orgTx().snapshot("room", Long.MIN_VALUE, Long.MAX_VALUE, "two hours"), true).id();
-    snap = client.snapshot(snapshotId);
+    snap = client.streams().snapshot(snapshotId);
     assertThat(snap.rowCount()).isEqualTo(readings);
 
     Path recipe = tmp.resolve("recipe.json");
@@ -86,7 +86,7 @@ final class AuditFixture implements AutoCloseable {
         "--recipe", recipe.toString(), "--id", "humidity-v1", "--out", tmp.resolve("models").toString());
     assertThat(train.exitCode()).as(train.err()).isZero();
     replay("humidity-v1");
-    assertThat(client.model("humidity-v1").stage()).isEqualTo("VERIFIED");
+    assertThat(client.models().model("humidity-v1").stage()).isEqualTo("VERIFIED");
   }
 
   TransactionBuilder orgTx() {

@@ -87,7 +87,7 @@ class ComputeToDataEndToEndTest {
     DatasetPublisher.Options o = new DatasetPublisher.Options("room-climate", 0, "Room climate", "", List.of("climate"), "CC-BY-4.0", 0,
         List.of("compute-only"), List.of(), List.of(), List.of(), 0, 0, 0, true, null, null);
     DatasetPublisher.publish(new Session(client, OWNER), data, o);
-    version = client.datasetVersion("room-climate", 1);
+    version = client.datasets().version("room-climate", 1);
     assertThat(version.plaintextSha256()).isEqualTo(Hash.sha256(Files.readAllBytes(data)).hex());
     assertThat(version.custodian()).isEqualTo(setup.node().id().value());
   }
@@ -141,11 +141,11 @@ class ComputeToDataEndToEndTest {
 
   static Responses.Grant request(String purpose) {
     String grantId = submit(tx(CONSUMER).requestDataset("room-climate", 1, purpose)).id();
-    return client.grant(grantId);
+    return client.datasets().grant(grantId);
   }
 
   static List<Responses.Access> accesses() {
-    return client.datasetAccesses("room-climate", 1, 1000, null).accesses();
+    return client.datasets().accesses("room-climate", 1, 1000, null).accesses();
   }
 
   static Hash ciphertext() {
@@ -164,9 +164,9 @@ class ComputeToDataEndToEndTest {
 
     assertThatThrownBy(() -> DatasetDownloader.download(client, CONSUMER, consumerEnc, g.grantId(), out))
         .isInstanceOfSatisfying(DatasetException.class, e -> assertThat(e.code()).isEqualTo("COMPUTE_ONLY"));
-    assertThatThrownBy(() -> client.releaseKey(g.grantId(), CONSUMER, ciphertext()))
+    assertThatThrownBy(() -> client.datasets().releaseKey(g.grantId(), CONSUMER, ciphertext()))
         .isInstanceOfSatisfying(ClientException.class, e -> assertThat(e.code()).isEqualTo("COMPUTE_ONLY"));
-    assertThatThrownBy(() -> client.downloadCiphertext(g.grantId(), CONSUMER, ciphertext(), out))
+    assertThatThrownBy(() -> client.datasets().downloadCiphertext(g.grantId(), CONSUMER, ciphertext(), out))
         .isInstanceOfSatisfying(ClientException.class, e -> assertThat(e.code()).isEqualTo("COMPUTE_ONLY"));
 
     assertThat(out).doesNotExist();
@@ -174,7 +174,7 @@ class ComputeToDataEndToEndTest {
       assertThat(files).isEmpty();
     }
     assertThat(accesses()).hasSize(before);
-    assertThat(client.grant(g.grantId()).reads()).isZero();
+    assertThat(client.datasets().grant(g.grantId()).reads()).isZero();
   }
 
   @Test
@@ -189,7 +189,7 @@ class ComputeToDataEndToEndTest {
     assertThat(run.exitCode()).as(run.err()).isZero();
     assertThat(run.out().lines().findFirst()).contains("room-humidity");
     Commits.awaitModel(node, "room-humidity", "VERIFIED by the node's replay", m -> m.getStage() == ModelStage.VERIFIED);
-    Responses.Model m = client.model("room-humidity");
+    Responses.Model m = client.models().model("room-humidity");
     assertThat(m.trainer()).isEqualTo(setup.node().id().value());
     assertThat(m.attestations()).singleElement().satisfies(a -> assertThat(a.validator()).isEqualTo(setup.node().id().value()));
     ModelRecord record = Models.find(node.ledger().state(Models.NAME), "room-humidity").orElseThrow();
@@ -208,7 +208,7 @@ class ComputeToDataEndToEndTest {
       assertThat(a.purpose()).isEqualTo("compute-only");
       assertThat(a.grantee()).isEqualTo(CONSUMER.id().value());
     });
-    assertThat(client.grant(g.grantId()).reads()).isEqualTo(1);
+    assertThat(client.datasets().grant(g.grantId()).reads()).isEqualTo(1);
     Veriflow.Captured get = cli("model", "get", "room-humidity");
     assertThat(get.exitCode()).as(get.err()).isZero();
     assertThat(get.out()).contains("room-humidity").contains("VERIFIED");
@@ -220,9 +220,9 @@ class ComputeToDataEndToEndTest {
     int before = accesses().size();
     String other = Hash.sha256("another dataset".getBytes(StandardCharsets.UTF_8)).hex();
 
-    assertThatThrownBy(() -> client.compute(g.grantId(), "room-forged", recipe("dataset:room-climate/1", other), CONSUMER, ciphertext(),
+    assertThatThrownBy(() -> client.datasets().compute(g.grantId(), "room-forged", recipe("dataset:room-climate/1", other), CONSUMER, ciphertext(),
         DEADLINE)).isInstanceOfSatisfying(ClientException.class, e -> assertThat(e.code()).isEqualTo("DATA_REFERENCE_MISMATCH"));
-    assertThatThrownBy(() -> client.compute(g.grantId(), "room-forged", recipe("dataset:another/1", version.plaintextSha256()), CONSUMER,
+    assertThatThrownBy(() -> client.datasets().compute(g.grantId(), "room-forged", recipe("dataset:another/1", version.plaintextSha256()), CONSUMER,
         ciphertext(), DEADLINE)).isInstanceOfSatisfying(ClientException.class, e -> assertThat(e.code()).isEqualTo("DATA_REFERENCE_MISMATCH"));
     Veriflow.Captured bad = cli("dataset", "compute", g.grantId(), "--recipe", writeRecipe("recipe-bad.json", other), "--id", "room-forged",
         "--key", consumerKey.toString());
@@ -239,11 +239,11 @@ class ComputeToDataEndToEndTest {
     assertThat(denied.status()).isEqualTo("DENIED");
     Responses.Grant g = request("compute-only");
 
-    assertThatThrownBy(() -> client.compute(denied.grantId(), "room-denied", recipe("dataset:room-climate/1", version.plaintextSha256()),
+    assertThatThrownBy(() -> client.datasets().compute(denied.grantId(), "room-denied", recipe("dataset:room-climate/1", version.plaintextSha256()),
         CONSUMER, ciphertext(), DEADLINE)).isInstanceOfSatisfying(ClientException.class, e -> assertThat(e.code()).isEqualTo("GRANT_NOT_ACTIVE"));
-    assertThatThrownBy(() -> client.compute(g.grantId(), "room-invalid", "{\"format\":\"veriflow-recipe/1\"}", CONSUMER, ciphertext(),
+    assertThatThrownBy(() -> client.datasets().compute(g.grantId(), "room-invalid", "{\"format\":\"veriflow-recipe/1\"}", CONSUMER, ciphertext(),
         DEADLINE)).isInstanceOfSatisfying(ClientException.class, e -> assertThat(e.code()).isEqualTo("INVALID_RECIPE"));
-    assertThat(client.grant(g.grantId()).reads()).isZero();
+    assertThat(client.datasets().grant(g.grantId()).reads()).isZero();
   }
 
   @Test
@@ -251,15 +251,15 @@ class ComputeToDataEndToEndTest {
     Path file = climate("lab.csv", 50, 11);
     DatasetPublisher.publish(new Session(client, OWNER), file, new DatasetPublisher.Options("lab-climate", 0, "Lab climate", "", List.of("climate"),
         "CC-BY-4.0", 0, List.of("research"), List.of(), List.of(), List.of(), 0, 0, 0, true, null, null));
-    Responses.DatasetVersion lab = client.datasetVersion("lab-climate", 1);
+    Responses.DatasetVersion lab = client.datasets().version("lab-climate", 1);
     String grantId = submit(tx(CONSUMER).requestDataset("lab-climate", 1, "research")).id();
-    assertThat(client.grant(grantId).status()).isEqualTo("GRANTED");
+    assertThat(client.datasets().grant(grantId).status()).isEqualTo("GRANTED");
 
-    assertThatThrownBy(() -> client.compute(grantId, "lab-humidity", recipe("dataset:lab-climate/1", lab.plaintextSha256()), CONSUMER,
+    assertThatThrownBy(() -> client.datasets().compute(grantId, "lab-humidity", recipe("dataset:lab-climate/1", lab.plaintextSha256()), CONSUMER,
         Hash.fromHex(lab.ciphertextSha256()), DEADLINE))
         .isInstanceOfSatisfying(ClientException.class, e -> assertThat(e.code()).isEqualTo("NOT_COMPUTE_GRANT"));
 
-    assertThat(client.datasetAccesses("lab-climate", 1, 10, null).accesses()).isEmpty();
+    assertThat(client.datasets().accesses("lab-climate", 1, 10, null).accesses()).isEmpty();
     assertThat(Models.find(node.ledger().state(Models.NAME), "lab-humidity")).isEmpty();
   }
 

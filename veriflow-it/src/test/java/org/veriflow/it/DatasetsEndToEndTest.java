@@ -172,7 +172,7 @@ class DatasetsEndToEndTest {
   /** The consumer asks for a version; returns the grant. */
   static Responses.Grant request(SigningKey who, String id, long version, String purpose) {
     String grantId = submit(tx(who).requestDataset(id, version, purpose)).id();
-    return client.grant(grantId);
+    return client.datasets().grant(grantId);
   }
 
   static DatasetDownloader.Result download(String grantId, Path out) throws Exception {
@@ -216,7 +216,7 @@ class DatasetsEndToEndTest {
     assertThat(pub.exitCode()).as(pub.err()).isZero();
     assertThat(pub.out()).contains("dataset      ward-a").contains("version      1").contains("5000 rows, 5 columns");
 
-    Responses.DatasetVersion v1 = client.datasetVersion("ward-a", 1);
+    Responses.DatasetVersion v1 = client.datasets().version("ward-a", 1);
     assertThat(v1.plaintextSha256()).isEqualTo(Hash.sha256(Files.readAllBytes(file)).hex());
     assertThat(v1.plaintextBytes()).isEqualTo(Files.size(file));
     assertThat(v1.ciphertextBytes()).isGreaterThan(v1.plaintextBytes());
@@ -258,7 +258,7 @@ class DatasetsEndToEndTest {
     assertNoTemporaryFiles(out.getParent());
 
     // The custodian's log holds the release (with the key the data key was wrapped for) and the download.
-    List<Responses.Access> log = client.datasetAccesses("ward-a", 1, 0, null).accesses();
+    List<Responses.Access> log = client.datasets().accesses("ward-a", 1, 0, null).accesses();
     assertThat(log).extracting(Responses.Access::kind).containsExactly("KEY_RELEASE", "BLOB_DOWNLOAD");
     assertThat(log).allSatisfy(a -> {
       assertThat(a.grantId()).isEqualTo(grantId);
@@ -272,18 +272,18 @@ class DatasetsEndToEndTest {
     Veriflow.Captured mine = cli("dataset", "accesses", "--mine", "--key", consumerKey.toString());
     assertThat(mine.exitCode()).as(mine.err()).isZero();
     assertThat(mine.out()).contains("ward-a v1").contains(grantId);
-    assertThat(client.identityGrants(CONSUMER.id().value(), 0, null).grants()).extracting(Responses.Grant::grantId).contains(grantId);
-    assertThat(client.grant(grantId).reads()).isEqualTo(1);
+    assertThat(client.datasets().identityGrants(CONSUMER.id().value(), 0, null).grants()).extracting(Responses.Grant::grantId).contains(grantId);
+    assertThat(client.datasets().grant(grantId).reads()).isEqualTo(1);
   }
 
   @Test
   void noGrant_noKey_refusedWithItsCode() throws Exception {
     publish("nogrant", csv("nogrant.csv", 200, 2), terms("nogrant", 0, 0, List.of("research"), 0, 0, false));
-    Hash ciphertext = Hash.fromHex(client.datasetVersion("nogrant", 1).ciphertextSha256());
+    Hash ciphertext = Hash.fromHex(client.datasets().version("nogrant", 1).ciphertextSha256());
 
     // A grant id that names nothing.
     String none = Hash.sha256("no such request".getBytes(StandardCharsets.UTF_8)).hex();
-    assertThatThrownBy(() -> client.releaseKey(none, CONSUMER, ciphertext))
+    assertThatThrownBy(() -> client.datasets().releaseKey(none, CONSUMER, ciphertext))
         .isInstanceOfSatisfying(ClientException.class, e -> {
           assertThat(e.code()).isEqualTo("UNKNOWN_GRANT");
           assertThat(e.status()).isEqualTo(404);
@@ -295,7 +295,7 @@ class DatasetsEndToEndTest {
     assertThat(refusal(pending.grantId())).isEqualTo("GRANT_NOT_ACTIVE");
     Veriflow.Captured deny = cli("dataset", "deny", pending.grantId(), "--reason", "not this quarter", "--key", ownerKey.toString());
     assertThat(deny.exitCode()).as(deny.err()).isZero();
-    assertThat(client.grant(pending.grantId()).status()).isEqualTo("DENIED");
+    assertThat(client.datasets().grant(pending.grantId()).status()).isEqualTo("DENIED");
     assertThat(refusal(pending.grantId())).isEqualTo("GRANT_NOT_ACTIVE");
 
     // Through the CLI: exit 1 with the code, nothing written.
@@ -310,13 +310,13 @@ class DatasetsEndToEndTest {
     Responses.Grant granted = request(CONSUMER, "nogrant", 1, "research");
     Veriflow.Captured approve = cli("dataset", "grant", granted.grantId(), "--key", ownerKey.toString());
     assertThat(approve.exitCode()).as(approve.err()).isZero();
-    assertThat(client.grant(granted.grantId()).status()).isEqualTo("GRANTED");
-    assertThatThrownBy(() -> client.releaseKey(granted.grantId(), OTHER, ciphertext))
+    assertThat(client.datasets().grant(granted.grantId()).status()).isEqualTo("GRANTED");
+    assertThatThrownBy(() -> client.datasets().releaseKey(granted.grantId(), OTHER, ciphertext))
         .isInstanceOfSatisfying(ClientException.class, e -> {
           assertThat(e.code()).isEqualTo("FOREIGN_SIGNER");
           assertThat(e.status()).isEqualTo(403);
         });
-    assertThat(client.datasetAccesses("nogrant", 1, 0, null).accesses()).isEmpty();
+    assertThat(client.datasets().accesses("nogrant", 1, 0, null).accesses()).isEmpty();
     // The grantee itself gets it.
     Path ok = tmp.resolve("nogrant-ok.csv");
     download(granted.grantId(), ok);
@@ -330,7 +330,7 @@ class DatasetsEndToEndTest {
     assertThat(req.exitCode()).as(req.err()).isZero();
     String grantId = req.out().lines().findFirst().orElseThrow();
     assertThat(req.out()).contains("DENIED");
-    assertThat(client.grant(grantId).purpose()).isEqualTo("marketing");
+    assertThat(client.datasets().grant(grantId).purpose()).isEqualTo("marketing");
     assertThat(refusal(grantId)).isEqualTo("GRANT_NOT_ACTIVE");
   }
 
@@ -359,22 +359,22 @@ class DatasetsEndToEndTest {
 
     Veriflow.Captured revoke = cli("dataset", "revoke", revoked.grantId(), "--reason", "study closed", "--key", ownerKey.toString());
     assertThat(revoke.exitCode()).as(revoke.err()).isZero();
-    assertThat(client.grant(revoked.grantId()).status()).isEqualTo("REVOKED");
+    assertThat(client.datasets().grant(revoked.grantId()).status()).isEqualTo("REVOKED");
     assertThat(refusal(revoked.grantId())).isEqualTo("GRANT_NOT_ACTIVE");
 
     // Version 2 with other rows; a version-1 grant still yields version 1 and nothing else.
     Path second = csv("versions-2.csv", 400, 6);
     DatasetPublisher.Result v2 = publish("versioned", second, terms("versioned", 1, 0, List.of("research"), 0, 0, true));
     assertThat(v2.version()).isEqualTo(2);
-    assertThat(client.dataset("versioned").versions()).containsExactly(1L, 2L);
-    assertThat(client.datasetVersion("versioned", 1).nextVersion()).isEqualTo(2);
+    assertThat(client.datasets().dataset("versioned").versions()).containsExactly(1L, 2L);
+    assertThat(client.datasets().version("versioned", 1).nextVersion()).isEqualTo(2);
     Path old = tmp.resolve("versioned-old-grant.csv");
     DatasetDownloader.Result got = download(kept.grantId(), old);
     assertThat(got.version()).isEqualTo(1);
     assertThat(Files.readAllBytes(old)).isEqualTo(Files.readAllBytes(first));
     // The key of version 1 does not open version 2: each version has its own data key and associated data.
-    Hash ciphertext2 = Hash.fromHex(client.datasetVersion("versioned", 2).ciphertextSha256());
-    assertThatThrownBy(() -> client.releaseKey(kept.grantId(), CONSUMER, ciphertext2))
+    Hash ciphertext2 = Hash.fromHex(client.datasets().version("versioned", 2).ciphertextSha256());
+    assertThatThrownBy(() -> client.datasets().releaseKey(kept.grantId(), CONSUMER, ciphertext2))
         .isInstanceOfSatisfying(ClientException.class, e -> assertThat(e.code()).isEqualTo("BLOB_MISMATCH"));
 
     Responses.Grant forV2 = request(CONSUMER, "versioned", 2, "research");
@@ -388,9 +388,9 @@ class DatasetsEndToEndTest {
     publish("once", csv("once.csv", 100, 7), terms("once", 0, 0, List.of("research"), 0, 1, true));
     Responses.Grant g = request(CONSUMER, "once", 1, "research");
     download(g.grantId(), tmp.resolve("once.csv"));
-    assertThat(client.grant(g.grantId()).reads()).isEqualTo(1);
+    assertThat(client.datasets().grant(g.grantId()).reads()).isEqualTo(1);
     assertThat(refusal(g.grantId())).isEqualTo("READS_EXHAUSTED");
-    assertThat(client.grant(g.grantId()).reads()).isEqualTo(1);
+    assertThat(client.datasets().grant(g.grantId()).reads()).isEqualTo(1);
   }
 
   @Test
@@ -406,11 +406,11 @@ class DatasetsEndToEndTest {
     assertThat(client.account(OWNER.id().value()).balance()).isEqualTo(owner0);
 
     download(g.grantId(), tmp.resolve("priced-1.csv"));
-    Responses.Grant paid = client.grant(g.grantId());
+    Responses.Grant paid = client.datasets().grant(g.grantId());
     assertThat(paid.paid()).isEqualTo(25);
     assertThat(paid.escrowed()).isZero();
     assertThat(client.account(OWNER.id().value()).balance()).isEqualTo(owner0 + 25);
-    assertThat(client.datasetAccesses("priced", 1, 0, null).accesses().get(0).paid()).isEqualTo(25);
+    assertThat(client.datasets().accesses("priced", 1, 0, null).accesses().get(0).paid()).isEqualTo(25);
 
     // A second release pays nothing more.
     download(g.grantId(), tmp.resolve("priced-2.csv"));
@@ -429,9 +429,9 @@ class DatasetsEndToEndTest {
   void tamperedCiphertext_detected_andNothingWritten() throws Exception {
     publish("tamper", csv("tamper.csv", 2000, 9), terms("tamper", 0, 0, List.of("research"), 0, 0, true));
     Responses.Grant g = request(CONSUMER, "tamper", 1, "research");
-    Responses.DatasetVersion record = client.datasetVersion("tamper", 1);
+    Responses.DatasetVersion record = client.datasets().version("tamper", 1);
     Hash ciphertextHash = Hash.fromHex(record.ciphertextSha256());
-    Responses.KeyRelease release = client.releaseKey(g.grantId(), CONSUMER, ciphertextHash);
+    Responses.KeyRelease release = client.datasets().releaseKey(g.grantId(), CONSUMER, ciphertextHash);
     DataKey key = KeyWrap.unwrap(release.wrappedKey(), consumerEnc, DatasetCryptoLabels.grant(g.grantId()));
     // The key is wrapped for the consumer only.
     assertThatThrownBy(() -> KeyWrap.unwrap(release.wrappedKey(), OTHER_ENC, DatasetCryptoLabels.grant(g.grantId())))
@@ -440,7 +440,7 @@ class DatasetsEndToEndTest {
     Path dir = tmp.resolve("tamper");
     Files.createDirectories(dir);
     Path ciphertext = dir.resolve("tamper.bin");
-    assertThat(client.downloadCiphertext(g.grantId(), CONSUMER, ciphertextHash, ciphertext)).isEqualTo(ciphertextHash);
+    assertThat(client.datasets().downloadCiphertext(g.grantId(), CONSUMER, ciphertextHash, ciphertext)).isEqualTo(ciphertextHash);
     byte[] bytes = Files.readAllBytes(ciphertext);
     bytes[bytes.length / 2] ^= 0x01;
     Files.write(ciphertext, bytes);
@@ -479,7 +479,7 @@ class DatasetsEndToEndTest {
   void signedRequests_replayedOrExpiredOrAltered_refused() throws Exception {
     publish("signed", csv("signed.csv", 100, 10), terms("signed", 0, 0, List.of("research"), 0, 0, true));
     Responses.Grant g = request(CONSUMER, "signed", 1, "research");
-    Hash blob = Hash.fromHex(client.datasetVersion("signed", 1).ciphertextSha256());
+    Hash blob = Hash.fromHex(client.datasets().version("signed", 1).ciphertextSha256());
     long now = Instant.now().getEpochSecond();
 
     byte[] nonce = new byte[16];
@@ -489,7 +489,7 @@ class DatasetsEndToEndTest {
     HttpResponse<String> first = send(path, blob.hex(), s.signatureInput(), s.signatureHeader());
     assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
     assertThat(JSON.readTree(first.body()).path("grantId").asText()).isEqualTo(g.grantId());
-    long reads = client.grant(g.grantId()).reads();
+    long reads = client.datasets().grant(g.grantId()).reads();
 
     HttpResponse<String> replay = send(path, blob.hex(), s.signatureInput(), s.signatureHeader());
     assertThat(replay.statusCode()).isEqualTo(409);
@@ -522,7 +522,7 @@ class DatasetsEndToEndTest {
     assertThat(code(unsigned)).isEqualTo("SIGNATURE_MISSING");
 
     // None of the refused requests released anything.
-    assertThat(client.grant(g.grantId()).reads()).isEqualTo(reads);
+    assertThat(client.datasets().grant(g.grantId()).reads()).isEqualTo(reads);
   }
 
   @Test
@@ -536,7 +536,7 @@ class DatasetsEndToEndTest {
         "--key", ownerKey.toString());
     assertThat(erase.exitCode()).as(erase.err()).isZero();
 
-    Responses.DatasetVersion after = client.datasetVersion("erasable", 1);
+    Responses.DatasetVersion after = client.datasets().version("erasable", 1);
     assertThat(after.status()).isEqualTo("ERASED");
     assertThat(after.custodyKey()).isFalse();
     assertThat(after.plaintextSha256()).isEqualTo(published.plaintextSha256().hex());
@@ -544,14 +544,14 @@ class DatasetsEndToEndTest {
     assertThat(after.qualityReportSha256()).isEqualTo(published.qualityReportSha256().hex());
     assertThat(after.history()).extracting(Responses.StatusChange::to).containsExactly("ACTIVE", "ERASED");
     assertThat(after.history().get(1).reason()).isEqualTo("patient withdrew consent");
-    assertThat(client.datasetAccesses("erasable", 1, 0, null).accesses()).extracting(Responses.Access::kind)
+    assertThat(client.datasets().accesses("erasable", 1, 0, null).accesses()).extracting(Responses.Access::kind)
         .containsExactly("KEY_RELEASE", "BLOB_DOWNLOAD");
-    assertThat(client.grant(g.grantId()).status()).isEqualTo("GRANTED");
+    assertThat(client.datasets().grant(g.grantId()).status()).isEqualTo("GRANTED");
 
     assertThat(refusal(g.grantId())).isEqualTo("DATASET_ERASED");
-    assertThatThrownBy(() -> client.downloadCiphertext(g.grantId(), CONSUMER, published.ciphertextSha256(), tmp.resolve("erased.bin")))
+    assertThatThrownBy(() -> client.datasets().downloadCiphertext(g.grantId(), CONSUMER, published.ciphertextSha256(), tmp.resolve("erased.bin")))
         .isInstanceOfSatisfying(ClientException.class, e -> assertThat(e.code()).isEqualTo("DATASET_ERASED"));
     assertThat(tmp.resolve("erased.bin")).doesNotExist();
-    assertThat(client.datasetAccesses("erasable", 1, 0, null).accesses()).hasSize(2);
+    assertThat(client.datasets().accesses("erasable", 1, 0, null).accesses()).hasSize(2);
   }
 }

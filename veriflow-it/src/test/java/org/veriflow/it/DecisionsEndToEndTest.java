@@ -85,7 +85,7 @@ class DecisionsEndToEndTest {
     admin.registerDevices("room", devices);
     new Gateway(client, org, 100).submit("room", SensorSimulator.signed(night), ProgressListener.NONE);
     String snapshotId = client.submit(orgTx().snapshot("room", Long.MIN_VALUE, Long.MAX_VALUE, "first hour"), true).id();
-    Responses.Snapshot snap = client.snapshot(snapshotId);
+    Responses.Snapshot snap = client.streams().snapshot(snapshotId);
 
     Path recipe = tmp.resolve("recipe.json");
     Files.writeString(recipe, "{\"format\":\"veriflow-recipe/1\",\"engineVersion\":\"veriflow-ml/0.1.0\","
@@ -100,14 +100,14 @@ class DecisionsEndToEndTest {
 
     // The node's verifier replays the training on its own and attests; nobody asks it to.
     Commits.awaitModel(node, "humidity-v1", "VERIFIED", m -> m.getStage() != ModelStage.REGISTERED);
-    assertThat(client.model("humidity-v1").stage()).isEqualTo("VERIFIED");
+    assertThat(client.models().model("humidity-v1").stage()).isEqualTo("VERIFIED");
     Veriflow.Captured approve = Veriflow.capture("model", "stage", "--node=" + url, "--key", tmp.resolve("admin.key").toString(),
         "humidity-v1", "--to", "APPROVED", "--reason", "replayed and reviewed");
     assertThat(approve.exitCode()).as(approve.err()).isZero();
-    assertThat(client.model("humidity-v1").stage()).isEqualTo("APPROVED");
+    assertThat(client.models().model("humidity-v1").stage()).isEqualTo("APPROVED");
 
     // A second model with an artifact its recipe does not produce: the verifier rejects it.
-    byte[] recipeBytes = client.modelRecipe("humidity-v1");
+    byte[] recipeBytes = client.models().modelRecipe("humidity-v1");
     assertThat(client.submit(orgTx().registerModel(RegisterModel.newBuilder().setModelId("humidity-forged")
         .setRecipe(ByteString.copyFrom(recipeBytes)).setRecipeSha256(ByteString.copyFrom(Hash.sha256(recipeBytes).bytes()))
         .addDatasets(DatasetRef.newBuilder().setSnapshotId(snapshotId).setCsvSha256(ByteString.copyFrom(Hex.decode(snap.csvSha256())))
@@ -116,7 +116,7 @@ class DecisionsEndToEndTest {
         .setLossCurveSha256(ByteString.copyFrom(Hash.sha256(new byte[0]).bytes())).setEngineVersion("veriflow-ml/0.1.0").build()), true)
         .committed()).isTrue();
     Commits.awaitModel(node, "humidity-forged", "REJECTED", m -> m.getStage() != ModelStage.REGISTERED);
-    assertThat(client.model("humidity-forged").stage()).isEqualTo("REJECTED");
+    assertThat(client.models().model("humidity-forged").stage()).isEqualTo("REJECTED");
   }
 
   @AfterAll
@@ -134,7 +134,7 @@ class DecisionsEndToEndTest {
     assertThat(p.out()).contains("output:    {\"humidity\":").contains("because:   temperature = 27.7");
     String id = decisionId(p.out());
 
-    Responses.Decision d = client.decision(id);
+    Responses.Decision d = client.models().decision(id);
     assertThat(d.modelId()).isEqualTo("humidity-v1");
     assertThat(d.input()).contains("{\"temperature\":27.699999999999999}");
     assertThat(d.requester()).isEqualTo(org.id().value());
@@ -157,10 +157,10 @@ class DecisionsEndToEndTest {
   void batchedPredictions_shareOneRoot_eachWithItsOwnProof() throws Exception {
     List<String> inputs = List.of("{\"temperature\":31.2}", "{\"temperature\":28.3}", "{\"temperature\":27.7}",
         "{\"temperature\":26.5}", "{\"temperature\":24.8}");
-    Responses.Predictions batch = client.predict("humidity-v1", inputs, true, null);
+    Responses.Predictions batch = client.models().predict("humidity-v1", inputs, true, null);
     assertThat(batch.decisions()).hasSize(5);
     for (int i = 0; i < 5; i++) {
-      Responses.Decision d = client.verifyDecision(batch.decisions().get(i).decisionId());
+      Responses.Decision d = client.models().verifyDecision(batch.decisions().get(i).decisionId());
       assertThat(d.index()).isEqualTo(i);
       assertThat(d.batchSize()).isEqualTo(5);
       assertThat(d.batchRoot()).isEqualTo(batch.batchRoot());
@@ -171,9 +171,9 @@ class DecisionsEndToEndTest {
 
   @Test
   void aDecisionThatDidNotKeepItsInput_replaysOnlyWithTheSameInput() {
-    Responses.Predictions p = client.predict("humidity-v1", List.of("{\"temperature\": 26.5}"), false, null);
+    Responses.Predictions p = client.models().predict("humidity-v1", List.of("{\"temperature\": 26.5}"), false, null);
     String id = p.decisions().get(0).decisionId();
-    assertThat(client.decision(id).input()).isEmpty();
+    assertThat(client.models().decision(id).input()).isEmpty();
 
     Veriflow.Captured without = Veriflow.capture("decision", "verify", "--node=" + url, id);
     assertThat(without.exitCode()).isEqualTo(1);
@@ -187,8 +187,8 @@ class DecisionsEndToEndTest {
 
   @Test
   void aLoggedOutputTheModelDoesNotGive_isCaughtByReplay() throws Exception {
-    Responses.Predictions honest = client.predict("humidity-v1", List.of("{\"temperature\": 24.8}"), true, null);
-    Decision real = Decision.parseFrom(client.decision(honest.decisions().get(0).decisionId()).decisionBytes());
+    Responses.Predictions honest = client.models().predict("humidity-v1", List.of("{\"temperature\": 24.8}"), true, null);
+    Decision real = Decision.parseFrom(client.models().decision(honest.decisions().get(0).decisionId()).decisionBytes());
     // An agent logs a flattering answer the model never gave; the contract cannot know, replay does.
     Decision lie = real.toBuilder().setOutput(ByteString.copyFromUtf8("{\"humidity\":45}")).setRequestId("lie-1").build();
     Responses.TxInfo logged = client.submit(orgTx().call("decisions", "log",
@@ -205,14 +205,14 @@ class DecisionsEndToEndTest {
   @Test
   void predictionsRefused_withTheirCodes_andNothingLogged() {
     long height = client.latestBlock().height();
-    assertRefused(() -> client.predict("no-such-model", List.of("{\"temperature\":1}"), false, null), 404, "UNKNOWN_MODEL");
-    assertRefused(() -> client.predict("humidity-forged", List.of("{\"temperature\":1}"), false, null), 409, "MODEL_NOT_SERVABLE");
-    assertRefused(() -> client.predict("humidity-v1", List.of("{\"humidity\":1}"), false, null), 400, "INVALID_INPUT");
-    assertRefused(() -> client.predict("humidity-v1", List.of("{\"temperature\":\"warm\"}"), false, null), 400, "INVALID_INPUT");
-    assertRefused(() -> client.predict("humidity-v1", List.of("[27]"), false, null), 400, "INVALID_INPUT");
-    assertRefused(() -> client.predict("humidity-v1", List.of("{\"temperature\":1}"), false, "not-an-identity"), 400, "INVALID_INPUT");
-    assertRefused(() -> client.predict("Bad_Id", List.of("{\"temperature\":1}"), false, null), 400, "INVALID_ID");
-    assertRefused(() -> client.decision("00".repeat(32)), 404, "UNKNOWN_DECISION");
+    assertRefused(() -> client.models().predict("no-such-model", List.of("{\"temperature\":1}"), false, null), 404, "UNKNOWN_MODEL");
+    assertRefused(() -> client.models().predict("humidity-forged", List.of("{\"temperature\":1}"), false, null), 409, "MODEL_NOT_SERVABLE");
+    assertRefused(() -> client.models().predict("humidity-v1", List.of("{\"humidity\":1}"), false, null), 400, "INVALID_INPUT");
+    assertRefused(() -> client.models().predict("humidity-v1", List.of("{\"temperature\":\"warm\"}"), false, null), 400, "INVALID_INPUT");
+    assertRefused(() -> client.models().predict("humidity-v1", List.of("[27]"), false, null), 400, "INVALID_INPUT");
+    assertRefused(() -> client.models().predict("humidity-v1", List.of("{\"temperature\":1}"), false, "not-an-identity"), 400, "INVALID_INPUT");
+    assertRefused(() -> client.models().predict("Bad_Id", List.of("{\"temperature\":1}"), false, null), 400, "INVALID_ID");
+    assertRefused(() -> client.models().decision("00".repeat(32)), 404, "UNKNOWN_DECISION");
     assertThat(client.latestBlock().height()).isEqualTo(height);
   }
 

@@ -82,9 +82,9 @@ class LineageErasedEndToEndTest {
       Matcher m = DATASET.matcher(published.out());
       assertThat(m.find()).as(published.out()).isTrue();
       String dataset = m.group(1);
-      Responses.DatasetVersion version = client.datasetVersion(dataset, 1);
+      Responses.DatasetVersion version = client.datasets().version(dataset, 1);
       assertThat(version.snapshotId()).isEqualTo(whole);
-      assertThat(version.plaintextSha256()).isEqualTo(client.snapshot(whole).csvSha256());
+      assertThat(version.plaintextSha256()).isEqualTo(client.streams().snapshot(whole).csvSha256());
       assertThat(version.quality().rows()).isEqualTo(night.size());
       assertThat(version.quality().illegalReadingRate()).isEqualTo(10.0 / (night.size() + 10));
 
@@ -129,7 +129,7 @@ class LineageErasedEndToEndTest {
   }
 
   private void train(String url, Path orgKey, VeriflowClient client, String snapshot, String id) throws Exception {
-    Responses.Snapshot snap = client.snapshot(snapshot);
+    Responses.Snapshot snap = client.streams().snapshot(snapshot);
     Path recipe = tmp.resolve(id + ".json");
     Files.writeString(recipe, "{\"format\":\"veriflow-recipe/1\",\"engineVersion\":\"veriflow-ml/0.1.0\","
         + "\"data\":{\"reference\":\"" + snapshot + "\",\"sha256\":\"" + snap.csvSha256() + "\"},"

@@ -65,7 +65,7 @@ class ModelsEndToEndTest {
           Readings.sign(Reading.newBuilder().setStreamId("room").setDeviceId(device.id().value()).setSequence(1).setTimestampMillis(t0).addValues(25.0).build(), device),
           Readings.sign(Reading.newBuilder().setStreamId("room").setDeviceId(device.id().value()).setSequence(2).setTimestampMillis(t0 + 30_000).addValues(24.8).build(), device))), true).committed()).isTrue();
       String snapshotId = client.submit(orgTx.snapshot("room", t0, t0 + 60_000, "night"), true).id();
-      Responses.Snapshot snap = client.snapshot(snapshotId);
+      Responses.Snapshot snap = client.streams().snapshot(snapshotId);
       assertThat(snap.rowCount()).isEqualTo(2);
 
       byte[] recipe = "{\"algorithm\":\"mlp-regressor\",\"dataset\":\"night\",\"seed\":7}".getBytes(StandardCharsets.UTF_8);
@@ -98,7 +98,7 @@ class ModelsEndToEndTest {
       // The node spends its own first nonce publishing its encryption key.
       TransactionBuilder validator = new TransactionBuilder(chainId, setup.node(), client.account(setup.node().id().value()).nonce(), 10_000);
       assertThat(client.submit(validator.attestModel("humidity-v1", artifact), true).committed()).isTrue();
-      assertThat(client.model("humidity-v1").stage()).isEqualTo("VERIFIED");
+      assertThat(client.models().model("humidity-v1").stage()).isEqualTo("VERIFIED");
 
       Veriflow.Captured unauthorised = Veriflow.capture("model", "stage", nodeOpt, "--key", tmp.resolve("member.key").toString(), "humidity-v1", "--to", "approved");
       assertThat(unauthorised.exitCode()).isEqualTo(Veriflow.FAILURE);
@@ -106,7 +106,7 @@ class ModelsEndToEndTest {
       Veriflow.Captured approve = Veriflow.capture("model", "stage", nodeOpt, "--key", tmp.resolve("admin.key").toString(), "humidity-v1", "--to", "approved", "--reason", "release 1");
       assertThat(approve.exitCode()).as(approve.err()).isZero();
 
-      Responses.Model m = client.model("humidity-v1");
+      Responses.Model m = client.models().model("humidity-v1");
       assertThat(m.stage()).isEqualTo("APPROVED");
       assertThat(m.history()).extracting(Responses.StageChange::to).containsExactly("REGISTERED", "VERIFIED", "APPROVED");
       assertThat(m.history().get(2).by()).isEqualTo(setup.admin().id().value());
@@ -117,7 +117,7 @@ class ModelsEndToEndTest {
       // A trainer whose artifact is not what the recipe produces: the replay differs, the model is rejected.
       assertThat(client.submit(orgTx.registerModel(model.clone().setModelId("tampered").build()), true).committed()).isTrue();
       assertThat(client.submit(validator.attestModel("tampered", Hash.sha256("another file".getBytes(StandardCharsets.UTF_8))), true).committed()).isTrue();
-      Responses.Model tampered = client.model("tampered");
+      Responses.Model tampered = client.models().model("tampered");
       assertThat(tampered.stage()).isEqualTo("REJECTED");
       assertThat(tampered.attestations()).singleElement().satisfies(a -> assertThat(a.match()).isFalse());
     }

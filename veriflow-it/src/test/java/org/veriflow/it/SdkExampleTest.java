@@ -77,12 +77,12 @@ class SdkExampleTest {
       new Gateway(client, org, Limits.READINGS_PER_BATCH).submit("room-1", readings, ProgressListener.NONE);
 
       // The ledger's verdicts, reading by reading.
-      Map<String, Long> verdicts = client.streamStats("room-1").totals();
+      Map<String, Long> verdicts = client.streams().streamStats("room-1").totals();
 
       // A snapshot of the legal readings, its export checked against the hashes on chain.
       Responses.TxInfo snapshot = new Session(client, org).submit(
           b -> b.snapshot("room-1", Long.MIN_VALUE, Long.MAX_VALUE, "the first five minutes"), true);
-      Responses.SnapshotExport export = client.exportSnapshot(snapshot.id(), dir.resolve("room-1.csv"));
+      Responses.SnapshotExport export = client.streams().exportSnapshot(snapshot.id(), dir.resolve("room-1.csv"));
 
       // The snapshot transaction is in the log: its block's signature and its inclusion proof, checked here.
       Responses.TxInfo proved = client.verifyInclusion(snapshot.id());

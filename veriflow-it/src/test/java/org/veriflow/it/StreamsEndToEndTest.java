@@ -108,14 +108,14 @@ class StreamsEndToEndTest {
     assertThat(verdicts.getVerdictsList()).containsExactly(Verdict.LEGAL, Verdict.LEGAL, Verdict.LEGAL, Verdict.BAD_SIGNATURE,
         Verdict.UNKNOWN_DEVICE, Verdict.DUPLICATE, Verdict.TIME_OUT_OF_WINDOW, Verdict.SCHEMA_VIOLATION);
 
-    Responses.StreamStats stats = client.streamStats("room");
+    Responses.StreamStats stats = client.streams().streamStats("room");
     assertThat(stats.totals()).containsEntry("LEGAL", 3L).containsEntry("BAD_SIGNATURE", 1L).containsEntry("UNKNOWN_DEVICE", 1L)
         .containsEntry("DUPLICATE", 1L).containsEntry("TIME_OUT_OF_WINDOW", 1L).containsEntry("SCHEMA_VIOLATION", 1L);
     assertThat(stats.devices().get(STRANGER.id().value())).containsEntry("UNKNOWN_DEVICE", 1L);
-    Responses.ReadingPage legal = client.readings("room", null, Long.MIN_VALUE, Long.MAX_VALUE, 100, null);
+    Responses.ReadingPage legal = client.streams().readings("room", null, Long.MIN_VALUE, Long.MAX_VALUE, 100, null);
     assertThat(legal.readings()).extracting(Responses.StoredReading::sequence).containsExactly(1L, 1L, 2L);
     assertThat(legal.readings()).noneMatch(r -> r.values().contains(30.0) || r.values().contains(140.0));
-    assertThat(client.readings("room", THERMO.id().value(), Long.MIN_VALUE, Long.MAX_VALUE, 100, null).readings()).hasSize(2);
+    assertThat(client.streams().readings("room", THERMO.id().value(), Long.MIN_VALUE, Long.MAX_VALUE, 100, null).readings()).hasSize(2);
 
     // Evidence pages: five illegal readings, two per page, in the order they were judged.
     List<String> verdictsSeen = new java.util.ArrayList<>();
@@ -145,7 +145,7 @@ class StreamsEndToEndTest {
         "--from", Long.toString(now - 3_600_000), "--to", Long.toString(now + 1));
     assertThat(snap.exitCode()).as(snap.err()).isZero();
     String snapshotId = snap.out().trim();
-    assertThat(client.snapshot(snapshotId).rowCount()).isEqualTo(3);
+    assertThat(client.streams().snapshot(snapshotId).rowCount()).isEqualTo(3);
     Path csv = tmp.resolve("room.csv");
     Veriflow.Captured export = Veriflow.capture("dataset", "export", node, snapshotId, "--out", csv.toString());
     assertThat(export.exitCode()).as(export.err()).isZero();
@@ -153,11 +153,11 @@ class StreamsEndToEndTest {
     assertThat(lines).hasSize(4);
     assertThat(lines.get(0)).isEqualTo("timestamp_millis,device_id,sequence,temperature,humidity");
     assertThat(lines.get(1)).isEqualTo((now - 60_000) + "," + THERMO.id() + ",1,24.50,51.00");
-    assertThat(Hash.sha256(Files.readAllBytes(csv)).hex()).isEqualTo(client.snapshot(snapshotId).csvSha256());
+    assertThat(Hash.sha256(Files.readAllBytes(csv)).hex()).isEqualTo(client.streams().snapshot(snapshotId).csvSha256());
 
     // A reading that arrives later inside the range is not part of the snapshot: the export still matches.
     assertThat(client.submit(builder(ORG).submitReadings("room", List.of(reading(THERMO, 3, now - 10_000, 24.2, 51.7))), true).committed()).isTrue();
-    assertThat(client.readings("room", null, now - 3_600_000, now + 1, 100, null).readings()).hasSize(4);
+    assertThat(client.streams().readings("room", null, now - 3_600_000, now + 1, 100, null).readings()).hasSize(4);
     Veriflow.Captured again = Veriflow.capture("dataset", "export", node, snapshotId, "--out", tmp.resolve("again.csv").toString());
     assertThat(again.exitCode()).as(again.err()).isZero();
     assertThat(Files.readAllBytes(tmp.resolve("again.csv"))).isEqualTo(Files.readAllBytes(csv));
@@ -166,7 +166,7 @@ class StreamsEndToEndTest {
     byte[] bytes = Files.readAllBytes(csv);
     int at = new String(bytes, StandardCharsets.UTF_8).indexOf("24.50");
     bytes[at + 3] = (byte) '6';
-    assertThat(Hash.sha256(bytes).hex()).isNotEqualTo(client.snapshot(snapshotId).csvSha256());
+    assertThat(Hash.sha256(bytes).hex()).isNotEqualTo(client.streams().snapshot(snapshotId).csvSha256());
   }
 
 }

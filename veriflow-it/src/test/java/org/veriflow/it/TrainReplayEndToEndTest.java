@@ -65,7 +65,7 @@ class TrainReplayEndToEndTest {
     new Gateway(client, org, 100).submit("room", SensorSimulator.signed(night), ProgressListener.NONE);
     TransactionBuilder orgTx = new TransactionBuilder(chainId, org, client.account(org.id().value()).nonce(), 10_000);
     String snapshotId = client.submit(orgTx.snapshot("room", Long.MIN_VALUE, Long.MAX_VALUE, "first hour"), true).id();
-    Responses.Snapshot snap = client.snapshot(snapshotId);
+    Responses.Snapshot snap = client.streams().snapshot(snapshotId);
     assertThat(snap.rowCount()).isEqualTo(night.size());
 
     Path recipe = tmp.resolve("recipe.json");
@@ -84,7 +84,7 @@ class TrainReplayEndToEndTest {
     assertThat(train.exitCode()).as(train.err()).isZero();
     assertThat(train.err()).as("progress on standard error, one line per tenth").contains("training: 100% (15/15)").contains("training: done, 15");
     assertThat(train.out()).as("standard output holds only the transaction id").matches("[0-9a-f]{64}\\R");
-    Responses.Model trained = f.client().model(id);
+    Responses.Model trained = f.client().models().model(id);
     assertThat(trained.metrics()).containsKey("train.mse");
     assertThat(Hash.sha256(Files.readAllBytes(tmp.resolve("models/" + id + "/model.bin"))).hex()).isEqualTo(trained.artifactSha256());
     assertThat(tmp.resolve("models/" + id + "/loss-curve.png")).exists();
@@ -93,7 +93,7 @@ class TrainReplayEndToEndTest {
 
   /** Registers, with the organisation's key, the model's recipe and dataset with an artifact the recipe does not produce. */
   private static void registerForged(Fixture f, String from, String id) {
-    byte[] recipeBytes = f.client().modelRecipe(from);
+    byte[] recipeBytes = f.client().models().modelRecipe(from);
     String chainId = f.setup().chainId();
     // The CLI's train spent the organisation's nonces: build on the node's current nonce.
     TransactionBuilder orgTx = new TransactionBuilder(chainId, f.org(), f.client().account(f.org().id().value()).nonce(), 10_000);
@@ -108,7 +108,7 @@ class TrainReplayEndToEndTest {
   /** The model's record once a validator has attested it (its block committed on {@code node}). */
   private static Responses.Model awaitAttested(Node node, VeriflowClient client, String id) throws InterruptedException {
     Commits.awaitModel(node, id, "attested", m -> m.getAttestationsCount() > 0);
-    return client.model(id);
+    return client.models().model(id);
   }
 
   @Test
@@ -144,8 +144,8 @@ class TrainReplayEndToEndTest {
       // Still exactly one attestation each once later blocks have come and gone.
       registerForged(f, "humidity-v1", "humidity-forged-2");
       awaitAttested(node, f.client(), "humidity-forged-2");
-      assertThat(f.client().model("humidity-v1").attestations()).hasSize(1);
-      assertThat(f.client().model("humidity-forged").attestations()).hasSize(1);
+      assertThat(f.client().models().model("humidity-v1").attestations()).hasSize(1);
+      assertThat(f.client().models().model("humidity-forged").attestations()).hasSize(1);
     }
   }
 
@@ -156,7 +156,7 @@ class TrainReplayEndToEndTest {
     try (Node node = Node.start(NodeConfig.load(dir, Map.of(), Map.of(NodeConfig.VERIFIER_ENABLED.name(), "false")), Clock.systemUTC(), e -> { })) {
       Fixture f = fixture(node, setup);
       train(f, "humidity-v1");
-      assertThat(f.client().model("humidity-v1").stage()).isEqualTo("REGISTERED");
+      assertThat(f.client().models().model("humidity-v1").stage()).isEqualTo("REGISTERED");
       String nodeOpt = "--node=" + f.url();
 
       // The validator (the node's key) replays the training from the chain alone and gets the same artifact.
@@ -165,14 +165,14 @@ class TrainReplayEndToEndTest {
           "--work", tmp.resolve("replay").toString());
       assertThat(replay.exitCode()).as(replay.err()).isZero();
       assertThat(replay.out()).contains("replay gives the recorded artifact");
-      assertThat(f.client().model("humidity-v1").stage()).isEqualTo("VERIFIED");
+      assertThat(f.client().models().model("humidity-v1").stage()).isEqualTo("VERIFIED");
 
       registerForged(f, "humidity-v1", "humidity-forged");
       Veriflow.Captured caught = Veriflow.capture("model", "replay", nodeOpt, "--key", validatorKey.toString(), "humidity-forged",
           "--work", tmp.resolve("replay2").toString());
       assertThat(caught.exitCode()).as(caught.err()).isZero();
       assertThat(caught.out()).contains("the record says");
-      Responses.Model forged = f.client().model("humidity-forged");
+      Responses.Model forged = f.client().models().model("humidity-forged");
       assertThat(forged.stage()).isEqualTo("REJECTED");
       assertThat(forged.attestations()).singleElement().satisfies(a -> assertThat(a.match()).isFalse());
       assertThat(forged.history().get(forged.history().size() - 1).reason()).contains("replay by");

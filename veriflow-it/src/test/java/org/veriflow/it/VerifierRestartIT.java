@@ -102,9 +102,9 @@ class VerifierRestartIT {
       admin.registerDevices("room", devices);
       new Gateway(client, org, 100).submit("room", SensorSimulator.signed(night), ProgressListener.NONE);
       TransactionBuilder orgTx = new TransactionBuilder(CHAIN, org, client.account(org.id().value()).nonce(), 1_000_000);
-      Responses.Snapshot snap = client.snapshot(client.submit(orgTx.snapshot("room", Long.MIN_VALUE, Long.MAX_VALUE, "four hours"), true).id());
+      Responses.Snapshot snap = client.streams().snapshot(client.submit(orgTx.snapshot("room", Long.MIN_VALUE, Long.MAX_VALUE, "four hours"), true).id());
       Path csvFile = tmp.resolve("snapshot.csv");
-      client.exportSnapshot(snap.snapshotId(), csvFile);
+      client.streams().exportSnapshot(snap.snapshotId(), csvFile);
       byte[] csv = Files.readAllBytes(csvFile);
 
       // Two recipes, trained here to know the honest artifacts; three honest models and a forged one.
@@ -142,7 +142,7 @@ class VerifierRestartIT {
       long end = System.nanoTime() + DEADLINE.toNanos();
       // The height first, then the models: an attestation committed after it wakes the long-poll.
       for (long next = client.latestBlock().height() + 1;
-          artifacts.keySet().stream().anyMatch(id -> client.model(id).attestations().isEmpty());
+          artifacts.keySet().stream().anyMatch(id -> client.models().model(id).attestations().isEmpty());
           next = client.latestBlock().height() + 1) {
         if (System.nanoTime() > end) {
           throw new AssertionError("not every model attested within " + DEADLINE + "; log:\n" + Files.readString(log));
@@ -150,7 +150,7 @@ class VerifierRestartIT {
         client.awaitBlock(next, Duration.ofSeconds(5));
       }
       for (String id : artifacts.keySet()) {
-        Responses.Model m = client.model(id);
+        Responses.Model m = client.models().model(id);
         assertThat(m.attestations()).as("attestations of %s", id).singleElement().satisfies(a -> {
           assertThat(a.validator()).isEqualTo(validator);
           assertThat(a.match()).isEqualTo(!id.equals("forged"));

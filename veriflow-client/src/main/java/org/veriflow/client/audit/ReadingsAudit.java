@@ -175,7 +175,7 @@ final class ReadingsAudit {
   /** Fetches a page, then each of its batch transactions not seen before (one request each). */
   private CompletableFuture<Responses.SignedReadingPage> fetch(ExecutorService fetcher, String cursor) {
     return CompletableFuture.supplyAsync(() -> {
-      Responses.SignedReadingPage page = client.signedReadings(snapshot.streamId(), snapshot.from(), snapshot.to(), PAGE, cursor);
+      Responses.SignedReadingPage page = client.streams().signedReadings(snapshot.streamId(), snapshot.from(), snapshot.to(), PAGE, cursor);
       for (Responses.SignedReading r : page.readings()) {
         String id = r.stored().txId();
         if (!batches.containsKey(id)) { // this thread is the only writer

@@ -96,7 +96,7 @@ final class Walk implements AutoCloseable {
     section(sec);
     Responses.ModelDetail d;
     try {
-      d = client.modelDetail(modelId);
+      d = client.models().modelDetail(modelId);
     } catch (ClientException e) {
       add(Check.failed(sec, "model record exists", e.code().equals("UNKNOWN_MODEL") || e.code().equals("INVALID_ID") ? AuditCode.NOT_FOUND
           : AuditCode.NODE_ERROR, e.code() + ": " + e.getMessage()));
@@ -264,7 +264,7 @@ final class Walk implements AutoCloseable {
     section(sec);
     Responses.Snapshot s;
     try {
-      s = client.snapshot(ds.snapshotId());
+      s = client.streams().snapshot(ds.snapshotId());
     } catch (ClientException e) {
       add(Check.failed(sec, "snapshot record exists", e.code().equals("UNKNOWN_SNAPSHOT") || e.code().equals("INVALID_ID") ? AuditCode.NOT_FOUND
           : AuditCode.NODE_ERROR, e.code() + ": " + e.getMessage()));
@@ -280,7 +280,7 @@ final class Walk implements AutoCloseable {
     String exportName = "an export from the chain's readings reproduces rows, CSV SHA-256 and readings root";
     try {
       long t0 = System.nanoTime();
-      Responses.SnapshotExport e = client.exportSnapshot(s.snapshotId(), csv);
+      Responses.SnapshotExport e = client.streams().exportSnapshot(s.snapshotId(), csv);
       progress.finished("export of snapshot " + ReadingsAudit.shortId(s.snapshotId()), e.rows(),
           String.format(java.util.Locale.ROOT, "exported %d rows to %s in %.1f s", e.rows(), csv, (System.nanoTime() - t0) / 1e9));
       add(Check.ok(sec, exportName, e.rows() + " rows, " + e.csvSha256() + ", " + e.readingsRoot() + " (" + csv + ")"));
@@ -293,7 +293,7 @@ final class Walk implements AutoCloseable {
     String rsec = "readings of snapshot " + s.snapshotId();
     section(rsec);
     try {
-      Responses.Stream stream = client.stream(s.streamId());
+      Responses.Stream stream = client.streams().stream(s.streamId());
       ReadingsAudit.Result r = new ReadingsAudit(client, s, stream, log, pool, progress, rsec).run();
       r.checks().forEach(this::add);
       byDevice = r.readingsByDevice();
@@ -436,14 +436,14 @@ final class Walk implements AutoCloseable {
     section(sec);
     Responses.Decision d;
     try {
-      d = client.verifyDecision(decisionId);
+      d = client.models().verifyDecision(decisionId);
       add(Check.ok(sec, "decision proof chain", "id is the leaf hash of its bytes; leaf " + d.index() + " of " + d.batchSize()
           + " under batch root " + d.batchRoot() + "; transaction " + d.txId() + " carries those bytes, its leaves give that root, committed in block "
           + d.height() + " and in the orderer-signed log"));
     } catch (ProofException e) {
       add(Check.failed(sec, "decision proof chain", AuditCode.DECISION_PROOF, e.getMessage()));
       try {
-        d = client.decision(decisionId);
+        d = client.models().decision(decisionId);
       } catch (ClientException ce) {
         return new Lineage(chainId, Optional.empty(), List.of(), Optional.empty());
       }
@@ -457,7 +457,7 @@ final class Walk implements AutoCloseable {
 
     Optional<Responses.Model> model;
     try {
-      model = Optional.of(client.model(d.modelId()));
+      model = Optional.of(client.models().model(d.modelId()));
     } catch (ClientException e) {
       add(Check.failed(sec, "the decision's model exists", e.code().equals("UNKNOWN_MODEL") ? AuditCode.NOT_FOUND : AuditCode.NODE_ERROR,
           "model " + d.modelId() + ": " + e.code() + ": " + e.getMessage()));

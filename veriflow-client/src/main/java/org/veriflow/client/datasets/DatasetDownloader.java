@@ -55,10 +55,10 @@ public final class DatasetDownloader {
    */
   public static Result download(VeriflowClient client, SigningKey identity, EncryptionKeyPair encryptionKey, String grantId, Path out)
       throws IOException, DatasetException {
-    Responses.Grant grant = node(() -> client.grant(grantId));
-    Responses.DatasetVersion record = node(() -> client.datasetVersion(grant.datasetId(), grant.version()));
+    Responses.Grant grant = node(() -> client.datasets().grant(grantId));
+    Responses.DatasetVersion record = node(() -> client.datasets().version(grant.datasetId(), grant.version()));
     Hash ciphertextHash = Hash.fromHex(record.ciphertextSha256());
-    Responses.KeyRelease release = node(() -> client.releaseKey(grantId, identity, ciphertextHash));
+    Responses.KeyRelease release = node(() -> client.datasets().releaseKey(grantId, identity, ciphertextHash));
     DataKey key;
     try {
       key = KeyWrap.unwrap(release.wrappedKey(), encryptionKey, DatasetCryptoLabels.grant(grantId));
@@ -70,7 +70,7 @@ public final class DatasetDownloader {
     try {
       Hash got = node(() -> {
         try {
-          return client.downloadCiphertext(grantId, identity, ciphertextHash, ciphertext);
+          return client.datasets().downloadCiphertext(grantId, identity, ciphertextHash, ciphertext);
         } catch (IOException e) {
           throw new java.io.UncheckedIOException(e);
         }

@@ -152,13 +152,13 @@ public final class DatasetPublisher {
   public static Result publishSnapshot(Session sender, String snapshotId, Options options)
       throws IOException, DatasetException, ProofException {
     VeriflowClient client = sender.client();
-    Responses.Snapshot snapshot = client.snapshot(snapshotId);
+    Responses.Snapshot snapshot = client.streams().snapshot(snapshotId);
     Path csv = tempFile(".snapshot.csv");
     try {
-      client.exportSnapshot(snapshotId, csv);
+      client.streams().exportSnapshot(snapshotId, csv);
       long total = 0;
       long illegal = 0;
-      for (java.util.Map.Entry<String, Long> e : client.streamStats(snapshot.streamId()).totals().entrySet()) {
+      for (java.util.Map.Entry<String, Long> e : client.streams().streamStats(snapshot.streamId()).totals().entrySet()) {
         total += e.getValue();
         illegal += e.getKey().equals(Verdict.LEGAL.name()) ? 0 : e.getValue();
       }

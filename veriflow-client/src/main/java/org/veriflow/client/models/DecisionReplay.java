@@ -46,7 +46,7 @@ public final class DecisionReplay {
     } catch (InvalidProtocolBufferException e) {
       return new Result(false, "the logged decision does not decode", Optional.empty());
     }
-    Responses.Model record = client.model(d.modelId());
+    Responses.Model record = client.models().model(d.modelId());
     if (!record.artifactSha256().equals(d.modelSha256())) {
       return new Result(false, "the decision names model file " + d.modelSha256() + ", model " + d.modelId() + " records "
           + record.artifactSha256(), Optional.empty());

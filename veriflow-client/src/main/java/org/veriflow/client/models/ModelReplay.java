@@ -48,7 +48,7 @@ public final class ModelReplay {
    */
   public static Replay.Outcome replay(VeriflowClient client, String modelId, Path workDir, ProgressListener progress)
       throws IOException, ProofException, ModelException {
-    Responses.ModelDetail detail = client.modelDetail(modelId);
+    Responses.ModelDetail detail = client.models().modelDetail(modelId);
     byte[] recipe = detail.recipe();
     String reference = reference(recipe);
     if (reference != null && reference.startsWith(VERSION_PREFIX)) {
@@ -97,7 +97,7 @@ public final class ModelReplay {
     Path csv = workDir.resolve(snapshotId + ".csv");
     Responses.SnapshotExport export;
     try {
-      export = client.exportSnapshot(snapshotId, csv);
+      export = client.streams().exportSnapshot(snapshotId, csv);
     } catch (ClientException e) {
       if (e.code().equals("UNKNOWN_SNAPSHOT")) {
         throw new Replay.DataRefused(Replay.Reason.DATA_NOT_FOUND, "dataset " + snapshotId + " is not a snapshot on this chain");

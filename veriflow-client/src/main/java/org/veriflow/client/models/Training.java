@@ -71,7 +71,7 @@ public final class Training {
     String snapshotId = recipe.dataReference();
     Files.createDirectories(workDir);
     Path csv = workDir.resolve(snapshotId + ".csv");
-    Responses.SnapshotExport export = client.exportSnapshot(snapshotId, csv);
+    Responses.SnapshotExport export = client.streams().exportSnapshot(snapshotId, csv);
     if (!export.csvSha256().equals(recipe.dataSha256().hex())) {
       throw new IllegalArgumentException("the recipe's data hash " + recipe.dataSha256().hex() + " is not the on-chain hash "
           + export.csvSha256() + " of snapshot " + snapshotId);

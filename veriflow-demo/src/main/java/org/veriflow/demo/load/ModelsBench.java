@@ -98,7 +98,7 @@ public final class ModelsBench {
     out.printf(Locale.ROOT, "ingesting %,d readings from %d devices%n", signed.size(), devices);
     new Gateway(client, org, Limits.READINGS_PER_BATCH).submit(stream, signed, progress);
     String snapshotId = expect(new Session(client, org).submit(b -> b.snapshot(stream, Long.MIN_VALUE, Long.MAX_VALUE, "bench night"), true)).id();
-    Responses.Snapshot snap = client.snapshot(snapshotId);
+    Responses.Snapshot snap = client.streams().snapshot(snapshotId);
 
     Recipe recipe = Recipe.parse(("{\"format\":\"veriflow-recipe/1\",\"engineVersion\":\"veriflow-ml/0.1.0\","
         + "\"data\":{\"reference\":\"" + snapshotId + "\",\"sha256\":\"" + snap.csvSha256() + "\"},"
@@ -145,7 +145,7 @@ public final class ModelsBench {
       List<Future<Integer>> single = new ArrayList<>();
       for (int i = 0; i < singleDecisions; i++) {
         String input = "{\"temperature\":" + temperatures[i % temperatures.length] + "}";
-        single.add(pool.submit(() -> client.predict(modelId, List.of(input), true, null).decisions().size()));
+        single.add(pool.submit(() -> client.models().predict(modelId, List.of(input), true, null).decisions().size()));
       }
       int singleDone = sum(single);
       double singleSeconds = (System.nanoTime() - d0) / 1e9;
@@ -157,7 +157,7 @@ public final class ModelsBench {
         for (int i = 0; i < batchSize; i++) {
           inputs.add("{\"temperature\":" + temperatures[i % temperatures.length] + "}");
         }
-        batched.add(pool.submit(() -> client.predict(modelId, inputs, true, null).decisions().size()));
+        batched.add(pool.submit(() -> client.models().predict(modelId, inputs, true, null).decisions().size()));
       }
       int batchedDone = sum(batched);
       double batchedSeconds = (System.nanoTime() - b0) / 1e9;
@@ -183,7 +183,7 @@ public final class ModelsBench {
     while (System.nanoTime() < end) {
       // The height first: an attestation committed after it wakes the wait below.
       long next = client.latestBlock().height() + 1;
-      Responses.Model m = client.model(modelId);
+      Responses.Model m = client.models().model(modelId);
       if (!m.attestations().isEmpty() && !m.stage().equals("REGISTERED")) {
         return m.stage();
       }

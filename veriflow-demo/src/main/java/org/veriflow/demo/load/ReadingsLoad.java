@@ -143,7 +143,7 @@ public final class ReadingsLoad {
     if (error.get() != null) {
       throw new IllegalStateException("a submission failed: " + error.get().getMessage(), error.get());
     }
-    long legal = client.streamStats(stream).totals().getOrDefault("LEGAL", 0L);
+    long legal = client.streams().streamStats(stream).totals().getOrDefault("LEGAL", 0L);
     long[] sorted = latencies.clone();
     Arrays.sort(sorted);
     return new Result(readings, batch, legal, seconds, legal / seconds, LoadSupport.percentileMillis(sorted, 0.5), LoadSupport.percentileMillis(sorted, 0.99), verifyPerSecond, cores);

@@ -278,7 +278,7 @@ class DatasetsApiTest {
       assertThat(grant.path("reads").asLong()).isEqualTo(1);
       assertThat(get("/v1/datasets/" + DATASET + "/versions/1/grants").path("grants")).hasSize(1);
       assertThat(get("/v1/identities/" + grantee.id().value() + "/grants").path("grants").get(0).path("grantId").asText()).isEqualTo(grantId);
-      assertThat(client.datasetVersion(DATASET, 1).custodyKey()).isTrue();
+      assertThat(client.datasets().version(DATASET, 1).custodyKey()).isTrue();
       refused(http.send(HttpRequest.newBuilder(uri("/v1/datasets/nothing-here")).build(), HttpResponse.BodyHandlers.ofByteArray()), 404,
           "UNKNOWN_DATASET");
       refused(http.send(HttpRequest.newBuilder(uri("/v1/datasets/" + DATASET + "/versions/2")).build(), HttpResponse.BodyHandlers.ofByteArray()),
@@ -290,7 +290,7 @@ class DatasetsApiTest {
           HttpResponse.BodyHandlers.ofByteArray()), 404, "UNKNOWN_GRANT");
 
       // The SDK's own signed requests work against the node: the second read, then none left.
-      Responses.KeyRelease second = client.releaseKey(grantId, grantee, ciphertextHash);
+      Responses.KeyRelease second = client.datasets().releaseKey(grantId, grantee, ciphertextHash);
       assertThat(KeyWrap.unwrap(second.wrappedKey(), granteeEncryption, DatasetCryptoLabels.grant(grantId)).id()).isEqualTo(key.id());
       refused(release(grantee, grantId), 403, "READS_EXHAUSTED");
       // A download is not a read.

@@ -175,7 +175,7 @@ class VerifierTest {
       readings(client, 0, 50);
       String snapshotId = snapshot(client);
       readings(client, 50, 20); // inside the snapshot's range, but committed after it
-      Responses.Snapshot snap = client.snapshot(snapshotId);
+      Responses.Snapshot snap = client.streams().snapshot(snapshotId);
       assertThat(snap.rowCount()).isEqualTo(50);
 
       SnapshotCsv.Export export = SnapshotCsv.reproduce(node.ledger().state(Streams.NAME), snapshotId).orElseThrow();
@@ -183,7 +183,7 @@ class VerifierTest {
       assertThat(Hash.sha256(export.csv()).hex()).isEqualTo(snap.csvSha256());
       assertThat(export.csvSha256().hex()).isEqualTo(snap.csvSha256());
       Path exported = dir.resolve("export.csv");
-      client.exportSnapshot(snapshotId, exported);
+      client.streams().exportSnapshot(snapshotId, exported);
       assertThat(export.csv()).isEqualTo(Files.readAllBytes(exported));
       assertThat(new String(export.csv(), StandardCharsets.UTF_8)).startsWith("timestamp_millis,device_id,sequence,temperature,humidity\n");
 
@@ -197,7 +197,7 @@ class VerifierTest {
       VeriflowClient client = client(node);
       organisationAndStream(client);
       readings(client, 0, 80);
-      Responses.Snapshot snap = client.snapshot(snapshot(client));
+      Responses.Snapshot snap = client.streams().snapshot(snapshot(client));
       Recipe recipe = recipe(snap.snapshotId(), snap.csvSha256(), 6);
       byte[] csv = SnapshotCsv.reproduce(node.ledger().state(Streams.NAME), snap.snapshotId()).orElseThrow().csv();
       Hash artifact = Hash.of(RecipeRunner.run(recipe, csv, Parallelism.sequential(), (e, max) -> { }).modelHash().bytes());
@@ -252,7 +252,7 @@ class VerifierTest {
       VeriflowClient client = client(node);
       organisationAndStream(client);
       readings(client, 0, 40);
-      snap = client.snapshot(snapshot(client));
+      snap = client.streams().snapshot(snapshot(client));
       Recipe recipe = recipe(snap.snapshotId(), snap.csvSha256(), 3);
       byte[] csv = SnapshotCsv.reproduce(node.ledger().state(Streams.NAME), snap.snapshotId()).orElseThrow().csv();
       artifact = Hash.of(RecipeRunner.run(recipe, csv, Parallelism.sequential(), (e, max) -> { }).modelHash().bytes());

@@ -1,0 +1,157 @@
+package org.veriflow.client;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import org.veriflow.core.crypto.Hash;
+import org.veriflow.core.crypto.RequestSignature;
+import org.veriflow.core.crypto.SigningKey;
+
+/**
+ * The one transport that {@link VeriflowClient} and its facets share: the node's base address, one
+ * HTTP client and the default timeout, and the mapping of a node's refusal onto a {@link
+ * ClientException}. Thread-safe: it holds nothing mutable but the JDK's thread-safe {@link
+ * HttpClient}.
+ */
+final class Http {
+  private static final SecureRandom NONCES = new SecureRandom();
+
+  private final URI base;
+  private final HttpClient client;
+  private final Duration timeout;
+
+  /**
+   * @param base the node's address; a trailing '/' is dropped
+   * @param timeout how long a request may take, unless it says otherwise
+   */
+  Http(URI base, Duration timeout) {
+    String s = base.toString();
+    this.base = URI.create(s.endsWith("/") ? s.substring(0, s.length() - 1) : s);
+    this.timeout = timeout;
+    this.client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).version(HttpClient.Version.HTTP_1_1).build();
+  }
+
+  /** The node's address, without a trailing '/'. */
+  URI base() {
+    return base;
+  }
+
+  /** The default timeout of a request. */
+  Duration timeout() {
+    return timeout;
+  }
+
+  /** A request for {@code path} (from the base, with its query if any), with the default timeout. */
+  HttpRequest.Builder request(String path) {
+    return HttpRequest.newBuilder(URI.create(base + path)).timeout(timeout);
+  }
+
+  /** {@code GET path}, its JSON answer; a refusal is a {@link ClientException}. */
+  JsonNode get(String path) {
+    return send(request(path).GET().build());
+  }
+
+  /** Sends a request and reads its JSON answer; a refusal is a {@link ClientException}. */
+  JsonNode send(HttpRequest request) {
+    return check(exchange(request, HttpResponse.BodyHandlers.ofString()));
+  }
+
+  /** Like {@link #send}, asynchronously: the future fails with the {@link ClientException}. */
+  CompletableFuture<JsonNode> sendAsync(HttpRequest request) {
+    return client.sendAsync(request, HttpResponse.BodyHandlers.ofString()).thenApply(Http::check);
+  }
+
+  /** Sends a request; a node that cannot be reached, or an interrupted wait, is a {@link ClientException}. */
+  <T> HttpResponse<T> exchange(HttpRequest request, HttpResponse.BodyHandler<T> body) {
+    try {
+      return client.send(request, body);
+    } catch (IOException e) {
+      throw new ClientException("cannot reach the node at " + base + ": " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ClientException("interrupted while talking to " + base, e);
+    }
+  }
+
+  /** A node's JSON answer, or its refusal (status 400 and above) as a {@link ClientException}. */
+  static JsonNode check(HttpResponse<String> r) {
+    JsonNode n;
+    try {
+      n = Bodies.MAPPER.readTree(r.body());
+    } catch (IOException e) {
+      throw new ClientException(r.statusCode(), "BAD_RESPONSE", "the node answered " + r.statusCode() + " with a body that is not JSON");
+    }
+    if (r.statusCode() >= 400) {
+      throw new ClientException(r.statusCode(), n.path("code").asText("HTTP_" + r.statusCode()), n.path("detail").asText(r.body()));
+    }
+    return n;
+  }
+
+  /** A refusal whose body, read whole, is {@code text}: its problem's code and detail, or the status and the text. */
+  static ClientException problem(int status, String text) {
+    JsonNode problem;
+    try {
+      problem = Bodies.MAPPER.readTree(text);
+    } catch (IOException e) {
+      problem = Bodies.MAPPER.createObjectNode();
+    }
+    if (problem == null) {
+      problem = Bodies.MAPPER.createObjectNode();
+    }
+    return new ClientException(status, problem.path("code").asText("HTTP_" + status), problem.path("detail").asText(text));
+  }
+
+  /**
+   * A request to {@code path?query} signed by {@code key} now, with a fresh nonce, asking for the
+   * blob {@code blob} (RFC 9421 subset, see {@link RequestSignature}).
+   *
+   * @param query the raw query without '?', or empty
+   * @param timeout how long the request may take
+   */
+  HttpRequest.Builder signed(String path, String query, String method, SigningKey key, Hash blob, Duration timeout) {
+    URI uri = URI.create(base + path + (query.isEmpty() ? "" : "?" + query));
+    byte[] nonce = new byte[16];
+    NONCES.nextBytes(nonce);
+    RequestSignature sig = RequestSignature.sign(key, method, uri.getRawPath(), query, blob, Instant.now().getEpochSecond(), nonce);
+    return HttpRequest.newBuilder(uri).timeout(timeout)
+        .header(RequestSignature.BLOB_HEADER, blob.hex())
+        .header("Signature-Input", sig.signatureInput())
+        .header("Signature", sig.signatureHeader());
+  }
+
+  /** Like {@link #signed(String, String, String, SigningKey, Hash, Duration)}, without a query and with the default timeout. */
+  HttpRequest.Builder signed(String path, String method, SigningKey key, Hash blob) {
+    return signed(path, "", method, key, blob, timeout);
+  }
+
+  /** A path segment: ids are plain, but a stray '/' or '?' must not change the route. */
+  static String segment(String s) {
+    return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+  }
+
+  /** {@code ?limit=..&cursor=..} over those given (a limit of 0 or less is not given), or empty. */
+  static String page(int limit, String cursor) {
+    return query("limit", limit > 0 ? Integer.toString(limit) : null, "cursor", cursor);
+  }
+
+  /** {@code ?k=v&...} over the pairs whose value is not null, or empty. */
+  static String query(String... pairs) {
+    StringBuilder q = new StringBuilder();
+    for (int i = 0; i < pairs.length; i += 2) {
+      if (pairs[i + 1] != null) {
+        q.append(q.length() == 0 ? '?' : '&').append(pairs[i]).append('=')
+            .append(URLEncoder.encode(pairs[i + 1], StandardCharsets.UTF_8));
+      }
+    }
+    return q.toString();
+  }
+}
