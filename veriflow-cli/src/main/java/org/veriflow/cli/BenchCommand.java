@@ -30,6 +30,7 @@ final class BenchCommand {
   static final class Submit implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin NodeOptions options;
+    @Mixin OutputOptions output;
 
     // A separate option rather than a repeatable --node: NodeOptions' --node is one URL for every command.
     @Option(names = "--nodes", split = ",", paramLabel = "URL",
@@ -59,7 +60,11 @@ final class BenchCommand {
       } else {
         clients = nodes.stream().map(url -> new VeriflowClient(URI.create(url))).toList();
       }
-      SubmitLoad.Result r = new SubmitLoad(clients, options.signingKey(), steps(out)).run(txs, senders, concurrency, batch);
+      SubmitLoad.Result r = new SubmitLoad(clients, options.signingKey(), steps(output.json() ? spec.commandLine().getErr() : out))
+          .run(txs, senders, concurrency, batch);
+      if (output.printJson(out, r)) {
+        return r.failed() == 0 ? Veriflow.OK : Veriflow.FAILURE;
+      }
       out.printf("committed %d transfers (%d failed) in %.2f s: %.0f tx/s%n", r.committed(), r.failed(), r.seconds(), r.txPerSecond());
       out.printf("submit-to-durable latency: p50 %.1f ms, p99 %.1f ms, max %.1f ms%n", r.p50Millis(), r.p99Millis(), r.maxMillis());
       out.printf("signature ceiling: %.0f verifications/s on %d cores; throughput is %.0f%% of it%n", r.verifyPerSecond(), r.cores(), 100 * r.ratio());
@@ -74,6 +79,7 @@ final class BenchCommand {
   static final class ReadingsCmd implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin NodeOptions options;
+    @Mixin OutputOptions output;
 
     @Option(names = "--readings", defaultValue = "100000", description = "Readings to ingest (default: ${DEFAULT-VALUE}).")
     int readings;
@@ -90,8 +96,11 @@ final class BenchCommand {
     @Override
     public Integer call() throws Exception {
       var out = spec.commandLine().getOut();
-      ReadingsLoad.Result r = new ReadingsLoad(options.client(), options.signingKey(), steps(out))
+      ReadingsLoad.Result r = new ReadingsLoad(options.client(), options.signingKey(), steps(output.json() ? spec.commandLine().getErr() : out))
           .run(readings, devices, batch, inFlight);
+      if (output.printJson(out, r)) {
+        return r.legal() == r.readings() ? Veriflow.OK : Veriflow.FAILURE;
+      }
       out.printf("ingested %d legal readings of %d in %.2f s: %.0f readings/s (transactions of %d)%n", r.legal(), r.readings(), r.seconds(), r.readingsPerSecond(), r.batch());
       out.printf("submit-to-durable latency per transaction: p50 %.1f ms, p99 %.1f ms%n", r.p50Millis(), r.p99Millis());
       out.printf("signature ceiling: %.0f verifications/s on %d cores; ingest is %.0f%% of it%n", r.verifyPerSecond(), r.cores(), 100 * r.ratio());
@@ -106,6 +115,7 @@ final class BenchCommand {
   static final class ModelsCmd implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin NodeOptions options;
+    @Mixin OutputOptions output;
 
     @Option(names = "--readings", defaultValue = "100000", description = "Readings to train on (default: ${DEFAULT-VALUE}).")
     int readings;
@@ -131,8 +141,11 @@ final class BenchCommand {
     @Override
     public Integer call() throws Exception {
       var out = spec.commandLine().getOut();
-      ModelsBench.Result r = new ModelsBench(options.client(), options.signingKey(), out, ProgressBar.on(spec.commandLine().getErr()), work)
-          .run(readings, epochs, decisions, batches, batchSize, concurrency);
+      ModelsBench.Result r = new ModelsBench(options.client(), options.signingKey(), output.json() ? spec.commandLine().getErr() : out,
+          ProgressBar.on(spec.commandLine().getErr()), work).run(readings, epochs, decisions, batches, batchSize, concurrency);
+      if (output.printJson(out, r)) {
+        return r.auditPassed() ? Veriflow.OK : Veriflow.FAILURE;
+      }
       out.printf(java.util.Locale.ROOT, "replay / training: %.2f s / %.2f s = %.2f%n", r.replaySeconds(), r.trainSeconds(), r.replaySeconds() / r.trainSeconds());
       out.printf(java.util.Locale.ROOT, "audit of %,d readings: %.2f s = %.2f x the signature checks alone (%.2f s)%n", r.readings(), r.auditSeconds(),
           r.auditSeconds() / r.signatureSeconds(), r.signatureSeconds());

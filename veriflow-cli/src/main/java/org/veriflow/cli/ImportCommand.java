@@ -40,8 +40,24 @@ final class ImportCommand {
           + "light voltage', space-separated; incomplete lines are skipped and counted); csv (a header with time, device, "
           + "then one column per field; times ISO-8601 or epoch milliseconds)."})
   static final class ImportReadings implements Callable<Integer> {
+    /**
+     * The JSON result.
+     *
+     * @param streamId the stream created
+     * @param source the recording read
+     * @param readings readings signed and submitted
+     * @param skipped incomplete or malformed lines skipped
+     * @param devices the motes, each with its new key's identity id
+     * @param out the directory written (keys and signed readings)
+     * @param streamTransaction the stream's creation
+     * @param transactions batch transactions sent
+     */
+    record Imported(String streamId, String source, int readings, int skipped, List<SimulateCommand.Device> devices, String out,
+        String streamTransaction, int transactions) {}
+
     @Spec CommandSpec spec;
     @Mixin NodeOptions options;
+    @Mixin OutputOptions output;
 
     @Option(names = "--format", required = true, paramLabel = "FORMAT", description = "lwsndr, intel-lab or csv.")
     String format;
@@ -69,7 +85,8 @@ final class ImportCommand {
 
     @Override
     public Integer call() throws Exception {
-      PrintWriter o = spec.commandLine().getOut();
+      // With --output json the narrative is diagnostics, on standard error; the result is one object.
+      PrintWriter o = output.json() ? spec.commandLine().getErr() : spec.commandLine().getOut();
       ReadingImporter.Format f;
       try {
         f = ReadingImporter.Format.parse(format);
@@ -126,6 +143,8 @@ final class ImportCommand {
       List<Gateway.Batch> sent = new Gateway(client, organisation, batch)
           .submit(streamId, imported.readings(), ProgressBar.on(spec.commandLine().getErr()));
       o.printf(Locale.ROOT, "submitted %d readings in %s to stream %s%n", imported.readings().size(), SimulateCommand.transactions(sent.size()), streamId);
+      output.printJson(spec.commandLine().getOut(), new Imported(streamId, recording.source(), imported.readings().size(), recording.skipped(),
+          imported.devices().stream().map(d -> new SimulateCommand.Device(d.name(), d.id())).toList(), dir.toString(), created.id(), sent.size()));
       return Veriflow.OK;
     }
 

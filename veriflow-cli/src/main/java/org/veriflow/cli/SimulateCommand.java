@@ -49,8 +49,22 @@ final class SimulateCommand {
           + "readings in batches with the same key as gateway. Without it, only writes the files (readings signed for "
           + "stream '" + OFFLINE_STREAM + "')."})
   static final class Sensors implements Callable<Integer> {
+    /**
+     * The JSON result.
+     *
+     * @param streamId the stream the readings are signed for
+     * @param out the directory written
+     * @param devices the simulated devices
+     * @param readings readings signed
+     * @param submitted whether they were submitted (with --stream)
+     * @param streamTransaction the stream's creation, or null
+     * @param transactions batch transactions sent
+     */
+    record Simulated(String streamId, String out, List<Device> devices, long readings, boolean submitted, String streamTransaction, int transactions) {}
+
     @Spec CommandSpec spec;
     @Mixin NodeOptions options;
+    @Mixin OutputOptions output;
 
     @Option(names = "--devices", defaultValue = "2", paramLabel = "N", description = "Number of devices (default: ${DEFAULT-VALUE}).")
     int devices;
@@ -82,7 +96,8 @@ final class SimulateCommand {
 
     @Override
     public Integer call() {
-      PrintWriter o = spec.commandLine().getOut();
+      // With --output json the narrative is diagnostics, on standard error; the result is one object.
+      PrintWriter o = output.json() ? spec.commandLine().getErr() : spec.commandLine().getOut();
       SignatureAlgorithm algorithm = Veriflow.keyType(spec, keyType);
       if (devices < 1 || intervalSeconds < 1 || !(hours > 0) || hours > 24 * 365 || batch < 1 || windowMillis < 0) {
         throw usage("--devices, --interval-s and --batch must be at least 1, --hours positive (at most a year) and --window-ms not negative");
@@ -113,8 +128,10 @@ final class SimulateCommand {
       }
       o.printf(Locale.ROOT, "wrote %s: %d signed readings in %s, truth in %s, device keys in %s/%n", out, readings.size(),
           SensorFiles.SIGNED_READINGS, SensorFiles.TRUTH_CSV, SensorFiles.KEYS_DIR);
+      List<Device> written = keys.stream().map(k -> new Device(k.name(), k.id())).toList();
       if (stream == null) {
         o.println("no --stream given: nothing submitted");
+        output.printJson(spec.commandLine().getOut(), new Simulated(streamId, out.toString(), written, readings.size(), false, null, 0));
         return Veriflow.OK;
       }
 
@@ -129,6 +146,7 @@ final class SimulateCommand {
       List<Gateway.Batch> sent = new Gateway(client, organisation, batch)
           .submit(streamId, SensorSimulator.signed(readings), ProgressBar.on(spec.commandLine().getErr()));
       o.printf(Locale.ROOT, "submitted %d readings in %s%n", readings.size(), transactions(sent.size()));
+      output.printJson(spec.commandLine().getOut(), new Simulated(streamId, out.toString(), written, readings.size(), true, created.id(), sent.size()));
       return Veriflow.OK;
     }
 
@@ -146,8 +164,25 @@ final class SimulateCommand {
       "With --stream, submits the attack with --key as gateway. Run it while the original readings are still within the "
           + "stream's time window."})
   static final class Attack implements Callable<Integer> {
+    /**
+     * The JSON result.
+     *
+     * @param streamId the attacked readings' stream
+     * @param attacked readings the attack sends
+     * @param of readings it drew from
+     * @param kinds readings per kind of attack ({@code altered}, {@code forged}, {@code replayed}, {@code unknown-device})
+     * @param expectedVerdicts the verdicts the ledger must give them, with their counts
+     * @param withoutLedgerRows the rows a pipeline trusting every reading would store
+     * @param out the directory written
+     * @param submitted whether the attack was submitted (with --stream)
+     * @param transactions batch transactions sent
+     */
+    record Attacked(String streamId, int attacked, int of, Map<String, Integer> kinds, Map<String, Integer> expectedVerdicts,
+        int withoutLedgerRows, String out, boolean submitted, int transactions) {}
+
     @Spec CommandSpec spec;
     @Mixin NodeOptions options;
+    @Mixin OutputOptions output;
 
     @Option(names = "--from", required = true, paramLabel = "DIR", description = "The directory of the signed readings.")
     Path from;
@@ -169,7 +204,7 @@ final class SimulateCommand {
 
     @Override
     public Integer call() {
-      PrintWriter o = spec.commandLine().getOut();
+      PrintWriter o = output.json() ? spec.commandLine().getErr() : spec.commandLine().getOut();
       if (!(share > 0 && share <= 1) || batch < 1) {
         throw new CommandLine.ParameterException(spec.commandLine(), "--share must be in (0, 1] and --batch at least 1");
       }
@@ -216,15 +251,31 @@ final class SimulateCommand {
           dir.resolve(SensorFiles.ATTACK_CSV), dir.resolve(SensorFiles.ATTACK_READINGS), dir.resolve(SensorFiles.WITHOUT_LEDGER_CSV), stored,
           originals.size(), counts.get(Attacker.Kind.ALTERED), counts.get(Attacker.Kind.FORGED), counts.get(Attacker.Kind.REPLAYED),
           counts.get(Attacker.Kind.UNKNOWN_DEVICE));
+      Map<String, Integer> kinds = new java.util.LinkedHashMap<>();
+      counts.forEach((k, n) -> kinds.put(k.label(), n));
+      Map<String, Integer> expected = new java.util.LinkedHashMap<>();
+      plan.expectedVerdicts().forEach((v, n) -> expected.put(v.name(), n));
       if (stream == null) {
         o.println("no --stream given: nothing submitted");
+        output.printJson(spec.commandLine().getOut(), new Attacked(streamId, plan.attacks().size(), originals.size(), kinds, expected, stored,
+            dir.toString(), false, 0));
         return Veriflow.OK;
       }
       List<Gateway.Batch> sent = new Gateway(options.client(), gateway, batch).submit(streamId, plan.readings(), ProgressBar.on(spec.commandLine().getErr()));
       o.printf(Locale.ROOT, "submitted %d attack readings in %s%n", plan.attacks().size(), transactions(sent.size()));
+      output.printJson(spec.commandLine().getOut(), new Attacked(streamId, plan.attacks().size(), originals.size(), kinds, expected, stored,
+          dir.toString(), true, sent.size()));
       return Veriflow.OK;
     }
   }
+
+  /**
+   * A device of the JSON results.
+   *
+   * @param name its name ({@code device-1}, a mote's name)
+   * @param id its identity id, derived from its key
+   */
+  record Device(String name, String id) {}
 
   static String transactions(int n) {
     return n + (n == 1 ? " transaction" : " transactions");

@@ -56,6 +56,34 @@ class SensorCommandsTest {
   }
 
   @Test
+  void simulateSensorsThenAttack_jsonOutput_oneObjectOnStandardOutput_narrativeOnStandardError() throws Exception {
+    com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+    Path dir = tmp.resolve("night-json");
+    Outcome sim = run("simulate", "sensors", "--devices", "2", "--hours", "1", "--out", dir.toString(), "--output", "json");
+    assertThat(sim.code()).as(sim.err()).isEqualTo(Veriflow.OK);
+    assertThat(sim.err()).contains("no --stream given: nothing submitted");
+    com.fasterxml.jackson.databind.JsonNode simulated = json.readTree(sim.out());
+    assertThat(simulated.fieldNames()).toIterable().containsExactly("streamId", "out", "devices", "readings", "submitted", "streamTransaction",
+        "transactions");
+    assertThat(simulated.get("readings").asLong()).isEqualTo(242);
+    assertThat(simulated.get("submitted").asBoolean()).isFalse();
+    assertThat(simulated.get("devices").get(1).get("name").asText()).isEqualTo("device-2");
+
+    Outcome attack = run("simulate", "attack", "--from", dir.toString(), "--seed", "3", "--output", "json");
+    assertThat(attack.code()).as(attack.err()).isEqualTo(Veriflow.OK);
+    com.fasterxml.jackson.databind.JsonNode attacked = json.readTree(attack.out());
+    assertThat(attacked.fieldNames()).toIterable().containsExactly("streamId", "attacked", "of", "kinds", "expectedVerdicts",
+        "withoutLedgerRows", "out", "submitted", "transactions");
+    assertThat(attacked.get("of").asInt()).isEqualTo(242);
+    int kinds = 0;
+    for (com.fasterxml.jackson.databind.JsonNode n : attacked.get("kinds")) {
+      kinds += n.asInt();
+    }
+    assertThat(kinds).isEqualTo(attacked.get("attacked").asInt());
+    assertThat(attacked.get("expectedVerdicts").has("BAD_SIGNATURE")).isTrue();
+  }
+
+  @Test
   void simulateSensors_badOptions_usageErrors() {
     Path dir = tmp.resolve("x");
     assertThat(run("simulate", "sensors", "--out", dir.toString(), "--devices", "0").code()).isEqualTo(Veriflow.USAGE);
