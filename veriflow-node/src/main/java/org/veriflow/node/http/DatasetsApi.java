@@ -26,7 +26,6 @@ import org.veriflow.protocol.datasets.DatasetCryptoLabels;
 import org.veriflow.protocol.Limits;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.google.protobuf.ByteString;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
