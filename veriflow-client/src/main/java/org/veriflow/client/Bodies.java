@@ -1,13 +1,23 @@
 package org.veriflow.client;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonRawValue;
 import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.Nulls;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.JsonSerializer;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
@@ -16,12 +26,20 @@ import org.veriflow.protocol.http.AccessPage;
 import org.veriflow.protocol.http.BatchResults;
 import org.veriflow.protocol.http.Block;
 import org.veriflow.protocol.http.CheckpointSigner;
+import org.veriflow.protocol.http.Cluster;
+import org.veriflow.protocol.http.ComputeRequest;
+import org.veriflow.protocol.http.ComputeResult;
 import org.veriflow.protocol.http.DatasetPolicy;
 import org.veriflow.protocol.http.DatasetQuality;
 import org.veriflow.protocol.http.DatasetVersion;
 import org.veriflow.protocol.http.Grant;
 import org.veriflow.protocol.http.GrantPage;
+import org.veriflow.protocol.http.FeatureAttribution;
 import org.veriflow.protocol.http.Model;
+import org.veriflow.protocol.http.PredictAnswer;
+import org.veriflow.protocol.http.PredictRequest;
+import org.veriflow.protocol.http.Predicted;
+import org.veriflow.protocol.http.Problem;
 import org.veriflow.protocol.http.Reading;
 import org.veriflow.protocol.http.SignedCheckpoint;
 import org.veriflow.protocol.http.StatusChange;
@@ -38,11 +56,17 @@ final class Bodies {
    * Reads the node's bodies into the protocol's records, as leniently as a node's answer allows:
    * fields a newer node adds are ignored, and an absent list reads as empty.
    */
-  static final ObjectMapper MAPPER = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+  static final ObjectMapper MAPPER = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
+      .addMixIn(Predicted.class, RawOutput.class)
+      .addMixIn(PredictRequest.class, RawInputs.class)
+      .addMixIn(ComputeRequest.class, RawRecipe.class);
 
   static {
     MAPPER.configOverride(List.class).setSetterInfo(JsonSetter.Value.forValueNulls(Nulls.AS_EMPTY));
   }
+
+  /** Writes request bodies as the node reads them: a null component (an optional field) left out. */
+  private static final ObjectMapper WRITER = MAPPER.copy().setSerializationInclusion(JsonInclude.Include.NON_NULL);
 
   private Bodies() {
   }
@@ -50,9 +74,30 @@ final class Bodies {
   /** A request body as JSON. */
   static String write(Object body) {
     try {
-      return MAPPER.writeValueAsString(body);
+      return WRITER.writeValueAsString(body);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot write a request body", e);
+    }
+  }
+
+  /**
+   * A JSON text as it goes on the wire inside a request: parsed and written compactly.
+   *
+   * @throws IOException if {@code json} is not JSON
+   */
+  static String compact(String json) throws IOException {
+    return MAPPER.writeValueAsString(MAPPER.readTree(json));
+  }
+
+  /** A refusal's problem ({@code application/problem+json}), or empty if its body is not one. */
+  static Optional<Problem> problem(JsonNode n) {
+    if (n == null || !n.isObject()) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(MAPPER.treeToValue(n, Problem.class));
+    } catch (JsonProcessingException | IllegalArgumentException e) {
+      return Optional.empty();
     }
   }
 
@@ -71,8 +116,8 @@ final class Bodies {
   }
 
   /** A text field that may be absent, null or empty: all three are empty. */
-  static Optional<String> optionalText(JsonNode n, String field) {
-    return n.hasNonNull(field) && !n.get(field).asText().isEmpty() ? Optional.of(n.get(field).asText()) : Optional.empty();
+  static Optional<String> optionalText(String s) {
+    return Optional.ofNullable(s).filter(t -> !t.isEmpty());
   }
 
   /** A page's cursor: absent or empty is the last page. */
@@ -156,10 +201,75 @@ final class Bodies {
         m.recipe().getBytes(StandardCharsets.UTF_8));
   }
 
-  static List<Responses.FeatureAttribution> attributions(JsonNode arr) {
-    List<Responses.FeatureAttribution> out = new ArrayList<>();
-    arr.forEach(a -> out.add(new Responses.FeatureAttribution(a.path("feature").asText(), a.path("value").asDouble(), a.path("attribution").asDouble())));
-    return out;
+  static List<Responses.FeatureAttribution> attributions(List<FeatureAttribution> attributions) {
+    return attributions.stream().map(a -> new Responses.FeatureAttribution(text(a.feature()), a.value(), a.attribution())).toList();
+  }
+
+  static Responses.Predictions predictions(PredictAnswer a) {
+    List<Responses.Prediction> out = a.decisions().stream().map(d -> new Responses.Prediction(text(d.decisionId()), text(d.output()),
+        text(d.inputSha256()), attributions(d.attributions()))).toList();
+    return new Responses.Predictions(text(a.modelId()), text(a.txId()), a.height(), text(a.batchRoot()), out);
+  }
+
+  static Responses.ComputeResult computeResult(ComputeResult c, String grantId) {
+    return new Responses.ComputeResult(c.grantId() == null ? grantId : c.grantId(), text(c.modelId()), text(c.accessTx()), c.accessHeight(),
+        text(c.modelTx()), c.modelHeight(), text(c.artifactSha256()), text(c.lossCurveSha256()), text(c.datasetId()), c.version(),
+        text(c.plaintextSha256()), new TreeMap<>(c.metrics()));
+  }
+
+  // ------------------------------------------------------------ clusters
+
+  static Responses.ClusterInfo cluster(Cluster c) {
+    List<Responses.ClusterMember> members = c.members().stream()
+        .map(m -> new Responses.ClusterMember(text(m.id()), text(m.raftAddress()), text(m.apiUrl()))).toList();
+    List<Responses.ClusterFollower> followers = c.followers().stream()
+        .map(f -> new Responses.ClusterFollower(text(f.id()), f.matchIndex(), f.lastContactMillis())).toList();
+    return new Responses.ClusterInfo(c.clustered(), optionalText(c.self()), text(c.role()), optionalText(c.leader()), c.term(),
+        c.commitIndex(), c.appliedIndex(), c.logStartIndex(), members, followers, text(c.chainId()), c.height(), text(c.blockHash()),
+        text(c.stateHash()));
+  }
+
+  // ------------------------------------------------------------ JSON values held as text
+
+  /** Reads any JSON value as its compact text. */
+  static class JsonText extends JsonDeserializer<String> {
+    @Override
+    public String deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+      return p.readValueAsTree().toString();
+    }
+  }
+
+  /** Writes a JSON value's text as the value itself. */
+  static final class RawText extends JsonSerializer<String> {
+    @Override
+    public void serialize(String json, JsonGenerator gen, SerializerProvider serializers) throws IOException {
+      gen.writeRawValue(json);
+    }
+  }
+
+  /** {@code output} is a JSON value held as its text. */
+  private interface RawOutput {
+    @JsonRawValue
+    @JsonDeserialize(using = JsonText.class)
+    String output();
+  }
+
+  /** {@code input} and each of {@code inputs} are JSON values held as their text. */
+  private interface RawInputs {
+    @JsonRawValue
+    @JsonDeserialize(using = JsonText.class)
+    String input();
+
+    @JsonSerialize(contentUsing = RawText.class)
+    @JsonDeserialize(contentUsing = JsonText.class)
+    List<String> inputs();
+  }
+
+  /** {@code recipe} is a JSON object held as its text. */
+  private interface RawRecipe {
+    @JsonRawValue
+    @JsonDeserialize(using = JsonText.class)
+    String recipe();
   }
 
   // ------------------------------------------------------------ datasets

@@ -1,24 +1,28 @@
 package org.veriflow.client;
 
-import static org.veriflow.client.Bodies.MAPPER;
+import static org.veriflow.client.Bodies.compact;
+import static org.veriflow.client.Bodies.computeResult;
 import static org.veriflow.client.Bodies.datasetVersion;
 import static org.veriflow.client.Bodies.next;
 import static org.veriflow.client.Bodies.parseAccessPage;
 import static org.veriflow.client.Bodies.parseGrantPage;
 import static org.veriflow.client.Bodies.read;
 import static org.veriflow.client.Bodies.text;
+import static org.veriflow.client.Bodies.write;
 import static org.veriflow.client.Http.page;
 import static org.veriflow.client.Http.query;
 import static org.veriflow.client.Http.segment;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import org.veriflow.core.crypto.Hash;
 import org.veriflow.core.crypto.SigningKey;
+import org.veriflow.protocol.http.ComputeRequest;
+import org.veriflow.protocol.http.ComputeResult;
 import org.veriflow.protocol.http.Dataset;
 import org.veriflow.protocol.http.DatasetPage;
 import org.veriflow.protocol.http.DatasetVersion;
@@ -245,28 +249,17 @@ public final class DatasetsClient {
    */
   public Responses.ComputeResult compute(String grantId, String modelId, String recipeJson, SigningKey grantee, Hash ciphertext,
       Duration wait) {
-    com.fasterxml.jackson.databind.node.ObjectNode body = MAPPER.createObjectNode().put("modelId", modelId);
+    String recipe;
     try {
-      body.set("recipe", MAPPER.readTree(recipeJson));
+      recipe = compact(recipeJson);
     } catch (IOException e) {
       throw new IllegalArgumentException("the recipe is not JSON: " + e.getMessage(), e);
     }
-    byte[] bytes;
-    try {
-      bytes = MAPPER.writeValueAsBytes(body);
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot serialise a compute request", e);
-    }
+    byte[] bytes = write(new ComputeRequest(modelId, recipe)).getBytes(StandardCharsets.UTF_8);
     String query = "body=" + Hash.sha256(bytes).hex();
     HttpRequest request = http.signed("/v1/grants/" + segment(grantId) + "/compute", query, "POST", grantee, ciphertext, wait)
         .header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofByteArray(bytes)).build();
-    JsonNode n = http.send(request);
-    java.util.SortedMap<String, Double> metrics = new java.util.TreeMap<>();
-    n.path("metrics").fields().forEachRemaining(e -> metrics.put(e.getKey(), e.getValue().asDouble()));
-    return new Responses.ComputeResult(n.path("grantId").asText(grantId), n.path("modelId").asText(), n.path("accessTx").asText(),
-        n.path("accessHeight").asLong(), n.path("modelTx").asText(), n.path("modelHeight").asLong(), n.path("artifactSha256").asText(),
-        n.path("lossCurveSha256").asText(), n.path("datasetId").asText(), n.path("version").asLong(), n.path("plaintextSha256").asText(),
-        metrics);
+    return computeResult(read(http.send(request), ComputeResult.class), grantId);
   }
 }

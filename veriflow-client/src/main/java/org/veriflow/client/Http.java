@@ -11,7 +11,9 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import org.veriflow.protocol.http.Problem;
 import org.veriflow.core.crypto.Hash;
 import org.veriflow.core.crypto.RequestSignature;
 import org.veriflow.core.crypto.SigningKey;
@@ -91,7 +93,7 @@ final class Http {
       throw new ClientException(r.statusCode(), "BAD_RESPONSE", "the node answered " + r.statusCode() + " with a body that is not JSON");
     }
     if (r.statusCode() >= 400) {
-      throw new ClientException(r.statusCode(), n.path("code").asText("HTTP_" + r.statusCode()), n.path("detail").asText(r.body()));
+      throw refusal(r.statusCode(), n, r.body());
     }
     return n;
   }
@@ -102,12 +104,15 @@ final class Http {
     try {
       problem = Bodies.MAPPER.readTree(text);
     } catch (IOException e) {
-      problem = Bodies.MAPPER.createObjectNode();
+      problem = null;
     }
-    if (problem == null) {
-      problem = Bodies.MAPPER.createObjectNode();
-    }
-    return new ClientException(status, problem.path("code").asText("HTTP_" + status), problem.path("detail").asText(text));
+    return refusal(status, problem, text);
+  }
+
+  /** A refusal: its problem's code and detail, or, where the body gives none, the status and the body's text. */
+  private static ClientException refusal(int status, JsonNode body, String text) {
+    Optional<Problem> p = Bodies.problem(body);
+    return new ClientException(status, p.map(Problem::code).orElse("HTTP_" + status), p.map(Problem::detail).orElse(text));
   }
 
   /**

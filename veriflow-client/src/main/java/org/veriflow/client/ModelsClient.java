@@ -1,12 +1,12 @@
 package org.veriflow.client;
 
-import static org.veriflow.client.Bodies.MAPPER;
-import static org.veriflow.client.Bodies.attributions;
+import static org.veriflow.client.Bodies.compact;
+import static org.veriflow.client.Bodies.predictions;
 import static org.veriflow.client.Bodies.parseModelDetail;
 import static org.veriflow.client.Bodies.read;
+import static org.veriflow.client.Bodies.write;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.net.http.HttpRequest;
 import java.util.ArrayList;
@@ -16,6 +16,8 @@ import java.util.Optional;
 import org.veriflow.core.Hex;
 import org.veriflow.core.merkle.ProofException;
 import org.veriflow.protocol.http.Model;
+import org.veriflow.protocol.http.PredictAnswer;
+import org.veriflow.protocol.http.PredictRequest;
 import org.veriflow.protocol.http.ModelPage;
 
 /**
@@ -97,27 +99,18 @@ public final class ModelsClient {
    *     committed in time, or the node's other code
    */
   public Responses.Predictions predict(String modelId, List<String> inputs, boolean keepInput, String requester) {
-    ObjectNode body = MAPPER.createObjectNode().put("keepInput", keepInput);
-    if (requester != null) {
-      body.put("requester", requester);
-    }
-    var arr = body.putArray("inputs");
+    List<String> texts = new ArrayList<>(inputs.size());
     for (String in : inputs) {
       try {
-        arr.add(MAPPER.readTree(in));
+        texts.add(compact(in));
       } catch (IOException e) {
         throw new ClientException(400, "INVALID_INPUT", "the input is not JSON: " + in);
       }
     }
+    String body = write(new PredictRequest(keepInput, requester, null, texts));
     JsonNode n = http.send(http.request("/v1/models/" + modelId + "/predict")
-        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body.toString())).build());
-    List<Responses.Prediction> out = new ArrayList<>();
-    for (JsonNode d : n.path("decisions")) {
-      out.add(new Responses.Prediction(d.path("decisionId").asText(), d.path("output").toString(), d.path("inputSha256").asText(),
-          attributions(d.path("attributions"))));
-    }
-    return new Responses.Predictions(n.path("modelId").asText(), n.path("txId").asText(), n.path("height").asLong(),
-        n.path("batchRoot").asText(), out);
+        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build());
+    return predictions(read(n, PredictAnswer.class));
   }
 
   /**

@@ -1,6 +1,5 @@
 package org.veriflow.client;
 
-import static org.veriflow.client.Bodies.optionalText;
 import static org.veriflow.client.Bodies.parseBlock;
 import static org.veriflow.client.Bodies.parseCheckpoint;
 import static org.veriflow.client.Bodies.read;
@@ -8,13 +7,11 @@ import static org.veriflow.client.Bodies.text;
 import static org.veriflow.client.Bodies.txInfo;
 import static org.veriflow.client.Bodies.write;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
@@ -23,6 +20,7 @@ import org.veriflow.core.merkle.ProofException;
 import org.veriflow.protocol.Limits;
 import org.veriflow.protocol.http.Account;
 import org.veriflow.protocol.http.Chain;
+import org.veriflow.protocol.http.Cluster;
 import org.veriflow.protocol.http.ConsistencyProof;
 import org.veriflow.protocol.http.Health;
 import org.veriflow.protocol.http.Identity;
@@ -260,7 +258,7 @@ public final class VeriflowClient {
    * @throws ProofException if the payload does not hash to the id or is another call
    */
   com.google.protobuf.ByteString callArguments(String txId, String contract, String method) throws ProofException {
-    byte[] payloadBytes = Base64.getDecoder().decode(http.get("/v1/transactions/" + txId).path("payload").asText());
+    byte[] payloadBytes = Base64.getDecoder().decode(text(read(http.get("/v1/transactions/" + txId), Transaction.class).payload()));
     if (!org.veriflow.core.crypto.Hash.sha256(payloadBytes).hex().equals(txId)) {
       throw new ProofException(org.veriflow.core.merkle.ProofFailure.PAYLOAD_HASH_MISMATCH, "the payload returned for " + txId + " does not hash to that id");
     }
@@ -492,17 +490,7 @@ public final class VeriflowClient {
    * @throws ClientException if the node refuses or cannot be reached
    */
   public Responses.ClusterInfo cluster() {
-    JsonNode n = http.get("/v1/cluster");
-    List<Responses.ClusterMember> members = new ArrayList<>();
-    n.path("members").forEach(m -> members.add(new Responses.ClusterMember(m.path("id").asText(), m.path("raftAddress").asText(),
-        m.path("apiUrl").asText())));
-    List<Responses.ClusterFollower> followers = new ArrayList<>();
-    n.path("followers").forEach(f -> followers.add(new Responses.ClusterFollower(f.path("id").asText(), f.path("matchIndex").asLong(),
-        f.path("lastContactMillis").asLong())));
-    return new Responses.ClusterInfo(n.path("clustered").asBoolean(), optionalText(n, "self"), n.path("role").asText(),
-        optionalText(n, "leader"), n.path("term").asLong(), n.path("commitIndex").asLong(), n.path("appliedIndex").asLong(),
-        n.path("logStartIndex").asLong(), members,
-        followers, n.path("chainId").asText(), n.path("height").asLong(), n.path("blockHash").asText(), n.path("stateHash").asText());
+    return Bodies.cluster(read(http.get("/v1/cluster"), Cluster.class));
   }
 
   /**

@@ -1,14 +1,19 @@
 package org.veriflow.node.http;
 
 import org.veriflow.protocol.http.CheckpointSigner;
+import org.veriflow.protocol.http.Cluster;
+import org.veriflow.protocol.http.ClusterFollower;
+import org.veriflow.protocol.http.ClusterPeer;
+import org.veriflow.protocol.http.CommittedBlock;
+import org.veriflow.protocol.http.CommittedBlocks;
 import org.veriflow.protocol.http.SignedCheckpoint;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.ByteString;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.Optional;
 import org.veriflow.core.Hex;
 import org.veriflow.core.crypto.SigningKey;
@@ -47,34 +52,25 @@ final class ClusterApi {
   }
 
   private void cluster(Context ctx) {
-    ObjectNode n = Json.MAPPER.createObjectNode();
-    ArrayNode members = Json.MAPPER.createArrayNode();
-    ArrayNode followers = Json.MAPPER.createArrayNode();
-    if (orderer == null) {
-      n.put("clustered", false).putNull("self").put("role", "SOLO").putNull("leader").put("term", 0).put("commitIndex", 0).put("appliedIndex", 0)
-          .put("logStartIndex", 0);
-    } else {
-      ClusterStatus s = orderer.status();
-      n.put("clustered", true).put("self", s.self()).put("role", s.role());
-      if (s.leader() == null) {
-        n.putNull("leader");
-      } else {
-        n.put("leader", s.leader());
-      }
-      n.put("term", s.term()).put("commitIndex", s.commitIndex()).put("appliedIndex", s.appliedIndex()).put("logStartIndex", s.logStartIndex());
-      for (ClusterMember m : s.members()) {
-        members.addObject().put("id", m.id()).put("raftAddress", m.raftAddress()).put("apiUrl", m.apiUrl().toString());
-      }
-      for (ClusterStatus.Follower f : s.followers()) {
-        followers.addObject().put("id", f.id()).put("matchIndex", f.matchIndex()).put("lastContactMillis", f.lastContactMillis());
-      }
-    }
-    n.set("members", members);
-    n.set("followers", followers);
     BlockRecord head = ledger.head();
-    n.put("chainId", ledger.chainId()).put("height", head.height()).put("blockHash", head.hash().hex())
-        .put("stateHash", Hex.encode(head.header().getStateHash().toByteArray()));
-    ctx.json(n);
+    String chainId = ledger.chainId();
+    String stateHash = Hex.encode(head.header().getStateHash().toByteArray());
+    if (orderer == null) {
+      Json.answer(ctx, new Cluster(false, null, "SOLO", null, 0, 0, 0, 0, List.of(), List.of(), chainId, head.height(), head.hash().hex(),
+          stateHash));
+      return;
+    }
+    ClusterStatus s = orderer.status();
+    List<ClusterPeer> members = new ArrayList<>();
+    for (ClusterMember m : s.members()) {
+      members.add(new ClusterPeer(m.id(), m.raftAddress(), m.apiUrl().toString()));
+    }
+    List<ClusterFollower> followers = new ArrayList<>();
+    for (ClusterStatus.Follower f : s.followers()) {
+      followers.add(new ClusterFollower(f.id(), f.matchIndex(), f.lastContactMillis()));
+    }
+    Json.answer(ctx, new Cluster(true, s.self(), s.role(), s.leader(), s.term(), s.commitIndex(), s.appliedIndex(), s.logStartIndex(), members,
+        followers, chainId, head.height(), head.hash().hex(), stateHash));
   }
 
   private void blocks(Context ctx) {
@@ -84,23 +80,17 @@ final class ClusterApi {
       throw new HttpApi.BadRequest("INVALID_RANGE", "max must be 1.." + MAX_BLOCKS + ", not " + max);
     }
     long head = ledger.head().height();
-    ObjectNode n = Json.MAPPER.createObjectNode().put("head", head);
-    ArrayNode blocks = n.putArray("blocks");
+    List<CommittedBlock> blocks = new ArrayList<>();
     Base64.Encoder b64 = Base64.getEncoder();
     long bytes = 0;
     for (long h = after + 1; h <= head && h <= after + max && (bytes < MAX_BLOCK_BYTES_PER_ANSWER || blocks.isEmpty()); h++) {
       BlockRecord b = ledger.block(h).orElseThrow(() -> new IllegalStateException("committed block is missing"));
       byte[] raw = b.block().toByteArray();
       bytes += raw.length;
-      ObjectNode o = blocks.addObject().put("height", h).put("block", b64.encodeToString(raw));
       Optional<byte[]> position = ledger.ordererPosition(h);
-      if (position.isPresent()) {
-        o.put("position", b64.encodeToString(position.get()));
-      } else {
-        o.putNull("position");
-      }
+      blocks.add(new CommittedBlock(h, b64.encodeToString(raw), position.map(b64::encodeToString).orElse(null)));
     }
-    ctx.json(n);
+    Json.answer(ctx, new CommittedBlocks(head, blocks));
   }
 
   private void checkpoint(Context ctx) {

@@ -2,6 +2,7 @@ package org.veriflow.node.http;
 
 import org.veriflow.protocol.http.Access;
 import org.veriflow.protocol.http.AccessPage;
+import org.veriflow.protocol.http.ComputeResult;
 import org.veriflow.protocol.http.Dataset;
 import org.veriflow.protocol.http.DatasetColumn;
 import org.veriflow.protocol.http.DatasetPage;
@@ -25,8 +26,6 @@ import org.veriflow.protocol.datasets.DatasetCryptoLabels;
 import org.veriflow.protocol.Limits;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.ByteString;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -352,14 +351,9 @@ final class DatasetsApi {
         }
         return compute.train(d, request.recipe(), request.modelId()).thenApply(r -> {
           counter.tag("outcome", "registered").register(metrics).increment();
-          ObjectNode n = Json.MAPPER.createObjectNode().put("grantId", g.getGrantId()).put("modelId", r.modelId())
-              .put("accessTx", o.id().hex()).put("accessHeight", o.height())
-              .put("modelTx", r.registration().id().hex()).put("modelHeight", r.registration().height())
-              .put("artifactSha256", r.artifact().hex()).put("lossCurveSha256", r.lossCurve().hex())
-              .put("datasetId", d.getDatasetId()).put("version", d.getVersion()).put("plaintextSha256", plaintext);
-          ObjectNode metricsJson = n.putObject("metrics");
-          r.run().metrics().forEach(metricsJson::put);
-          ctx.status(201).json(n);
+          Json.answer(ctx.status(201), new ComputeResult(g.getGrantId(), r.modelId(), o.id().hex(), o.height(), r.registration().id().hex(),
+              r.registration().height(), r.artifact().hex(), r.lossCurve().hex(), d.getDatasetId(), d.getVersion(), plaintext,
+              r.run().metrics()));
           return r;
         });
       }).exceptionally(e -> {
@@ -381,22 +375,34 @@ final class DatasetsApi {
   record ComputeRequest(String modelId, Recipe recipe) {
     /** Parses and checks a body; throws {@link Refused} ({@code INVALID_REQUEST}, {@code INVALID_MODEL_ID}, {@code INVALID_RECIPE}). */
     static ComputeRequest parse(byte[] body) {
-      JsonNode n;
+      JsonNode tree;
       try {
-        n = Json.MAPPER.readTree(body);
+        tree = Json.MAPPER.readTree(body);
       } catch (IOException e) {
         throw new Refused(400, "INVALID_REQUEST", "the body is not JSON: " + e.getMessage());
       }
-      if (n == null || !n.isObject() || !n.path("modelId").isTextual() || !n.path("recipe").isObject()) {
+      org.veriflow.protocol.http.ComputeRequest n;
+      try {
+        n = tree == null ? null : Json.request(tree, org.veriflow.protocol.http.ComputeRequest.class);
+      } catch (IllegalArgumentException e) {
+        n = null;
+      }
+      JsonNode recipeJson;
+      try {
+        recipeJson = n == null || n.recipe() == null ? null : Json.MAPPER.readTree(n.recipe());
+      } catch (IOException e) {
+        throw new IllegalStateException("a JSON text read by the node does not parse", e);
+      }
+      if (n == null || n.modelId() == null || recipeJson == null || !recipeJson.isObject()) {
         throw new Refused(400, "INVALID_REQUEST", "the body must be {\"modelId\": \"...\", \"recipe\": {...}}");
       }
-      String modelId = n.get("modelId").asText();
+      String modelId = n.modelId();
       if (!modelId.matches(DATASET_ID)) {
         throw new Refused(400, "INVALID_MODEL_ID", "model id '" + modelId + "' must be 1-63 lower-case letters, digits or '-'");
       }
       Recipe recipe;
       try {
-        recipe = Recipe.parse(Json.MAPPER.writeValueAsString(n.get("recipe")));
+        recipe = Recipe.parse(Json.MAPPER.writeValueAsString(recipeJson));
       } catch (IllegalArgumentException | IOException e) {
         throw new Refused(400, "INVALID_RECIPE", "the recipe is invalid: " + e.getMessage());
       }

@@ -7,10 +7,13 @@ import org.veriflow.node.service.Refused;
 import org.veriflow.node.service.TxOutcome;
 
 import org.veriflow.protocol.Limits;
+import org.veriflow.protocol.http.PredictAnswer;
+import org.veriflow.protocol.http.PredictOneAnswer;
+import org.veriflow.protocol.http.PredictRequest;
+import org.veriflow.protocol.http.Predicted;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.javalin.Javalin;
@@ -92,30 +95,25 @@ final class DecisionsApi {
       if (!modelId.matches("[a-z0-9][a-z0-9-]{0,62}")) {
         throw new Refused(400, "INVALID_ID", "'" + modelId + "' is not a model id");
       }
-      JsonNode body = body(ctx);
-      List<JsonNode> inputs = new ArrayList<>();
-      boolean many = body.has("inputs");
-      if (many == body.has("input")) {
+      PredictRequest body = body(ctx);
+      List<String> inputs = new ArrayList<>();
+      boolean many = body.inputs() != null;
+      if (many == (body.input() != null)) {
         throw new Refused(400, "INVALID_INPUT", "the body needs exactly one of 'input' (an object of feature values) or 'inputs' (an array of them)");
       }
       if (many) {
-        JsonNode array = body.get("inputs");
-        if (!array.isArray() || array.isEmpty() || array.size() > MAX_INPUTS) {
-          throw new Refused(400, "INVALID_INPUT", "'inputs' must be an array of 1 to " + MAX_INPUTS + " objects");
+        if (body.inputs().isEmpty() || body.inputs().size() > MAX_INPUTS) {
+          throw new Refused(400, "INVALID_INPUT", INPUTS_SHAPE);
         }
-        array.forEach(inputs::add);
+        inputs.addAll(body.inputs());
       } else {
-        inputs.add(body.get("input"));
+        inputs.add(body.input());
       }
-      JsonNode keep = body.path("keepInput");
-      if (!keep.isMissingNode() && !keep.isBoolean()) {
-        throw new Refused(400, "INVALID_INPUT", "'keepInput' must be true or false");
+      if (body.requester() != null && !body.requester().matches("vf1[0-9a-f]{40}")) {
+        throw new Refused(400, "INVALID_INPUT", REQUESTER_SHAPE);
       }
-      JsonNode requesterNode = body.path("requester");
-      if (!requesterNode.isMissingNode() && !(requesterNode.isTextual() && requesterNode.asText().matches("vf1[0-9a-f]{40}"))) {
-        throw new Refused(400, "INVALID_INPUT", "'requester' must be an identity id (vf1 and 40 hex digits)");
-      }
-      String requester = requesterNode.isMissingNode() ? "" : requesterNode.asText();
+      String requester = body.requester() == null ? "" : body.requester();
+      boolean keep = Boolean.TRUE.equals(body.keepInput());
 
       ModelRecord record = Models.find(ledger.state(Models.NAME), modelId)
           .orElseThrow(() -> new Refused(404, "UNKNOWN_MODEL", "no model " + modelId));
@@ -129,7 +127,7 @@ final class DecisionsApi {
       LogDecisions.Builder batch = LogDecisions.newBuilder();
       List<Prediction> answers = new ArrayList<>();
       for (int i = 0; i < inputs.size(); i++) {
-        JsonNode in = inputs.get(i);
+        JsonNode in = parseJson(inputs.get(i).getBytes(StandardCharsets.UTF_8));
         if (!in.isObject()) {
           throw new Refused(400, "INVALID_INPUT", (many ? "input " + i + ": " : "") + "an input is an object of feature values");
         }
@@ -147,7 +145,7 @@ final class DecisionsApi {
             .setOutput(ByteString.copyFrom(p.output()))
             .setRequester(requester)
             .setRequestId(requestId());
-        if (keep.asBoolean(false)) {
+        if (keep) {
           d.setInput(ByteString.copyFrom(p.input()));
         }
         for (FeatureAttribution a : p.attributions()) {
@@ -168,7 +166,7 @@ final class DecisionsApi {
         } else if (!o.committed()) {
           HttpApi.problem(ctx, o.status() == TxOutcome.Status.REJECTED ? 503 : 409, o.code(), "the decisions were not logged: " + o.message());
         } else {
-          ctx.status(200).json(answer(modelId, log, answers, o, many));
+          Json.answer(ctx.status(200), answer(modelId, log, answers, o, many));
         }
       }));
     } catch (Refused e) {
@@ -176,28 +174,19 @@ final class DecisionsApi {
     }
   }
 
-  private ObjectNode answer(String modelId, LogDecisions log, List<Prediction> answers, TxOutcome o, boolean many) {
+  private static Object answer(String modelId, LogDecisions log, List<Prediction> answers, TxOutcome o, boolean many) {
     List<Hash> leaves = new ArrayList<>();
-    ArrayNode list = Json.MAPPER.createArrayNode();
+    List<Predicted> decisions = new ArrayList<>();
     for (int i = 0; i < answers.size(); i++) {
       Hash id = Decisions.decisionId(log.getDecisions(i).toByteArray());
       leaves.add(id);
-      ObjectNode n = list.addObject().put("decisionId", id.hex());
-      n.set("output", parseJson(answers.get(i).output()));
-      n.put("inputSha256", answers.get(i).inputSha256().hex());
-      ArrayNode attributions = n.putArray("attributions");
-      for (FeatureAttribution a : answers.get(i).attributions()) {
-        attributions.addObject().put("feature", a.feature()).put("value", a.value()).put("attribution", a.attribution());
-      }
+      List<org.veriflow.protocol.http.FeatureAttribution> attributions = answers.get(i).attributions().stream()
+          .map(a -> new org.veriflow.protocol.http.FeatureAttribution(a.feature(), a.value(), a.attribution())).toList();
+      decisions.add(new Predicted(id.hex(), compact(answers.get(i).output()), answers.get(i).inputSha256().hex(), attributions));
     }
-    ObjectNode root = Json.MAPPER.createObjectNode().put("modelId", modelId).put("txId", o.id().hex()).put("height", o.height())
-        .put("batchRoot", MerkleTree.ofLeafHashes(leaves).root().hex());
-    if (many) {
-      root.set("decisions", list);
-    } else {
-      root.setAll((ObjectNode) list.get(0));
-    }
-    return root;
+    String root = MerkleTree.ofLeafHashes(leaves).root().hex();
+    return many ? new PredictAnswer(modelId, o.id().hex(), o.height(), root, decisions)
+        : PredictOneAnswer.of(modelId, o.id().hex(), o.height(), root, decisions.get(0));
   }
 
   private String requestId() {
@@ -283,15 +272,25 @@ final class DecisionsApi {
     }
   }
 
-  private static JsonNode body(Context ctx) {
+  private static final String INPUTS_SHAPE = "'inputs' must be an array of 1 to " + MAX_INPUTS + " objects";
+  private static final String REQUESTER_SHAPE = "'requester' must be an identity id (vf1 and 40 hex digits)";
+
+  /** Reads the body; one that is not a JSON object of the request's shape is {@code INVALID_INPUT}. */
+  private static PredictRequest body(Context ctx) {
+    JsonNode body;
     try {
-      JsonNode body = Json.MAPPER.readTree(ctx.bodyAsBytes());
-      if (body == null || !body.isObject()) {
-        throw new Refused(400, "INVALID_INPUT", "the body must be a JSON object");
-      }
-      return body;
+      body = Json.MAPPER.readTree(ctx.bodyAsBytes());
     } catch (IOException e) {
       throw new Refused(400, "INVALID_INPUT", "the body is not JSON");
+    }
+    if (body == null || !body.isObject()) {
+      throw new Refused(400, "INVALID_INPUT", "the body must be a JSON object");
+    }
+    try {
+      return Json.request(body, PredictRequest.class);
+    } catch (IllegalArgumentException e) {
+      throw new Refused(400, "INVALID_INPUT", "the body must be {\"input\": {...}} or {\"inputs\": [{...}, ...]}, with an optional"
+          + " 'keepInput' (true or false) and 'requester' (an identity id): " + e.getMessage());
     }
   }
 
@@ -299,7 +298,16 @@ final class DecisionsApi {
     try {
       return Json.MAPPER.readTree(json);
     } catch (IOException e) {
-      throw new IllegalStateException("canonical output is not JSON", e);
+      throw new IllegalStateException("a JSON text written by the node does not parse", e);
+    }
+  }
+
+  /** A JSON text as the API writes it: parsed, then written compactly (as it was written inside the answer's tree). */
+  private static String compact(byte[] json) {
+    try {
+      return Json.MAPPER.writeValueAsString(parseJson(json));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("canonical output cannot be written", e);
     }
   }
 }

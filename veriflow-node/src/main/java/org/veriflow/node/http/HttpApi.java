@@ -3,8 +3,6 @@ package org.veriflow.node.http;
 import org.veriflow.protocol.Limits;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.ByteString;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -48,6 +46,8 @@ import org.veriflow.node.service.TxOutcome;
 import org.veriflow.raft.RaftOrderer;
 import org.veriflow.protocol.http.Account;
 import org.veriflow.protocol.http.BatchResults;
+import org.veriflow.protocol.http.SubmitBatch;
+import org.veriflow.protocol.http.SubmitTransaction;
 import org.veriflow.protocol.http.Block;
 import org.veriflow.protocol.http.BlockSignature;
 import org.veriflow.protocol.http.Chain;
@@ -206,12 +206,12 @@ public final class HttpApi {
   // ------------------------------------------------------------ transactions
 
   private void submit(Context ctx) {
-    JsonNode body = jsonBody(ctx);
-    if (!body.isObject() || !body.path("payload").isTextual() || !body.path("signature").isTextual()) {
-      throw new BadRequest(RejectionCode.MALFORMED.name(), "body must be {\"payload\": base64, \"signature\": base64}");
+    SubmitTransaction body = request(ctx, SubmitTransaction.class, SUBMIT_SHAPE);
+    if (body.payload() == null || body.signature() == null) {
+      throw new BadRequest(RejectionCode.MALFORMED.name(), SUBMIT_SHAPE);
     }
     boolean wait = "true".equalsIgnoreCase(ctx.queryParam("wait"));
-    Entry e = accept(base64(body.get("payload").asText(), "payload"), base64(body.get("signature").asText(), "signature"), wait, relayed(ctx));
+    Entry e = accept(base64(body.payload(), "payload"), base64(body.signature(), "signature"), wait, relayed(ctx));
     if (e.rejection() != null) {
       problem(ctx, status(e.rejection().code()), e.rejection().code().name(), e.rejection().message());
       return;
@@ -237,24 +237,20 @@ public final class HttpApi {
    * {@code REJECTED} with its code, or (with {@code ?wait=true}) its block's outcome, or PENDING.
    */
   private void submitBatch(Context ctx) {
-    JsonNode body = jsonBody(ctx);
-    JsonNode txs = body.path("transactions");
-    if (!txs.isArray()) {
-      throw new BadRequest(RejectionCode.MALFORMED.name(), "body must be {\"transactions\": [{\"payload\": base64, \"signature\": base64}, ...]}");
-    }
+    List<SubmitTransaction> txs = request(ctx, SubmitBatch.class, BATCH_SHAPE).transactions();
     if (txs.size() > MAX_BATCH) {
       throw new BadRequest(RejectionCode.TOO_LARGE.name(), "a batch holds at most " + MAX_BATCH + " transactions, not " + txs.size());
     }
     boolean wait = "true".equalsIgnoreCase(ctx.queryParam("wait"));
     List<Entry> entries = new java.util.ArrayList<>(txs.size());
     boolean[] synced = new boolean[1];
-    for (JsonNode t : txs) {
-      if (!t.path("payload").isTextual() || !t.path("signature").isTextual()) {
+    for (SubmitTransaction t : txs) {
+      if (t.payload() == null || t.signature() == null) {
         entries.add(Entry.refused(new Rejection(RejectionCode.MALFORMED, "each transaction must be {\"payload\": base64, \"signature\": base64}")));
         continue;
       }
       try {
-        entries.add(submissions.admit(base64(t.get("payload").asText(), "payload"), base64(t.get("signature").asText(), "signature"), wait, synced));
+        entries.add(submissions.admit(base64(t.payload(), "payload"), base64(t.signature(), "signature"), wait, synced));
       } catch (BadRequest e) {
         entries.add(Entry.refused(new Rejection(RejectionCode.MALFORMED, e.getMessage())));
       }
@@ -312,15 +308,24 @@ public final class HttpApi {
         coded ? o.message() : null);
   }
 
-  private static JsonNode jsonBody(Context ctx) {
+  private static final String SUBMIT_SHAPE = "body must be {\"payload\": base64, \"signature\": base64}";
+  private static final String BATCH_SHAPE = "body must be {\"transactions\": [{\"payload\": base64, \"signature\": base64}, ...]}";
+
+  /** Reads a request body into its record; a body that is empty, not JSON or not of that shape ({@code shape}) is MALFORMED. */
+  private static <T extends Record> T request(Context ctx, Class<T> type, String shape) {
+    JsonNode body;
     try {
-      JsonNode body = Json.MAPPER.readTree(ctx.bodyAsBytes());
-      if (body == null) {
-        throw new BadRequest(RejectionCode.MALFORMED.name(), "request body is empty");
-      }
-      return body;
+      body = Json.MAPPER.readTree(ctx.bodyAsBytes());
     } catch (IOException e) {
       throw new BadRequest(RejectionCode.MALFORMED.name(), "request body is not JSON");
+    }
+    if (body == null) {
+      throw new BadRequest(RejectionCode.MALFORMED.name(), "request body is empty");
+    }
+    try {
+      return Json.request(body, type);
+    } catch (IllegalArgumentException e) {
+      throw new BadRequest(RejectionCode.MALFORMED.name(), shape);
     }
   }
 

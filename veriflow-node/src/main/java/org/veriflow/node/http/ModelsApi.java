@@ -11,8 +11,6 @@ import org.veriflow.protocol.http.ModelStageChange;
 
 import org.veriflow.protocol.Limits;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import java.nio.charset.StandardCharsets;

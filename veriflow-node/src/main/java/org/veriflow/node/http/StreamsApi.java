@@ -14,8 +14,6 @@ import org.veriflow.protocol.http.StreamStats;
 
 import org.veriflow.protocol.Limits;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.javalin.Javalin;
 import io.javalin.http.Context;

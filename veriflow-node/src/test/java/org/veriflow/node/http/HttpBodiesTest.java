@@ -1,6 +1,7 @@
 package org.veriflow.node.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 import java.util.TreeMap;
@@ -10,6 +11,18 @@ import org.veriflow.protocol.http.BatchResults;
 import org.veriflow.protocol.http.Block;
 import org.veriflow.protocol.http.BlockSignature;
 import org.veriflow.protocol.http.Chain;
+import org.veriflow.protocol.http.Cluster;
+import org.veriflow.protocol.http.ClusterFollower;
+import org.veriflow.protocol.http.ClusterPeer;
+import org.veriflow.protocol.http.CommittedBlock;
+import org.veriflow.protocol.http.CommittedBlocks;
+import org.veriflow.protocol.http.ComputeRequest;
+import org.veriflow.protocol.http.ComputeResult;
+import org.veriflow.protocol.http.FeatureAttribution;
+import org.veriflow.protocol.http.PredictAnswer;
+import org.veriflow.protocol.http.PredictOneAnswer;
+import org.veriflow.protocol.http.PredictRequest;
+import org.veriflow.protocol.http.Predicted;
 import org.veriflow.protocol.http.ConsistencyProof;
 import org.veriflow.protocol.http.Health;
 import org.veriflow.protocol.http.Identity;
@@ -215,5 +228,83 @@ class HttpBodiesTest {
   @Test
   void storedBlob_fieldNames_pinned() throws Exception {
     pinned(new org.veriflow.protocol.http.StoredBlob("bh", 12), "{\"hash\":\"bh\",\"size\":12}");
+  }
+
+  @Test
+  void clusterBodies_explicitNulls_pinned() throws Exception {
+    pinned(new Cluster(false, null, "SOLO", null, 0, 0, 0, 0, List.of(), List.of(), "vf-test", 3, "bh", "sh"),
+        "{\"clustered\":false,\"self\":null,\"role\":\"SOLO\",\"leader\":null,\"term\":0,\"commitIndex\":0,\"appliedIndex\":0,"
+            + "\"logStartIndex\":0,\"members\":[],\"followers\":[],\"chainId\":\"vf-test\",\"height\":3,\"blockHash\":\"bh\",\"stateHash\":\"sh\"}");
+    pinned(new Cluster(true, "n1", "LEADER", "n1", 2, 9, 8, 1, List.of(new ClusterPeer("n1", "127.0.0.1:9001", "http://127.0.0.1:8081")),
+        List.of(new ClusterFollower("n2", 7, 40)), "vf-test", 3, "bh", "sh"),
+        "{\"clustered\":true,\"self\":\"n1\",\"role\":\"LEADER\",\"leader\":\"n1\",\"term\":2,\"commitIndex\":9,\"appliedIndex\":8,"
+            + "\"logStartIndex\":1,\"members\":[{\"id\":\"n1\",\"raftAddress\":\"127.0.0.1:9001\",\"apiUrl\":\"http://127.0.0.1:8081\"}],"
+            + "\"followers\":[{\"id\":\"n2\",\"matchIndex\":7,\"lastContactMillis\":40}],\"chainId\":\"vf-test\",\"height\":3,"
+            + "\"blockHash\":\"bh\",\"stateHash\":\"sh\"}");
+    pinned(new CommittedBlocks(5, List.of(new CommittedBlock(1, "AA==", null), new CommittedBlock(2, "AQ==", "Ag=="))),
+        "{\"head\":5,\"blocks\":[{\"height\":1,\"block\":\"AA==\",\"position\":null},{\"height\":2,\"block\":\"AQ==\",\"position\":\"Ag==\"}]}");
+  }
+
+  @Test
+  void predictBodies_outputAsJsonValue_pinned() throws Exception {
+    Predicted d = new Predicted("di", "{\"label\":\"yes\",\"p\":0.5}", "is", List.of(new FeatureAttribution("x", 1.0, 0.25)));
+    String decision = "\"decisionId\":\"di\",\"output\":{\"label\":\"yes\",\"p\":0.5},\"inputSha256\":\"is\","
+        + "\"attributions\":[{\"feature\":\"x\",\"value\":1.0,\"attribution\":0.25}]";
+    pinned(PredictOneAnswer.of("m1", "tx", 4, "br", d), "{\"modelId\":\"m1\",\"txId\":\"tx\",\"height\":4,\"batchRoot\":\"br\"," + decision + "}");
+    pinned(new PredictAnswer("m1", "tx", 4, "br", List.of(d)),
+        "{\"modelId\":\"m1\",\"txId\":\"tx\",\"height\":4,\"batchRoot\":\"br\",\"decisions\":[{" + decision + "}]}");
+    pinned(new PredictRequest(true, "vf1" + "ab".repeat(20), null, List.of("{\"t\":21.5}", "{\"t\":1}")),
+        "{\"keepInput\":true,\"requester\":\"vf1" + "ab".repeat(20) + "\",\"inputs\":[{\"t\":21.5},{\"t\":1}]}");
+    pinned(new PredictRequest(null, null, "{\"t\":21.5}", null), "{\"input\":{\"t\":21.5}}");
+  }
+
+  @Test
+  void predictOutput_asTreeBefore_sameBytes() throws Exception {
+    String canonical = "{\"z\":1E-7,\"a\":[12345678901234567890,-0.0,\"\\u00e9\\n\"],\"m\":null}";
+    com.fasterxml.jackson.databind.node.ObjectNode tree = Json.MAPPER.createObjectNode().put("decisionId", "di");
+    tree.set("output", Json.MAPPER.readTree(canonical));
+    Predicted d = new Predicted("di", Json.MAPPER.writeValueAsString(Json.MAPPER.readTree(canonical)), "is", List.of());
+    assertThat(Json.write(d)).startsWith(Json.MAPPER.writeValueAsString(tree).replace("}}", "}"));
+  }
+
+  @Test
+  void computeBodies_fieldNames_pinned() throws Exception {
+    pinned(new ComputeRequest("m1", "{\"version\":1,\"data\":{\"reference\":\"dataset:room/1\"}}"),
+        "{\"modelId\":\"m1\",\"recipe\":{\"version\":1,\"data\":{\"reference\":\"dataset:room/1\"}}}");
+    pinned(new ComputeResult("g1", "m1", "at", 3, "mt", 4, "as", "ls", "room", 2, "ps", new TreeMap<>(java.util.Map.of("loss", 0.5, "accuracy", 0.75))),
+        "{\"grantId\":\"g1\",\"modelId\":\"m1\",\"accessTx\":\"at\",\"accessHeight\":3,\"modelTx\":\"mt\",\"modelHeight\":4,"
+            + "\"artifactSha256\":\"as\",\"lossCurveSha256\":\"ls\",\"datasetId\":\"room\",\"version\":2,\"plaintextSha256\":\"ps\","
+            + "\"metrics\":{\"accuracy\":0.75,\"loss\":0.5}}");
+  }
+
+  @Test
+  void submitRequests_nonTextFields_readAsAbsent() throws Exception {
+    assertThat(Json.request(tree("{\"payload\":5,\"signature\":\"cw==\",\"extra\":1}"), SubmitTransaction.class))
+        .isEqualTo(new SubmitTransaction(null, "cw=="));
+    assertThat(Json.request(tree("{\"transactions\":[null,[1],{\"payload\":\"cA==\",\"signature\":\"cw==\"}]}"), SubmitBatch.class))
+        .isEqualTo(new SubmitBatch(List.of(new SubmitTransaction(null, null), new SubmitTransaction(null, null),
+            new SubmitTransaction("cA==", "cw=="))));
+    for (String bad : List.of("{\"transactions\":null}", "{\"transactions\":{}}", "[]")) {
+      assertThatThrownBy(() -> Json.request(tree(bad), SubmitBatch.class)).as(bad).isInstanceOf(IllegalArgumentException.class);
+    }
+  }
+
+  @Test
+  void predictRequests_wrongTypesOrNulls_refused() throws Exception {
+    assertThat(Json.request(tree("{\"input\":{\"a\" : 1},\"other\":null}"), PredictRequest.class))
+        .isEqualTo(new PredictRequest(null, null, "{\"a\":1}", null));
+    assertThat(Json.request(tree("{\"inputs\":[{\"a\" : 1},null,3]}"), PredictRequest.class))
+        .isEqualTo(new PredictRequest(null, null, null, List.of("{\"a\":1}", "null", "3")));
+    for (String bad : List.of("{\"keepInput\":\"true\"}", "{\"keepInput\":1}", "{\"keepInput\":null}", "{\"requester\":5}",
+        "{\"requester\":null}", "{\"inputs\":{}}", "{\"inputs\":null}", "{\"input\":null}")) {
+      assertThatThrownBy(() -> Json.request(tree(bad), PredictRequest.class)).as(bad).isInstanceOf(IllegalArgumentException.class);
+    }
+    for (String bad : List.of("{\"modelId\":5,\"recipe\":{}}", "{\"modelId\":\"m\",\"recipe\":null}")) {
+      assertThatThrownBy(() -> Json.request(tree(bad), ComputeRequest.class)).as(bad).isInstanceOf(IllegalArgumentException.class);
+    }
+  }
+
+  private static com.fasterxml.jackson.databind.JsonNode tree(String json) throws Exception {
+    return Json.MAPPER.readTree(json);
   }
 }
