@@ -16,6 +16,9 @@ import java.util.Optional;
 import org.veriflow.ledger.Rejection;
 import org.veriflow.protocol.Limits;
 import org.veriflow.protocol.http.BatchResults;
+import org.veriflow.protocol.http.CommittedBlock;
+import org.veriflow.protocol.http.CommittedBlocks;
+import org.veriflow.protocol.http.Problem;
 import org.veriflow.protocol.http.SubmitBatch;
 import org.veriflow.protocol.http.SubmitTransaction;
 import org.veriflow.protocol.http.TxStatusAnswer;
@@ -88,7 +91,13 @@ public final class HttpLeaderLink implements LeaderLink {
       return all(txs, unreachable(leader, "answered HTTP " + response.statusCode() + " with a body that is not JSON"));
     }
     if (response.statusCode() != 200) {
-      return all(txs, rejection(answer.path("code").asText(), answer.path("detail").asText("HTTP " + response.statusCode()), leader));
+      Problem problem;
+      try {
+        problem = MAPPER.treeToValue(answer, Problem.class);
+      } catch (IOException | IllegalArgumentException e) {
+        return all(txs, unreachable(leader, "answered HTTP " + response.statusCode() + " with a body that is not a problem"));
+      }
+      return all(txs, rejection(String.valueOf(problem.code()), problem.detail() != null ? problem.detail() : "HTTP " + response.statusCode(), leader));
     }
     List<TxStatusAnswer> results;
     try {
@@ -138,12 +147,19 @@ public final class HttpLeaderLink implements LeaderLink {
     if (response.statusCode() != 200) {
       throw new IOException(member.id() + " answered HTTP " + response.statusCode() + " to " + uri);
     }
-    JsonNode answer = MAPPER.readTree(response.body());
+    CommittedBlocks answer;
+    try {
+      answer = MAPPER.readValue(response.body(), CommittedBlocks.class);
+    } catch (IllegalArgumentException e) {
+      throw new IOException(member.id() + " answered blocks that do not read: " + e.getMessage(), e);
+    }
     List<PositionedBlock> out = new ArrayList<>();
     Base64.Decoder b64 = Base64.getDecoder();
-    for (JsonNode b : answer.path("blocks")) {
-      JsonNode position = b.path("position");
-      out.add(new PositionedBlock(b64.decode(b.path("block").asText()), position.isTextual() ? b64.decode(position.asText()) : null));
+    for (CommittedBlock b : answer.blocks()) {
+      if (b.block() == null) {
+        throw new IOException(member.id() + " answered a block at height " + b.height() + " without its bytes");
+      }
+      out.add(new PositionedBlock(b64.decode(b.block()), b.position() != null ? b64.decode(b.position()) : null));
     }
     return out;
   }
