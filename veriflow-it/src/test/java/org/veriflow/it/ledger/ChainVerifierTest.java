@@ -1,5 +1,7 @@
-package org.veriflow.contracts;
+package org.veriflow.it.ledger;
 
+import org.veriflow.contracts.TestChain;
+import org.veriflow.contracts.GenesisSpec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.veriflow.contracts.TestChain.ADMIN;
 import static org.veriflow.contracts.TestChain.VALIDATOR;

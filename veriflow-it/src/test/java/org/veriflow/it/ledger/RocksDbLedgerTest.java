@@ -1,5 +1,8 @@
-package org.veriflow.contracts;
+package org.veriflow.it.ledger;
 
+import org.veriflow.contracts.TestChain;
+import org.veriflow.contracts.GenesisSpec;
+import org.veriflow.contracts.SystemContracts;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.veriflow.contracts.TestChain.ADMIN;

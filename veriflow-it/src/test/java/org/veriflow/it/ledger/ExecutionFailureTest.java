@@ -1,5 +1,6 @@
-package org.veriflow.contracts;
+package org.veriflow.it.ledger;
 
+import org.veriflow.contracts.TestChain;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.veriflow.contracts.TestChain.ADMIN;
 import static org.veriflow.contracts.TestChain.VALIDATOR;
