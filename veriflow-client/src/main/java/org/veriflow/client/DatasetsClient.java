@@ -197,33 +197,7 @@ public final class DatasetsClient {
   public Hash downloadCiphertext(String grantId, SigningKey grantee, Hash ciphertext, java.nio.file.Path out) throws IOException {
     String path = "/v1/grants/" + segment(grantId) + "/ciphertext";
     HttpRequest request = http.signed(path, "GET", grantee, ciphertext).GET().build();
-    HttpResponse<java.io.InputStream> r = http.exchange(request, HttpResponse.BodyHandlers.ofInputStream());
-    try (java.io.InputStream body = r.body()) {
-      if (r.statusCode() != 200) {
-        throw Http.problem(r.statusCode(), new String(body.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
-      }
-      java.nio.file.Path target = out.toAbsolutePath();
-      java.nio.file.Path temp = java.nio.file.Files.createTempFile(target.getParent(), "." + target.getFileName() + ".", ".part");
-      boolean moved = false;
-      try {
-        java.security.MessageDigest md = org.veriflow.core.crypto.Hash.digest();
-        try (java.io.OutputStream w = java.nio.file.Files.newOutputStream(temp)) {
-          byte[] buf = new byte[64 * 1024];
-          int n;
-          while ((n = body.read(buf)) != -1) {
-            md.update(buf, 0, n);
-            w.write(buf, 0, n);
-          }
-        }
-        java.nio.file.Files.move(temp, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        moved = true;
-        return org.veriflow.core.crypto.Hash.of(md.digest());
-      } finally {
-        if (!moved) {
-          java.nio.file.Files.deleteIfExists(temp);
-        }
-      }
-    }
+    return http.download(request, out, got -> { });
   }
 
   /**

@@ -73,6 +73,51 @@ final class Http {
   }
 
   /** Sends a request; a node that cannot be reached, or an interrupted wait, is a {@link ClientException}. */
+  /**
+   * Streams the body of a successful answer to {@code request} into {@code out}, through a temporary
+   * file beside it that is moved into place only once the whole body is written and {@code check}
+   * accepted its SHA-256; a partial or refused download leaves nothing at {@code out}.
+   *
+   * @param request the request
+   * @param out where the body goes
+   * @param check sees the body's SHA-256 before the file is moved into place; throws to refuse it
+   * @return the body's SHA-256
+   * @throws ClientException if the node refuses the request or cannot be reached, or as {@code check} throws
+   * @throws java.io.IOException if {@code out} cannot be written
+   */
+  org.veriflow.core.crypto.Hash download(HttpRequest request, java.nio.file.Path out,
+      java.util.function.Consumer<org.veriflow.core.crypto.Hash> check) throws java.io.IOException {
+    HttpResponse<java.io.InputStream> r = exchange(request, HttpResponse.BodyHandlers.ofInputStream());
+    try (java.io.InputStream body = r.body()) {
+      if (r.statusCode() != 200) {
+        throw problem(r.statusCode(), new String(body.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+      }
+      java.nio.file.Path target = out.toAbsolutePath();
+      java.nio.file.Path temp = java.nio.file.Files.createTempFile(target.getParent(), "." + target.getFileName() + ".", ".part");
+      boolean moved = false;
+      try {
+        java.security.MessageDigest md = org.veriflow.core.crypto.Hash.digest();
+        try (java.io.OutputStream w = java.nio.file.Files.newOutputStream(temp)) {
+          byte[] buf = new byte[64 * 1024];
+          int n;
+          while ((n = body.read(buf)) != -1) {
+            md.update(buf, 0, n);
+            w.write(buf, 0, n);
+          }
+        }
+        org.veriflow.core.crypto.Hash got = org.veriflow.core.crypto.Hash.of(md.digest());
+        check.accept(got);
+        java.nio.file.Files.move(temp, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        moved = true;
+        return got;
+      } finally {
+        if (!moved) {
+          java.nio.file.Files.deleteIfExists(temp);
+        }
+      }
+    }
+  }
+
   <T> HttpResponse<T> exchange(HttpRequest request, HttpResponse.BodyHandler<T> body) {
     try {
       return client.send(request, body);

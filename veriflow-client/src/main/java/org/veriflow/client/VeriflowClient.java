@@ -438,36 +438,11 @@ public final class VeriflowClient {
       throw new ClientException(0, "INVALID_ID", "blob hash must be 64 hex characters, not '" + hash + "'");
     }
     HttpRequest request = http.request("/v1/blobs/" + expected.hex()).GET().build();
-    HttpResponse<java.io.InputStream> r = http.exchange(request, HttpResponse.BodyHandlers.ofInputStream());
-    try (java.io.InputStream body = r.body()) {
-      if (r.statusCode() != 200) {
-        throw Http.problem(r.statusCode(), new String(body.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+    http.download(request, out, got -> {
+      if (!got.equals(expected)) {
+        throw new ClientException(200, "HASH_MISMATCH", "the node sent bytes hashing to " + got.hex() + " for blob " + expected.hex());
       }
-      java.nio.file.Path target = out.toAbsolutePath();
-      java.nio.file.Path temp = java.nio.file.Files.createTempFile(target.getParent(), "." + target.getFileName() + ".", ".part");
-      boolean moved = false;
-      try {
-        java.security.MessageDigest md = org.veriflow.core.crypto.Hash.digest();
-        try (java.io.OutputStream w = java.nio.file.Files.newOutputStream(temp)) {
-          byte[] buf = new byte[64 * 1024];
-          int n;
-          while ((n = body.read(buf)) != -1) {
-            md.update(buf, 0, n);
-            w.write(buf, 0, n);
-          }
-        }
-        org.veriflow.core.crypto.Hash got = org.veriflow.core.crypto.Hash.of(md.digest());
-        if (!got.equals(expected)) {
-          throw new ClientException(r.statusCode(), "HASH_MISMATCH", "the node sent bytes hashing to " + got.hex() + " for blob " + expected.hex());
-        }
-        java.nio.file.Files.move(temp, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        moved = true;
-      } finally {
-        if (!moved) {
-          java.nio.file.Files.deleteIfExists(temp);
-        }
-      }
-    }
+    });
   }
 
   /**
