@@ -157,8 +157,17 @@ class ReplayTest {
         Replay.Request r = request(EngineVersion.CURRENT, mlp.canonicalBytes(), mlp.hash(),
                 List.of(new Replay.RecordedDataset(REFERENCE, DATA_SHA)), ARTIFACT);
         assertThatThrownBy(() -> Replay.run(r, (ref, sha) -> DATA, Parallelism.sequential(), (epoch, max) -> {
-            throw new UnsupportedOperationException("stop");
-        }, () -> true)).isInstanceOf(UnsupportedOperationException.class).hasMessage("stop");
+            throw new Aborted();
+        }, () -> true)).isInstanceOf(Aborted.class).hasMessage("stop");
+    }
+
+    /** What a listener that stops the training throws; the replay must not turn it into an outcome. */
+    private static final class Aborted extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Aborted() {
+            super("stop");
+        }
     }
 
     @Test
