@@ -4,6 +4,7 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.veriflow.client.KeyFiles;
 import org.veriflow.core.crypto.SigningKey;
 import org.veriflow.crypto.EncryptionKeyPair;
 import picocli.CommandLine.Command;
@@ -52,7 +53,7 @@ final class KeysCommand {
         return Veriflow.OK;
       }
       SigningKey key = SigningKey.generate(Veriflow.keyType(spec, type));
-      NodeSetup.writeKey(out, key);
+      KeyFiles.write(out, key);
       if (!output.printJson(spec.commandLine().getOut(), new Created(key.algorithm().label(), out.toString(),
           key.id().value(), null))) {
         spec.commandLine().getOut().println(key.id());

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
+import org.veriflow.client.KeyFiles;
 import org.veriflow.client.ClientException;
 import org.veriflow.client.Responses;
 import org.veriflow.client.SignedTransaction;
@@ -67,8 +68,8 @@ final class LedgerTourCommand implements Callable<Integer> {
 
       SigningKey org = SigningKey.generate(SignatureAlgorithm.ED25519);
       SigningKey member = SigningKey.generate(SignatureAlgorithm.P256);
-      NodeSetup.writeKey(nodeDir.resolve("keys/org.key"), org);
-      NodeSetup.writeKey(nodeDir.resolve("keys/member.key"), member);
+      KeyFiles.write(nodeDir.resolve("keys/org.key"), org);
+      KeyFiles.write(nodeDir.resolve("keys/member.key"), member);
       Session admin = new Session(client, setup.admin());
 
       step(out, 2, "the administrator registers an organisation");

@@ -1,20 +1,15 @@
 package org.veriflow.cli;
 
-import java.io.IOException;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import org.veriflow.client.KeyFiles;
 import org.veriflow.client.Session;
 import org.veriflow.client.VeriflowClient;
-import org.veriflow.core.crypto.KeyPem;
 import org.veriflow.core.crypto.SigningKey;
 import picocli.CommandLine.Option;
 
 /** Options shared by commands that talk to a node: {@code --node}, {@code --key}, {@code --verbose}. */
 final class NodeOptions {
-  /** Transactions built by the CLI stay valid this many blocks past the current head. */
-  static final long VALIDITY_BLOCKS = Session.DEFAULT_VALIDITY_BLOCKS;
-
   @Option(names = "--node", paramLabel = "URL", defaultValue = "${env:VERIFLOW_NODE:-http://127.0.0.1:7070}",
       description = "The node's HTTP API (default: ${DEFAULT-VALUE}; env VERIFLOW_NODE).")
   String node;
@@ -34,21 +29,11 @@ final class NodeOptions {
     if (key == null) {
       throw new IllegalArgumentException("this command signs a transaction: give the sender's key with --key FILE or VERIFLOW_KEY");
     }
-    return readKey(key);
-  }
-
-  static SigningKey readKey(Path file) {
-    try {
-      return KeyPem.decodePrivate(Files.readString(file));
-    } catch (IOException e) {
-      throw new IllegalArgumentException("cannot read key file " + file + ": " + e.getMessage(), e);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("key file " + file + ": " + e.getMessage(), e);
-    }
+    return KeyFiles.read(key);
   }
 
   /** The key's session with {@code client}: its nonces and validity come from the node. */
   Session session(VeriflowClient client) {
-    return new Session(client, signingKey(), VALIDITY_BLOCKS);
+    return new Session(client, signingKey());
   }
 }

@@ -74,8 +74,8 @@ public final class NodeSetup {
     }
     SigningKey admin = SigningKey.generate(keyType);
     SigningKey node = SigningKey.generate(SignatureAlgorithm.ED25519);
-    writeKey(dir.resolve("keys/admin.key"), admin);
-    writeKey(dir.resolve("keys/node.key"), node);
+    KeyFiles.write(dir.resolve("keys/admin.key"), admin);
+    KeyFiles.write(dir.resolve("keys/node.key"), node);
     // The node publishes it on chain at its first start; dataset custody keys are wrapped for it.
     EncryptionKeyPair encryption = EncryptionKeyPair.generate();
     encryption.writePem(dir.resolve("keys/node-encryption.key"));
@@ -132,13 +132,13 @@ public final class NodeSetup {
         List.of(new GenesisSpec.Member("admin", admin.publicKey())), validators, balances);
     String memberList = String.join(",", members.stream().map(ClusterMember::spec).toList());
 
-    writeKey(dir.resolve("keys/admin.key"), admin);
+    KeyFiles.write(dir.resolve("keys/admin.key"), admin);
     List<ClusterNode> nodes = new ArrayList<>();
     Path genesis = null;
     for (int i = 0; i < size; i++) {
       ClusterMember m = members.get(i);
       Path nodeDir = dir.resolve(m.id());
-      writeKey(nodeDir.resolve("keys/node.key"), keys.get(i));
+      KeyFiles.write(nodeDir.resolve("keys/node.key"), keys.get(i));
       EncryptionKeyPair encryption = EncryptionKeyPair.generate();
       encryption.writePem(nodeDir.resolve("keys/node-encryption.key"));
       encryption.destroy();
@@ -208,9 +208,5 @@ public final class NodeSetup {
         throw new IllegalArgumentException(dir.resolve("node" + i) + " already exists; choose another directory");
       }
     }
-  }
-
-  static void writeKey(Path file, SigningKey key) throws IOException {
-    KeyFiles.write(file, key);
   }
 }

@@ -36,4 +36,21 @@ public final class KeyFiles {
     }
     Files.writeString(file, KeyPem.encodePrivate(key), StandardCharsets.UTF_8);
   }
+
+  /**
+   * Reads a private key file written by {@link #write} (or by OpenSSL: PKCS#8 PEM, Ed25519 or P-256).
+   *
+   * @param file the key file
+   * @return the key
+   * @throws IllegalArgumentException if the file cannot be read, or holds no valid key; the message names the file
+   */
+  public static SigningKey read(Path file) {
+    try {
+      return KeyPem.decodePrivate(Files.readString(file, StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new IllegalArgumentException("cannot read key file " + file + ": " + e.getMessage(), e);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("key file " + file + ": " + e.getMessage(), e);
+    }
+  }
 }

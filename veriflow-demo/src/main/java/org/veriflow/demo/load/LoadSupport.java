@@ -18,10 +18,11 @@ final class LoadSupport {
     step(progress, task, "");
   }
 
-  static void expectCommitted(Responses.TxInfo info) {
+  static Responses.TxInfo expectCommitted(Responses.TxInfo info) {
     if (!info.committed()) {
       throw new IllegalStateException("set-up transaction " + info.id() + " is " + info.status() + " " + info.code().orElse(""));
     }
+    return info;
   }
 
   /**

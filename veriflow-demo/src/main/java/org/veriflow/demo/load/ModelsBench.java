@@ -83,7 +83,7 @@ public final class ModelsBench {
     Files.createDirectories(work);
     SigningKey org = SigningKey.generate(SignatureAlgorithm.ED25519);
     Session adminSession = new Session(client, admin);
-    expect(adminSession.submit(b -> b.registerIdentity(org.publicKey(), IdentityKind.ORGANISATION, "bench-lab", List.of()), true));
+    LoadSupport.expectCommitted(adminSession.submit(b -> b.registerIdentity(org.publicKey(), IdentityKind.ORGANISATION, "bench-lab", List.of()), true));
 
     int perDevice = (int) (RoomModel.NIGHT.toSeconds() / RoomModel.DEFAULT_INTERVAL.toSeconds());
     int devices = Math.max(1, (readings + perDevice - 1) / perDevice);
@@ -97,7 +97,7 @@ public final class ModelsBench {
     List<SignedReading> signed = SensorSimulator.signed(night);
     out.printf(Locale.ROOT, "ingesting %,d readings from %d devices%n", signed.size(), devices);
     new Gateway(client, org, Limits.READINGS_PER_BATCH).submit(stream, signed, progress);
-    String snapshotId = expect(new Session(client, org).submit(b -> b.snapshot(stream, Long.MIN_VALUE, Long.MAX_VALUE, "bench night"), true)).id();
+    String snapshotId = LoadSupport.expectCommitted(new Session(client, org).submit(b -> b.snapshot(stream, Long.MIN_VALUE, Long.MAX_VALUE, "bench night"), true)).id();
     Responses.Snapshot snap = client.streams().snapshot(snapshotId);
 
     Recipe recipe = Recipe.parse(("{\"format\":\"veriflow-recipe/1\",\"engineVersion\":\"veriflow-ml/0.1.0\","
@@ -117,7 +117,7 @@ public final class ModelsBench {
     if (!stage.equals("VERIFIED")) {
       throw new IllegalStateException("the model is " + stage + " after replay");
     }
-    expect(adminSession.submit(b -> b.changeModelStage(modelId, ModelStage.APPROVED, "benchmark"), true));
+    LoadSupport.expectCommitted(adminSession.submit(b -> b.changeModelStage(modelId, ModelStage.APPROVED, "benchmark"), true));
 
     // Baseline: only the readings' signature checks, on all cores, in this process.
     long s0 = System.nanoTime();
@@ -203,12 +203,5 @@ public final class ModelsBench {
       }
     }
     return 0;
-  }
-
-  private static Responses.TxInfo expect(Responses.TxInfo info) {
-    if (!info.committed()) {
-      throw new IllegalStateException("set-up transaction " + info.id() + " is " + info.status() + " " + info.code().orElse(""));
-    }
-    return info;
   }
 }

@@ -16,8 +16,6 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.veriflow.client.KeyFiles;
 import org.veriflow.client.streams.SensorDevice;
-import org.veriflow.core.crypto.KeyPem;
-import org.veriflow.core.crypto.SigningKey;
 import org.veriflow.protocol.proto.streams.CreateStream;
 import org.veriflow.protocol.proto.streams.SignedReading;
 
@@ -113,35 +111,12 @@ public final class SensorFiles {
    */
   public static void writeKeys(Path dir, List<SensorDevice> devices) {
     for (SensorDevice d : devices) {
-      writeKey(keyFile(dir, d.name()), d.key());
-    }
-  }
-
-  /**
-   * Writes a private key as PKCS#8 PEM, readable only by its owner; never overwrites.
-   *
-   * @throws IllegalArgumentException if {@code file} exists
-   */
-  public static void writeKey(Path file, SigningKey key) {
-    try {
-      KeyFiles.write(file, key);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write key " + file + ": " + e.getMessage(), e);
-    }
-  }
-
-  /**
-   * Reads a private key file.
-   *
-   * @throws IllegalArgumentException if the file cannot be read or holds no valid key
-   */
-  public static SigningKey readKey(Path file) {
-    try {
-      return KeyPem.decodePrivate(Files.readString(file, StandardCharsets.UTF_8));
-    } catch (IOException e) {
-      throw new IllegalArgumentException("cannot read key file " + file + ": " + e.getMessage(), e);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("key file " + file + ": " + e.getMessage(), e);
+      Path file = keyFile(dir, d.name());
+      try {
+        KeyFiles.write(file, d.key());
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot write key " + file + ": " + e.getMessage(), e);
+      }
     }
   }
 

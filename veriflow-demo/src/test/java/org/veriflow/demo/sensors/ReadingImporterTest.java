@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.veriflow.client.KeyFiles;
 import org.veriflow.client.streams.Readings;
 import org.veriflow.client.streams.SensorDevice;
 import org.veriflow.core.crypto.SignatureAlgorithm;
@@ -188,7 +189,7 @@ class ReadingImporterTest {
     ReadingImporter.write(dir, imported, stream);
     assertThat(SensorFiles.readSignedReadings(dir.resolve(SensorFiles.SIGNED_READINGS))).isEqualTo(imported.readings());
     assertThat(SensorFiles.readStream(dir.resolve(SensorFiles.STREAM_FILE))).isEqualTo(stream);
-    assertThat(SensorFiles.readKey(SensorFiles.keyFile(dir, "mote-1")).id()).isEqualTo(imported.devices().get(0).key().id());
+    assertThat(KeyFiles.read(SensorFiles.keyFile(dir, "mote-1")).id()).isEqualTo(imported.devices().get(0).key().id());
     Attacker.Plan plan = Attacker.plan(imported.readings(), stream.getFieldsList(), 0.1, 1,
         new SensorDevice("f", TestKeys.ed25519(2)), new SensorDevice("u", TestKeys.ed25519(3)));
     assertThat(plan.attacks()).hasSize(5);

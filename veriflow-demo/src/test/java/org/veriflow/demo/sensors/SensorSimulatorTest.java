@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.veriflow.client.KeyFiles;
 import org.veriflow.client.streams.Readings;
 import org.veriflow.client.streams.SensorDevice;
 import org.veriflow.core.crypto.SignatureAlgorithm;
@@ -123,7 +124,7 @@ class SensorSimulatorTest {
     assertThat(SensorFiles.readSignedReadings(out.resolve(SensorFiles.SIGNED_READINGS))).isEqualTo(SensorSimulator.signed(readings));
     assertThat(SensorFiles.readStream(out.resolve(SensorFiles.STREAM_FILE))).isEqualTo(stream);
     for (SensorDevice d : devices) {
-      assertThat(SensorFiles.readKey(SensorFiles.keyFile(out, d.name())).id()).isEqualTo(d.key().id());
+      assertThat(KeyFiles.read(SensorFiles.keyFile(out, d.name())).id()).isEqualTo(d.key().id());
     }
     List<String> truth = Files.readAllLines(out.resolve(SensorFiles.TRUTH_CSV), StandardCharsets.UTF_8);
     assertThat(truth.get(0)).isEqualTo("time,device,sequence,true_temperature,true_humidity,temperature,humidity");
