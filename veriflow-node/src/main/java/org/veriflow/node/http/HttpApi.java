@@ -235,7 +235,7 @@ public final class HttpApi {
   }
 
   /** Every refusal and failure of a listener answers problem+json with a stable code. */
-  private static void errors(Javalin app) {
+  static void errors(Javalin app) {
     app.exception(BadRequest.class, (e, ctx) -> problem(ctx, 400, e.code, e.getMessage()));
     // Javalin's own refusals (no such route, body too large, ...) answer as problem+json too.
     app.exception(io.javalin.http.HttpResponseException.class, (e, ctx) -> {

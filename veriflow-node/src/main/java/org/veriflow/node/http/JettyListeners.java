@@ -176,6 +176,8 @@ final class JettyListeners {
     private final int maxPerAddress;
     private final long headerTimeoutMillis;
     private final Map<InetAddress, Integer> open = new ConcurrentHashMap<>();
+    /** The address each counted connection was counted under (a closed socket no longer tells). */
+    private final Map<Connection, InetAddress> counted = new ConcurrentHashMap<>();
     /** HTTP connections, and since when (nanoTime) each was first seen in the middle of a request's headers (0: not). */
     private final Map<HttpConnection, Long> inHeaders = new ConcurrentHashMap<>();
 
@@ -190,7 +192,11 @@ final class JettyListeners {
         inHeaders.put(http, 0L);
       }
       InetAddress address = socketAddress(connection);
-      if (address != null && open.merge(address, 1, Integer::sum) > maxPerAddress) {
+      if (address == null) {
+        return;
+      }
+      counted.put(connection, address);
+      if (open.merge(address, 1, Integer::sum) > maxPerAddress) {
         connection.getEndPoint().close();
       }
     }
@@ -200,7 +206,7 @@ final class JettyListeners {
       if (connection instanceof HttpConnection http) {
         inHeaders.remove(http);
       }
-      InetAddress address = socketAddress(connection);
+      InetAddress address = counted.remove(connection);
       if (address != null) {
         open.computeIfPresent(address, (a, n) -> n <= 1 ? null : n - 1);
       }
@@ -214,11 +220,6 @@ final class JettyListeners {
       }
       SocketAddress remote = ep.getRemoteSocketAddress();
       return remote instanceof InetSocketAddress inet ? inet.getAddress() : null;
-    }
-
-    /** Open connections from one address (for tests and metrics). */
-    int openFrom(InetAddress address) {
-      return open.getOrDefault(address, 0);
     }
 
     void start(Scheduler scheduler) {
@@ -255,7 +256,8 @@ final class JettyListeners {
   /**
    * Holds handlers to {@code maxBytes} of request body, counted while the body streams in, whether
    * or not it declared its length: a longer body is refused (413) without being read further. A
-   * declared length over the limit is refused before a byte of the body is read.
+   * declared length over the limit is refused before a byte of the body is read. And a handler that
+   * died of an {@link Error} (which Javalin answers with a bare 500) still answers problem+json.
    */
   private static final class BodyLimit implements Filter {
     private final long maxBytes;
@@ -269,17 +271,22 @@ final class JettyListeners {
     @Override
     public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain) throws IOException, ServletException {
       HttpServletRequest http = (HttpServletRequest) request;
-      if (exempt.test(http)) {
-        chain.doFilter(request, response);
-        return;
-      }
-      if (http.getContentLengthLong() > maxBytes) {
+      boolean bounded = !exempt.test(http);
+      if (bounded && http.getContentLengthLong() > maxBytes) {
         HttpServletResponse res = (HttpServletResponse) response;
         res.setHeader(HttpHeader.CONNECTION.asString(), "close");
         writeProblem(res, 413, RejectionCode.TOO_LARGE.name(), tooLarge(maxBytes));
         return;
       }
-      chain.doFilter(new LimitedRequest(http, maxBytes), response);
+      try {
+        chain.doFilter(bounded ? new LimitedRequest(http, maxBytes) : http, response);
+      } finally {
+        HttpServletResponse res = (HttpServletResponse) response;
+        if (!res.isCommitted() && res.getStatus() >= 500 && !HttpApi.PROBLEM_JSON.equals(res.getContentType()) && !request.isAsyncStarted()) {
+          res.resetBuffer();
+          writeProblem(res, res.getStatus(), code(res.getStatus()), "the node failed to answer: " + HttpStatus.getMessage(res.getStatus()));
+        }
+      }
     }
   }
 
