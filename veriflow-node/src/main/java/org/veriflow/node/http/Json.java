@@ -105,7 +105,7 @@ final class Json {
   static class JsonText extends JsonDeserializer<String> {
     @Override
     public String deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
-      return MAPPER.writeValueAsString(p.readValueAsTree());
+      return MAPPER.writeValueAsString(ctxt.readTree(p));
     }
   }
 
@@ -160,7 +160,7 @@ final class Json {
 
     @Override
     public SubmitTransaction deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
-      JsonNode n = p.readValueAsTree();
+      JsonNode n = ctxt.readTree(p);
       if (!(n instanceof ObjectNode o)) {
         return new SubmitTransaction(null, null);
       }
