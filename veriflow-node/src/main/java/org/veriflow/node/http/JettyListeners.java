@@ -85,7 +85,7 @@ final class JettyListeners {
       cfg.jetty.modifyHttpConfiguration(hc -> {
         hc.setRequestHeaderSize(MAX_HEADER_BYTES);
         hc.setIdleTimeout(settings.idleTimeout().toMillis());
-        hc.setMinRequestDataRate(settings.minRequestDataRate());
+        hc.setMinRequestDataRate(settings.minRequestBytesPerSecond());
         hc.setSendServerVersion(false);
         hc.setSendXPoweredBy(false);
       });

@@ -12,13 +12,13 @@ import java.util.Objects;
  * @param threads the API's request threads (its Jetty pool's maximum)
  * @param idleTimeout a connection (or a blocked read or write) with no progress for this long is closed
  * @param headerTimeout a request whose headers are not complete this long after they began is cut
- * @param minRequestDataRate a request body arriving slower than this many bytes per second is cut (408)
+ * @param minRequestBytesPerSecond a request body arriving slower than this many bytes per second is cut (408)
  * @param maxConnectionsPerAddress most open connections from one client address; more are closed as
  *     soon as they are accepted
  * @param tls the certificate the listeners present, or null to serve plain HTTP
  * @param ops the operations listener
  */
-public record ServerSettings(String host, int port, int threads, Duration idleTimeout, Duration headerTimeout, long minRequestDataRate,
+public record ServerSettings(String host, int port, int threads, Duration idleTimeout, Duration headerTimeout, long minRequestBytesPerSecond,
     int maxConnectionsPerAddress, TlsSettings tls, Ops ops) {
   /** Fewest request threads: Jetty's acceptor and selector take two, and requests need some. */
   static final int MIN_THREADS = 8;
@@ -38,7 +38,7 @@ public record ServerSettings(String host, int port, int threads, Duration idleTi
     if (idleTimeout.isNegative() || idleTimeout.isZero() || headerTimeout.isNegative() || headerTimeout.isZero()) {
       throw new IllegalArgumentException("timeouts must be positive");
     }
-    if (minRequestDataRate < 1 || maxConnectionsPerAddress < 1) {
+    if (minRequestBytesPerSecond < 1 || maxConnectionsPerAddress < 1) {
       throw new IllegalArgumentException("the minimum data rate and the connections per address must be at least 1");
     }
   }
