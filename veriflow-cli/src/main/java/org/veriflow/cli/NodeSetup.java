@@ -91,6 +91,7 @@ public final class NodeSetup {
         NodeConfig.NODE_KEY.name(), "keys/node.key",
         NodeConfig.NODE_ENCRYPTION_KEY.name(), "keys/node-encryption.key",
         NodeConfig.DATA_DIR.name(), "data",
+        NodeConfig.HTTP_INSECURE.name(), "true",
         NodeConfig.HTTP_PORT.name(), Integer.toString(httpPort)));
     return new Result(dir, admin, node, chainId);
   }
@@ -154,6 +155,7 @@ public final class NodeSetup {
           NodeConfig.NODE_KEY.name(), "keys/node.key",
           NodeConfig.NODE_ENCRYPTION_KEY.name(), "keys/node-encryption.key",
           NodeConfig.DATA_DIR.name(), "data",
+          NodeConfig.HTTP_INSECURE.name(), "true",
           NodeConfig.HTTP_PORT.name(), Integer.toString(m.apiUrl().getPort()),
           NodeConfig.CLUSTER_ID.name(), m.id(),
           NodeConfig.CLUSTER_MEMBERS.name(), memberList));

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.veriflow.client.ClientException;
 import org.veriflow.client.VeriflowClient;
+import org.veriflow.node.NodeConfig;
 
 /** A node running in its own JVM, started from the module's built classes and runtime libraries. */
 final class NodeProcess implements AutoCloseable {
@@ -31,7 +32,10 @@ final class NodeProcess implements AutoCloseable {
     cmd.add(classpath());
     cmd.add(Veriflow.class.getName());
     cmd.addAll(List.of("node", "start", "--dir", dir.toString(), "--http-port", Integer.toString(port)));
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+    ProcessBuilder builder = new ProcessBuilder(cmd);
+    // Any free port for the operations listener: its default (the API's port + 1000) may be taken on a shared machine.
+    builder.environment().put(NodeConfig.OPS_PORT.envName(), "0");
+    Process p = builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
     NodeProcess node = new NodeProcess(p, log);
     VeriflowClient client = new VeriflowClient(URI.create("http://127.0.0.1:" + port), Duration.ofSeconds(5));
     long end = System.nanoTime() + deadline.toNanos();

@@ -87,7 +87,7 @@ class RaftClusterTest {
       GenesisFile.write(d.resolve("genesis.json"), genesis);
       NodeConfig.write(d, Map.of(NodeConfig.HTTP_PORT.name(), Integer.toString(httpPorts.get(i - 1)), NodeConfig.VERIFIER_ENABLED.name(), "false",
           NodeConfig.CLUSTER_ID.name(), "node" + i, NodeConfig.CLUSTER_MEMBERS.name(), String.join(",", members),
-          NodeConfig.CLUSTER_ELECTION_TIMEOUT.name(), "300"));
+          NodeConfig.CLUSTER_ELECTION_TIMEOUT.name(), "300", NodeConfig.HTTP_INSECURE.name(), "true", NodeConfig.OPS_PORT.name(), "0"));
     }
     // Members start one after the other, as operators start them; each start returns once its API serves.
     for (int i = 1; i <= size; i++) {

@@ -66,7 +66,7 @@ class VeriflowClientTest {
     balances.put(admin.id(), BALANCE);
     GenesisFile.write(dir.resolve("genesis.json"), new GenesisSpec(CHAIN, T0, 1024 * 1024,
         List.of(new GenesisSpec.Member("admin", admin.publicKey())), List.of(new GenesisSpec.Member("node1", nodeKey.publicKey())), balances));
-    NodeConfig.write(dir, Map.of(NodeConfig.HTTP_HOST.name(), "127.0.0.1", NodeConfig.HTTP_PORT.name(), "0",
+    NodeConfig.write(dir, Map.of(NodeConfig.HTTP_HOST.name(), "127.0.0.1", NodeConfig.HTTP_PORT.name(), "0", NodeConfig.HTTP_INSECURE.name(), "true", NodeConfig.OPS_PORT.name(), "0",
         NodeConfig.VERIFIER_ENABLED.name(), "false"));
     node = Node.start(NodeConfig.load(dir, Map.of(), Map.of()), Clock.systemUTC(), e -> { });
     client = new VeriflowClient(URI.create("http://127.0.0.1:" + node.httpPort()), Duration.ofSeconds(20));

@@ -30,6 +30,7 @@ import org.veriflow.raft.ClusterSettings;
 import org.veriflow.raft.RaftOrderer;
 import org.veriflow.ledger.store.rocksdb.RocksDbStore;
 import org.veriflow.node.http.HttpApi;
+import org.veriflow.node.http.ServerSettings;
 import org.veriflow.node.service.BlobStore;
 import org.veriflow.node.service.ComputeToData;
 import org.veriflow.node.service.CustodianData;
@@ -82,6 +83,8 @@ public final class Node implements AutoCloseable {
    * @throws IllegalArgumentException if the configuration, genesis file or node key is invalid
    */
   public static Node start(NodeConfig config, Clock clock, Consumer<Throwable> onFatal) {
+    // Checked first: a node without a certificate must say so before it opens anything.
+    ServerSettings serverSettings = config.serverSettings();
     GenesisSpec genesis = GenesisFile.read(config.path(NodeConfig.GENESIS_FILE));
     SigningKey nodeKey;
     try {
@@ -119,7 +122,9 @@ public final class Node implements AutoCloseable {
     TxTracker tracker = new TxTracker();
     ledger.onCommit(tracker::committed);
     mempool.onDropped(tracker::dropped);
+    java.util.concurrent.atomic.AtomicBoolean stopped = new java.util.concurrent.atomic.AtomicBoolean();
     Consumer<Throwable> fatal = e -> {
+      stopped.set(true);
       LOG.error("the node cannot commit blocks any more and must stop", e);
       onFatal.accept(e);
     };
@@ -167,7 +172,10 @@ public final class Node implements AutoCloseable {
     }
     verifier.start();
     try {
-      http.start(config.get(NodeConfig.HTTP_HOST), config.get(NodeConfig.HTTP_PORT));
+      if (!serverSettings.secure()) {
+        LOG.warn("the HTTP API is unencrypted: {} is true; requests and answers cross the network in clear", NodeConfig.HTTP_INSECURE.name());
+      }
+      http.start(serverSettings, stopped::get);
       if (raft != null) {
         // In a cluster the key's transaction may have to reach a leader through another member's
         // API, which may not serve yet: it is published in the background once this API serves.
@@ -184,7 +192,11 @@ public final class Node implements AutoCloseable {
       ledger.close();
       throw e;
     }
-    LOG.info("node for chain '{}' at height {} serving on port {}", ledger.chainId(), ledger.head().height(), http.port());
+    LOG.info("node for chain '{}' at height {} serving {} on port {}", ledger.chainId(), ledger.head().height(),
+        serverSettings.secure() ? "HTTPS" : "HTTP", http.port());
+    if (http.opsPort() >= 0) {
+      LOG.info("operations listener (/health, /ready, /metrics) on {}:{}", serverSettings.ops().host(), http.opsPort());
+    }
     return new Node(ledger, orderer, http, verifier, erasure, encryptionKey, compute, publisher);
   }
 
@@ -295,6 +307,15 @@ public final class Node implements AutoCloseable {
   /** The port the HTTP API listens on (useful with port 0). */
   public int httpPort() {
     return http.port();
+  }
+
+  /**
+   * The port of the operations listener ({@code /health}, {@code /ready}, {@code /metrics}).
+   *
+   * @return the port, or -1 when {@code ops.enabled} is false
+   */
+  public int opsPort() {
+    return http.opsPort();
   }
 
   public Ledger ledger() {

@@ -14,6 +14,8 @@ import java.util.Objects;
 import java.util.Properties;
 import java.util.TreeMap;
 import java.util.function.Function;
+import org.veriflow.node.http.ServerSettings;
+import org.veriflow.node.http.TlsSettings;
 import org.veriflow.raft.ClusterMember;
 
 /**
@@ -69,9 +71,38 @@ public final class NodeConfig {
   public static final Key<Long> CLUSTER_LOG_SEGMENT_BYTES = new Key<>("cluster.log-segment-bytes", Long.toString(32L << 20),
       s -> positiveLong(s, "cluster.log-segment-bytes"), "size at which a Raft log segment is closed; only closed segments are purged");
 
+  // The HTTP listeners: bounds that keep slow or greedy clients from holding them, TLS, the operations listener.
+  public static final Key<Integer> HTTP_THREADS = new Key<>("http.threads", "200", s -> atLeast(s, "http.threads", 8),
+      "the API's request threads (at least 8)");
+  public static final Key<Duration> HTTP_IDLE_TIMEOUT = new Key<>("http.idle-timeout-ms", "30000",
+      s -> Duration.ofMillis(positive(s, "http.idle-timeout-ms")), "a connection, or a blocked read or write, with no progress for this long is closed");
+  public static final Key<Duration> HTTP_HEADER_TIMEOUT = new Key<>("http.header-timeout-ms", "10000",
+      s -> Duration.ofMillis(positive(s, "http.header-timeout-ms")), "a request whose headers are not complete this long after they began is cut");
+  public static final Key<Long> HTTP_MIN_REQUEST_DATA_RATE = new Key<>("http.min-request-data-rate", "1024",
+      s -> positiveLong(s, "http.min-request-data-rate"), "bytes per second below which a request body is cut (408)");
+  public static final Key<Integer> HTTP_MAX_CONNECTIONS_PER_ADDRESS = new Key<>("http.max-connections-per-address", "128",
+      s -> positive(s, "http.max-connections-per-address"), "most open connections from one client address; more are closed when accepted");
+  public static final Key<String> HTTP_TLS_CERT = new Key<>("http.tls.cert", "", String::trim,
+      "the API's certificate chain (PEM, the server's certificate first); with http.tls.key, the API speaks only TLS");
+  public static final Key<String> HTTP_TLS_KEY = new Key<>("http.tls.key", "", String::trim,
+      "the certificate's private key (PKCS#8 PEM: EC P-256, RSA or Ed25519)");
+  public static final Key<String> HTTP_TLS_CLIENT_CA = new Key<>("http.tls.client-ca", "", String::trim,
+      "the CAs (PEM bundle) whose client certificates are accepted; needed by http.tls.client-auth want or need");
+  public static final Key<TlsSettings.ClientAuth> HTTP_TLS_CLIENT_AUTH = new Key<>("http.tls.client-auth", "none", NodeConfig::clientAuth,
+      "none, want (ask for a client certificate) or need (refuse a client without one)");
+  public static final Key<Boolean> HTTP_INSECURE = new Key<>("http.insecure", "false", NodeConfig::bool,
+      "true to serve plain HTTP without a certificate (development only; the node logs a warning)");
+  public static final Key<Boolean> OPS_ENABLED = new Key<>("ops.enabled", "true", NodeConfig::bool,
+      "whether /health, /ready and /metrics are also served on the operations listener, with its own threads");
+  public static final Key<String> OPS_HOST = new Key<>("ops.host", "127.0.0.1", s -> s, "address the operations listener binds to");
+  public static final Key<String> OPS_PORT = new Key<>("ops.port", "", NodeConfig::optionalPort,
+      "the operations listener's port; empty: http.port + 1000 (any free one when http.port is 0); 0 picks a free one");
+
   public static final List<Key<?>> ALL = List.of(GENESIS_FILE, NODE_KEY, NODE_ENCRYPTION_KEY, DATA_DIR, HTTP_HOST, HTTP_PORT, MAX_BLOCK_TXS, MAX_BLOCK_DELAY,
       MAX_BLOCK_BYTES, MEMPOOL_SIZE, WAIT_TIMEOUT, BLOBS_DIR, BLOBS_MAX_BYTES, VERIFIER_ENABLED, VERIFIER_CONCURRENCY, VERIFIER_THREADS,
-      CLUSTER_ID, CLUSTER_MEMBERS, CLUSTER_RAFT_DIR, CLUSTER_ELECTION_TIMEOUT, CLUSTER_SNAPSHOT_INTERVAL, CLUSTER_LOG_SEGMENT_BYTES);
+      CLUSTER_ID, CLUSTER_MEMBERS, CLUSTER_RAFT_DIR, CLUSTER_ELECTION_TIMEOUT, CLUSTER_SNAPSHOT_INTERVAL, CLUSTER_LOG_SEGMENT_BYTES,
+      HTTP_THREADS, HTTP_IDLE_TIMEOUT, HTTP_HEADER_TIMEOUT, HTTP_MIN_REQUEST_DATA_RATE, HTTP_MAX_CONNECTIONS_PER_ADDRESS, HTTP_TLS_CERT, HTTP_TLS_KEY,
+      HTTP_TLS_CLIENT_CA, HTTP_TLS_CLIENT_AUTH, HTTP_INSECURE, OPS_ENABLED, OPS_HOST, OPS_PORT);
 
   /** The file name of the configuration inside a node directory. */
   public static final String FILE_NAME = "node.properties";
@@ -231,6 +262,75 @@ public final class NodeConfig {
     }
     if (v < 1) {
       throw new IllegalArgumentException(name + " must be at least 1");
+    }
+    return v;
+  }
+
+  /** Offset of the operations listener's default port from the API's. */
+  static final int OPS_PORT_OFFSET = 1000;
+
+  /**
+   * The HTTP listeners' settings ({@code http.*}, {@code ops.*}).
+   *
+   * @return the settings; {@link ServerSettings#tls()} is null when {@code http.insecure} is true
+   * @throws IllegalArgumentException if neither a certificate and key nor {@code http.insecure=true}
+   *     is configured, if only one of certificate and key is, or if a value is invalid
+   */
+  public ServerSettings serverSettings() {
+    boolean hasCert = !get(HTTP_TLS_CERT).isEmpty();
+    boolean hasKey = !get(HTTP_TLS_KEY).isEmpty();
+    if (hasCert != hasKey) {
+      throw new IllegalArgumentException("configuration '" + HTTP_TLS_CERT.name() + "' and '" + HTTP_TLS_KEY.name() + "' go together; only "
+          + (hasCert ? HTTP_TLS_CERT.name() : HTTP_TLS_KEY.name()) + " is set");
+    }
+    TlsSettings tls = null;
+    if (hasCert && get(HTTP_INSECURE)) {
+      throw new IllegalArgumentException("configuration '" + HTTP_INSECURE.name() + "' = true contradicts '" + HTTP_TLS_CERT.name() + "'");
+    }
+    if (hasCert) {
+      String ca = get(HTTP_TLS_CLIENT_CA);
+      tls = new TlsSettings(path(HTTP_TLS_CERT), path(HTTP_TLS_KEY), ca.isEmpty() ? null : dir.resolve(ca), get(HTTP_TLS_CLIENT_AUTH));
+    } else if (!get(HTTP_INSECURE)) {
+      throw new IllegalArgumentException("the HTTP API needs a certificate: set '" + HTTP_TLS_CERT.name() + "' and '" + HTTP_TLS_KEY.name()
+          + "' (PEM files), or '" + HTTP_INSECURE.name() + "=true' to serve plain HTTP");
+    }
+    int port = get(HTTP_PORT);
+    String opsPort = get(OPS_PORT);
+    int ops;
+    if (!opsPort.isEmpty()) {
+      ops = Integer.parseInt(opsPort);
+    } else {
+      ops = port == 0 || port + OPS_PORT_OFFSET > 65535 ? 0 : port + OPS_PORT_OFFSET;
+    }
+    return new ServerSettings(get(HTTP_HOST), port, get(HTTP_THREADS), get(HTTP_IDLE_TIMEOUT), get(HTTP_HEADER_TIMEOUT),
+        get(HTTP_MIN_REQUEST_DATA_RATE), get(HTTP_MAX_CONNECTIONS_PER_ADDRESS), tls, new ServerSettings.Ops(get(OPS_ENABLED), get(OPS_HOST), ops));
+  }
+
+  private static String optionalPort(String s) {
+    String t = s.trim();
+    if (!t.isEmpty()) {
+      try {
+        port(t);
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("not a whole number", e);
+      }
+    }
+    return t;
+  }
+
+  private static TlsSettings.ClientAuth clientAuth(String s) {
+    return switch (s.trim().toLowerCase(Locale.ROOT)) {
+      case "none" -> TlsSettings.ClientAuth.NONE;
+      case "want" -> TlsSettings.ClientAuth.WANT;
+      case "need" -> TlsSettings.ClientAuth.NEED;
+      default -> throw new IllegalArgumentException("must be none, want or need");
+    };
+  }
+
+  private static int atLeast(String s, String name, int min) {
+    int v = positive(s, name);
+    if (v < min) {
+      throw new IllegalArgumentException(name + " must be at least " + min);
     }
     return v;
   }

@@ -413,6 +413,38 @@ public final class RaftOrderer implements Orderer {
         settings.members(), followers);
   }
 
+  /**
+   * What this member's Raft server knows now (leader, contact with the other members, commit and
+   * applied indices), for a readiness check. Read-only; does not wait for the cluster.
+   *
+   * @return the view; not running (and nothing known) before {@link #start} or after a failure
+   */
+  public RaftHealth health() {
+    long electionMillis = settings.electionTimeout().toMillis();
+    int size = settings.members().size();
+    if (!running || server == null) {
+      return new RaftHealth(false, null, false, size, -1, -1, electionMillis, -1, -1);
+    }
+    RaftServer.Division d = division();
+    RaftPeerId leader = d.getInfo().getLeaderId();
+    RoleInfoProto role = d.getInfo().getRoleInfoProto();
+    boolean leading = role.getRole() == RaftPeerRole.LEADER;
+    int inContact = -1;
+    long leaderContact = -1;
+    if (leading) {
+      inContact = 1;
+      for (var f : role.getLeaderInfo().getFollowerInfoList()) {
+        if (f.getLastRpcElapsedTimeMs() <= electionMillis) {
+          inContact++;
+        }
+      }
+    } else if (role.getRole() == RaftPeerRole.FOLLOWER && role.hasFollowerInfo()) {
+      leaderContact = role.getFollowerInfo().getLeaderInfo().getLastRpcElapsedTimeMs();
+    }
+    return new RaftHealth(true, leader == null ? null : leader.toString(), leading, size, inContact, leaderContact, electionMillis,
+        d.getRaftLog().getLastCommittedIndex(), d.getInfo().getLastAppliedIndex());
+  }
+
   private RaftClientRequest request(Message message, RaftClientRequest.Type type) {
     return RaftClientRequest.newBuilder()
         .setClientId(clientId)

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.google.protobuf.ByteString;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
-import io.javalin.json.JavalinJackson;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,6 +16,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.veriflow.contracts.credits.Credits;
 import org.veriflow.contracts.identities.Identities;
 import org.veriflow.core.Hex;
@@ -86,7 +86,11 @@ public final class HttpApi {
   private final ClusterApi cluster;
   private final HeightWaiters heights;
   private final ProtectedBlobs datasetCiphertexts;
-  private final Javalin app;
+  private final RaftOrderer raft;
+  private Javalin app;
+  /** The operations listener, or null when it is off. */
+  private Javalin ops;
+  private Readiness readiness;
 
   /**
    * The API over the node's ledger and services; it serves once {@link #start} is called.
@@ -122,23 +126,44 @@ public final class HttpApi {
         new SignedRequests(clock, clock.instant(), SignedRequests.DEFAULT_MAX_NONCES), waitTimeout, metrics, compute);
     this.cluster = new ClusterApi(ledger, raft, nodeKey);
     this.heights = new HeightWaiters(ledger);
-    this.app = Javalin.create(cfg -> {
-      cfg.showJavalinBanner = false;
-      cfg.useVirtualThreads = false;
-      cfg.jsonMapper(new JavalinJackson(Json.MAPPER, false));
-      cfg.http.maxRequestSize = MAX_REQUEST_BYTES;
-    });
-    routes();
+    this.raft = raft;
   }
 
   /**
-   * Starts serving.
+   * Starts serving the API, and the operations listener ({@code /health}, {@code /ready}, {@code
+   * /metrics} on their own threads) if the settings turn it on. Call once.
    *
-   * @param host the address to listen on
-   * @param port the port to listen on (0: any free one)
+   * @param settings addresses, thread pool, timeouts, connection caps and TLS
+   * @param stopped whether the node stopped committing (then {@code /ready} answers 503)
+   * @throws IllegalArgumentException if the TLS certificate or key cannot be read
+   * @throws IllegalStateException if a listener cannot bind its address
    */
-  public void start(String host, int port) {
-    app.start(host, port);
+  public void start(ServerSettings settings, BooleanSupplier stopped) {
+    if (app != null) {
+      throw new IllegalStateException("the API was started already");
+    }
+    readiness = new Readiness(raft, stopped);
+    app = JettyListeners.create(settings, settings.host(), settings.port(), settings.threads(), "veriflow-http", MAX_REQUEST_BYTES,
+        HttpApi::streamsOwnBody);
+    routes();
+    try {
+      app.start();
+      if (settings.ops().enabled()) {
+        ops = JettyListeners.create(settings, settings.ops().host(), settings.ops().port(), JettyListeners.OPS_THREADS, "veriflow-ops",
+            MAX_REQUEST_BYTES, r -> false);
+        operations(ops);
+        errors(ops);
+        ops.start();
+      }
+    } catch (RuntimeException e) {
+      stop();
+      throw new IllegalStateException("cannot start the HTTP listeners: " + e.getMessage(), e);
+    }
+  }
+
+  /** The blob upload streams its body to the store, which bounds it by its own (larger) limit. */
+  private static boolean streamsOwnBody(jakarta.servlet.http.HttpServletRequest r) {
+    return "PUT".equals(r.getMethod()) && r.getRequestURI().startsWith("/v1/blobs/");
   }
 
   /**
@@ -150,9 +175,42 @@ public final class HttpApi {
     return app.port();
   }
 
-  /** Stops serving. */
+  /**
+   * The port the operations listener listens on.
+   *
+   * @return the port, or -1 when the listener is off
+   */
+  public int opsPort() {
+    return ops == null ? -1 : ops.port();
+  }
+
+  /** Stops serving (both listeners). */
   public void stop() {
-    app.stop();
+    if (ops != null) {
+      ops.stop();
+    }
+    if (app != null) {
+      app.stop();
+    }
+  }
+
+  /** {@code /health} (liveness), {@code /ready} (readiness) and {@code /metrics}. */
+  private void operations(Javalin a) {
+    a.get("/health", ctx -> Json.answer(ctx, new Health("UP", ledger.chainId(), ledger.head().height())));
+    a.get("/ready", this::ready);
+    a.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
+  }
+
+  /** {@code GET /ready}: 200 when this node can commit, else 503 {@code NOT_READY} with the {@link Readiness.Reason}. */
+  private void ready(Context ctx) {
+    Readiness.Verdict v = readiness.check();
+    if (v.ready()) {
+      Json.answer(ctx, new Health("READY", ledger.chainId(), ledger.head().height()));
+      return;
+    }
+    com.fasterxml.jackson.databind.node.ObjectNode body = Json.BODIES.valueToTree(problemBody(503, "NOT_READY", v.reason().name() + ": " + v.detail()));
+    body.put("reason", v.reason().name());
+    ctx.status(503).contentType(PROBLEM_JSON).result(Json.write(body));
   }
 
   private void routes() {
@@ -165,8 +223,7 @@ public final class HttpApi {
     app.get("/v1/identities/{id}", this::identity);
     app.get("/v1/accounts/{id}", this::account);
     app.get("/v1/chain", this::chain);
-    app.get("/health", ctx -> Json.answer(ctx, new Health("UP", ledger.chainId(), ledger.head().height())));
-    app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
+    operations(app);
     app.get("/v1/openapi.json", this::openApi);
     new StreamsApi(ledger).routes(app);
     new BlobsApi(blobs, datasetCiphertexts).routes(app);
@@ -174,6 +231,11 @@ public final class HttpApi {
     new DecisionsApi(ledger, blobs, submitter, waitTimeout).routes(app);
     datasets.routes(app);
     cluster.routes(app);
+    errors(app);
+  }
+
+  /** Every refusal and failure of a listener answers problem+json with a stable code. */
+  static void errors(Javalin app) {
     app.exception(BadRequest.class, (e, ctx) -> problem(ctx, 400, e.code, e.getMessage()));
     // Javalin's own refusals (no such route, body too large, ...) answer as problem+json too.
     app.exception(io.javalin.http.HttpResponseException.class, (e, ctx) -> {
@@ -527,7 +589,7 @@ public final class HttpApi {
     ctx.status(status).contentType(PROBLEM_JSON).result(Json.write(problemBody(status, code, detail)));
   }
 
-  private static String title(String code) {
+  static String title(String code) {
     for (RejectionCode c : RejectionCode.values()) {
       if (c.name().equals(code)) {
         return c.description();

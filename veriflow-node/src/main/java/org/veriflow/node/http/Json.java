@@ -39,8 +39,15 @@ import org.veriflow.protocol.http.SubmitTransaction;
  * component names (a JSON value held as its text, explicit nulls) is added here as mix-ins.
  */
 final class Json {
+  /**
+   * The base mapper. It reads strictly, as every request body is read: a document followed by
+   * anything but whitespace ({@code {...}}}) and an object that repeats a key are refused, so that
+   * what the node acts on is exactly one unambiguous value.
+   */
   static final ObjectMapper MAPPER = new ObjectMapper()
       .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true)
+      .configure(DeserializationFeature.FAIL_ON_TRAILING_TOKENS, true)
+      .configure(JsonParser.Feature.STRICT_DUPLICATE_DETECTION, true)
       .configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
 
   /**
@@ -98,7 +105,7 @@ final class Json {
   static class JsonText extends JsonDeserializer<String> {
     @Override
     public String deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
-      return MAPPER.writeValueAsString(p.readValueAsTree());
+      return MAPPER.writeValueAsString(ctxt.readTree(p));
     }
   }
 
@@ -153,7 +160,7 @@ final class Json {
 
     @Override
     public SubmitTransaction deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
-      JsonNode n = p.readValueAsTree();
+      JsonNode n = ctxt.readTree(p);
       if (!(n instanceof ObjectNode o)) {
         return new SubmitTransaction(null, null);
       }

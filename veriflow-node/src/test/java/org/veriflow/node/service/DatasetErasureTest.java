@@ -62,7 +62,7 @@ class DatasetErasureTest {
       balances.put(admin.id(), 1_000L);
       GenesisFile.write(dir.resolve("genesis.json"), new GenesisSpec(CHAIN, 1_700_000_000_000L, 1024 * 1024,
           List.of(new GenesisSpec.Member("admin", admin.publicKey())), List.of(new GenesisSpec.Member("node1", nodeKey.publicKey())), balances));
-      NodeConfig.write(dir, Map.of(NodeConfig.HTTP_PORT.name(), "0", NodeConfig.VERIFIER_ENABLED.name(), "false"));
+      NodeConfig.write(dir, Map.of(NodeConfig.HTTP_PORT.name(), "0", NodeConfig.HTTP_INSECURE.name(), "true", NodeConfig.OPS_PORT.name(), "0", NodeConfig.VERIFIER_ENABLED.name(), "false"));
     }
     return Node.start(NodeConfig.load(dir, Map.of(), Map.of()), Clock.systemUTC(), e -> { });
   }

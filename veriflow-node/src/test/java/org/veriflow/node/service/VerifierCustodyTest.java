@@ -70,7 +70,7 @@ class VerifierCustodyTest {
     GenesisFile.write(dir.resolve("genesis.json"), new GenesisSpec(CHAIN, T0, 1024 * 1024,
         List.of(new GenesisSpec.Member("admin", admin.publicKey())),
         List.of(new GenesisSpec.Member("node1", nodeKey.publicKey()), new GenesisSpec.Member("node2", custodian.publicKey())), balances));
-    NodeConfig.write(dir, Map.of(NodeConfig.HTTP_PORT.name(), "0", NodeConfig.VERIFIER_THREADS.name(), "2"));
+    NodeConfig.write(dir, Map.of(NodeConfig.HTTP_PORT.name(), "0", NodeConfig.HTTP_INSECURE.name(), "true", NodeConfig.OPS_PORT.name(), "0", NodeConfig.VERIFIER_THREADS.name(), "2"));
     return Node.start(NodeConfig.load(dir, Map.of(), Map.of(NodeConfig.VERIFIER_ENABLED.name(), "true")), Clock.systemUTC(), e -> { });
   }
 

@@ -79,7 +79,7 @@ class VerifierTest {
     balances.put(admin.id(), 1_000_000L);
     GenesisFile.write(dir.resolve("genesis.json"), new GenesisSpec(CHAIN, T0, 1024 * 1024,
         List.of(new GenesisSpec.Member("admin", admin.publicKey())), List.of(new GenesisSpec.Member("node1", nodeKey.publicKey())), balances));
-    NodeConfig.write(dir, Map.of(NodeConfig.HTTP_PORT.name(), "0", NodeConfig.VERIFIER_THREADS.name(), "2"));
+    NodeConfig.write(dir, Map.of(NodeConfig.HTTP_PORT.name(), "0", NodeConfig.HTTP_INSECURE.name(), "true", NodeConfig.OPS_PORT.name(), "0", NodeConfig.VERIFIER_THREADS.name(), "2"));
   }
 
   private Node start(boolean verifier) {
