@@ -106,7 +106,8 @@ public final class Node implements AutoCloseable {
       throw e;
     }
     PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    Mempool mempool = new Mempool(ledger, config.get(NodeConfig.MEMPOOL_SIZE));
+    Mempool mempool = new Mempool(ledger, new Mempool.Bounds(config.get(NodeConfig.MEMPOOL_SIZE), config.get(NodeConfig.MEMPOOL_MAX_BYTES),
+        config.get(NodeConfig.MEMPOOL_MAX_SENDER_BYTES), config.get(NodeConfig.MEMPOOL_MAX_VALIDITY_BLOCKS)));
     // Registered before the tracker: an erasure's deletions are scheduled before its submitter hears
     // that it committed.
     DatasetErasure erasure = new DatasetErasure(ledger, blobs);

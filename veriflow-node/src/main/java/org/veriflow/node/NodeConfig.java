@@ -14,6 +14,7 @@ import java.util.Objects;
 import java.util.Properties;
 import java.util.TreeMap;
 import java.util.function.Function;
+import org.veriflow.ledger.Mempool;
 import org.veriflow.raft.ClusterMember;
 
 /**
@@ -41,6 +42,12 @@ public final class NodeConfig {
   public static final Key<Integer> MAX_BLOCK_TXS = new Key<>("orderer.max-block-txs", "2000", s -> positive(s, "orderer.max-block-txs"), "a block is cut when this many transactions are pending");
   public static final Key<Duration> MAX_BLOCK_DELAY = new Key<>("orderer.max-block-delay-ms", "20", s -> Duration.ofMillis(positive(s, "orderer.max-block-delay-ms")), "or when the oldest pending transaction has waited this long");
   public static final Key<Integer> MEMPOOL_SIZE = new Key<>("mempool.max-size", "200000", s -> positive(s, "mempool.max-size"), "most pending transactions held");
+  public static final Key<Long> MEMPOOL_MAX_BYTES = new Key<>("mempool.max-bytes", Long.toString(Mempool.Bounds.DEFAULT_MAX_BYTES),
+      s -> positiveLong(s, "mempool.max-bytes"), "most serialised bytes of all pending transactions together; beyond it MEMPOOL_FULL");
+  public static final Key<Long> MEMPOOL_MAX_SENDER_BYTES = new Key<>("mempool.max-sender-bytes", Long.toString(Mempool.Bounds.DEFAULT_MAX_SENDER_BYTES),
+      s -> positiveLong(s, "mempool.max-sender-bytes"), "most serialised bytes of one sender's pending transactions; beyond it SENDER_POOL_FULL");
+  public static final Key<Long> MEMPOOL_MAX_VALIDITY_BLOCKS = new Key<>("mempool.max-validity-blocks", Long.toString(Mempool.Bounds.DEFAULT_MAX_VALIDITY_BLOCKS),
+      s -> positiveLong(s, "mempool.max-validity-blocks"), "how far above the next height a submitted transaction's valid_until_height may be; beyond it VALID_UNTIL_TOO_FAR");
   public static final Key<Duration> WAIT_TIMEOUT = new Key<>("http.wait-timeout-ms", "30000", s -> Duration.ofMillis(positive(s, "http.wait-timeout-ms")), "longest a ?wait=true submission waits for its block");
 
   public static final Key<String> BLOBS_DIR = new Key<>("blobs.dir", "blobs", s -> s, "where the content-addressed blob store keeps its files");
@@ -70,7 +77,7 @@ public final class NodeConfig {
       s -> positiveLong(s, "cluster.log-segment-bytes"), "size at which a Raft log segment is closed; only closed segments are purged");
 
   public static final List<Key<?>> ALL = List.of(GENESIS_FILE, NODE_KEY, NODE_ENCRYPTION_KEY, DATA_DIR, HTTP_HOST, HTTP_PORT, MAX_BLOCK_TXS, MAX_BLOCK_DELAY,
-      MAX_BLOCK_BYTES, MEMPOOL_SIZE, WAIT_TIMEOUT, BLOBS_DIR, BLOBS_MAX_BYTES, VERIFIER_ENABLED, VERIFIER_CONCURRENCY, VERIFIER_THREADS,
+      MAX_BLOCK_BYTES, MEMPOOL_SIZE, MEMPOOL_MAX_BYTES, MEMPOOL_MAX_SENDER_BYTES, MEMPOOL_MAX_VALIDITY_BLOCKS, WAIT_TIMEOUT, BLOBS_DIR, BLOBS_MAX_BYTES, VERIFIER_ENABLED, VERIFIER_CONCURRENCY, VERIFIER_THREADS,
       CLUSTER_ID, CLUSTER_MEMBERS, CLUSTER_RAFT_DIR, CLUSTER_ELECTION_TIMEOUT, CLUSTER_SNAPSHOT_INTERVAL, CLUSTER_LOG_SEGMENT_BYTES);
 
   /** The file name of the configuration inside a node directory. */
