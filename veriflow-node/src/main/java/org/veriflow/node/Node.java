@@ -147,7 +147,9 @@ public final class Node implements AutoCloseable {
     NodeSubmitter submitter = new NodeSubmitter(ledger, submissions, nodeKey);
     CustodianData custodianData = new CustodianData(blobs, encryptionKey, submitter.identity());
     Verifier verifier = new Verifier(ledger, submitter, metrics, config.get(NodeConfig.VERIFIER_ENABLED),
-        config.get(NodeConfig.VERIFIER_CONCURRENCY), config.get(NodeConfig.VERIFIER_THREADS), custodianData);
+        config.get(NodeConfig.VERIFIER_CONCURRENCY), config.get(NodeConfig.VERIFIER_THREADS), custodianData,
+        new Verifier.Budget(config.get(NodeConfig.VERIFIER_REPLAY_TIMEOUT), config.get(NodeConfig.VERIFIER_REPLAY_MAX_BYTES),
+            config.get(NodeConfig.VERIFIER_LARGE_REPLAY_COST)));
     ComputeToData compute = new ComputeToData(blobs, submitter, custodianData, config.get(NodeConfig.WAIT_TIMEOUT),
         config.get(NodeConfig.VERIFIER_THREADS));
     HttpApi http = new HttpApi(ledger, mempool, orderer, submissions, metrics, config.get(NodeConfig.WAIT_TIMEOUT), blobs, datasetCiphertexts,

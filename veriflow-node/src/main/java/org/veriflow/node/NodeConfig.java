@@ -60,6 +60,17 @@ public final class NodeConfig {
   public static final Key<Integer> VERIFIER_THREADS = new Key<>("verifier.threads", Integer.toString(Runtime.getRuntime().availableProcessors()),
       NodeConfig::engineThreads, "engine threads of each replay (default: the available processors); the artifact does not depend on it");
 
+  public static final Key<Duration> VERIFIER_REPLAY_TIMEOUT = new Key<>("verifier.replay-timeout-ms",
+      Long.toString(org.veriflow.node.service.Verifier.Budget.DEFAULT_REPLAY_TIMEOUT.toMillis()),
+      s -> Duration.ofMillis(positiveLong(s, "verifier.replay-timeout-ms")),
+      "longest a model replay may run; one that runs longer is stopped and attested BUDGET_EXCEEDED");
+  public static final Key<Long> VERIFIER_REPLAY_MAX_BYTES = new Key<>("verifier.replay-max-bytes",
+      Long.toString(org.veriflow.node.service.Verifier.Budget.DEFAULT_REPLAY_MAX_BYTES), s -> positiveLong(s, "verifier.replay-max-bytes"),
+      "most memory a model replay may need by the estimate from its recipe; a costlier one is not started and is attested BUDGET_EXCEEDED");
+  public static final Key<Long> VERIFIER_LARGE_REPLAY_COST = new Key<>("verifier.large-replay-cost",
+      Long.toString(org.veriflow.node.service.Verifier.Budget.DEFAULT_LARGE_REPLAY_COST), s -> positiveLong(s, "verifier.large-replay-cost"),
+      "a replay whose recipe cost (parameters x rows x epochs) passes this runs in a separate lane, one at a time, beside the others");
+
   public static final Key<Long> MAX_BLOCK_BYTES = new Key<>("orderer.max-block-bytes", Long.toString(8L << 20),
       s -> positiveLong(s, "orderer.max-block-bytes"), "or when their serialised size would pass this many bytes (one block is one Raft entry)");
 
@@ -78,6 +89,7 @@ public final class NodeConfig {
 
   public static final List<Key<?>> ALL = List.of(GENESIS_FILE, NODE_KEY, NODE_ENCRYPTION_KEY, DATA_DIR, HTTP_HOST, HTTP_PORT, MAX_BLOCK_TXS, MAX_BLOCK_DELAY,
       MAX_BLOCK_BYTES, MEMPOOL_SIZE, MEMPOOL_MAX_BYTES, MEMPOOL_MAX_SENDER_BYTES, MEMPOOL_MAX_VALIDITY_BLOCKS, WAIT_TIMEOUT, BLOBS_DIR, BLOBS_MAX_BYTES, VERIFIER_ENABLED, VERIFIER_CONCURRENCY, VERIFIER_THREADS,
+      VERIFIER_REPLAY_TIMEOUT, VERIFIER_REPLAY_MAX_BYTES, VERIFIER_LARGE_REPLAY_COST,
       CLUSTER_ID, CLUSTER_MEMBERS, CLUSTER_RAFT_DIR, CLUSTER_ELECTION_TIMEOUT, CLUSTER_SNAPSHOT_INTERVAL, CLUSTER_LOG_SEGMENT_BYTES);
 
   /** The file name of the configuration inside a node directory. */

@@ -39,6 +39,7 @@ import org.veriflow.protocol.proto.models.Metric;
 import org.veriflow.protocol.proto.models.ModelRecord;
 import org.veriflow.protocol.proto.models.ModelStage;
 import org.veriflow.protocol.proto.models.RegisterModel;
+import org.veriflow.protocol.proto.models.ReplayOutcome;
 import org.veriflow.protocol.proto.models.StageChange;
 import org.veriflow.protocol.proto.streams.SnapshotRecord;
 import org.veriflow.ledger.GenesisState;
@@ -64,7 +65,9 @@ import org.veriflow.ledger.exec.StateView;
  *   <li>{@code attest}: an active validator reports the artifact hash its replay produced, once per
  *       model, or why its replay produced none ({@code failure}, with no hash). A different hash or
  *       a failure marks the model {@code REJECTED} with that evidence; as many matching ones as the
- *       chain's required attestations make a registered model {@code VERIFIED}.
+ *       chain's required attestations make a registered model {@code VERIFIED}. A validator whose
+ *       replay exceeded its own time or memory budget attests {@code BUDGET_EXCEEDED} (a reason, no
+ *       hash): recorded once, neither a match nor evidence against the model, no stage change.
  *   <li>{@code change_stage}: {@code APPROVED} (from VERIFIED) and {@code REJECTED} by an
  *       administrator or an identity with role {@code approver}; {@code DEPRECATED} (from VERIFIED or
  *       APPROVED) also by the trainer. VERIFIED is reached only through attestations. No stage change
@@ -371,6 +374,16 @@ public final class Models extends SystemContract {
     public Attest decode(byte[] arguments) throws ContractException {
       Attest m = parse(Attest.getDefaultInstance(), arguments, BAD_ARGUMENTS);
       requireModelId(m.getModelId());
+      if (m.getOutcome() == ReplayOutcome.BUDGET_EXCEEDED) {
+        if (!m.getArtifactSha256().isEmpty() || m.getFailure().isEmpty() || m.getFailure().length() > MAX_FAILURE_CHARS) {
+          throw new ContractException(BAD_ARGUMENTS, "a replay over its budget has no artifact and says which budget it exceeded, in 1 to "
+              + MAX_FAILURE_CHARS + " characters");
+        }
+        return m;
+      }
+      if (m.getOutcome() != ReplayOutcome.REPLAY_OUTCOME_UNSPECIFIED) {
+        throw new ContractException(BAD_ARGUMENTS, "the replay outcome is unknown");
+      }
       if (m.getFailure().isEmpty()) {
         requireHash(m.getArtifactSha256(), "artifact hash");
       } else if (!m.getArtifactSha256().isEmpty()) {
@@ -396,6 +409,13 @@ public final class Models extends SystemContract {
         if (a.getValidator().equals(validator)) {
           throw new ContractException(ALREADY_ATTESTED, "validator " + validator + " attested model " + args.getModelId() + " at height " + a.getHeight());
         }
+      }
+      if (args.getOutcome() == ReplayOutcome.BUDGET_EXCEEDED) {
+        // Recorded, so that the validator does not replay it again; no evidence, so no stage change.
+        ctx.put(key(args.getModelId()), m.toBuilder().addAttestations(Attestation.newBuilder().setValidator(validator)
+            .setHeight(ctx.height()).setFailure(args.getFailure()).setOutcome(ReplayOutcome.BUDGET_EXCEEDED)).build().toByteArray());
+        ctx.emit("attested_budget_exceeded", args.getModelId().getBytes(StandardCharsets.UTF_8));
+        return;
       }
       boolean failed = !args.getFailure().isEmpty();
       boolean match = !failed && args.getArtifactSha256().equals(m.getArtifactSha256());
