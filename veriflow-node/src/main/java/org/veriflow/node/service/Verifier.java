@@ -113,12 +113,12 @@ public final class Verifier implements AutoCloseable {
    *     the lane for large replays, one at a time, beside the {@code concurrency} others
    */
   public record Budget(Duration replayTimeout, long replayMaxBytes, long largeReplayCost) {
-    /** Default time budget: one hour. */
-    public static final Duration DEFAULT_REPLAY_TIMEOUT = Duration.ofHours(1);
+    /** Default time budget: four hours, above what the chain's default largest recipe takes on one core. */
+    public static final Duration DEFAULT_REPLAY_TIMEOUT = Duration.ofHours(4);
     /** Default memory budget: 1 GiB. */
     public static final long DEFAULT_REPLAY_MAX_BYTES = 1L << 30;
-    /** Default threshold of the large lane: 10^11, about a minute of one core. */
-    public static final long DEFAULT_LARGE_REPLAY_COST = 100_000_000_000L;
+    /** Default threshold of the large lane: 10^10, one to two minutes of one core. */
+    public static final long DEFAULT_LARGE_REPLAY_COST = 10_000_000_000L;
     /** The defaults. */
     public static final Budget DEFAULT = new Budget(DEFAULT_REPLAY_TIMEOUT, DEFAULT_REPLAY_MAX_BYTES, DEFAULT_LARGE_REPLAY_COST);
 
