@@ -28,6 +28,9 @@ import org.veriflow.ledger.GenesisState;
  * @param requiredAttestations how many validators' matching replay attestations make a model
  *     {@code VERIFIED} (the models contract's parameter); 1 to the number of validators
  * @param balances credits minted per identity; every key must be an administrator or validator named here
+ * @param maxRecipeCost the most a model's recipe may cost to replay ({@code models.register} refuses a
+ *     costlier one with {@code RECIPE_TOO_COSTLY}; see {@code RecipeCost}); at least 1, default {@link
+ *     Models#DEFAULT_MAX_RECIPE_COST}
  */
 public record GenesisSpec(
     String chainId,
@@ -36,7 +39,8 @@ public record GenesisSpec(
     int requiredAttestations,
     List<Member> administrators,
     List<Member> validators,
-    SortedMap<IdentityId, Long> balances) {
+    SortedMap<IdentityId, Long> balances,
+    long maxRecipeCost) {
 
   /** A named key. */
   public record Member(String name, PublicKey key) {
@@ -60,6 +64,9 @@ public record GenesisSpec(
       throw new IllegalArgumentException("required attestations must be between 1 and the number of validators ("
           + validators.size() + "), not " + requiredAttestations);
     }
+    if (maxRecipeCost < 1) {
+      throw new IllegalArgumentException("the largest recipe cost must be at least 1, not " + maxRecipeCost);
+    }
     // Validates the chain id and size limit now rather than when the node first starts.
     new ChainParams(chainId, maxTxBytes, validators.stream().map(Member::key).toList());
     for (Map.Entry<IdentityId, Long> b : balances.entrySet()) {
@@ -67,6 +74,12 @@ public record GenesisSpec(
         throw new IllegalArgumentException("genesis balance of " + b.getKey() + " is negative");
       }
     }
+  }
+
+  /** A genesis with the default largest recipe cost ({@link Models#DEFAULT_MAX_RECIPE_COST}). */
+  public GenesisSpec(String chainId, long timestampMillis, int maxTxBytes, int requiredAttestations, List<Member> administrators,
+      List<Member> validators, SortedMap<IdentityId, Long> balances) {
+    this(chainId, timestampMillis, maxTxBytes, requiredAttestations, administrators, validators, balances, Models.DEFAULT_MAX_RECIPE_COST);
   }
 
   /** A genesis where one matching attestation verifies a model. */
@@ -77,8 +90,9 @@ public record GenesisSpec(
 
   /**
    * The chain parameters and the writes of block 0. The required attestations are written only when
-   * not 1 (the models contract reads an absent parameter as 1), so a genesis that leaves it at 1 gives
-   * the same block 0 as before the parameter existed.
+   * not 1 (the models contract reads an absent parameter as 1), and the largest recipe cost only when
+   * not its default, so a genesis that leaves them at their defaults gives the same block 0 as before
+   * the parameters existed.
    *
    * @throws IllegalArgumentException if a key is named twice or credits are minted for an identity not named here
    */
@@ -99,6 +113,9 @@ public record GenesisSpec(
     }
     if (requiredAttestations != 1) {
       writes.add(Models.requiredAttestationsWrite(requiredAttestations));
+    }
+    if (maxRecipeCost != Models.DEFAULT_MAX_RECIPE_COST) {
+      writes.add(Models.maxRecipeCostWrite(maxRecipeCost));
     }
     List<PublicKey> orderers = validators.stream().map(Member::key).toList();
     return new GenesisState(new ChainParams(chainId, maxTxBytes, orderers), timestampMillis, writes);

@@ -15,9 +15,11 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import org.veriflow.core.crypto.Hash;
 import org.veriflow.core.crypto.SignatureAlgorithm;
+import org.veriflow.ledger.RejectionCode;
 import org.veriflow.ledger.exec.Contract;
 import org.veriflow.ledger.exec.ContractException;
 import org.veriflow.ledger.exec.ContractMethod;
+import org.veriflow.protocol.Canonical;
 import org.veriflow.protocol.FailureCode;
 import org.veriflow.protocol.proto.KeyAlgorithm;
 
@@ -92,16 +94,23 @@ public abstract class SystemContract implements Contract {
    * @param badArguments the calling contract's {@code BAD_ARGUMENTS}
    * @return the decoded message
    * @throws ContractException {@code badArguments}, "arguments are not a TransferCredits message", if
-   *     they do not decode
+   *     they do not decode; {@link RejectionCode#NON_CANONICAL} if they decode but are not the
+   *     message's canonical encoding or hold a field its schema does not declare ({@link Canonical})
    */
   protected static <M extends Message> M parse(M prototype, byte[] arguments, FailureCode badArguments) throws ContractException {
+    M m;
     try {
       @SuppressWarnings("unchecked")
-      M m = (M) prototype.getParserForType().parseFrom(arguments);
-      return m;
+      M parsed = (M) prototype.getParserForType().parseFrom(arguments);
+      m = parsed;
     } catch (InvalidProtocolBufferException e) {
       throw new ContractException(badArguments, "arguments are not a " + prototype.getDescriptorForType().getName() + " message");
     }
+    Optional<String> nonCanonical = Canonical.problem(m, arguments);
+    if (nonCanonical.isPresent()) {
+      throw new ContractException(RejectionCode.NON_CANONICAL, "arguments: " + nonCanonical.get());
+    }
+    return m;
   }
 
   /**

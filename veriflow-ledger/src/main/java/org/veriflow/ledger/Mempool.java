@@ -19,17 +19,69 @@ import org.veriflow.core.crypto.Hash;
 import org.veriflow.core.crypto.IdentityId;
 
 /**
- * Admitted transactions waiting for a block: per sender in nonce order, bounded in count, no
- * duplicates. A sender's transactions leave only in an unbroken run from the sender's next nonce;
- * one whose nonce is consumed or whose validity expired is dropped and reported. Thread-safe.
+ * Admitted transactions waiting for a block: per sender in nonce order, bounded in count, in bytes
+ * overall and in bytes per sender, no duplicates. A sender's transactions leave only in an unbroken
+ * run from the sender's next nonce; one whose nonce is consumed or whose validity expired is dropped
+ * and reported. Thread-safe.
+ *
+ * <p>The bounds ({@link Bounds}) are the node's own, not the chain's: a transaction this pool
+ * refuses is still valid in a block ordered elsewhere. A transaction's size is its serialised size
+ * (the pool holds it decoded too, so the heap it takes is about twice that).
  */
 public final class Mempool {
+  /**
+   * What the pool holds at most.
+   *
+   * @param maxCount most pending transactions
+   * @param maxBytes most serialised bytes of all pending transactions together; beyond it {@code
+   *     MEMPOOL_FULL}
+   * @param maxSenderBytes most serialised bytes of one sender's pending transactions; beyond it
+   *     {@code SENDER_POOL_FULL}, while other senders are still admitted
+   * @param maxValidityBlocks how far above the next block's height a pending transaction's {@code
+   *     valid_until_height} may be; beyond it {@code VALID_UNTIL_TOO_FAR}, so that nothing waits in
+   *     the pool for longer than this many blocks
+   */
+  public record Bounds(int maxCount, long maxBytes, long maxSenderBytes, long maxValidityBlocks) {
+    /** Default of {@link #maxBytes()}: 256 MiB. */
+    public static final long DEFAULT_MAX_BYTES = 256L << 20;
+    /** Default of {@link #maxSenderBytes()}: 32 MiB, 32 transactions of the chain's default largest size. */
+    public static final long DEFAULT_MAX_SENDER_BYTES = 32L << 20;
+    /** Default of {@link #maxValidityBlocks()}: one million blocks. */
+    public static final long DEFAULT_MAX_VALIDITY_BLOCKS = 1_000_000;
+
+    /**
+     * @throws IllegalArgumentException if a bound is below 1
+     */
+    public Bounds {
+      if (maxCount < 1 || maxBytes < 1 || maxSenderBytes < 1 || maxValidityBlocks < 1) {
+        throw new IllegalArgumentException("mempool bounds must be at least 1, not " + maxCount + " transactions, "
+            + maxBytes + " bytes, " + maxSenderBytes + " bytes per sender, " + maxValidityBlocks + " blocks of validity");
+      }
+    }
+
+    /**
+     * The given count with the default byte and validity bounds.
+     *
+     * @param maxCount most pending transactions
+     * @return the bounds
+     * @throws IllegalArgumentException if {@code maxCount} is below 1
+     */
+    public static Bounds ofCount(int maxCount) {
+      return new Bounds(maxCount, DEFAULT_MAX_BYTES, DEFAULT_MAX_SENDER_BYTES, DEFAULT_MAX_VALIDITY_BLOCKS);
+    }
+  }
+
   private final Ledger ledger;
   private final int maxSize;
+  private final Bounds bounds;
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition arrived = lock.newCondition();
   /** Senders in order of first arrival; each sender's transactions by nonce. */
   private final LinkedHashMap<IdentityId, TreeMap<Long, VerifiedTx>> bySender = new LinkedHashMap<>();
+  /** Serialised bytes pending per sender; only looked up, never iterated. */
+  private final Map<IdentityId, Long> senderBytes = new HashMap<>();
+  /** Serialised bytes pending in all. */
+  private long totalBytes;
   /** Pending ids, for duplicate checks; only looked up, never iterated. */
   private final Map<Hash, VerifiedTx> byId = new HashMap<>();
   /** Ids taken for a block that is not committed yet; a resubmission meanwhile is a duplicate. */
@@ -41,12 +93,20 @@ public final class Mempool {
   private long oldestArrivalNanos;
   private final List<BiConsumer<Hash, Rejection>> dropListeners = new CopyOnWriteArrayList<>();
 
+  /**
+   * A pool bounded in count, with the default byte and validity bounds ({@link Bounds#ofCount}).
+   *
+   * @throws IllegalArgumentException if {@code maxSize} is below 1
+   */
   public Mempool(Ledger ledger, int maxSize) {
-    if (maxSize < 1) {
-      throw new IllegalArgumentException("mempool size must be at least 1, not " + maxSize);
-    }
+    this(ledger, Bounds.ofCount(maxSize));
+  }
+
+  /** A pool with the given bounds; it registers itself with {@code ledger} for commits. */
+  public Mempool(Ledger ledger, Bounds bounds) {
     this.ledger = ledger;
-    this.maxSize = maxSize;
+    this.bounds = bounds;
+    this.maxSize = bounds.maxCount();
     ledger.onCommit(this::committed);
   }
 
@@ -70,7 +130,11 @@ public final class Mempool {
    * Adds an admitted transaction.
    *
    * @return empty if added; otherwise {@code DUPLICATE_TX}, {@code NONCE_TOO_LOW} (another pending
-   *     transaction of the sender holds that nonce) or {@code MEMPOOL_FULL}
+   *     transaction of the sender holds that nonce), {@code VALID_UNTIL_TOO_FAR} (its {@code
+   *     valid_until_height} is more than {@link Bounds#maxValidityBlocks()} above the next height),
+   *     {@code SENDER_POOL_FULL} (the sender's pending bytes would pass {@link
+   *     Bounds#maxSenderBytes()}) or {@code MEMPOOL_FULL} (the pool's count or bytes would pass their
+   *     bound); a refused transaction changes nothing
    */
   public Optional<Rejection> add(VerifiedTx tx) {
     lock.lock();
@@ -83,14 +147,31 @@ public final class Mempool {
         return Optional.of(new Rejection(RejectionCode.NONCE_TOO_LOW,
             "nonce " + tx.nonce() + " of " + tx.sender() + " is taken by pending transaction " + queue.get(tx.nonce()).id()));
       }
+      long nextHeight = ledger.head().height() + 1;
+      long validUntil = tx.payload().getValidUntilHeight();
+      if (validUntil > nextHeight && validUntil - nextHeight > bounds.maxValidityBlocks()) {
+        return Optional.of(new Rejection(RejectionCode.VALID_UNTIL_TOO_FAR, "valid_until_height " + validUntil
+            + " is more than " + bounds.maxValidityBlocks() + " blocks above the next height " + nextHeight + "; this node holds nothing that long"));
+      }
+      long size = tx.sizeBytes();
+      long sender = senderBytes.getOrDefault(tx.sender(), 0L);
+      if (sender + size > bounds.maxSenderBytes()) {
+        return Optional.of(new Rejection(RejectionCode.SENDER_POOL_FULL, "sender " + tx.sender() + " has " + sender
+            + " bytes pending; with this transaction's " + size + " it would pass its share of " + bounds.maxSenderBytes() + " bytes"));
+      }
       if (byId.size() >= maxSize) {
         return Optional.of(new Rejection(RejectionCode.MEMPOOL_FULL, "the pool holds " + maxSize + " pending transactions"));
+      }
+      if (totalBytes + size > bounds.maxBytes()) {
+        return Optional.of(new Rejection(RejectionCode.MEMPOOL_FULL, "the pool holds " + totalBytes
+            + " bytes of pending transactions; with this one's " + size + " it would pass " + bounds.maxBytes()));
       }
       if (byId.isEmpty()) {
         oldestArrivalNanos = monotonicNanos();
       }
       bySender.computeIfAbsent(tx.sender(), s -> new TreeMap<>()).put(tx.nonce(), tx);
       byId.put(tx.id(), tx);
+      account(tx, size);
       arrivals++;
       arrived.signalAll();
       return Optional.empty();
@@ -117,6 +198,7 @@ public final class Mempool {
             oldestArrivalNanos = monotonicNanos();
           }
           byId.put(tx.id(), tx);
+          account(tx, tx.sizeBytes());
           arrivals++;
         }
       }
@@ -136,6 +218,8 @@ public final class Mempool {
       }
       bySender.clear();
       byId.clear();
+      senderBytes.clear();
+      totalBytes = 0;
       return out;
     } finally {
       lock.unlock();
@@ -218,6 +302,27 @@ public final class Mempool {
     }
   }
 
+  /** Adds {@code delta} bytes to the pool's and the sender's totals. Called holding the lock. */
+  private void account(VerifiedTx tx, long delta) {
+    totalBytes += delta;
+    long left = senderBytes.getOrDefault(tx.sender(), 0L) + delta;
+    if (left <= 0) {
+      senderBytes.remove(tx.sender());
+    } else {
+      senderBytes.put(tx.sender(), left);
+    }
+  }
+
+  /** Serialised bytes of every pending transaction together. */
+  public long bytes() {
+    lock.lock();
+    try {
+      return totalBytes;
+    } finally {
+      lock.unlock();
+    }
+  }
+
   private List<VerifiedTx> takeReady(int wanted, long maxBytes) {
     List<VerifiedTx> out = new ArrayList<>();
     long bytes = 0;
@@ -248,6 +353,7 @@ public final class Mempool {
         }
         it.remove();
         byId.remove(tx.id());
+        account(tx, -tx.sizeBytes());
       }
       if (queue.isEmpty()) {
         senders.remove();

@@ -1,15 +1,20 @@
 package org.veriflow.ledger;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import java.util.Optional;
 import org.veriflow.core.crypto.Hash;
 import org.veriflow.core.crypto.PublicKey;
 import org.veriflow.core.crypto.SignatureAlgorithm;
 import org.veriflow.core.crypto.SignatureCheck;
+import org.veriflow.protocol.Canonical;
 import org.veriflow.protocol.proto.KeyAlgorithm;
 import org.veriflow.protocol.proto.SignedTx;
 import org.veriflow.protocol.proto.TxPayload;
 
-/** The stateless checks: size, decoding, chain id and signature. Thread-safe. */
+/**
+ * The stateless checks: size, decoding, canonical encoding (of the envelope and of the payload, see
+ * {@link Canonical}), chain id and signature. Thread-safe.
+ */
 final class TxDecoder {
   /** Either a verified transaction or the reason there is none. */
   record Outcome(VerifiedTx tx, Rejection rejection) {
@@ -30,6 +35,10 @@ final class TxDecoder {
       signed = SignedTx.parseFrom(signedBytes);
     } catch (InvalidProtocolBufferException e) {
       return Outcome.rejected(RejectionCode.MALFORMED, "transaction is not a valid SignedTx message");
+    }
+    Optional<String> nonCanonical = Canonical.problem(signed, signedBytes);
+    if (nonCanonical.isPresent()) {
+      return Outcome.rejected(RejectionCode.NON_CANONICAL, nonCanonical.get());
     }
     return decode(signed, signedBytes.length, params);
   }
@@ -54,6 +63,15 @@ final class TxDecoder {
       payload = TxPayload.parseFrom(payloadBytes);
     } catch (InvalidProtocolBufferException e) {
       return Outcome.rejected(RejectionCode.MALFORMED, "payload is not a valid TxPayload message");
+    }
+    // A block carries the envelope decoded: unknown fields in it are all that can be checked here
+    // (its field order is the block's own encoding). The payload is checked byte for byte.
+    if (!signed.getUnknownFields().asMap().isEmpty()) {
+      return Outcome.rejected(RejectionCode.NON_CANONICAL, "SignedTx holds fields its schema does not declare");
+    }
+    Optional<String> nonCanonical = Canonical.problem(payload, payloadBytes);
+    if (nonCanonical.isPresent()) {
+      return Outcome.rejected(RejectionCode.NON_CANONICAL, nonCanonical.get());
     }
     SignatureAlgorithm algorithm;
     if (payload.getSenderAlgorithm() == KeyAlgorithm.ED25519) {

@@ -78,7 +78,7 @@ final class TxRules {
     try {
       args = method.decode(tx.payload().getArguments().toByteArray());
     } catch (ContractException e) {
-      return reject(RejectionCode.BAD_ARGUMENTS, e.getMessage());
+      return reject(e.failure() == RejectionCode.NON_CANONICAL ? RejectionCode.NON_CANONICAL : RejectionCode.BAD_ARGUMENTS, e.getMessage());
     }
     TxContext readOnly = TxContext.readOnly(state, contract.get().name(), tx, chainId, height, timestampMillis);
     try {

@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import org.veriflow.contracts.GenesisSpec;
+import org.veriflow.contracts.models.Models;
 import org.veriflow.core.crypto.IdentityId;
 import org.veriflow.core.crypto.KeyPem;
 import org.veriflow.ledger.ChainParams;
@@ -37,6 +38,9 @@ import org.veriflow.ledger.ChainParams;
  *   "balances": {"vf1...": 1000000000}
  * }
  * }</pre>
+ *
+ * <p>Optional: {@code "maxRecipeCost"}, the largest cost of a model's recipe (default {@link
+ * Models#DEFAULT_MAX_RECIPE_COST}); written only when it is not the default.
  */
 public final class GenesisFile {
   /** As the API's mapper: unknown fields are refused and maps are written in key order. */
@@ -87,6 +91,14 @@ public final class GenesisFile {
       }
       requiredAttestations = root.get("requiredAttestations").asInt();
     }
+    long maxRecipeCost = Models.DEFAULT_MAX_RECIPE_COST;
+    if (root.has("maxRecipeCost")) {
+      JsonNode n = root.get("maxRecipeCost");
+      if (!n.isIntegralNumber() || !n.canConvertToLong() || n.asLong() < 1) {
+        throw new IllegalArgumentException("'maxRecipeCost' must be a whole number of at least 1");
+      }
+      maxRecipeCost = n.asLong();
+    }
     List<GenesisSpec.Member> admins = members(root, "administrators");
     List<GenesisSpec.Member> validators = members(root, "validators");
     SortedMap<IdentityId, Long> balances = new TreeMap<>();
@@ -108,7 +120,7 @@ public final class GenesisFile {
       throw new IllegalArgumentException("'requiredAttestations' must be between 1 and the number of validators ("
           + validators.size() + "), not " + requiredAttestations);
     }
-    return new GenesisSpec(chainId, timestamp, maxTxBytes, requiredAttestations, admins, validators, balances);
+    return new GenesisSpec(chainId, timestamp, maxTxBytes, requiredAttestations, admins, validators, balances, maxRecipeCost);
   }
 
   private static String text(JsonNode root, String field) {
@@ -139,6 +151,9 @@ public final class GenesisFile {
     root.put("timestamp", Instant.ofEpochMilli(spec.timestampMillis()).toString());
     root.put("maxTxBytes", spec.maxTxBytes());
     root.put("requiredAttestations", spec.requiredAttestations());
+    if (spec.maxRecipeCost() != Models.DEFAULT_MAX_RECIPE_COST) {
+      root.put("maxRecipeCost", spec.maxRecipeCost());
+    }
     writeMembers(root.putArray("administrators"), spec.administrators());
     writeMembers(root.putArray("validators"), spec.validators());
     ObjectNode balances = root.putObject("balances");

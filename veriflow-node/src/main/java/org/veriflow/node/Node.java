@@ -109,7 +109,8 @@ public final class Node implements AutoCloseable {
       throw e;
     }
     PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    Mempool mempool = new Mempool(ledger, config.get(NodeConfig.MEMPOOL_SIZE));
+    Mempool mempool = new Mempool(ledger, new Mempool.Bounds(config.get(NodeConfig.MEMPOOL_SIZE), config.get(NodeConfig.MEMPOOL_MAX_BYTES),
+        config.get(NodeConfig.MEMPOOL_MAX_SENDER_BYTES), config.get(NodeConfig.MEMPOOL_MAX_VALIDITY_BLOCKS)));
     // Registered before the tracker: an erasure's deletions are scheduled before its submitter hears
     // that it committed.
     DatasetErasure erasure = new DatasetErasure(ledger, blobs);
@@ -151,7 +152,9 @@ public final class Node implements AutoCloseable {
     NodeSubmitter submitter = new NodeSubmitter(ledger, submissions, nodeKey);
     CustodianData custodianData = new CustodianData(blobs, encryptionKey, submitter.identity());
     Verifier verifier = new Verifier(ledger, submitter, metrics, config.get(NodeConfig.VERIFIER_ENABLED),
-        config.get(NodeConfig.VERIFIER_CONCURRENCY), config.get(NodeConfig.VERIFIER_THREADS), custodianData);
+        config.get(NodeConfig.VERIFIER_CONCURRENCY), config.get(NodeConfig.VERIFIER_THREADS), custodianData,
+        new Verifier.Budget(config.get(NodeConfig.VERIFIER_REPLAY_TIMEOUT), config.get(NodeConfig.VERIFIER_REPLAY_MAX_BYTES),
+            config.get(NodeConfig.VERIFIER_LARGE_REPLAY_COST)));
     ComputeToData compute = new ComputeToData(blobs, submitter, custodianData, config.get(NodeConfig.WAIT_TIMEOUT),
         config.get(NodeConfig.VERIFIER_THREADS));
     HttpApi http = new HttpApi(ledger, mempool, orderer, submissions, metrics, config.get(NodeConfig.WAIT_TIMEOUT), blobs, datasetCiphertexts,

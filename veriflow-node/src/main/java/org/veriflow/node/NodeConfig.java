@@ -14,6 +14,7 @@ import java.util.Objects;
 import java.util.Properties;
 import java.util.TreeMap;
 import java.util.function.Function;
+import org.veriflow.ledger.Mempool;
 import org.veriflow.node.http.ServerSettings;
 import org.veriflow.node.http.TlsSettings;
 import org.veriflow.raft.ClusterMember;
@@ -43,6 +44,12 @@ public final class NodeConfig {
   public static final Key<Integer> MAX_BLOCK_TXS = new Key<>("orderer.max-block-txs", "2000", s -> positive(s, "orderer.max-block-txs"), "a block is cut when this many transactions are pending");
   public static final Key<Duration> MAX_BLOCK_DELAY = new Key<>("orderer.max-block-delay-ms", "20", s -> Duration.ofMillis(positive(s, "orderer.max-block-delay-ms")), "or when the oldest pending transaction has waited this long");
   public static final Key<Integer> MEMPOOL_SIZE = new Key<>("mempool.max-size", "200000", s -> positive(s, "mempool.max-size"), "most pending transactions held");
+  public static final Key<Long> MEMPOOL_MAX_BYTES = new Key<>("mempool.max-bytes", Long.toString(Mempool.Bounds.DEFAULT_MAX_BYTES),
+      s -> positiveLong(s, "mempool.max-bytes"), "most serialised bytes of all pending transactions together; beyond it MEMPOOL_FULL");
+  public static final Key<Long> MEMPOOL_MAX_SENDER_BYTES = new Key<>("mempool.max-sender-bytes", Long.toString(Mempool.Bounds.DEFAULT_MAX_SENDER_BYTES),
+      s -> positiveLong(s, "mempool.max-sender-bytes"), "most serialised bytes of one sender's pending transactions; beyond it SENDER_POOL_FULL");
+  public static final Key<Long> MEMPOOL_MAX_VALIDITY_BLOCKS = new Key<>("mempool.max-validity-blocks", Long.toString(Mempool.Bounds.DEFAULT_MAX_VALIDITY_BLOCKS),
+      s -> positiveLong(s, "mempool.max-validity-blocks"), "how far above the next height a submitted transaction's valid_until_height may be; beyond it VALID_UNTIL_TOO_FAR");
   public static final Key<Duration> WAIT_TIMEOUT = new Key<>("http.wait-timeout-ms", "30000", s -> Duration.ofMillis(positive(s, "http.wait-timeout-ms")), "longest a ?wait=true submission waits for its block");
 
   public static final Key<String> BLOBS_DIR = new Key<>("blobs.dir", "blobs", s -> s, "where the content-addressed blob store keeps its files");
@@ -54,6 +61,17 @@ public final class NodeConfig {
       "most model replays the verifier runs at once");
   public static final Key<Integer> VERIFIER_THREADS = new Key<>("verifier.threads", Integer.toString(Runtime.getRuntime().availableProcessors()),
       NodeConfig::engineThreads, "engine threads of each replay (default: the available processors); the artifact does not depend on it");
+
+  public static final Key<Duration> VERIFIER_REPLAY_TIMEOUT = new Key<>("verifier.replay-timeout-ms",
+      Long.toString(org.veriflow.node.service.Verifier.Budget.DEFAULT_REPLAY_TIMEOUT.toMillis()),
+      s -> Duration.ofMillis(positiveLong(s, "verifier.replay-timeout-ms")),
+      "longest a model replay may run; one that runs longer is stopped and attested BUDGET_EXCEEDED");
+  public static final Key<Long> VERIFIER_REPLAY_MAX_BYTES = new Key<>("verifier.replay-max-bytes",
+      Long.toString(org.veriflow.node.service.Verifier.Budget.DEFAULT_REPLAY_MAX_BYTES), s -> positiveLong(s, "verifier.replay-max-bytes"),
+      "most memory a model replay may need by the estimate from its recipe; a costlier one is not started and is attested BUDGET_EXCEEDED");
+  public static final Key<Long> VERIFIER_LARGE_REPLAY_COST = new Key<>("verifier.large-replay-cost",
+      Long.toString(org.veriflow.node.service.Verifier.Budget.DEFAULT_LARGE_REPLAY_COST), s -> positiveLong(s, "verifier.large-replay-cost"),
+      "a replay whose recipe cost (parameters x rows x epochs) passes this runs in a separate lane, one at a time, beside the others");
 
   public static final Key<Long> MAX_BLOCK_BYTES = new Key<>("orderer.max-block-bytes", Long.toString(8L << 20),
       s -> positiveLong(s, "orderer.max-block-bytes"), "or when their serialised size would pass this many bytes (one block is one Raft entry)");
@@ -99,7 +117,8 @@ public final class NodeConfig {
       "the operations listener's port; empty: http.port + 1000 (any free one when http.port is 0); 0 picks a free one");
 
   public static final List<Key<?>> ALL = List.of(GENESIS_FILE, NODE_KEY, NODE_ENCRYPTION_KEY, DATA_DIR, HTTP_HOST, HTTP_PORT, MAX_BLOCK_TXS, MAX_BLOCK_DELAY,
-      MAX_BLOCK_BYTES, MEMPOOL_SIZE, WAIT_TIMEOUT, BLOBS_DIR, BLOBS_MAX_BYTES, VERIFIER_ENABLED, VERIFIER_CONCURRENCY, VERIFIER_THREADS,
+      MAX_BLOCK_BYTES, MEMPOOL_SIZE, MEMPOOL_MAX_BYTES, MEMPOOL_MAX_SENDER_BYTES, MEMPOOL_MAX_VALIDITY_BLOCKS, WAIT_TIMEOUT, BLOBS_DIR, BLOBS_MAX_BYTES, VERIFIER_ENABLED, VERIFIER_CONCURRENCY, VERIFIER_THREADS,
+      VERIFIER_REPLAY_TIMEOUT, VERIFIER_REPLAY_MAX_BYTES, VERIFIER_LARGE_REPLAY_COST,
       CLUSTER_ID, CLUSTER_MEMBERS, CLUSTER_RAFT_DIR, CLUSTER_ELECTION_TIMEOUT, CLUSTER_SNAPSHOT_INTERVAL, CLUSTER_LOG_SEGMENT_BYTES,
       HTTP_THREADS, HTTP_IDLE_TIMEOUT, HTTP_HEADER_TIMEOUT, HTTP_MIN_REQUEST_DATA_RATE, HTTP_MAX_CONNECTIONS_PER_ADDRESS, HTTP_TLS_CERT, HTTP_TLS_KEY,
       HTTP_TLS_CLIENT_CA, HTTP_TLS_CLIENT_AUTH, HTTP_INSECURE, OPS_ENABLED, OPS_HOST, OPS_PORT);

@@ -27,4 +27,13 @@ public final class Limits {
 
   /** The largest request body the HTTP API reads, blobs excepted. */
   public static final long MAX_REQUEST_BYTES = 8L * 1024 * 1024;
+
+  /** Hidden layers an MLP recipe may name in {@code models.register}. */
+  public static final int RECIPE_MAX_HIDDEN_LAYERS = 32;
+
+  /** Units one hidden layer of an MLP recipe may have in {@code models.register}. */
+  public static final int RECIPE_MAX_HIDDEN_WIDTH = 4096;
+
+  /** Epochs a recipe may name in {@code models.register}. */
+  public static final int RECIPE_MAX_EPOCHS = 100_000;
 }

@@ -7,6 +7,7 @@ import static org.veriflow.protocol.models.ModelsFailure.DATASET_MISMATCH;
 import static org.veriflow.protocol.models.ModelsFailure.INVALID_TRANSITION;
 import static org.veriflow.protocol.models.ModelsFailure.MODEL_EXISTS;
 import static org.veriflow.protocol.models.ModelsFailure.NOT_AUTHORISED;
+import static org.veriflow.protocol.models.ModelsFailure.RECIPE_TOO_COSTLY;
 import static org.veriflow.protocol.models.ModelsFailure.UNKNOWN_DATASET;
 import static org.veriflow.protocol.models.ModelsFailure.UNKNOWN_MODEL;
 
@@ -22,6 +23,10 @@ import org.veriflow.contracts.identities.Identities;
 import org.veriflow.contracts.streams.Streams;
 import org.veriflow.contracts.streams.StreamsState;
 import org.veriflow.core.crypto.Hash;
+import org.veriflow.ml.model.Algorithm;
+import org.veriflow.ml.recipe.Recipe;
+import org.veriflow.ml.recipe.RecipeCost;
+import org.veriflow.protocol.Limits;
 import org.veriflow.protocol.proto.contracts.IdentityKind;
 import org.veriflow.protocol.proto.datasets.DatasetRecord;
 import org.veriflow.protocol.proto.datasets.DatasetStatus;
@@ -34,6 +39,7 @@ import org.veriflow.protocol.proto.models.Metric;
 import org.veriflow.protocol.proto.models.ModelRecord;
 import org.veriflow.protocol.proto.models.ModelStage;
 import org.veriflow.protocol.proto.models.RegisterModel;
+import org.veriflow.protocol.proto.models.ReplayOutcome;
 import org.veriflow.protocol.proto.models.StageChange;
 import org.veriflow.protocol.proto.streams.SnapshotRecord;
 import org.veriflow.ledger.GenesisState;
@@ -59,7 +65,9 @@ import org.veriflow.ledger.exec.StateView;
  *   <li>{@code attest}: an active validator reports the artifact hash its replay produced, once per
  *       model, or why its replay produced none ({@code failure}, with no hash). A different hash or
  *       a failure marks the model {@code REJECTED} with that evidence; as many matching ones as the
- *       chain's required attestations make a registered model {@code VERIFIED}.
+ *       chain's required attestations make a registered model {@code VERIFIED}. A validator whose
+ *       replay exceeded its own time or memory budget attests {@code BUDGET_EXCEEDED} (a reason, no
+ *       hash): recorded once, neither a match nor evidence against the model, no stage change.
  *   <li>{@code change_stage}: {@code APPROVED} (from VERIFIED) and {@code REJECTED} by an
  *       administrator or an identity with role {@code approver}; {@code DEPRECATED} (from VERIFIED or
  *       APPROVED) also by the trainer. VERIFIED is reached only through attestations. No stage change
@@ -69,10 +77,20 @@ import org.veriflow.ledger.exec.StateView;
  *
  * Every change is appended to the record's history: who, when, why, in which transaction.
  *
+ * <p>Bounded recipes: {@code register} parses a recipe that parses ({@link Recipe}; one that does
+ * not is recorded as it is and its replay fails at once), refuses an MLP with more than {@link
+ * Limits#RECIPE_MAX_HIDDEN_LAYERS} hidden layers, a layer wider than {@link
+ * Limits#RECIPE_MAX_HIDDEN_WIDTH} units or more than {@link Limits#RECIPE_MAX_EPOCHS} epochs ({@code
+ * BAD_ARGUMENTS}, at admission), and, once the rows of its datasets are known from the chain, a
+ * recipe whose {@link RecipeCost#operations()} pass the chain's largest recipe cost ({@code
+ * RECIPE_TOO_COSTLY}: the transaction fails and nothing is registered).
+ *
  * <p>State: {@code m/<model id>} → ModelRecord; {@code p/required_attestations} → the number of
- * matching attestations that verify a model, 8 bytes big-endian. That parameter is fixed at genesis
- * ({@code GenesisSpec.requiredAttestations()}), which writes it only when it is not 1; absent means 1,
- * so chains that never set it keep their genesis block.
+ * matching attestations that verify a model, 8 bytes big-endian; {@code p/max_recipe_cost} → the
+ * largest recipe cost, 8 bytes big-endian. Both parameters are fixed at genesis ({@code
+ * GenesisSpec}), which writes each only when it is not its default (1 and {@link
+ * #DEFAULT_MAX_RECIPE_COST}); absent means the default, so chains that never set them keep their
+ * genesis block.
  */
 public final class Models extends SystemContract {
   public static final String NAME = "models";
@@ -80,6 +98,15 @@ public final class Models extends SystemContract {
   private static final int MAX_RECIPE_BYTES = 64 * 1024;
   private static final int MAX_FAILURE_CHARS = 512;
   private static final byte[] REQUIRED_ATTESTATIONS_KEY = "p/required_attestations".getBytes(StandardCharsets.UTF_8);
+  private static final byte[] MAX_RECIPE_COST_KEY = "p/max_recipe_cost".getBytes(StandardCharsets.UTF_8);
+
+  /**
+   * The largest recipe cost ({@link RecipeCost#operations()}) of a chain whose genesis does not set
+   * one: 10^12, one to three hours of one core at the engine's measured 1 to 2.5 × 10^8 a second.
+   * Every seed recipe fits on the largest snapshot the chain allows (the 1-64-64-1 regressor, 300
+   * epochs, 500,000 rows: 6.5 × 10^11); the tests' and documentation's recipes cost below 10^8.
+   */
+  public static final long DEFAULT_MAX_RECIPE_COST = 1_000_000_000_000L;
 
   public Models() {
     super(NAME, Map.of("register", new Register(), "attest", new AttestMethod(), "change_stage", new ChangeStageMethod()));
@@ -124,6 +151,71 @@ public final class Models extends SystemContract {
     }).orElse(1);
   }
 
+  /**
+   * The genesis write that sets the chain's largest recipe cost.
+   *
+   * @param cost the largest {@link RecipeCost#operations()} a registered recipe may have
+   * @return the write of block 0
+   * @throws IllegalArgumentException if {@code cost} is below 1
+   */
+  public static GenesisState.Write maxRecipeCostWrite(long cost) {
+    if (cost < 1) {
+      throw new IllegalArgumentException("the largest recipe cost must be at least 1, not " + cost);
+    }
+    return new GenesisState.Write(NAME, MAX_RECIPE_COST_KEY, ByteBuffer.allocate(Long.BYTES).putLong(cost).array());
+  }
+
+  /**
+   * The largest recipe cost on this chain: the genesis parameter, {@link #DEFAULT_MAX_RECIPE_COST} if absent.
+   *
+   * @param state the models namespace
+   * @return the cost
+   * @throws IllegalStateException if the stored parameter is damaged
+   */
+  public static long maxRecipeCost(StateView state) {
+    return state.get(MAX_RECIPE_COST_KEY).map(b -> {
+      long cost = b.length == Long.BYTES ? ByteBuffer.wrap(b).getLong() : -1;
+      if (cost < 1) {
+        throw new IllegalStateException("stored largest recipe cost is not a positive 8-byte count");
+      }
+      return cost;
+    }).orElse(DEFAULT_MAX_RECIPE_COST);
+  }
+
+  /** The recipe, or empty if it does not parse (its replay then fails at once, at no cost). */
+  private static Optional<Recipe> parseRecipe(ByteString recipe) {
+    try {
+      return Optional.of(Recipe.parse(recipe.toByteArray()));
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** The hard bounds on an MLP's shape and on epochs, whatever the data. */
+  private static void requireSaneRecipe(Recipe recipe) throws ContractException {
+    Algorithm a = recipe.algorithm();
+    if (a == Algorithm.MLP_REGRESSOR || a == Algorithm.MLP_CLASSIFIER) {
+      java.util.List<Integer> hidden = recipe.hyperParameters().getIntList("hiddenLayers");
+      if (hidden.size() > Limits.RECIPE_MAX_HIDDEN_LAYERS) {
+        throw new ContractException(BAD_ARGUMENTS, "the recipe has " + hidden.size() + " hidden layers; at most "
+            + Limits.RECIPE_MAX_HIDDEN_LAYERS + " are accepted");
+      }
+      for (int width : hidden) {
+        if (width > Limits.RECIPE_MAX_HIDDEN_WIDTH) {
+          throw new ContractException(BAD_ARGUMENTS, "the recipe has a hidden layer of " + width + " units; at most "
+              + Limits.RECIPE_MAX_HIDDEN_WIDTH + " are accepted");
+        }
+      }
+    }
+    if (a == Algorithm.MLP_REGRESSOR || a == Algorithm.MLP_CLASSIFIER || a == Algorithm.LOGISTIC_REGRESSION) {
+      long epochs = recipe.hyperParameters().getLong("epochs");
+      if (epochs > Limits.RECIPE_MAX_EPOCHS) {
+        throw new ContractException(BAD_ARGUMENTS, "the recipe trains for " + epochs + " epochs; at most "
+            + Limits.RECIPE_MAX_EPOCHS + " are accepted");
+      }
+    }
+  }
+
   private static void requireModelId(String id) throws ContractException {
     requireId(id, "model", BAD_ARGUMENTS);
   }
@@ -154,6 +246,10 @@ public final class Models extends SystemContract {
       requireHash(m.getRecipeSha256(), "recipe hash");
       if (!Hash.sha256(m.getRecipe().toByteArray()).equals(Hash.of(m.getRecipeSha256().toByteArray()))) {
         throw new ContractException(BAD_ARGUMENTS, "the recipe does not hash to the recipe hash given");
+      }
+      Optional<Recipe> recipe = parseRecipe(m.getRecipe());
+      if (recipe.isPresent()) {
+        requireSaneRecipe(recipe.get());
       }
       if (m.getDatasetsCount() == 0 || m.getDatasetsCount() > 16) {
         throw new ContractException(BAD_ARGUMENTS, "a model names 1 to 16 datasets");
@@ -207,9 +303,10 @@ public final class Models extends SystemContract {
         throw new ContractException(MODEL_EXISTS, "model " + args.getModelId() + " is already registered");
       }
       StateView streams = ctx.state(Streams.NAME);
+      long rows = 0;
       for (DatasetRef d : args.getDatasetsList()) {
         if (!d.getDatasetId().isEmpty()) {
-          requireDatasetVersion(ctx.state(Datasets.NAME), d);
+          rows = saturatingAdd(rows, requireDatasetVersion(ctx.state(Datasets.NAME), d).getQuality().getRows());
           continue;
         }
         SnapshotRecord snap = StreamsState.snapshot(streams, d.getSnapshotId())
@@ -217,6 +314,16 @@ public final class Models extends SystemContract {
         if (!snap.getCsvSha256().equals(d.getCsvSha256()) || !snap.getReadingsRoot().equals(d.getReadingsRoot())) {
           throw new ContractException(DATASET_MISMATCH, "the hashes given for dataset " + d.getSnapshotId()
               + " differ from the snapshot's on-chain hashes: the model was not trained on that data");
+        }
+        rows = saturatingAdd(rows, snap.getRowCount());
+      }
+      Optional<Recipe> recipe = parseRecipe(args.getRecipe());
+      if (recipe.isPresent()) {
+        RecipeCost cost = RecipeCost.of(recipe.get(), rows);
+        long limit = maxRecipeCost(ctx.state());
+        if (cost.operations() > limit) {
+          throw new ContractException(RECIPE_TOO_COSTLY, "replaying the recipe costs " + cost.operations() + " ("
+              + cost.parameters() + " parameters, " + rows + " rows, its epochs); this chain accepts at most " + limit);
         }
       }
       ModelRecord record = ModelRecord.newBuilder()
@@ -242,7 +349,7 @@ public final class Models extends SystemContract {
    * Checks a reference to a datasets-contract version: it exists, is not erased, and its plaintext
    * hash is the one the trainer used (its readings root too, when the reference gives one).
    */
-  private static void requireDatasetVersion(StateView datasets, DatasetRef d) throws ContractException {
+  private static DatasetRecord requireDatasetVersion(StateView datasets, DatasetRef d) throws ContractException {
     DatasetRecord v = DatasetsState.dataset(datasets, d.getDatasetId(), d.getDatasetVersion())
         .orElseThrow(() -> new ContractException(UNKNOWN_DATASET, "no dataset " + d.getDatasetId() + " version " + d.getDatasetVersion()));
     if (v.getStatus() == DatasetStatus.ERASED) {
@@ -253,6 +360,12 @@ public final class Models extends SystemContract {
       throw new ContractException(DATASET_MISMATCH, "the hashes given for dataset " + d.getDatasetId() + " version "
           + d.getDatasetVersion() + " differ from the version's on-chain hashes: the model was not trained on that data");
     }
+    return v;
+  }
+
+  /** {@code a + b} for row counts (unsigned on chain), at most {@link Long#MAX_VALUE}. */
+  private static long saturatingAdd(long a, long b) {
+    return b < 0 || a > Long.MAX_VALUE - b ? Long.MAX_VALUE : a + b;
   }
 
   // ------------------------------------------------------------------ attest
@@ -262,6 +375,16 @@ public final class Models extends SystemContract {
     public Attest decode(byte[] arguments) throws ContractException {
       Attest m = parse(Attest.getDefaultInstance(), arguments, BAD_ARGUMENTS);
       requireModelId(m.getModelId());
+      if (m.getOutcome() == ReplayOutcome.BUDGET_EXCEEDED) {
+        if (!m.getArtifactSha256().isEmpty() || m.getFailure().isEmpty() || m.getFailure().length() > MAX_FAILURE_CHARS) {
+          throw new ContractException(BAD_ARGUMENTS, "a replay over its budget has no artifact and says which budget it exceeded, in 1 to "
+              + MAX_FAILURE_CHARS + " characters");
+        }
+        return m;
+      }
+      if (m.getOutcome() != ReplayOutcome.REPLAY_OUTCOME_UNSPECIFIED) {
+        throw new ContractException(BAD_ARGUMENTS, "the replay outcome is unknown");
+      }
       if (m.getFailure().isEmpty()) {
         requireHash(m.getArtifactSha256(), "artifact hash");
       } else if (!m.getArtifactSha256().isEmpty()) {
@@ -287,6 +410,13 @@ public final class Models extends SystemContract {
         if (a.getValidator().equals(validator)) {
           throw new ContractException(ALREADY_ATTESTED, "validator " + validator + " attested model " + args.getModelId() + " at height " + a.getHeight());
         }
+      }
+      if (args.getOutcome() == ReplayOutcome.BUDGET_EXCEEDED) {
+        // Recorded, so that the validator does not replay it again; no evidence, so no stage change.
+        ctx.put(key(args.getModelId()), m.toBuilder().addAttestations(Attestation.newBuilder().setValidator(validator)
+            .setHeight(ctx.height()).setFailure(args.getFailure()).setOutcome(ReplayOutcome.BUDGET_EXCEEDED)).build().toByteArray());
+        ctx.emit("attested_budget_exceeded", args.getModelId().getBytes(StandardCharsets.UTF_8));
+        return;
       }
       boolean failed = !args.getFailure().isEmpty();
       boolean match = !failed && args.getArtifactSha256().equals(m.getArtifactSha256());

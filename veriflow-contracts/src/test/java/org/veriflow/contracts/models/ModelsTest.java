@@ -33,6 +33,7 @@ import org.veriflow.protocol.proto.models.Metric;
 import org.veriflow.protocol.proto.models.ModelRecord;
 import org.veriflow.protocol.proto.models.ModelStage;
 import org.veriflow.protocol.proto.models.RegisterModel;
+import org.veriflow.protocol.proto.models.ReplayOutcome;
 import org.veriflow.protocol.proto.models.StageChange;
 import org.veriflow.protocol.proto.streams.SignedReading;
 import org.veriflow.protocol.proto.streams.SnapshotRecord;
@@ -347,6 +348,40 @@ class ModelsTest {
     assertThat(rejected.getTxId()).isEqualTo(bytes(TestChain.txId(attest)));
     assertThat(rejected.getReason()).contains(OTHER_ARTIFACT.hex(), ARTIFACT.hex());
     assertThat(result.getEventsList()).singleElement().satisfies(e -> assertThat(e.getName()).isEqualTo("attested_mismatch"));
+  }
+
+  private static Attest overBudget(String modelId, String failure) {
+    return Attest.newBuilder().setModelId(modelId).setOutcome(ReplayOutcome.BUDGET_EXCEEDED).setFailure(failure).build();
+  }
+
+  @Test
+  void attest_budgetExceeded_recordedOnceNeitherMatchNorRejection() {
+    committed(call(TRAINER, "register", model(MODEL).build()));
+    TxResult r = committed(call(VALIDATOR, "attest", overBudget(MODEL, "budget exceeded: time: ran longer than 1000 ms")));
+
+    ModelRecord m = record(MODEL);
+    assertThat(m.getStage()).isEqualTo(ModelStage.REGISTERED);
+    assertThat(m.getHistoryCount()).isEqualTo(1);
+    assertThat(m.getAttestationsList()).singleElement().satisfies(a -> {
+      assertThat(a.getValidator()).isEqualTo(VALIDATOR.id().value());
+      assertThat(a.getOutcome()).isEqualTo(ReplayOutcome.BUDGET_EXCEEDED);
+      assertThat(a.getMatch()).isFalse();
+      assertThat(a.getArtifactSha256().isEmpty()).isTrue();
+      assertThat(a.getFailure()).isEqualTo("budget exceeded: time: ran longer than 1000 ms");
+    });
+    assertThat(r.getEventsList()).singleElement().satisfies(e -> assertThat(e.getName()).isEqualTo("attested_budget_exceeded"));
+    TestChain.assertFailed(run(call(VALIDATOR, "attest", attest(MODEL, ARTIFACT))), "ALREADY_ATTESTED");
+    assertThat(record(MODEL).getStage()).isEqualTo(ModelStage.REGISTERED);
+  }
+
+  @Test
+  void attest_budgetExceededWithArtifactOrWithoutReason_badArguments() {
+    committed(call(TRAINER, "register", model(MODEL).build()));
+    chain.rejected(call(VALIDATOR, "attest", overBudget(MODEL, "").toBuilder().build()), RejectionCode.BAD_ARGUMENTS);
+    chain.rejected(call(VALIDATOR, "attest", overBudget(MODEL, "time").toBuilder().setArtifactSha256(bytes(ARTIFACT)).build()),
+        RejectionCode.BAD_ARGUMENTS);
+    chain.rejected(call(VALIDATOR, "attest", overBudget(MODEL, "x".repeat(513))), RejectionCode.BAD_ARGUMENTS);
+    chain.rejected(call(VALIDATOR, "attest", attest(MODEL, ARTIFACT).toBuilder().setOutcomeValue(7).build()), RejectionCode.BAD_ARGUMENTS);
   }
 
   @Test

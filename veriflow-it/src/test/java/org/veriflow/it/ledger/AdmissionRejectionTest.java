@@ -282,6 +282,103 @@ class AdmissionRejectionTest {
     assertThat(chain.snapshot()).isEqualTo(before);
   }
 
+  /** {@code message} followed by field 99 (a varint its schema does not declare). */
+  private static byte[] withUnknownField(byte[] message) {
+    byte[] out = Arrays.copyOf(message, message.length + 3);
+    out[message.length] = (byte) 0x98; // tag (99 << 3 | 0) as a varint: 0x98 0x06
+    out[message.length + 1] = 0x06;
+    out[message.length + 2] = 0x01;
+    return out;
+  }
+
+  /** Signs {@code payloadBytes} exactly as given. */
+  private static byte[] signRaw(SigningKey signer, byte[] payloadBytes) {
+    return SignedTx.newBuilder().setPayload(ByteString.copyFrom(payloadBytes))
+        .setSignature(ByteString.copyFrom(signer.sign(payloadBytes))).build().toByteArray();
+  }
+
+  @Test
+  void admit_payloadPaddedWithUnknownField_nonCanonicalButCanonicalAdmitted() {
+    byte[] payload = TestChain.payload(ADMIN, 1, Credits.NAME, "transfer", TestChain.transferArgs(MEMBER.id(), 10)).build().toByteArray();
+    Rejection r = assertRejected(signRaw(ADMIN, withUnknownField(payload)), RejectionCode.NON_CANONICAL);
+    assertThat(r.message()).contains("99");
+    assertAdmitted(signRaw(ADMIN, payload));
+  }
+
+  @Test
+  void admit_payloadFieldsOutOfOrder_nonCanonical() {
+    TxPayload p = TestChain.payload(ADMIN, 1, Credits.NAME, "transfer", TestChain.transferArgs(MEMBER.id(), 10)).build();
+    // The same fields, the arguments (field 8) written first: decodes to the same payload.
+    byte[] args = p.toBuilder().clearChainId().clearSenderKey().clearSenderAlgorithm().clearNonce().clearValidUntilHeight()
+        .clearContract().clearMethod().build().toByteArray();
+    byte[] rest = p.toBuilder().clearArguments().build().toByteArray();
+    byte[] reordered = new byte[args.length + rest.length];
+    System.arraycopy(args, 0, reordered, 0, args.length);
+    System.arraycopy(rest, 0, reordered, args.length, rest.length);
+    assertRejected(signRaw(ADMIN, reordered), RejectionCode.NON_CANONICAL);
+  }
+
+  @Test
+  void admit_argumentsPaddedWithUnknownField_nonCanonical() {
+    byte[] args = withUnknownField(TestChain.transferArgs(MEMBER.id(), 10).toByteArray());
+    TxPayload.Builder p = TestChain.payload(ADMIN, 1, Credits.NAME, "transfer", TestChain.transferArgs(MEMBER.id(), 10))
+        .setArguments(ByteString.copyFrom(args));
+    Rejection r = assertRejected(TestChain.sign(ADMIN, p), RejectionCode.NON_CANONICAL);
+    assertThat(r.message()).contains("TransferCredits");
+  }
+
+  @Test
+  void admit_argumentsWithDefaultValueWrittenOut_nonCanonical() {
+    // memo (field 3) written as an empty string: decodes to the same call, in another byte form.
+    byte[] canonical = TestChain.transferArgs(MEMBER.id(), 10).toByteArray();
+    byte[] args = Arrays.copyOf(canonical, canonical.length + 2);
+    args[canonical.length] = 0x1a;
+    TxPayload.Builder p = TestChain.payload(ADMIN, 1, Credits.NAME, "transfer", TestChain.transferArgs(MEMBER.id(), 10))
+        .setArguments(ByteString.copyFrom(args));
+    assertRejected(TestChain.sign(ADMIN, p), RejectionCode.NON_CANONICAL);
+  }
+
+  @Test
+  void admit_envelopeWithUnknownField_nonCanonical() {
+    assertRejected(withUnknownField(adminTransfer(1)), RejectionCode.NON_CANONICAL);
+  }
+
+  @Test
+  void mempoolAdd_senderAboveItsBytes_senderPoolFullWhileOtherSenderAdmitted() {
+    VerifiedTx first = chain.admitted(adminTransfer(1));
+    Mempool pool = new Mempool(chain.ledger, new Mempool.Bounds(100, 1 << 20, first.sizeBytes() + 1, 1000));
+    assertThat(pool.add(first)).isEmpty();
+    VerifiedTx second = chain.admitted(adminTransfer(2));
+    Map<Column, TreeMap<String, String>> before = chain.snapshot();
+
+    Optional<Rejection> r = pool.add(second);
+
+    assertThat(r).hasValueSatisfying(x -> assertThat(x.code()).isEqualTo(RejectionCode.SENDER_POOL_FULL));
+    assertThat(pool.size()).isEqualTo(1);
+    assertThat(pool.bytes()).isEqualTo(first.sizeBytes());
+    assertThat(chain.snapshot()).isEqualTo(before);
+    assertThat(pool.add(chain.admitted(TestChain.transfer(ORG, 4, MEMBER.id(), 1)))).isEmpty();
+  }
+
+  @Test
+  void mempoolAdd_validUntilBeyondWindow_validUntilTooFarButWindowEdgeAdded() {
+    long next = chain.ledger.head().height() + 1;
+    Mempool pool = new Mempool(chain.ledger, new Mempool.Bounds(100, 1 << 20, 1 << 20, 50));
+    TxPayload.Builder far = TestChain.payload(ADMIN, 1, Credits.NAME, "transfer", TestChain.transferArgs(MEMBER.id(), 10))
+        .setValidUntilHeight(next + 51);
+    TxPayload.Builder edge = far.clone().setValidUntilHeight(next + 50);
+    TxPayload.Builder max = far.clone().setValidUntilHeight(Long.MAX_VALUE);
+    Map<Column, TreeMap<String, String>> before = chain.snapshot();
+
+    assertThat(pool.add(chain.admitted(TestChain.sign(ADMIN, far))))
+        .hasValueSatisfying(x -> assertThat(x.code()).isEqualTo(RejectionCode.VALID_UNTIL_TOO_FAR));
+    assertThat(pool.add(chain.admitted(TestChain.sign(ADMIN, max))))
+        .hasValueSatisfying(x -> assertThat(x.code()).isEqualTo(RejectionCode.VALID_UNTIL_TOO_FAR));
+    assertThat(pool.size()).isZero();
+    assertThat(chain.snapshot()).isEqualTo(before);
+    assertThat(pool.add(chain.admitted(TestChain.sign(ADMIN, edge)))).isEmpty();
+  }
+
   @Test
   void rejectionCodes_allValues_eachHasATestInThisClass() {
     // Guards the one-test-per-code rule: a new code must get its own test here. The cluster
@@ -291,6 +388,7 @@ class AdmissionRejectionTest {
     assertThat(RejectionCode.values()).extracting(Enum::name).containsExactly(
         "MALFORMED", "TOO_LARGE", "WRONG_CHAIN_ID", "BAD_SIGNATURE", "HIGH_S_SIGNATURE", "UNKNOWN_SENDER",
         "REVOKED_SENDER", "NONCE_TOO_LOW", "NONCE_TOO_HIGH", "DUPLICATE_TX", "EXPIRED", "UNKNOWN_CONTRACT",
-        "UNKNOWN_METHOD", "BAD_ARGUMENTS", "NOT_AUTHORISED", "MEMPOOL_FULL", "NO_QUORUM", "LEADER_UNREACHABLE");
+        "UNKNOWN_METHOD", "BAD_ARGUMENTS", "NOT_AUTHORISED", "MEMPOOL_FULL", "NO_QUORUM", "LEADER_UNREACHABLE",
+        "NON_CANONICAL", "SENDER_POOL_FULL", "VALID_UNTIL_TOO_FAR");
   }
 }

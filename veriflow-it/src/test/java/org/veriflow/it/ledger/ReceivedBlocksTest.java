@@ -125,6 +125,30 @@ class ReceivedBlocksTest {
     }
   }
 
+  @Test
+  void aBlockCarryingAPayloadPaddedWithAnUndeclaredFieldIsRefusedAndChangesNothing() throws Exception {
+    try (TestChain leader = TestChain.open(); TestChain member = TestChain.open()) {
+      LedgerChainTest.buildSixBlocks(leader);
+      Block one = leader.ledger.block(1).orElseThrow().block();
+      SignedTx first = one.getTransactions(0);
+      byte[] payload = first.getPayload().toByteArray();
+      byte[] padded = java.util.Arrays.copyOf(payload, payload.length + 3);
+      padded[payload.length] = (byte) 0x98; // field 99, varint 1: ignored by the parser, kept as unknown
+      padded[payload.length + 1] = 0x06;
+      padded[payload.length + 2] = 0x01;
+      SignedTx resigned = SignedTx.newBuilder().setPayload(ByteString.copyFrom(padded))
+          .setSignature(ByteString.copyFrom(TestChain.ADMIN.sign(padded))).build();
+      Block tampered = one.toBuilder().setTransactions(0, resigned).build();
+      Map<Column, TreeMap<String, String>> before = member.snapshot();
+
+      assertThatThrownBy(() -> member.ledger.commitReceived(received(tampered), position(1, 1)))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("block 1: transaction 0 is invalid")
+          .hasMessageContaining("NON_CANONICAL");
+      assertThat(member.snapshot()).isEqualTo(before);
+    }
+  }
+
   /** Builds the leader's six blocks, commits the first five on the member and returns the sixth. */
   private static Block sixthBlockAfterFive(TestChain leader, TestChain member) {
     LedgerChainTest.buildSixBlocks(leader);

@@ -26,8 +26,16 @@ public final class Json {
         }
     };
 
+    /**
+     * Deepest nesting of objects and arrays accepted. The parser recurses once per level, so without
+     * a bound a text of brackets alone would overflow the thread's stack (an {@link Error}, not a
+     * refusal); recipes and model files nest a few levels.
+     */
+    public static final int MAX_DEPTH = 64;
+
     private final String text;
     private int pos;
+    private int depth;
 
     private Json(String text) {
         this.text = text;
@@ -36,7 +44,8 @@ public final class Json {
     /**
      * Parses one JSON value filling the whole text.
      *
-     * @throws IllegalArgumentException with the character offset of the first error
+     * @throws IllegalArgumentException with the character offset of the first error, also when
+     *     objects and arrays nest deeper than {@link #MAX_DEPTH}
      */
     public static Object parse(String text) {
         Json p = new Json(text);
@@ -71,9 +80,15 @@ public final class Json {
         char c = text.charAt(pos);
         switch (c) {
             case '{':
-                return object();
+                enter();
+                Object o = object();
+                depth--;
+                return o;
             case '[':
-                return array();
+                enter();
+                Object a = array();
+                depth--;
+                return a;
             case '"':
                 return string();
             case 't':
@@ -90,6 +105,12 @@ public final class Json {
                     return number();
                 }
                 throw error("unexpected character '" + c + "'");
+        }
+    }
+
+    private void enter() {
+        if (++depth > MAX_DEPTH) {
+            throw error("objects and arrays nest deeper than " + MAX_DEPTH + " levels");
         }
     }
 

@@ -397,6 +397,7 @@ public final class HttpApi {
       case UNKNOWN_SENDER, REVOKED_SENDER, NOT_AUTHORISED -> 403;
       case DUPLICATE_TX, NONCE_TOO_LOW -> 409;
       case MEMPOOL_FULL, NO_QUORUM, LEADER_UNREACHABLE -> 503;
+      case SENDER_POOL_FULL -> 429;
       default -> 400;
     };
   }

@@ -7,7 +7,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -16,6 +15,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -28,6 +28,7 @@ import org.veriflow.contracts.datasets.DatasetsState;
 import org.veriflow.contracts.identities.Identities;
 import org.veriflow.contracts.models.Models;
 import org.veriflow.contracts.streams.Streams;
+import org.veriflow.contracts.streams.StreamsState;
 import org.veriflow.core.crypto.Hash;
 import org.veriflow.protocol.proto.Event;
 import org.veriflow.protocol.proto.TxResult;
@@ -40,11 +41,14 @@ import org.veriflow.protocol.proto.models.Attest;
 import org.veriflow.protocol.proto.models.Attestation;
 import org.veriflow.protocol.proto.models.DatasetRef;
 import org.veriflow.protocol.proto.models.ModelRecord;
+import org.veriflow.protocol.proto.models.ReplayOutcome;
 import org.veriflow.ledger.ExecutedBlock;
 import org.veriflow.ledger.Ledger;
 import org.veriflow.ledger.exec.StateView;
 import org.veriflow.ml.metrics.EpochRecord;
 import org.veriflow.ml.io.Sha256;
+import org.veriflow.ml.recipe.Recipe;
+import org.veriflow.ml.recipe.RecipeCost;
 import org.veriflow.ml.recipe.Replay;
 import org.veriflow.ml.tensor.Parallelism;
 
@@ -74,9 +78,20 @@ import org.veriflow.ml.tensor.Parallelism;
  * not the record's (storage, interruption, the node closing) attests nothing; the model is retried
  * after the back-off, or after the next start.
  *
- * <p>At most {@code concurrency} replays run at once, each with {@code threads} engine threads; the
- * queue holds model ids only, each at most once. Thread-safe; {@link #close()} cancels running
- * replays at their next epoch.
+ * <p>Budgets ({@link Budget}): before a replay starts, its memory is estimated from the recipe and
+ * the rows of its data on chain ({@link RecipeCost}); a replay whose estimate passes {@code
+ * verifier.replay-max-bytes} is not started, and one that runs longer than {@code
+ * verifier.replay-timeout-ms} is stopped at its next epoch. Either is attested with outcome {@code
+ * BUDGET_EXCEEDED} and a sentence saying which budget: the chain records it, so the model is not
+ * replayed again by this node, at the next start or later, and it counts neither for nor against the
+ * model.
+ *
+ * <p>Scheduling: queued models start cheapest first (by {@link RecipeCost#operations()}, then id).
+ * Up to {@code concurrency} replays run at once, each with {@code threads} engine threads, and a
+ * replay costing more than {@link Budget#largeReplayCost()} runs only in a separate lane of its own
+ * (one at a time), so that a slow replay never holds the lane of the cheap ones. The queue holds
+ * each model at most once. Thread-safe; {@link #close()} cancels running replays at their next
+ * epoch.
  */
 public final class Verifier implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Verifier.class);
@@ -89,9 +104,50 @@ public final class Verifier implements AutoCloseable {
 
   private enum Phase { QUEUED, REPLAYING, ATTESTING, RETRY }
 
+  /**
+   * What one replay may take.
+   *
+   * @param replayTimeout the longest a replay may run; it is stopped at the first epoch after
+   * @param replayMaxBytes the most memory a replay may need by its estimate; a costlier one is not started
+   * @param largeReplayCost a replay estimated to cost more ({@link RecipeCost#operations()}) runs in
+   *     the lane for large replays, one at a time, beside the {@code concurrency} others
+   */
+  public record Budget(Duration replayTimeout, long replayMaxBytes, long largeReplayCost) {
+    /** Default time budget: four hours, above what the chain's default largest recipe takes on one core. */
+    public static final Duration DEFAULT_REPLAY_TIMEOUT = Duration.ofHours(4);
+    /** Default memory budget: 1 GiB. */
+    public static final long DEFAULT_REPLAY_MAX_BYTES = 1L << 30;
+    /** Default threshold of the large lane: 10^10, one to two minutes of one core. */
+    public static final long DEFAULT_LARGE_REPLAY_COST = 10_000_000_000L;
+    /** The defaults. */
+    public static final Budget DEFAULT = new Budget(DEFAULT_REPLAY_TIMEOUT, DEFAULT_REPLAY_MAX_BYTES, DEFAULT_LARGE_REPLAY_COST);
+
+    /**
+     * @throws IllegalArgumentException if the timeout is not positive or a bound is below 1
+     */
+    public Budget {
+      if (replayTimeout.isNegative() || replayTimeout.isZero() || replayMaxBytes < 1 || largeReplayCost < 1) {
+        throw new IllegalArgumentException("replay budgets must be positive, not " + replayTimeout + ", " + replayMaxBytes
+            + " bytes, cost " + largeReplayCost);
+      }
+    }
+  }
+
+  /** A queued model, cheapest first. */
+  private record Queued(long cost, String id) implements Comparable<Queued> {
+    @Override
+    public int compareTo(Queued o) {
+      int c = Long.compare(cost, o.cost);
+      return c != 0 ? c : id.compareTo(o.id);
+    }
+  }
+
   /** What the verifier knows about a model it owns. Guarded by the verifier's lock. */
   private static final class Owned {
     Phase phase = Phase.QUEUED;
+    /** The estimate of its replay; null if the recipe does not parse (its replay fails at once). */
+    RecipeCost cost;
+    boolean large;
     int failures;
     long retryAtNanos;
     /** The result to (re)submit, once a replay produced one. */
@@ -107,6 +163,15 @@ public final class Verifier implements AutoCloseable {
     }
   }
 
+  /** Thrown by the training listener to stop a replay that ran past its time budget. */
+  private static final class OverTime extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    OverTime(String message) {
+      super(message, null, false, false);
+    }
+  }
+
   /** A replay's result: the attestation and how to count and describe it. */
   private record Result(Attest attest, String outcome, String description) {}
 
@@ -117,6 +182,7 @@ public final class Verifier implements AutoCloseable {
   private final boolean enabled;
   private final int concurrency;
   private final int threads;
+  private final Budget budget;
   private final Map<String, Counter> replays = new HashMap<>();
   private final Timer replayTime;
   private final ExecutorService workers;
@@ -124,12 +190,13 @@ public final class Verifier implements AutoCloseable {
 
   // Guarded by this.
   private final Map<String, Owned> owned = new HashMap<>();
-  private final ArrayDeque<String> queue = new ArrayDeque<>();
+  private final TreeSet<Queued> queue = new TreeSet<>();
   private final Set<String> registered = new LinkedHashSet<>();
   private boolean blockCommitted;
   private boolean scanPending;
   private long scanAtNanos;
   private int running;
+  private int runningLarge;
   private boolean closed;
   private volatile boolean cancelled;
   /** Whether the node's key was an active validator at the last check; null before the first. */
@@ -143,6 +210,18 @@ public final class Verifier implements AutoCloseable {
    */
   public Verifier(Ledger ledger, NodeSubmitter submitter, MeterRegistry metrics, boolean enabled, int concurrency, int threads,
       CustodianData custodianData) {
+    this(ledger, submitter, metrics, enabled, concurrency, threads, custodianData, Budget.DEFAULT);
+  }
+
+  /**
+   * @param enabled {@code verifier.enabled}; a disabled verifier only logs that it is off
+   * @param concurrency most replays at once besides the large lane, at least 1
+   * @param threads engine threads per replay, 1 to 1024
+   * @param custodianData the plaintexts of the dataset versions this node is the custodian of
+   * @param budget each replay's time and memory budget and the large lane's threshold
+   */
+  public Verifier(Ledger ledger, NodeSubmitter submitter, MeterRegistry metrics, boolean enabled, int concurrency, int threads,
+      CustodianData custodianData, Budget budget) {
     if (concurrency < 1 || threads < 1 || threads > 1024) {
       throw new IllegalArgumentException("verifier needs concurrency >= 1 and 1 to 1024 threads, not " + concurrency + " and " + threads);
     }
@@ -153,7 +232,8 @@ public final class Verifier implements AutoCloseable {
     this.enabled = enabled;
     this.concurrency = concurrency;
     this.threads = threads;
-    for (String outcome : List.of("match", "mismatch", "failed")) {
+    this.budget = budget;
+    for (String outcome : List.of("match", "mismatch", "failed", "budget_exceeded")) {
       replays.put(outcome, Counter.builder("veriflow_verifier_replays").tag("outcome", outcome)
           .description("model replays finished by the verifier, by what they attested").register(metrics));
     }
@@ -162,7 +242,7 @@ public final class Verifier implements AutoCloseable {
     replayTime = Timer.builder("veriflow_verifier_replay").description("time a model replay took, data reproduction included")
         .register(metrics);
     AtomicInteger n = new AtomicInteger();
-    workers = Executors.newFixedThreadPool(concurrency, r -> {
+    workers = Executors.newFixedThreadPool(concurrency + 1, r -> {
       Thread t = new Thread(r, "veriflow-verifier-replay-" + n.incrementAndGet());
       t.setDaemon(true);
       return t;
@@ -271,7 +351,7 @@ public final class Verifier implements AutoCloseable {
               resubmit.put(e.getKey(), o.attest);
             } else {
               o.phase = Phase.QUEUED;
-              queue.add(e.getKey());
+              queue.add(new Queued(o.cost == null ? 0 : o.cost.operations(), e.getKey()));
             }
           }
         }
@@ -284,7 +364,7 @@ public final class Verifier implements AutoCloseable {
           scanModels();
         }
         for (String id : candidates) {
-          Models.find(ledger.state(Models.NAME), id).filter(this::lacksMine).ifPresent(m -> offer(id));
+          Models.find(ledger.state(Models.NAME), id).filter(this::lacksMine).ifPresent(this::offer);
         }
       } catch (RuntimeException e) {
         synchronized (this) {
@@ -305,7 +385,7 @@ public final class Verifier implements AutoCloseable {
     while (!closed) {
       long now = System.nanoTime();
       if (blockCommitted || !registered.isEmpty() || (scanPending && scanAtNanos - now <= 0)
-          || (running < concurrency && !queue.isEmpty())) {
+          || canStartOne()) {
         return true;
       }
       long wait = TimeUnit.MINUTES.toNanos(1);
@@ -324,6 +404,17 @@ public final class Verifier implements AutoCloseable {
         TimeUnit.NANOSECONDS.timedWait(this, wait);
       } catch (InterruptedException e) {
         // close() interrupts; the loop condition decides
+      }
+    }
+    return false;
+  }
+
+  /** Whether a queued model could start now in a lane with room. Called holding the lock. */
+  private boolean canStartOne() {
+    for (Queued q : queue) {
+      Owned o = owned.get(q.id());
+      if (o != null && (o.large ? runningLarge < 1 : running - runningLarge < concurrency)) {
+        return true;
       }
     }
     return false;
@@ -369,7 +460,7 @@ public final class Verifier implements AutoCloseable {
       for (StateView.Entry e : page) {
         ModelRecord m = parse(e.value());
         if (lacksMine(m)) {
-          offer(m.getModelId());
+          offer(m);
         }
       }
       if (page.size() < SCAN_PAGE) {
@@ -396,12 +487,57 @@ public final class Verifier implements AutoCloseable {
     return true;
   }
 
-  /** Queues a model unless it is owned already. */
-  private synchronized void offer(String id) {
-    if (!closed && !owned.containsKey(id)) {
-      owned.put(id, new Owned());
-      queue.add(id);
+  /** Queues a model, by the estimate of its replay, unless it is owned already. */
+  private void offer(ModelRecord m) {
+    String id = m.getModelId();
+    synchronized (this) {
+      if (closed || owned.containsKey(id)) {
+        return;
+      }
     }
+    RecipeCost cost = estimate(m);
+    synchronized (this) {
+      if (!closed && !owned.containsKey(id)) {
+        Owned o = new Owned();
+        o.cost = cost;
+        o.large = cost != null && cost.operations() > budget.largeReplayCost();
+        owned.put(id, o);
+        queue.add(new Queued(cost == null ? 0 : cost.operations(), id));
+      }
+    }
+  }
+
+  /**
+   * The estimate of a model's replay, from its recipe and the rows its datasets have on chain; null
+   * if the recipe does not parse (the replay then fails at once) or a dataset is not on chain (the
+   * replay then fails on its data).
+   */
+  private RecipeCost estimate(ModelRecord m) {
+    Recipe recipe;
+    try {
+      recipe = Recipe.parse(m.getRecipe().toByteArray());
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+    long rows = 0;
+    for (DatasetRef d : m.getDatasetsList()) {
+      long r;
+      if (d.getDatasetId().isEmpty()) {
+        Optional<org.veriflow.protocol.proto.streams.SnapshotRecord> snap = StreamsState.snapshot(ledger.state(Streams.NAME), d.getSnapshotId());
+        if (snap.isEmpty()) {
+          return null;
+        }
+        r = snap.get().getRowCount();
+      } else {
+        Optional<DatasetRecord> v = DatasetsState.dataset(ledger.state(Datasets.NAME), d.getDatasetId(), d.getDatasetVersion());
+        if (v.isEmpty()) {
+          return null;
+        }
+        r = v.get().getQuality().getRows();
+      }
+      rows = r < 0 || rows > Long.MAX_VALUE - r ? Long.MAX_VALUE : rows + r;
+    }
+    return RecipeCost.of(recipe, rows);
   }
 
   private synchronized void release(String id) {
@@ -426,15 +562,26 @@ public final class Verifier implements AutoCloseable {
 
   private void startReplays() {
     synchronized (this) {
-      while (!closed && running < concurrency && !queue.isEmpty()) {
-        String id = queue.poll();
+      java.util.Iterator<Queued> it = queue.iterator();
+      while (!closed && it.hasNext()) {
+        String id = it.next().id();
         Owned o = owned.get(id);
         if (o == null || o.phase != Phase.QUEUED) {
+          it.remove();
           continue;
         }
+        if (o.large ? runningLarge >= 1 : running - runningLarge >= concurrency) {
+          continue;
+        }
+        it.remove();
         o.phase = Phase.REPLAYING;
         running++;
-        workers.execute(() -> replay(id));
+        if (o.large) {
+          runningLarge++;
+        }
+        boolean large = o.large;
+        RecipeCost cost = o.cost;
+        workers.execute(() -> replay(id, cost, large));
       }
     }
   }
@@ -442,7 +589,7 @@ public final class Verifier implements AutoCloseable {
   // ------------------------------------------------------------------ replay
 
   /** On a worker thread: replays one model and submits its attestation, or leaves it for later. */
-  private void replay(String id) {
+  private void replay(String id, RecipeCost cost, boolean large) {
     boolean handedOver = false;
     try {
       Optional<ModelRecord> record = Models.find(ledger.state(Models.NAME), id);
@@ -450,7 +597,7 @@ public final class Verifier implements AutoCloseable {
         return;
       }
       long start = System.nanoTime();
-      Result result = replay(record.get());
+      Result result = replay(record.get(), cost);
       Duration took = Duration.ofNanos(System.nanoTime() - start);
       if (cancelled || result == null) {
         return;
@@ -473,6 +620,9 @@ public final class Verifier implements AutoCloseable {
     } finally {
       synchronized (this) {
         running--;
+        if (large) {
+          runningLarge--;
+        }
         if (!handedOver) {
           owned.remove(id);
         }
@@ -492,8 +642,12 @@ public final class Verifier implements AutoCloseable {
    * @throws RuntimeException for a failure that is not the record's (storage, interruption, a state
    *     that contradicts its own chain)
    */
-  private Result replay(ModelRecord m) {
+  private Result replay(ModelRecord m, RecipeCost cost) {
     String id = m.getModelId();
+    if (cost != null && cost.memoryBytes() > budget.replayMaxBytes()) {
+      return overBudget(id, "memory: the replay would need about " + cost.memoryBytes() + " bytes ("
+          + cost.parameters() + " parameters); this validator allows " + budget.replayMaxBytes());
+    }
     List<Replay.RecordedDataset> datasets = new ArrayList<>();
     for (DatasetRef d : m.getDatasetsList()) {
       String reference = d.getDatasetId().isEmpty() ? d.getSnapshotId() : CustodianData.reference(d.getDatasetId(), d.getDatasetVersion());
@@ -502,12 +656,18 @@ public final class Verifier implements AutoCloseable {
     Replay.Request request = new Replay.Request(m.getEngineVersion(), m.getRecipe().toByteArray(), sha256(m.getRecipeSha256()),
         datasets, sha256(m.getArtifactSha256()));
     Replay.Outcome outcome;
+    long started = System.nanoTime();
+    long timeout = budget.replayTimeout().toNanos();
     try (Parallelism parallelism = Parallelism.threads(threads)) {
       int[] lastTenth = {0};
       outcome = Replay.run(request, (reference, expected) -> data(id, reference, Hash.of(expected.bytes())), parallelism,
           (EpochRecord epoch, int max) -> {
             if (cancelled || Thread.currentThread().isInterrupted()) {
               throw new Cancelled();
+            }
+            if (System.nanoTime() - started > timeout) {
+              throw new OverTime("time: the replay ran longer than " + budget.replayTimeout().toMillis() + " ms and was stopped after epoch "
+                  + epoch.epoch() + " of " + max);
             }
             int tenth = (int) ((long) epoch.epoch() * 10 / max);
             if (tenth > lastTenth[0]) {
@@ -517,6 +677,8 @@ public final class Verifier implements AutoCloseable {
           }, () -> cancelled);
     } catch (Replay.DataUnavailable e) {
       return null;
+    } catch (OverTime e) {
+      return overBudget(id, e.getMessage());
     }
     if (outcome instanceof Replay.Failure f) {
       return failure(id, f.sentence());
@@ -584,6 +746,16 @@ public final class Verifier implements AutoCloseable {
     }
     LOG.info("replaying model {} ({} rows)", id, rows);
     return csv;
+  }
+
+  /** The attestation of a replay that exceeded, or would exceed, this validator's budget. */
+  private static Result overBudget(String modelId, String why) {
+    String failure = "budget exceeded: " + why;
+    if (failure.length() > MAX_FAILURE_CHARS) {
+      failure = failure.substring(0, MAX_FAILURE_CHARS - 1) + "…";
+    }
+    return new Result(Attest.newBuilder().setModelId(modelId).setOutcome(ReplayOutcome.BUDGET_EXCEEDED).setFailure(failure).build(),
+        "budget_exceeded", "not attested for or against, " + failure);
   }
 
   private static Result failure(String modelId, String why) {

@@ -44,6 +44,8 @@ import org.veriflow.protocol.proto.models.DatasetRef;
 import org.veriflow.protocol.proto.models.ModelRecord;
 import org.veriflow.protocol.proto.models.ModelStage;
 import org.veriflow.protocol.proto.models.RegisterModel;
+import org.veriflow.protocol.proto.models.ReplayOutcome;
+import org.veriflow.protocol.Limits;
 import org.veriflow.protocol.proto.streams.CreateStream;
 import org.veriflow.protocol.proto.streams.FieldSpec;
 import org.veriflow.protocol.proto.streams.Reading;
@@ -87,6 +89,12 @@ class VerifierTest {
         Clock.systemUTC(), e -> { });
   }
 
+  private Node start(Map<String, String> overrides) {
+    Map<String, String> all = new TreeMap<>(overrides);
+    all.put(NodeConfig.VERIFIER_ENABLED.name(), "true");
+    return Node.start(NodeConfig.load(dir, Map.of(), all), Clock.systemUTC(), e -> { });
+  }
+
   private static VeriflowClient client(Node node) {
     return new VeriflowClient(URI.create("http://127.0.0.1:" + node.httpPort()));
   }
@@ -127,10 +135,14 @@ class VerifierTest {
   }
 
   private static Recipe recipe(String snapshotId, String csvSha256, int epochs) {
+    return recipe(snapshotId, csvSha256, epochs, "[8]");
+  }
+
+  private static Recipe recipe(String snapshotId, String csvSha256, int epochs, String hiddenLayers) {
     return Recipe.parse("{\"format\":\"veriflow-recipe/1\",\"engineVersion\":\"" + EngineVersion.CURRENT + "\","
         + "\"data\":{\"reference\":\"" + snapshotId + "\",\"sha256\":\"" + csvSha256 + "\"},"
         + "\"features\":[\"temperature\"],\"label\":\"humidity\",\"split\":{\"kind\":\"random\",\"validation\":0.2,\"test\":0},"
-        + "\"algorithm\":\"mlp-regressor\",\"hyperParameters\":{\"epochs\":" + epochs + ",\"hiddenLayers\":[8]},\"seed\":5}");
+        + "\"algorithm\":\"mlp-regressor\",\"hyperParameters\":{\"epochs\":" + epochs + ",\"hiddenLayers\":" + hiddenLayers + "},\"seed\":5}");
   }
 
   private static RegisterModel.Builder model(String id, byte[] recipe, Responses.Snapshot snap, Hash artifact) {
@@ -265,6 +277,68 @@ class VerifierTest {
     try (Node node = start(true)) {
       await("the model registered while the verifier was off is verified", () -> record(node, "offline").getStage() == ModelStage.VERIFIED);
       assertThat(attestationsByNode(node, "offline")).singleElement().satisfies(a -> assertThat(a.getArtifactSha256().toByteArray()).isEqualTo(artifact.bytes()));
+    }
+  }
+
+  /**
+   * Tried as found, shortened: a recipe of the most epochs the chain accepts would keep a validator
+   * busy for many minutes, and a recipe of two 4096-unit layers needs more memory than this
+   * validator allows. With a 4-second time budget and a 16 MiB memory budget, both are attested
+   * BUDGET_EXCEEDED once (the first stopped, the second never started), a small model registered
+   * after the slow one is verified while the slow one still runs (it runs in the large lane), and
+   * after a restart neither is replayed again.
+   */
+  @Test
+  void verifier_replaysOverBudget_attestedBudgetExceededOnceSmallModelNotStarvedNoReplayAfterRestart() throws Exception {
+    Map<String, String> budgets = Map.of(NodeConfig.VERIFIER_REPLAY_TIMEOUT.name(), "4000",
+        NodeConfig.VERIFIER_REPLAY_MAX_BYTES.name(), Long.toString(16L << 20),
+        NodeConfig.VERIFIER_LARGE_REPLAY_COST.name(), "1000000");
+    List<String> overBudget = List.of("slow", "wide");
+    try (Node node = start(budgets)) {
+      VeriflowClient client = client(node);
+      organisationAndStream(client);
+      readings(client, 0, 80);
+      Responses.Snapshot snap = client.streams().snapshot(snapshot(client));
+      byte[] slow = recipe(snap.snapshotId(), snap.csvSha256(), Limits.RECIPE_MAX_EPOCHS, "[256,256]").canonicalBytes();
+      byte[] wide = recipe(snap.snapshotId(), snap.csvSha256(), 1, "[4096,4096]").canonicalBytes();
+      Recipe small = recipe(snap.snapshotId(), snap.csvSha256(), 3);
+      byte[] csv = SnapshotCsv.reproduce(node.ledger().state(Streams.NAME), snap.snapshotId()).orElseThrow().csv();
+      Hash artifact = Hash.of(RecipeRunner.run(small, csv, Parallelism.sequential(), (e, max) -> { }).modelHash().bytes());
+      Hash claimed = Hash.sha256("whatever the trainer claims".getBytes(StandardCharsets.UTF_8));
+
+      committed(client, orgTx(client).registerModel(model("slow", slow, snap, claimed).build()));
+      committed(client, orgTx(client).registerModel(model("wide", wide, snap, claimed).build()));
+      committed(client, orgTx(client).registerModel(model("small", small.canonicalBytes(), snap, artifact).build()));
+
+      await("the small model registered after the slow one is verified", () -> record(node, "small").getStage() == ModelStage.VERIFIED);
+      assertThat(attestationsByNode(node, "slow")).as("the slow replay is still running").isEmpty();
+
+      await("both over-budget models attested", () -> overBudget.stream().allMatch(id -> !attestationsByNode(node, id).isEmpty()));
+      assertThat(attestationsByNode(node, "slow")).singleElement().satisfies(a -> {
+        assertThat(a.getOutcome()).isEqualTo(ReplayOutcome.BUDGET_EXCEEDED);
+        assertThat(a.getMatch()).isFalse();
+        assertThat(a.getArtifactSha256().isEmpty()).isTrue();
+        assertThat(a.getFailure()).startsWith("budget exceeded: time: the replay ran longer than 4000 ms");
+      });
+      assertThat(attestationsByNode(node, "wide")).singleElement().satisfies(a -> {
+        assertThat(a.getOutcome()).isEqualTo(ReplayOutcome.BUDGET_EXCEEDED);
+        assertThat(a.getFailure()).startsWith("budget exceeded: memory:");
+      });
+      for (String id : overBudget) {
+        assertThat(record(node, id).getStage()).as("%s is neither verified nor rejected", id).isEqualTo(ModelStage.REGISTERED);
+      }
+      await("the verifier holds no model", () -> metricValue(node, "veriflow_verifier_pending") == 0.0);
+      assertThat(metrics(node)).contains("veriflow_verifier_replays_total{outcome=\"budget_exceeded\"} 2.0");
+    }
+    try (Node node = start(budgets)) {
+      VeriflowClient client = client(node);
+      readings(client, 80, 1); // a block: the verifier looks at the chain again
+      await("the restarted verifier has scanned and holds no model", () -> metricValue(node, "veriflow_verifier_pending") == 0.0);
+      for (String id : overBudget) {
+        assertThat(attestationsByNode(node, id)).as("%s attested once, not replayed again", id).hasSize(1);
+      }
+      assertThat(metrics(node)).contains("veriflow_verifier_replays_total{outcome=\"budget_exceeded\"} 0.0")
+          .contains("veriflow_verifier_replay_seconds_count 0");
     }
   }
 

@@ -21,5 +21,10 @@ public enum ModelsFailure implements FailureCode {
   /** {@code attest}: the validator already attested the model. */
   ALREADY_ATTESTED,
   /** {@code change_stage}: the model's stage cannot go to the stage asked. */
-  INVALID_TRANSITION
+  INVALID_TRANSITION,
+  /**
+   * {@code register}: replaying the recipe would cost more than the chain's limit (its parameters ×
+   * the rows of its datasets × its epochs, against the genesis parameter {@code maxRecipeCost}).
+   */
+  RECIPE_TOO_COSTLY
 }
