@@ -64,7 +64,8 @@ class MempoolBoundsHttpTest {
     GenesisFile.write(dir.resolve("genesis.json"), new GenesisSpec(CHAIN, 1_700_000_000_000L, 1024 * 1024,
         List.of(new GenesisSpec.Member("admin", admin.publicKey()), new GenesisSpec.Member("other", other.publicKey())), List.of(new GenesisSpec.Member("node1", nodeKey.publicKey())), balances));
     NodeConfig.write(dir, Map.of(NodeConfig.HTTP_PORT.name(), "0", NodeConfig.VERIFIER_ENABLED.name(), "false",
-        NodeConfig.MEMPOOL_MAX_SENDER_BYTES.name(), "16384", NodeConfig.MEMPOOL_MAX_VALIDITY_BLOCKS.name(), Long.toString(VALIDITY)));
+        NodeConfig.MEMPOOL_MAX_SENDER_BYTES.name(), "16384", NodeConfig.MEMPOOL_MAX_VALIDITY_BLOCKS.name(), Long.toString(VALIDITY),
+        NodeConfig.HTTP_INSECURE.name(), "true", NodeConfig.OPS_PORT.name(), "0"));
 
     try (Node node = Node.start(NodeConfig.load(dir, Map.of(), Map.of()), Clock.systemUTC(), e -> { })) {
       long head = node.ledger().head().height();
