@@ -8,6 +8,7 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 import com.google.protobuf.ByteString;
 import org.veriflow.contracts.credits.Credits;
+import org.veriflow.contracts.identities.BlobQuota;
 import org.veriflow.contracts.identities.Identities;
 import org.veriflow.contracts.models.Models;
 import org.veriflow.core.crypto.IdentityId;
@@ -28,6 +29,7 @@ import org.veriflow.ledger.GenesisState;
  * @param requiredAttestations how many validators' matching replay attestations make a model
  *     {@code VERIFIED} (the models contract's parameter); 1 to the number of validators
  * @param balances credits minted per identity; every key must be an administrator or validator named here
+ * @param blobQuota bytes and blobs one identity may keep uploaded on a node ({@link BlobQuota})
  */
 public record GenesisSpec(
     String chainId,
@@ -36,7 +38,8 @@ public record GenesisSpec(
     int requiredAttestations,
     List<Member> administrators,
     List<Member> validators,
-    SortedMap<IdentityId, Long> balances) {
+    SortedMap<IdentityId, Long> balances,
+    BlobQuota blobQuota) {
 
   /** A named key. */
   public record Member(String name, PublicKey key) {
@@ -47,6 +50,7 @@ public record GenesisSpec(
   }
 
   public GenesisSpec {
+    Objects.requireNonNull(blobQuota, "blobQuota");
     administrators = List.copyOf(administrators);
     validators = List.copyOf(validators);
     balances = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(balances));
@@ -69,6 +73,12 @@ public record GenesisSpec(
     }
   }
 
+  /** A genesis with the default blob quota ({@link BlobQuota#DEFAULT}). */
+  public GenesisSpec(String chainId, long timestampMillis, int maxTxBytes, int requiredAttestations, List<Member> administrators,
+      List<Member> validators, SortedMap<IdentityId, Long> balances) {
+    this(chainId, timestampMillis, maxTxBytes, requiredAttestations, administrators, validators, balances, BlobQuota.DEFAULT);
+  }
+
   /** A genesis where one matching attestation verifies a model. */
   public GenesisSpec(String chainId, long timestampMillis, int maxTxBytes, List<Member> administrators,
       List<Member> validators, SortedMap<IdentityId, Long> balances) {
@@ -77,8 +87,9 @@ public record GenesisSpec(
 
   /**
    * The chain parameters and the writes of block 0. The required attestations are written only when
-   * not 1 (the models contract reads an absent parameter as 1), so a genesis that leaves it at 1 gives
-   * the same block 0 as before the parameter existed.
+   * not 1 (the models contract reads an absent parameter as 1), and the blob quota only where it is
+   * not the default, so a genesis that leaves them at their defaults gives the same block 0 as before
+   * the parameters existed.
    *
    * @throws IllegalArgumentException if a key is named twice or credits are minted for an identity not named here
    */
@@ -100,6 +111,7 @@ public record GenesisSpec(
     if (requiredAttestations != 1) {
       writes.add(Models.requiredAttestationsWrite(requiredAttestations));
     }
+    writes.addAll(blobQuota.genesisWrites());
     List<PublicKey> orderers = validators.stream().map(Member::key).toList();
     return new GenesisState(new ChainParams(chainId, maxTxBytes, orderers), timestampMillis, writes);
   }
