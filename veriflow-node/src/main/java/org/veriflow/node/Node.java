@@ -30,7 +30,9 @@ import org.veriflow.raft.ClusterSettings;
 import org.veriflow.raft.RaftOrderer;
 import org.veriflow.ledger.store.rocksdb.RocksDbStore;
 import org.veriflow.node.http.HttpApi;
+import org.veriflow.node.http.RequestLimits;
 import org.veriflow.node.service.BlobStore;
+import org.veriflow.node.service.BlobUploads;
 import org.veriflow.node.service.ComputeToData;
 import org.veriflow.node.service.CustodianData;
 import org.veriflow.node.service.DatasetErasure;
@@ -60,9 +62,12 @@ public final class Node implements AutoCloseable {
   private final ComputeToData compute;
   /** Publishes the encryption key in the background in a cluster; null otherwise. */
   private final Thread publisher;
+  /** Signed blob uploads, their quota and the collection of unreferenced blobs. */
+  private final BlobUploads uploads;
 
   private Node(Ledger ledger, Orderer orderer, HttpApi http, Verifier verifier, DatasetErasure erasure, EncryptionKeyPair encryptionKey,
-      ComputeToData compute, Thread publisher) {
+      ComputeToData compute, Thread publisher, BlobUploads uploads) {
+    this.uploads = uploads;
     this.publisher = publisher;
     this.ledger = ledger;
     this.orderer = orderer;
@@ -149,8 +154,17 @@ public final class Node implements AutoCloseable {
         config.get(NodeConfig.VERIFIER_CONCURRENCY), config.get(NodeConfig.VERIFIER_THREADS), custodianData);
     ComputeToData compute = new ComputeToData(blobs, submitter, custodianData, config.get(NodeConfig.WAIT_TIMEOUT),
         config.get(NodeConfig.VERIFIER_THREADS));
+    BlobUploads uploads;
+    try {
+      uploads = BlobUploads.open(blobs, ledger, clock, config.get(NodeConfig.BLOBS_UNREFERENCED_TTL));
+    } catch (IOException e) {
+      ledger.close();
+      throw new IllegalArgumentException("cannot read the blob uploads' metadata in " + config.path(NodeConfig.BLOBS_DIR) + ": " + e.getMessage(), e);
+    }
+    RequestLimits limits = new RequestLimits(config.get(NodeConfig.SIGNED_NONCES_PER_IDENTITY), config.get(NodeConfig.PREDICTIONS_PER_MINUTE),
+        config.get(NodeConfig.PREDICT_INPUTS_PER_MINUTE));
     HttpApi http = new HttpApi(ledger, mempool, orderer, submissions, metrics, config.get(NodeConfig.WAIT_TIMEOUT), blobs, datasetCiphertexts,
-        submitter, encryptionKey, clock, compute, raft, nodeKey);
+        submitter, encryptionKey, clock, compute, raft, nodeKey, uploads, limits);
     try {
       orderer.start();
     } catch (RuntimeException e) {
@@ -166,6 +180,7 @@ public final class Node implements AutoCloseable {
       LOG.info("verifier off: {} is false; models are not replayed by this node", NodeConfig.VERIFIER_ENABLED.name());
     }
     verifier.start();
+    uploads.start(config.get(NodeConfig.BLOBS_COLLECT_INTERVAL));
     try {
       http.start(config.get(NodeConfig.HTTP_HOST), config.get(NodeConfig.HTTP_PORT));
       if (raft != null) {
@@ -177,6 +192,7 @@ public final class Node implements AutoCloseable {
         publisher.start();
       }
     } catch (RuntimeException e) {
+      uploads.close();
       compute.close();
       verifier.close();
       orderer.close();
@@ -185,7 +201,7 @@ public final class Node implements AutoCloseable {
       throw e;
     }
     LOG.info("node for chain '{}' at height {} serving on port {}", ledger.chainId(), ledger.head().height(), http.port());
-    return new Node(ledger, orderer, http, verifier, erasure, encryptionKey, compute, publisher);
+    return new Node(ledger, orderer, http, verifier, erasure, encryptionKey, compute, publisher, uploads);
   }
 
   /** Reads the node's encryption key, creating the file with a fresh key when it is missing. */
@@ -311,6 +327,7 @@ public final class Node implements AutoCloseable {
         Thread.currentThread().interrupt();
       }
     }
+    uploads.close();
     compute.close();
     verifier.close();
     http.stop();

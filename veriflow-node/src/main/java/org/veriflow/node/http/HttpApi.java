@@ -35,6 +35,8 @@ import org.veriflow.ledger.Rejection;
 import org.veriflow.ledger.RejectionCode;
 import org.veriflow.ledger.order.Orderer;
 import org.veriflow.node.service.BlobStore;
+import org.veriflow.node.service.BlobUploads;
+import org.veriflow.node.service.Refused;
 import org.veriflow.node.service.ComputeToData;
 import org.veriflow.node.service.HeightWaiters;
 import org.veriflow.node.service.HttpLeaderLink;
@@ -86,6 +88,9 @@ public final class HttpApi {
   private final ClusterApi cluster;
   private final HeightWaiters heights;
   private final ProtectedBlobs datasetCiphertexts;
+  private final BlobUploads uploads;
+  private final SignedRequests signedRequests;
+  private final RateLimiter predictLimits;
   private final Javalin app;
 
   /**
@@ -105,10 +110,12 @@ public final class HttpApi {
    * @param compute the node's compute-to-data service
    * @param raft the cluster's orderer, or null for a single node
    * @param nodeKey the node's signing key (cluster checkpoints)
+   * @param uploads the signed uploads into {@code blobs}, with their quota
+   * @param limits the bounds on signed requests
    */
   public HttpApi(Ledger ledger, Mempool mempool, Orderer orderer, Submissions submissions, PrometheusMeterRegistry metrics, Duration waitTimeout,
       BlobStore blobs, ProtectedBlobs datasetCiphertexts, NodeSubmitter submitter, EncryptionKeyPair custodyKey, Clock clock,
-      ComputeToData compute, RaftOrderer raft, SigningKey nodeKey) {
+      ComputeToData compute, RaftOrderer raft, SigningKey nodeKey, BlobUploads uploads, RequestLimits limits) {
     this.ledger = ledger;
     this.mempool = mempool;
     this.orderer = orderer;
@@ -118,8 +125,10 @@ public final class HttpApi {
     this.blobs = blobs;
     this.datasetCiphertexts = datasetCiphertexts;
     this.submitter = submitter;
-    this.datasets = new DatasetsApi(ledger, blobs, submitter, custodyKey,
-        new SignedRequests(clock, clock.instant(), SignedRequests.DEFAULT_MAX_NONCES), waitTimeout, metrics, compute);
+    this.uploads = uploads;
+    this.signedRequests = new SignedRequests(clock, clock.instant(), limits.noncesPerIdentity());
+    this.predictLimits = new RateLimiter(clock, limits.predictionsPerMinute(), limits.predictInputsPerMinute());
+    this.datasets = new DatasetsApi(ledger, blobs, submitter, custodyKey, signedRequests, waitTimeout, metrics, compute);
     this.cluster = new ClusterApi(ledger, raft, nodeKey);
     this.heights = new HeightWaiters(ledger);
     this.app = Javalin.create(cfg -> {
@@ -169,9 +178,9 @@ public final class HttpApi {
     app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
     app.get("/v1/openapi.json", this::openApi);
     new StreamsApi(ledger).routes(app);
-    new BlobsApi(blobs, datasetCiphertexts).routes(app);
+    new BlobsApi(uploads, datasetCiphertexts, ledger, signedRequests).routes(app);
     new ModelsApi(ledger).routes(app);
-    new DecisionsApi(ledger, blobs, submitter, waitTimeout).routes(app);
+    new DecisionsApi(ledger, blobs, submitter, waitTimeout, signedRequests, predictLimits).routes(app);
     datasets.routes(app);
     cluster.routes(app);
     app.exception(BadRequest.class, (e, ctx) -> problem(ctx, 400, e.code, e.getMessage()));
@@ -525,6 +534,14 @@ public final class HttpApi {
 
   static void problem(Context ctx, int status, String code, String detail) {
     ctx.status(status).contentType(PROBLEM_JSON).result(Json.write(problemBody(status, code, detail)));
+  }
+
+  /** Answers a refusal as problem+json, with {@code Retry-After} when it passes with time. */
+  static void problem(Context ctx, Refused e) {
+    if (e.retryAfterSeconds > 0) {
+      ctx.header("Retry-After", Long.toString(e.retryAfterSeconds));
+    }
+    problem(ctx, e.status, e.code, e.getMessage());
   }
 
   private static String title(String code) {
