@@ -308,6 +308,15 @@ public final class Node implements AutoCloseable {
     return erasure.settled();
   }
 
+  /**
+   * The node's signed blob uploads: their quota and the collection of unreferenced blobs.
+   *
+   * @return the uploads service
+   */
+  public BlobUploads blobUploads() {
+    return uploads;
+  }
+
   /** The port the HTTP API listens on (useful with port 0). */
   public int httpPort() {
     return http.port();

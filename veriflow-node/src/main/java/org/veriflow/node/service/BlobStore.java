@@ -48,24 +48,53 @@ public final class BlobStore {
   }
 
   /**
-   * Where uploads are written: opens the temporary file's channel. The default writes to the file
-   * system; another one (a quota'd or failing disk) lets callers and tests meet a store that
-   * refuses writes. An {@link IOException} thrown by the channel's {@code write} or {@code force}
-   * makes the upload {@link Reason#STORAGE_FULL}.
+   * Where uploads are written: opens the temporary file for writing. The default writes to the file
+   * system; another one (a quota'd or failing disk) lets callers and tests meet a store that refuses
+   * writes. An {@link IOException} thrown by the sink's {@code write} or {@code force} makes the
+   * upload {@link Reason#STORAGE_FULL}.
    */
   @FunctionalInterface
   public interface Disk {
     /** The file system as it is. */
-    Disk FILES = temp -> FileChannel.open(temp, StandardOpenOption.WRITE);
+    Disk FILES = temp -> {
+      FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE);
+      return new Sink() {
+        @Override
+        public void write(ByteBuffer src) throws IOException {
+          while (src.hasRemaining()) {
+            ch.write(src);
+          }
+        }
+
+        @Override
+        public void force() throws IOException {
+          ch.force(true);
+        }
+
+        @Override
+        public void close() throws IOException {
+          ch.close();
+        }
+      };
+    };
 
     /**
      * Opens {@code temp}, an existing empty file, for writing.
      *
      * @param temp the upload's temporary file
-     * @return a channel the caller closes
+     * @return a sink the caller closes
      * @throws IOException if the file cannot be opened
      */
-    FileChannel open(Path temp) throws IOException;
+    Sink open(Path temp) throws IOException;
+
+    /** An upload's bytes on their way to disk. Not thread-safe. */
+    interface Sink extends java.io.Closeable {
+      /** Writes all of {@code src}'s remaining bytes. */
+      void write(ByteBuffer src) throws IOException;
+
+      /** Forces what was written to the storage device. */
+      void force() throws IOException;
+    }
   }
 
   /** The outcome of {@link #put}: {@link Stored} or {@link Refused}. */
@@ -172,7 +201,7 @@ public final class BlobStore {
     try {
       MessageDigest md = Hash.digest();
       long size = 0;
-      FileChannel out;
+      Disk.Sink out;
       try {
         out = disk.open(temp);
       } catch (IOException e) {
@@ -189,16 +218,14 @@ public final class BlobStore {
           md.update(buf, 0, n);
           ByteBuffer bb = ByteBuffer.wrap(buf, 0, n);
           try {
-            while (bb.hasRemaining()) {
-              out.write(bb);
-            }
+            out.write(bb);
           } catch (IOException e) {
             return storageFull(e);
           }
         }
         try {
           // Durable before it becomes visible under its name.
-          out.force(true);
+          out.force();
         } catch (IOException e) {
           return storageFull(e);
         }
