@@ -263,15 +263,18 @@ public final class BlobUploads implements AutoCloseable {
 
   /**
    * Deletes every blob uploaded longer than the time-to-live ago that no committed record names, and
-   * frees its uploader's quota. Blobs without metadata count from their file's modification time.
+   * frees its uploader's quota. Blobs without metadata count from their file's modification time;
+   * the charge of a blob deleted by other means (a dataset's erasure) is dropped too.
    *
    * @return the hashes deleted, in hash order
    * @throws IOException if the store cannot be listed or a blob cannot be deleted
    */
   public List<Hash> collect() throws IOException {
     long cutoff = clock.millis() - ttl.toMillis();
+    List<Hash> stored = storedBlobs();
+    forgetDeleted(stored);
     Map<Hash, Long> old = new TreeMap<>(BY_HEX);
-    for (Hash h : storedBlobs()) {
+    for (Hash h : stored) {
       long uploaded;
       synchronized (this) {
         Meta m = metas.get(h);
@@ -324,6 +327,36 @@ public final class BlobUploads implements AutoCloseable {
       LOG.info("collected {} unreferenced blobs uploaded more than {} ago", deleted.size(), ttl);
     }
     return deleted;
+  }
+
+  /**
+   * Drops the metadata, and the charge, of blobs deleted by other means (a dataset's erasure), so
+   * that their uploader's quota is freed.
+   */
+  private void forgetDeleted(List<Hash> stored) throws IOException {
+    Set<Hash> present = newSorted(new java.util.HashSet<>(stored));
+    List<Hash> gone = new ArrayList<>();
+    deletions.writeLock().lock();
+    try {
+      synchronized (this) {
+        for (Hash h : metas.keySet()) {
+          if (!present.contains(h) && !store.exists(h)) {
+            gone.add(h);
+          }
+        }
+      }
+      for (Hash h : gone) {
+        Files.deleteIfExists(metaDir.resolve(h.hex()));
+        synchronized (this) {
+          Meta removed = metas.remove(h);
+          if (removed != null) {
+            charge(removed, -1);
+          }
+        }
+      }
+    } finally {
+      deletions.writeLock().unlock();
+    }
   }
 
   /**

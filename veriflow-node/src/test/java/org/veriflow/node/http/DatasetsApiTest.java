@@ -149,7 +149,7 @@ class DatasetsApiTest {
         .addSchema(ColumnSpec.newBuilder().setName("temperature").setType("float64"))
         .addSchema(ColumnSpec.newBuilder().setName("humidity").setType("float64"))
         .setLicence("CC-BY-4.0")
-        .setPolicy(Policy.newBuilder().addPurposes("research").setMaxReads(maxReads).setAutoGrant(true).addAllIdentities(List.of(admitted)))
+        .setPolicy(Policy.newBuilder().addPurposes("research").setMaxReads(maxReads).setAutoGrant(true).addAllIdentities(java.util.Arrays.stream(admitted).sorted().toList()))
         .setPlaintextSha256(ByteString.copyFrom(digests.plaintextSha256().bytes()))
         .setCiphertextSha256(ByteString.copyFrom(ciphertextHash.bytes()))
         .setPlaintextBytes(digests.plaintextBytes()).setCiphertextBytes(digests.ciphertextBytes())

@@ -181,6 +181,18 @@ class BlobUploadsTest {
   }
 
   @Test
+  void collect_blobDeletedByAnErasure_freesItsUploadersQuota() throws IOException {
+    BlobUploads u = uploads(BlobStore.open(root, 1 << 20));
+    byte[] ciphertext = bytes(300, 4);
+    put(u, ALICE, Optional.of(BlobQuota.DEFAULT), ciphertext);
+    named.add(Hash.sha256(ciphertext));
+    assertThat(u.store().delete(Hash.sha256(ciphertext))).isTrue();
+    assertThat(u.collect()).isEmpty();
+    assertThat(u.usage(ALICE)).isEqualTo(new BlobUploads.Usage(0, 0));
+    assertThat(u.meta(Hash.sha256(ciphertext))).isEmpty();
+  }
+
+  @Test
   void collect_reuploadRefreshesTheTime() throws IOException {
     BlobUploads u = uploads(BlobStore.open(root, 1 << 20));
     byte[] a = bytes(100, 1);
