@@ -258,6 +258,36 @@ class BlobsEndToEndTest {
   }
 
   @Test
+  void http_storeThatCannotWrite_507StorageFull_noPartialFile_andTheNodeServesOn() throws Exception {
+    // A store that refuses the write: where the blob's directory must go, a file is in the way.
+    byte[] data;
+    String hash;
+    Path blocker;
+    long seed = 11;
+    do {
+      data = randomBytes(300_000, seed++);
+      hash = Hash.sha256(data).hex();
+      blocker = dir.resolve("blobs").resolve(hash.substring(0, 2));
+    } while (Files.exists(blocker));
+    Files.write(blocker, new byte[] {0});
+    try {
+      HttpResponse<String> r = put(hash, data);
+      assertProblem(r.statusCode(), r.body(), 507, "STORAGE_FULL");
+      assertThat(stored(hash)).isFalse();
+      noPartialFiles();
+    } finally {
+      Files.delete(blocker);
+    }
+    assertThat(put(hash, data).statusCode()).isEqualTo(201);
+  }
+
+  static byte[] randomBytes(int n, long seed) {
+    byte[] b = new byte[n];
+    new SplittableRandom(seed).nextBytes(b);
+    return b;
+  }
+
+  @Test
   void sdk_manyOneMebibyteUploadsByOneMember_stopAtItsQuota() throws Exception {
     SigningKey uploader = member("Busy uploader");
     int stored = 0;
