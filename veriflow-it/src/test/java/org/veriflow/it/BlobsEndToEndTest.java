@@ -235,18 +235,31 @@ class BlobsEndToEndTest {
   }
 
   @Test
-  void http_unknownSigner_403_foreignBlob_400_replay_409() throws Exception {
+  void http_unknownOrRevokedSigner_403_foreignBlob_400_replay_409() throws Exception {
     byte[] data = "signed by whom?".getBytes(java.nio.charset.StandardCharsets.UTF_8);
     String hash = Hash.sha256(data).hex();
     SigningKey stranger = SigningKey.generate(SignatureAlgorithm.ED25519);
     HttpResponse<String> unknown = HTTP.send(signedPut(signature(stranger, hash), hash).PUT(HttpRequest.BodyPublishers.ofByteArray(data)).build(),
         HttpResponse.BodyHandlers.ofString());
     assertProblem(unknown.statusCode(), unknown.body(), 403, "UNKNOWN_SIGNER");
+    // A member that has been revoked uploads nothing either.
+    SigningKey revoked = member("Revoked uploader");
+    assertThat(new Session(client, admin).submit(b -> b.revokeIdentity(revoked.id().value(), "left the consortium"), true).committed()).isTrue();
+    HttpResponse<String> inactive = HTTP.send(signedPut(signature(revoked, hash), hash).PUT(HttpRequest.BodyPublishers.ofByteArray(data)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertProblem(inactive.statusCode(), inactive.body(), 403, "SIGNER_NOT_ACTIVE");
     // A signature for another blob does not upload this one.
     String other = Hash.sha256(new byte[] {7}).hex();
-    HttpResponse<String> foreign = HTTP.send(signedPut(signature(admin, other), hash).PUT(HttpRequest.BodyPublishers.ofByteArray(data)).build(),
+    HttpResponse<String> otherPath = HTTP.send(signedPut(signature(admin, other), hash).PUT(HttpRequest.BodyPublishers.ofByteArray(data)).build(),
         HttpResponse.BodyHandlers.ofString());
-    assertThat(foreign.statusCode()).isIn(400, 401);
+    assertProblem(otherPath.statusCode(), otherPath.body(), 401, "SIGNATURE_INVALID");
+    byte[] nonce = new byte[16];
+    NONCES.nextBytes(nonce);
+    RequestSignature otherBlob = RequestSignature.sign(admin, "PUT", "/v1/blobs/" + hash, "", Hash.of(org.veriflow.core.Hex.decode(other)),
+        Instant.now().getEpochSecond(), nonce);
+    HttpResponse<String> foreign = HTTP.send(signedPut(otherBlob, hash).PUT(HttpRequest.BodyPublishers.ofByteArray(data)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertProblem(foreign.statusCode(), foreign.body(), 400, "BLOB_MISMATCH");
     assertThat(stored(hash)).isFalse();
     // The same signed request twice: the second is a replay.
     RequestSignature once = signature(admin, hash);
