@@ -267,6 +267,25 @@ class DecisionsEndToEndTest {
     assertProblem(refused, 429, "RATE_LIMITED");
     assertThat(refused.headers().firstValue("Retry-After").map(Long::parseLong)).hasValueSatisfying(s -> assertThat(s).isBetween(1L, 60L));
     assertThat(client.latestBlock().height()).isEqualTo(height);
+    // Replaying another identity's captured request of 1,000 inputs twenty times spends none of that identity's rate.
+    SigningKey victim = SigningKey.generate(SignatureAlgorithm.ED25519);
+    assertThat(client.submit(new TransactionBuilder(chainId, setup.admin(), client.account(setup.admin().id().value()).nonce(), 10_000)
+        .registerIdentity(victim.publicKey(), IdentityKind.ORGANISATION, "Victim", List.of()), true).committed()).isTrue();
+    byte[] one = ("{\"inputs\":[" + String.join(",", inputs) + "]}").getBytes(StandardCharsets.UTF_8);
+    String path = "/v1/models/humidity-v1/predict";
+    byte[] nonce = new byte[16];
+    NONCES.nextBytes(nonce);
+    RequestSignature captured = RequestSignature.sign(victim, "POST", path, "", Hash.sha256(one), Instant.now().getEpochSecond(), nonce);
+    HttpRequest replayable = HttpRequest.newBuilder(URI.create(url + path)).header("Content-Type", "application/json")
+        .header(RequestSignature.BLOB_HEADER, captured.blob()).header("Signature-Input", captured.signatureInput())
+        .header("Signature", captured.signatureHeader()).POST(HttpRequest.BodyPublishers.ofByteArray(one)).build();
+    assertThat(HTTP.send(replayable, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+    for (int i = 0; i < 20; i++) {
+      HttpResponse<String> replayed = HTTP.send(replayable, HttpResponse.BodyHandlers.ofString());
+      assertProblem(replayed, 409, "REQUEST_REPLAYED");
+    }
+    assertThat(client.models().predict("humidity-v1", java.util.Collections.nCopies(1000, "{\"temperature\":25.0}"), false, victim).decisions())
+        .hasSize(1000);
     // Another identity is not limited by it.
     assertThat(client.models().predict("humidity-v1", List.of("{\"temperature\":25.0}"), false, org).decisions()).hasSize(1);
   }

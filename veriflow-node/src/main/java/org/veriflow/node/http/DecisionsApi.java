@@ -148,6 +148,8 @@ final class DecisionsApi {
         throw new Refused(409, "MODEL_NOT_SERVABLE", "model " + modelId + " is " + record.getStage()
             + "; only a VERIFIED or APPROVED model answers");
       }
+      // A replayed request must not spend the signer's rate.
+      signedRequests.refuseIfReplayed(signer.signature());
       OptionalLong wait = limits.take(requester, inputs.size());
       if (wait.isPresent()) {
         throw new Refused(429, "RATE_LIMITED", requester + " has used its predictions or inputs per minute on this node; try again in "

@@ -227,6 +227,24 @@ final class SignedRequests {
   }
 
   /**
+   * Refuses a request whose nonce was already admitted, without remembering anything: for checks
+   * that spend something of the signer's (a rate limit) before {@link #admit}, so that a replayed
+   * request cannot spend it.
+   *
+   * @throws Refused {@code REQUEST_REPLAYED}
+   */
+  void refuseIfReplayed(RequestSignature s) {
+    long now = clock.instant().getEpochSecond();
+    synchronized (seen) {
+      Map<String, Long> mine = seen.get(s.keyId());
+      Long expires = mine == null ? null : mine.get(s.nonce());
+      if (expires != null && expires >= now) {
+        refuse(new Refusal(Reason.REQUEST_REPLAYED, "nonce " + s.nonce() + " of " + s.keyId() + " was already used; every request needs a fresh nonce"));
+      }
+    }
+  }
+
+  /**
    * {@link #admit}, throwing the refusal.
    *
    * @throws Refused {@code REQUEST_REPLAYED} or {@code REPLAY_CACHE_FULL} (with its retry-after)

@@ -105,6 +105,11 @@ class SignedRequestsTest {
     SignedRequests.Checked ok = requests.verify(request(START.getEpochSecond(), 99), key.id().value(), Optional.of(key.publicKey()));
     assertThat(requests.admit(ok.verified().orElseThrow())).isEmpty();
     assertThat(requests.admit(ok.verified().orElseThrow()).map(SignedRequests.Refusal::reason)).contains(SignedRequests.Reason.REQUEST_REPLAYED);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> requests.refuseIfReplayed(ok.verified().orElseThrow()))
+        .isInstanceOfSatisfying(org.veriflow.node.service.Refused.class, e -> assertThat(e.code).isEqualTo("REQUEST_REPLAYED"));
+    SignedRequests.Checked fresh = requests.verify(request(START.getEpochSecond(), 100), key.id().value(), Optional.of(key.publicKey()));
+    requests.refuseIfReplayed(fresh.verified().orElseThrow());
+    assertThat(requests.remembered()).isEqualTo(1);
   }
 
   @Test
