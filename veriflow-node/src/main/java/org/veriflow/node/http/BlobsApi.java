@@ -36,6 +36,7 @@ import org.veriflow.protocol.proto.contracts.IdentityRecord;
  * Documented in docs/http-api.md, section Blobs.
  */
 final class BlobsApi {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(BlobsApi.class);
   static final String OCTET_STREAM = "application/octet-stream";
 
   private final BlobUploads uploads;
@@ -99,7 +100,11 @@ final class BlobsApi {
         Json.answer(ctx.status(s.created() ? 201 : 200), new StoredBlob(s.hash().hex(), s.sizeBytes()));
         return;
       }
-      throw refusal((BlobStore.Refused) result);
+      BlobStore.Refused refused = (BlobStore.Refused) result;
+      if (refused.reason() == BlobStore.Reason.STORAGE_FULL) {
+        LOG.warn("an upload of blob {} by {} was refused: {}", expected.hex(), uploader, refused.message());
+      }
+      throw refusal(refused);
     } catch (Refused e) {
       HttpApi.problem(ctx, e);
     }
