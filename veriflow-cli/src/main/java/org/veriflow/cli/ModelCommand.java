@@ -189,7 +189,7 @@ final class ModelCommand {
   }
 
   @Command(name = "predict", description = {"Ask a verified or approved model; the node logs the answer on chain as a decision",
-      "before it replies. Prints the output, the attributions and the decision id."})
+      "before it replies. The request is signed with --key, whose identity is the requester.", "Prints the output, the attributions and the decision id."})
   static final class Predict implements Callable<Integer> {
     /** The JSON result: the logging transaction and each answer; {@code output} is the model's output as JSON. */
     record Predicted(String model, String transaction, long height, String batchRoot, java.util.List<Answer> decisions) {}
@@ -213,8 +213,8 @@ final class ModelCommand {
     @Override
     public Integer call() {
       var out = spec.commandLine().getOut();
-      String requester = options.key == null ? null : options.signingKey().id().value();
-      Responses.Predictions p = options.client().models().predict(model, inputs, keepInput, requester);
+      // The request is signed: the node records the key's identity as the requester.
+      Responses.Predictions p = options.client().models().predict(model, inputs, keepInput, options.signingKey());
       if (output.printJson(out, new Predicted(p.modelId(), p.txId(), p.height(), p.batchRoot(), p.decisions().stream()
           .map(d -> new Answer(d.decisionId(), d.outputJson(), d.inputSha256(), Attribution.of(d.attributions()))).toList()))) {
         return Veriflow.OK;

@@ -27,7 +27,7 @@ final class NodeOptions {
 
   SigningKey signingKey() {
     if (key == null) {
-      throw new IllegalArgumentException("this command signs a transaction: give the sender's key with --key FILE or VERIFLOW_KEY");
+      throw new IllegalArgumentException("this command signs a transaction or request: give the sender's key with --key FILE or VERIFLOW_KEY");
     }
     return KeyFiles.read(key);
   }

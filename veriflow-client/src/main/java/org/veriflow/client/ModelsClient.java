@@ -87,18 +87,21 @@ public final class ModelsClient {
 
   /**
    * Asks a verified model for answers; the node logs each as a decision on chain before it answers
-   * ({@code POST /v1/models/{id}/predict}).
+   * ({@code POST /v1/models/{id}/predict}). The request is signed by {@code key}, whose identity is
+   * recorded as each decision's requester; the node limits each identity's predictions and inputs
+   * per minute.
    *
    * @param modelId the model's id
    * @param inputs JSON objects of feature values (one decision each, all under one batch root)
    * @param keepInput whether the chain may keep the inputs themselves (otherwise only their digests)
-   * @param requester the asking identity to record, or null
+   * @param key the asking identity's key (a registered, active identity): it signs the request
    * @return the answers, with the logging transaction and the batch root
    * @throws ClientException {@code INVALID_INPUT} if an input is not JSON (nothing is sent) or the
-   *     node refuses the inputs, {@code UNKNOWN_MODEL}, {@code NOT_LOGGED} if the decisions were not
-   *     committed in time, or the node's other code
+   *     node refuses the inputs, {@code UNKNOWN_MODEL}, {@code RATE_LIMITED} if the identity asked
+   *     too much in the last minute, {@code UNKNOWN_SIGNER} or {@code SIGNER_NOT_ACTIVE} for the
+   *     key, {@code NOT_LOGGED} if the decisions were not committed in time, or the node's other code
    */
-  public Responses.Predictions predict(String modelId, List<String> inputs, boolean keepInput, String requester) {
+  public Responses.Predictions predict(String modelId, List<String> inputs, boolean keepInput, org.veriflow.core.crypto.SigningKey key) {
     List<String> texts = new ArrayList<>(inputs.size());
     for (String in : inputs) {
       try {
@@ -107,9 +110,9 @@ public final class ModelsClient {
         throw new ClientException(400, "INVALID_INPUT", "the input is not JSON: " + in);
       }
     }
-    String body = write(new PredictRequest(keepInput, requester, null, texts));
-    JsonNode n = http.send(http.request("/v1/models/" + modelId + "/predict")
-        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build());
+    byte[] body = write(new PredictRequest(keepInput, null, null, texts)).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    JsonNode n = http.send(http.signed("/v1/models/" + modelId + "/predict", "POST", key, org.veriflow.core.crypto.Hash.sha256(body))
+        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(body)).build());
     return predictions(read(n, PredictAnswer.class));
   }
 

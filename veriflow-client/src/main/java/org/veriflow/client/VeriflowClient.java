@@ -389,17 +389,23 @@ public final class VeriflowClient {
   // ------------------------------------------------------------ blobs
 
   /**
-   * Uploads a file to the node's blob store under its SHA-256, computed here first; the file is
+   * Uploads a file to the node's blob store under its SHA-256, computed here first, in a request
+   * signed by {@code key} (the node charges the blob to that identity's quota); the file is
    * streamed, never read whole into memory. Uploading a blob the node already has is harmless.
+   * A blob that nothing on chain names is deleted by the node some time after its upload (24 hours
+   * by default): register what names it before then.
    *
    * @param file the file to upload
+   * @param key the uploading identity's key; the identity must be registered and active
    * @return the blob's hash
    * @throws ClientException {@code HASH_MISMATCH} if the file changed while it was sent, {@code
-   *     TOO_LARGE} if it exceeds the node's limit, or {@code BAD_RESPONSE} if the node acknowledged
-   *     another hash
+   *     TOO_LARGE} if it exceeds the node's limit, {@code QUOTA_EXCEEDED} if the identity keeps too
+   *     many bytes or blobs on the node, {@code STORAGE_FULL} if the node cannot store it, {@code
+   *     UNKNOWN_SIGNER} or {@code SIGNER_NOT_ACTIVE} for the key, or {@code BAD_RESPONSE} if the
+   *     node acknowledged another hash
    * @throws IOException if the file cannot be read
    */
-  public org.veriflow.core.crypto.Hash putBlob(java.nio.file.Path file) throws IOException {
+  public org.veriflow.core.crypto.Hash putBlob(java.nio.file.Path file, org.veriflow.core.crypto.SigningKey key) throws IOException {
     java.security.MessageDigest md = org.veriflow.core.crypto.Hash.digest();
     try (java.io.InputStream in = java.nio.file.Files.newInputStream(file)) {
       byte[] buf = new byte[64 * 1024];
@@ -409,7 +415,7 @@ public final class VeriflowClient {
       }
     }
     org.veriflow.core.crypto.Hash hash = org.veriflow.core.crypto.Hash.of(md.digest());
-    StoredBlob stored = read(http.send(http.request("/v1/blobs/" + hash.hex())
+    StoredBlob stored = read(http.send(http.signed("/v1/blobs/" + hash.hex(), "PUT", key, hash)
         .header("Content-Type", "application/octet-stream")
         .PUT(HttpRequest.BodyPublishers.ofFile(file))
         .build()), StoredBlob.class);

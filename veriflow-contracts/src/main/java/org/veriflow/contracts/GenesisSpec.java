@@ -8,6 +8,7 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 import com.google.protobuf.ByteString;
 import org.veriflow.contracts.credits.Credits;
+import org.veriflow.contracts.identities.BlobQuota;
 import org.veriflow.contracts.identities.Identities;
 import org.veriflow.contracts.models.Models;
 import org.veriflow.core.crypto.IdentityId;
@@ -31,6 +32,7 @@ import org.veriflow.ledger.GenesisState;
  * @param maxRecipeCost the most a model's recipe may cost to replay ({@code models.register} refuses a
  *     costlier one with {@code RECIPE_TOO_COSTLY}; see {@code RecipeCost}); at least 1, default {@link
  *     Models#DEFAULT_MAX_RECIPE_COST}
+ * @param blobQuota bytes and blobs one identity may keep uploaded on a node ({@link BlobQuota})
  */
 public record GenesisSpec(
     String chainId,
@@ -40,7 +42,8 @@ public record GenesisSpec(
     List<Member> administrators,
     List<Member> validators,
     SortedMap<IdentityId, Long> balances,
-    long maxRecipeCost) {
+    long maxRecipeCost,
+    BlobQuota blobQuota) {
 
   /** A named key. */
   public record Member(String name, PublicKey key) {
@@ -51,6 +54,7 @@ public record GenesisSpec(
   }
 
   public GenesisSpec {
+    Objects.requireNonNull(blobQuota, "blobQuota");
     administrators = List.copyOf(administrators);
     validators = List.copyOf(validators);
     balances = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(balances));
@@ -76,10 +80,23 @@ public record GenesisSpec(
     }
   }
 
-  /** A genesis with the default largest recipe cost ({@link Models#DEFAULT_MAX_RECIPE_COST}). */
+  /** A genesis with the default largest recipe cost ({@link Models#DEFAULT_MAX_RECIPE_COST}) and blob quota ({@link BlobQuota#DEFAULT}). */
   public GenesisSpec(String chainId, long timestampMillis, int maxTxBytes, int requiredAttestations, List<Member> administrators,
       List<Member> validators, SortedMap<IdentityId, Long> balances) {
-    this(chainId, timestampMillis, maxTxBytes, requiredAttestations, administrators, validators, balances, Models.DEFAULT_MAX_RECIPE_COST);
+    this(chainId, timestampMillis, maxTxBytes, requiredAttestations, administrators, validators, balances, Models.DEFAULT_MAX_RECIPE_COST,
+        BlobQuota.DEFAULT);
+  }
+
+  /** A genesis with the default blob quota ({@link BlobQuota#DEFAULT}). */
+  public GenesisSpec(String chainId, long timestampMillis, int maxTxBytes, int requiredAttestations, List<Member> administrators,
+      List<Member> validators, SortedMap<IdentityId, Long> balances, long maxRecipeCost) {
+    this(chainId, timestampMillis, maxTxBytes, requiredAttestations, administrators, validators, balances, maxRecipeCost, BlobQuota.DEFAULT);
+  }
+
+  /** A genesis with the default largest recipe cost ({@link Models#DEFAULT_MAX_RECIPE_COST}). */
+  public GenesisSpec(String chainId, long timestampMillis, int maxTxBytes, int requiredAttestations, List<Member> administrators,
+      List<Member> validators, SortedMap<IdentityId, Long> balances, BlobQuota blobQuota) {
+    this(chainId, timestampMillis, maxTxBytes, requiredAttestations, administrators, validators, balances, Models.DEFAULT_MAX_RECIPE_COST, blobQuota);
   }
 
   /** A genesis where one matching attestation verifies a model. */
@@ -90,8 +107,9 @@ public record GenesisSpec(
 
   /**
    * The chain parameters and the writes of block 0. The required attestations are written only when
-   * not 1 (the models contract reads an absent parameter as 1), and the largest recipe cost only when
-   * not its default, so a genesis that leaves them at their defaults gives the same block 0 as before
+   * not 1 (the models contract reads an absent parameter as 1), the largest recipe cost only when
+   * not its default, and the blob quota only where it is not the default, so a genesis that leaves
+   * them at their defaults gives the same block 0 as before
    * the parameters existed.
    *
    * @throws IllegalArgumentException if a key is named twice or credits are minted for an identity not named here
@@ -117,6 +135,7 @@ public record GenesisSpec(
     if (maxRecipeCost != Models.DEFAULT_MAX_RECIPE_COST) {
       writes.add(Models.maxRecipeCostWrite(maxRecipeCost));
     }
+    writes.addAll(blobQuota.genesisWrites());
     List<PublicKey> orderers = validators.stream().map(Member::key).toList();
     return new GenesisState(new ChainParams(chainId, maxTxBytes, orderers), timestampMillis, writes);
   }

@@ -207,7 +207,7 @@ public final class SeedExperiment {
 
     step("decisions: the five predictions, logged on chain by the node");
     List<String> inputs = TEMPERATURES.stream().map(t -> "{\"temperature\":" + t.toPlainString() + "}").toList();
-    Responses.Predictions predictions = client.models().predict(VALIDITY_MODEL, inputs, true, org.id().value());
+    Responses.Predictions predictions = client.models().predict(VALIDITY_MODEL, inputs, true, org);
     MlpRegressor naiveModel = (MlpRegressor) naiveRun.model();
     List<DemoResult.ValidityRow> rows = new ArrayList<>();
     List<String> decisionIds = new ArrayList<>();

@@ -60,7 +60,7 @@ class AuditDecisionEndToEndTest {
   }
 
   private String predict(String model, String input, boolean keep) {
-    return client.models().predict(model, List.of(input), keep, null).decisions().get(0).decisionId();
+    return client.models().predict(model, List.of(input), keep, f.org).decisions().get(0).decisionId();
   }
 
   @Test

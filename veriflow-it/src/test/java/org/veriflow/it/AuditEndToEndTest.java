@@ -196,7 +196,7 @@ class AuditEndToEndTest {
     forged[forged.length - 1] ^= 1;
     Path file = tmp.resolve("forged.bin");
     Files.write(file, forged);
-    Hash artifact = client.putBlob(file);
+    Hash artifact = client.putBlob(file, f.org);
     register("humidity-forged", artifact);
     f.replay("humidity-forged");
     assertThat(client.models().model("humidity-forged").stage()).isEqualTo("REJECTED");

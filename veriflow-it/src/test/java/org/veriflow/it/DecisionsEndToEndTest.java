@@ -7,6 +7,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.ByteString;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -34,6 +38,7 @@ import org.veriflow.client.streams.StreamAdmin;
 import org.veriflow.core.Hex;
 import org.veriflow.core.crypto.Hash;
 import org.veriflow.core.crypto.KeyPem;
+import org.veriflow.core.crypto.RequestSignature;
 import org.veriflow.core.crypto.SignatureAlgorithm;
 import org.veriflow.core.crypto.SigningKey;
 import org.veriflow.core.merkle.MerkleHashes;
@@ -157,7 +162,7 @@ class DecisionsEndToEndTest {
   void batchedPredictions_shareOneRoot_eachWithItsOwnProof() throws Exception {
     List<String> inputs = List.of("{\"temperature\":31.2}", "{\"temperature\":28.3}", "{\"temperature\":27.7}",
         "{\"temperature\":26.5}", "{\"temperature\":24.8}");
-    Responses.Predictions batch = client.models().predict("humidity-v1", inputs, true, null);
+    Responses.Predictions batch = client.models().predict("humidity-v1", inputs, true, org);
     assertThat(batch.decisions()).hasSize(5);
     for (int i = 0; i < 5; i++) {
       Responses.Decision d = client.models().verifyDecision(batch.decisions().get(i).decisionId());
@@ -171,7 +176,7 @@ class DecisionsEndToEndTest {
 
   @Test
   void aDecisionThatDidNotKeepItsInput_replaysOnlyWithTheSameInput() {
-    Responses.Predictions p = client.models().predict("humidity-v1", List.of("{\"temperature\": 26.5}"), false, null);
+    Responses.Predictions p = client.models().predict("humidity-v1", List.of("{\"temperature\": 26.5}"), false, org);
     String id = p.decisions().get(0).decisionId();
     assertThat(client.models().decision(id).input()).isEmpty();
 
@@ -187,7 +192,7 @@ class DecisionsEndToEndTest {
 
   @Test
   void aLoggedOutputTheModelDoesNotGive_isCaughtByReplay() throws Exception {
-    Responses.Predictions honest = client.models().predict("humidity-v1", List.of("{\"temperature\": 24.8}"), true, null);
+    Responses.Predictions honest = client.models().predict("humidity-v1", List.of("{\"temperature\": 24.8}"), true, org);
     Decision real = Decision.parseFrom(client.models().decision(honest.decisions().get(0).decisionId()).decisionBytes());
     // An agent logs a flattering answer the model never gave; the contract cannot know, replay does.
     Decision lie = real.toBuilder().setOutput(ByteString.copyFromUtf8("{\"humidity\":45}")).setRequestId("lie-1").build();
@@ -205,15 +210,104 @@ class DecisionsEndToEndTest {
   @Test
   void predictionsRefused_withTheirCodes_andNothingLogged() {
     long height = client.latestBlock().height();
-    assertRefused(() -> client.models().predict("no-such-model", List.of("{\"temperature\":1}"), false, null), 404, "UNKNOWN_MODEL");
-    assertRefused(() -> client.models().predict("humidity-forged", List.of("{\"temperature\":1}"), false, null), 409, "MODEL_NOT_SERVABLE");
-    assertRefused(() -> client.models().predict("humidity-v1", List.of("{\"humidity\":1}"), false, null), 400, "INVALID_INPUT");
-    assertRefused(() -> client.models().predict("humidity-v1", List.of("{\"temperature\":\"warm\"}"), false, null), 400, "INVALID_INPUT");
-    assertRefused(() -> client.models().predict("humidity-v1", List.of("[27]"), false, null), 400, "INVALID_INPUT");
-    assertRefused(() -> client.models().predict("humidity-v1", List.of("{\"temperature\":1}"), false, "not-an-identity"), 400, "INVALID_INPUT");
-    assertRefused(() -> client.models().predict("Bad_Id", List.of("{\"temperature\":1}"), false, null), 400, "INVALID_ID");
+    assertRefused(() -> client.models().predict("no-such-model", List.of("{\"temperature\":1}"), false, org), 404, "UNKNOWN_MODEL");
+    assertRefused(() -> client.models().predict("humidity-forged", List.of("{\"temperature\":1}"), false, org), 409, "MODEL_NOT_SERVABLE");
+    assertRefused(() -> client.models().predict("humidity-v1", List.of("{\"humidity\":1}"), false, org), 400, "INVALID_INPUT");
+    assertRefused(() -> client.models().predict("humidity-v1", List.of("{\"temperature\":\"warm\"}"), false, org), 400, "INVALID_INPUT");
+    assertRefused(() -> client.models().predict("humidity-v1", List.of("[27]"), false, org), 400, "INVALID_INPUT");
+    assertRefused(() -> client.models().predict("Bad_Id", List.of("{\"temperature\":1}"), false, org), 400, "INVALID_ID");
     assertRefused(() -> client.models().decision("00".repeat(32)), 404, "UNKNOWN_DECISION");
     assertThat(client.latestBlock().height()).isEqualTo(height);
+  }
+
+  @Test
+  void predict_unsignedOrByAStranger_refusedWithTheirCodes_andNothingLogged() throws Exception {
+    long height = client.latestBlock().height();
+    byte[] body = "{\"input\":{\"temperature\":27.7},\"keepInput\":true}".getBytes(StandardCharsets.UTF_8);
+    // As it was found: an anonymous request with the requester of one's choice in the body.
+    byte[] claimed = ("{\"input\":{\"temperature\":27.7},\"requester\":\"" + org.id().value() + "\"}").getBytes(StandardCharsets.UTF_8);
+    HttpResponse<String> anonymous = HTTP.send(HttpRequest.newBuilder(URI.create(url + "/v1/models/humidity-v1/predict"))
+        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(claimed)).build(), HttpResponse.BodyHandlers.ofString());
+    assertProblem(anonymous, 401, "SIGNATURE_MISSING");
+    // Signed by a key the chain has never registered.
+    SigningKey stranger = SigningKey.generate(SignatureAlgorithm.ED25519);
+    assertProblem(signedPredict(stranger, body, Hash.sha256(body)), 403, "UNKNOWN_SIGNER");
+    assertRefused(() -> client.models().predict("humidity-v1", List.of("{\"temperature\":1}"), false, stranger), 403, "UNKNOWN_SIGNER");
+    // Signed by a member, but over another body, or naming a requester.
+    assertProblem(signedPredict(org, body, Hash.sha256(new byte[] {1})), 400, "BODY_MISMATCH");
+    assertProblem(signedPredict(org, claimed, Hash.sha256(claimed)), 400, "INVALID_INPUT");
+    assertThat(client.latestBlock().height()).isEqualTo(height);
+  }
+
+  @Test
+  void predict_thirtyRequestsOfAThousandInputs_cutByTheVolumeLimit_withRetryAfter() throws Exception {
+    SigningKey heavy = SigningKey.generate(SignatureAlgorithm.ED25519);
+    assertThat(client.submit(new TransactionBuilder(chainId, setup.admin(), client.account(setup.admin().id().value()).nonce(), 10_000)
+        .registerIdentity(heavy.publicKey(), IdentityKind.ORGANISATION, "Heavy user", List.of()), true).committed()).isTrue();
+    List<String> inputs = java.util.Collections.nCopies(1000, "{\"temperature\":25.0}");
+    int answered = 0;
+    int limited = 0;
+    for (int i = 0; i < 30; i++) {
+      try {
+        assertThat(client.models().predict("humidity-v1", inputs, false, heavy).decisions()).hasSize(1000);
+        answered++;
+      } catch (ClientException e) {
+        assertThat(e.code()).isEqualTo("RATE_LIMITED");
+        assertThat(e.status()).isEqualTo(429);
+        limited++;
+      }
+    }
+    // 10,000 inputs a minute by default: ten requests pass at once, then about one more every six seconds
+    // (the bound leaves a slow machine a minute for the whole loop).
+    assertThat(answered).isBetween(10, 20);
+    assertThat(limited).isEqualTo(30 - answered);
+    long height = client.latestBlock().height();
+    byte[] body = ("{\"inputs\":[" + String.join(",", inputs) + "]}").getBytes(StandardCharsets.UTF_8);
+    HttpResponse<String> refused = signedPredict(heavy, body, Hash.sha256(body));
+    assertProblem(refused, 429, "RATE_LIMITED");
+    assertThat(refused.headers().firstValue("Retry-After").map(Long::parseLong)).hasValueSatisfying(s -> assertThat(s).isBetween(1L, 60L));
+    assertThat(client.latestBlock().height()).isEqualTo(height);
+    // Replaying another identity's captured request of 1,000 inputs twenty times spends none of that identity's rate.
+    SigningKey victim = SigningKey.generate(SignatureAlgorithm.ED25519);
+    assertThat(client.submit(new TransactionBuilder(chainId, setup.admin(), client.account(setup.admin().id().value()).nonce(), 10_000)
+        .registerIdentity(victim.publicKey(), IdentityKind.ORGANISATION, "Victim", List.of()), true).committed()).isTrue();
+    byte[] one = ("{\"inputs\":[" + String.join(",", inputs) + "]}").getBytes(StandardCharsets.UTF_8);
+    String path = "/v1/models/humidity-v1/predict";
+    byte[] nonce = new byte[16];
+    NONCES.nextBytes(nonce);
+    RequestSignature captured = RequestSignature.sign(victim, "POST", path, "", Hash.sha256(one), Instant.now().getEpochSecond(), nonce);
+    HttpRequest replayable = HttpRequest.newBuilder(URI.create(url + path)).header("Content-Type", "application/json")
+        .header(RequestSignature.BLOB_HEADER, captured.blob()).header("Signature-Input", captured.signatureInput())
+        .header("Signature", captured.signatureHeader()).POST(HttpRequest.BodyPublishers.ofByteArray(one)).build();
+    assertThat(HTTP.send(replayable, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+    for (int i = 0; i < 20; i++) {
+      HttpResponse<String> replayed = HTTP.send(replayable, HttpResponse.BodyHandlers.ofString());
+      assertProblem(replayed, 409, "REQUEST_REPLAYED");
+    }
+    assertThat(client.models().predict("humidity-v1", java.util.Collections.nCopies(1000, "{\"temperature\":25.0}"), false, victim).decisions())
+        .hasSize(1000);
+    // Another identity is not limited by it.
+    assertThat(client.models().predict("humidity-v1", List.of("{\"temperature\":25.0}"), false, org).decisions()).hasSize(1);
+  }
+
+  private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+  private static final SecureRandom NONCES = new SecureRandom();
+
+  /** A predict request for humidity-v1 signed by {@code key} with {@code signedBody} as its Veriflow-Blob. */
+  private HttpResponse<String> signedPredict(SigningKey key, byte[] body, Hash signedBody) throws Exception {
+    String path = "/v1/models/humidity-v1/predict";
+    byte[] nonce = new byte[16];
+    NONCES.nextBytes(nonce);
+    RequestSignature s = RequestSignature.sign(key, "POST", path, "", signedBody, Instant.now().getEpochSecond(), nonce);
+    return HTTP.send(HttpRequest.newBuilder(URI.create(url + path)).header("Content-Type", "application/json")
+        .header(RequestSignature.BLOB_HEADER, s.blob()).header("Signature-Input", s.signatureInput()).header("Signature", s.signatureHeader())
+        .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static void assertProblem(HttpResponse<String> r, int status, String code) throws Exception {
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(status);
+    assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("application/problem+json"));
+    assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.body()).path("code").asText()).isEqualTo(code);
   }
 
   private static void assertRefused(org.assertj.core.api.ThrowableAssert.ThrowingCallable call, int status, String code) {

@@ -19,6 +19,7 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 import org.veriflow.contracts.GenesisSpec;
 import org.veriflow.contracts.models.Models;
+import org.veriflow.contracts.identities.BlobQuota;
 import org.veriflow.core.crypto.IdentityId;
 import org.veriflow.core.crypto.KeyPem;
 import org.veriflow.ledger.ChainParams;
@@ -35,12 +36,17 @@ import org.veriflow.ledger.ChainParams;
  *   "requiredAttestations": 1,
  *   "administrators": [{"name": "admin", "publicKey": "-----BEGIN PUBLIC KEY-----\n..."}],
  *   "validators": [{"name": "node1", "publicKey": "-----BEGIN PUBLIC KEY-----\n..."}],
- *   "balances": {"vf1...": 1000000000}
+ *   "balances": {"vf1...": 1000000000},
+ *   "blobQuotaBytes": 4294967296,
+ *   "blobQuotaCount": 10000
  * }
  * }</pre>
  *
  * <p>Optional: {@code "maxRecipeCost"}, the largest cost of a model's recipe (default {@link
  * Models#DEFAULT_MAX_RECIPE_COST}); written only when it is not the default.
+ *
+ * <p>Optional: {@code blobQuotaBytes} and {@code blobQuotaCount} (defaults as shown) bound what one
+ * identity keeps uploaded on a node ({@link BlobQuota}); they are written only when not the default.
  */
 public final class GenesisFile {
   /** As the API's mapper: unknown fields are refused and maps are written in key order. */
@@ -120,7 +126,20 @@ public final class GenesisFile {
       throw new IllegalArgumentException("'requiredAttestations' must be between 1 and the number of validators ("
           + validators.size() + "), not " + requiredAttestations);
     }
-    return new GenesisSpec(chainId, timestamp, maxTxBytes, requiredAttestations, admins, validators, balances, maxRecipeCost);
+    BlobQuota blobQuota = new BlobQuota(positiveLong(root, "blobQuotaBytes", BlobQuota.DEFAULT_MAX_BYTES, "bytes"),
+        positiveLong(root, "blobQuotaCount", BlobQuota.DEFAULT_MAX_COUNT, "blobs"));
+    return new GenesisSpec(chainId, timestamp, maxTxBytes, requiredAttestations, admins, validators, balances, maxRecipeCost, blobQuota);
+  }
+
+  private static long positiveLong(JsonNode root, String field, long defaultValue, String unit) {
+    JsonNode n = root.get(field);
+    if (n == null) {
+      return defaultValue;
+    }
+    if (!n.isIntegralNumber() || !n.canConvertToLong() || n.asLong() < 1) {
+      throw new IllegalArgumentException("'" + field + "' must be a positive whole number of " + unit);
+    }
+    return n.asLong();
   }
 
   private static String text(JsonNode root, String field) {
@@ -159,6 +178,12 @@ public final class GenesisFile {
     ObjectNode balances = root.putObject("balances");
     for (Map.Entry<IdentityId, Long> e : spec.balances().entrySet()) {
       balances.put(e.getKey().value(), e.getValue());
+    }
+    if (spec.blobQuota().maxBytes() != BlobQuota.DEFAULT_MAX_BYTES) {
+      root.put("blobQuotaBytes", spec.blobQuota().maxBytes());
+    }
+    if (spec.blobQuota().maxCount() != BlobQuota.DEFAULT_MAX_COUNT) {
+      root.put("blobQuotaCount", spec.blobQuota().maxCount());
     }
     Files.createDirectories(file.toAbsolutePath().getParent());
     Files.writeString(file, MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n");

@@ -31,7 +31,9 @@ import org.veriflow.raft.RaftOrderer;
 import org.veriflow.ledger.store.rocksdb.RocksDbStore;
 import org.veriflow.node.http.HttpApi;
 import org.veriflow.node.http.ServerSettings;
+import org.veriflow.node.http.RequestLimits;
 import org.veriflow.node.service.BlobStore;
+import org.veriflow.node.service.BlobUploads;
 import org.veriflow.node.service.ComputeToData;
 import org.veriflow.node.service.CustodianData;
 import org.veriflow.node.service.DatasetErasure;
@@ -61,9 +63,12 @@ public final class Node implements AutoCloseable {
   private final ComputeToData compute;
   /** Publishes the encryption key in the background in a cluster; null otherwise. */
   private final Thread publisher;
+  /** Signed blob uploads, their quota and the collection of unreferenced blobs. */
+  private final BlobUploads uploads;
 
   private Node(Ledger ledger, Orderer orderer, HttpApi http, Verifier verifier, DatasetErasure erasure, EncryptionKeyPair encryptionKey,
-      ComputeToData compute, Thread publisher) {
+      ComputeToData compute, Thread publisher, BlobUploads uploads) {
+    this.uploads = uploads;
     this.publisher = publisher;
     this.ledger = ledger;
     this.orderer = orderer;
@@ -157,8 +162,17 @@ public final class Node implements AutoCloseable {
             config.get(NodeConfig.VERIFIER_LARGE_REPLAY_COST)));
     ComputeToData compute = new ComputeToData(blobs, submitter, custodianData, config.get(NodeConfig.WAIT_TIMEOUT),
         config.get(NodeConfig.VERIFIER_THREADS));
+    BlobUploads uploads;
+    try {
+      uploads = BlobUploads.open(blobs, ledger, clock, config.get(NodeConfig.BLOBS_UNREFERENCED_TTL));
+    } catch (IOException e) {
+      ledger.close();
+      throw new IllegalArgumentException("cannot read the blob uploads' metadata in " + config.path(NodeConfig.BLOBS_DIR) + ": " + e.getMessage(), e);
+    }
+    RequestLimits limits = new RequestLimits(config.get(NodeConfig.SIGNED_NONCES_PER_IDENTITY), config.get(NodeConfig.PREDICTIONS_PER_MINUTE),
+        config.get(NodeConfig.PREDICT_INPUTS_PER_MINUTE));
     HttpApi http = new HttpApi(ledger, mempool, orderer, submissions, metrics, config.get(NodeConfig.WAIT_TIMEOUT), blobs, datasetCiphertexts,
-        submitter, encryptionKey, clock, compute, raft, nodeKey);
+        submitter, encryptionKey, clock, compute, raft, nodeKey, uploads, limits);
     try {
       orderer.start();
     } catch (RuntimeException e) {
@@ -174,6 +188,7 @@ public final class Node implements AutoCloseable {
       LOG.info("verifier off: {} is false; models are not replayed by this node", NodeConfig.VERIFIER_ENABLED.name());
     }
     verifier.start();
+    uploads.start(config.get(NodeConfig.BLOBS_COLLECT_INTERVAL));
     try {
       if (!serverSettings.secure()) {
         LOG.warn("the HTTP API is unencrypted: {} is true; requests and answers cross the network in clear", NodeConfig.HTTP_INSECURE.name());
@@ -188,6 +203,7 @@ public final class Node implements AutoCloseable {
         publisher.start();
       }
     } catch (RuntimeException e) {
+      uploads.close();
       compute.close();
       verifier.close();
       orderer.close();
@@ -200,7 +216,7 @@ public final class Node implements AutoCloseable {
     if (http.opsPort() >= 0) {
       LOG.info("operations listener (/health, /ready, /metrics) on {}:{}", serverSettings.ops().host(), http.opsPort());
     }
-    return new Node(ledger, orderer, http, verifier, erasure, encryptionKey, compute, publisher);
+    return new Node(ledger, orderer, http, verifier, erasure, encryptionKey, compute, publisher, uploads);
   }
 
   /** Reads the node's encryption key, creating the file with a fresh key when it is missing. */
@@ -307,6 +323,15 @@ public final class Node implements AutoCloseable {
     return erasure.settled();
   }
 
+  /**
+   * The node's signed blob uploads: their quota and the collection of unreferenced blobs.
+   *
+   * @return the uploads service
+   */
+  public BlobUploads blobUploads() {
+    return uploads;
+  }
+
   /** The port the HTTP API listens on (useful with port 0). */
   public int httpPort() {
     return http.port();
@@ -335,6 +360,7 @@ public final class Node implements AutoCloseable {
         Thread.currentThread().interrupt();
       }
     }
+    uploads.close();
     compute.close();
     verifier.close();
     http.stop();

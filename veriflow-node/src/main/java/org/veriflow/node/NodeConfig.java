@@ -116,12 +116,26 @@ public final class NodeConfig {
   public static final Key<String> OPS_PORT = new Key<>("ops.port", "", NodeConfig::optionalPort,
       "the operations listener's port; empty: http.port + 1000 (any free one when http.port is 0); 0 picks a free one");
 
+  public static final Key<Duration> BLOBS_UNREFERENCED_TTL = new Key<>("blobs.unreferenced-ttl-ms", Long.toString(24L * 60 * 60 * 1000),
+      s -> Duration.ofMillis(positiveLong(s, "blobs.unreferenced-ttl-ms")),
+      "an uploaded blob that nothing committed on chain names is deleted this long after its upload, freeing its uploader's quota");
+  public static final Key<Duration> BLOBS_COLLECT_INTERVAL = new Key<>("blobs.collect-interval-ms", Long.toString(10L * 60 * 1000),
+      s -> Duration.ofMillis(positiveLong(s, "blobs.collect-interval-ms")), "how often unreferenced blobs are looked for");
+  public static final Key<Integer> SIGNED_NONCES_PER_IDENTITY = new Key<>("http.signed-nonces-per-identity", "10000",
+      s -> positive(s, "http.signed-nonces-per-identity"),
+      "most signed-request nonces remembered at once for one identity; past it that identity's signed requests are refused for a while");
+  public static final Key<Long> PREDICTIONS_PER_MINUTE = new Key<>("predict.requests-per-minute", "600",
+      s -> positiveLong(s, "predict.requests-per-minute"), "predictions one identity may ask of this node per minute");
+  public static final Key<Long> PREDICT_INPUTS_PER_MINUTE = new Key<>("predict.inputs-per-minute", "10000",
+      s -> positiveLong(s, "predict.inputs-per-minute"), "inputs one identity may send to this node's predictions per minute (at least 1000)");
+
   public static final List<Key<?>> ALL = List.of(GENESIS_FILE, NODE_KEY, NODE_ENCRYPTION_KEY, DATA_DIR, HTTP_HOST, HTTP_PORT, MAX_BLOCK_TXS, MAX_BLOCK_DELAY,
       MAX_BLOCK_BYTES, MEMPOOL_SIZE, MEMPOOL_MAX_BYTES, MEMPOOL_MAX_SENDER_BYTES, MEMPOOL_MAX_VALIDITY_BLOCKS, WAIT_TIMEOUT, BLOBS_DIR, BLOBS_MAX_BYTES, VERIFIER_ENABLED, VERIFIER_CONCURRENCY, VERIFIER_THREADS,
       VERIFIER_REPLAY_TIMEOUT, VERIFIER_REPLAY_MAX_BYTES, VERIFIER_LARGE_REPLAY_COST,
       CLUSTER_ID, CLUSTER_MEMBERS, CLUSTER_RAFT_DIR, CLUSTER_ELECTION_TIMEOUT, CLUSTER_SNAPSHOT_INTERVAL, CLUSTER_LOG_SEGMENT_BYTES,
       HTTP_THREADS, HTTP_IDLE_TIMEOUT, HTTP_HEADER_TIMEOUT, HTTP_MIN_REQUEST_DATA_RATE, HTTP_MAX_CONNECTIONS_PER_ADDRESS, HTTP_TLS_CERT, HTTP_TLS_KEY,
-      HTTP_TLS_CLIENT_CA, HTTP_TLS_CLIENT_AUTH, HTTP_INSECURE, OPS_ENABLED, OPS_HOST, OPS_PORT);
+      HTTP_TLS_CLIENT_CA, HTTP_TLS_CLIENT_AUTH, HTTP_INSECURE, OPS_ENABLED, OPS_HOST, OPS_PORT,
+      BLOBS_UNREFERENCED_TTL, BLOBS_COLLECT_INTERVAL, SIGNED_NONCES_PER_IDENTITY, PREDICTIONS_PER_MINUTE, PREDICT_INPUTS_PER_MINUTE);
 
   /** The file name of the configuration inside a node directory. */
   public static final String FILE_NAME = "node.properties";

@@ -95,4 +95,33 @@ class GenesisFileTest {
     assertThatThrownBy(() -> GenesisFile.read(text)).isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("'requiredAttestations' must be a whole number");
   }
+
+  @Test
+  void writeThenRead_blobQuota_sameSpec_andDefaultQuotaNotWritten() throws IOException {
+    GenesisSpec d = spec(1);
+    GenesisSpec small = new GenesisSpec(d.chainId(), d.timestampMillis(), d.maxTxBytes(), 1, d.administrators(), d.validators(), d.balances(),
+        new org.veriflow.contracts.identities.BlobQuota(8L << 20, 50));
+    Path file = dir.resolve("genesis.json");
+    GenesisFile.write(file, small);
+    assertThat(JSON.readTree(Files.readString(file)).get("blobQuotaBytes").asLong()).isEqualTo(8L << 20);
+    assertThat(GenesisFile.read(file)).isEqualTo(small);
+
+    GenesisFile.write(file, d);
+    assertThat(JSON.readTree(Files.readString(file)).has("blobQuotaBytes")).isFalse();
+    assertThat(JSON.readTree(Files.readString(file)).has("blobQuotaCount")).isFalse();
+    assertThat(GenesisFile.read(file).blobQuota()).isEqualTo(org.veriflow.contracts.identities.BlobQuota.DEFAULT);
+    // A default quota writes nothing in block 0: chains created before the parameter keep their genesis.
+    assertThat(d.toState().writes()).hasSameSizeAs(spec(1).toState().writes());
+    assertThat(small.toState().writes()).hasSize(d.toState().writes().size() + 2);
+  }
+
+  @Test
+  void read_blobQuotaZeroOrFractional_refused() throws IOException {
+    Path zero = written(spec(1), root -> root.put("blobQuotaBytes", 0));
+    assertThatThrownBy(() -> GenesisFile.read(zero)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("'blobQuotaBytes' must be a positive whole number of bytes");
+    Path fraction = written(spec(1), root -> root.put("blobQuotaCount", 2.5));
+    assertThatThrownBy(() -> GenesisFile.read(fraction)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("'blobQuotaCount' must be a positive whole number of blobs");
+  }
 }

@@ -181,7 +181,7 @@ public final class DatasetPublisher {
     DataKey key = DataKey.generate();
     try {
       Files.write(report, quality.toJson());
-      Hash reportHash = client.putBlob(report);
+      Hash reportHash = client.putBlob(report, sender.key());
 
       Digests digests;
       try (InputStream in = Files.newInputStream(file); OutputStream out = Files.newOutputStream(ciphertext)) {
@@ -190,7 +190,7 @@ public final class DatasetPublisher {
       if (!digests.plaintextSha256().equals(quality.plaintextSha256())) {
         throw new IOException(file + " changed while it was published: its quality report and its ciphertext are of different contents");
       }
-      Hash stored = client.putBlob(ciphertext);
+      Hash stored = client.putBlob(ciphertext, sender.key());
       if (!stored.equals(digests.ciphertextSha256())) {
         throw new IOException("the ciphertext changed on disk before it was uploaded");
       }

@@ -138,8 +138,8 @@ public final class Training {
     if (run.history().isPresent()) {
       Files.write(dir.resolve("loss-curve.png"), HistoryChart.png(run.history().get(), 800, 450));
     }
-    Hash artifact = client.putBlob(modelFile);
-    Hash lossCurve = client.putBlob(curve);
+    Hash artifact = client.putBlob(modelFile, sender.key());
+    Hash lossCurve = client.putBlob(curve, sender.key());
     if (!artifact.hex().equals(run.modelHash().hex())) {
       throw new ModelException(ModelFailure.ARTIFACT_MISMATCH, "the stored model file hashes to " + artifact + ", the engine says "
           + run.modelHash().hex(), null);

@@ -145,7 +145,7 @@ public final class ModelsBench {
       List<Future<Integer>> single = new ArrayList<>();
       for (int i = 0; i < singleDecisions; i++) {
         String input = "{\"temperature\":" + temperatures[i % temperatures.length] + "}";
-        single.add(pool.submit(() -> client.models().predict(modelId, List.of(input), true, null).decisions().size()));
+        single.add(pool.submit(() -> client.models().predict(modelId, List.of(input), true, org).decisions().size()));
       }
       int singleDone = sum(single);
       double singleSeconds = (System.nanoTime() - d0) / 1e9;
@@ -157,7 +157,7 @@ public final class ModelsBench {
         for (int i = 0; i < batchSize; i++) {
           inputs.add("{\"temperature\":" + temperatures[i % temperatures.length] + "}");
         }
-        batched.add(pool.submit(() -> client.models().predict(modelId, inputs, true, null).decisions().size()));
+        batched.add(pool.submit(() -> client.models().predict(modelId, inputs, true, org).decisions().size()));
       }
       int batchedDone = sum(batched);
       double batchedSeconds = (System.nanoTime() - b0) / 1e9;

@@ -50,10 +50,7 @@ import org.veriflow.contracts.identities.Identities;
 import org.veriflow.contracts.models.Models;
 import org.veriflow.core.Hex;
 import org.veriflow.core.crypto.Hash;
-import org.veriflow.core.crypto.PublicKey;
 import org.veriflow.core.crypto.RequestSignature;
-import org.veriflow.core.crypto.SignatureAlgorithm;
-import org.veriflow.protocol.proto.KeyAlgorithm;
 import org.veriflow.protocol.proto.contracts.IdentityRecord;
 import org.veriflow.protocol.proto.datasets.AccessKind;
 import org.veriflow.protocol.proto.datasets.AccessRecord;
@@ -146,9 +143,11 @@ final class DatasetsApi {
 
   /**
    * The checks shared by a release and a download, in order: the grant id, the signature's
-   * presence and form, the grant, the signer, the signature, freshness, replay, the blob, custody,
-   * the grant's status, that the kind of access suits the grant's purpose (only {@code COMPUTE} for
-   * a compute-only grant, never for another) and that the version is not erased.
+   * presence and form, the grant, the signer, the signature, freshness, the blob, custody, the
+   * grant's status, that the kind of access suits the grant's purpose (only {@code COMPUTE} for a
+   * compute-only grant, never for another), that the version is not erased, and last replay: the
+   * nonce is remembered only once the grantee is found allowed the access, so a grantee whose grant
+   * is pending (or refused for any other reason) cannot fill the replay memory.
    */
   private Authorised authorise(Context ctx, String method, AccessKind kind) {
     String grantId;
@@ -166,7 +165,7 @@ final class DatasetsApi {
     DatasetRecord d = DatasetsState.dataset(state(), g.getDatasetId(), g.getVersion())
         .orElseThrow(() -> new IllegalStateException("grant " + grantId + " names a missing dataset version"));
     Optional<IdentityRecord> grantee = Identities.find(ledger.state(Identities.NAME), g.getGrantee());
-    SignedRequests.Checked checked = signedRequests.check(request, g.getGrantee(), grantee.flatMap(DatasetsApi::signingKey));
+    SignedRequests.Checked checked = signedRequests.verify(request, g.getGrantee(), grantee.flatMap(SignedRequests::signingKey));
     checked.refusal().ifPresent(r -> {
       throw new Refused(r.reason().status, r.reason().name(), r.message());
     });
@@ -197,16 +196,9 @@ final class DatasetsApi {
     if (d.getStatus() == DatasetStatus.ERASED) {
       throw new Refused(403, "DATASET_ERASED", "dataset " + d.getDatasetId() + " version " + d.getVersion() + " is erased");
     }
-    return new Authorised(g, d, grantee.orElseThrow(() -> new IllegalStateException("a grant's grantee has no identity record")));
-  }
-
-  private static Optional<PublicKey> signingKey(IdentityRecord r) {
-    try {
-      SignatureAlgorithm alg = r.getAlgorithm() == KeyAlgorithm.P256 ? SignatureAlgorithm.P256 : SignatureAlgorithm.ED25519;
-      return Optional.of(PublicKey.decode(alg, r.getPublicKey().toByteArray()));
-    } catch (IllegalArgumentException e) {
-      return Optional.empty();
-    }
+    Authorised authorised = new Authorised(g, d, grantee.orElseThrow(() -> new IllegalStateException("a grant's grantee has no identity record")));
+    signedRequests.admitOrRefuse(s);
+    return authorised;
   }
 
   /**
@@ -255,7 +247,7 @@ final class DatasetsApi {
       }));
     } catch (Refused e) {
       counter.tag("outcome", e.code).register(metrics).increment();
-      HttpApi.problem(ctx, e.status, e.code, e.getMessage());
+      HttpApi.problem(ctx, e);
     }
   }
 
@@ -306,7 +298,7 @@ final class DatasetsApi {
       }
     } catch (Refused e) {
       counter.tag("outcome", e.code).register(metrics).increment();
-      HttpApi.problem(ctx, e.status, e.code, e.getMessage());
+      HttpApi.problem(ctx, e);
     }
   }
 
@@ -367,7 +359,7 @@ final class DatasetsApi {
       }));
     } catch (Refused e) {
       counter.tag("outcome", e.code).register(metrics).increment();
-      HttpApi.problem(ctx, e.status, e.code, e.getMessage());
+      HttpApi.problem(ctx, e);
     }
   }
 

@@ -29,12 +29,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.veriflow.contracts.decisions.Decisions;
+import org.veriflow.contracts.identities.Identities;
 import org.veriflow.contracts.models.Models;
 import org.veriflow.core.Hex;
 import org.veriflow.core.crypto.Hash;
+import org.veriflow.core.crypto.RequestSignature;
 import org.veriflow.core.merkle.MerkleTree;
 import org.veriflow.protocol.proto.TxPayload;
 import org.veriflow.protocol.proto.decisions.Attribution;
@@ -54,6 +57,14 @@ import org.veriflow.ml.model.Prediction;
  * Answers with verified models and logs every answer on chain as a decision, signed by the node
  * (the agent): {@code POST /v1/models/{id}/predict}; and serves logged decisions with their
  * per-decision proof: {@code GET /v1/decisions/{id}}.
+ *
+ * <p>A prediction is a request signed ({@link SignedRequests}) by a registered, active identity, its
+ * {@code Veriflow-Blob} header the SHA-256 of the body, so that the signature covers the inputs; the
+ * signer is the decisions' requester (a body naming a {@code requester} is refused). Each identity's
+ * predictions are limited per minute in requests and in inputs ({@link RateLimiter}); a request over
+ * either limit is refused with {@code RATE_LIMITED} and {@code Retry-After}, and nothing is logged.
+ * An unsigned request, or one from an identity that is not registered and active, is refused before
+ * its body is read.
  */
 final class DecisionsApi {
   /** Most inputs answered (and logged under one root) by one request. */
@@ -64,6 +75,8 @@ final class DecisionsApi {
   private final BlobStore blobs;
   private final NodeSubmitter submitter;
   private final Duration waitTimeout;
+  private final SignedRequests signedRequests;
+  private final RateLimiter limits;
   private final SecureRandom random = new SecureRandom();
   /** Recently used models by artifact hash (the artifact is content-addressed, so never stale). */
   private final Map<Hash, Model> models = new LinkedHashMap<>(CACHED_MODELS, 0.75f, true) {
@@ -75,11 +88,17 @@ final class DecisionsApi {
     }
   };
 
-  DecisionsApi(Ledger ledger, BlobStore blobs, NodeSubmitter submitter, Duration waitTimeout) {
+  /**
+   * @param signedRequests checks the signatures and remembers the nonces of predictions
+   * @param limits each identity's predictions (requests) and inputs (items) per minute
+   */
+  DecisionsApi(Ledger ledger, BlobStore blobs, NodeSubmitter submitter, Duration waitTimeout, SignedRequests signedRequests, RateLimiter limits) {
     this.ledger = ledger;
     this.blobs = blobs;
     this.submitter = submitter;
     this.waitTimeout = waitTimeout;
+    this.signedRequests = signedRequests;
+    this.limits = limits;
   }
 
   void routes(Javalin app) {
@@ -95,7 +114,15 @@ final class DecisionsApi {
       if (!modelId.matches("[a-z0-9][a-z0-9-]{0,62}")) {
         throw new Refused(400, "INVALID_ID", "'" + modelId + "' is not a model id");
       }
-      PredictRequest body = body(ctx);
+      // Who asks, checked before the body is read.
+      SignedRequests.Signer signer = signedRequests.authenticate(SignedRequests.request(ctx, "POST"), ledger.state(Identities.NAME));
+      byte[] bytes = ctx.bodyAsBytes();
+      String bodyHash = Hash.sha256(bytes).hex();
+      if (!signer.signature().blob().equals(bodyHash)) {
+        throw new Refused(400, "BODY_MISMATCH", RequestSignature.BLOB_HEADER + " must be the SHA-256 of the request body, " + bodyHash
+            + ", not " + signer.signature().blob());
+      }
+      PredictRequest body = body(bytes);
       List<String> inputs = new ArrayList<>();
       boolean many = body.inputs() != null;
       if (many == (body.input() != null)) {
@@ -109,10 +136,10 @@ final class DecisionsApi {
       } else {
         inputs.add(body.input());
       }
-      if (body.requester() != null && !body.requester().matches("vf1[0-9a-f]{40}")) {
+      if (body.requester() != null) {
         throw new Refused(400, "INVALID_INPUT", REQUESTER_SHAPE);
       }
-      String requester = body.requester() == null ? "" : body.requester();
+      String requester = signer.identity().getId();
       boolean keep = Boolean.TRUE.equals(body.keepInput());
 
       ModelRecord record = Models.find(ledger.state(Models.NAME), modelId)
@@ -121,6 +148,14 @@ final class DecisionsApi {
         throw new Refused(409, "MODEL_NOT_SERVABLE", "model " + modelId + " is " + record.getStage()
             + "; only a VERIFIED or APPROVED model answers");
       }
+      // A replayed request must not spend the signer's rate.
+      signedRequests.refuseIfReplayed(signer.signature());
+      OptionalLong wait = limits.take(requester, inputs.size());
+      if (wait.isPresent()) {
+        throw new Refused(429, "RATE_LIMITED", requester + " has used its predictions or inputs per minute on this node; try again in "
+            + wait.getAsLong() + " s", wait.getAsLong());
+      }
+      signedRequests.admitOrRefuse(signer.signature());
       Hash artifact = Hash.of(record.getArtifactSha256().toByteArray());
       Model model = model(artifact);
 
@@ -170,7 +205,7 @@ final class DecisionsApi {
         }
       }));
     } catch (Refused e) {
-      HttpApi.problem(ctx, e.status, e.code, e.getMessage());
+      HttpApi.problem(ctx, e);
     }
   }
 
@@ -273,13 +308,13 @@ final class DecisionsApi {
   }
 
   private static final String INPUTS_SHAPE = "'inputs' must be an array of 1 to " + MAX_INPUTS + " objects";
-  private static final String REQUESTER_SHAPE = "'requester' must be an identity id (vf1 and 40 hex digits)";
+  private static final String REQUESTER_SHAPE = "'requester' is not accepted: the requester of a decision is the identity that signs the request";
 
   /** Reads the body; one that is not a JSON object of the request's shape is {@code INVALID_INPUT}. */
-  private static PredictRequest body(Context ctx) {
+  private static PredictRequest body(byte[] bytes) {
     JsonNode body;
     try {
-      body = Json.MAPPER.readTree(ctx.bodyAsBytes());
+      body = Json.MAPPER.readTree(bytes);
     } catch (IOException e) {
       throw new Refused(400, "INVALID_INPUT", "the body is not JSON");
     }
@@ -290,7 +325,7 @@ final class DecisionsApi {
       return Json.request(body, PredictRequest.class);
     } catch (IllegalArgumentException e) {
       throw new Refused(400, "INVALID_INPUT", "the body must be {\"input\": {...}} or {\"inputs\": [{...}, ...]}, with an optional"
-          + " 'keepInput' (true or false) and 'requester' (an identity id): " + e.getMessage());
+          + " 'keepInput' (true or false): " + e.getMessage());
     }
   }
 

@@ -35,6 +35,8 @@ import org.veriflow.ledger.Rejection;
 import org.veriflow.ledger.RejectionCode;
 import org.veriflow.ledger.order.Orderer;
 import org.veriflow.node.service.BlobStore;
+import org.veriflow.node.service.BlobUploads;
+import org.veriflow.node.service.Refused;
 import org.veriflow.node.service.ComputeToData;
 import org.veriflow.node.service.HeightWaiters;
 import org.veriflow.node.service.HttpLeaderLink;
@@ -91,6 +93,9 @@ public final class HttpApi {
   /** The operations listener, or null when it is off. */
   private Javalin ops;
   private Readiness readiness;
+  private final BlobUploads uploads;
+  private final SignedRequests signedRequests;
+  private final RateLimiter predictLimits;
 
   /**
    * The API over the node's ledger and services; it serves once {@link #start} is called.
@@ -109,10 +114,12 @@ public final class HttpApi {
    * @param compute the node's compute-to-data service
    * @param raft the cluster's orderer, or null for a single node
    * @param nodeKey the node's signing key (cluster checkpoints)
+   * @param uploads the signed uploads into {@code blobs}, with their quota
+   * @param limits the bounds on signed requests
    */
   public HttpApi(Ledger ledger, Mempool mempool, Orderer orderer, Submissions submissions, PrometheusMeterRegistry metrics, Duration waitTimeout,
       BlobStore blobs, ProtectedBlobs datasetCiphertexts, NodeSubmitter submitter, EncryptionKeyPair custodyKey, Clock clock,
-      ComputeToData compute, RaftOrderer raft, SigningKey nodeKey) {
+      ComputeToData compute, RaftOrderer raft, SigningKey nodeKey, BlobUploads uploads, RequestLimits limits) {
     this.ledger = ledger;
     this.mempool = mempool;
     this.orderer = orderer;
@@ -122,8 +129,10 @@ public final class HttpApi {
     this.blobs = blobs;
     this.datasetCiphertexts = datasetCiphertexts;
     this.submitter = submitter;
-    this.datasets = new DatasetsApi(ledger, blobs, submitter, custodyKey,
-        new SignedRequests(clock, clock.instant(), SignedRequests.DEFAULT_MAX_NONCES), waitTimeout, metrics, compute);
+    this.uploads = uploads;
+    this.signedRequests = new SignedRequests(clock, clock.instant(), limits.noncesPerIdentity());
+    this.predictLimits = new RateLimiter(clock, limits.predictionsPerMinute(), limits.predictInputsPerMinute());
+    this.datasets = new DatasetsApi(ledger, blobs, submitter, custodyKey, signedRequests, waitTimeout, metrics, compute);
     this.cluster = new ClusterApi(ledger, raft, nodeKey);
     this.heights = new HeightWaiters(ledger);
     this.raft = raft;
@@ -226,9 +235,9 @@ public final class HttpApi {
     operations(app);
     app.get("/v1/openapi.json", this::openApi);
     new StreamsApi(ledger).routes(app);
-    new BlobsApi(blobs, datasetCiphertexts).routes(app);
+    new BlobsApi(uploads, datasetCiphertexts, ledger, signedRequests).routes(app);
     new ModelsApi(ledger).routes(app);
-    new DecisionsApi(ledger, blobs, submitter, waitTimeout).routes(app);
+    new DecisionsApi(ledger, blobs, submitter, waitTimeout, signedRequests, predictLimits).routes(app);
     datasets.routes(app);
     cluster.routes(app);
     errors(app);
@@ -588,6 +597,14 @@ public final class HttpApi {
 
   static void problem(Context ctx, int status, String code, String detail) {
     ctx.status(status).contentType(PROBLEM_JSON).result(Json.write(problemBody(status, code, detail)));
+  }
+
+  /** Answers a refusal as problem+json, with {@code Retry-After} when it passes with time. */
+  static void problem(Context ctx, Refused e) {
+    if (e.retryAfterSeconds > 0) {
+      ctx.header("Retry-After", Long.toString(e.retryAfterSeconds));
+    }
+    problem(ctx, e.status, e.code, e.getMessage());
   }
 
   static String title(String code) {

@@ -34,7 +34,67 @@ public final class BlobStore {
     /** The bytes do not hash to the hash the client announced. */
     HASH_MISMATCH,
     /** The upload exceeds the store's size limit. */
-    TOO_LARGE
+    TOO_LARGE,
+    /**
+     * The store could not write the blob (its disk is full or refuses writes); nothing of the upload
+     * is kept.
+     */
+    STORAGE_FULL,
+    /**
+     * The uploader's quota (bytes or blobs kept on this node) would be exceeded; refused by {@link
+     * BlobUploads}, never by the store itself.
+     */
+    QUOTA_EXCEEDED
+  }
+
+  /**
+   * Where uploads are written: opens the temporary file for writing. The default writes to the file
+   * system; another one (a quota'd or failing disk) lets callers and tests meet a store that refuses
+   * writes. An {@link IOException} thrown by the sink's {@code write} or {@code force} makes the
+   * upload {@link Reason#STORAGE_FULL}.
+   */
+  @FunctionalInterface
+  public interface Disk {
+    /** The file system as it is. */
+    Disk FILES = temp -> {
+      FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE);
+      return new Sink() {
+        @Override
+        public void write(ByteBuffer src) throws IOException {
+          while (src.hasRemaining()) {
+            ch.write(src);
+          }
+        }
+
+        @Override
+        public void force() throws IOException {
+          ch.force(true);
+        }
+
+        @Override
+        public void close() throws IOException {
+          ch.close();
+        }
+      };
+    };
+
+    /**
+     * Opens {@code temp}, an existing empty file, for writing.
+     *
+     * @param temp the upload's temporary file
+     * @return a sink the caller closes
+     * @throws IOException if the file cannot be opened
+     */
+    Sink open(Path temp) throws IOException;
+
+    /** An upload's bytes on their way to disk. Not thread-safe. */
+    interface Sink extends java.io.Closeable {
+      /** Writes all of {@code src}'s remaining bytes. */
+      void write(ByteBuffer src) throws IOException;
+
+      /** Forces what was written to the storage device. */
+      void force() throws IOException;
+    }
   }
 
   /** The outcome of {@link #put}: {@link Stored} or {@link Refused}. */
@@ -73,10 +133,12 @@ public final class BlobStore {
 
   private final Path root;
   private final long maxBytes;
+  private final Disk disk;
 
-  private BlobStore(Path root, long maxBytes) {
+  private BlobStore(Path root, long maxBytes, Disk disk) {
     this.root = root;
     this.maxBytes = maxBytes;
+    this.disk = disk;
   }
 
   /**
@@ -88,6 +150,18 @@ public final class BlobStore {
    * @throws IOException if the directory cannot be created or cleaned
    */
   public static BlobStore open(Path root, long maxBytes) throws IOException {
+    return open(root, maxBytes, Disk.FILES);
+  }
+
+  /**
+   * Like {@link #open(Path, long)}, writing uploads through {@code disk}.
+   *
+   * @param disk opens each upload's temporary file for writing
+   * @throws IllegalArgumentException if {@code maxBytes} is less than 1
+   * @throws IOException if the directory cannot be created or cleaned
+   */
+  public static BlobStore open(Path root, long maxBytes, Disk disk) throws IOException {
+    Objects.requireNonNull(disk, "disk");
     if (maxBytes < 1) {
       throw new IllegalArgumentException("blob size limit must be at least 1 byte, not " + maxBytes);
     }
@@ -97,7 +171,7 @@ public final class BlobStore {
         Files.deleteIfExists(t);
       }
     }
-    return new BlobStore(root, maxBytes);
+    return new BlobStore(root, maxBytes, disk);
   }
 
   /** The largest blob accepted, in bytes. */
@@ -110,18 +184,30 @@ public final class BlobStore {
    * Memory use is one fixed buffer whatever the size. Reading stops as soon as the limit is passed.
    *
    * @return {@link Stored} (also when the blob was already there), or {@link Refused} with {@link
-   *     Reason#HASH_MISMATCH} and the computed hash, or with {@link Reason#TOO_LARGE}; a refused
-   *     upload leaves no file behind
-   * @throws IOException if reading {@code in} or writing the store fails; no partial blob is left
+   *     Reason#HASH_MISMATCH} and the computed hash, with {@link Reason#TOO_LARGE}, or with {@link
+   *     Reason#STORAGE_FULL} when the store cannot write; a refused upload leaves no file behind
+   * @throws IOException if reading {@code in} fails, or the finished blob cannot be moved into
+   *     place; no partial blob is left
    */
   public PutResult put(Hash expected, InputStream in) throws IOException {
     Objects.requireNonNull(expected, "expected");
-    Path temp = Files.createTempFile(root, TEMP_PREFIX, ".part");
+    Path temp;
+    try {
+      temp = Files.createTempFile(root, TEMP_PREFIX, ".part");
+    } catch (IOException e) {
+      return storageFull(e);
+    }
     boolean keep = false;
     try {
       MessageDigest md = Hash.digest();
       long size = 0;
-      try (FileChannel out = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+      Disk.Sink out;
+      try {
+        out = disk.open(temp);
+      } catch (IOException e) {
+        return storageFull(e);
+      }
+      try (out) {
         byte[] buf = new byte[BUFFER_BYTES];
         int n;
         while ((n = in.read(buf)) != -1) {
@@ -131,12 +217,18 @@ public final class BlobStore {
           }
           md.update(buf, 0, n);
           ByteBuffer bb = ByteBuffer.wrap(buf, 0, n);
-          while (bb.hasRemaining()) {
+          try {
             out.write(bb);
+          } catch (IOException e) {
+            return storageFull(e);
           }
         }
-        // Durable before it becomes visible under its name.
-        out.force(true);
+        try {
+          // Durable before it becomes visible under its name.
+          out.force();
+        } catch (IOException e) {
+          return storageFull(e);
+        }
       }
       Hash computed = Hash.of(md.digest());
       if (!computed.equals(expected)) {
@@ -147,7 +239,11 @@ public final class BlobStore {
       if (Files.exists(target)) {
         return new Stored(expected, size, false);
       }
-      Files.createDirectories(target.getParent());
+      try {
+        Files.createDirectories(target.getParent());
+      } catch (IOException e) {
+        return storageFull(e);
+      }
       try {
         // On POSIX a rename over an existing file replaces it atomically; a concurrent upload of the
         // same hash can only have put identical bytes there.
@@ -163,6 +259,10 @@ public final class BlobStore {
         Files.deleteIfExists(temp);
       }
     }
+  }
+
+  private static Refused storageFull(IOException cause) {
+    return new Refused(Reason.STORAGE_FULL, "the node's blob store cannot write: " + cause.getMessage(), Optional.empty());
   }
 
   /** Whether the blob is stored. */
@@ -203,13 +303,18 @@ public final class BlobStore {
    * @return whether there was such a blob
    * @throws IOException if the file or its directory cannot be deleted or synced
    */
-  boolean delete(Hash hash) throws IOException {
+  public boolean delete(Hash hash) throws IOException {
     Path p = path(hash);
     boolean deleted = Files.deleteIfExists(p);
     if (deleted) {
       syncDirectory(p.getParent());
     }
     return deleted;
+  }
+
+  /** The store's directory. */
+  public Path root() {
+    return root;
   }
 
   /** Where the blob {@code hash} is (or would be) stored. */

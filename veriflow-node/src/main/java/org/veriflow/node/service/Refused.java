@@ -10,6 +10,8 @@ public final class Refused extends RuntimeException {
   public final int status;
   /** The refusal's stable code. */
   public final String code;
+  /** For a refusal that passes with time (a rate or replay limit), the seconds to wait; otherwise 0. */
+  public final long retryAfterSeconds;
 
   /**
    * @param status the HTTP status to answer with
@@ -17,8 +19,22 @@ public final class Refused extends RuntimeException {
    * @param message why
    */
   public Refused(int status, String code, String message) {
+    this(status, code, message, 0);
+  }
+
+  /**
+   * A refusal that passes with time: answered with a {@code Retry-After} header.
+   *
+   * @param retryAfterSeconds the seconds to wait before trying again, 0 for none
+   * @throws IllegalArgumentException if {@code retryAfterSeconds} is negative
+   */
+  public Refused(int status, String code, String message, long retryAfterSeconds) {
     super(message);
+    if (retryAfterSeconds < 0) {
+      throw new IllegalArgumentException("retry-after must not be negative, not " + retryAfterSeconds);
+    }
     this.status = status;
     this.code = code;
+    this.retryAfterSeconds = retryAfterSeconds;
   }
 }

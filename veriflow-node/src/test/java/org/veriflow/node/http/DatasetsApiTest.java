@@ -132,7 +132,7 @@ class DatasetsApiTest {
   }
 
   /** Encrypts the plaintext under a fresh key, uploads ciphertext and report, publishes version 1 in the custody of the node. */
-  private void publish(long maxReads) throws Exception {
+  private void publish(long maxReads, String... admitted) throws Exception {
     DataKey key = DataKey.generate();
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     Digests digests = StreamingEncryption.encrypt(key, new ByteArrayInputStream(plaintext), out, associatedData());
@@ -149,7 +149,7 @@ class DatasetsApiTest {
         .addSchema(ColumnSpec.newBuilder().setName("temperature").setType("float64"))
         .addSchema(ColumnSpec.newBuilder().setName("humidity").setType("float64"))
         .setLicence("CC-BY-4.0")
-        .setPolicy(Policy.newBuilder().addPurposes("research").setMaxReads(maxReads).setAutoGrant(true))
+        .setPolicy(Policy.newBuilder().addPurposes("research").setMaxReads(maxReads).setAutoGrant(true).addAllIdentities(java.util.Arrays.stream(admitted).sorted().toList()))
         .setPlaintextSha256(ByteString.copyFrom(digests.plaintextSha256().bytes()))
         .setCiphertextSha256(ByteString.copyFrom(ciphertextHash.bytes()))
         .setPlaintextBytes(digests.plaintextBytes()).setCiphertextBytes(digests.ciphertextBytes())
@@ -170,9 +170,13 @@ class DatasetsApiTest {
         RequestAccess.newBuilder().setDatasetId(DATASET).setVersion(1).setPurpose(purpose).build())).id();
   }
 
+  /** Uploads a blob in a request signed by the administrator. */
   private int put(Hash hash, byte[] bytes) throws Exception {
-    return http.send(HttpRequest.newBuilder(uri("/v1/blobs/" + hash.hex())).PUT(HttpRequest.BodyPublishers.ofByteArray(bytes)).build(),
-        HttpResponse.BodyHandlers.discarding()).statusCode();
+    String path = "/v1/blobs/" + hash.hex();
+    RequestSignature s = sign(admin, "PUT", path, hash, Instant.now().getEpochSecond());
+    return http.send(HttpRequest.newBuilder(uri(path)).header(RequestSignature.BLOB_HEADER, s.blob())
+        .header("Signature-Input", s.signatureInput()).header("Signature", s.signatureHeader())
+        .PUT(HttpRequest.BodyPublishers.ofByteArray(bytes)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
   }
 
   private URI uri(String path) {
@@ -353,6 +357,73 @@ class DatasetsApiTest {
       String noKey = request(other, "research");
       refused(release(other, noKey), 403, "NO_ENCRYPTION_KEY");
       assertThat(get("/v1/datasets/" + DATASET + "/versions/1/accesses").path("accesses")).hasSize(2);
+    }
+  }
+
+  @Test
+  void pendingGrantee_floodsValidlySignedReleases_fillsNothing_andAGranteesReleaseStillSucceeds() throws Exception {
+    // A small per-identity memory, so that a shortened flood would fill it if refused requests were remembered.
+    NodeConfig.write(dir, Map.of(NodeConfig.HTTP_PORT.name(), "0", NodeConfig.VERIFIER_ENABLED.name(), "false",
+        NodeConfig.SIGNED_NONCES_PER_IDENTITY.name(), "20"));
+    startAndRegister();
+    try (Node n = node) {
+      publish(0, grantee.id().value());
+      String pending = request(other, "research");
+      assertThat(get("/v1/grants/" + pending).path("status").asText()).isEqualTo("PENDING");
+      String granted = request(grantee, "research");
+      assertThat(get("/v1/grants/" + granted).path("status").asText()).isEqualTo("GRANTED");
+      // As it was found (shortened): thousands of validly signed key releases from a member holding only a pending grant.
+      for (int i = 0; i < 2_000; i++) {
+        HttpResponse<byte[]> r = release(other, pending);
+        assertThat(r.statusCode()).as(new String(r.body(), StandardCharsets.UTF_8)).isEqualTo(403);
+      }
+      refused(release(other, pending), 403, "GRANT_NOT_ACTIVE");
+      HttpResponse<byte[]> legitimate = release(grantee, granted);
+      assertThat(legitimate.statusCode()).as(new String(legitimate.body(), StandardCharsets.UTF_8)).isEqualTo(200);
+      assertThat(get("/v1/datasets/" + DATASET + "/versions/1/accesses").path("accesses")).hasSize(1);
+    }
+  }
+
+  @Test
+  void grantee_fillingItsOwnReplayMemory_isRefusedAlone_withRetryAfter() throws Exception {
+    NodeConfig.write(dir, Map.of(NodeConfig.HTTP_PORT.name(), "0", NodeConfig.VERIFIER_ENABLED.name(), "false",
+        NodeConfig.SIGNED_NONCES_PER_IDENTITY.name(), "3"));
+    startAndRegister();
+    try (Node n = node) {
+      publish(0, grantee.id().value(), other.id().value());
+      String mine = request(grantee, "research");
+      String theirs = request(other, "research");
+      for (int i = 0; i < 3; i++) {
+        assertThat(download(grantee, mine).statusCode()).isEqualTo(200);
+      }
+      HttpResponse<byte[]> full = download(grantee, mine);
+      refused(full, 429, "REPLAY_CACHE_FULL");
+      assertThat(full.headers().firstValue("Retry-After").map(Long::parseLong)).hasValueSatisfying(s -> assertThat(s).isBetween(1L, 301L));
+      // Another grantee is not blocked by it.
+      assertThat(download(other, theirs).statusCode()).isEqualTo(200);
+    }
+  }
+
+  @Test
+  void collect_deletesOnlyTheUnreferencedBlob_theDatasetsBlobsStay() throws Exception {
+    NodeConfig.write(dir, Map.of(NodeConfig.HTTP_PORT.name(), "0", NodeConfig.VERIFIER_ENABLED.name(), "false",
+        NodeConfig.BLOBS_UNREFERENCED_TTL.name(), "1"));
+    startAndRegister();
+    try (Node n = node) {
+      publish(0);
+      byte[] stray = "uploaded, never named on chain".getBytes(StandardCharsets.UTF_8);
+      assertThat(put(Hash.sha256(stray), stray)).isEqualTo(201);
+      // The time-to-live of 1 ms passes.
+      long past = System.currentTimeMillis() + 2;
+      while (System.currentTimeMillis() < past) {
+        Thread.onSpinWait();
+      }
+      assertThat(node.blobUploads().collect()).containsExactly(Hash.sha256(stray));
+      BlobStore store = BlobStore.open(dir.resolve("blobs"), 1024);
+      assertThat(store.exists(Hash.sha256(stray))).isFalse();
+      assertThat(store.exists(ciphertextHash)).isTrue();
+      assertThat(store.exists(Hash.sha256(qualityReport))).isTrue();
+      assertThat(node.blobUploads().collect()).isEmpty();
     }
   }
 

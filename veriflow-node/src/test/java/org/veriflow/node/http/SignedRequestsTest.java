@@ -36,6 +36,10 @@ class SignedRequestsTest {
   };
 
   private SignedRequests.Request request(long created, int nonce) {
+    return request(key, created, nonce);
+  }
+
+  private static SignedRequests.Request request(SigningKey key, long created, int nonce) {
     byte[] n = new byte[16];
     n[15] = (byte) nonce;
     n[14] = (byte) (nonce >> 8);
@@ -68,6 +72,44 @@ class SignedRequestsTest {
     SignedRequests requests = new SignedRequests(clock, START.plusSeconds(5), 100);
     assertThat(check(requests, request(START.getEpochSecond() + 4, 1))).contains(SignedRequests.Reason.REQUEST_EXPIRED);
     assertThat(check(requests, request(START.getEpochSecond() + 5, 2))).isEmpty();
+  }
+
+  @Test
+  void admit_oneIdentityFull_refusesOnlyThatIdentity_withRetryAfter() {
+    SignedRequests requests = new SignedRequests(clock, START, 3);
+    SigningKey flooder = SigningKey.generate(SignatureAlgorithm.ED25519);
+    for (int i = 0; i < 3; i++) {
+      assertThat(requests.check(request(flooder, START.getEpochSecond(), i), flooder.id().value(), Optional.of(flooder.publicKey())).refusal())
+          .isEmpty();
+    }
+    SignedRequests.Refusal full = requests.check(request(flooder, START.getEpochSecond(), 9), flooder.id().value(),
+        Optional.of(flooder.publicKey())).refusal().orElseThrow();
+    assertThat(full.reason()).isEqualTo(SignedRequests.Reason.REPLAY_CACHE_FULL);
+    assertThat(full.reason().status).isEqualTo(429);
+    assertThat(full.retryAfterSeconds()).isBetween(1L, SignedRequests.WINDOW.toSeconds() + 1);
+    // Another identity still has its own room.
+    for (int i = 0; i < 3; i++) {
+      assertThat(check(requests, request(START.getEpochSecond(), i))).isEmpty();
+    }
+    assertThat(requests.remembered(flooder.id().value())).isEqualTo(3);
+    assertThat(requests.remembered(key.id().value())).isEqualTo(3);
+  }
+
+  @Test
+  void verify_withoutAdmit_remembersNothing_soRefusedRequestsTakeNoRoom() {
+    SignedRequests requests = new SignedRequests(clock, START, 1);
+    for (int i = 0; i < 50; i++) {
+      assertThat(requests.verify(request(START.getEpochSecond(), i), key.id().value(), Optional.of(key.publicKey())).refusal()).isEmpty();
+    }
+    assertThat(requests.remembered()).isZero();
+    SignedRequests.Checked ok = requests.verify(request(START.getEpochSecond(), 99), key.id().value(), Optional.of(key.publicKey()));
+    assertThat(requests.admit(ok.verified().orElseThrow())).isEmpty();
+    assertThat(requests.admit(ok.verified().orElseThrow()).map(SignedRequests.Refusal::reason)).contains(SignedRequests.Reason.REQUEST_REPLAYED);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> requests.refuseIfReplayed(ok.verified().orElseThrow()))
+        .isInstanceOfSatisfying(org.veriflow.node.service.Refused.class, e -> assertThat(e.code).isEqualTo("REQUEST_REPLAYED"));
+    SignedRequests.Checked fresh = requests.verify(request(START.getEpochSecond(), 100), key.id().value(), Optional.of(key.publicKey()));
+    requests.refuseIfReplayed(fresh.verified().orElseThrow());
+    assertThat(requests.remembered()).isEqualTo(1);
   }
 
   @Test

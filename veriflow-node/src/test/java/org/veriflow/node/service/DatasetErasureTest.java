@@ -76,8 +76,16 @@ class DatasetErasureTest {
     return new TransactionBuilder(CHAIN, key, client.account(key.id().value()).nonce(), 10_000);
   }
 
+  /** Uploads a blob in a request signed by the administrator. */
   private void put(Node node, byte[] bytes) throws Exception {
-    int status = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.httpPort() + "/v1/blobs/" + Hash.sha256(bytes).hex()))
+    Hash hash = Hash.sha256(bytes);
+    byte[] nonce = new byte[16];
+    new java.security.SecureRandom().nextBytes(nonce);
+    org.veriflow.core.crypto.RequestSignature s = org.veriflow.core.crypto.RequestSignature.sign(admin, "PUT", "/v1/blobs/" + hash.hex(), "", hash,
+        java.time.Instant.now().getEpochSecond(), nonce);
+    int status = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.httpPort() + "/v1/blobs/" + hash.hex()))
+        .header(org.veriflow.core.crypto.RequestSignature.BLOB_HEADER, s.blob()).header("Signature-Input", s.signatureInput())
+        .header("Signature", s.signatureHeader())
         .PUT(HttpRequest.BodyPublishers.ofByteArray(bytes)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
     assertThat(status).isIn(200, 201);
   }

@@ -8,7 +8,8 @@ import java.util.List;
  * as a string) and read back as its compact text.
  *
  * @param keepInput whether the chain may keep the inputs themselves (absent: only their digests)
- * @param requester the asking identity to record ({@code vf1} and 40 hex), or null (absent)
+ * @param requester must be null (absent): the node refuses a body that names one, since the
+ *     requester of a decision is the identity that signs the request
  * @param input one input, the JSON text of an object of feature values, or null (absent)
  * @param inputs several inputs, each the JSON text of an object of feature values, or null (absent)
  */
