@@ -363,7 +363,7 @@ class DatasetsApiTest {
   @Test
   void pendingGrantee_floodsValidlySignedReleases_fillsNothing_andAGranteesReleaseStillSucceeds() throws Exception {
     // A small per-identity memory, so that a shortened flood would fill it if refused requests were remembered.
-    NodeConfig.write(dir, Map.of(NodeConfig.HTTP_PORT.name(), "0", NodeConfig.VERIFIER_ENABLED.name(), "false",
+    NodeConfig.write(dir, Map.of(NodeConfig.HTTP_PORT.name(), "0", NodeConfig.HTTP_INSECURE.name(), "true", NodeConfig.OPS_PORT.name(), "0", NodeConfig.VERIFIER_ENABLED.name(), "false",
         NodeConfig.SIGNED_NONCES_PER_IDENTITY.name(), "20"));
     startAndRegister();
     try (Node n = node) {
@@ -386,7 +386,7 @@ class DatasetsApiTest {
 
   @Test
   void grantee_fillingItsOwnReplayMemory_isRefusedAlone_withRetryAfter() throws Exception {
-    NodeConfig.write(dir, Map.of(NodeConfig.HTTP_PORT.name(), "0", NodeConfig.VERIFIER_ENABLED.name(), "false",
+    NodeConfig.write(dir, Map.of(NodeConfig.HTTP_PORT.name(), "0", NodeConfig.HTTP_INSECURE.name(), "true", NodeConfig.OPS_PORT.name(), "0", NodeConfig.VERIFIER_ENABLED.name(), "false",
         NodeConfig.SIGNED_NONCES_PER_IDENTITY.name(), "3"));
     startAndRegister();
     try (Node n = node) {
@@ -406,7 +406,7 @@ class DatasetsApiTest {
 
   @Test
   void collect_deletesOnlyTheUnreferencedBlob_theDatasetsBlobsStay() throws Exception {
-    NodeConfig.write(dir, Map.of(NodeConfig.HTTP_PORT.name(), "0", NodeConfig.VERIFIER_ENABLED.name(), "false",
+    NodeConfig.write(dir, Map.of(NodeConfig.HTTP_PORT.name(), "0", NodeConfig.HTTP_INSECURE.name(), "true", NodeConfig.OPS_PORT.name(), "0", NodeConfig.VERIFIER_ENABLED.name(), "false",
         NodeConfig.BLOBS_UNREFERENCED_TTL.name(), "1"));
     startAndRegister();
     try (Node n = node) {
