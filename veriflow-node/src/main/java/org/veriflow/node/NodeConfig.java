@@ -69,9 +69,27 @@ public final class NodeConfig {
   public static final Key<Long> CLUSTER_LOG_SEGMENT_BYTES = new Key<>("cluster.log-segment-bytes", Long.toString(32L << 20),
       s -> positiveLong(s, "cluster.log-segment-bytes"), "size at which a Raft log segment is closed; only closed segments are purged");
 
+  // Transport security between cluster members: mutual TLS on Raft, HTTPS with a member certificate on relays and block fetches.
+  public static final Key<String> CLUSTER_TLS_CERT = new Key<>("cluster.tls.cert", "", String::trim,
+      "this member's certificate (PEM), signed by the cluster's CA and naming its member id and node key; presented on Raft and to other members' APIs");
+  public static final Key<String> CLUSTER_TLS_KEY = new Key<>("cluster.tls.key", "", String::trim, "the private key of cluster.tls.cert (PKCS#8 PEM)");
+  public static final Key<String> CLUSTER_TLS_CA = new Key<>("cluster.tls.ca", "", String::trim,
+      "the cluster's CA certificate(s) (PEM): every member's certificate must be signed by it; other members' APIs are trusted through it");
+  public static final Key<Boolean> CLUSTER_INSECURE = new Key<>("cluster.insecure", "false", NodeConfig::bool,
+      "true: Raft traffic between members is plain gRPC, unauthenticated (logged as a warning); otherwise a cluster member needs cluster.tls.cert, .key and .ca");
+
+  // The HTTP API's TLS keys, as veriflow init writes them; the HTTP server's TLS set-up reads them.
+  public static final Key<String> HTTP_TLS_CERT = new Key<>("http.tls.cert", "", String::trim, "the API's certificate chain (PEM)");
+  public static final Key<String> HTTP_TLS_KEY = new Key<>("http.tls.key", "", String::trim, "the private key of http.tls.cert (PKCS#8 PEM)");
+  public static final Key<String> HTTP_TLS_CLIENT_CA = new Key<>("http.tls.client-ca", "", String::trim, "the CAs whose client certificates are accepted (PEM)");
+  public static final Key<String> HTTP_TLS_CLIENT_AUTH = new Key<>("http.tls.client-auth", "none", String::trim, "none, want or need a client certificate");
+  public static final Key<Boolean> HTTP_INSECURE = new Key<>("http.insecure", "false", NodeConfig::bool, "true: the API serves plain HTTP");
+
   public static final List<Key<?>> ALL = List.of(GENESIS_FILE, NODE_KEY, NODE_ENCRYPTION_KEY, DATA_DIR, HTTP_HOST, HTTP_PORT, MAX_BLOCK_TXS, MAX_BLOCK_DELAY,
       MAX_BLOCK_BYTES, MEMPOOL_SIZE, WAIT_TIMEOUT, BLOBS_DIR, BLOBS_MAX_BYTES, VERIFIER_ENABLED, VERIFIER_CONCURRENCY, VERIFIER_THREADS,
-      CLUSTER_ID, CLUSTER_MEMBERS, CLUSTER_RAFT_DIR, CLUSTER_ELECTION_TIMEOUT, CLUSTER_SNAPSHOT_INTERVAL, CLUSTER_LOG_SEGMENT_BYTES);
+      CLUSTER_ID, CLUSTER_MEMBERS, CLUSTER_RAFT_DIR, CLUSTER_ELECTION_TIMEOUT, CLUSTER_SNAPSHOT_INTERVAL, CLUSTER_LOG_SEGMENT_BYTES,
+      CLUSTER_TLS_CERT, CLUSTER_TLS_KEY, CLUSTER_TLS_CA, CLUSTER_INSECURE,
+      HTTP_TLS_CERT, HTTP_TLS_KEY, HTTP_TLS_CLIENT_CA, HTTP_TLS_CLIENT_AUTH, HTTP_INSECURE);
 
   /** The file name of the configuration inside a node directory. */
   public static final String FILE_NAME = "node.properties";
@@ -87,6 +105,11 @@ public final class NodeConfig {
     }
     if (clustered() && get(CLUSTER_MEMBERS).stream().noneMatch(m -> m.id().equals(get(CLUSTER_ID)))) {
       throw new IllegalArgumentException("configuration 'cluster.id' = '" + get(CLUSTER_ID) + "' is not among 'cluster.members'");
+    }
+    if (clustered() && !get(CLUSTER_INSECURE)
+        && (get(CLUSTER_TLS_CERT).isEmpty() || get(CLUSTER_TLS_KEY).isEmpty() || get(CLUSTER_TLS_CA).isEmpty())) {
+      throw new IllegalArgumentException("a cluster member needs '" + CLUSTER_TLS_CERT.name() + "', '" + CLUSTER_TLS_KEY.name() + "' and '"
+          + CLUSTER_TLS_CA.name() + "' (mutual TLS between members), or '" + CLUSTER_INSECURE.name() + "' = true to run Raft unauthenticated");
     }
   }
 
