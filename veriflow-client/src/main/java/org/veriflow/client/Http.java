@@ -35,11 +35,34 @@ final class Http {
    * @param base the node's address; a trailing '/' is dropped
    * @param timeout how long a request may take, unless it says otherwise
    */
-  Http(URI base, Duration timeout) {
+  Http(URI base, Duration timeout, TlsOptions tls) {
     String s = base.toString();
     this.base = URI.create(s.endsWith("/") ? s.substring(0, s.length() - 1) : s);
     this.timeout = timeout;
-    this.client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).version(HttpClient.Version.HTTP_1_1).build();
+    HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).version(HttpClient.Version.HTTP_1_1);
+    if (!tls.equals(TlsOptions.defaults())) {
+      b.sslContext(tls.context());
+    }
+    this.client = b.build();
+  }
+
+  /**
+   * The exception for a request that did not get an answer: a TLS failure with its {@link
+   * TlsFailure} code, anything else {@code UNREACHABLE}.
+   */
+  ClientException failure(IOException e) {
+    String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    if (e instanceof javax.net.ssl.SSLException) {
+      for (Throwable t = e; t != null; t = t.getCause()) {
+        if (t instanceof java.security.cert.CertificateException) {
+          return new ClientException(TlsFailure.TLS_UNTRUSTED.name(), "the certificate of the node at " + base + " is not trusted: " + t.getMessage()
+              + " (pass the CA that signed it, e.g. the tls/ca.pem of 'veriflow init', as the CA file)", e);
+        }
+      }
+      return new ClientException(TlsFailure.TLS_REFUSED.name(), "the TLS handshake with the node at " + base + " failed: " + why
+          + " (does it require a client certificate?)", e);
+    }
+    return new ClientException("cannot reach the node at " + base + ": " + why, e);
   }
 
   /** The node's address, without a trailing '/'. */
@@ -69,7 +92,16 @@ final class Http {
 
   /** Like {@link #send}, asynchronously: the future fails with the {@link ClientException}. */
   CompletableFuture<JsonNode> sendAsync(HttpRequest request) {
-    return client.sendAsync(request, HttpResponse.BodyHandlers.ofString()).thenApply(Http::check);
+    return client.sendAsync(request, HttpResponse.BodyHandlers.ofString()).handle((r, e) -> {
+      if (e == null) {
+        return check(r);
+      }
+      Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+      if (cause instanceof javax.net.ssl.SSLException ssl) {
+        throw failure(ssl);
+      }
+      throw e instanceof RuntimeException re ? re : new java.util.concurrent.CompletionException(e);
+    });
   }
 
   /** Sends a request; a node that cannot be reached, or an interrupted wait, is a {@link ClientException}. */
@@ -122,7 +154,7 @@ final class Http {
     try {
       return client.send(request, body);
     } catch (IOException e) {
-      throw new ClientException("cannot reach the node at " + base + ": " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), e);
+      throw failure(e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new ClientException("interrupted while talking to " + base, e);
