@@ -44,6 +44,48 @@ final class Http {
       b.sslContext(tls.context());
     }
     this.client = b.build();
+    this.tlsContext = client.sslContext();
+  }
+
+  private final javax.net.ssl.SSLContext tlsContext;
+
+  /**
+   * After an {@code https} request failed without a TLS error (with TLS 1.3 the JDK's client can
+   * report a server's refusal of its certificate as an empty answer), one bare handshake and read
+   * with the same TLS context, to find the TLS error if there is one.
+   */
+  private javax.net.ssl.SSLException probeTls() {
+    if (!"https".equalsIgnoreCase(base.getScheme()) || base.getHost() == null) {
+      return null;
+    }
+    int port = base.getPort() < 0 ? 443 : base.getPort();
+    try (javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) tlsContext.getSocketFactory().createSocket()) {
+      socket.connect(new java.net.InetSocketAddress(base.getHost(), port), 2000);
+      socket.setSoTimeout(2000);
+      javax.net.ssl.SSLParameters p = socket.getSSLParameters();
+      p.setEndpointIdentificationAlgorithm("HTTPS");
+      socket.setSSLParameters(p);
+      socket.startHandshake();
+      socket.getOutputStream().write(("HEAD /health HTTP/1.1\r\nHost: " + base.getHost() + "\r\nConnection: close\r\n\r\n")
+          .getBytes(StandardCharsets.US_ASCII));
+      socket.getOutputStream().flush();
+      try {
+        if (socket.getInputStream().read() >= 0) {
+          return null;
+        }
+      } catch (javax.net.ssl.SSLException e) {
+        return e;
+      } catch (IOException e) {
+        // closed while reading: as below
+      }
+      // The handshake completed on this side, then the node closed without a word: it refused this
+      // client's certificate (or the lack of one) after the handshake, as TLS 1.3 servers do.
+      return new javax.net.ssl.SSLException("the node closed the connection right after the TLS handshake, without answering");
+    } catch (javax.net.ssl.SSLException e) {
+      return e;
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
   }
 
   /**
@@ -52,8 +94,20 @@ final class Http {
    */
   ClientException failure(IOException e) {
     String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-    if (e instanceof javax.net.ssl.SSLException) {
-      for (Throwable t = e; t != null; t = t.getCause()) {
+    // With TLS 1.3 a server's refusal of the client's certificate can arrive after the client's side
+    // of the handshake, as the cause of a failed read.
+    javax.net.ssl.SSLException ssl = null;
+    for (Throwable t = e; t != null && ssl == null; t = t.getCause()) {
+      if (t instanceof javax.net.ssl.SSLException x) {
+        ssl = x;
+      }
+    }
+    if (ssl == null) {
+      ssl = probeTls();
+    }
+    if (ssl != null) {
+      why = ssl.getMessage() == null ? ssl.getClass().getSimpleName() : ssl.getMessage();
+      for (Throwable t = ssl; t != null; t = t.getCause()) {
         if (t instanceof java.security.cert.CertificateException) {
           return new ClientException(TlsFailure.TLS_UNTRUSTED.name(), "the certificate of the node at " + base + " is not trusted: " + t.getMessage()
               + " (pass the CA that signed it, e.g. the tls/ca.pem of 'veriflow init', as the CA file)", e);
