@@ -105,7 +105,7 @@ final class InitCommand implements Callable<Integer> {
     out.println("administrator " + r.admin().id() + " (key " + dir.resolve("keys/admin.key") + ", " + NodeSetup.GENESIS_CREDITS + " credits)");
     transportLines(out, r.caFile());
     out.println("start it with: veriflow node start --dir " + dir);
-    r.caFile().ifPresent(ca -> out.println("then, e.g.: veriflow --node " + r.apiUrl() + " --ca-file " + ca + " chain"));
+    r.caFile().ifPresent(ca -> out.println("its clients pass: --node " + r.apiUrl() + " --ca-file " + ca + " (or VERIFLOW_NODE and VERIFLOW_CA_FILE)"));
     return Veriflow.OK;
   }
 

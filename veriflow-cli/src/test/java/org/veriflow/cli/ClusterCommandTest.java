@@ -173,6 +173,32 @@ class ClusterCommandTest {
   }
 
   @Test
+  void status_httpsMembers_caFile_everyMemberAskedOverTls() throws IOException {
+    org.veriflow.crypto.x509.DevelopmentPki.Authority ca = org.veriflow.crypto.x509.DevelopmentPki.newAuthority("test CA", java.time.Instant.now());
+    org.veriflow.crypto.x509.DevelopmentPki.Issued cert = org.veriflow.crypto.x509.DevelopmentPki.issue(ca,
+        new org.veriflow.crypto.x509.DevelopmentPki.NodeRequest("node", java.util.List.of("127.0.0.1"), java.util.Optional.empty(), java.util.Optional.empty()),
+        java.time.Instant.now());
+    org.veriflow.crypto.x509.Pem.writeCertificates(tmp.resolve("ca.pem"), java.util.List.of(ca.certificate()));
+    scripted = new ScriptedCluster(3, org.veriflow.crypto.x509.TlsMaterial.context(java.util.List.of(ca.certificate()),
+        java.util.Optional.of(new org.veriflow.crypto.x509.TlsMaterial.Identity(cert.key(), java.util.List.of(cert.certificate())))));
+
+    Veriflow.Captured trusted = Veriflow.capture("cluster", "status", "--node", scripted.node(2).url(), "--ca-file", tmp.resolve("ca.pem").toString());
+    Veriflow.Captured untrusted = Veriflow.capture("cluster", "status", "--node", scripted.node(2).url());
+
+    assertThat(trusted.exitCode()).as(trusted.err()).isZero();
+    assertThat(trusted.out()).contains("all 3 members agree");
+    assertThat(untrusted.exitCode()).isNotZero();
+    assertThat(untrusted.err()).contains("TLS_UNTRUSTED");
+  }
+
+  @Test
+  void anyNodeCommand_clientCertWithoutKey_refusedBeforeConnecting() {
+    Veriflow.Captured o = Veriflow.capture("cluster", "status", "--node", "https://127.0.0.1:1", "--client-cert", tmp.resolve("c.pem").toString());
+    assertThat(o.exitCode()).isNotZero();
+    assertThat(o.err()).contains("--client-cert and --client-key go together");
+  }
+
+  @Test
   void status_membersAtDifferentHeights_comparedAtEachHead() throws IOException {
     scripted = new ScriptedCluster(3);
     scripted.node(2).height = 4;
