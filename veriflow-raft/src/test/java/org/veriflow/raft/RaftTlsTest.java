@@ -140,6 +140,46 @@ class RaftTlsTest {
   }
 
   @Test
+  void orderer_ownCertificateNamingAnotherMember_refusedAtConstruction() throws Exception {
+    layout();
+    SigningKey key = nodeKeys.get("node1");
+    org.veriflow.ledger.Ledger ledger = org.veriflow.ledger.Ledger.open(new org.veriflow.ledger.store.InMemoryStore(),
+        new org.veriflow.ledger.exec.ContractRegistry(List.of()), new org.veriflow.ledger.exec.SenderRegistry() {
+          @Override
+          public String namespace() {
+            return "identities";
+          }
+
+          @Override
+          public Status status(org.veriflow.ledger.exec.StateView registry, org.veriflow.core.crypto.IdentityId sender) {
+            return Status.UNKNOWN;
+          }
+        }, new org.veriflow.ledger.GenesisState(new org.veriflow.ledger.ChainParams("tls-test", 1024,
+            List.of(key.publicKey(), nodeKeys.get("node2").publicKey())), 1_000L, List.of()));
+    try {
+      DevelopmentPki.Issued other = certificate(ca, "node2", "node2");
+      ClusterTls tls = new ClusterTls(other.key(), List.of(other.certificate()), List.of(ca.certificate()), this::nodeKeyRefusal);
+      LeaderLink none = new LeaderLink() {
+        @Override
+        public List<Optional<org.veriflow.ledger.Rejection>> relay(ClusterMember leader, List<org.veriflow.ledger.VerifiedTx> txs) {
+          throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public List<PositionedBlock> blocksAfter(ClusterMember member, long afterHeight, int max) {
+          throw new UnsupportedOperationException();
+        }
+      };
+
+      assertThatThrownBy(() -> new RaftOrderer(ledger, new org.veriflow.ledger.Mempool(ledger, 10), key, java.time.Clock.systemUTC(), settings("node1"),
+          none, e -> { }, Optional.of(tls)))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("this member is 'node1', but its TLS certificate names member 'node2'");
+    } finally {
+      ledger.close();
+    }
+  }
+
+  @Test
   void trustManager_memberAtAnotherAddress_refused() throws Exception {
     layout();
     MemberTrustManager trust = new MemberTrustManager(null, new MemberCertificates(settings("node1"), this::nodeKeyRefusal), settings("node1"));
