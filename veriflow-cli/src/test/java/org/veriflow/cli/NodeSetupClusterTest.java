@@ -84,7 +84,7 @@ class NodeSetupClusterTest {
       assertThat(c.get(NodeConfig.HTTP_INSECURE)).isFalse();
       assertThat(c.path(NodeConfig.CLUSTER_TLS_CA)).isEqualTo(n.resolve("tls/ca.pem"));
       assertThat(c.path(NodeConfig.HTTP_TLS_CLIENT_CA)).isEqualTo(n.resolve("tls/ca.pem"));
-      assertThat(c.get(NodeConfig.HTTP_TLS_CLIENT_AUTH)).isEqualTo("want");
+      assertThat(String.valueOf(c.get(NodeConfig.HTTP_TLS_CLIENT_AUTH)).toLowerCase(java.util.Locale.ROOT)).isEqualTo("want");
       assertThat(node.member().apiUrl().getScheme()).isEqualTo("https");
       TlsMaterial.Identity id = TlsMaterial.readIdentity(c.path(NodeConfig.CLUSTER_TLS_CERT), c.path(NodeConfig.CLUSTER_TLS_KEY));
       assertThat(c.path(NodeConfig.HTTP_TLS_CERT)).isEqualTo(c.path(NodeConfig.CLUSTER_TLS_CERT));
