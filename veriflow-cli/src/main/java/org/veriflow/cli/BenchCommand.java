@@ -58,7 +58,7 @@ final class BenchCommand {
       } else if (spec.commandLine().getParseResult().hasMatchedOption("--node")) {
         throw new CommandLine.ParameterException(spec.commandLine(), "give either --node or --nodes, not both");
       } else {
-        clients = nodes.stream().map(url -> new VeriflowClient(URI.create(url))).toList();
+        clients = nodes.stream().map(url -> options.client(URI.create(url), java.time.Duration.ofSeconds(60))).toList();
       }
       SubmitLoad.Result r = new SubmitLoad(clients, options.signingKey(), steps(output.json() ? spec.commandLine().getErr() : out))
           .run(txs, senders, concurrency, batch);

@@ -19,6 +19,7 @@ import org.veriflow.cli.cluster.Members;
 import org.veriflow.cli.cluster.Table;
 import org.veriflow.client.CheckpointException;
 import org.veriflow.client.Responses;
+import org.veriflow.client.TlsOptions;
 import org.veriflow.client.VeriflowClient;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -51,7 +52,7 @@ final class ClusterCommand {
     }
 
     VeriflowClient client(Duration timeout) {
-      return new VeriflowClient(URI.create(options.node), timeout);
+      return options.client(URI.create(options.node), timeout);
     }
   }
 
@@ -61,8 +62,8 @@ final class ClusterCommand {
   }
 
   /** Every member's own view of the cluster; the member that gave {@code first} is not asked again. */
-  static List<Answer<Responses.ClusterInfo>> views(Responses.ClusterInfo first, String firstUrl, Duration timeout) {
-    return Members.ask(members(first, firstUrl), timeout, (m, c) -> first.self().map(m.id()::equals).orElse(false) ? first : c.cluster());
+  static List<Answer<Responses.ClusterInfo>> views(Responses.ClusterInfo first, String firstUrl, Duration timeout, TlsOptions tls) {
+    return Members.ask(members(first, firstUrl), timeout, tls, (m, c) -> first.self().map(m.id()::equals).orElse(false) ? first : c.cluster());
   }
 
   @Command(name = "status", description = {
@@ -103,7 +104,7 @@ final class ClusterCommand {
         out.println("state hash:  " + info.stateHash());
         return Veriflow.OK;
       }
-      List<Answer<Responses.ClusterInfo>> answers = views(info, common.options.node, timeout);
+      List<Answer<Responses.ClusterInfo>> answers = views(info, common.options.node, timeout, common.options.tls());
       List<String> problems = new ArrayList<>();
       Map<String, Head> heads = new LinkedHashMap<>();
       Responses.ClusterInfo latest = info;
@@ -124,7 +125,7 @@ final class ClusterCommand {
           }
         }
       }
-      SortedMap<Long, List<Agreement.Group>> groups = Agreement.groupByHeight(heads, lowerBlocks(heads, answers, timeout));
+      SortedMap<Long, List<Agreement.Group>> groups = Agreement.groupByHeight(heads, lowerBlocks(heads, answers, timeout, common.options.tls()));
       Map<String, Agreement.Judgement> judged = Agreement.judge(heads, groups);
 
       out.println("chain:   " + info.chainId());
@@ -200,7 +201,7 @@ final class ClusterCommand {
 
     /** Every member's blocks at the heads' heights below its own, so that each head can be compared. */
     private static Map<String, Map<Long, Head>> lowerBlocks(Map<String, Head> heads, List<Answer<Responses.ClusterInfo>> answers,
-        Duration timeout) {
+        Duration timeout, TlsOptions tls) {
       List<Responses.ClusterMember> above = new ArrayList<>();
       for (Answer<Responses.ClusterInfo> a : answers) {
         if (heads.containsKey(a.member().id()) && !Agreement.heightsToFetch(a.member().id(), heads).isEmpty()) {
@@ -208,7 +209,7 @@ final class ClusterCommand {
         }
       }
       Map<String, Map<Long, Head>> blocks = new TreeMap<>();
-      for (Answer<Map<Long, Head>> a : Members.ask(above, timeout, (m, c) -> {
+      for (Answer<Map<Long, Head>> a : Members.ask(above, timeout, tls, (m, c) -> {
         SortedSet<Long> heights = Agreement.heightsToFetch(m.id(), heads);
         Map<Long, Head> got = new TreeMap<>();
         for (long h : heights) {
@@ -274,10 +275,10 @@ final class ClusterCommand {
       if (height != null) {
         h = height;
       } else {
-        h = views(info, common.options.node, timeout).stream().flatMap(a -> a.value().stream()).mapToLong(Responses.ClusterInfo::height).min()
+        h = views(info, common.options.node, timeout, common.options.tls()).stream().flatMap(a -> a.value().stream()).mapToLong(Responses.ClusterInfo::height).min()
             .orElseThrow(() -> new IllegalStateException("no member of the cluster answers"));
       }
-      List<Answer<Responses.SignedCheckpoint>> answers = Members.ask(members(info, common.options.node), timeout, (m, c) -> c.checkpoint(h));
+      List<Answer<Responses.SignedCheckpoint>> answers = Members.ask(members(info, common.options.node), timeout, common.options.tls(), (m, c) -> c.checkpoint(h));
 
       if (!info.clustered() && !output.json()) {
         out.println("single node (not clustered), chain " + chain.chainId());

@@ -73,7 +73,9 @@ final class DemoCommand implements Callable<Integer> {
     Path out0 = outDir.toAbsolutePath();
     Path nodeDir = out0.resolve("node");
     LedgerTourCommand.wipe(nodeDir);
-    NodeSetup.Result setup = NodeSetup.init(nodeDir, "veriflow-demo", 0, SignatureAlgorithm.ED25519, Instant.now());
+    // Plain HTTP on purpose: the node lives only for this run, in this process, bound to 127.0.0.1 on a free port,
+    // and its only client is this command; no one else can reach it.
+    NodeSetup.Result setup = NodeSetup.init(nodeDir, "veriflow-demo", 0, SignatureAlgorithm.ED25519, Instant.now(), NodeSetup.Transport.INSECURE);
     out.println("A new chain in " + nodeDir + "; its administrator's key is " + nodeDir.resolve("keys/admin.key"));
     DemoResult result;
     try (Node node = Node.start(NodeConfig.load(nodeDir, Map.of(), Map.of()), Clock.systemUTC(), e -> {

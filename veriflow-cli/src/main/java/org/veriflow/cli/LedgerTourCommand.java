@@ -54,7 +54,9 @@ final class LedgerTourCommand implements Callable<Integer> {
     Path nodeDir = outDir.resolve("node").toAbsolutePath();
     wipe(nodeDir);
     step(out, 1, "genesis: a new chain in " + nodeDir);
-    NodeSetup.Result setup = NodeSetup.init(nodeDir, "veriflow-demo", 0, SignatureAlgorithm.ED25519, Instant.now());
+    // Plain HTTP on purpose: the node lives only for this run, in this process, bound to 127.0.0.1 on a free port,
+    // and its only client is this command; no one else can reach it.
+    NodeSetup.Result setup = NodeSetup.init(nodeDir, "veriflow-demo", 0, SignatureAlgorithm.ED25519, Instant.now(), NodeSetup.Transport.INSECURE);
     out.println("   administrator " + setup.admin().id() + " holds " + NodeSetup.GENESIS_CREDITS + " credits");
 
     NodeConfig config = NodeConfig.load(nodeDir, Map.of(), Map.of());

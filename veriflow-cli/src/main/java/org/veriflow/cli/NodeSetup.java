@@ -3,10 +3,12 @@ package org.veriflow.cli;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.net.URI;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import org.veriflow.client.KeyFiles;
 import org.veriflow.contracts.GenesisSpec;
@@ -14,12 +16,18 @@ import org.veriflow.core.crypto.IdentityId;
 import org.veriflow.core.crypto.SignatureAlgorithm;
 import org.veriflow.core.crypto.SigningKey;
 import org.veriflow.crypto.EncryptionKeyPair;
+import org.veriflow.crypto.x509.DevelopmentPki;
+import org.veriflow.crypto.x509.Pem;
 import org.veriflow.ledger.ChainParams;
 import org.veriflow.node.GenesisFile;
 import org.veriflow.node.NodeConfig;
 import org.veriflow.raft.ClusterMember;
 
-/** Writes ready-to-start node directories, of a single node or of a cluster: keys, genesis file and configuration. */
+/**
+ * Writes ready-to-start node directories, of a single node or of a cluster: keys, genesis file,
+ * configuration and, unless {@link Transport#INSECURE}, a development CA with a certificate for each
+ * node (see {@link DevelopmentPki} for the profile).
+ */
 public final class NodeSetup {
   /** Credits minted for the first administrator at genesis. */
   public static final long GENESIS_CREDITS = 1_000_000_000L;
@@ -33,6 +41,31 @@ public final class NodeSetup {
   /** The host every member of a cluster written by {@link #initCluster} listens on. */
   static final String CLUSTER_HOST = "127.0.0.1";
 
+  /** Where a node's TLS files go, relative to its directory; the configuration names them. */
+  static final String TLS_CA = "tls/ca.pem";
+  static final String TLS_CERT = "tls/node.pem";
+  static final String TLS_KEY = "tls/node.key";
+  /**
+   * The development CA's certificate and private key, relative to the directory {@code init} writes
+   * (for a cluster, beside the node directories): no node reads them; the key issues certificates only.
+   */
+  static final String CA_CERT = "ca/dev-ca.pem";
+  static final String CA_KEY = "ca/dev-ca.key";
+
+  /** How the written nodes are reached. */
+  public enum Transport {
+    /**
+     * TLS everywhere: a development CA, a certificate per node, the HTTP API on HTTPS (asking
+     * clients for a certificate, not requiring one), mutual TLS between cluster members.
+     */
+    TLS,
+    /**
+     * No TLS, said explicitly in the configuration ({@code http.insecure=true}, and {@code
+     * cluster.insecure=true} for a cluster): plain HTTP and unauthenticated Raft, logged as warnings.
+     */
+    INSECURE
+  }
+
   /**
    * A node directory written by {@link #init}.
    *
@@ -40,11 +73,17 @@ public final class NodeSetup {
    * @param admin the first administrator's key (also in {@code keys/admin.key})
    * @param node the node's orderer key (also in {@code keys/node.key})
    * @param chainId the chain's id
+   * @param apiUrl where the node's HTTP API will be ({@code https} unless insecure)
+   * @param caFile the CA certificate its clients trust ({@code tls/ca.pem}), empty when insecure
    */
-  public record Result(Path dir, SigningKey admin, SigningKey node, String chainId) {}
+  public record Result(Path dir, SigningKey admin, SigningKey node, String chainId, URI apiUrl, Optional<Path> caFile) {}
 
-  /** A cluster written by {@link #initCluster}; {@code nodes} in member order, node1 first. */
-  public record ClusterResult(Path dir, SigningKey admin, List<ClusterNode> nodes, String chainId) {
+  /**
+   * A cluster written by {@link #initCluster}; {@code nodes} in member order, node1 first.
+   *
+   * @param caFile the CA certificate the members' clients trust, empty when insecure
+   */
+  public record ClusterResult(Path dir, SigningKey admin, List<ClusterNode> nodes, String chainId, Optional<Path> caFile) {
     public ClusterResult {
       nodes = List.copyOf(nodes);
     }
@@ -69,6 +108,21 @@ public final class NodeSetup {
    * @throws IOException if a file cannot be written
    */
   public static Result init(Path dir, String chainId, int httpPort, SignatureAlgorithm keyType, Instant genesisTime) throws IOException {
+    return init(dir, chainId, httpPort, keyType, genesisTime, Transport.TLS);
+  }
+
+  /**
+   * Writes a single node's directory as {@link #init(Path, String, int, SignatureAlgorithm, Instant)},
+   * reached as {@code transport} says.
+   *
+   * @param transport TLS (a development CA in {@code dir/ca}, the node's certificate in {@code
+   *     dir/tls}) or explicitly insecure
+   * @return what was written
+   * @throws IllegalArgumentException if {@code dir} already holds a node
+   * @throws IOException if a file cannot be written
+   */
+  public static Result init(Path dir, String chainId, int httpPort, SignatureAlgorithm keyType, Instant genesisTime, Transport transport)
+      throws IOException {
     if (Files.exists(dir.resolve(NodeConfig.FILE_NAME)) || Files.exists(dir.resolve("genesis.json"))) {
       throw new IllegalArgumentException(dir + " already holds a node; choose another directory");
     }
@@ -86,14 +140,56 @@ public final class NodeSetup {
         List.of(new GenesisSpec.Member("admin", admin.publicKey())),
         List.of(new GenesisSpec.Member("node1", node.publicKey())), balances);
     GenesisFile.write(dir.resolve("genesis.json"), spec);
-    NodeConfig.write(dir, Map.of(
+    Map<String, String> config = new TreeMap<>(Map.of(
         NodeConfig.GENESIS_FILE.name(), "genesis.json",
         NodeConfig.NODE_KEY.name(), "keys/node.key",
         NodeConfig.NODE_ENCRYPTION_KEY.name(), "keys/node-encryption.key",
         NodeConfig.DATA_DIR.name(), "data",
-        NodeConfig.HTTP_INSECURE.name(), "true",
         NodeConfig.HTTP_PORT.name(), Integer.toString(httpPort)));
-    return new Result(dir, admin, node, chainId);
+    Optional<Path> ca = Optional.empty();
+    if (transport == Transport.TLS) {
+      DevelopmentPki.Authority authority = writeAuthority(dir, chainId, Instant.now());
+      writeNodeTls(dir, authority, new DevelopmentPki.NodeRequest("node", List.of(CLUSTER_HOST, "localhost"), Optional.empty(), Optional.empty()),
+          Instant.now());
+      ca = Optional.of(dir.resolve(TLS_CA));
+    }
+    config.putAll(httpTransport(transport));
+    NodeConfig.write(dir, config);
+    return new Result(dir, admin, node, chainId, URI.create(scheme(transport) + "://" + CLUSTER_HOST + ":" + httpPort), ca);
+  }
+
+  /** The URL scheme of the API of nodes written with {@code transport}. */
+  static String scheme(Transport transport) {
+    return transport == Transport.TLS ? "https" : "http";
+  }
+
+  /** The HTTP API's configuration keys for {@code transport}; the files are those {@link #writeNodeTls} writes. */
+  private static Map<String, String> httpTransport(Transport transport) {
+    if (transport == Transport.INSECURE) {
+      return Map.of(NodeConfig.HTTP_INSECURE.name(), "true");
+    }
+    return Map.of(
+        NodeConfig.HTTP_TLS_CERT.name(), TLS_CERT,
+        NodeConfig.HTTP_TLS_KEY.name(), TLS_KEY,
+        NodeConfig.HTTP_TLS_CLIENT_CA.name(), TLS_CA,
+        // Members present their certificate when they relay; other clients need none.
+        NodeConfig.HTTP_TLS_CLIENT_AUTH.name(), "want");
+  }
+
+  /** Creates the development CA and writes its certificate and key under {@code dir/ca}. */
+  private static DevelopmentPki.Authority writeAuthority(Path dir, String chainId, Instant now) throws IOException {
+    DevelopmentPki.Authority authority = DevelopmentPki.newAuthority("Veriflow development CA for " + chainId, now);
+    Pem.writeCertificates(dir.resolve(CA_CERT), List.of(authority.certificate()));
+    Pem.writePrivateKey(dir.resolve(CA_KEY), authority.key());
+    return authority;
+  }
+
+  /** Writes a node's {@code tls/ca.pem}, {@code tls/node.pem} and {@code tls/node.key}. */
+  private static void writeNodeTls(Path nodeDir, DevelopmentPki.Authority authority, DevelopmentPki.NodeRequest request, Instant now) throws IOException {
+    DevelopmentPki.Issued issued = DevelopmentPki.issue(authority, request, now);
+    Pem.writeCertificates(nodeDir.resolve(TLS_CA), List.of(authority.certificate()));
+    Pem.writeCertificates(nodeDir.resolve(TLS_CERT), List.of(issued.certificate()));
+    Pem.writePrivateKey(nodeDir.resolve(TLS_KEY), issued.key());
   }
 
   /**
@@ -112,6 +208,22 @@ public final class NodeSetup {
    */
   public static ClusterResult initCluster(Path dir, String chainId, int size, int basePort, SignatureAlgorithm keyType, Instant genesisTime)
       throws IOException {
+    return initCluster(dir, chainId, size, basePort, keyType, genesisTime, Transport.TLS);
+  }
+
+  /**
+   * Writes a cluster as {@link #initCluster(Path, String, int, int, SignatureAlgorithm, Instant)},
+   * reached as {@code transport} says: with TLS, a development CA in {@code dir/ca} and, in each node's
+   * {@code tls} directory, the CA's certificate and the node's certificate, bound to its member id
+   * and node key, serving its API (HTTPS) and Raft (mutual TLS).
+   *
+   * @param transport TLS or explicitly insecure
+   * @return what was written
+   * @throws IllegalArgumentException as the other overload
+   * @throws IOException if a file cannot be written (what was written so far stays)
+   */
+  public static ClusterResult initCluster(Path dir, String chainId, int size, int basePort, SignatureAlgorithm keyType, Instant genesisTime,
+      Transport transport) throws IOException {
     checkClusterShape(size, basePort);
     checkNoNodeIn(dir, size);
     SigningKey admin = SigningKey.generate(keyType);
@@ -123,7 +235,7 @@ public final class NodeSetup {
       SigningKey key = SigningKey.generate(SignatureAlgorithm.ED25519);
       keys.add(key);
       members.add(new ClusterMember(id, CLUSTER_HOST + ":" + (basePort + RAFT_PORT_OFFSET + i - 1),
-          java.net.URI.create("http://" + CLUSTER_HOST + ":" + (basePort + i - 1))));
+          URI.create(scheme(transport) + "://" + CLUSTER_HOST + ":" + (basePort + i - 1))));
       validators.add(new GenesisSpec.Member(id, key.publicKey()));
     }
     TreeMap<IdentityId, Long> balances = new TreeMap<>();
@@ -134,6 +246,7 @@ public final class NodeSetup {
     String memberList = String.join(",", members.stream().map(ClusterMember::spec).toList());
 
     KeyFiles.write(dir.resolve("keys/admin.key"), admin);
+    DevelopmentPki.Authority authority = transport == Transport.TLS ? writeAuthority(dir, chainId, Instant.now()) : null;
     List<ClusterNode> nodes = new ArrayList<>();
     Path genesis = null;
     for (int i = 0; i < size; i++) {
@@ -150,18 +263,28 @@ public final class NodeSetup {
         // Every member must start from the same block 0: one file, copied, never written again.
         Files.copy(genesis, nodeDir.resolve("genesis.json"));
       }
-      NodeConfig.write(nodeDir, Map.of(
+      Map<String, String> config = new TreeMap<>(Map.of(
           NodeConfig.GENESIS_FILE.name(), "genesis.json",
           NodeConfig.NODE_KEY.name(), "keys/node.key",
           NodeConfig.NODE_ENCRYPTION_KEY.name(), "keys/node-encryption.key",
           NodeConfig.DATA_DIR.name(), "data",
-          NodeConfig.HTTP_INSECURE.name(), "true",
           NodeConfig.HTTP_PORT.name(), Integer.toString(m.apiUrl().getPort()),
           NodeConfig.CLUSTER_ID.name(), m.id(),
           NodeConfig.CLUSTER_MEMBERS.name(), memberList));
+      config.putAll(httpTransport(transport));
+      if (authority != null) {
+        writeNodeTls(nodeDir, authority, DevelopmentPki.NodeRequest.member(m.id(), keys.get(i).publicKey(),
+            List.of(m.raftHost(), m.apiUrl().getHost(), CLUSTER_HOST, "localhost")), Instant.now());
+        config.put(NodeConfig.CLUSTER_TLS_CERT.name(), TLS_CERT);
+        config.put(NodeConfig.CLUSTER_TLS_KEY.name(), TLS_KEY);
+        config.put(NodeConfig.CLUSTER_TLS_CA.name(), TLS_CA);
+      } else {
+        config.put(NodeConfig.CLUSTER_INSECURE.name(), "true");
+      }
+      NodeConfig.write(nodeDir, config);
       nodes.add(new ClusterNode(nodeDir, keys.get(i), m));
     }
-    return new ClusterResult(dir, admin, nodes, chainId);
+    return new ClusterResult(dir, admin, nodes, chainId, authority == null ? Optional.empty() : Optional.of(dir.resolve(CA_CERT)));
   }
 
   /**

@@ -41,7 +41,7 @@ class ClusterCommandTest {
     Veriflow.Captured o = Veriflow.capture("init", "--dir", dir.toString(), "--cluster", "3", "--base-port", "9101");
     assertThat(o.exitCode()).as(o.err()).isZero();
     assertThat(o.err()).isEmpty();
-    assertThat(o.out()).contains("as a cluster of 3 nodes", "http://127.0.0.1:9101", "raft 127.0.0.1:9203", "tolerates 1 failed")
+    assertThat(o.out()).contains("as a cluster of 3 nodes", "https://127.0.0.1:9101", "raft 127.0.0.1:9203", "tolerates 1 failed")
         .contains("veriflow node start --dir " + dir.resolve("node1"), "veriflow node start --dir " + dir.resolve("node3"));
     assertThat(dir.resolve("node3/node.properties")).exists();
   }
@@ -52,10 +52,12 @@ class ClusterCommandTest {
     Veriflow.Captured single = Veriflow.capture("init", "--dir", tmp.resolve("s").toString(), "--http-port", "7999", "--output", "json");
     assertThat(single.exitCode()).as(single.err()).isZero();
     com.fasterxml.jackson.databind.JsonNode s = json.readTree(single.out());
-    assertThat(s.fieldNames()).toIterable().containsExactly("chainId", "dir", "administrator", "administratorKey", "credits", "majority", "nodes");
+    assertThat(s.fieldNames()).toIterable().containsExactly("chainId", "dir", "administrator", "administratorKey", "credits", "majority", "nodes",
+        "caFile");
     assertThat(s.get("credits").asLong()).isEqualTo(NodeSetup.GENESIS_CREDITS);
     assertThat(s.get("nodes")).hasSize(1);
-    assertThat(s.get("nodes").get(0).get("apiUrl").asText()).isEqualTo("http://127.0.0.1:7999");
+    assertThat(s.get("nodes").get(0).get("apiUrl").asText()).isEqualTo("https://127.0.0.1:7999");
+    assertThat(s.get("caFile").asText()).isEqualTo(tmp.resolve("s/tls/ca.pem").toString());
     assertThat(s.get("nodes").get(0).get("raftAddress").isNull()).isTrue();
 
     Path dir = tmp.resolve("c");
@@ -69,6 +71,19 @@ class ClusterCommandTest {
     assertThat(node3.get("id").asText()).isEqualTo("node3");
     assertThat(node3.get("dir").asText()).isEqualTo(dir.resolve("node3").toString());
     assertThat(node3.get("raftAddress").asText()).isEqualTo("127.0.0.1:9203");
+    assertThat(c.get("caFile").asText()).isEqualTo(dir.resolve("ca/dev-ca.pem").toString());
+  }
+
+  @Test
+  void init_insecureHttp_plainUrlsNoCertificatesAndAWarning() throws IOException {
+    Path dir = tmp.resolve("c");
+    Veriflow.Captured o = Veriflow.capture("init", "--dir", dir.toString(), "--cluster", "3", "--base-port", "9101", "--insecure-http");
+    assertThat(o.exitCode()).as(o.err()).isZero();
+    assertThat(o.out()).contains("http://127.0.0.1:9101").doesNotContain("https://");
+    assertThat(o.err()).contains("warning: --insecure-http");
+    assertThat(dir.resolve("ca")).doesNotExist();
+    assertThat(dir.resolve("node1/tls")).doesNotExist();
+    assertThat(Files.readString(dir.resolve("node1/node.properties"))).contains("http.insecure=true", "cluster.insecure=true");
   }
 
   @Test
@@ -155,6 +170,32 @@ class ClusterCommandTest {
     assertThat(o.out()).contains("chain:   veriflow-test", "term:    3", "leader:  node1", "all 3 members agree");
     assertThat(line(o.out(), "node1")).contains("LEADER", scripted.node(1).url(), " 5 ", scripted.node(1).stateHash(5).substring(0, 12), "yes (node2,node3)");
     assertThat(line(o.out(), "node3")).contains("FOLLOWER", "127.0.0.1:7202");
+  }
+
+  @Test
+  void status_httpsMembers_caFile_everyMemberAskedOverTls() throws IOException {
+    org.veriflow.crypto.x509.DevelopmentPki.Authority ca = org.veriflow.crypto.x509.DevelopmentPki.newAuthority("test CA", java.time.Instant.now());
+    org.veriflow.crypto.x509.DevelopmentPki.Issued cert = org.veriflow.crypto.x509.DevelopmentPki.issue(ca,
+        new org.veriflow.crypto.x509.DevelopmentPki.NodeRequest("node", java.util.List.of("127.0.0.1"), java.util.Optional.empty(), java.util.Optional.empty()),
+        java.time.Instant.now());
+    org.veriflow.crypto.x509.Pem.writeCertificates(tmp.resolve("ca.pem"), java.util.List.of(ca.certificate()));
+    scripted = new ScriptedCluster(3, org.veriflow.crypto.x509.TlsMaterial.context(java.util.List.of(ca.certificate()),
+        java.util.Optional.of(new org.veriflow.crypto.x509.TlsMaterial.Identity(cert.key(), java.util.List.of(cert.certificate())))));
+
+    Veriflow.Captured trusted = Veriflow.capture("cluster", "status", "--node", scripted.node(2).url(), "--ca-file", tmp.resolve("ca.pem").toString());
+    Veriflow.Captured untrusted = Veriflow.capture("cluster", "status", "--node", scripted.node(2).url());
+
+    assertThat(trusted.exitCode()).as(trusted.err()).isZero();
+    assertThat(trusted.out()).contains("all 3 members agree");
+    assertThat(untrusted.exitCode()).isNotZero();
+    assertThat(untrusted.err()).contains("TLS_UNTRUSTED");
+  }
+
+  @Test
+  void anyNodeCommand_clientCertWithoutKey_refusedBeforeConnecting() {
+    Veriflow.Captured o = Veriflow.capture("cluster", "status", "--node", "https://127.0.0.1:1", "--client-cert", tmp.resolve("c.pem").toString());
+    assertThat(o.exitCode()).isNotZero();
+    assertThat(o.err()).contains("--client-cert and --client-key go together");
   }
 
   @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.security.cert.X509Certificate;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -21,6 +22,9 @@ import org.veriflow.core.crypto.PublicKey;
 import org.veriflow.core.crypto.SignatureAlgorithm;
 import org.veriflow.node.GenesisFile;
 import org.veriflow.node.NodeConfig;
+import org.veriflow.crypto.x509.Pem;
+import org.veriflow.crypto.x509.TlsMaterial;
+import org.veriflow.protocol.MemberCertificateProfile;
 import org.veriflow.raft.ClusterMember;
 
 class NodeSetupClusterTest {
@@ -67,6 +71,66 @@ class NodeSetupClusterTest {
   }
 
   @Test
+  void initCluster_tls_eachMemberCertificateSignedByTheCaAndBoundToItsIdAndNodeKey() throws Exception {
+    Path dir = tmp.resolve("cluster");
+    NodeSetup.ClusterResult r = NodeSetup.initCluster(dir, "veriflow-test", 3, 7101, SignatureAlgorithm.ED25519, GENESIS);
+    X509Certificate ca = Pem.readCertificates(dir.resolve("ca/dev-ca.pem")).get(0);
+    assertThat(r.caFile()).contains(dir.resolve("ca/dev-ca.pem"));
+    assertThat(dir.resolve("ca/dev-ca.key")).isRegularFile();
+    for (NodeSetup.ClusterNode node : r.nodes()) {
+      Path n = node.dir();
+      NodeConfig c = config(n);
+      assertThat(c.get(NodeConfig.CLUSTER_INSECURE)).isFalse();
+      assertThat(c.get(NodeConfig.HTTP_INSECURE)).isFalse();
+      assertThat(c.path(NodeConfig.CLUSTER_TLS_CA)).isEqualTo(n.resolve("tls/ca.pem"));
+      assertThat(c.path(NodeConfig.HTTP_TLS_CLIENT_CA)).isEqualTo(n.resolve("tls/ca.pem"));
+      assertThat(String.valueOf(c.get(NodeConfig.HTTP_TLS_CLIENT_AUTH)).toLowerCase(java.util.Locale.ROOT)).isEqualTo("want");
+      assertThat(node.member().apiUrl().getScheme()).isEqualTo("https");
+      TlsMaterial.Identity id = TlsMaterial.readIdentity(c.path(NodeConfig.CLUSTER_TLS_CERT), c.path(NodeConfig.CLUSTER_TLS_KEY));
+      assertThat(c.path(NodeConfig.HTTP_TLS_CERT)).isEqualTo(c.path(NodeConfig.CLUSTER_TLS_CERT));
+      id.certificate().verify(ca.getPublicKey());
+      assertThat(Pem.readCertificates(c.path(NodeConfig.CLUSTER_TLS_CA))).containsExactly(ca);
+      List<String> uris = new java.util.ArrayList<>();
+      List<String> hosts = new java.util.ArrayList<>();
+      for (List<?> san : id.certificate().getSubjectAlternativeNames()) {
+        ((Integer) san.get(0) == 6 ? uris : hosts).add((String) san.get(1));
+      }
+      assertThat(uris).containsExactlyInAnyOrder(MemberCertificateProfile.memberUri(node.member().id()),
+          MemberCertificateProfile.nodeKeyUri(node.key().publicKey()));
+      assertThat(hosts).contains("127.0.0.1", "localhost");
+      // No node needs the CA's key.
+      try (var files = Files.walk(n)) {
+        assertThat(files.map(Path::getFileName).map(Path::toString)).doesNotContain("dev-ca.key");
+      }
+    }
+  }
+
+  @Test
+  void initCluster_insecure_explicitInConfigurationAndNoCertificates() throws IOException {
+    Path dir = tmp.resolve("cluster");
+    NodeSetup.ClusterResult r = NodeSetup.initCluster(dir, "veriflow-test", 3, 7101, SignatureAlgorithm.ED25519, GENESIS, NodeSetup.Transport.INSECURE);
+    assertThat(r.caFile()).isEmpty();
+    assertThat(dir.resolve("ca")).doesNotExist();
+    NodeConfig c = config(dir.resolve("node2"));
+    assertThat(c.get(NodeConfig.CLUSTER_INSECURE)).isTrue();
+    assertThat(c.get(NodeConfig.HTTP_INSECURE)).isTrue();
+    assertThat(c.get(NodeConfig.CLUSTER_TLS_CERT)).isEmpty();
+    assertThat(r.nodes().get(0).member().apiUrl().getScheme()).isEqualTo("http");
+  }
+
+  @Test
+  void init_singleNode_tlsByDefault_certificateForLoopback() throws Exception {
+    Path dir = tmp.resolve("single");
+    NodeSetup.Result r = NodeSetup.init(dir, "veriflow-test", 7070, SignatureAlgorithm.ED25519, GENESIS);
+    assertThat(r.apiUrl().toString()).isEqualTo("https://127.0.0.1:7070");
+    assertThat(r.caFile()).contains(dir.resolve("tls/ca.pem"));
+    NodeConfig c = config(dir);
+    TlsMaterial.Identity id = TlsMaterial.readIdentity(c.path(NodeConfig.HTTP_TLS_CERT), c.path(NodeConfig.HTTP_TLS_KEY));
+    id.certificate().verify(Pem.readCertificates(dir.resolve("tls/ca.pem")).get(0).getPublicKey());
+    assertThat(c.get(NodeConfig.HTTP_INSECURE)).isFalse();
+  }
+
+  @Test
   void initCluster_genesis_oneFileSharedByteForByte() throws IOException {
     Path dir = tmp.resolve("cluster");
     NodeSetup.initCluster(dir, "veriflow-test", 5, 7101, SignatureAlgorithm.ED25519, GENESIS);
@@ -106,10 +170,10 @@ class NodeSetupClusterTest {
     NodeSetup.initCluster(dir, "veriflow-test", 4, 9000, SignatureAlgorithm.ED25519, GENESIS);
     List<ClusterMember> members = config(dir.resolve("node1")).get(NodeConfig.CLUSTER_MEMBERS);
     assertThat(members).extracting(ClusterMember::spec).containsExactly(
-        "node1@127.0.0.1:9100@http://127.0.0.1:9000",
-        "node2@127.0.0.1:9101@http://127.0.0.1:9001",
-        "node3@127.0.0.1:9102@http://127.0.0.1:9002",
-        "node4@127.0.0.1:9103@http://127.0.0.1:9003");
+        "node1@127.0.0.1:9100@https://127.0.0.1:9000",
+        "node2@127.0.0.1:9101@https://127.0.0.1:9001",
+        "node3@127.0.0.1:9102@https://127.0.0.1:9002",
+        "node4@127.0.0.1:9103@https://127.0.0.1:9003");
     Set<Integer> ports = new HashSet<>();
     for (int i = 1; i <= 4; i++) {
       NodeConfig c = config(dir.resolve("node" + i));
@@ -129,7 +193,7 @@ class NodeSetupClusterTest {
     Path dir = tmp.resolve("cluster");
     NodeSetup.initCluster(dir, "veriflow-test", 1, 7101, SignatureAlgorithm.ED25519, GENESIS);
     assertThat(config(dir.resolve("node1")).get(NodeConfig.CLUSTER_MEMBERS)).singleElement()
-        .extracting(ClusterMember::spec).isEqualTo("node1@127.0.0.1:7201@http://127.0.0.1:7101");
+        .extracting(ClusterMember::spec).isEqualTo("node1@127.0.0.1:7201@https://127.0.0.1:7101");
   }
 
   @Test

@@ -32,6 +32,7 @@ final class ScriptedCluster implements AutoCloseable {
   static final ObjectMapper JSON = new ObjectMapper();
 
   final List<Node> nodes = new ArrayList<>();
+  private final javax.net.ssl.SSLContext tls;
   /** Released when the scripted cluster closes, so that a handler told to hang returns. */
   final CountDownLatch closing = new CountDownLatch(1);
 
@@ -55,13 +56,19 @@ final class ScriptedCluster implements AutoCloseable {
     Node(String id) throws IOException {
       this.id = id;
       this.self = id;
-      server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+      if (tls != null) {
+        com.sun.net.httpserver.HttpsServer https = com.sun.net.httpserver.HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        https.setHttpsConfigurator(new com.sun.net.httpserver.HttpsConfigurator(tls));
+        server = https;
+      } else {
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+      }
       server.createContext("/", this::handle);
       server.start();
     }
 
     String url() {
-      return "http://127.0.0.1:" + server.getAddress().getPort();
+      return (tls != null ? "https" : "http") + "://127.0.0.1:" + server.getAddress().getPort();
     }
 
     String blockHash(long h) {
@@ -151,6 +158,12 @@ final class ScriptedCluster implements AutoCloseable {
 
   /** Starts {@code n} stand-in nodes, node1 .. nodeN, node1 the leader, all at height 5 with the same chain. */
   ScriptedCluster(int n) throws IOException {
+    this(n, null);
+  }
+
+  /** Stand-in nodes serving HTTPS with {@code tls}'s certificate (null: plain HTTP). */
+  ScriptedCluster(int n, javax.net.ssl.SSLContext tls) throws IOException {
+    this.tls = tls;
     for (int i = 1; i <= n; i++) {
       nodes.add(new Node("node" + i));
     }

@@ -21,6 +21,19 @@ public final class ClientException extends RuntimeException {
     this.code = "UNREACHABLE";
   }
 
+  /**
+   * A request that got no answer for a reason with its own code (e.g. a {@link TlsFailure}); status 0.
+   *
+   * @param code the stable reason code
+   * @param detail what happened
+   * @param cause the underlying failure
+   */
+  public ClientException(String code, String detail, Throwable cause) {
+    super(detail, cause);
+    this.status = 0;
+    this.code = code;
+  }
+
   /** HTTP status, 0 if the node was not reached. */
   public int status() {
     return status;

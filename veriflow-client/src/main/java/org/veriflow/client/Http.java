@@ -35,11 +35,88 @@ final class Http {
    * @param base the node's address; a trailing '/' is dropped
    * @param timeout how long a request may take, unless it says otherwise
    */
-  Http(URI base, Duration timeout) {
+  Http(URI base, Duration timeout, TlsOptions tls) {
     String s = base.toString();
     this.base = URI.create(s.endsWith("/") ? s.substring(0, s.length() - 1) : s);
     this.timeout = timeout;
-    this.client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).version(HttpClient.Version.HTTP_1_1).build();
+    HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).version(HttpClient.Version.HTTP_1_1);
+    if (!tls.equals(TlsOptions.defaults())) {
+      b.sslContext(tls.context());
+    }
+    this.client = b.build();
+    this.tlsContext = client.sslContext();
+  }
+
+  private final javax.net.ssl.SSLContext tlsContext;
+
+  /**
+   * After an {@code https} request failed without a TLS error (with TLS 1.3 the JDK's client can
+   * report a server's refusal of its certificate as an empty answer), one bare handshake and read
+   * with the same TLS context, to find the TLS error if there is one.
+   */
+  private javax.net.ssl.SSLException probeTls() {
+    if (!"https".equalsIgnoreCase(base.getScheme()) || base.getHost() == null) {
+      return null;
+    }
+    int port = base.getPort() < 0 ? 443 : base.getPort();
+    try (javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) tlsContext.getSocketFactory().createSocket()) {
+      socket.connect(new java.net.InetSocketAddress(base.getHost(), port), 2000);
+      socket.setSoTimeout(2000);
+      javax.net.ssl.SSLParameters p = socket.getSSLParameters();
+      p.setEndpointIdentificationAlgorithm("HTTPS");
+      socket.setSSLParameters(p);
+      socket.startHandshake();
+      socket.getOutputStream().write(("HEAD /health HTTP/1.1\r\nHost: " + base.getHost() + "\r\nConnection: close\r\n\r\n")
+          .getBytes(StandardCharsets.US_ASCII));
+      socket.getOutputStream().flush();
+      try {
+        if (socket.getInputStream().read() >= 0) {
+          return null;
+        }
+      } catch (javax.net.ssl.SSLException e) {
+        return e;
+      } catch (IOException e) {
+        // closed while reading: as below
+      }
+      // The handshake completed on this side, then the node closed without a word: it refused this
+      // client's certificate (or the lack of one) after the handshake, as TLS 1.3 servers do.
+      return new javax.net.ssl.SSLException("the node closed the connection right after the TLS handshake, without answering");
+    } catch (javax.net.ssl.SSLException e) {
+      return e;
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
+  }
+
+  /**
+   * The exception for a request that did not get an answer: a TLS failure with its {@link
+   * TlsFailure} code, anything else {@code UNREACHABLE}.
+   */
+  ClientException failure(IOException e) {
+    String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    // With TLS 1.3 a server's refusal of the client's certificate can arrive after the client's side
+    // of the handshake, as the cause of a failed read.
+    javax.net.ssl.SSLException ssl = null;
+    for (Throwable t = e; t != null && ssl == null; t = t.getCause()) {
+      if (t instanceof javax.net.ssl.SSLException x) {
+        ssl = x;
+      }
+    }
+    if (ssl == null) {
+      ssl = probeTls();
+    }
+    if (ssl != null) {
+      why = ssl.getMessage() == null ? ssl.getClass().getSimpleName() : ssl.getMessage();
+      for (Throwable t = ssl; t != null; t = t.getCause()) {
+        if (t instanceof java.security.cert.CertificateException) {
+          return new ClientException(TlsFailure.TLS_UNTRUSTED.name(), "the certificate of the node at " + base + " is not trusted: " + t.getMessage()
+              + " (pass the CA that signed it, e.g. the tls/ca.pem of 'veriflow init', as the CA file)", e);
+        }
+      }
+      return new ClientException(TlsFailure.TLS_REFUSED.name(), "the TLS handshake with the node at " + base + " failed: " + why
+          + " (does it require a client certificate?)", e);
+    }
+    return new ClientException("cannot reach the node at " + base + ": " + why, e);
   }
 
   /** The node's address, without a trailing '/'. */
@@ -69,7 +146,16 @@ final class Http {
 
   /** Like {@link #send}, asynchronously: the future fails with the {@link ClientException}. */
   CompletableFuture<JsonNode> sendAsync(HttpRequest request) {
-    return client.sendAsync(request, HttpResponse.BodyHandlers.ofString()).thenApply(Http::check);
+    return client.sendAsync(request, HttpResponse.BodyHandlers.ofString()).handle((r, e) -> {
+      if (e == null) {
+        return check(r);
+      }
+      Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+      if (cause instanceof javax.net.ssl.SSLException ssl) {
+        throw failure(ssl);
+      }
+      throw e instanceof RuntimeException re ? re : new java.util.concurrent.CompletionException(e);
+    });
   }
 
   /** Sends a request; a node that cannot be reached, or an interrupted wait, is a {@link ClientException}. */
@@ -122,7 +208,7 @@ final class Http {
     try {
       return client.send(request, body);
     } catch (IOException e) {
-      throw new ClientException("cannot reach the node at " + base + ": " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), e);
+      throw failure(e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new ClientException("interrupted while talking to " + base, e);

@@ -62,7 +62,22 @@ public final class VeriflowClient {
    * @param timeout how long a request may take, unless the method says otherwise
    */
   public VeriflowClient(URI base, Duration timeout) {
-    this.http = new Http(base, timeout);
+    this(base, timeout, TlsOptions.defaults());
+  }
+
+  /**
+   * A client of the node at {@code base} whose TLS (for an {@code https} address) follows {@code tls}:
+   * the node's certificate is verified against the given CA file, host name included, and the client
+   * certificate is presented when the node asks for one. A handshake that fails makes each call throw
+   * a {@link ClientException} whose code is a {@link TlsFailure} ({@code TLS_UNTRUSTED}, {@code TLS_REFUSED}).
+   *
+   * @param base the node's address, e.g. {@code https://127.0.0.1:7070}; a trailing '/' is dropped
+   * @param timeout how long a request may take, unless the method says otherwise
+   * @param tls the trusted CA and the client certificate
+   * @throws ClientException {@code TLS_CONFIG} if the TLS files cannot be read or used
+   */
+  public VeriflowClient(URI base, Duration timeout, TlsOptions tls) {
+    this.http = new Http(base, timeout, tls);
     this.streams = new StreamsClient(this, http);
     this.models = new ModelsClient(this, http);
     this.datasets = new DatasetsClient(http);

@@ -46,7 +46,7 @@ class AttackAccountingTest {
   @Test
   void seededAttack_rejectionCountsMatchThePlan_andNoTamperedValueIsLegal() throws Exception {
     Path dir = tmp.resolve("node");
-    NodeSetup.Result setup = NodeSetup.init(dir, "veriflow-attack", 0, SignatureAlgorithm.ED25519, Instant.parse("2026-01-01T00:00:00Z"));
+    NodeSetup.Result setup = NodeSetup.init(dir, "veriflow-attack", 0, SignatureAlgorithm.ED25519, Instant.parse("2026-01-01T00:00:00Z"), NodeSetup.Transport.INSECURE);
     try (Node node = Node.start(NodeConfig.load(dir, Map.of(), Map.of()), Clock.systemUTC(), e -> { })) {
       VeriflowClient client = new VeriflowClient(URI.create("http://127.0.0.1:" + node.httpPort()));
       SigningKey org = SigningKey.generate(SignatureAlgorithm.ED25519);

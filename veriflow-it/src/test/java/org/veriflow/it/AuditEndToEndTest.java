@@ -293,7 +293,7 @@ class AuditEndToEndTest {
   void auditModel_largeSnapshot_timed() throws Exception {
     int target = Integer.parseInt(System.getProperty("veriflow.audit.readings"));
     Path dir = tmp.resolve("big-node");
-    NodeSetup.Result big = NodeSetup.init(dir, "veriflow-audit-big", 0, SignatureAlgorithm.ED25519, Instant.parse("2026-01-01T00:00:00Z"));
+    NodeSetup.Result big = NodeSetup.init(dir, "veriflow-audit-big", 0, SignatureAlgorithm.ED25519, Instant.parse("2026-01-01T00:00:00Z"), NodeSetup.Transport.INSECURE);
     try (Node n = Node.start(AuditFixture.withoutVerifier(dir), Clock.systemUTC(), e -> { })) {
       String bigUrl = "http://127.0.0.1:" + n.httpPort();
       VeriflowClient c = new VeriflowClient(URI.create(bigUrl));

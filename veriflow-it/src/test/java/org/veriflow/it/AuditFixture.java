@@ -55,7 +55,7 @@ final class AuditFixture implements AutoCloseable {
   AuditFixture(Path tmp, String chain) throws Exception {
     this.tmp = tmp;
     Path dir = tmp.resolve("node");
-    setup = NodeSetup.init(dir, chain, 0, SignatureAlgorithm.ED25519, Instant.parse("2026-01-01T00:00:00Z"));
+    setup = NodeSetup.init(dir, chain, 0, SignatureAlgorithm.ED25519, Instant.parse("2026-01-01T00:00:00Z"), NodeSetup.Transport.INSECURE);
     node = Node.start(withoutVerifier(dir), Clock.systemUTC(), e -> { });
     url = "http://127.0.0.1:" + node.httpPort();
     client = new VeriflowClient(URI.create(url));

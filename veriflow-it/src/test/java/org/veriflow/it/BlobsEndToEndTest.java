@@ -59,7 +59,8 @@ class BlobsEndToEndTest {
   @BeforeAll
   static void startNode() throws Exception {
     dir = tmp.resolve("node");
-    NodeSetup.Result setup = NodeSetup.init(dir, "veriflow-blobs", 0, SignatureAlgorithm.ED25519, Instant.parse("2026-01-01T00:00:00Z"));
+    NodeSetup.Result setup = NodeSetup.init(dir, "veriflow-blobs", 0, SignatureAlgorithm.ED25519, Instant.parse("2026-01-01T00:00:00Z"),
+        NodeSetup.Transport.INSECURE);
     admin = setup.admin();
     // The same genesis with a small blob quota, before the node first starts.
     GenesisSpec g = GenesisFile.read(dir.resolve("genesis.json"));

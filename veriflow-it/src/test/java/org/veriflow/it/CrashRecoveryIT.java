@@ -41,7 +41,7 @@ class CrashRecoveryIT {
   @Test
   void kill9_underLoad_keepsEveryAcknowledgedTransaction() throws Exception {
     Path dir = tmp.resolve("node");
-    NodeSetup.Result setup = NodeSetup.init(dir, "veriflow-crash", 0, SignatureAlgorithm.ED25519, Instant.parse("2026-01-01T00:00:00Z"));
+    NodeSetup.Result setup = NodeSetup.init(dir, "veriflow-crash", 0, SignatureAlgorithm.ED25519, Instant.parse("2026-01-01T00:00:00Z"), NodeSetup.Transport.INSECURE);
     int port = LoopbackPorts.free();
     Path log = tmp.resolve("node.log");
     VeriflowClient client = new VeriflowClient(URI.create("http://127.0.0.1:" + port), Duration.ofSeconds(10));

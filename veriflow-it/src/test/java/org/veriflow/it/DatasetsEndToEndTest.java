@@ -80,7 +80,7 @@ class DatasetsEndToEndTest {
   @BeforeAll
   static void startNode() throws Exception {
     Path dir = tmp.resolve("node");
-    setup = NodeSetup.init(dir, "veriflow-datasets", 0, SignatureAlgorithm.ED25519, Instant.parse("2026-01-01T00:00:00Z"));
+    setup = NodeSetup.init(dir, "veriflow-datasets", 0, SignatureAlgorithm.ED25519, Instant.parse("2026-01-01T00:00:00Z"), NodeSetup.Transport.INSECURE);
     node = Node.start(NodeConfig.load(dir, Map.of(), Map.of()), Clock.systemUTC(), e -> { });
     url = "http://127.0.0.1:" + node.httpPort();
     client = new VeriflowClient(URI.create(url));

@@ -36,7 +36,7 @@ class JsonOutputEndToEndTest {
   @BeforeAll
   static void startNode() throws Exception {
     dir = tmp.resolve("node");
-    NodeSetup.Result setup = NodeSetup.init(dir, "veriflow-json", 0, SignatureAlgorithm.ED25519, Instant.parse("2026-01-01T00:00:00Z"));
+    NodeSetup.Result setup = NodeSetup.init(dir, "veriflow-json", 0, SignatureAlgorithm.ED25519, Instant.parse("2026-01-01T00:00:00Z"), NodeSetup.Transport.INSECURE);
     admin = setup.admin().id().value();
     node = Node.start(NodeConfig.load(dir, Map.of(), Map.of()), Clock.systemUTC(), e -> { });
     url = "http://127.0.0.1:" + node.httpPort();

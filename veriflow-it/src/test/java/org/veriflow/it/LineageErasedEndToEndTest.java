@@ -44,7 +44,7 @@ class LineageErasedEndToEndTest {
   @Test
   void erasingADataset_listsTheModelsTrainedOnItsBytes_only() throws Exception {
     Path dir = tmp.resolve("node");
-    NodeSetup.Result setup = NodeSetup.init(dir, "veriflow-lineage", 0, SignatureAlgorithm.ED25519, Instant.parse("2026-01-01T00:00:00Z"));
+    NodeSetup.Result setup = NodeSetup.init(dir, "veriflow-lineage", 0, SignatureAlgorithm.ED25519, Instant.parse("2026-01-01T00:00:00Z"), NodeSetup.Transport.INSECURE);
     try (Node node = Node.start(AuditFixture.withoutVerifier(dir), Clock.systemUTC(), e -> { })) {
       String url = "http://127.0.0.1:" + node.httpPort();
       VeriflowClient client = new VeriflowClient(URI.create(url));

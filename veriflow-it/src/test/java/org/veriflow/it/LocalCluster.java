@@ -57,7 +57,7 @@ final class LocalCluster implements AutoCloseable {
   static LocalCluster init(Path dir, int size, Map<String, String> settings) throws IOException {
     int base = freeBase(size);
     Veriflow.Captured o = Veriflow.capture("init", "--dir", dir.toString(), "--cluster", Integer.toString(size), "--base-port", Integer.toString(base),
-        "--chain-id", "veriflow-cluster");
+        "--chain-id", "veriflow-cluster", "--insecure-http");
     if (o.exitCode() != 0) {
       throw new IllegalStateException("init --cluster failed: " + o.err() + o.out());
     }

@@ -41,7 +41,7 @@ class ModelsEndToEndTest {
   @Test
   void models_provenanceAttestationsAndStages() throws Exception {
     Path dir = tmp.resolve("node");
-    NodeSetup.Result setup = NodeSetup.init(dir, "veriflow-models", 0, SignatureAlgorithm.ED25519, Instant.parse("2026-01-01T00:00:00Z"));
+    NodeSetup.Result setup = NodeSetup.init(dir, "veriflow-models", 0, SignatureAlgorithm.ED25519, Instant.parse("2026-01-01T00:00:00Z"), NodeSetup.Transport.INSECURE);
     // The test attests by hand with the node's key: the node's own verifier would attest first.
     Map<String, String> verifierOff = Map.of(NodeConfig.VERIFIER_ENABLED.name(), "false");
     try (Node node = Node.start(NodeConfig.load(dir, Map.of(), verifierOff), Clock.systemUTC(), e -> { })) {

@@ -53,7 +53,7 @@ class NodeEndToEndTest {
   @BeforeAll
   static void startNode() throws Exception {
     dir = tmp.resolve("node");
-    setup = NodeSetup.init(dir, "veriflow-test", 0, SignatureAlgorithm.ED25519, Instant.parse("2026-01-01T00:00:00Z"));
+    setup = NodeSetup.init(dir, "veriflow-test", 0, SignatureAlgorithm.ED25519, Instant.parse("2026-01-01T00:00:00Z"), NodeSetup.Transport.INSECURE);
     node = Node.start(NodeConfig.load(dir, Map.of(), Map.of()), Clock.systemUTC(), e -> { });
     url = "http://127.0.0.1:" + node.httpPort();
     client = new VeriflowClient(URI.create(url));

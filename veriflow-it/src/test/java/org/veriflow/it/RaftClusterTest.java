@@ -30,6 +30,8 @@ import org.veriflow.core.crypto.IdentityId;
 import org.veriflow.core.crypto.KeyPem;
 import org.veriflow.core.crypto.SignatureAlgorithm;
 import org.veriflow.core.crypto.SigningKey;
+import org.veriflow.crypto.x509.DevelopmentPki;
+import org.veriflow.crypto.x509.Pem;
 import org.veriflow.ledger.Ledger;
 import org.veriflow.node.GenesisFile;
 import org.veriflow.node.Node;
@@ -80,14 +82,24 @@ class RaftClusterTest {
     GenesisSpec genesis = new GenesisSpec(CHAIN, 1_700_000_000_000L, 1024 * 1024, List.of(new GenesisSpec.Member("admin", admin.publicKey())),
         validators, balances);
     List<VeriflowClient> clients = new ArrayList<>();
+    DevelopmentPki.Authority ca = DevelopmentPki.newAuthority("cluster CA", java.time.Instant.now());
     for (int i = 1; i <= size; i++) {
       Path d = dir.resolve("node" + i);
       Files.createDirectories(d.resolve("keys"));
       Files.writeString(d.resolve("keys/node.key"), KeyPem.encodePrivate(keys.get(i - 1)));
       GenesisFile.write(d.resolve("genesis.json"), genesis);
-      NodeConfig.write(d, Map.of(NodeConfig.HTTP_PORT.name(), Integer.toString(httpPorts.get(i - 1)), NodeConfig.VERIFIER_ENABLED.name(), "false",
-          NodeConfig.CLUSTER_ID.name(), "node" + i, NodeConfig.CLUSTER_MEMBERS.name(), String.join(",", members),
-          NodeConfig.CLUSTER_ELECTION_TIMEOUT.name(), "300", NodeConfig.HTTP_INSECURE.name(), "true", NodeConfig.OPS_PORT.name(), "0"));
+      // Members talk mutual TLS on Raft, with certificates of one CA bound to their ids and node keys.
+      DevelopmentPki.Issued cert = DevelopmentPki.issue(ca, DevelopmentPki.NodeRequest.member("node" + i, keys.get(i - 1).publicKey(),
+          List.of("127.0.0.1", "localhost")), java.time.Instant.now());
+      Pem.writeCertificates(d.resolve("tls/ca.pem"), List.of(ca.certificate()));
+      Pem.writeCertificates(d.resolve("tls/node.pem"), List.of(cert.certificate()));
+      Pem.writePrivateKey(d.resolve("tls/node.key"), cert.key());
+      Map<String, String> config = new TreeMap<>(Map.of(NodeConfig.HTTP_PORT.name(), Integer.toString(httpPorts.get(i - 1)),
+          NodeConfig.VERIFIER_ENABLED.name(), "false", NodeConfig.CLUSTER_ID.name(), "node" + i, NodeConfig.CLUSTER_MEMBERS.name(), String.join(",", members),
+          NodeConfig.CLUSTER_ELECTION_TIMEOUT.name(), "300", NodeConfig.CLUSTER_TLS_CERT.name(), "tls/node.pem", NodeConfig.CLUSTER_TLS_KEY.name(), "tls/node.key",
+          NodeConfig.CLUSTER_TLS_CA.name(), "tls/ca.pem", NodeConfig.HTTP_INSECURE.name(), "true"));
+      config.put(NodeConfig.OPS_PORT.name(), "0");
+      NodeConfig.write(d, config);
     }
     // Members start one after the other, as operators start them; each start returns once its API serves.
     for (int i = 1; i <= size; i++) {

@@ -43,7 +43,7 @@ class SdkExampleTest {
 
   @Test
   void readmeExample_readingsThroughAGateway_areJudgedSnapshottedAndProved() throws Exception {
-    NodeSetup.Result setup = NodeSetup.init(dir.resolve("node"), "sdk-example", 0, SignatureAlgorithm.ED25519, Instant.now());
+    NodeSetup.Result setup = NodeSetup.init(dir.resolve("node"), "sdk-example", 0, SignatureAlgorithm.ED25519, Instant.now(), NodeSetup.Transport.INSECURE);
     try (Node node = Node.start(NodeConfig.load(setup.dir(), Map.of(), Map.of()), Clock.systemUTC(), e -> { })) {
       String url = "http://127.0.0.1:" + node.httpPort();
       SigningKey admin = setup.admin();

@@ -114,7 +114,7 @@ class TrainReplayEndToEndTest {
   @Test
   void train_theNodesVerifierReplays_verifiesAnHonestModel_andRejectsAnArtifactTheRecipeDoesNotProduce() throws Exception {
     Path dir = tmp.resolve("node");
-    NodeSetup.Result setup = NodeSetup.init(dir, "veriflow-train", 0, SignatureAlgorithm.ED25519, Instant.parse("2026-01-01T00:00:00Z"));
+    NodeSetup.Result setup = NodeSetup.init(dir, "veriflow-train", 0, SignatureAlgorithm.ED25519, Instant.parse("2026-01-01T00:00:00Z"), NodeSetup.Transport.INSECURE);
     try (Node node = Node.start(NodeConfig.load(dir, Map.of(), Map.of()), Clock.systemUTC(), e -> { })) {
       Fixture f = fixture(node, setup);
       String validator = setup.node().id().value();
@@ -152,7 +152,7 @@ class TrainReplayEndToEndTest {
   @Test
   void manualReplay_withTheVerifierOff_verifiesAnHonestModel_andRejectsAnArtifactTheRecipeDoesNotProduce() throws Exception {
     Path dir = tmp.resolve("node");
-    NodeSetup.Result setup = NodeSetup.init(dir, "veriflow-train", 0, SignatureAlgorithm.ED25519, Instant.parse("2026-01-01T00:00:00Z"));
+    NodeSetup.Result setup = NodeSetup.init(dir, "veriflow-train", 0, SignatureAlgorithm.ED25519, Instant.parse("2026-01-01T00:00:00Z"), NodeSetup.Transport.INSECURE);
     try (Node node = Node.start(NodeConfig.load(dir, Map.of(), Map.of(NodeConfig.VERIFIER_ENABLED.name(), "false")), Clock.systemUTC(), e -> { })) {
       Fixture f = fixture(node, setup);
       train(f, "humidity-v1");

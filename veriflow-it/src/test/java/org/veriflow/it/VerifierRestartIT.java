@@ -78,7 +78,7 @@ class VerifierRestartIT {
   void kill9_duringAndBetweenReplays_everyModelAttestedExactlyOnce() throws Exception {
     long started = System.nanoTime();
     Path dir = tmp.resolve("node");
-    NodeSetup.Result setup = NodeSetup.init(dir, CHAIN, 0, SignatureAlgorithm.ED25519, Instant.parse("2026-01-01T00:00:00Z"));
+    NodeSetup.Result setup = NodeSetup.init(dir, CHAIN, 0, SignatureAlgorithm.ED25519, Instant.parse("2026-01-01T00:00:00Z"), NodeSetup.Transport.INSECURE);
     // One engine thread: the replays are slow enough to be caught in the middle, and the test keeps a core.
     Files.writeString(dir.resolve(NodeConfig.FILE_NAME), NodeConfig.VERIFIER_THREADS.name() + "=1\n", StandardOpenOption.APPEND);
     String validator = setup.node().id().value();

@@ -142,7 +142,8 @@ public final class Node implements AutoCloseable {
           config.path(NodeConfig.CLUSTER_RAFT_DIR), config.get(NodeConfig.MAX_BLOCK_TXS), config.get(NodeConfig.MAX_BLOCK_BYTES),
           config.get(NodeConfig.MAX_BLOCK_DELAY), config.get(NodeConfig.CLUSTER_ELECTION_TIMEOUT), config.get(NodeConfig.CLUSTER_SNAPSHOT_INTERVAL),
           config.get(NodeConfig.CLUSTER_LOG_SEGMENT_BYTES), config.get(NodeConfig.WAIT_TIMEOUT));
-      raft = new RaftOrderer(ledger, mempool, nodeKey, clock, cluster, new HttpLeaderLink(cluster.selfId()), fatal);
+      MemberTransport transport = MemberTransport.of(config, genesis, ledger);
+      raft = new RaftOrderer(ledger, mempool, nodeKey, clock, cluster, transport.link(cluster.selfId()), fatal, transport.raft());
       orderer = raft;
     } else {
       orderer = new SoloOrderer(ledger, mempool, nodeKey, clock, config.get(NodeConfig.MAX_BLOCK_TXS), config.get(NodeConfig.MAX_BLOCK_DELAY), fatal);

@@ -129,10 +129,20 @@ public final class NodeConfig {
   public static final Key<Long> PREDICT_INPUTS_PER_MINUTE = new Key<>("predict.inputs-per-minute", "10000",
       s -> positiveLong(s, "predict.inputs-per-minute"), "inputs one identity may send to this node's predictions per minute (at least 1000)");
 
+  // Transport security between cluster members: mutual TLS on Raft, HTTPS with a member certificate on relays and block fetches.
+  public static final Key<String> CLUSTER_TLS_CERT = new Key<>("cluster.tls.cert", "", String::trim,
+      "this member's certificate (PEM), signed by the cluster's CA and naming its member id and node key; presented on Raft and to other members' APIs");
+  public static final Key<String> CLUSTER_TLS_KEY = new Key<>("cluster.tls.key", "", String::trim, "the private key of cluster.tls.cert (PKCS#8 PEM)");
+  public static final Key<String> CLUSTER_TLS_CA = new Key<>("cluster.tls.ca", "", String::trim,
+      "the cluster's CA certificate(s) (PEM): every member's certificate must be signed by it; other members' APIs are trusted through it");
+  public static final Key<Boolean> CLUSTER_INSECURE = new Key<>("cluster.insecure", "false", NodeConfig::bool,
+      "true: Raft traffic between members is plain gRPC, unauthenticated (logged as a warning); otherwise a cluster member needs cluster.tls.cert, .key and .ca");
+
   public static final List<Key<?>> ALL = List.of(GENESIS_FILE, NODE_KEY, NODE_ENCRYPTION_KEY, DATA_DIR, HTTP_HOST, HTTP_PORT, MAX_BLOCK_TXS, MAX_BLOCK_DELAY,
       MAX_BLOCK_BYTES, MEMPOOL_SIZE, MEMPOOL_MAX_BYTES, MEMPOOL_MAX_SENDER_BYTES, MEMPOOL_MAX_VALIDITY_BLOCKS, WAIT_TIMEOUT, BLOBS_DIR, BLOBS_MAX_BYTES, VERIFIER_ENABLED, VERIFIER_CONCURRENCY, VERIFIER_THREADS,
       VERIFIER_REPLAY_TIMEOUT, VERIFIER_REPLAY_MAX_BYTES, VERIFIER_LARGE_REPLAY_COST,
       CLUSTER_ID, CLUSTER_MEMBERS, CLUSTER_RAFT_DIR, CLUSTER_ELECTION_TIMEOUT, CLUSTER_SNAPSHOT_INTERVAL, CLUSTER_LOG_SEGMENT_BYTES,
+      CLUSTER_TLS_CERT, CLUSTER_TLS_KEY, CLUSTER_TLS_CA, CLUSTER_INSECURE,
       HTTP_THREADS, HTTP_IDLE_TIMEOUT, HTTP_HEADER_TIMEOUT, HTTP_MIN_REQUEST_DATA_RATE, HTTP_MAX_CONNECTIONS_PER_ADDRESS, HTTP_TLS_CERT, HTTP_TLS_KEY,
       HTTP_TLS_CLIENT_CA, HTTP_TLS_CLIENT_AUTH, HTTP_INSECURE, OPS_ENABLED, OPS_HOST, OPS_PORT,
       BLOBS_UNREFERENCED_TTL, BLOBS_COLLECT_INTERVAL, SIGNED_NONCES_PER_IDENTITY, PREDICTIONS_PER_MINUTE, PREDICT_INPUTS_PER_MINUTE);
@@ -151,6 +161,11 @@ public final class NodeConfig {
     }
     if (clustered() && get(CLUSTER_MEMBERS).stream().noneMatch(m -> m.id().equals(get(CLUSTER_ID)))) {
       throw new IllegalArgumentException("configuration 'cluster.id' = '" + get(CLUSTER_ID) + "' is not among 'cluster.members'");
+    }
+    if (clustered() && !get(CLUSTER_INSECURE)
+        && (get(CLUSTER_TLS_CERT).isEmpty() || get(CLUSTER_TLS_KEY).isEmpty() || get(CLUSTER_TLS_CA).isEmpty())) {
+      throw new IllegalArgumentException("a cluster member needs '" + CLUSTER_TLS_CERT.name() + "', '" + CLUSTER_TLS_KEY.name() + "' and '"
+          + CLUSTER_TLS_CA.name() + "' (mutual TLS between members), or '" + CLUSTER_INSECURE.name() + "' = true to run Raft unauthenticated");
     }
   }
 

@@ -91,8 +91,38 @@ public final class RaftOrderer implements Orderer {
   private final LinkedHashMap<Hash, VerifiedTx> relayedChecked = new LinkedHashMap<>();
   private final LongAdder checksReused = new LongAdder();
 
+  private final Optional<ClusterTls> tls;
+
+  /**
+   * An orderer whose Raft traffic is plain gRPC, unauthenticated: for a cluster whose configuration
+   * says so explicitly, and for tests.
+   */
   public RaftOrderer(Ledger ledger, Mempool mempool, SigningKey key, Clock clock, ClusterSettings settings, LeaderLink link,
       Consumer<Throwable> onFatal) {
+    this(ledger, mempool, key, clock, settings, link, onFatal, Optional.empty());
+  }
+
+  /**
+   * An orderer whose Raft traffic is mutual TLS when {@code tls} is given.
+   *
+   * @param tls this member's certificate and the cluster's CA, or empty for plain gRPC
+   * @throws IllegalArgumentException as the other constructor, and if this member's own certificate
+   *     does not name this member and its node key
+   */
+  public RaftOrderer(Ledger ledger, Mempool mempool, SigningKey key, Clock clock, ClusterSettings settings, LeaderLink link,
+      Consumer<Throwable> onFatal, Optional<ClusterTls> tls) {
+    this.tls = tls;
+    if (tls.isPresent()) {
+      String named;
+      try {
+        named = new MemberCertificates(settings, tls.get().nodeKeys()).member(tls.get().chain().get(0));
+      } catch (java.security.cert.CertificateException e) {
+        throw new IllegalArgumentException("this member's TLS certificate is refused: " + e.getMessage(), e);
+      }
+      if (!named.equals(settings.selfId())) {
+        throw new IllegalArgumentException("this member is '" + settings.selfId() + "', but its TLS certificate names member '" + named + "'");
+      }
+    }
     if (!ledger.params().orderers().contains(key.publicKey())) {
       throw new IllegalArgumentException("node key " + key.id() + " is not an orderer of chain '" + ledger.chainId()
           + "': every member of a cluster must be a validator named in the genesis file");
@@ -148,6 +178,7 @@ public final class RaftOrderer implements Orderer {
           .setServerId(selfId)
           .setStateMachine(stateMachine)
           .setProperties(RaftSettings.of(settings))
+          .setParameters(RaftSettings.parameters(settings, tls))
           .setOption(RaftStorage.StartupOption.RECOVER)
           .build();
       server.start();
@@ -156,7 +187,8 @@ public final class RaftOrderer implements Orderer {
     }
     running = true;
     cutter.start();
-    LOG.info("member {} of a {}-member cluster, Raft on {}", settings.selfId(), settings.members().size(), settings.self().raftAddress());
+    LOG.info("member {} of a {}-member cluster, Raft on {} ({})", settings.selfId(), settings.members().size(), settings.self().raftAddress(),
+        tls.isPresent() ? "mutual TLS" : "plain gRPC, unauthenticated");
   }
 
   private RaftServer.Division division() {

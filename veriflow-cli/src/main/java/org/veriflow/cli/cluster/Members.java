@@ -13,6 +13,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.BiFunction;
 import org.veriflow.client.ClientException;
 import org.veriflow.client.Responses;
+import org.veriflow.client.TlsOptions;
 import org.veriflow.client.VeriflowClient;
 
 /** Asks every member of a cluster the same question at once, each at its own API URL, within a deadline. */
@@ -28,9 +29,10 @@ public final class Members {
    * error or does not answer within {@code timeout} (plus a second) gets an {@link Answer} with the
    * problem instead of a value. Blocks until every member answered or the deadline passed.
    *
+   * @param tls the TLS options of every member's client
    * @return one answer per member, in the order given
    */
-  public static <T> List<Answer<T>> ask(List<Responses.ClusterMember> members, Duration timeout,
+  public static <T> List<Answer<T>> ask(List<Responses.ClusterMember> members, Duration timeout, TlsOptions tls,
       BiFunction<Responses.ClusterMember, VeriflowClient, T> question) {
     if (members.isEmpty()) {
       return List.of();
@@ -43,7 +45,7 @@ public final class Members {
     try {
       List<Future<T>> futures = new ArrayList<>();
       for (Responses.ClusterMember m : members) {
-        futures.add(pool.submit(() -> question.apply(m, new VeriflowClient(URI.create(m.apiUrl()), timeout))));
+        futures.add(pool.submit(() -> question.apply(m, new VeriflowClient(URI.create(m.apiUrl()), timeout, tls))));
       }
       long deadline = System.nanoTime() + timeout.plus(GRACE).toNanos();
       List<Answer<T>> out = new ArrayList<>();

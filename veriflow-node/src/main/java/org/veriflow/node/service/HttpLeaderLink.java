@@ -43,11 +43,28 @@ public final class HttpLeaderLink implements LeaderLink {
   private static final Duration FETCH_TIMEOUT = Duration.ofSeconds(60);
 
   private final String selfId;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).version(HttpClient.Version.HTTP_1_1).build();
+  private final HttpClient http;
 
-  /** @param selfId this member's id, sent with the transactions it relays */
+  /**
+   * A link with the JDK's default trust for {@code https} members and no certificate of its own.
+   *
+   * @param selfId this member's id, sent with the transactions it relays
+   */
   public HttpLeaderLink(String selfId) {
     this.selfId = selfId;
+    this.http = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).version(HttpClient.Version.HTTP_1_1).build();
+  }
+
+  /**
+   * A link whose {@code https} connections use {@code tls}: it trusts the cluster's CA (verifying
+   * each member's host name) and presents this member's certificate to a member that asks for one.
+   *
+   * @param selfId this member's id, sent with the transactions it relays
+   * @param tls the TLS context, trusting the cluster's CA and holding this member's certificate
+   */
+  public HttpLeaderLink(String selfId, javax.net.ssl.SSLContext tls) {
+    this.selfId = selfId;
+    this.http = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).version(HttpClient.Version.HTTP_1_1).sslContext(tls).build();
   }
 
   @Override
