@@ -76,7 +76,8 @@ class ReadinessClusterTest {
       GenesisFile.write(d.resolve("genesis.json"), genesis);
       NodeConfig.write(d, Map.of(NodeConfig.HTTP_PORT.name(), Integer.toString(base + i - 1), NodeConfig.VERIFIER_ENABLED.name(), "false",
           NodeConfig.CLUSTER_ID.name(), "node" + i, NodeConfig.CLUSTER_MEMBERS.name(), String.join(",", members),
-          NodeConfig.CLUSTER_ELECTION_TIMEOUT.name(), "300", NodeConfig.HTTP_INSECURE.name(), "true", NodeConfig.OPS_PORT.name(), "0"));
+          NodeConfig.CLUSTER_ELECTION_TIMEOUT.name(), "300", NodeConfig.HTTP_INSECURE.name(), "true", NodeConfig.CLUSTER_INSECURE.name(), "true",
+          NodeConfig.OPS_PORT.name(), "0"));
     }
     for (int i = 1; i <= size; i++) {
       nodes.add(Node.start(NodeConfig.load(dir.resolve("node" + i), Map.of(), Map.of()), Clock.systemUTC(), e -> { }));
