@@ -52,7 +52,8 @@ final class NodeCommand {
         stopped.countDown();
       }, "veriflow-shutdown"));
       spec.commandLine().getOut().println("node serving chain '" + node.ledger().chainId() + "' at height "
-          + node.ledger().head().height() + " on http://" + config.get(NodeConfig.HTTP_HOST) + ":" + node.httpPort());
+          + node.ledger().head().height() + " on " + (config.serverSettings().secure() ? "https" : "http") + "://" + config.get(NodeConfig.HTTP_HOST)
+          + ":" + node.httpPort() + (node.opsPort() >= 0 ? " (health and metrics on port " + node.opsPort() + ")" : ""));
       stopped.await();
       return Veriflow.OK;
     }
