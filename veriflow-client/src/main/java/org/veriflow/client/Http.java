@@ -66,17 +66,17 @@ final class Http {
       p.setEndpointIdentificationAlgorithm("HTTPS");
       socket.setSSLParameters(p);
       socket.startHandshake();
-      socket.getOutputStream().write(("HEAD /health HTTP/1.1\r\nHost: " + base.getHost() + "\r\nConnection: close\r\n\r\n")
-          .getBytes(StandardCharsets.US_ASCII));
-      socket.getOutputStream().flush();
       try {
+        socket.getOutputStream().write(("HEAD /health HTTP/1.1\r\nHost: " + base.getHost() + "\r\nConnection: close\r\n\r\n")
+            .getBytes(StandardCharsets.US_ASCII));
+        socket.getOutputStream().flush();
         if (socket.getInputStream().read() >= 0) {
           return null;
         }
       } catch (javax.net.ssl.SSLException e) {
         return e;
       } catch (IOException e) {
-        // closed while reading: as below
+        // reset or closed while writing or reading, after the handshake: as below
       }
       // The handshake completed on this side, then the node closed without a word: it refused this
       // client's certificate (or the lack of one) after the handshake, as TLS 1.3 servers do.
