@@ -7,6 +7,7 @@ import org.veriflow.client.ProgressListener;
 import org.veriflow.client.VeriflowClient;
 import org.veriflow.demo.load.ModelsBench;
 import org.veriflow.demo.load.ReadingsLoad;
+import org.veriflow.demo.load.SlowClientsLoad;
 import org.veriflow.demo.load.SubmitLoad;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -15,7 +16,8 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-@Command(name = "bench", description = "Load generators.", subcommands = {BenchCommand.Submit.class, BenchCommand.ReadingsCmd.class, BenchCommand.ModelsCmd.class})
+@Command(name = "bench", description = "Load generators.", subcommands = {BenchCommand.Submit.class, BenchCommand.ReadingsCmd.class, BenchCommand.ModelsCmd.class,
+    BenchCommand.SlowClients.class})
 final class BenchCommand {
   /** Prints each step of a load generator on a line of its own, with its figure when it has one. */
   static ProgressListener steps(java.io.PrintWriter out) {
@@ -152,6 +154,53 @@ final class BenchCommand {
       out.printf(java.util.Locale.ROOT, "decisions: %.0f/s one per request, %.0f/s %d per request (%.1f x)%n", r.singlePerSecond(), r.batchedPerSecond(),
           r.batchSize(), r.batchedPerSecond() / r.singlePerSecond());
       return r.auditPassed() ? Veriflow.OK : Veriflow.FAILURE;
+    }
+  }
+
+  @Command(name = "slow-clients", description = {
+      "Hold slow-loris connections against a node in increasing steps (headers announcing a 1,000,000-byte body, then",
+      "one byte per --trickle-ms) and time /health and GET /v1/chain from a fresh connection at each step; reports",
+      "the most slow connections held while /health answered within 1 s. Spreading them over --sources loopback",
+      "addresses (127.0.0.1, .2, ...) makes them look like that many clients."})
+  static final class SlowClients implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin NodeOptions options;
+    @Mixin OutputOptions output;
+
+    @Option(names = "--health", paramLabel = "URL", description = "The liveness URL to probe (default: /health on the node's operations port, its API port + 1000).")
+    String health;
+
+    @Option(names = "--steps", split = ",", defaultValue = "100,250,500,1000", description = "Slow connections at each step (default: ${DEFAULT-VALUE}).")
+    int[] steps;
+
+    @Option(names = "--sources", defaultValue = "1", description = "Loopback source addresses to spread them over, 1 to 250 (default: ${DEFAULT-VALUE}).")
+    int sources;
+
+    @Option(names = "--trickle-ms", defaultValue = "1000", description = "Interval between two bytes of a slow body (default: ${DEFAULT-VALUE}).")
+    long trickleMillis;
+
+    @Option(names = "--hold-ms", defaultValue = "5000", description = "How long each step holds its connections before probing (default: ${DEFAULT-VALUE}).")
+    long holdMillis;
+
+    @Option(names = "--probes", defaultValue = "5", description = "Probes of /health and of the API at each step (default: ${DEFAULT-VALUE}).")
+    int probes;
+
+    @Override
+    public Integer call() throws Exception {
+      var out = spec.commandLine().getOut();
+      URI api = URI.create(options.node);
+      URI healthUrl = health != null ? URI.create(health)
+          : new URI(api.getScheme(), null, api.getHost(), api.getPort() + 1000, "/health", null, null);
+      java.util.Optional<javax.net.ssl.SSLContext> tls = "https".equals(api.getScheme()) ? java.util.Optional.of(options.tls().context())
+          : java.util.Optional.empty();
+      SlowClientsLoad.Result r = new SlowClientsLoad(api, healthUrl, tls, steps(output.json() ? spec.commandLine().getErr() : out))
+          .run(steps, sources, java.time.Duration.ofMillis(trickleMillis), java.time.Duration.ofMillis(holdMillis), probes);
+      if (output.printJson(out, r)) {
+        return Veriflow.OK;
+      }
+      out.printf("survived %d slow connections from %d source address(es) with /health within %d ms%n", r.survived(), r.sources(),
+          SlowClientsLoad.HEALTH_BOUND.toMillis());
+      return Veriflow.OK;
     }
   }
 }

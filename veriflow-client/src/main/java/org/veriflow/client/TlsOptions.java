@@ -60,12 +60,14 @@ public record TlsOptions(Optional<Path> caFile, Optional<Path> clientCertificate
   }
 
   /**
-   * The TLS context these options describe.
+   * The TLS context these options describe (for a program's own connections to the node, beside
+   * the client's).
    *
+   * @return a context trusting the CA file (or the system's CAs) and presenting the client certificate if any
    * @throws ClientException {@code TLS_CONFIG} if a file cannot be read, does not parse, or the key is
    *     not the certificate's
    */
-  SSLContext context() {
+  public SSLContext context() {
     try {
       Optional<TlsMaterial.Identity> identity = clientCertificate.isPresent()
           ? Optional.of(TlsMaterial.readIdentity(clientCertificate.get(), clientKey.get())) : Optional.empty();
