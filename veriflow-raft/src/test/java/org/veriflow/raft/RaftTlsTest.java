@@ -162,12 +162,12 @@ class RaftTlsTest {
       LeaderLink none = new LeaderLink() {
         @Override
         public List<Optional<org.veriflow.ledger.Rejection>> relay(ClusterMember leader, List<org.veriflow.ledger.VerifiedTx> txs) {
-          throw new UnsupportedOperationException();
+          throw new AssertionError("a member whose certificate names another must not start, let alone relay");
         }
 
         @Override
         public List<PositionedBlock> blocksAfter(ClusterMember member, long afterHeight, int max) {
-          throw new UnsupportedOperationException();
+          throw new AssertionError("a member whose certificate names another must not start, let alone fetch blocks");
         }
       };
 
