@@ -4,6 +4,9 @@
 # (c) all three members round-robin. Prints committed tx/s, p50/p99 submit-to-durable latency, the
 # ratio of each to the single node, and the CPU time all nodes used during the run per transfer
 # (set-up included). Usage: bench/cluster.sh [TXS]
+# The node serves plain HTTP (init --insecure-http), as when the figures in docs/benchmarks.md were
+# first recorded; bench/security.sh measures HTTPS against it. The load generator is one client
+# address with up to 1,024 requests in flight, so the node's per-address connection cap is raised.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 txs="${1:-40000}"
@@ -114,8 +117,8 @@ p99() { sed -n 's/^submit-to-durable latency: .*, p99 \([0-9.]*\) ms.*/\1/p' "$d
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) cores; $txs transfers, $senders senders, batch $batch"
 
 # (a) one node
-run "$root/veriflow" init --dir "$dir/single" --http-port "$single_port" >/dev/null
-"$root/veriflow" node start --dir "$dir/single" >"$dir/single.log" 2>&1 &
+run "$root/veriflow" init --dir "$dir/single" --http-port "$single_port" --insecure-http >/dev/null
+VERIFLOW_HTTP_MAX_CONNECTIONS_PER_ADDRESS=2048 "$root/veriflow" node start --dir "$dir/single" >"$dir/single.log" 2>&1 &
 pids+=($!)
 single_url="http://127.0.0.1:$single_port"
 wait_healthy "$single_url"
@@ -124,10 +127,10 @@ run_bench single --node "$single_url"
 stop_nodes
 
 # (b) three members: the leader alone, then all three round-robin
-run "$root/veriflow" init --dir "$dir/cluster" --cluster 3 --base-port "$base_port" >/dev/null
+run "$root/veriflow" init --dir "$dir/cluster" --cluster 3 --base-port "$base_port" --insecure-http >/dev/null
 urls=()
 for i in 1 2 3; do
-  "$root/veriflow" node start --dir "$dir/cluster/node$i" >"$dir/node$i.log" 2>&1 &
+  VERIFLOW_HTTP_MAX_CONNECTIONS_PER_ADDRESS=2048 "$root/veriflow" node start --dir "$dir/cluster/node$i" >"$dir/node$i.log" 2>&1 &
   pids+=($!)
   urls+=("http://127.0.0.1:$((base_port + i - 1))")
 done
