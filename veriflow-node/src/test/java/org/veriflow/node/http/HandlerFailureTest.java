@@ -29,6 +29,13 @@ class HandlerFailureTest {
     app.get("/bug", ctx -> {
       throw new IllegalStateException("a bug");
     });
+    // The same failures in an answer given later, as the routes that wait for a block give theirs.
+    app.get("/async-oom", ctx -> ctx.future(() -> java.util.concurrent.CompletableFuture.supplyAsync(() -> 1).thenAccept(v -> {
+      throw new OutOfMemoryError("Java heap space (thrown by the test)");
+    })));
+    app.get("/async-bug", ctx -> ctx.future(() -> java.util.concurrent.CompletableFuture.supplyAsync(() -> 1).thenAccept(v -> {
+      throw new IllegalStateException("a bug");
+    })));
     HttpApi.errors(app);
     app.start();
   }
@@ -40,7 +47,7 @@ class HandlerFailureTest {
 
   @Test
   void handlerThrowsOutOfMemoryError_answers500ProblemJson() throws Exception {
-    for (String path : new String[] {"/oom", "/stack", "/bug"}) {
+    for (String path : new String[] {"/oom", "/stack", "/bug", "/async-oom", "/async-bug"}) {
       RawHttp.Answer a = RawHttp.exchange(app.port(), "GET " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
       assertThat(a.status()).as(path).isEqualTo(500);
       assertThat(a.problemJson()).as(path).isTrue();
