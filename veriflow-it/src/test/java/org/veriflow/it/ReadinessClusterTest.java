@@ -27,14 +27,17 @@ import org.veriflow.node.Node;
 import org.veriflow.node.NodeConfig;
 
 /**
- * {@code /ready} says whether a cluster member can commit: three members in one JVM are all ready;
- * once two are stopped the one left stays alive ({@code /health} 200, also on its operations
- * listener) but is not ready ({@code /ready} 503 {@code NOT_READY}, reason NO_QUORUM or NO_LEADER).
+ * A cluster's availability as its operators see it. {@code /ready} says whether a member can commit:
+ * three members in one JVM are all ready; once two are stopped the one left stays alive ({@code
+ * /health} 200, also on its operations listener) but is not ready ({@code /ready} 503 {@code
+ * NOT_READY}, reason NO_QUORUM or NO_LEADER). And slow clients aimed at the leader, as a slow-loris
+ * attacker aims them, do not stop writes relayed to it by the followers.
  */
 class ReadinessClusterTest {
   private static final Duration DEADLINE = Duration.ofSeconds(30);
 
   @TempDir Path dir;
+  private final SigningKey admin = SigningKey.generate(SignatureAlgorithm.ED25519);
   private final List<Node> nodes = new ArrayList<>();
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
@@ -47,10 +50,8 @@ class ReadinessClusterTest {
     }
   }
 
-  @Test
-  void memberThatLostItsPeers_aliveButNotReady() throws Exception {
-    int size = 3;
-    SigningKey admin = SigningKey.generate(SignatureAlgorithm.ED25519);
+  /** Starts {@code size} members in this JVM, plain HTTP and Raft, and waits until each is ready. */
+  private void startCluster(int size) throws Exception {
     int[] offsets = new int[2 * size];
     for (int i = 0; i < offsets.length; i++) {
       offsets[i] = i;
@@ -66,7 +67,7 @@ class ReadinessClusterTest {
       members.add("node" + i + "@127.0.0.1:" + (base + size + i - 1) + "@http://127.0.0.1:" + (base + i - 1));
     }
     TreeMap<IdentityId, Long> balances = new TreeMap<>();
-    balances.put(admin.id(), 1_000L);
+    balances.put(admin.id(), 1_000_000L);
     GenesisSpec genesis = new GenesisSpec("veriflow-ready", 1_700_000_000_000L, 1024 * 1024, List.of(new GenesisSpec.Member("admin", admin.publicKey())),
         validators, balances);
     for (int i = 1; i <= size; i++) {
@@ -86,6 +87,12 @@ class ReadinessClusterTest {
       assertThat(awaitReady(n.httpPort(), 200, DEADLINE)).as("member on port %d ready", n.httpPort()).contains("\"status\":\"READY\"");
     }
 
+  }
+
+  @Test
+  void memberThatLostItsPeers_aliveButNotReady() throws Exception {
+    startCluster(3);
+    int size = 3;
     Node survivor = nodes.get(0);
     for (int i = 1; i < size; i++) {
       nodes.get(i).close();
@@ -98,6 +105,148 @@ class ReadinessClusterTest {
     assertThat(get(survivor.httpPort(), "/health").statusCode()).isEqualTo(200);
     assertThat(get(survivor.opsPort(), "/health").statusCode()).isEqualTo(200);
     assertThat(get(survivor.opsPort(), "/ready").statusCode()).isEqualTo(503);
+  }
+
+  /**
+   * The attack as it was found: about 250 slow POSTs (headers announcing a 1,000,000-byte body,
+   * then a byte now and then) at the leader's API from one address, reopened as the leader closes
+   * them. Meanwhile transfers submitted to a follower, which relays them to the leader, commit, and
+   * the leader's operations listener answers {@code /health} within a second.
+   */
+  @Test
+  void slowClientsAtTheLeader_writesThroughAFollowerStillCommit() throws Exception {
+    startCluster(3);
+    Node leader = leader();
+    Node follower = nodes.stream().filter(n -> n != leader).findFirst().orElseThrow();
+    org.veriflow.client.VeriflowClient client = new org.veriflow.client.VeriflowClient(URI.create("http://127.0.0.1:" + follower.httpPort()));
+    org.veriflow.client.Session session = new org.veriflow.client.Session(client, admin);
+    SigningKey payee = SigningKey.generate(SignatureAlgorithm.ED25519);
+    assertThat(session.submit(b -> b.registerIdentity(payee.publicKey(), org.veriflow.protocol.proto.contracts.IdentityKind.ORGANISATION, "payee",
+        List.of()), true).committed()).isTrue();
+
+    SlowLoris attack = new SlowLoris(leader.httpPort(), 250);
+    Thread attacker = new Thread(attack, "slow-loris");
+    attacker.start();
+    try {
+      attack.awaitHeld(100, Duration.ofSeconds(10));
+      for (int i = 0; i < 10; i++) {
+        long start = System.nanoTime();
+        assertThat(get(leader.opsPort(), "/health").statusCode()).isEqualTo(200);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).as("/health on the leader's operations listener").isLessThan(Duration.ofSeconds(1));
+        int n = i;
+        assertThat(session.submit(b -> b.transfer(payee.id().value(), 1, "under attack " + n), true).committed())
+            .as("transfer %d through follower while %d slow connections are open at the leader", i, attack.held()).isTrue();
+      }
+      assertThat(attack.opened()).as("the attacker kept reopening what the leader closed").isGreaterThan(250);
+    } finally {
+      attack.stop();
+      attacker.join(10_000);
+    }
+    assertThat(client.account(payee.id().value()).balance()).isEqualTo(10);
+  }
+
+  private Node leader() throws Exception {
+    long end = System.nanoTime() + DEADLINE.toNanos();
+    while (System.nanoTime() < end) {
+      for (Node n : nodes) {
+        String body = get(n.httpPort(), "/v1/cluster").body();
+        if (body.contains("\"role\":\"LEADER\"")) {
+          return n;
+        }
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("no leader within " + DEADLINE);
+  }
+
+  /**
+   * Holds up to {@code target} slow requests at a port from 127.0.0.2 (another client than the
+   * members, which talk from 127.0.0.1), trickling a byte to each every 500 ms and reopening those
+   * the node closed, until stopped.
+   */
+  private static final class SlowLoris implements Runnable {
+    private final int port;
+    private final int target;
+    private final List<java.net.Socket> open = new ArrayList<>();
+    private volatile boolean stopped;
+    private volatile int held;
+    private volatile int opened;
+
+    SlowLoris(int port, int target) {
+      this.port = port;
+      this.target = target;
+    }
+
+    @Override
+    public void run() {
+      byte[] head = ("POST /v1/transactions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 1000000\r\n\r\n")
+          .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+      try {
+        while (!stopped) {
+          open.removeIf(java.net.Socket::isClosed);
+          while (open.size() < target && !stopped) {
+            java.net.Socket s = new java.net.Socket();
+            try {
+              s.bind(new java.net.InetSocketAddress("127.0.0.2", 0));
+              s.connect(new java.net.InetSocketAddress("127.0.0.1", port), 2000);
+              s.getOutputStream().write(head);
+              open.add(s);
+              opened++;
+            } catch (java.io.IOException e) {
+              close(s);
+            }
+          }
+          for (java.net.Socket s : open) {
+            try {
+              s.getOutputStream().write('{');
+              s.setSoTimeout(1);
+              s.getInputStream().read(); // the end of the stream or an answer: the node is done with it
+              close(s);
+            } catch (java.net.SocketTimeoutException e) {
+              // still open, no answer: held
+            } catch (java.io.IOException e) {
+              close(s);
+            }
+          }
+          held = (int) open.stream().filter(s -> !s.isClosed()).count();
+          Thread.sleep(500);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } finally {
+        open.forEach(SlowLoris::close);
+      }
+    }
+
+    void awaitHeld(int atLeast, Duration deadline) throws InterruptedException {
+      long end = System.nanoTime() + deadline.toNanos();
+      while (held < atLeast) {
+        if (System.nanoTime() > end) {
+          throw new AssertionError("the attacker held only " + held + " slow connections");
+        }
+        Thread.sleep(50);
+      }
+    }
+
+    int held() {
+      return held;
+    }
+
+    int opened() {
+      return opened;
+    }
+
+    void stop() {
+      stopped = true;
+    }
+
+    private static void close(java.net.Socket s) {
+      try {
+        s.close();
+      } catch (java.io.IOException ignored) {
+        // closing anyway
+      }
+    }
   }
 
   /** Asks {@code /ready} until it answers {@code status}, up to the deadline; the last body, or null. */
