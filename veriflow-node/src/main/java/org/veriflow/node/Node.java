@@ -29,6 +29,7 @@ import org.veriflow.ledger.order.SoloOrderer;
 import org.veriflow.raft.ClusterSettings;
 import org.veriflow.raft.RaftOrderer;
 import org.veriflow.ledger.store.rocksdb.RocksDbStore;
+import org.veriflow.node.http.BoundPorts;
 import org.veriflow.node.http.HttpApi;
 import org.veriflow.node.http.ServerSettings;
 import org.veriflow.node.http.RequestLimits;
@@ -86,10 +87,24 @@ public final class Node implements AutoCloseable {
    * @param onFatal told when the node can no longer commit (storage failure); the caller must stop
    *     the process with a non-zero exit code
    * @throws IllegalArgumentException if the configuration, genesis file or node key is invalid
+   * @throws IllegalStateException if a listening port is in use ("port in use ..."); the ports are
+   *     bound before the ledger is opened, so such a node has executed and committed nothing
    */
   public static Node start(NodeConfig config, Clock clock, Consumer<Throwable> onFatal) {
     // Checked first: a node without a certificate must say so before it opens anything.
     ServerSettings serverSettings = config.serverSettings();
+    // Then its ports are claimed, before the ledger opens: a node whose port is taken must stop
+    // before it executes or commits anything (such as its encryption key's transaction).
+    BoundPorts ports = BoundPorts.bind(serverSettings);
+    try {
+      return start(config, clock, onFatal, serverSettings, ports);
+    } catch (RuntimeException | Error e) {
+      ports.close();
+      throw e;
+    }
+  }
+
+  private static Node start(NodeConfig config, Clock clock, Consumer<Throwable> onFatal, ServerSettings serverSettings, BoundPorts ports) {
     GenesisSpec genesis = GenesisFile.read(config.path(NodeConfig.GENESIS_FILE));
     SigningKey nodeKey;
     try {
@@ -194,7 +209,7 @@ public final class Node implements AutoCloseable {
       if (!serverSettings.secure()) {
         LOG.warn("the HTTP API is unencrypted: {} is true; requests and answers cross the network in clear", NodeConfig.HTTP_INSECURE.name());
       }
-      http.start(serverSettings, stopped::get);
+      http.start(ports, stopped::get);
       if (raft != null) {
         // In a cluster the key's transaction may have to reach a leader through another member's
         // API, which may not serve yet: it is published in the background once this API serves.

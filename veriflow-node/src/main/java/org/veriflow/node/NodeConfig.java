@@ -162,6 +162,9 @@ public final class NodeConfig {
     if (clustered() && get(CLUSTER_MEMBERS).stream().noneMatch(m -> m.id().equals(get(CLUSTER_ID)))) {
       throw new IllegalArgumentException("configuration 'cluster.id' = '" + get(CLUSTER_ID) + "' is not among 'cluster.members'");
     }
+    if (clustered()) {
+      checkAdvertisedApi();
+    }
     if (clustered() && !get(CLUSTER_INSECURE)
         && (get(CLUSTER_TLS_CERT).isEmpty() || get(CLUSTER_TLS_KEY).isEmpty() || get(CLUSTER_TLS_CA).isEmpty())) {
       throw new IllegalArgumentException("a cluster member needs '" + CLUSTER_TLS_CERT.name() + "', '" + CLUSTER_TLS_KEY.name() + "' and '"
@@ -265,6 +268,80 @@ public final class NodeConfig {
       }
     }
     return List.copyOf(out);
+  }
+
+  /**
+   * A member serves its API where its own entry in {@code cluster.members} says it does: the other
+   * members relay transactions and fetch blocks at that URL only. The port must be the advertised
+   * one (so port 0 is refused); a wildcard host ({@code 0.0.0.0}, {@code ::}) matches any advertised
+   * host; a loopback host only a loopback one; two IP addresses must be equal. A host name on
+   * either side, other than {@code localhost}, is not resolved here and is taken as matching.
+   *
+   * @throws IllegalArgumentException naming the configured address, the advertised URL and the fix
+   */
+  private void checkAdvertisedApi() {
+    ClusterMember self = get(CLUSTER_MEMBERS).stream().filter(m -> m.id().equals(get(CLUSTER_ID))).findFirst().orElse(null);
+    if (self == null) {
+      return; // refused just after, naming cluster.id
+    }
+    String host = get(HTTP_HOST);
+    int port = get(HTTP_PORT);
+    int advertisedPort = self.apiUrl().getPort() >= 0 ? self.apiUrl().getPort() : "https".equals(self.apiUrl().getScheme()) ? 443 : 80;
+    String fix = "; other members reach this member's API only at the URL 'cluster.members' gives it. Either change this member's entry in '"
+        + CLUSTER_MEMBERS.name() + "' on every member to the address it serves, or drop the override of '" + HTTP_PORT.name() + "'/'"
+        + HTTP_HOST.name() + "' (" + HTTP_PORT.envName() + ", " + HTTP_HOST.envName() + ", node start --http-port)";
+    if (port == 0) {
+      throw new IllegalArgumentException("configuration '" + HTTP_PORT.name() + "' = 0 (any free port) cannot serve member " + self.id()
+          + "'s advertised API URL " + self.apiUrl() + fix);
+    }
+    if (port != advertisedPort || !hostMatches(host, self.apiUrl().getHost())) {
+      throw new IllegalArgumentException("configuration '" + HTTP_HOST.name() + "':'" + HTTP_PORT.name() + "' = " + host + ":" + port
+          + " differs from member " + self.id() + "'s advertised API URL " + self.apiUrl() + " in '" + CLUSTER_MEMBERS.name() + "'" + fix);
+    }
+  }
+
+  /** Whether an API bound to {@code bound} is reachable at {@code advertised}, as far as can be told without resolving names. */
+  static boolean hostMatches(String bound, String advertised) {
+    String b = unbracket(bound);
+    String a = unbracket(advertised);
+    if (b.equalsIgnoreCase(a) || b.isEmpty() || isWildcard(b)) {
+      return true;
+    }
+    boolean bLoop = isLoopback(b);
+    boolean aLoop = isLoopback(a);
+    if (bLoop || aLoop) {
+      return bLoop && aLoop;
+    }
+    if (isIpLiteral(b) && isIpLiteral(a)) {
+      return literal(b).equals(literal(a));
+    }
+    return true;
+  }
+
+  private static String unbracket(String host) {
+    String h = host.trim();
+    return h.startsWith("[") && h.endsWith("]") ? h.substring(1, h.length() - 1) : h;
+  }
+
+  private static boolean isIpLiteral(String h) {
+    return h.matches("\\d{1,3}(\\.\\d{1,3}){3}") || h.contains(":");
+  }
+
+  private static boolean isWildcard(String h) {
+    return isIpLiteral(h) && literal(h).isAnyLocalAddress();
+  }
+
+  private static boolean isLoopback(String h) {
+    return "localhost".equalsIgnoreCase(h) || isIpLiteral(h) && literal(h).isLoopbackAddress();
+  }
+
+  /** An IP literal as an address; no name lookup happens for a literal. */
+  private static java.net.InetAddress literal(String h) {
+    try {
+      return java.net.InetAddress.getByName(h);
+    } catch (java.net.UnknownHostException e) {
+      throw new IllegalArgumentException("'" + h + "' is not an IP address", e);
+    }
   }
 
   /** Whether this node is a member of a cluster ({@code cluster.id} set) rather than a single node. */

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** A cluster member runs Raft over mutual TLS unless its configuration says {@code cluster.insecure=true}. */
 class NodeConfigClusterTlsTest {
-  private static final Map<String, String> MEMBER = Map.of("cluster.id", "node1",
+  private static final Map<String, String> MEMBER = Map.of("cluster.id", "node1", "http.port", "7101",
       "cluster.members", "node1@127.0.0.1:7201@https://127.0.0.1:7101,node2@127.0.0.1:7202@https://127.0.0.1:7102");
 
   @TempDir Path dir;

@@ -139,33 +139,35 @@ public final class HttpApi {
   }
 
   /**
-   * Starts serving the API, and the operations listener ({@code /health}, {@code /ready}, {@code
-   * /metrics} on their own threads) if the settings turn it on. Call once.
+   * Starts serving the API on {@code ports}, and the operations listener ({@code /health}, {@code
+   * /ready}, {@code /metrics} on their own threads) if the settings turn it on. Call once. The
+   * listeners own the sockets from here on: {@link #stop()} closes them, also when this throws.
    *
-   * @param settings addresses, thread pool, timeouts, connection caps and TLS
+   * @param ports the sockets bound beforehand, with the listeners' settings (threads, timeouts,
+   *     connection caps and TLS)
    * @param stopped whether the node stopped committing (then {@code /ready} answers 503)
    * @throws IllegalArgumentException if the TLS certificate or key cannot be read
-   * @throws IllegalStateException if a listener cannot bind its address
+   * @throws IllegalStateException if a listener cannot start
    */
-  public void start(ServerSettings settings, BooleanSupplier stopped) {
+  public void start(BoundPorts ports, BooleanSupplier stopped) {
     if (app != null) {
       throw new IllegalStateException("the API was started already");
     }
+    ServerSettings settings = ports.settings();
     readiness = new Readiness(raft, stopped);
-    app = JettyListeners.create(settings, settings.host(), settings.port(), settings.threads(), "veriflow-http", MAX_REQUEST_BYTES,
-        HttpApi::streamsOwnBody);
+    app = JettyListeners.create(settings, ports.api(), settings.threads(), "veriflow-http", MAX_REQUEST_BYTES, HttpApi::streamsOwnBody);
     routes();
     try {
       app.start();
-      if (settings.ops().enabled()) {
-        ops = JettyListeners.create(settings, settings.ops().host(), settings.ops().port(), JettyListeners.OPS_THREADS, "veriflow-ops",
-            MAX_REQUEST_BYTES, r -> false);
+      if (ports.ops() != null) {
+        ops = JettyListeners.create(settings, ports.ops(), JettyListeners.OPS_THREADS, "veriflow-ops", MAX_REQUEST_BYTES, r -> false);
         operations(ops);
         errors(ops);
         ops.start();
       }
     } catch (RuntimeException e) {
       stop();
+      ports.close();
       throw new IllegalStateException("cannot start the HTTP listeners: " + e.getMessage(), e);
     }
   }

@@ -65,14 +65,13 @@ final class JettyListeners {
    * A Javalin app, not started, that serves on one connector with the given bounds.
    *
    * @param settings the bounds, address and TLS
-   * @param host the address
-   * @param port the port (0: any free one)
+   * @param channel the socket it serves on, bound already (the connector takes it over and closes it when it stops)
    * @param threads the pool's maximum
    * @param name the pool's thread names
    * @param maxBodyBytes the largest request body read by a handler
    * @param streamsOwnBody requests whose body the handler streams and bounds itself (not limited here)
    */
-  static Javalin create(ServerSettings settings, String host, int port, int threads, String name, long maxBodyBytes,
+  static Javalin create(ServerSettings settings, java.nio.channels.ServerSocketChannel channel, int threads, String name, long maxBodyBytes,
       Predicate<HttpServletRequest> streamsOwnBody) {
     Javalin app = Javalin.create(cfg -> {
       cfg.showJavalinBanner = false;
@@ -89,7 +88,7 @@ final class JettyListeners {
         hc.setSendServerVersion(false);
         hc.setSendXPoweredBy(false);
       });
-      cfg.jetty.addConnector((server, hc) -> connector(server, hc, settings, host, port));
+      cfg.jetty.addConnector((server, hc) -> connector(server, hc, settings, channel));
       cfg.jetty.modifyServer(server -> server.setErrorHandler(new ProblemErrors()));
       cfg.jetty.modifyServletContextHandler(handler -> {
         handler.setErrorHandler(new ProblemErrors());
@@ -123,7 +122,8 @@ final class JettyListeners {
     };
   }
 
-  private static ServerConnector connector(Server server, HttpConfiguration hc, ServerSettings settings, String host, int port) {
+  private static ServerConnector connector(Server server, HttpConfiguration hc, ServerSettings settings,
+      java.nio.channels.ServerSocketChannel channel) {
     HttpConnectionFactory http = new HttpConnectionFactory(hc);
     ServerConnector connector;
     if (settings.secure()) {
@@ -135,8 +135,16 @@ final class JettyListeners {
     } else {
       connector = new ServerConnector(server, 1, 1, http);
     }
-    connector.setHost(host);
-    connector.setPort(port);
+    InetSocketAddress bound;
+    try {
+      bound = (InetSocketAddress) channel.getLocalAddress();
+      connector.setHost(bound.getHostString());
+      connector.setPort(bound.getPort());
+      // Serves on the socket bound before the node did any work; Jetty does not bind again.
+      connector.open(channel);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot serve on the bound socket: " + e.getMessage(), e);
+    }
     connector.setIdleTimeout(settings.idleTimeout().toMillis());
     ConnectionGuard guard = new ConnectionGuard(settings.maxConnectionsPerAddress(), settings.headerTimeout().toMillis());
     connector.addBean(guard);

@@ -19,7 +19,7 @@ class HandlerFailureTest {
   void start() {
     ServerSettings settings = new ServerSettings("127.0.0.1", 0, 16, Duration.ofSeconds(5), Duration.ofSeconds(5), 100, 20, null,
         new ServerSettings.Ops(false, "127.0.0.1", 0));
-    app = JettyListeners.create(settings, "127.0.0.1", 0, 16, "test-http", 1024, r -> false);
+    app = JettyListeners.create(settings, BoundPorts.bind(settings).api(), 16, "test-http", 1024, r -> false);
     app.get("/oom", ctx -> {
       throw new OutOfMemoryError("Java heap space (thrown by the test)");
     });
