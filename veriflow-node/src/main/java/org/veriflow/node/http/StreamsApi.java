@@ -199,7 +199,9 @@ final class StreamsApi {
       return;
     }
     SnapshotRecord s = found.get();
-    Json.answer(ctx, new Snapshot(s.getSnapshotId(), s.getStreamId(), s.getFromMillis(), s.getToMillis(), s.getTitle(), s.getRowCount(),
+    // An open bound (the whole past or future) is left out rather than sent as a 64-bit extreme.
+    Json.answer(ctx, new Snapshot(s.getSnapshotId(), s.getStreamId(), s.getFromMillis() == Long.MIN_VALUE ? null : s.getFromMillis(),
+        s.getToMillis() == Long.MAX_VALUE ? null : s.getToMillis(), s.getTitle(), s.getRowCount(),
         Hex.encode(s.getCsvSha256().toByteArray()), Hex.encode(s.getReadingsRoot().toByteArray()), s.getCreator(), s.getHeight()));
   }
 
