@@ -93,7 +93,7 @@ final class LedgerTourCommand implements Callable<Integer> {
       show(out, overdraft, "member -> organisation: 1000000 (an overdraft: fails on chain, consumes its nonce)");
       for (SigningKey k : List.of(setup.admin(), org, member)) {
         Responses.Account a = client.account(k.id().value());
-        out.println("   balance of " + k.id() + ": " + a.balance() + " (next nonce " + a.nonce() + ")");
+        out.println("   balance of " + k.id() + ": " + a.balance() + " (next nonce " + Long.toUnsignedString(a.nonce()) + ")");
       }
 
       step(out, 5, "a rejected transaction changes nothing: a replay of the refund");

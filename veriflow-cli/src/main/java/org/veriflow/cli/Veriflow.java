@@ -85,12 +85,40 @@ public final class Veriflow {
       }
       return e instanceof CommandLine.ParameterException ? USAGE : FAILURE;
     });
+    // Help and version are answered only for a command line that names known commands.
+    cl.setExecutionStrategy(parseResult -> {
+      refuseUnmatched(parseResult);
+      return new CommandLine.RunLast().execute(parseResult);
+    });
     cl.setParameterExceptionHandler((e, a) -> {
-      e.getCommandLine().getErr().println("error: " + e.getMessage());
+      e.getCommandLine().getErr().println("error: " + usageError(e));
       e.getCommandLine().getErr().println("Try '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help' for more information.");
       return USAGE;
     });
     return cl.execute(args);
+  }
+
+  /**
+   * Refuses a parse that left arguments unmatched, which picocli lets through when help or the
+   * version is asked for: {@code veriflow NOSUCH --help} is an unknown command, not a request for
+   * the top-level help.
+   */
+  private static void refuseUnmatched(CommandLine.ParseResult parseResult) {
+    for (CommandLine.ParseResult r = parseResult; r != null; r = r.subcommand()) {
+      if (!r.unmatched().isEmpty()) {
+        throw new CommandLine.UnmatchedArgumentException(r.commandSpec().commandLine(), r.unmatched());
+      }
+    }
+  }
+
+  /** A usage error's sentence: an unmatched word where a command has its subcommands is an unknown command. */
+  private static String usageError(CommandLine.ParameterException e) {
+    if (e instanceof CommandLine.UnmatchedArgumentException u && !e.getCommandLine().getSubcommands().isEmpty()
+        && !u.getUnmatched().isEmpty() && !u.getUnmatched().get(0).startsWith("-")) {
+      String word = u.getUnmatched().get(0);
+      return "unknown command '" + word + "' for '" + e.getCommandLine().getCommandSpec().qualifiedName() + "'";
+    }
+    return e.getMessage();
   }
 
   private static void addHelpOptions(CommandLine cl) {

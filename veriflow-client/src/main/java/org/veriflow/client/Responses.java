@@ -72,7 +72,11 @@ public final class Responses {
   /** {@code GET /v1/streams/{id}/stats}: per device and in total, readings by verdict. */
   public record StreamStats(java.util.Map<String, java.util.Map<String, Long>> devices, java.util.Map<String, Long> totals) {}
 
-  /** {@code GET /v1/snapshots/{id}}. */
+  /**
+   * {@code GET /v1/snapshots/{id}}: {@code from} is {@link Long#MIN_VALUE} when the range is open at
+   * the start, {@code to} is {@link Long#MAX_VALUE} when it is open at the end (the values the chain
+   * records; the node leaves such bounds out of its answer).
+   */
   public record Snapshot(String snapshotId, String streamId, long from, long to, String title, long rowCount, String csvSha256,
       String readingsRoot, String creator, long height) {}
 

@@ -124,7 +124,9 @@ public final class StreamsClient {
    */
   public Responses.Snapshot snapshot(String id) {
     Snapshot sn = read(http.get("/v1/snapshots/" + id), Snapshot.class);
-    return new Responses.Snapshot(sn.snapshotId(), sn.streamId(), sn.from(), sn.to(), sn.title(), sn.rowCount(), sn.csvSha256(),
+    // An open bound is left out of the answer: it is the whole past or future, as the chain holds it.
+    return new Responses.Snapshot(sn.snapshotId(), sn.streamId(), sn.from() == null ? Long.MIN_VALUE : sn.from(),
+        sn.to() == null ? Long.MAX_VALUE : sn.to(), sn.title(), sn.rowCount(), sn.csvSha256(),
         sn.readingsRoot(), sn.creator(), sn.height());
   }
 

@@ -14,6 +14,18 @@ import org.veriflow.protocol.http.PredictRequest;
 /** The client's side of the bodies pinned in the node's {@code HttpBodiesTest}: what it writes, and how it reads partial answers. */
 class BodiesTest {
   @Test
+  void integersBeyondTwoToThe53_sentAsDecimalStrings_readExactly() throws Exception {
+    org.veriflow.protocol.http.Snapshot s = Bodies.MAPPER.readValue("{\"snapshotId\":\"sn\",\"streamId\":\"room\",\"from\":\"-9007199254740993\","
+        + "\"title\":\"t\",\"rowCount\":1,\"csvSha256\":\"cs\",\"readingsRoot\":\"rr\",\"creator\":\"vf1o\",\"height\":9}",
+        org.veriflow.protocol.http.Snapshot.class);
+    assertThat(s.from()).isEqualTo(-9_007_199_254_740_993L);
+    assertThat(s.to()).isNull();
+    org.veriflow.protocol.http.Reading r = Bodies.MAPPER.readValue("{\"digest\":\"dg\",\"deviceId\":\"vf1d\",\"sequence\":1,"
+        + "\"timestamp\":\"-9223372036854775808\",\"values\":[21.5],\"txId\":\"tx\",\"index\":0,\"height\":7}", org.veriflow.protocol.http.Reading.class);
+    assertThat(r.timestamp()).isEqualTo(Long.MIN_VALUE);
+  }
+
+  @Test
   void predictRequest_inputsAsJsonValues_pinned() throws Exception {
     String body = Bodies.write(new PredictRequest(false, null, null, List.of(Bodies.compact("{ \"t\" : 21.5 }"), Bodies.compact("{\"t\":1}"))));
     assertThat(body).isEqualTo("{\"keepInput\":false,\"inputs\":[{\"t\":21.5},{\"t\":1}]}");

@@ -145,7 +145,7 @@ public final class Mempool {
       TreeMap<Long, VerifiedTx> queue = bySender.get(tx.sender());
       if (queue != null && queue.containsKey(tx.nonce())) {
         return Optional.of(new Rejection(RejectionCode.NONCE_TOO_LOW,
-            "nonce " + tx.nonce() + " of " + tx.sender() + " is taken by pending transaction " + queue.get(tx.nonce()).id()));
+            "nonce " + Long.toUnsignedString(tx.nonce()) + " of " + tx.sender() + " is taken by pending transaction " + queue.get(tx.nonce()).id()));
       }
       long nextHeight = ledger.head().height() + 1;
       long validUntil = tx.payload().getValidUntilHeight();
@@ -337,7 +337,7 @@ public final class Mempool {
       while (it.hasNext() && out.size() < wanted) {
         VerifiedTx tx = it.next();
         if (Long.compareUnsigned(tx.nonce(), expected) < 0) {
-          dropped.add(Map.entry(tx.id(), new Rejection(RejectionCode.NONCE_TOO_LOW, "nonce " + tx.nonce() + " was consumed while the transaction was pending")));
+          dropped.add(Map.entry(tx.id(), new Rejection(RejectionCode.NONCE_TOO_LOW, "nonce " + Long.toUnsignedString(tx.nonce()) + " was consumed while the transaction was pending")));
         } else if (tx.payload().getValidUntilHeight() < nextHeight) {
           dropped.add(Map.entry(tx.id(), new Rejection(RejectionCode.EXPIRED, "transaction expired at height " + tx.payload().getValidUntilHeight() + " while pending")));
         } else if (tx.nonce() == expected) {

@@ -56,12 +56,13 @@ final class TxRules {
     long expected = nextNonce(state, tx.sender());
     long nonce = tx.nonce();
     if (Long.compareUnsigned(nonce, expected) < 0) {
-      return reject(RejectionCode.NONCE_TOO_LOW, "nonce " + nonce + " was already used; the next nonce is " + expected);
+      return reject(RejectionCode.NONCE_TOO_LOW, "nonce " + Long.toUnsignedString(nonce) + " was already used; the next nonce is "
+          + Long.toUnsignedString(expected));
     }
     if (Long.compareUnsigned(nonce, expected + nonceWindow) > 0) {
       return reject(RejectionCode.NONCE_TOO_HIGH, nonceWindow == 0
-          ? "nonce " + nonce + " is not the next nonce " + expected
-          : "nonce " + nonce + " is more than " + nonceWindow + " above the next nonce " + expected);
+          ? "nonce " + Long.toUnsignedString(nonce) + " is not the next nonce " + Long.toUnsignedString(expected)
+          : "nonce " + Long.toUnsignedString(nonce) + " is more than " + nonceWindow + " above the next nonce " + Long.toUnsignedString(expected));
     }
     Optional<Contract> contract = contracts.get(tx.payload().getContract());
     if (contract.isEmpty()) {

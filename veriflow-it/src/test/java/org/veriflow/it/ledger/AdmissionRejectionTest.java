@@ -200,6 +200,13 @@ class AdmissionRejectionTest {
   }
 
   @Test
+  void admit_nonceTwoToThe64MinusOne_nonceTooHigh_printedUnsigned() {
+    // The largest uint64, which a signed 64-bit integer holds as -1.
+    Rejection r = assertRejected(adminTransfer(-1L), RejectionCode.NONCE_TOO_HIGH);
+    assertThat(r.message()).contains("nonce 18446744073709551615 ").doesNotContain("-1");
+  }
+
+  @Test
   void admit_alreadyCommitted_duplicateTx() {
     assertRejected(orgRegistration, RejectionCode.DUPLICATE_TX);
   }

@@ -55,8 +55,8 @@ final class BlobsApi {
 
   void routes(Javalin app) {
     app.put("/v1/blobs/{hash}", this::put);
-    app.get("/v1/blobs/{hash}", this::get);
-    app.head("/v1/blobs/{hash}", this::head);
+    QueryParameters.get(app, "/v1/blobs/{hash}", this::get);
+    QueryParameters.head(app, "/v1/blobs/{hash}", this::head);
   }
 
   private static Hash hash(Context ctx) {

@@ -46,9 +46,9 @@ final class ClusterApi {
   }
 
   void routes(Javalin app) {
-    app.get("/v1/cluster", this::cluster);
-    app.get("/v1/cluster/blocks", this::blocks);
-    app.get("/v1/checkpoints/{height}", this::checkpoint);
+    QueryParameters.get(app, "/v1/cluster", this::cluster);
+    QueryParameters.get(app, "/v1/cluster/blocks", this::blocks, "after", "max");
+    QueryParameters.get(app, "/v1/checkpoints/{height}", this::checkpoint);
   }
 
   private void cluster(Context ctx) {

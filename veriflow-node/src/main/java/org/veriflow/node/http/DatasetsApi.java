@@ -123,16 +123,16 @@ final class DatasetsApi {
   }
 
   void routes(Javalin app) {
-    app.get("/v1/datasets", this::list);
-    app.get("/v1/datasets/{id}", this::dataset);
-    app.get("/v1/datasets/{id}/versions/{version}", this::version);
-    app.get("/v1/datasets/{id}/versions/{version}/grants", this::versionGrants);
-    app.get("/v1/datasets/{id}/versions/{version}/accesses", this::versionAccesses);
-    app.get("/v1/grants/{id}", this::grant);
-    app.get("/v1/identities/{id}/grants", this::identityGrants);
-    app.get("/v1/identities/{id}/accesses", this::identityAccesses);
+    QueryParameters.get(app, "/v1/datasets", this::list, "tag", "owner", "field", "limit", "cursor");
+    QueryParameters.get(app, "/v1/datasets/{id}", this::dataset);
+    QueryParameters.get(app, "/v1/datasets/{id}/versions/{version}", this::version);
+    QueryParameters.get(app, "/v1/datasets/{id}/versions/{version}/grants", this::versionGrants, "limit", "cursor");
+    QueryParameters.get(app, "/v1/datasets/{id}/versions/{version}/accesses", this::versionAccesses, "limit", "cursor");
+    QueryParameters.get(app, "/v1/grants/{id}", this::grant);
+    QueryParameters.get(app, "/v1/identities/{id}/grants", this::identityGrants, "limit", "cursor");
+    QueryParameters.get(app, "/v1/identities/{id}/accesses", this::identityAccesses, "limit", "cursor");
     app.post("/v1/grants/{id}/key", this::releaseKey);
-    app.get("/v1/grants/{id}/ciphertext", this::download);
+    QueryParameters.get(app, "/v1/grants/{id}/ciphertext", this::download);
     app.post("/v1/grants/{id}/compute", this::compute);
   }
 

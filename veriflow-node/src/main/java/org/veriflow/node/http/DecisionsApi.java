@@ -103,7 +103,7 @@ final class DecisionsApi {
 
   void routes(Javalin app) {
     app.post("/v1/models/{id}/predict", this::predict);
-    app.get("/v1/decisions/{id}", this::decision);
+    QueryParameters.get(app, "/v1/decisions/{id}", this::decision);
   }
 
   // ------------------------------------------------------------ predict

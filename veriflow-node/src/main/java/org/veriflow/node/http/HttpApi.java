@@ -207,9 +207,9 @@ public final class HttpApi {
 
   /** {@code /health} (liveness), {@code /ready} (readiness) and {@code /metrics}. */
   private void operations(Javalin a) {
-    a.get("/health", ctx -> Json.answer(ctx, new Health("UP", ledger.chainId(), ledger.head().height())));
-    a.get("/ready", this::ready);
-    a.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
+    QueryParameters.get(a, "/health", ctx -> Json.answer(ctx, new Health("UP", ledger.chainId(), ledger.head().height())));
+    QueryParameters.get(a, "/ready", this::ready);
+    QueryParameters.get(a, "/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
   }
 
   /** {@code GET /ready}: 200 when this node can commit, else 503 {@code NOT_READY} with the {@link Readiness.Reason}. */
@@ -227,15 +227,15 @@ public final class HttpApi {
   private void routes() {
     app.post("/v1/transactions", this::submit);
     app.post("/v1/transactions/batch", this::submitBatch);
-    app.get("/v1/transactions/{id}", this::transaction);
-    app.get("/v1/blocks/latest", ctx -> Json.answer(ctx, block(ledger.head())));
-    app.get("/v1/blocks/{height}", this::blockAt);
-    app.get("/v1/log/consistency", this::consistency);
-    app.get("/v1/identities/{id}", this::identity);
-    app.get("/v1/accounts/{id}", this::account);
-    app.get("/v1/chain", this::chain);
+    QueryParameters.get(app, "/v1/transactions/{id}", this::transaction);
+    QueryParameters.get(app, "/v1/blocks/latest", ctx -> Json.answer(ctx, block(ledger.head())));
+    QueryParameters.get(app, "/v1/blocks/{height}", this::blockAt, "waitMs");
+    QueryParameters.get(app, "/v1/log/consistency", this::consistency, "from", "to");
+    QueryParameters.get(app, "/v1/identities/{id}", this::identity);
+    QueryParameters.get(app, "/v1/accounts/{id}", this::account);
+    QueryParameters.get(app, "/v1/chain", this::chain);
     operations(app);
-    app.get("/v1/openapi.json", this::openApi);
+    QueryParameters.get(app, "/v1/openapi.json", this::openApi);
     new StreamsApi(ledger).routes(app);
     new BlobsApi(uploads, datasetCiphertexts, ledger, signedRequests).routes(app);
     new ModelsApi(ledger).routes(app);

@@ -62,7 +62,11 @@ final class Json {
       .addMixIn(PredictRequest.class, RawInputs.class)
       .addMixIn(ComputeRequest.class, RawRecipe.class)
       .addMixIn(Cluster.class, WithNulls.class)
-      .addMixIn(CommittedBlock.class, WithNulls.class);
+      .addMixIn(CommittedBlock.class, WithNulls.class)
+      .registerModule(new SimpleModule("exact-integers").addSerializer(Long.class, new ExactLong()).addSerializer(Long.TYPE, new ExactLong()));
+
+  /** The largest magnitude every JSON client reads exactly as a number (2^53 - 1). */
+  static final long MAX_EXACT = (1L << 53) - 1;
 
   /**
    * Reads request bodies into their records as strictly as the API reads them (see {@link
@@ -85,6 +89,22 @@ final class Json {
     ObjectMapper plain = m.copy();
     m.registerModule(new SimpleModule().addDeserializer(SubmitTransaction.class, new TextFieldsOnly(plain)));
     return m;
+  }
+
+  /**
+   * A 64-bit integer as the API writes it: a JSON number when its magnitude is at most {@link
+   * #MAX_EXACT}, which every client (a JavaScript one included) reads exactly, else its decimal
+   * digits as a JSON string, which is never rounded.
+   */
+  static final class ExactLong extends JsonSerializer<Long> {
+    @Override
+    public void serialize(Long value, JsonGenerator gen, SerializerProvider serializers) throws IOException {
+      if (value >= -MAX_EXACT && value <= MAX_EXACT) {
+        gen.writeNumber(value);
+      } else {
+        gen.writeString(Long.toString(value));
+      }
+    }
   }
 
   /** A body as the API writes it. */

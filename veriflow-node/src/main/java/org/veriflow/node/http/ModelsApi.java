@@ -39,8 +39,8 @@ final class ModelsApi {
   private static final byte[] PREFIX = "m/".getBytes(StandardCharsets.UTF_8);
 
   void routes(Javalin app) {
-    app.get("/v1/models", this::list);
-    app.get("/v1/models/{id}", this::model);
+    QueryParameters.get(app, "/v1/models", this::list, "limit", "cursor");
+    QueryParameters.get(app, "/v1/models/{id}", this::model);
   }
 
   /** {@code GET /v1/models?limit&cursor}: every model record in id order, paged. */

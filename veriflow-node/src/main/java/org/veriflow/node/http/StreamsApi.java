@@ -50,12 +50,12 @@ final class StreamsApi {
   }
 
   void routes(Javalin app) {
-    app.get("/v1/streams/{id}", this::stream);
-    app.get("/v1/streams/{id}/readings", this::readings);
-    app.get("/v1/streams/{id}/stats", this::stats);
-    app.get("/v1/streams/{id}/evidence", this::evidence);
-    app.get("/v1/readings/{digest}", this::reading);
-    app.get("/v1/snapshots/{id}", this::snapshot);
+    QueryParameters.get(app, "/v1/streams/{id}", this::stream);
+    QueryParameters.get(app, "/v1/streams/{id}/readings", this::readings, "from", "to", "limit", "device", "cursor", "signed");
+    QueryParameters.get(app, "/v1/streams/{id}/stats", this::stats);
+    QueryParameters.get(app, "/v1/streams/{id}/evidence", this::evidence, "limit", "cursor");
+    QueryParameters.get(app, "/v1/readings/{digest}", this::reading);
+    QueryParameters.get(app, "/v1/snapshots/{id}", this::snapshot);
   }
 
   private StateView state() {
@@ -199,7 +199,9 @@ final class StreamsApi {
       return;
     }
     SnapshotRecord s = found.get();
-    Json.answer(ctx, new Snapshot(s.getSnapshotId(), s.getStreamId(), s.getFromMillis(), s.getToMillis(), s.getTitle(), s.getRowCount(),
+    // An open bound (the whole past or future) is left out rather than sent as a 64-bit extreme.
+    Json.answer(ctx, new Snapshot(s.getSnapshotId(), s.getStreamId(), s.getFromMillis() == Long.MIN_VALUE ? null : s.getFromMillis(),
+        s.getToMillis() == Long.MAX_VALUE ? null : s.getToMillis(), s.getTitle(), s.getRowCount(),
         Hex.encode(s.getCsvSha256().toByteArray()), Hex.encode(s.getReadingsRoot().toByteArray()), s.getCreator(), s.getHeight()));
   }
 

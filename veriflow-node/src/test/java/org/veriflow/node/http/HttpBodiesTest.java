@@ -149,9 +149,29 @@ class HttpBodiesTest {
     pinned(new EvidencePage(List.of(new Evidence("dg", "vf1x", "UNKNOWN_DEVICE", "tx", 2, 7)), null),
         "{\"evidence\":[{\"digest\":\"dg\",\"claimedDevice\":\"vf1x\",\"verdict\":\"UNKNOWN_DEVICE\",\"txId\":\"tx\",\"index\":2,"
             + "\"height\":7}]}");
-    pinned(new Snapshot("sn", "room", 1000, 2000, "night", 40, "cs", "rr", "vf1o", 9),
+    pinned(new Snapshot("sn", "room", 1000L, 2000L, "night", 40, "cs", "rr", "vf1o", 9),
         "{\"snapshotId\":\"sn\",\"streamId\":\"room\",\"from\":1000,\"to\":2000,\"title\":\"night\",\"rowCount\":40,"
             + "\"csvSha256\":\"cs\",\"readingsRoot\":\"rr\",\"creator\":\"vf1o\",\"height\":9}");
+
+    // A range open at both ends: the bounds are left out, never sent as -2^63 and 2^63-1.
+    pinned(new Snapshot("sn", "room", null, null, "all", 40, "cs", "rr", "vf1o", 9),
+        "{\"snapshotId\":\"sn\",\"streamId\":\"room\",\"title\":\"all\",\"rowCount\":40,"
+            + "\"csvSha256\":\"cs\",\"readingsRoot\":\"rr\",\"creator\":\"vf1o\",\"height\":9}");
+  }
+
+  @Test
+  void integersBeyondTwoToThe53_writtenAsDecimalStrings_readBackExactly() throws Exception {
+    long max = Json.MAX_EXACT;
+    pinned(new Snapshot("sn", "room", -max, max, "t", 1, "cs", "rr", "vf1o", 9),
+        "{\"snapshotId\":\"sn\",\"streamId\":\"room\",\"from\":-9007199254740991,\"to\":9007199254740991,\"title\":\"t\","
+            + "\"rowCount\":1,\"csvSha256\":\"cs\",\"readingsRoot\":\"rr\",\"creator\":\"vf1o\",\"height\":9}");
+    pinned(new Snapshot("sn", "room", -max - 1, Long.MAX_VALUE - 1, "t", 1, "cs", "rr", "vf1o", 9),
+        "{\"snapshotId\":\"sn\",\"streamId\":\"room\",\"from\":\"-9007199254740992\",\"to\":\"9223372036854775806\",\"title\":\"t\","
+            + "\"rowCount\":1,\"csvSha256\":\"cs\",\"readingsRoot\":\"rr\",\"creator\":\"vf1o\",\"height\":9}");
+    // A primitive component too (a reading's time).
+    pinned(new Reading("dg", "vf1d", 1, Long.MIN_VALUE, List.of(21.5), "tx", 0, 7, null, null),
+        "{\"digest\":\"dg\",\"deviceId\":\"vf1d\",\"sequence\":1,\"timestamp\":\"-9223372036854775808\",\"values\":[21.5],"
+            + "\"txId\":\"tx\",\"index\":0,\"height\":7}");
   }
 
   @Test
