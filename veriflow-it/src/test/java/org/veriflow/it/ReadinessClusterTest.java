@@ -129,20 +129,25 @@ class ReadinessClusterTest {
     attacker.start();
     try {
       attack.awaitHeld(100, Duration.ofSeconds(10));
-      for (int i = 0; i < 10; i++) {
+      // Transfers go on until the attacker has had to reopen connections the leader cut (at least
+      // 10 of them, for at most 60 s), so that they cross the attack's whole cycle.
+      int transfers = 0;
+      long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      while ((transfers < 10 || attack.opened() <= 250) && System.nanoTime() < end) {
         long start = System.nanoTime();
         assertThat(get(leader.opsPort(), "/health").statusCode()).isEqualTo(200);
         assertThat(Duration.ofNanos(System.nanoTime() - start)).as("/health on the leader's operations listener").isLessThan(Duration.ofSeconds(1));
-        int n = i;
+        int n = transfers;
         assertThat(session.submit(b -> b.transfer(payee.id().value(), 1, "under attack " + n), true).committed())
-            .as("transfer %d through follower while %d slow connections are open at the leader", i, attack.held()).isTrue();
+            .as("transfer %d through follower while %d slow connections are open at the leader", n, attack.held()).isTrue();
+        transfers++;
       }
       assertThat(attack.opened()).as("the attacker kept reopening what the leader closed").isGreaterThan(250);
+      assertThat(client.account(payee.id().value()).balance()).isEqualTo(transfers);
     } finally {
       attack.stop();
       attacker.join(10_000);
     }
-    assertThat(client.account(payee.id().value()).balance()).isEqualTo(10);
   }
 
   private Node leader() throws Exception {
