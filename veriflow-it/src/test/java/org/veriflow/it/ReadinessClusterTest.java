@@ -1,6 +1,7 @@
 package org.veriflow.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -125,8 +126,7 @@ class ReadinessClusterTest {
         List.of()), true).committed()).isTrue();
 
     SlowLoris attack = new SlowLoris(leader.httpPort(), 250);
-    Thread attacker = new Thread(attack, "slow-loris");
-    attacker.start();
+    attack.start();
     try {
       attack.awaitHeld(100, Duration.ofSeconds(10));
       // Transfers go on until the attacker has had to reopen connections the leader cut (at least
@@ -146,34 +146,33 @@ class ReadinessClusterTest {
       assertThat(client.account(payee.id().value()).balance()).isEqualTo(transfers);
     } finally {
       attack.stop();
-      attacker.join(10_000);
     }
   }
 
-  private Node leader() throws Exception {
-    long end = System.nanoTime() + DEADLINE.toNanos();
-    while (System.nanoTime() < end) {
+  private Node leader() {
+    return await("a leader").atMost(DEADLINE).pollInterval(Duration.ofMillis(100)).until(() -> {
       for (Node n : nodes) {
-        String body = get(n.httpPort(), "/v1/cluster").body();
-        if (body.contains("\"role\":\"LEADER\"")) {
+        if (get(n.httpPort(), "/v1/cluster").body().contains("\"role\":\"LEADER\"")) {
           return n;
         }
       }
-      Thread.sleep(100);
-    }
-    throw new AssertionError("no leader within " + DEADLINE);
+      return null;
+    }, java.util.Objects::nonNull);
   }
 
   /**
    * Holds up to {@code target} slow requests at a port from 127.0.0.2 (another client than the
-   * members, which talk from 127.0.0.1), trickling a byte to each every 500 ms and reopening those
-   * the node closed, until stopped.
+   * members, which talk from 127.0.0.1): every 500 ms, the attacker's pace, it reopens those the
+   * node closed and trickles a byte to each, until stopped.
    */
-  private static final class SlowLoris implements Runnable {
+  private static final class SlowLoris {
+    private static final byte[] HEAD = ("POST /v1/transactions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+        + "Content-Length: 1000000\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     private final int port;
     private final int target;
+    /** Touched by the pacing thread only, and by {@link #stop} once it has ended. */
     private final List<java.net.Socket> open = new ArrayList<>();
-    private volatile boolean stopped;
+    private final java.util.concurrent.ScheduledExecutorService pace = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
     private volatile int held;
     private volatile int opened;
 
@@ -182,55 +181,41 @@ class ReadinessClusterTest {
       this.target = target;
     }
 
-    @Override
-    public void run() {
-      byte[] head = ("POST /v1/transactions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 1000000\r\n\r\n")
-          .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-      try {
-        while (!stopped) {
-          open.removeIf(java.net.Socket::isClosed);
-          while (open.size() < target && !stopped) {
-            java.net.Socket s = new java.net.Socket();
-            try {
-              s.bind(new java.net.InetSocketAddress("127.0.0.2", 0));
-              s.connect(new java.net.InetSocketAddress("127.0.0.1", port), 2000);
-              s.getOutputStream().write(head);
-              open.add(s);
-              opened++;
-            } catch (java.io.IOException e) {
-              close(s);
-            }
-          }
-          for (java.net.Socket s : open) {
-            try {
-              s.getOutputStream().write('{');
-              s.setSoTimeout(1);
-              s.getInputStream().read(); // the end of the stream or an answer: the node is done with it
-              close(s);
-            } catch (java.net.SocketTimeoutException e) {
-              // still open, no answer: held
-            } catch (java.io.IOException e) {
-              close(s);
-            }
-          }
-          held = (int) open.stream().filter(s -> !s.isClosed()).count();
-          Thread.sleep(500);
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      } finally {
-        open.forEach(SlowLoris::close);
-      }
+    void start() {
+      pace.scheduleWithFixedDelay(this::round, 0, 500, java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
-    void awaitHeld(int atLeast, Duration deadline) throws InterruptedException {
-      long end = System.nanoTime() + deadline.toNanos();
-      while (held < atLeast) {
-        if (System.nanoTime() > end) {
-          throw new AssertionError("the attacker held only " + held + " slow connections");
+    private void round() {
+      open.removeIf(java.net.Socket::isClosed);
+      while (open.size() < target && !pace.isShutdown()) {
+        java.net.Socket s = new java.net.Socket();
+        try {
+          s.bind(new java.net.InetSocketAddress("127.0.0.2", 0));
+          s.connect(new java.net.InetSocketAddress("127.0.0.1", port), 2000);
+          s.getOutputStream().write(HEAD);
+          open.add(s);
+          opened++;
+        } catch (java.io.IOException e) {
+          close(s);
         }
-        Thread.sleep(50);
       }
+      for (java.net.Socket s : open) {
+        try {
+          s.getOutputStream().write('{');
+          s.setSoTimeout(1);
+          s.getInputStream().read(); // the end of the stream or an answer: the node is done with it
+          close(s);
+        } catch (java.net.SocketTimeoutException e) {
+          // still open, no answer: held
+        } catch (java.io.IOException e) {
+          close(s);
+        }
+      }
+      held = (int) open.stream().filter(s -> !s.isClosed()).count();
+    }
+
+    void awaitHeld(int atLeast, Duration deadline) {
+      await("the attacker holds at least " + atLeast + " slow connections").atMost(deadline).until(() -> held >= atLeast);
     }
 
     int held() {
@@ -241,8 +226,10 @@ class ReadinessClusterTest {
       return opened;
     }
 
-    void stop() {
-      stopped = true;
+    void stop() throws InterruptedException {
+      pace.shutdownNow();
+      assertThat(pace.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+      open.forEach(SlowLoris::close);
     }
 
     private static void close(java.net.Socket s) {
@@ -255,18 +242,9 @@ class ReadinessClusterTest {
   }
 
   /** Asks {@code /ready} until it answers {@code status}, up to the deadline; the last body, or null. */
-  private String awaitReady(int port, int status, Duration deadline) throws Exception {
-    long end = System.nanoTime() + deadline.toNanos();
-    String body = null;
-    while (System.nanoTime() < end) {
-      HttpResponse<String> r = get(port, "/ready");
-      body = r.body();
-      if (r.statusCode() == status) {
-        return body;
-      }
-      Thread.sleep(100);
-    }
-    throw new AssertionError("/ready on port " + port + " did not answer " + status + " within " + deadline + "; last: " + body);
+  private String awaitReady(int port, int status, Duration deadline) {
+    return await("/ready on port " + port + " answers " + status).atMost(deadline).pollInterval(Duration.ofMillis(100))
+        .until(() -> get(port, "/ready"), r -> r.statusCode() == status).body();
   }
 
   private HttpResponse<String> get(int port, String path) throws Exception {

@@ -1,6 +1,7 @@
 package org.veriflow.raft;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
@@ -104,11 +105,8 @@ class RaftTlsTest {
     // Validly signed by the cluster's CA, for member node2 and node2's key, but served and used by node3:
     // its handshakes with node1 succeed, its requests as node3 are refused, so with node2 down nobody leads.
     start("node3", certificate(ca, "node2", "node2"));
-    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
-    while (System.nanoTime() < until) {
-      assertThat(leaderOrNull()).as("leader while only node1 and the impostor are up").isNull();
-      Thread.sleep(100);
-    }
+    await("no leader while only node1 and the impostor are up").during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5))
+        .pollInterval(Duration.ofMillis(100)).until(() -> leaderOrNull() == null);
     start("node2", certificate(ca, "node2", "node2"));
 
     assertOutsider("node3");
@@ -209,12 +207,8 @@ class RaftTlsTest {
     awaitTrue(() -> machines.entrySet().stream().filter(e -> !e.getKey().equals(outsider)).allMatch(e -> e.getValue().applied.get() == 2),
         "the two others apply both entries");
     // Give the outsider several election timeouts to join, vote or receive an entry.
-    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
-    while (System.nanoTime() < until) {
-      assertThat(machines.get(outsider).applied.get()).as("entries applied by %s", outsider).isZero();
-      assertThat(division(outsider).getInfo().isLeader()).isFalse();
-      Thread.sleep(100);
-    }
+    await(outsider + " applies no entry and never leads").during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5))
+        .pollInterval(Duration.ofMillis(100)).until(() -> machines.get(outsider).applied.get() == 0 && !division(outsider).getInfo().isLeader());
     assertThat(division(outsider).getRaftLog().getLastCommittedIndex()).isLessThan(division(leader()).getRaftLog().getLastCommittedIndex());
   }
 
@@ -301,15 +295,10 @@ class RaftTlsTest {
     }
   }
 
-  private static void awaitTrue(BooleanSupplier condition, String what) throws InterruptedException {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("not within " + WAIT.toSeconds() + " s: " + what);
-      }
-      Thread.sleep(50);
-    }
+  private static void awaitTrue(BooleanSupplier condition, String what) {
+    await(what).atMost(WAIT).pollInterval(Duration.ofMillis(50)).until(condition::getAsBoolean);
   }
+
 
   /** Counts the entries it applies. */
   private static final class Counter extends BaseStateMachine {

@@ -1,6 +1,7 @@
 package org.veriflow.node.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,9 +20,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -214,24 +217,17 @@ class HttpServerHardeningTest {
       }
       slow.add(s);
     }
-    AtomicBoolean trickling = new AtomicBoolean(true);
-    Thread trickler = new Thread(() -> {
-      while (trickling.get()) {
-        for (Socket s : slow) {
-          try {
-            s.getOutputStream().write('{');
-          } catch (IOException e) {
-            // closed by the server
-          }
-        }
+    // The attacker's pace: one byte of body on every slow connection each second.
+    ScheduledExecutorService trickler = Executors.newSingleThreadScheduledExecutor();
+    trickler.scheduleAtFixedRate(() -> {
+      for (Socket s : slow) {
         try {
-          Thread.sleep(1_000);
-        } catch (InterruptedException e) {
-          return;
+          s.getOutputStream().write('{');
+        } catch (IOException e) {
+          // closed by the server
         }
       }
-    });
-    trickler.start();
+    }, 1, 1, TimeUnit.SECONDS);
     try {
       long capClosedBy = -1;
       long allClosedBy = -1;
@@ -258,11 +254,10 @@ class HttpServerHardeningTest {
       assertThat(capClosedBy).as("connections past the per-address cap closed").isNotNegative();
       assertThat(allClosedBy).as("every slow connection cut (minimum data rate, idle timeout)").isNotNegative();
       // Once the server has seen the slow connections' ends, a client of the same address is served again.
-      assertThat(servedWithin(Duration.ofSeconds(5))).isTrue();
+      awaitServed(Duration.ofSeconds(5));
     } finally {
-      trickling.set(false);
-      trickler.interrupt();
-      trickler.join();
+      trickler.shutdownNow();
+      assertThat(trickler.awaitTermination(5, TimeUnit.SECONDS)).isTrue();
       for (Socket s : slow) {
         s.close();
       }
@@ -275,18 +270,16 @@ class HttpServerHardeningTest {
       OutputStream out = s.getOutputStream();
       out.write("GET /health HTTP/1.1\r\nHost: localhost\r\n".getBytes(StandardCharsets.ISO_8859_1));
       long start = System.nanoTime();
-      boolean closed = false;
       // A header byte every 200 ms keeps the idle timeout (3 s) from firing; the header timeout (1 s) must.
-      while (!closed && System.nanoTime() - start < Duration.ofSeconds(6).toNanos()) {
-        try {
-          out.write('X');
-          Thread.sleep(200);
-          closed = closed(s);
-        } catch (IOException e) {
-          closed = true;
-        }
-      }
-      assertThat(closed).isTrue();
+      await("the connection cut mid-headers").atMost(Duration.ofSeconds(6)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(200))
+          .until(() -> {
+            try {
+              out.write('X');
+              return closed(s);
+            } catch (IOException e) {
+              return true;
+            }
+          });
       assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(2_900));
     }
   }
@@ -347,22 +340,18 @@ class HttpServerHardeningTest {
     }
   }
 
-  /** Whether a plain GET from 127.0.0.1 is answered 200 before the deadline (asking again after a refused connection). */
-  private boolean servedWithin(Duration deadline) throws InterruptedException {
-    long end = System.nanoTime() + deadline.toNanos();
-    while (System.nanoTime() < end) {
+  /** Waits until a plain GET from 127.0.0.1 is answered 200, asking again after a refused connection; fails past the deadline. */
+  private void awaitServed(Duration deadline) {
+    await("a plain GET from 127.0.0.1 answered 200").atMost(deadline).pollInterval(Duration.ofMillis(50)).until(() -> {
       try (Socket s = RawHttp.connect("127.0.0.1", node.httpPort(), Duration.ofSeconds(2))) {
         s.getOutputStream().write("GET /health HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
-        if (RawHttp.read(s.getInputStream()).status() == 200) {
-          return true;
-        }
+        return RawHttp.read(s.getInputStream()).status() == 200;
       } catch (IOException e) {
-        // closed at accept: the server has not seen every slow connection's end yet
+        return false; // closed at accept: the server has not seen every slow connection's end yet
       }
-      Thread.sleep(50);
-    }
-    return false;
+    });
   }
+
 
   private SignedTransaction register() {
     SigningKey someone = SigningKey.generate(SignatureAlgorithm.ED25519);
