@@ -54,7 +54,8 @@ record MemberTransport(Optional<ClusterTls> raft, Optional<SSLContext> https) {
     } catch (IOException | CryptoException e) {
       throw new IllegalArgumentException("configuration '" + NodeConfig.CLUSTER_TLS_CA.name() + "': " + e.getMessage(), e);
     }
-    ClusterTls raft = new ClusterTls(identity.key(), identity.chain(), authorities, nodeKeys(genesis, ledger));
+    ClusterTls raft = new ClusterTls(TlsMaterial.keyManagers(identity)[0], identity.chain().get(0), TlsMaterial.trustManager(authorities),
+        nodeKeys(genesis, ledger));
     return new MemberTransport(Optional.of(raft), Optional.of(TlsMaterial.context(authorities, Optional.of(identity))));
   }
 

@@ -1,9 +1,9 @@
 package org.veriflow.raft;
 
-import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
-import java.util.List;
 import java.util.Objects;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
  * Mutual TLS between the members of a cluster, on Ratis's gRPC transport. Each member presents its
@@ -13,27 +13,24 @@ import java.util.Objects;
  * confirms, and, when this member dials, it is the member configured at the address dialled. Every
  * Raft request a peer sends must come from the member its certificate names.
  *
- * @param key this member's TLS private key
- * @param chain this member's certificate, then any intermediates
- * @param authorities the cluster's CA certificates
+ * <p>The key and trust managers are built outside this module (from PEM files, by the node), so
+ * that certificate and key handling has one home; this module only adds the member checks.
+ *
+ * @param keyManager presents this member's certificate and key
+ * @param certificate this member's own certificate (it must name this member and its node key)
+ * @param authorities the JDK's PKIX checks against the cluster's CA certificates
  * @param nodeKeys confirms that a certificate's node key is its member's
  */
-public record ClusterTls(PrivateKey key, List<X509Certificate> chain, List<X509Certificate> authorities, NodeKeyCheck nodeKeys) {
+public record ClusterTls(KeyManager keyManager, X509Certificate certificate, X509ExtendedTrustManager authorities, NodeKeyCheck nodeKeys) {
   public ClusterTls {
-    Objects.requireNonNull(key, "key");
-    chain = List.copyOf(chain);
-    authorities = List.copyOf(authorities);
+    Objects.requireNonNull(keyManager, "keyManager");
+    Objects.requireNonNull(certificate, "certificate");
+    Objects.requireNonNull(authorities, "authorities");
     Objects.requireNonNull(nodeKeys, "nodeKeys");
-    if (chain.isEmpty()) {
-      throw new IllegalArgumentException("the member's certificate is missing");
-    }
-    if (authorities.isEmpty()) {
-      throw new IllegalArgumentException("the cluster's CA certificate is missing");
-    }
   }
 
   @Override
   public String toString() {
-    return "ClusterTls[" + chain.get(0).getSubjectX500Principal() + "]";
+    return "ClusterTls[" + certificate.getSubjectX500Principal() + "]";
   }
 }

@@ -115,7 +115,7 @@ public final class RaftOrderer implements Orderer {
     if (tls.isPresent()) {
       String named;
       try {
-        named = new MemberCertificates(settings, tls.get().nodeKeys()).member(tls.get().chain().get(0));
+        named = new MemberCertificates(settings, tls.get().nodeKeys()).member(tls.get().certificate());
       } catch (java.security.cert.CertificateException e) {
         throw new IllegalArgumentException("this member's TLS certificate is refused: " + e.getMessage(), e);
       }

@@ -1,17 +1,8 @@
 package org.veriflow.raft;
 
-import java.io.IOException;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.KeyManager;
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.TrustManagerFactory;
-import javax.net.ssl.X509ExtendedTrustManager;
 import org.apache.ratis.conf.Parameters;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.grpc.GrpcConfigKeys;
@@ -103,49 +94,14 @@ final class RaftSettings {
       return parameters;
     }
     ClusterTls t = tls.get();
-    MemberTrustManager trust = new MemberTrustManager(pkix(t.authorities()), new MemberCertificates(s, t.nodeKeys()), s);
-    GrpcTlsConfig config = new GrpcTlsConfig(keyManager(t), trust, true);
+    MemberTrustManager trust = new MemberTrustManager(t.authorities(), new MemberCertificates(s, t.nodeKeys()), s);
+    GrpcTlsConfig config = new GrpcTlsConfig(t.keyManager(), trust, true);
     GrpcConfigKeys.Server.setTlsConf(parameters, config);
     GrpcConfigKeys.Client.setTlsConf(parameters, config);
     GrpcConfigKeys.Admin.setTlsConf(parameters, config);
     MemberInterceptor interceptor = new MemberInterceptor();
     GrpcConfigKeys.Server.setServicesCustomizer(parameters, (builder, types) -> builder.intercept(interceptor));
     return parameters;
-  }
-
-  private static final char[] STORE_PASSWORD = "veriflow".toCharArray();
-
-  private static KeyManager keyManager(ClusterTls t) {
-    try {
-      KeyStore store = KeyStore.getInstance("PKCS12");
-      store.load(null, null);
-      store.setKeyEntry("member", t.key(), STORE_PASSWORD, t.chain().toArray(X509Certificate[]::new));
-      KeyManagerFactory f = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-      f.init(store, STORE_PASSWORD);
-      return f.getKeyManagers()[0];
-    } catch (GeneralSecurityException | IOException e) {
-      throw new IllegalArgumentException("the member's TLS key and certificate cannot be used: " + e.getMessage(), e);
-    }
-  }
-
-  private static X509ExtendedTrustManager pkix(List<X509Certificate> authorities) {
-    try {
-      KeyStore store = KeyStore.getInstance("PKCS12");
-      store.load(null, null);
-      for (int i = 0; i < authorities.size(); i++) {
-        store.setCertificateEntry("ca-" + i, authorities.get(i));
-      }
-      TrustManagerFactory f = TrustManagerFactory.getInstance("PKIX");
-      f.init(store);
-      for (TrustManager tm : f.getTrustManagers()) {
-        if (tm instanceof X509ExtendedTrustManager x) {
-          return x;
-        }
-      }
-      throw new IllegalStateException("the JDK's PKIX trust manager factory gave no X509ExtendedTrustManager");
-    } catch (GeneralSecurityException | IOException e) {
-      throw new IllegalArgumentException("the cluster's CA certificates cannot be used: " + e.getMessage(), e);
-    }
   }
 
   private static TimeDuration duration(long millis) {

@@ -44,6 +44,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.veriflow.core.crypto.SignatureAlgorithm;
 import org.veriflow.core.crypto.SigningKey;
 import org.veriflow.crypto.x509.DevelopmentPki;
+import org.veriflow.crypto.x509.TlsMaterial;
 import org.veriflow.protocol.MemberCertificateProfile;
 
 /**
@@ -156,7 +157,7 @@ class RaftTlsTest {
             List.of(key.publicKey(), nodeKeys.get("node2").publicKey())), 1_000L, List.of()));
     try {
       DevelopmentPki.Issued other = certificate(ca, "node2", "node2");
-      ClusterTls tls = new ClusterTls(other.key(), List.of(other.certificate()), List.of(ca.certificate()), this::nodeKeyRefusal);
+      ClusterTls tls = clusterTls(other);
       LeaderLink none = new LeaderLink() {
         @Override
         public List<Optional<org.veriflow.ledger.Rejection>> relay(ClusterMember leader, List<org.veriflow.ledger.VerifiedTx> txs) {
@@ -279,7 +280,7 @@ class RaftTlsTest {
 
   private void start(String id, DevelopmentPki.Issued certificate) throws IOException {
     ClusterSettings s = settings(id);
-    ClusterTls tls = new ClusterTls(certificate.key(), List.of(certificate.certificate()), List.of(ca.certificate()), this::nodeKeyRefusal);
+    ClusterTls tls = clusterTls(certificate);
     Counter machine = new Counter();
     machines.put(id, machine);
     RaftServer server = RaftServer.newBuilder().setGroup(group).setServerId(RaftPeerId.valueOf(id)).setStateMachine(machine)
@@ -293,6 +294,12 @@ class RaftTlsTest {
     try (ServerSocket s = new ServerSocket(0)) {
       return s.getLocalPort();
     }
+  }
+
+  /** This member's TLS with {@code issued}, trusting the cluster's CA, built as the node builds it. */
+  private ClusterTls clusterTls(DevelopmentPki.Issued issued) {
+    return new ClusterTls(TlsMaterial.keyManagers(new TlsMaterial.Identity(issued.key(), List.of(issued.certificate())))[0], issued.certificate(),
+        TlsMaterial.trustManager(List.of(ca.certificate())), this::nodeKeyRefusal);
   }
 
   private static void awaitTrue(BooleanSupplier condition, String what) {
