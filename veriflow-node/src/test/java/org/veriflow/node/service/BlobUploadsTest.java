@@ -6,10 +6,8 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -209,7 +207,7 @@ class BlobUploadsTest {
   void put_diskFull_storageFull_noPartialFile_nothingCharged() throws IOException {
     // A disk that takes 1,000 bytes, then fails as a full file system does.
     BlobStore.Disk full = temp -> {
-      FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE);
+      BlobStore.Disk.Sink files = BlobStore.Disk.FILES.open(temp);
       return new BlobStore.Disk.Sink() {
         long written;
 
@@ -219,19 +217,17 @@ class BlobUploadsTest {
             throw new IOException("No space left on device");
           }
           written += src.remaining();
-          while (src.hasRemaining()) {
-            ch.write(src);
-          }
+          files.write(src);
         }
 
         @Override
         public void force() throws IOException {
-          ch.force(true);
+          files.force();
         }
 
         @Override
         public void close() throws IOException {
-          ch.close();
+          files.close();
         }
       };
     };
