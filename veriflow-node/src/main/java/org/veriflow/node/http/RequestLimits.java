@@ -12,9 +12,6 @@ import org.veriflow.protocol.Limits;
  *     at least one request's most inputs ({@link Limits#PREDICT_INPUTS_PER_REQUEST})
  */
 public record RequestLimits(int noncesPerIdentity, long predictionsPerMinute, long predictInputsPerMinute) {
-  /** The defaults: 10,000 nonces, 600 predictions and 10,000 inputs per identity and minute. */
-  public static final RequestLimits DEFAULT = new RequestLimits(SignedRequests.DEFAULT_MAX_NONCES_PER_IDENTITY, 600, 10_000);
-
   /** @throws IllegalArgumentException if a limit is below 1, or the inputs limit below one request's most inputs */
   public RequestLimits {
     if (noncesPerIdentity < 1 || predictionsPerMinute < 1) {

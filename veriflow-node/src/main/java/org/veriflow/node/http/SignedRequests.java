@@ -42,8 +42,6 @@ import org.veriflow.protocol.proto.contracts.IdentityStatus;
 final class SignedRequests {
   /** How far a request's {@code created} may be from the node's clock, either way. */
   static final Duration WINDOW = Duration.ofSeconds(300);
-  /** Default most nonces remembered at once for one identity. */
-  static final int DEFAULT_MAX_NONCES_PER_IDENTITY = 10_000;
 
   /** Why a signed request is refused; the names are the HTTP API's error codes. */
   enum Reason {
