@@ -147,11 +147,14 @@ public final class RoundAggregation {
         List<RoundOutcome.Rejected> rejected = new ArrayList<>();
         List<Valid> valid = new ArrayList<>();
         for (UpdateInput u : sorted) {
-            RejectionReason reason = check(u, shape, globalFile);
+            byte[] file = u.bytes();
+            boolean present = file != null && Sha256.of(file).equals(u.hash());
+            double[] p = present ? shape.parameters(file) : null;
+            RejectionReason reason = check(present, p, file, globalFile);
             if (reason != null) {
                 rejected.add(new RoundOutcome.Rejected(u.participant(), u.hash(), reason, 0.0));
             } else {
-                valid.add(new Valid(u, delta(shape.parameters(u.bytes()), w, parallelism)));
+                valid.add(new Valid(u, delta(p, w, parallelism)));
             }
         }
 
@@ -194,12 +197,11 @@ public final class RoundAggregation {
         }
     }
 
-    private static RejectionReason check(UpdateInput u, ModelShape shape, byte[] globalFile) {
-        byte[] file = u.bytes();
-        if (file == null || !Sha256.of(file).equals(u.hash())) {
+    /** The first check an update fails, or null: {@code p} is its parameters, null if not of the shape. */
+    private static RejectionReason check(boolean present, double[] p, byte[] file, byte[] globalFile) {
+        if (!present) {
             return RejectionReason.MISSING_BLOB;
         }
-        double[] p = shape.parameters(file);
         if (p == null) {
             return RejectionReason.WRONG_SHAPE;
         }
@@ -255,18 +257,19 @@ public final class RoundAggregation {
 
     private static Combination fedAvg(List<Valid> valid, Parallelism parallelism) {
         int n = valid.size();
-        long total = 0;
+        // example counts summed as doubles in canonical order: exact below 2^53, never overflowing
+        double total = 0.0;
         for (Valid v : valid) {
-            total = Math.addExact(total, v.input.examples());
+            total += (double) v.input.examples();
         }
         double[] weights = new double[n];
         double[] step = new double[n];
-        long sofar = 0;
+        double sofar = 0.0;
         for (int i = 0; i < n; i++) {
-            long examples = valid.get(i).input.examples();
+            double examples = (double) valid.get(i).input.examples();
             sofar += examples;
-            weights[i] = (double) examples / (double) total;
-            step[i] = (double) examples / (double) sofar;
+            weights[i] = examples / total;
+            step[i] = examples / sofar;
         }
         int d = valid.get(0).delta.length;
         double[] out = new double[d];
