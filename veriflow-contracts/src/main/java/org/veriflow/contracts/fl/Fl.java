@@ -90,8 +90,9 @@ import org.veriflow.protocol.proto.models.StageChange;
  * final model registered in the models contract. The contract only checks and tallies.
  *
  * <ul>
- *   <li>{@code create_task} (any active identity, the owner): the recipe must hash to its hash and
- *       parse ({@link FederatedRecipe}); bounds as {@code fl.proto} states them; the rule's
+ *   <li>{@code create_task} (any active identity, the owner): the recipe must hash to its hash,
+ *       parse ({@link FederatedRecipe}) and be in its canonical form (so the task's recipe hash is
+ *       {@link FederatedRecipe#hash()}); bounds as {@code fl.proto} states them; the rule's
  *       parameters: TRIMMED_MEAN a trim of 1 to 499,999 millionths, KRUM and MULTI_KRUM {@code
  *       min_participants ≥ 2 × krum_f + 3} (so that Krum's guarantee holds for every round the
  *       task can aggregate), MULTI_KRUM {@code 1 ≤ multi_krum_m ≤ max_participants}, FLTRUST a root
@@ -348,6 +349,10 @@ public final class Fl extends SystemContract {
         recipe = FederatedRecipe.parse(m.getRecipe().toByteArray());
       } catch (IllegalArgumentException e) {
         throw bad("the recipe is not a federated recipe: " + e.getMessage());
+      }
+      if (!java.util.Arrays.equals(recipe.toCanonicalJson(), m.getRecipe().toByteArray())) {
+        throw bad("the recipe is not in its canonical form (" + FederatedRecipe.FORMAT
+            + ": no whitespace, members in their fixed order): the task's hash must be the recipe's hash");
       }
       if (m.getRounds() < 1 || m.getRounds() > MAX_ROUNDS) {
         throw bad("rounds must be between 1 and " + MAX_ROUNDS + ", not " + Integer.toUnsignedString(m.getRounds()));
