@@ -537,6 +537,17 @@ class FlRejectionsTest {
   }
 
   @Test
+  void aggregate_resultWithUnknownField_rejectedNonCanonical() {
+    fx.started(P1, P2);
+    fx.submitted(1, P1, P2);
+    // Field 15, varint 1: not a RoundResult field.
+    ByteString extended = both(1).build().toByteString().concat(ByteString.copyFrom(new byte[] {(byte) 0x78, 0x01}));
+
+    fx.chain.rejected(fx.call(AGGREGATOR, "aggregate", Aggregate.newBuilder().setTaskId(TASK).setRound(1).setResult(extended).build()),
+        RejectionCode.NON_CANONICAL);
+  }
+
+  @Test
   void aggregate_byOtherThanAggregator_rejectedNotAuthorised() {
     fx.started(P1, P2);
     fx.submitted(1, P1, P2);
