@@ -738,18 +738,15 @@ public final class Fl extends SystemContract {
         if (!REJECTION_REASONS.contains(x.getReason())) {
           throw bad("rejection reason '" + x.getReason() + "' is not one of " + new java.util.TreeSet<>(REJECTION_REASONS));
         }
-        if (!Double.isFinite(x.getScore())) {
-          throw bad("the score of " + x.getParticipant() + "'s rejection is not finite");
-        }
         previous = x.getParticipant();
       }
       List<String> contributors = r.getContributionsList().stream().map(Contribution::getParticipant).toList();
       if (!contributors.equals(accepted)) {
         throw bad("contributions must be given for exactly the accepted participants, in the same order");
       }
-      if (!Double.isFinite(r.getValidationLoss()) || !Double.isFinite(r.getValidationAccuracy())) {
-        throw bad("the validation loss and accuracy must be finite");
-      }
+      // Scores, loss and accuracy are taken as computed, even when not finite (a regressor's R² of a
+      // constant target predicted wrongly is -Infinity): validators compare them bit for bit through
+      // the result's hash, and refusing them would leave the round unaggregatable.
       return new AggregateArgs(m, r);
     }
 
@@ -975,6 +972,18 @@ public final class Fl extends SystemContract {
     }
   }
 
+  /** The last round's validation accuracy and loss, sorted by name, each only if finite (as model metrics must be). */
+  private static List<Metric> finiteMetrics(RoundResult last) {
+    List<Metric> metrics = new ArrayList<>();
+    if (Double.isFinite(last.getValidationAccuracy())) {
+      metrics.add(Metric.newBuilder().setName("validation.accuracy").setValue(last.getValidationAccuracy()).build());
+    }
+    if (Double.isFinite(last.getValidationLoss())) {
+      metrics.add(Metric.newBuilder().setName("validation.loss").setValue(last.getValidationLoss()).build());
+    }
+    return metrics;
+  }
+
   private static ModelRecord finalModel(ExecutionContext ctx, TaskRecord task) {
     List<RoundRecord> rounds = FlState.rounds(ctx.state(), task.getTaskId());
     RoundResult last = result(rounds.get(rounds.size() - 1));
@@ -992,8 +1001,7 @@ public final class Fl extends SystemContract {
         .addAllDatasets(datasets)
         .setArtifactSha256(last.getGlobalModelSha256())
         .setLossCurveSha256(ByteString.copyFrom(FederatedModel.lossCurve(rounds).bytes()))
-        .addMetrics(Metric.newBuilder().setName("validation.accuracy").setValue(last.getValidationAccuracy()))
-        .addMetrics(Metric.newBuilder().setName("validation.loss").setValue(last.getValidationLoss()))
+        .addAllMetrics(finiteMetrics(last))
         .setEngineVersion(engineVersion)
         .setTrainer(task.getOwner())
         .setRegisteredHeight(ctx.height())

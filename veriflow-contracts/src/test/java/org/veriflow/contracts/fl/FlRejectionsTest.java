@@ -522,7 +522,7 @@ class FlRejectionsTest {
             b.addRejected(RejectedUpdate.newBuilder().setParticipant(b.getAccepted(0).getParticipant())
                 .setUpdateSha256(b.getAccepted(0).getUpdateSha256()).setReason("NO_CHANGE"))),
         Arguments.of("contribution missing", (UnaryOperator<RoundResult.Builder>) b -> b.removeContributions(1)),
-        Arguments.of("NaN validation loss", (UnaryOperator<RoundResult.Builder>) b -> b.setValidationLoss(Double.NaN)),
+        Arguments.of("NaN weight", (UnaryOperator<RoundResult.Builder>) b -> b.setAccepted(0, b.getAccepted(0).toBuilder().setWeight(Double.NaN))),
         Arguments.of("no update at all", (UnaryOperator<RoundResult.Builder>) b -> b.clearAccepted().clearContributions()));
   }
 
