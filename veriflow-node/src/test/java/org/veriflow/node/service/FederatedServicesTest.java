@@ -410,6 +410,17 @@ class FederatedServicesTest {
     }
   }
 
+  @Test
+  void aggregatorKeyFileUnreadable_nodeDoesNotStart_namingTheKey() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> Node.start(NodeConfig.load(dir, Map.of(),
+            Map.of(NodeConfig.FL_AGGREGATOR_KEY_FILE.name(), "keys/missing.key")), Clock.systemUTC(), e -> { }))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'fl.aggregator.key-file'").hasMessageContaining("missing.key");
+    // The refused start left nothing open (the store's lock, the ports): the node starts with a readable key.
+    try (Node node = start(true)) {
+      assertThat(node.httpPort()).isPositive();
+    }
+  }
+
   private void readingsBlock(Node node, VeriflowClient client) {
     committed(client, tx(client, owner).transfer(admin.id().value(), 1, "a block after completion"));
   }
