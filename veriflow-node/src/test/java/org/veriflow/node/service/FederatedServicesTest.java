@@ -348,8 +348,9 @@ class FederatedServicesTest {
       assertThat(rejected.getRejection()).startsWith("MISMATCH");
       assertThat(metrics(node)).contains("veriflow_fl_round_attestations_total{outcome=\"mismatch\"} 1.0");
 
-      // The aggregator does it again, honestly: the validator attests attempt 2, and it matches.
-      node.blobUploads().store().put(honest.globalHash(), new java.io.ByteArrayInputStream(honest.globalModelFile()));
+      // The aggregator does it again, honestly (it does not even upload the model): the validator
+      // attests attempt 2, it matches, and the validator keeps the global model it recomputed.
+      assertThat(node.blobUploads().store().exists(honest.globalHash())).isFalse();
       committed(client, aggregatorKey, "aggregate", Aggregate.newBuilder().setTaskId("tampered").setRound(1)
           .setResult(ByteString.copyFrom(honest.encoded())).build());
       awaitRound(node, "tampered", 1, RoundStatus.VERIFIED);
@@ -357,6 +358,7 @@ class FederatedServicesTest {
       assertThat(attestations).hasSize(2);
       assertThat(attestations.get(1).getAttempt()).isEqualTo(2);
       assertThat(attestations.get(1).getMatch()).isTrue();
+      assertThat(node.blobUploads().store().exists(honest.globalHash())).isTrue();
     }
   }
 
