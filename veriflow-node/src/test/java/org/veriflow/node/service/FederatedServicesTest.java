@@ -472,6 +472,26 @@ class FederatedServicesTest {
   }
 
   @Test
+  void roundClosedWhileTheAggregatorWasOff_aggregatedOnceAfterTheRestart() throws Exception {
+    try (Node node = start(false)) {
+      VeriflowClient client = client(node);
+      organisations(client, 2);
+      createJoinStart(client, task("restart", 1, 1_000, 2, 2, AggregationRule.FEDAVG).build());
+      for (SigningKey p : participants) {
+        trainAndSubmit(node, client, p, "restart", 1);
+      }
+      await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(5))
+          .until(() -> roundRecord(node, "restart", 1).getStatus() == RoundStatus.OPEN);
+    }
+    try (Node node = start(true)) {
+      // The aggregator finds the closed round by its scan of the tasks at start.
+      awaitRound(node, "restart", 1, RoundStatus.VERIFIED);
+      assertThat(roundRecord(node, "restart", 1).getAttempt()).isEqualTo(1);
+      assertThat(metrics(node)).contains("veriflow_fl_aggregations_total{outcome=\"submitted\"} 1.0");
+    }
+  }
+
+  @Test
   void aggregatorKeyFileUnreadable_nodeDoesNotStart_namingTheKey() {
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> Node.start(NodeConfig.load(dir, Map.of(),
             Map.of(NodeConfig.FL_AGGREGATOR_KEY_FILE.name(), "keys/missing.key")), Clock.systemUTC(), e -> { }))
