@@ -175,12 +175,13 @@ public final class Participant implements AutoCloseable {
     long height = chain.height();
     while (!closed) {
       task = chain.task(taskId);
+      // Earlier rounds' outcomes first, then the open round: progress reads in round order.
+      follow(me);
       if (task.status() == TaskStatus.JOINING) {
         report(0, RoundPhase.WAITING, new TreeMap<>(), OptionalDouble.empty(), "waiting for the owner to start the task");
       } else if (task.status() == TaskStatus.RUNNING && task.currentRound() >= 1 && task.currentRound() <= task.rounds()) {
         step(task, recipe, chain.round(taskId, task.currentRound()), height, csv, me);
       }
-      follow(me);
       if (task.finished() || closed) {
         return task;
       }
