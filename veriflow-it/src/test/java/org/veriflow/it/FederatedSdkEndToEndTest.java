@@ -1,0 +1,305 @@
+package org.veriflow.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.protobuf.ByteString;
+import java.math.BigDecimal;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.veriflow.cli.NodeSetup;
+import org.veriflow.cli.Veriflow;
+import org.veriflow.client.ClientException;
+import org.veriflow.client.ProgressListener;
+import org.veriflow.client.Responses;
+import org.veriflow.client.Session;
+import org.veriflow.client.TransactionBuilder;
+import org.veriflow.client.VeriflowClient;
+import org.veriflow.client.federated.DatasetSource;
+import org.veriflow.client.federated.FederatedFailure;
+import org.veriflow.client.federated.FlTransactions;
+import org.veriflow.client.federated.Participant;
+import org.veriflow.client.federated.Round;
+import org.veriflow.client.federated.RoundPhase;
+import org.veriflow.client.federated.RoundProgress;
+import org.veriflow.client.federated.RoundUpdate;
+import org.veriflow.client.federated.Task;
+import org.veriflow.client.federated.TaskSpec;
+import org.veriflow.client.streams.Gateway;
+import org.veriflow.client.streams.SensorDevice;
+import org.veriflow.client.streams.StreamAdmin;
+import org.veriflow.core.Hex;
+import org.veriflow.core.crypto.Hash;
+import org.veriflow.core.crypto.KeyPem;
+import org.veriflow.core.crypto.SignatureAlgorithm;
+import org.veriflow.core.crypto.SigningKey;
+import org.veriflow.demo.sensors.RoomModel;
+import org.veriflow.demo.sensors.SensorSimulator;
+import org.veriflow.ml.federated.FederatedRecipe;
+import org.veriflow.ml.federated.RoundAggregation;
+import org.veriflow.ml.federated.RoundOutcome;
+import org.veriflow.ml.federated.RuleSpec;
+import org.veriflow.ml.federated.UpdateInput;
+import org.veriflow.ml.io.Sha256;
+import org.veriflow.ml.model.Algorithm;
+import org.veriflow.ml.model.Model;
+import org.veriflow.ml.model.ModelFile;
+import org.veriflow.ml.tensor.Parallelism;
+import org.veriflow.node.Node;
+import org.veriflow.node.NodeConfig;
+import org.veriflow.protocol.proto.contracts.IdentityKind;
+import org.veriflow.protocol.proto.fl.AcceptedUpdate;
+import org.veriflow.protocol.proto.fl.Aggregate;
+import org.veriflow.protocol.proto.fl.AttestRound;
+import org.veriflow.protocol.proto.fl.Contribution;
+import org.veriflow.protocol.proto.fl.RejectedUpdate;
+import org.veriflow.protocol.proto.fl.RoundResult;
+import org.veriflow.protocol.proto.fl.RoundStatus;
+import org.veriflow.protocol.proto.fl.TaskStatus;
+import org.veriflow.protocol.proto.models.DatasetRef;
+
+/**
+ * Federated learning through the SDK and the command line against a real node: a task created,
+ * two organisations joining with their own snapshots, one running the SDK's participant loop and the
+ * other {@code veriflow fl run}, each in its own thread, until the task completes. The node's verifier
+ * is off: the test plays the task's aggregator (recomputing each round with the engine) and the
+ * validator's attestation itself, as the node's services do, so that only the client side is on trial.
+ */
+class FederatedSdkEndToEndTest {
+  private static final String TASK = "room-humidity";
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir Path tmp;
+
+  private VeriflowClient client;
+
+  @Test
+  void participants_sdkAndCli_runTheTaskToCompletion() throws Exception {
+    Path dir = tmp.resolve("node");
+    NodeSetup.Result setup = NodeSetup.init(dir, "veriflow-fl", 0, SignatureAlgorithm.ED25519, Instant.parse("2026-01-01T00:00:00Z"),
+        NodeSetup.Transport.INSECURE);
+    Map<String, String> verifierOff = Map.of(NodeConfig.VERIFIER_ENABLED.name(), "false");
+    try (Node node = Node.start(NodeConfig.load(dir, Map.of(), verifierOff), Clock.systemUTC(), e -> { })) {
+      String url = "http://127.0.0.1:" + node.httpPort();
+      String nodeOpt = "--node=" + url;
+      client = new VeriflowClient(URI.create(url));
+      SigningKey owner = SigningKey.generate(SignatureAlgorithm.ED25519);
+      SigningKey aggregator = SigningKey.generate(SignatureAlgorithm.ED25519);
+      SigningKey p1 = SigningKey.generate(SignatureAlgorithm.ED25519);
+      SigningKey p2 = SigningKey.generate(SignatureAlgorithm.ED25519);
+      Session admin = new Session(client, setup.admin());
+      for (SigningKey org : List.of(owner, p1, p2)) {
+        assertThat(admin.submit(b -> b.registerIdentity(org.publicKey(), IdentityKind.ORGANISATION, "org", List.of()), true).committed()).isTrue();
+      }
+      assertThat(admin.submit(b -> b.transfer(owner.id().value(), 1_000, "pool"), true).committed()).isTrue();
+
+      // Each organisation's own room, and the owner's validation room: snapshots of signed readings.
+      String validation = room(owner, "validation-room", 1);
+      String data1 = room(p1, "room-1", 2);
+      String data2 = room(p2, "room-2", 3);
+      Session ownerSession = new Session(client, owner);
+      assertThat(ownerSession.submit(b -> b.registerIdentity(aggregator.publicKey(), IdentityKind.MEMBER, "aggregator", List.of()), true)
+          .committed()).isTrue();
+      Path csv1 = tmp.resolve("p1.csv");
+      Path csv2 = tmp.resolve("p2.csv");
+      client.streams().exportSnapshot(data1, csv1);
+      client.streams().exportSnapshot(data2, csv2);
+      Path validationCsv = tmp.resolve("validation.csv");
+      client.streams().exportSnapshot(validation, validationCsv);
+
+      FederatedRecipe recipe = recipe();
+      Path recipeFile = tmp.resolve("fl-recipe.json");
+      Files.write(recipeFile, recipe.toCanonicalJson());
+      for (var k : Map.of("owner", owner, "p2", p2).entrySet()) {
+        Files.writeString(tmp.resolve(k.getKey() + ".key"), KeyPem.encodePrivate(k.getValue()));
+      }
+
+      // Bad input: an unknown task, and a join whose dataset hashes are not the snapshot's.
+      assertThatThrownBy(() -> client.fl().task("no-such-task")).isInstanceOfSatisfying(ClientException.class,
+          e -> assertThat(e.code()).isEqualTo("UNKNOWN_TASK"));
+      Session s1 = new Session(client, p1);
+      assertThatThrownBy(() -> client.fl().join(s1, "no-such-task", DatasetSource.snapshot(data1)))
+          .isInstanceOfSatisfying(ClientException.class, e -> assertThat(e.code()).isEqualTo("UNKNOWN_TASK"));
+
+      // The owner creates the task through the command line; the chain holds the spec and the recipe's hash.
+      Veriflow.Captured created = Veriflow.capture("fl", "create", nodeOpt, "--key", tmp.resolve("owner.key").toString(), "--task", TASK,
+          "--recipe", recipeFile.toString(), "--rounds", "2", "--round-blocks", "1000", "--min-participants", "2", "--max-participants", "3",
+          "--validation-snapshot", validation, "--reward-pool", "600", "--aggregator", aggregator.id().value(), "--model-id", "room-humidity-fl",
+          "--output", "json");
+      assertThat(created.exitCode()).as(created.err()).isZero();
+      assertThat(JSON.readTree(created.out()).get("task").asText()).isEqualTo(TASK);
+      Task task = client.fl().task(TASK);
+      assertThat(task.status()).isEqualTo(TaskStatus.JOINING);
+      assertThat(task.recipeSha256()).isEqualTo(recipe.hash().hex());
+      assertThat(task.initialModelSha256()).isEqualTo(recipe.initialModel().hash().hex());
+      assertThat(task.validation().source()).isEqualTo(DatasetSource.snapshot(validation));
+      assertThat(task.validation().csvSha256()).isEqualTo(client.streams().snapshot(validation).csvSha256());
+
+      Responses.Snapshot snap1 = client.streams().snapshot(data1);
+      DatasetRef forged = DatasetRef.newBuilder().setSnapshotId(data1).setCsvSha256(ByteString.copyFrom(Hash.sha256(new byte[] {1}).bytes()))
+          .setReadingsRoot(ByteString.copyFrom(Hex.decode(snap1.readingsRoot()))).build();
+      assertThatThrownBy(() -> client.fl().submit(s1, FlTransactions.join(TASK, forged), "join")).isInstanceOfSatisfying(ClientException.class,
+          e -> assertThat(e.code()).isEqualTo("DATASET_MISMATCH"));
+
+      // One joins through the SDK, the other through the command line; too few to start before.
+      client.fl().join(s1, TASK, DatasetSource.snapshot(data1));
+      assertThatThrownBy(() -> client.fl().start(ownerSession, TASK)).isInstanceOfSatisfying(ClientException.class,
+          e -> assertThat(e.code()).isEqualTo("TOO_FEW_PARTICIPANTS"));
+      Veriflow.Captured joined = Veriflow.capture("fl", "join", nodeOpt, "--key", tmp.resolve("p2.key").toString(), "--task", TASK,
+          "--snapshot", data2);
+      assertThat(joined.exitCode()).as(joined.err()).isZero();
+      assertThat(client.fl().task(TASK).participants()).extracting(p -> p.id()).containsExactlyInAnyOrder(p1.id().value(), p2.id().value());
+
+      // A participant whose local data is not the snapshot it joined with stops before training.
+      assertThatThrownBy(() -> new Participant(s1, TASK, csv2, tmp.resolve("wrong")).run()).isInstanceOfSatisfying(ClientException.class,
+          e -> assertThat(e.code()).isEqualTo(FederatedFailure.DATA_MISMATCH.name()));
+
+      Veriflow.Captured started = Veriflow.capture("fl", "start", nodeOpt, "--key", tmp.resolve("owner.key").toString(), "--task", TASK);
+      assertThat(started.exitCode()).as(started.err()).isZero();
+
+      ExecutorService threads = Executors.newFixedThreadPool(2);
+      List<RoundProgress> progress = new CopyOnWriteArrayList<>();
+      try {
+        Future<Task> sdk = threads.submit(() -> new Participant(new Session(client, p1), TASK, csv1, tmp.resolve("work-1"))
+            .listener(progress::add).run());
+        Future<Veriflow.Captured> cli = threads.submit(() -> Veriflow.capture("fl", "run", nodeOpt, "--key", tmp.resolve("p2.key").toString(),
+            "--task", TASK, "--data", csv2.toString(), "--work", tmp.resolve("work-2").toString(), "--output", "json"));
+
+        Session aggregatorSession = new Session(client, aggregator);
+        Session validator = new Session(client, setup.node());
+        byte[] validationRows = Files.readAllBytes(validationCsv);
+        for (int r = 1; r <= 2; r++) {
+          int round = r;
+          await().atMost(Duration.ofSeconds(90)).until(() -> client.fl().round(TASK, round).updates().size() == 2);
+          aggregateAndAttest(recipe, client.fl().round(TASK, round), validationRows, aggregatorSession, validator);
+        }
+
+        Task end = sdk.get(90, TimeUnit.SECONDS);
+        assertThat(end.status()).isEqualTo(TaskStatus.COMPLETED);
+        Veriflow.Captured ran = cli.get(90, TimeUnit.SECONDS);
+        assertThat(ran.exitCode()).as(ran.err()).isZero();
+        JsonNode finished = JSON.readTree(ran.out());
+        assertThat(finished.get("status").asText()).isEqualTo("COMPLETED");
+        assertThat(finished.get("roundsAccepted").asInt()).isEqualTo(2);
+        assertThat(ran.err()).contains("round 1: submitted").contains("round 2: verified");
+      } finally {
+        threads.shutdownNow();
+      }
+
+      assertThat(progress).extracting(p -> p.round() + ":" + p.phase()).containsSubsequence("1:TRAINING", "1:SUBMITTED", "1:VERIFIED",
+          "2:TRAINING", "2:SUBMITTED", "2:VERIFIED");
+      assertThat(progress).filteredOn(p -> p.phase() == RoundPhase.VERIFIED).allSatisfy(p -> assertThat(p.validationAccuracy()).isPresent());
+
+      // Round 2 started from round 1's aggregate, and each participant's updates were its own.
+      List<Round> rounds = client.fl().rounds(TASK);
+      assertThat(rounds).hasSize(2).allSatisfy(r -> assertThat(r.status()).isEqualTo(RoundStatus.VERIFIED));
+      assertThat(rounds.get(1).baseModelSha256()).isEqualTo(rounds.get(0).result().orElseThrow().globalModelSha256());
+      assertThat(rounds.get(0).updates()).extracting(RoundUpdate::participant).containsExactlyInAnyOrder(p1.id().value(), p2.id().value());
+
+      Veriflow.Captured status = Veriflow.capture("fl", "status", nodeOpt, TASK, "--output", "json");
+      assertThat(status.exitCode()).as(status.err()).isZero();
+      assertThat(JSON.readTree(status.out()).get("status").asText()).isEqualTo("COMPLETED");
+      Veriflow.Captured roundsOut = Veriflow.capture("fl", "rounds", nodeOpt, TASK, "--output", "json");
+      JsonNode listed = JSON.readTree(roundsOut.out()).get("rounds");
+      assertThat(listed).hasSize(2);
+      assertThat(listed.get(0).get("matchingAttestations").asInt()).isEqualTo(1);
+      assertThat(listed.get(0).get("globalModelSha256").asText()).isEqualTo(rounds.get(0).result().orElseThrow().globalModelSha256());
+      assertThat(Veriflow.capture("fl", "rounds", nodeOpt, TASK).out()).contains("ROUND").contains("VERIFIED");
+      Veriflow.Captured contributions = Veriflow.capture("fl", "contributions", nodeOpt, TASK, "--output", "json");
+      JsonNode paid = JSON.readTree(contributions.out());
+      assertThat(paid.get("participants")).hasSize(2);
+      long rewards = 0;
+      for (JsonNode p : paid.get("participants")) {
+        assertThat(p.get("roundsAccepted").asInt()).isEqualTo(2);
+        rewards += p.get("reward").asLong();
+      }
+      assertThat(rewards + paid.get("refunded").asLong()).isEqualTo(600);
+    }
+  }
+
+  /** A room stream of {@code org}'s with two sensors, 20 minutes of readings, and its snapshot's id. */
+  private String room(SigningKey org, String stream, long seed) throws Exception {
+    RoomModel model = new RoomModel(2, Duration.ofSeconds(30), Duration.ofMinutes(20), seed);
+    List<SensorDevice> devices = SensorDevice.generate(stream, 2, SignatureAlgorithm.ED25519, new SecureRandom());
+    List<SensorSimulator.SimulatedReading> readings = SensorSimulator.simulate(model, devices, stream, Instant.now());
+    StreamAdmin admin = new StreamAdmin(client, org);
+    admin.create(SensorSimulator.stream(stream, model, SensorSimulator.DEFAULT_WINDOW));
+    admin.registerDevices(stream, devices);
+    new Gateway(client, org, 100).submit(stream, SensorSimulator.signed(readings), ProgressListener.NONE);
+    TransactionBuilder tx = new TransactionBuilder(client.chain().chainId(), org, client.account(org.id().value()).nonce(), 10_000);
+    Responses.TxInfo snap = client.submit(tx.snapshot(stream, Long.MIN_VALUE, Long.MAX_VALUE, stream), true);
+    assertThat(snap.committed()).isTrue();
+    assertThat(client.streams().snapshot(snap.id()).rowCount()).isEqualTo(readings.size());
+    return snap.id();
+  }
+
+  /** Humidity from temperature, one hidden layer, two local epochs per round. */
+  private static FederatedRecipe recipe() {
+    Map<String, Object> h = new TreeMap<>();
+    h.put("hiddenLayers", List.of(4));
+    h.put("epochs", 2);
+    h.put("learningRate", new BigDecimal("0.01"));
+    return FederatedRecipe.of(Algorithm.MLP_REGRESSOR, List.of("temperature"), "humidity", List.of(), new double[] {29.0},
+        new double[] {2.0}, h, 17);
+  }
+
+  /**
+   * What the task's aggregator and a validator do for a closed round: recompute it from the update
+   * blobs, upload the new global model, submit {@code fl.aggregate}, and attest the same result.
+   */
+  private void aggregateAndAttest(FederatedRecipe recipe, Round round, byte[] validationRows, Session aggregator, Session validator)
+      throws Exception {
+    Model global = round.round() == 1 ? recipe.initialModel() : ModelFile.read(blob(round.baseModelSha256()));
+    List<UpdateInput> inputs = new ArrayList<>();
+    for (RoundUpdate u : round.updates()) {
+      inputs.add(new UpdateInput(u.participant(), Sha256.fromHex(u.updateSha256()), u.examples(), blob(u.updateSha256())));
+    }
+    RoundOutcome outcome = RoundAggregation.aggregate(recipe, TASK, round.round(), global, inputs, RuleSpec.fedAvg(), null, validationRows,
+        Parallelism.sequential());
+    Path file = tmp.resolve("global-" + round.round() + ".bin");
+    Files.write(file, outcome.globalModelFile());
+    client.putBlob(file, aggregator.key());
+    RoundResult.Builder result = RoundResult.newBuilder().setRound(round.round())
+        .setGlobalModelSha256(ByteString.copyFrom(outcome.globalHash().bytes()))
+        .setValidationLoss(outcome.validationLoss()).setValidationAccuracy(outcome.validationAccuracy());
+    for (RoundOutcome.Accepted a : outcome.accepted()) {
+      result.addAccepted(AcceptedUpdate.newBuilder().setParticipant(a.participant()).setUpdateSha256(ByteString.copyFrom(a.hash().bytes()))
+          .setWeight(a.weight()));
+      result.addContributions(Contribution.newBuilder().setParticipant(a.participant()).setMicros(outcome.contributionMicros().get(a.participant())));
+    }
+    for (RoundOutcome.Rejected x : outcome.rejected()) {
+      result.addRejected(RejectedUpdate.newBuilder().setParticipant(x.participant()).setUpdateSha256(ByteString.copyFrom(x.hash().bytes()))
+          .setReason(x.reason().name()).setScore(x.score()));
+    }
+    byte[] encoded = result.build().toByteArray();
+    client.fl().submit(aggregator, b -> b.call("fl", "aggregate", Aggregate.newBuilder().setTaskId(TASK).setRound(round.round())
+        .setResult(ByteString.copyFrom(encoded)).build()), "aggregate round " + round.round());
+    client.fl().submit(validator, b -> b.call("fl", "attest_round", AttestRound.newBuilder().setTaskId(TASK).setRound(round.round())
+        .setAttempt(1).setResultSha256(ByteString.copyFrom(Hash.sha256(encoded).bytes())).build()), "attest round " + round.round());
+  }
+
+  private byte[] blob(String hash) throws Exception {
+    Path out = tmp.resolve("blob-" + hash);
+    client.getBlob(hash, out);
+    return Files.readAllBytes(out);
+  }
+}
