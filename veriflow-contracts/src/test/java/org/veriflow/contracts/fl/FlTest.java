@@ -209,6 +209,21 @@ class FlTest {
         + "\",\"datasetVersion\":1,\"csvSha256\":\"" + hex(p.getDataset().getCsvSha256()) + "\",\"readingsRoot\":\"\"}";
   }
 
+  @Test
+  void finalModel_attestedLikeAReplayedModel_failsBadArgumentsStaysVerified() {
+    fx.started(P1, P2);
+    for (int round = 1; round <= 2; round++) {
+      fx.submitted(round, P1, P2);
+      fx.aggregatedAndVerified(round, result(round, global(round, 1), Outcome.accepted(P1, round, 1), Outcome.accepted(P2, round, 1)).build());
+    }
+
+    TxResult r = fx.fails(TestChain.models(VALIDATOR, fx.chain.nextNonce(VALIDATOR), "attest", org.veriflow.protocol.proto.models.Attest
+        .newBuilder().setModelId(MODEL).setFailure("the recipe is not a training recipe").build()), "BAD_ARGUMENTS");
+
+    assertThat(r.getMessage()).contains("federated task " + TASK);
+    assertThat(Models.find(fx.chain.ledger.state(Models.NAME), MODEL).orElseThrow().getStage()).isEqualTo(ModelStage.VERIFIED);
+  }
+
   // ------------------------------------------------------------------ deadlines, rejections, Byzantine updates
 
   @Test
