@@ -15,6 +15,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -132,6 +133,7 @@ class FederatedSdkEndToEndTest {
           "--output", "json");
       assertThat(created.exitCode()).as(created.err()).isZero();
       assertThat(JSON.readTree(created.out()).get("task").asText()).isEqualTo(TASK);
+      assertThat(fields(JSON.readTree(created.out()))).containsExactly("task", "transaction", "height");
       Task task = client.fl().task(TASK);
       assertThat(task.status()).isEqualTo(TaskStatus.JOINING);
       assertThat(task.recipeSha256()).isEqualTo(recipe.hash().hex());
@@ -175,6 +177,8 @@ class FederatedSdkEndToEndTest {
         assertThat(ran.exitCode()).as(ran.err()).isZero();
         JsonNode finished = JSON.readTree(ran.out());
         assertThat(finished.get("status").asText()).isEqualTo("COMPLETED");
+        assertThat(fields(finished)).containsExactly("task", "status", "participant", "contributionMicros", "reward", "roundsAccepted",
+            "roundsRejected", "roundsMissed");
         assertThat(finished.get("roundsAccepted").asInt()).isEqualTo(2);
         assertThat(ran.err()).contains("round 1: submitted").contains("round 2: verified");
       } finally {
@@ -194,15 +198,25 @@ class FederatedSdkEndToEndTest {
       Veriflow.Captured status = Veriflow.capture("fl", "status", nodeOpt, TASK, "--output", "json");
       assertThat(status.exitCode()).as(status.err()).isZero();
       assertThat(JSON.readTree(status.out()).get("status").asText()).isEqualTo("COMPLETED");
+      assertThat(fields(JSON.readTree(status.out()))).containsExactly("task", "owner", "status", "recipeSha256", "rounds", "currentRound",
+          "roundBlocks", "minParticipants", "maxParticipants", "rule", "trimFractionMicros", "krumF", "multiKrumM", "validation", "root",
+          "rewardPool", "refunded", "aggregator", "modelId", "parameterCount", "initialModelSha256", "participants", "createdHeight",
+          "startedHeight", "finishedHeight", "cancelReason");
       Veriflow.Captured roundsOut = Veriflow.capture("fl", "rounds", nodeOpt, TASK, "--output", "json");
       JsonNode listed = JSON.readTree(roundsOut.out()).get("rounds");
       assertThat(listed).hasSize(2);
+      assertThat(fields(JSON.readTree(roundsOut.out()))).containsExactly("task", "rounds");
+      assertThat(fields(listed.get(0))).containsExactly("round", "status", "openedHeight", "deadlineHeight", "updates", "accepted", "rejected",
+          "globalModelSha256", "attestations", "matchingAttestations", "validationLoss", "validationAccuracy");
       assertThat(listed.get(0).get("matchingAttestations").asInt()).isEqualTo(1);
       assertThat(listed.get(0).get("globalModelSha256").asText()).isEqualTo(rounds.get(0).result().orElseThrow().globalModelSha256());
       assertThat(Veriflow.capture("fl", "rounds", nodeOpt, TASK).out()).contains("ROUND").contains("VERIFIED");
       Veriflow.Captured contributions = Veriflow.capture("fl", "contributions", nodeOpt, TASK, "--output", "json");
       JsonNode paid = JSON.readTree(contributions.out());
       assertThat(paid.get("participants")).hasSize(2);
+      assertThat(fields(paid)).containsExactly("task", "status", "rewardPool", "refunded", "participants");
+      assertThat(fields(paid.get("participants").get(0))).containsExactly("participant", "dataset", "contributionMicros", "reward",
+          "roundsAccepted", "roundsRejected", "roundsMissed");
       long rewards = 0;
       for (JsonNode p : paid.get("participants")) {
         assertThat(p.get("roundsAccepted").asInt()).isEqualTo(2);
@@ -236,5 +250,12 @@ class FederatedSdkEndToEndTest {
     h.put("learningRate", new BigDecimal("0.01"));
     return FederatedRecipe.of(Algorithm.MLP_REGRESSOR, List.of("temperature"), "humidity", List.of(), new double[] {29.0},
         new double[] {2.0}, h, 17);
+  }
+
+  /** A JSON object's field names, in order: the fields docs/cli.md lists for the command. */
+  private static List<String> fields(JsonNode object) {
+    List<String> names = new ArrayList<>();
+    object.fieldNames().forEachRemaining(names::add);
+    return names;
   }
 }
