@@ -156,7 +156,7 @@ public final class Participant implements AutoCloseable {
    *     the dataset it joined with (before any training); {@code BAD_RECIPE} if the task's recipe does
    *     not parse or hash to its recipe hash; {@code BASE_MODEL_MISMATCH} if a round's base model is
    *     not the chain's; the contract's code if an update fails for another reason than the round's
-   *     closing; or the node's code if it refuses a request or cannot be reached
+   *     closing or a replayed update; or the node's code if it refuses a request or cannot be reached
    * @throws IOException if the local CSV cannot be read or the work directory written
    */
   public Task run() throws IOException {
@@ -239,6 +239,13 @@ public final class Participant implements AutoCloseable {
     if (TransactionStatus.failed(tx) && (code.equals("ROUND_CLOSED") || code.equals("WRONG_ROUND"))) {
       missed.add(r);
       report(r, RoundPhase.MISSED, trained.metrics(), OptionalDouble.empty(), "the round closed before the update got in: " + code);
+      return;
+    }
+    if (TransactionStatus.failed(tx) && code.equals("REPLAYED_UPDATE")) {
+      // The chain saw this very model before in the task (an update that returns a global model which
+      // was itself one participant's update, as a free-rider's may): the round goes on without it.
+      missed.add(r);
+      report(r, RoundPhase.MISSED, trained.metrics(), OptionalDouble.empty(), "the chain refused the update as one it has seen before: " + code);
       return;
     }
     if (TransactionStatus.failed(tx) && code.equals("DUPLICATE_UPDATE")) {
