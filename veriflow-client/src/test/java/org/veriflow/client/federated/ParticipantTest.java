@@ -191,6 +191,24 @@ class ParticipantTest {
   }
 
   @Test
+  void run_updatePendingPastTheNodesWait_waitsForItsRecordWithoutTrainingAgain() throws Exception {
+    chain.open(1, recipe.initialModel().hash().hex(), 5);
+    chain.pendOnce = true;
+    chain.onBlock = h -> {
+      if (!chain.rounds.get(1).updates().isEmpty() && h >= 13) {
+        chain.verify(1, chain.rounds.get(1).updates().get(0).updateSha256(), 0.7);
+        chain.task = chain.withStatus(TaskStatus.COMPLETED, 3);
+      }
+    };
+
+    Task end = participant().run();
+
+    assertThat(end.status()).isEqualTo(TaskStatus.COMPLETED);
+    assertThat(chain.submissions).hasSize(1);
+    assertThat(phases()).containsExactly("1:TRAINING", "1:UPLOADING", "1:SUBMITTED", "1:AGGREGATED", "1:VERIFIED");
+  }
+
+  @Test
   void run_updateFailsForAnotherReason_throwsTheContractsCode() {
     chain.open(1, recipe.initialModel().hash().hex(), 5);
     chain.failSubmissionWith = "WRONG_SHAPE";
