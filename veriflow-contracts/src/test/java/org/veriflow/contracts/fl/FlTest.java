@@ -324,6 +324,21 @@ class FlTest {
   }
 
   @Test
+  void completion_nonFiniteValidationAccuracy_acceptedAndLeftOutOfModelMetrics() {
+    fx.started(P1, P2);
+    RoundResult last = null;
+    for (int round = 1; round <= 2; round++) {
+      fx.submitted(round, P1, P2);
+      last = result(round, global(round, 1), Outcome.accepted(P1, round, 1), Outcome.accepted(P2, round, 1))
+          .setValidationAccuracy(Double.NEGATIVE_INFINITY).build();
+      fx.aggregatedAndVerified(round, last);
+    }
+
+    ModelRecord m = Models.find(fx.chain.ledger.state(Models.NAME), MODEL).orElseThrow();
+    assertThat(m.getMetricsList()).containsExactly(Metric.newBuilder().setName("validation.loss").setValue(last.getValidationLoss()).build());
+  }
+
+  @Test
   void completion_proportionalSplitLeavesRemainder_remainderRefundedToOwner() {
     fx.started(P1, P2, P3);
     for (int round = 1; round <= 2; round++) {
