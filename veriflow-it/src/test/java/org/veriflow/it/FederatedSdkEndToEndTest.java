@@ -43,6 +43,7 @@ import org.veriflow.client.federated.RoundPhase;
 import org.veriflow.client.federated.RoundProgress;
 import org.veriflow.client.federated.RoundUpdate;
 import org.veriflow.client.federated.Task;
+import org.veriflow.client.federated.TaskSpec;
 import org.veriflow.client.streams.Gateway;
 import org.veriflow.client.streams.SensorDevice;
 import org.veriflow.client.streams.StreamAdmin;
@@ -223,6 +224,74 @@ class FederatedSdkEndToEndTest {
         rewards += p.get("reward").asLong();
       }
       assertThat(rewards + paid.get("refunded").asLong()).isEqualTo(600);
+    }
+  }
+
+  @Test
+  void participant_restartedAfterItsUpdateCommitted_neverSubmitsTheRoundAgain() throws Exception {
+    Path dir = tmp.resolve("node");
+    NodeSetup.Result setup = NodeSetup.init(dir, "veriflow-fl-restart", 0, SignatureAlgorithm.ED25519, Instant.parse("2026-01-01T00:00:00Z"),
+        NodeSetup.Transport.INSECURE);
+    SigningKey aggregator = SigningKey.generate(SignatureAlgorithm.ED25519);
+    Path aggregatorKey = tmp.resolve("aggregator.key");
+    Files.writeString(aggregatorKey, KeyPem.encodePrivate(aggregator));
+    Map<String, String> services = Map.of(NodeConfig.FL_AGGREGATOR_KEY_FILE.name(), aggregatorKey.toString());
+    try (Node node = Node.start(NodeConfig.load(dir, Map.of(), services), Clock.systemUTC(), e -> { })) {
+      client = new VeriflowClient(URI.create("http://127.0.0.1:" + node.httpPort()));
+      SigningKey owner = SigningKey.generate(SignatureAlgorithm.ED25519);
+      SigningKey p1 = SigningKey.generate(SignatureAlgorithm.ED25519);
+      SigningKey p2 = SigningKey.generate(SignatureAlgorithm.ED25519);
+      Session admin = new Session(client, setup.admin());
+      for (SigningKey org : List.of(owner, p1, p2)) {
+        assertThat(admin.submit(b -> b.registerIdentity(org.publicKey(), IdentityKind.ORGANISATION, "org", List.of()), true).committed()).isTrue();
+      }
+      String validation = room(owner, "validation-room", 4);
+      String data1 = room(p1, "room-1", 5);
+      String data2 = room(p2, "room-2", 6);
+      Session ownerSession = new Session(client, owner);
+      ownerSession.submit(b -> b.registerIdentity(aggregator.publicKey(), IdentityKind.MEMBER, "aggregator", List.of()), true);
+      Path csv1 = tmp.resolve("p1.csv");
+      Path csv2 = tmp.resolve("p2.csv");
+      client.streams().exportSnapshot(data1, csv1);
+      client.streams().exportSnapshot(data2, csv2);
+      client.fl().createTask(ownerSession, TaskSpec.builder(TASK).recipe(recipe()).rounds(2).roundBlocks(1000).minParticipants(2)
+          .maxParticipants(2).validation(DatasetSource.snapshot(validation)).aggregator(aggregator.id().value()).modelId("restart-fl").build());
+      client.fl().join(new Session(client, p1), TASK, DatasetSource.snapshot(data1));
+      client.fl().join(new Session(client, p2), TASK, DatasetSource.snapshot(data2));
+      client.fl().start(ownerSession, TASK);
+
+      // The first run stops right after its round-1 update committed: round 1 stays open for p2.
+      List<RoundProgress> first = new CopyOnWriteArrayList<>();
+      Participant crashed = new Participant(new Session(client, p1), TASK, csv1, tmp.resolve("work-1"));
+      crashed.listener(p -> {
+        first.add(p);
+        if (p.phase() == RoundPhase.SUBMITTED) {
+          crashed.close();
+        }
+      });
+      assertThat(crashed.run().status()).isEqualTo(TaskStatus.RUNNING);
+      assertThat(client.fl().round(TASK, 1).updates()).extracting(RoundUpdate::participant).containsExactly(p1.id().value());
+      String update = client.fl().round(TASK, 1).update(p1.id().value()).orElseThrow().updateSha256();
+
+      ExecutorService threads = Executors.newFixedThreadPool(2);
+      List<RoundProgress> second = new CopyOnWriteArrayList<>();
+      try {
+        Future<Task> restarted = threads.submit(() -> new Participant(new Session(client, p1), TASK, csv1, tmp.resolve("work-1"))
+            .listener(second::add).run());
+        Future<Task> other = threads.submit(() -> new Participant(new Session(client, p2), TASK, csv2, tmp.resolve("work-2")).run());
+        assertThat(restarted.get(180, TimeUnit.SECONDS).status()).isEqualTo(TaskStatus.COMPLETED);
+        assertThat(other.get(60, TimeUnit.SECONDS).status()).isEqualTo(TaskStatus.COMPLETED);
+      } finally {
+        threads.shutdownNow();
+      }
+
+      assertThat(first).extracting(p -> p.round() + ":" + p.phase()).containsExactly("1:TRAINING", "1:UPLOADING", "1:SUBMITTED");
+      // The restarted run found its round-1 update on chain: it trained round 2 only.
+      assertThat(second).extracting(p -> p.round() + ":" + p.phase()).doesNotContain("1:TRAINING").containsSubsequence("1:SUBMITTED",
+          "1:VERIFIED", "2:TRAINING", "2:SUBMITTED", "2:VERIFIED");
+      assertThat(second.get(0).detail()).contains("already on chain");
+      assertThat(client.fl().round(TASK, 1).update(p1.id().value()).orElseThrow().updateSha256()).isEqualTo(update);
+      assertThat(client.fl().task(TASK).participant(p1.id().value()).orElseThrow().roundsAccepted()).isEqualTo(2);
     }
   }
 
