@@ -83,6 +83,10 @@ public final class LogisticRegression implements Model {
         return core.explain(row, className);
     }
 
+    ClassifierCore core() {
+        return core;
+    }
+
     void writeBody(CanonicalOutput out) {
         core.write(out);
     }

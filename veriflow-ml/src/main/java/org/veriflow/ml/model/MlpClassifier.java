@@ -84,6 +84,10 @@ public final class MlpClassifier implements Model {
         return core.explain(row, className);
     }
 
+    ClassifierCore core() {
+        return core;
+    }
+
     void writeBody(CanonicalOutput out) {
         core.write(out);
     }

@@ -156,6 +156,14 @@ public final class MlpRegressor implements Model {
         return List.copyOf(result);
     }
 
+    Standardizer inputScaler() {
+        return inputScaler;
+    }
+
+    MlpRegressor withNetwork(Network replacement) {
+        return new MlpRegressor(features, target, inputScaler, targetMean, targetScale, replacement);
+    }
+
     void writeBody(CanonicalOutput out) {
         Inputs.writeStrings(out, features);
         out.writeString(target);

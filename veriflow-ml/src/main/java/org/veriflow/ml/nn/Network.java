@@ -166,6 +166,52 @@ public final class Network {
         return count;
     }
 
+    /**
+     * Returns every trainable scalar in one array, in the order the model file writes them: layer by
+     * layer, for a dense layer its weights row by row (inputs×outputs) then its bias, for batch
+     * normalisation gamma then beta (running statistics are not trainable and not included).
+     *
+     * @return a new array of {@link #parameterCount()} values
+     */
+    public double[] parameterValues() {
+        double[] values = new double[Math.toIntExact(parameterCount())];
+        int k = 0;
+        for (Parameter p : parameters()) {
+            for (int r = 0; r < p.value.rows(); r++) {
+                double[] row = p.value.row(r);
+                System.arraycopy(row, 0, values, k, row.length);
+                k += row.length;
+            }
+        }
+        return values;
+    }
+
+    /**
+     * Returns a copy of this network whose trainable scalars are {@code values} (in the order of
+     * {@link #parameterValues()}); everything else (architecture, running statistics) is copied.
+     * Values are taken as given, non-finite ones included: callers that need finite weights check them.
+     *
+     * @param values one value per trainable scalar
+     * @return a new, independent network
+     * @throws IllegalArgumentException if {@code values.length} differs from {@link #parameterCount()}
+     */
+    public Network withParameterValues(double[] values) {
+        if (values.length != parameterCount()) {
+            throw new IllegalArgumentException("the network has " + parameterCount() + " parameters, given "
+                    + values.length + " values");
+        }
+        Network copy = copy();
+        int k = 0;
+        for (Parameter p : copy.parameters()) {
+            for (int r = 0; r < p.value.rows(); r++) {
+                double[] row = p.value.row(r);
+                System.arraycopy(values, k, row, 0, row.length);
+                k += row.length;
+            }
+        }
+        return copy;
+    }
+
     /** Describes the layers, e.g. {@code dense(2->64) relu(64) dense(64->1)}. */
     public String describe() {
         StringBuilder sb = new StringBuilder();

@@ -1,0 +1,61 @@
+package org.veriflow.ml.federated;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.veriflow.ml.model.MlpClassifier;
+import org.veriflow.ml.model.Model;
+import org.veriflow.ml.model.ModelFile;
+
+class ParametersTest {
+
+    @Test
+    void with_ownParameters_sameModelBytes() {
+        for (FederatedRecipe r : List.of(Fixtures.classifier(), Fixtures.logistic(), Fixtures.regressor())) {
+            Model m = r.initialModel();
+            assertThat(Parameters.with(m, Parameters.of(m)).toCanonicalBytes()).isEqualTo(m.toCanonicalBytes());
+        }
+    }
+
+    @Test
+    void with_changedValues_readBackAndEverythingElseKept() {
+        Model m = Fixtures.classifier().initialModel();
+        double[] p = Parameters.of(m);
+        for (int i = 0; i < p.length; i++) {
+            p[i] = i * 0.25 - 3;
+        }
+        Model changed = Parameters.with(m, p);
+        assertThat(Parameters.of(changed)).isEqualTo(p);
+        assertThat(changed.hash()).isNotEqualTo(m.hash());
+        MlpClassifier c = (MlpClassifier) ModelFile.read(changed.toCanonicalBytes());
+        assertThat(c.classes()).containsExactly("a", "b");
+        assertThat(c.network().describe()).isEqualTo(((MlpClassifier) m).network().describe());
+        assertThat(Parameters.of(c)).isEqualTo(p);
+    }
+
+    @Test
+    void of_returnsACopy() {
+        Model m = Fixtures.logistic().initialModel();
+        double[] p = Parameters.of(m);
+        p[0] = 99;
+        assertThat(Parameters.of(m)[0]).isNotEqualTo(99);
+    }
+
+    @Test
+    void with_wrongLength_rejected() {
+        Model m = Fixtures.logistic().initialModel();
+        assertThatThrownBy(() -> Parameters.with(m, new double[2])).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("has 3 parameters, given 2 values");
+    }
+
+    @Test
+    void with_nonFinite_rejected() {
+        Model m = Fixtures.logistic().initialModel();
+        assertThatThrownBy(() -> Parameters.with(m, new double[] {0, Double.NaN, 0}))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("parameter 1 is NaN");
+        assertThatThrownBy(() -> Parameters.with(m, new double[] {0, 0, Double.NEGATIVE_INFINITY}))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("must be finite");
+    }
+}
