@@ -46,7 +46,9 @@ import java.util.SplittableRandom;
  *
  * Each device errs within its datasheet's accuracy: temperature bias within ±0.2 °C and humidity within
  * ±2 %RH (Sensirion SHT3x), CO2 {@code ±(30 ppm + 3 %)} as an offset and a gain error (Sensirion SCD30),
- * an illuminance gain error within ±15 % (an uncalibrated ambient-light sensor); Gaussian noise of
+ * an illuminance gain error within ±15 % (an uncalibrated ambient-light sensor) on top of the office's
+ * mounting ratio ({@link Office#sensorLightRatio()}: the true light of a sample is what reaches the
+ * sensor); Gaussian noise of
  * 0.05 °C, 0.2 %RH, 8 ppm and 1 % + 2 lux. Reports are rounded to the stream's decimals ({@link
  * OfficeFields}).
  */
@@ -171,7 +173,7 @@ public final class OfficeModel {
       double h = (step % perDay) * dtHours;
       int people = occupants[step];
       double daylight = office.daylightLux() * cloud[d] * sunElevation(h);
-      double light = daylight + (lamps[step] ? office.lampLux() : 0);
+      double light = (daylight + (lamps[step] ? office.lampLux() : 0)) * office.sensorLightRatio();
       double co2Target = OUTDOOR_CO2_PPM + 1e6 * people * CO2_PER_PERSON / ventilation;
       double vapourTarget = people * MOISTURE_PER_PERSON * PRESSURE_HPA / (0.622 * AIR_DENSITY * ventilation);
       double heatTarget = setPoint(d, h) + occupantHeat(office, people) + daylight / 1000.0;
