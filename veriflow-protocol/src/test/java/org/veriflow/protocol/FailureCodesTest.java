@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.veriflow.protocol.credits.CreditsFailure;
 import org.veriflow.protocol.datasets.DatasetsFailure;
 import org.veriflow.protocol.decisions.DecisionsFailure;
+import org.veriflow.protocol.fl.FlFailure;
 import org.veriflow.protocol.identities.IdentitiesFailure;
 import org.veriflow.protocol.models.ModelsFailure;
 import org.veriflow.protocol.streams.StreamsFailure;
@@ -35,7 +36,13 @@ class FailureCodesTest {
           "GRANT_EXPIRED", "GRANT_NOT_ACTIVE", "GRANT_NOT_PENDING", "INSUFFICIENT_FUNDS", "INVALID_VERSION",
           "NOT_AUTHORISED", "NOT_COMPUTE_GRANT", "NOT_CUSTODIAN", "NOT_GRANTEE", "NOT_OWNER", "NO_ENCRYPTION_KEY",
           "PURPOSE_MISMATCH", "READS_EXHAUSTED", "UNKNOWN_CUSTODIAN", "UNKNOWN_DATASET", "UNKNOWN_GRANT",
-          "UNKNOWN_SNAPSHOT"));
+          "UNKNOWN_SNAPSHOT"),
+      FlFailure.class, List.of("ALREADY_AGGREGATED", "ALREADY_ATTESTED", "ALREADY_JOINED", "BAD_ARGUMENTS",
+          "BALANCE_OVERFLOW", "DATASET_ERASED", "DATASET_MISMATCH", "DUPLICATE_UPDATE", "INPUTS_MISMATCH",
+          "INSUFFICIENT_FUNDS", "NOT_AGGREGATED", "NOT_AUTHORISED", "NOT_ELIGIBLE", "NOT_PARTICIPANT",
+          "RECIPE_TOO_COSTLY", "REPLAYED_UPDATE", "ROUND_CLOSED", "ROUND_OPEN", "TASK_EXISTS", "TASK_FULL",
+          "TOO_FEW_PARTICIPANTS", "TOO_FEW_UPDATES", "TOO_MANY_EXAMPLES", "UNKNOWN_DATASET", "UNKNOWN_TASK",
+          "WRONG_ROUND", "WRONG_SHAPE", "WRONG_STATUS"));
 
   private static List<String> names(Class<? extends Enum<?>> type) {
     return Arrays.stream(type.getEnumConstants()).map(Enum::name).sorted().toList();

@@ -25,7 +25,8 @@ import org.veriflow.protocol.proto.contracts.TransferCredits;
  * identities. An overdraft fails the transaction ({@code INSUFFICIENT_FUNDS}) and consumes its
  * nonce.
  *
- * <p>Other contracts move credits through {@link #escrow} and {@link #releaseEscrow}, writing this
+ * <p>Other contracts move credits through {@link #escrow}, {@link #releaseEscrow} and {@link
+ * #payFromEscrow}, writing this
  * namespace (they declare it in {@link org.veriflow.ledger.exec.Contract#writesTo()}) and failing
  * with their own codes ({@link MoveFailures}). Escrow keeps credits out of every balance, under
  * an id the calling contract chooses, until they are released to someone. Every move takes from one
@@ -187,6 +188,41 @@ public final class Credits extends SystemContract {
     credit(ctx, to, held, failures);
     ctx.delete(NAME, escrowKey(escrowId));
     return held;
+  }
+
+  /**
+   * Pays {@code amount} of what escrow {@code escrowId} holds to the balance of {@code to}; the
+   * escrow keeps the rest and is removed when nothing remains. Several calls split one escrow
+   * among several recipients (a reward pool among participants).
+   *
+   * @param ctx the calling contract's context; it must declare the credits namespace in {@link
+   *     org.veriflow.ledger.exec.Contract#writesTo()}
+   * @param escrowId the escrow
+   * @param to the identity paid
+   * @param amount the credits paid, 0 to what the escrow holds
+   * @param failures the calling contract's codes
+   * @return what the escrow still holds
+   * @throws ContractException {@code failures.balanceOverflow()} as {@link #credit}
+   * @throws IllegalArgumentException if {@code amount} is negative or more than the escrow holds
+   * @throws IllegalStateException if the calling contract may not write the credits namespace
+   */
+  public static long payFromEscrow(ExecutionContext ctx, String escrowId, String to, long amount, MoveFailures failures)
+      throws ContractException {
+    requireAmount(amount);
+    long held = escrowed(ctx.state(NAME), escrowId);
+    if (amount > held) {
+      throw new IllegalArgumentException("escrow " + escrowId + " holds " + held + ", less than the " + amount + " to pay");
+    }
+    if (amount == 0) {
+      return held;
+    }
+    credit(ctx, to, amount, failures);
+    if (held == amount) {
+      ctx.delete(NAME, escrowKey(escrowId));
+    } else {
+      ctx.put(NAME, escrowKey(escrowId), amount(held - amount));
+    }
+    return held - amount;
   }
 
   private static void requireAmount(long amount) {

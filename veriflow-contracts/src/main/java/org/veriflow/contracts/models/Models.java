@@ -97,6 +97,9 @@ public final class Models extends SystemContract {
   public static final String APPROVER_ROLE = "approver";
   private static final int MAX_RECIPE_BYTES = 64 * 1024;
   private static final int MAX_FAILURE_CHARS = 512;
+  /** This contract's codes for a dataset reference that is malformed or does not match the chain. */
+  private static final DatasetRefs.Failures DATASET_FAILURES = new DatasetRefs.Failures(
+      BAD_ARGUMENTS, UNKNOWN_DATASET, DATASET_ERASED, DATASET_MISMATCH, "the model was not trained on that data");
   private static final byte[] REQUIRED_ATTESTATIONS_KEY = "p/required_attestations".getBytes(StandardCharsets.UTF_8);
   private static final byte[] MAX_RECIPE_COST_KEY = "p/max_recipe_cost".getBytes(StandardCharsets.UTF_8);
 
@@ -122,6 +125,33 @@ public final class Models extends SystemContract {
   }
 
   /**
+   * Registers the final model of a completed federated task, for the fl contract: a record it built,
+   * stage {@code VERIFIED} (each of its rounds was recomputed and attested on chain, so it is never
+   * replayed), naming its task. Nothing is written if a model already has the record's id (one
+   * registered through {@code register} while the task ran): the caller records that instead.
+   *
+   * @param ctx the fl contract's context; it must declare the models namespace in {@link
+   *     org.veriflow.ledger.exec.Contract#writesTo()}
+   * @param record the model record
+   * @return whether the record was written ({@code false}: the id is taken, nothing changed)
+   * @throws IllegalArgumentException if the record names no federated task, is not {@code
+   *     VERIFIED}, or its model id is not an id
+   * @throws IllegalStateException if the calling contract may not write the models namespace
+   */
+  public static boolean registerFederated(ExecutionContext ctx, ModelRecord record) {
+    if (record.getFederatedTask().isEmpty() || record.getStage() != ModelStage.VERIFIED
+        || !record.getModelId().matches("[a-z0-9][a-z0-9-]{0,62}")) {
+      throw new IllegalArgumentException("a federated model record names its task, is VERIFIED and has a model id; not "
+          + record.getModelId() + " of task '" + record.getFederatedTask() + "' at stage " + record.getStage());
+    }
+    if (ctx.state(NAME).get(key(record.getModelId())).isPresent()) {
+      return false;
+    }
+    ctx.put(NAME, key(record.getModelId()), record.toByteArray());
+    return true;
+  }
+
+  /**
    * The genesis write that sets the chain's required attestations to {@code k}.
    *
    * @param k how many matching attestations verify a model
@@ -139,9 +169,10 @@ public final class Models extends SystemContract {
    * How many matching attestations verify a model on this chain: the genesis parameter, 1 if absent.
    *
    * @param state the models namespace
+   * @return the number, 1 or more
    * @throws IllegalStateException if the stored parameter is damaged
    */
-  static int requiredAttestations(StateView state) {
+  public static int requiredAttestations(StateView state) {
     return state.get(REQUIRED_ATTESTATIONS_KEY).map(b -> {
       long k = b.length == Long.BYTES ? ByteBuffer.wrap(b).getLong() : -1;
       if (k < 1 || k > Integer.MAX_VALUE) {
@@ -255,24 +286,7 @@ public final class Models extends SystemContract {
         throw new ContractException(BAD_ARGUMENTS, "a model names 1 to 16 datasets");
       }
       for (DatasetRef d : m.getDatasetsList()) {
-        requireHash(d.getCsvSha256(), "dataset CSV hash");
-        if (d.getDatasetId().isEmpty()) {
-          if (d.getDatasetVersion() != 0) {
-            throw new ContractException(BAD_ARGUMENTS, "a dataset version needs a dataset id");
-          }
-          requireHash(d.getReadingsRoot(), "dataset readings root");
-        } else {
-          requireModelId(d.getDatasetId());
-          if (!d.getSnapshotId().isEmpty()) {
-            throw new ContractException(BAD_ARGUMENTS, "a dataset reference names a snapshot or a dataset version, not both");
-          }
-          if (d.getDatasetVersion() == 0) {
-            throw new ContractException(BAD_ARGUMENTS, "dataset " + d.getDatasetId() + " needs a version from 1");
-          }
-          if (!d.getReadingsRoot().isEmpty()) {
-            requireHash(d.getReadingsRoot(), "dataset readings root");
-          }
-        }
+        DatasetRefs.requireWellFormed(d, "dataset", DATASET_FAILURES);
       }
       requireHash(m.getArtifactSha256(), "artifact hash");
       requireHash(m.getLossCurveSha256(), "loss-curve hash");
@@ -302,20 +316,9 @@ public final class Models extends SystemContract {
       if (ctx.state().get(key(args.getModelId())).isPresent()) {
         throw new ContractException(MODEL_EXISTS, "model " + args.getModelId() + " is already registered");
       }
-      StateView streams = ctx.state(Streams.NAME);
       long rows = 0;
       for (DatasetRef d : args.getDatasetsList()) {
-        if (!d.getDatasetId().isEmpty()) {
-          rows = saturatingAdd(rows, requireDatasetVersion(ctx.state(Datasets.NAME), d).getQuality().getRows());
-          continue;
-        }
-        SnapshotRecord snap = StreamsState.snapshot(streams, d.getSnapshotId())
-            .orElseThrow(() -> new ContractException(UNKNOWN_DATASET, "no dataset snapshot " + d.getSnapshotId()));
-        if (!snap.getCsvSha256().equals(d.getCsvSha256()) || !snap.getReadingsRoot().equals(d.getReadingsRoot())) {
-          throw new ContractException(DATASET_MISMATCH, "the hashes given for dataset " + d.getSnapshotId()
-              + " differ from the snapshot's on-chain hashes: the model was not trained on that data");
-        }
-        rows = saturatingAdd(rows, snap.getRowCount());
+        rows = saturatingAdd(rows, DatasetRefs.requireOnChain(ctx, d, DATASET_FAILURES));
       }
       Optional<Recipe> recipe = parseRecipe(args.getRecipe());
       if (recipe.isPresent()) {
@@ -343,24 +346,6 @@ public final class Models extends SystemContract {
       ctx.put(key(args.getModelId()), record.toByteArray());
       ctx.emit("model_registered", args.getModelId().getBytes(StandardCharsets.UTF_8));
     }
-  }
-
-  /**
-   * Checks a reference to a datasets-contract version: it exists, is not erased, and its plaintext
-   * hash is the one the trainer used (its readings root too, when the reference gives one).
-   */
-  private static DatasetRecord requireDatasetVersion(StateView datasets, DatasetRef d) throws ContractException {
-    DatasetRecord v = DatasetsState.dataset(datasets, d.getDatasetId(), d.getDatasetVersion())
-        .orElseThrow(() -> new ContractException(UNKNOWN_DATASET, "no dataset " + d.getDatasetId() + " version " + d.getDatasetVersion()));
-    if (v.getStatus() == DatasetStatus.ERASED) {
-      throw new ContractException(DATASET_ERASED, "dataset " + d.getDatasetId() + " version " + d.getDatasetVersion() + " is erased");
-    }
-    if (!v.getPlaintextSha256().equals(d.getCsvSha256())
-        || (!d.getReadingsRoot().isEmpty() && !v.getReadingsRoot().equals(d.getReadingsRoot()))) {
-      throw new ContractException(DATASET_MISMATCH, "the hashes given for dataset " + d.getDatasetId() + " version "
-          + d.getDatasetVersion() + " differ from the version's on-chain hashes: the model was not trained on that data");
-    }
-    return v;
   }
 
   /** {@code a + b} for row counts (unsigned on chain), at most {@link Long#MAX_VALUE}. */

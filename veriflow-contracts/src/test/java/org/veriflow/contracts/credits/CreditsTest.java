@@ -102,7 +102,7 @@ class CreditsTest {
 
   /**
    * A contract that moves credits through the package helpers. Its argument is "identity:amount" or
-   * "escrow id:identity:amount"; {@code declared} says whether it declares the credits namespace.
+   * "escrow id:identity[:amount]"; {@code declared} says whether it declares the credits namespace.
    */
   static final class Mover implements Contract {
     private final String name;
@@ -125,7 +125,7 @@ class CreditsTest {
 
     @Override
     public SortedSet<String> methodNames() {
-      return new TreeSet<>(List.of("credit", "debit", "escrow", "release"));
+      return new TreeSet<>(List.of("credit", "debit", "escrow", "pay", "release"));
     }
 
     @Override
@@ -153,6 +153,8 @@ class CreditsTest {
           case "credit" -> Credits.credit(ctx, a[0], Long.parseLong(a[1]), Credits.OWN_FAILURES);
           case "escrow" -> Credits.escrow(ctx, a[1], a[0], Long.parseLong(a[2]), Credits.OWN_FAILURES);
           case "release" -> ctx.output(Long.toString(Credits.releaseEscrow(ctx, a[0], a[1], Credits.OWN_FAILURES)).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+          case "pay" -> ctx.output(Long.toString(Credits.payFromEscrow(ctx, a[0], a[1], Long.parseLong(a[2]), Credits.OWN_FAILURES))
+              .getBytes(java.nio.charset.StandardCharsets.UTF_8));
           default -> throw new IllegalStateException(method);
         }
       }
@@ -210,6 +212,39 @@ class CreditsTest {
     assertThat(chain.balance(ADMIN.id())).isEqualTo(ADMIN_CREDITS - 50 + 250);
     assertThat(chain.totalCredits()).isEqualTo(total);
     assertThat(chain.commitResults(move("mover", 3, "release", "deal-1:" + ADMIN.id().value())).get(0).getOutput().toStringUtf8()).isEqualTo("0");
+  }
+
+  @Test
+  void payFromEscrow_inParts_paysEachKeepsRestThenRemovesEscrow_totalConserved() {
+    openWithMovers();
+    long total = chain.totalCredits();
+    chain.commit(move("mover", 0, "escrow", "pool-1:" + ADMIN.id().value() + ":300"));
+
+    TxResult first = chain.commitResults(move("mover", 1, "pay", "pool-1:" + VALIDATOR.id().value() + ":120")).get(0);
+
+    assertThat(first.getOutput().toStringUtf8()).isEqualTo("180");
+    assertThat(Credits.escrowed(chain.ledger.state(Credits.NAME), "pool-1")).isEqualTo(180);
+    assertThat(chain.balance(VALIDATOR.id())).isEqualTo(VALIDATOR_CREDITS + 120);
+    assertThat(chain.totalCredits()).isEqualTo(total);
+
+    TxResult rest = chain.commitResults(move("mover", 2, "pay", "pool-1:" + ADMIN.id().value() + ":180")).get(0);
+
+    assertThat(rest.getOutput().toStringUtf8()).isEqualTo("0");
+    assertThat(chain.ledger.state(Credits.NAME).get(Credits.escrowKey("pool-1"))).isEmpty();
+    assertThat(chain.balance(ADMIN.id())).isEqualTo(ADMIN_CREDITS - 300 + 180);
+    assertThat(chain.totalCredits()).isEqualTo(total);
+  }
+
+  @Test
+  void payFromEscrow_moreThanHeld_throwsIllegalArgumentNothingPaid() {
+    openWithMovers();
+    chain.commit(move("mover", 0, "escrow", "pool-2:" + ADMIN.id().value() + ":10"));
+    var admitted = chain.admitted(move("mover", 1, "pay", "pool-2:" + VALIDATOR.id().value() + ":11"));
+
+    assertThatThrownBy(() -> chain.ledger.execute(chain.nextTimestamp(), List.of(admitted))).isInstanceOf(IllegalArgumentException.class);
+
+    assertThat(Credits.escrowed(chain.ledger.state(Credits.NAME), "pool-2")).isEqualTo(10);
+    assertThat(chain.balance(VALIDATOR.id())).isEqualTo(VALIDATOR_CREDITS);
   }
 
   @Test
