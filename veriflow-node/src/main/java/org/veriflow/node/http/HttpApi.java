@@ -239,6 +239,7 @@ public final class HttpApi {
     new StreamsApi(ledger).routes(app);
     new BlobsApi(uploads, datasetCiphertexts, ledger, signedRequests).routes(app);
     new ModelsApi(ledger).routes(app);
+    new FlApi(ledger).routes(app);
     new DecisionsApi(ledger, blobs, submitter, waitTimeout, signedRequests, predictLimits).routes(app);
     datasets.routes(app);
     cluster.routes(app);

@@ -21,6 +21,12 @@ import org.veriflow.protocol.proto.decisions.DecisionRecord;
 import org.veriflow.protocol.proto.models.Attestation;
 import org.veriflow.protocol.proto.models.DatasetRef;
 import org.veriflow.protocol.proto.models.ModelRecord;
+import org.veriflow.protocol.proto.fl.AcceptedUpdate;
+import org.veriflow.protocol.proto.fl.RejectedUpdate;
+import org.veriflow.protocol.proto.fl.RoundRecord;
+import org.veriflow.protocol.proto.fl.RoundResult;
+import org.veriflow.protocol.proto.fl.TaskRecord;
+import org.veriflow.protocol.proto.fl.UpdateRecord;
 import org.veriflow.protocol.proto.streams.SnapshotRecord;
 
 /**
@@ -34,7 +40,10 @@ import org.veriflow.protocol.proto.streams.SnapshotRecord;
  *       and the plaintext;
  *   <li>decisions ({@code d/}): the model artifact and the input's digest (a kept input itself is
  *       inside the decision, not a blob);
- *   <li>streams ({@code snap/}): each snapshot's CSV export.
+ *   <li>streams ({@code snap/}): each snapshot's CSV export;
+ *   <li>fl ({@code t/}, {@code r/}): each task's initial model; each round's base model, every
+ *       update submitted, and its latest result's new global model and accepted and rejected
+ *       updates (so that participants and validators can still fetch them from this node).
  * </ul>
  *
  * Identities and credits name no blobs. A new record type that names a blob must be added here, or
@@ -42,6 +51,8 @@ import org.veriflow.protocol.proto.streams.SnapshotRecord;
  */
 final class ChainBlobReferences {
   private static final int PAGE = 1000;
+  /** The fl contract's namespace. */
+  private static final String FL = "fl";
 
   private ChainBlobReferences() {}
 
@@ -91,6 +102,28 @@ final class ChainBlobReferences {
       }
     });
     scan(ledger.state(Streams.NAME), "snap/", v -> check.accept(SystemContract.parseStored(SnapshotRecord.parser(), v).getCsvSha256()));
+    scan(ledger.state(FL), "t/", v -> check.accept(SystemContract.parseStored(TaskRecord.parser(), v).getInitialModelSha256()));
+    scan(ledger.state(FL), "r/", v -> {
+      RoundRecord r = SystemContract.parseStored(RoundRecord.parser(), v);
+      check.accept(r.getBaseModelSha256());
+      for (UpdateRecord u : r.getUpdatesList()) {
+        check.accept(u.getUpdateSha256());
+      }
+      if (!r.getResult().isEmpty()) {
+        try {
+          RoundResult res = RoundResult.parseFrom(r.getResult());
+          check.accept(res.getGlobalModelSha256());
+          for (AcceptedUpdate a : res.getAcceptedList()) {
+            check.accept(a.getUpdateSha256());
+          }
+          for (RejectedUpdate x : res.getRejectedList()) {
+            check.accept(x.getUpdateSha256());
+          }
+        } catch (InvalidProtocolBufferException e) {
+          throw new IllegalStateException("a stored round result does not decode", e);
+        }
+      }
+    });
     return named;
   }
 

@@ -44,7 +44,8 @@ class QueryParametersTest {
       "/v1/snapshots/" + HASH, "/v1/blobs/" + HASH, "/v1/models", "/v1/models/m1", "/v1/decisions/" + HASH, "/v1/datasets",
       "/v1/datasets/d1", "/v1/datasets/d1/versions/1", "/v1/datasets/d1/versions/1/grants", "/v1/datasets/d1/versions/1/accesses",
       "/v1/grants/" + HASH, "/v1/identities/vf1" + "0".repeat(40) + "/grants", "/v1/identities/vf1" + "0".repeat(40) + "/accesses",
-      "/v1/grants/" + HASH + "/ciphertext", "/v1/cluster", "/v1/cluster/blocks", "/v1/checkpoints/1", "/health", "/ready", "/metrics");
+      "/v1/grants/" + HASH + "/ciphertext", "/v1/cluster", "/v1/cluster/blocks", "/v1/checkpoints/1", "/v1/fl/tasks", "/v1/fl/tasks/t1",
+      "/v1/fl/tasks/t1/rounds", "/v1/fl/tasks/t1/rounds/1", "/health", "/ready", "/metrics");
 
   @TempDir Path dir;
   private Node node;
