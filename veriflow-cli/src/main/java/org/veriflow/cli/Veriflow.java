@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
       ReadingCommand.class,
       DatasetCommand.class,
       ModelCommand.class,
+      FlCommand.class,
       AuditCommand.class,
       DecisionCommand.class,
       LineageCommand.class,

@@ -34,7 +34,7 @@ import org.veriflow.protocol.proto.BlockHeader;
  * The Java SDK over a node's HTTP API. This class holds the chain's own operations (chain,
  * accounts, identities, transactions, blocks, the log's proofs, blobs, health, cluster and
  * checkpoints); the rest of the API is grouped in facets over the same transport: {@link
- * #streams()}, {@link #models()} and {@link #datasets()}.
+ * #streams()}, {@link #models()}, {@link #datasets()} and {@link #fl()}.
  *
  * <p>Thread-safe, and so are its facets; one instance per node is enough. Every method throws
  * {@link ClientException} with the node's stable error code when the node refuses a request, and
@@ -45,6 +45,7 @@ public final class VeriflowClient {
   private final StreamsClient streams;
   private final ModelsClient models;
   private final DatasetsClient datasets;
+  private final org.veriflow.client.federated.FederatedClient fl;
 
   /**
    * A client of the node at {@code base}, whose requests may each take up to 60 seconds.
@@ -81,6 +82,7 @@ public final class VeriflowClient {
     this.streams = new StreamsClient(this, http);
     this.models = new ModelsClient(this, http);
     this.datasets = new DatasetsClient(http);
+    this.fl = new org.veriflow.client.federated.FederatedClient(this);
   }
 
   /**
@@ -117,6 +119,34 @@ public final class VeriflowClient {
    */
   public DatasetsClient datasets() {
     return datasets;
+  }
+
+  /**
+   * The node's federated learning tasks and rounds, and the transactions of the {@code fl} contract,
+   * over this client's transport.
+   *
+   * @return the same facet at every call
+   */
+  public org.veriflow.client.federated.FederatedClient fl() {
+    return fl;
+  }
+
+  /**
+   * A {@code GET} of the node's API read into one of the protocol's HTTP records ({@code
+   * org.veriflow.protocol.http}): the transport through which the SDK's facets in other packages
+   * (such as {@link org.veriflow.client.federated.FederatedClient}) read. Fields the record lacks
+   * are ignored and an absent list reads as empty, as for every answer this client reads.
+   *
+   * @param <T> the record's type
+   * @param path the path from the node's base, its segments escaped, with its query if any (e.g.
+   *     {@code /v1/fl/tasks/t1/rounds})
+   * @param type the record the answer is read into
+   * @return the answer
+   * @throws ClientException with the node's code if it refuses the request, {@code BAD_RESPONSE} if
+   *     the answer does not fit {@code type}, {@code UNREACHABLE} if the node cannot be reached
+   */
+  public <T> T get(String path, Class<T> type) {
+    return read(http.get(path), type);
   }
 
   /**
