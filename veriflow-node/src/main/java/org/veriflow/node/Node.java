@@ -26,6 +26,7 @@ import org.veriflow.ledger.Ledger;
 import org.veriflow.ledger.Mempool;
 import org.veriflow.ledger.order.Orderer;
 import org.veriflow.ledger.order.SoloOrderer;
+import org.veriflow.raft.ClusterMember;
 import org.veriflow.raft.ClusterSettings;
 import org.veriflow.raft.RaftOrderer;
 import org.veriflow.ledger.store.rocksdb.RocksDbStore;
@@ -33,6 +34,7 @@ import org.veriflow.node.http.BoundPorts;
 import org.veriflow.node.http.HttpApi;
 import org.veriflow.node.http.ServerSettings;
 import org.veriflow.node.http.RequestLimits;
+import org.veriflow.node.service.Aggregator;
 import org.veriflow.node.service.BlobStore;
 import org.veriflow.node.service.BlobUploads;
 import org.veriflow.node.service.ComputeToData;
@@ -40,7 +42,9 @@ import org.veriflow.node.service.CustodianData;
 import org.veriflow.node.service.DatasetErasure;
 import org.veriflow.node.service.HttpLeaderLink;
 import org.veriflow.node.service.NodeSubmitter;
+import org.veriflow.node.service.PeerBlobs;
 import org.veriflow.node.service.ProtectedBlobs;
+import org.veriflow.node.service.RoundVerifier;
 import org.veriflow.node.service.Submissions;
 import org.veriflow.node.service.TxOutcome;
 import org.veriflow.node.service.TxTracker;
@@ -48,8 +52,9 @@ import org.veriflow.node.service.Verifier;
 
 /**
  * A running single node: the ledger on RocksDB in the data directory, the pool, the solo orderer,
- * the HTTP API, the verifier and the erasure of erased datasets' blobs. {@link #close()} stops the
- * verifier (cancelling replays), then the API, then the orderer (letting a block being committed
+ * the HTTP API, the verifier, the federated aggregator and round verifier, and the erasure of erased
+ * datasets' blobs. {@link #close()} stops the aggregator, the round verifier and the verifier
+ * (cancelling replays), then the API, then the orderer (letting a block being committed
  * finish), then the erasure thread, then closes the store.
  */
 public final class Node implements AutoCloseable {
@@ -66,9 +71,15 @@ public final class Node implements AutoCloseable {
   private final Thread publisher;
   /** Signed blob uploads, their quota and the collection of unreferenced blobs. */
   private final BlobUploads uploads;
+  /** Aggregates the federated rounds this node's aggregator identity is in charge of. */
+  private final Aggregator aggregator;
+  /** Recomputes and attests aggregated federated rounds while the node key is an active validator. */
+  private final RoundVerifier roundVerifier;
 
   private Node(Ledger ledger, Orderer orderer, HttpApi http, Verifier verifier, DatasetErasure erasure, EncryptionKeyPair encryptionKey,
-      ComputeToData compute, Thread publisher, BlobUploads uploads) {
+      ComputeToData compute, Thread publisher, BlobUploads uploads, Aggregator aggregator, RoundVerifier roundVerifier) {
+    this.aggregator = aggregator;
+    this.roundVerifier = roundVerifier;
     this.uploads = uploads;
     this.publisher = publisher;
     this.ledger = ledger;
@@ -152,12 +163,15 @@ public final class Node implements AutoCloseable {
     RaftOrderer raft = null;
     Orderer orderer;
     Thread publisher = null;
+    PeerBlobs peerBlobs = PeerBlobs.none();
     if (config.clustered()) {
       ClusterSettings cluster = new ClusterSettings(config.get(NodeConfig.CLUSTER_ID), config.get(NodeConfig.CLUSTER_MEMBERS),
           config.path(NodeConfig.CLUSTER_RAFT_DIR), config.get(NodeConfig.MAX_BLOCK_TXS), config.get(NodeConfig.MAX_BLOCK_BYTES),
           config.get(NodeConfig.MAX_BLOCK_DELAY), config.get(NodeConfig.CLUSTER_ELECTION_TIMEOUT), config.get(NodeConfig.CLUSTER_SNAPSHOT_INTERVAL),
           config.get(NodeConfig.CLUSTER_LOG_SEGMENT_BYTES), config.get(NodeConfig.WAIT_TIMEOUT));
       MemberTransport transport = MemberTransport.of(config, genesis, ledger);
+      peerBlobs = new PeerBlobs(cluster.members().stream().filter(m -> !m.id().equals(cluster.selfId())).map(ClusterMember::apiUrl).toList(),
+          transport.https());
       raft = new RaftOrderer(ledger, mempool, nodeKey, clock, cluster, transport.link(cluster.selfId()), fatal, transport.raft());
       orderer = raft;
     } else {
@@ -176,6 +190,20 @@ public final class Node implements AutoCloseable {
         config.get(NodeConfig.VERIFIER_CONCURRENCY), config.get(NodeConfig.VERIFIER_THREADS), custodianData,
         new Verifier.Budget(config.get(NodeConfig.VERIFIER_REPLAY_TIMEOUT), config.get(NodeConfig.VERIFIER_REPLAY_MAX_BYTES),
             config.get(NodeConfig.VERIFIER_LARGE_REPLAY_COST)));
+    SigningKey aggregatorKey = nodeKey;
+    if (!config.get(NodeConfig.FL_AGGREGATOR_KEY_FILE).isEmpty()) {
+      try {
+        aggregatorKey = KeyPem.decodePrivate(Files.readString(config.path(NodeConfig.FL_AGGREGATOR_KEY_FILE)));
+      } catch (IOException | IllegalArgumentException e) {
+        ledger.close();
+        throw new IllegalArgumentException("configuration '" + NodeConfig.FL_AGGREGATOR_KEY_FILE.name() + "': cannot read the key "
+            + config.path(NodeConfig.FL_AGGREGATOR_KEY_FILE) + ": " + e.getMessage(), e);
+      }
+    }
+    Aggregator aggregator = new Aggregator(ledger, aggregatorKey == nodeKey ? submitter : new NodeSubmitter(ledger, submissions, aggregatorKey),
+        blobs, peerBlobs, custodianData, metrics, config.get(NodeConfig.FL_AGGREGATOR_ENABLED), config.get(NodeConfig.VERIFIER_THREADS));
+    RoundVerifier roundVerifier = new RoundVerifier(ledger, submitter, blobs, peerBlobs, custodianData, metrics,
+        config.get(NodeConfig.VERIFIER_ENABLED), config.get(NodeConfig.VERIFIER_THREADS));
     ComputeToData compute = new ComputeToData(blobs, submitter, custodianData, config.get(NodeConfig.WAIT_TIMEOUT),
         config.get(NodeConfig.VERIFIER_THREADS));
     BlobUploads uploads;
@@ -204,6 +232,8 @@ public final class Node implements AutoCloseable {
       LOG.info("verifier off: {} is false; models are not replayed by this node", NodeConfig.VERIFIER_ENABLED.name());
     }
     verifier.start();
+    roundVerifier.start();
+    aggregator.start();
     uploads.start(config.get(NodeConfig.BLOBS_COLLECT_INTERVAL));
     try {
       if (!serverSettings.secure()) {
@@ -221,6 +251,8 @@ public final class Node implements AutoCloseable {
     } catch (RuntimeException e) {
       uploads.close();
       compute.close();
+      aggregator.close();
+      roundVerifier.close();
       verifier.close();
       orderer.close();
       erasure.close();
@@ -232,7 +264,7 @@ public final class Node implements AutoCloseable {
     if (http.opsPort() >= 0) {
       LOG.info("operations listener (/health, /ready, /metrics) on {}:{}", serverSettings.ops().host(), http.opsPort());
     }
-    return new Node(ledger, orderer, http, verifier, erasure, encryptionKey, compute, publisher, uploads);
+    return new Node(ledger, orderer, http, verifier, erasure, encryptionKey, compute, publisher, uploads, aggregator, roundVerifier);
   }
 
   /** Reads the node's encryption key, creating the file with a fresh key when it is missing. */
@@ -378,6 +410,8 @@ public final class Node implements AutoCloseable {
     }
     uploads.close();
     compute.close();
+    aggregator.close();
+    roundVerifier.close();
     verifier.close();
     http.stop();
     orderer.close();

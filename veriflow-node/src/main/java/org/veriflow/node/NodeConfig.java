@@ -56,7 +56,7 @@ public final class NodeConfig {
   public static final Key<Long> BLOBS_MAX_BYTES = new Key<>("blobs.max-bytes", Long.toString(1L << 30), s -> positiveLong(s, "blobs.max-bytes"), "largest blob accepted by an upload, in bytes");
 
   public static final Key<Boolean> VERIFIER_ENABLED = new Key<>("verifier.enabled", "true", NodeConfig::bool,
-      "whether this node, if its key is an active validator, replays every registered model and attests the result");
+      "whether this node, if its key is an active validator, replays every registered model and recomputes every aggregated federated round, and attests the result");
   public static final Key<Integer> VERIFIER_CONCURRENCY = new Key<>("verifier.concurrency", "1", s -> positive(s, "verifier.concurrency"),
       "most model replays the verifier runs at once");
   public static final Key<Integer> VERIFIER_THREADS = new Key<>("verifier.threads", Integer.toString(Runtime.getRuntime().availableProcessors()),
@@ -72,6 +72,11 @@ public final class NodeConfig {
   public static final Key<Long> VERIFIER_LARGE_REPLAY_COST = new Key<>("verifier.large-replay-cost",
       Long.toString(org.veriflow.node.service.Verifier.Budget.DEFAULT_LARGE_REPLAY_COST), s -> positiveLong(s, "verifier.large-replay-cost"),
       "a replay whose recipe cost (parameters x rows x epochs) passes this runs in a separate lane, one at a time, beside the others");
+
+  public static final Key<Boolean> FL_AGGREGATOR_ENABLED = new Key<>("fl.aggregator.enabled", "true", NodeConfig::bool,
+      "whether this node aggregates the rounds of the federated tasks whose aggregator is fl.aggregator.key-file's identity");
+  public static final Key<String> FL_AGGREGATOR_KEY_FILE = new Key<>("fl.aggregator.key-file", "", String::trim,
+      "the aggregator's signing key (PKCS#8 PEM, as 'veriflow keys' writes them); empty: the node's key");
 
   public static final Key<Long> MAX_BLOCK_BYTES = new Key<>("orderer.max-block-bytes", Long.toString(8L << 20),
       s -> positiveLong(s, "orderer.max-block-bytes"), "or when their serialised size would pass this many bytes (one block is one Raft entry)");
@@ -140,7 +145,7 @@ public final class NodeConfig {
 
   public static final List<Key<?>> ALL = List.of(GENESIS_FILE, NODE_KEY, NODE_ENCRYPTION_KEY, DATA_DIR, HTTP_HOST, HTTP_PORT, MAX_BLOCK_TXS, MAX_BLOCK_DELAY,
       MAX_BLOCK_BYTES, MEMPOOL_SIZE, MEMPOOL_MAX_BYTES, MEMPOOL_MAX_SENDER_BYTES, MEMPOOL_MAX_VALIDITY_BLOCKS, WAIT_TIMEOUT, BLOBS_DIR, BLOBS_MAX_BYTES, VERIFIER_ENABLED, VERIFIER_CONCURRENCY, VERIFIER_THREADS,
-      VERIFIER_REPLAY_TIMEOUT, VERIFIER_REPLAY_MAX_BYTES, VERIFIER_LARGE_REPLAY_COST,
+      VERIFIER_REPLAY_TIMEOUT, VERIFIER_REPLAY_MAX_BYTES, VERIFIER_LARGE_REPLAY_COST, FL_AGGREGATOR_ENABLED, FL_AGGREGATOR_KEY_FILE,
       CLUSTER_ID, CLUSTER_MEMBERS, CLUSTER_RAFT_DIR, CLUSTER_ELECTION_TIMEOUT, CLUSTER_SNAPSHOT_INTERVAL, CLUSTER_LOG_SEGMENT_BYTES,
       CLUSTER_TLS_CERT, CLUSTER_TLS_KEY, CLUSTER_TLS_CA, CLUSTER_INSECURE,
       HTTP_THREADS, HTTP_IDLE_TIMEOUT, HTTP_HEADER_TIMEOUT, HTTP_MIN_REQUEST_DATA_RATE, HTTP_MAX_CONNECTIONS_PER_ADDRESS, HTTP_TLS_CERT, HTTP_TLS_KEY,

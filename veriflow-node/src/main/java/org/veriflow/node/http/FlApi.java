@@ -7,10 +7,11 @@ import io.javalin.http.Context;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import org.veriflow.contracts.fl.Fl;
+import org.veriflow.contracts.fl.FlState;
 import org.veriflow.core.Hex;
 import org.veriflow.ledger.Ledger;
 import org.veriflow.ledger.exec.StateView;
@@ -47,15 +48,13 @@ import org.veriflow.protocol.proto.models.DatasetRef;
  */
 final class FlApi {
   /** The fl contract's namespace. */
-  static final String NAMESPACE = "fl";
+  static final String NAMESPACE = Fl.NAME;
   /** Most tasks in one page of {@code GET /v1/fl/tasks}. */
   static final int MAX_PAGE = Limits.MAX_PAGE;
   /** The problem codes of a task or round that does not exist. */
   static final String UNKNOWN_TASK = "UNKNOWN_TASK";
   static final String UNKNOWN_ROUND = "UNKNOWN_ROUND";
   private static final byte[] TASK_PREFIX = "t/".getBytes(StandardCharsets.UTF_8);
-  /** A task has at most 100 rounds (fl.proto). */
-  private static final int MAX_ROUNDS = 100;
 
   private final Ledger ledger;
 
@@ -106,10 +105,9 @@ final class FlApi {
     if (t.isEmpty()) {
       return;
     }
-    byte[] prefix = ("r/" + t.get().getTaskId() + "/").getBytes(StandardCharsets.UTF_8);
     List<FlRound> rounds = new ArrayList<>();
-    for (StateView.Entry e : ledger.state(NAMESPACE).scan(prefix, null, MAX_ROUNDS + 1)) {
-      rounds.add(json(parseRound(e.value())));
+    for (RoundRecord r : FlState.rounds(ledger.state(NAMESPACE), t.get().getTaskId())) {
+      rounds.add(json(r));
     }
     Json.answer(ctx, new FlRounds(t.get().getTaskId(), rounds));
   }
@@ -123,12 +121,12 @@ final class FlApi {
     if (t.isEmpty()) {
       return;
     }
-    Optional<byte[]> stored = ledger.state(NAMESPACE).get(roundKey(t.get().getTaskId(), Integer.parseInt(r)));
-    if (stored.isEmpty()) {
+    Optional<RoundRecord> found = FlState.round(ledger.state(NAMESPACE), t.get().getTaskId(), Integer.parseInt(r));
+    if (found.isEmpty()) {
       HttpApi.problem(ctx, 404, UNKNOWN_ROUND, "task " + t.get().getTaskId() + " has no round " + r);
       return;
     }
-    Json.answer(ctx, json(parseRound(stored.get())));
+    Json.answer(ctx, json(found.get()));
   }
 
   /** The task the path names; answers 400 for a malformed id, 404 (and empty) for an unknown one. */
@@ -137,16 +135,11 @@ final class FlApi {
     if (!id.matches("[a-z0-9][a-z0-9-]{0,62}")) {
       throw new HttpApi.BadRequest("INVALID_ID", "'" + id + "' is not a task id");
     }
-    Optional<byte[]> stored = ledger.state(NAMESPACE).get(("t/" + id).getBytes(StandardCharsets.UTF_8));
-    if (stored.isEmpty()) {
+    Optional<TaskRecord> found = FlState.task(ledger.state(NAMESPACE), id);
+    if (found.isEmpty()) {
       HttpApi.problem(ctx, 404, UNKNOWN_TASK, "no federated task " + id);
-      return Optional.empty();
     }
-    return Optional.of(parseTask(stored.get()));
-  }
-
-  static byte[] roundKey(String taskId, int round) {
-    return ("r/" + taskId + "/" + String.format(Locale.ROOT, "%010d", round)).getBytes(StandardCharsets.UTF_8);
+    return found;
   }
 
   private static TaskRecord parseTask(byte[] stored) {
@@ -154,14 +147,6 @@ final class FlApi {
       return TaskRecord.parseFrom(stored);
     } catch (InvalidProtocolBufferException e) {
       throw new IllegalStateException("a stored federated task does not decode", e);
-    }
-  }
-
-  private static RoundRecord parseRound(byte[] stored) {
-    try {
-      return RoundRecord.parseFrom(stored);
-    } catch (InvalidProtocolBufferException e) {
-      throw new IllegalStateException("a stored federated round does not decode", e);
     }
   }
 

@@ -10,6 +10,7 @@ import java.util.function.Consumer;
 import org.veriflow.contracts.SystemContract;
 import org.veriflow.contracts.datasets.Datasets;
 import org.veriflow.contracts.decisions.Decisions;
+import org.veriflow.contracts.fl.Fl;
 import org.veriflow.contracts.models.Models;
 import org.veriflow.contracts.streams.Streams;
 import org.veriflow.core.crypto.Hash;
@@ -51,8 +52,7 @@ import org.veriflow.protocol.proto.streams.SnapshotRecord;
  */
 final class ChainBlobReferences {
   private static final int PAGE = 1000;
-  /** The fl contract's namespace. */
-  private static final String FL = "fl";
+  private static final String FL = Fl.NAME;
 
   private ChainBlobReferences() {}
 

@@ -64,6 +64,10 @@ import org.veriflow.ml.tensor.Parallelism;
  * disagrees with the recorded hashes, data the engine refuses) is attested with {@code failure} set
  * to the reason.
  *
+ * <p>A model record naming a {@code federated_task} is never replayed here: it is the last global
+ * model of a federated task, whose rounds the validators recomputed and attested one by one
+ * ({@link RoundVerifier}).
+ *
  * <p>Models are found by a scan of the models namespace when the verifier starts (and when the
  * node's key becomes an active validator), then through the {@code model_registered} events of each
  * committed block, so models registered while the node was down are replayed too.
@@ -487,9 +491,16 @@ public final class Verifier implements AutoCloseable {
     return true;
   }
 
-  /** Queues a model, by the estimate of its replay, unless it is owned already. */
+  /**
+   * Queues a model, by the estimate of its replay, unless it is owned already or came from a
+   * federated task: such a model has no training recipe to replay; it is verified through its
+   * rounds, each recomputed and attested by the validators ({@link RoundVerifier}).
+   */
   private void offer(ModelRecord m) {
     String id = m.getModelId();
+    if (!m.getFederatedTask().isEmpty()) {
+      return;
+    }
     synchronized (this) {
       if (closed || owned.containsKey(id)) {
         return;

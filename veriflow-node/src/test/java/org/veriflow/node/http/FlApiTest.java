@@ -9,7 +9,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -121,11 +120,6 @@ class FlApiTest {
     assertThat(j.has("resultSha256")).isFalse();
     assertThat(j.has("rejection")).isFalse();
     assertThat(j.get("updates")).isEmpty();
-  }
-
-  @Test
-  void roundKey_zeroPadded_sortsByRound() {
-    assertThat(new String(FlApi.roundKey("t1", 7), StandardCharsets.UTF_8)).isEqualTo("r/t1/0000000007");
   }
 
   @BeforeEach
