@@ -127,6 +127,6 @@ class OfficeModelTest {
     assertThatThrownBy(() -> new OfficeModel(TEAM_ROOM, 1, Duration.ofMinutes(7), 1, 1)).hasMessageContaining("divide a day");
     assertThatThrownBy(() -> new OfficeModel(TEAM_ROOM, 1, Duration.ofMinutes(10), 0, 1)).hasMessageContaining("at least one day");
     assertThatThrownBy(() -> new OfficeModel(TEAM_ROOM, 64, Duration.ofSeconds(1), 30, 1)).hasMessageContaining("more than");
-    assertThatThrownBy(() -> new Office("x", 0, 10, 2.5, 1, 0, 500, 0.5, 1, 0)).hasMessageContaining("staff");
+    assertThatThrownBy(() -> new Office("x", 0, 10, 2.5, 1, 0, 500, 0.5, 1, 0, 1)).hasMessageContaining("staff");
   }
 }
