@@ -151,6 +151,10 @@ final class DemoCommand implements Callable<Integer> {
             "(default: FEDAVG,MEDIAN,TRIMMED_MEAN,MULTI_KRUM,FLTRUST)."})
     java.util.List<String> rules;
 
+    @Option(names = "--robust-rule", paramLabel = "RULE",
+        description = "The robust rule of the headline accuracy, one of those run (default: MULTI_KRUM).")
+    String robustRule;
+
     @Option(names = "--days", defaultValue = "7", description = "Simulated days of each office (default: ${DEFAULT-VALUE}).")
     int days;
 
@@ -205,26 +209,39 @@ final class DemoCommand implements Callable<Integer> {
       return verified ? Veriflow.OK : Veriflow.FAILURE;
     }
 
+    private org.veriflow.protocol.proto.fl.AggregationRule rule(String name) {
+      try {
+        org.veriflow.protocol.proto.fl.AggregationRule r = org.veriflow.protocol.proto.fl.AggregationRule.valueOf(
+            name.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
+        if (org.veriflow.demo.federated.FederatedDemo.RULES.contains(r)) {
+          return r;
+        }
+      } catch (IllegalArgumentException e) {
+        // Named below.
+      }
+      throw new CommandLine.ParameterException(spec.commandLine(), "unknown rule '" + name + "'; the demo's rules are "
+          + org.veriflow.demo.federated.FederatedDemo.RULES);
+    }
+
     private org.veriflow.demo.federated.FederatedDemo.Config config() {
       java.util.List<org.veriflow.protocol.proto.fl.AggregationRule> chosen = new java.util.ArrayList<>();
       if (rules == null) {
         chosen.addAll(org.veriflow.demo.federated.FederatedDemo.RULES);
       } else {
         for (String r : rules) {
-          try {
-            chosen.add(org.veriflow.protocol.proto.fl.AggregationRule.valueOf(r.trim().toUpperCase(Locale.ROOT).replace('-', '_')));
-          } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--rule: unknown rule '" + r + "'; the rules are "
-                + org.veriflow.demo.federated.FederatedDemo.RULES);
-          }
+          chosen.add(rule(r));
         }
       }
       if (intervalMinutes < 1 || 24 * 60 % intervalMinutes != 0) {
         throw new CommandLine.ParameterException(spec.commandLine(), "--interval-min must divide a day (1 to 1440), not " + intervalMinutes);
       }
+      org.veriflow.protocol.proto.fl.AggregationRule headline = robustRule == null
+          ? (chosen.contains(org.veriflow.demo.federated.FederatedDemo.DEFAULT_ROBUST_RULE) ? org.veriflow.demo.federated.FederatedDemo.DEFAULT_ROBUST_RULE
+              : chosen.stream().filter(x -> x != org.veriflow.protocol.proto.fl.AggregationRule.FEDAVG).findFirst().orElse(null))
+          : rule(robustRule);
       try {
         return new org.veriflow.demo.federated.FederatedDemo.Config(days, Duration.ofMinutes(intervalMinutes), rounds, localEpochs, chosen, 10_000,
-            seed, outDir.toAbsolutePath().resolve("work"), Duration.ofMinutes(20));
+            seed, outDir.toAbsolutePath().resolve("work"), Duration.ofMinutes(20), headline);
       } catch (IllegalArgumentException e) {
         throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
       }

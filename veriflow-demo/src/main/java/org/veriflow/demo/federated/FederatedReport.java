@@ -161,11 +161,15 @@ public final class FederatedReport {
   public static String terminalSummary(FederatedResult r) {
     Accuracy a = r.accuracy();
     StringBuilder b = new StringBuilder("Validation accuracy (held-out office):\n");
-    b.append(String.format(Locale.ROOT, "  %-36s %6.2f %%%n", "federated, robust (" + a.robustRule() + ", worst robust rule)", 100 * a.federatedRobust()));
+    b.append(String.format(Locale.ROOT, "  %-36s %6.2f %%%n", "federated, robust (" + a.robustRule() + ")", 100 * a.federatedRobust()));
     b.append(String.format(Locale.ROOT, "  %-36s %6.2f %%%n", "federated, FedAvg (no defence)", 100 * a.federatedMean()));
     b.append(String.format(Locale.ROOT, "  %-36s %6.2f %%%n", "centralised (pooled data)", 100 * a.centralised()));
-    b.append(String.format(Locale.ROOT, "  %-36s %6.2f %%%n", "best local-only (" + a.localOnlyBest() + ")", 100 * a.localOnly()));
+    b.append(String.format(Locale.ROOT, "  %-36s %6.2f %%%n", "best local-only (" + office(r, a.localOnlyBest()).replace("(", "").replace(")", "") + ")",
+        100 * a.localOnly()));
     b.append(String.format(Locale.ROOT, "  robust / centralised = %.4f%n", a.federatedRobust() / a.centralised()));
+    b.append("  every rule:");
+    a.byRule().forEach((rule, acc) -> b.append(String.format(Locale.ROOT, " %s %.2f %%", rule, 100 * acc)));
+    b.append('\n');
     for (ParticipantRow p : r.participants()) {
       b.append(String.format(Locale.ROOT, "  %-12s %-22s %-10s reward %6d credits, contribution %+.4f%n", shortId(p.id()), p.office(),
           p.behaviour(), p.reward(), p.contribution()));
@@ -189,10 +193,10 @@ public final class FederatedReport {
         .append(esc(r.chainId())).append("</code>; ").append(r.settings().rounds()).append(" rounds × ").append(r.settings().localEpochs())
         .append(" local epoch(s); recipe <code>").append(esc(r.settings().recipeSha256())).append("</code></div></header><main>\n");
     h.append("<h2>Headline</h2><div class=\"cards\">");
-    card(h, "federated, robust (" + a.robustRule() + ")", a.federatedRobust(), "worst of the robust rules, Byzantine participant present");
+    card(h, "federated, robust (" + a.robustRule() + ")", a.federatedRobust(), "Byzantine participant present");
     card(h, "federated, FedAvg", a.federatedMean(), "no defence, Byzantine participant present");
     card(h, "centralised", a.centralised(), "the same recipe on the pooled data");
-    card(h, "best local-only", a.localOnly(), a.localOnlyBest());
+    card(h, "best local-only", a.localOnly(), office(r, a.localOnlyBest()));
     h.append("</div><p>Robust federated / centralised = <b>").append(fmt(a.federatedRobust() / a.centralised(), 4))
         .append("</b>. Accuracies on the validation snapshot (a held-out office). The task is office occupancy from temperature, humidity, ")
         .append("light and CO2, the setting of the UCI Occupancy Detection data set (Candanedo and Feldheim, Energy and Buildings 112, 2016), ")

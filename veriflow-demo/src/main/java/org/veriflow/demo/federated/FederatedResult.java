@@ -103,7 +103,7 @@ public record FederatedResult(String chainId, Settings settings, List<OfficeRow>
   /**
    * The headline accuracies, all on the validation snapshot.
    *
-   * @param robustRule the robust rule the headline figure is taken from (the worst of the robust rules run)
+   * @param robustRule the robust rule the headline figure is taken from, chosen before the run
    * @param federatedRobust that rule's final accuracy, the Byzantine participant present
    * @param federatedMean FedAvg's final accuracy, the Byzantine participant present
    * @param centralised the same recipe on the pooled data of the five participants
