@@ -147,15 +147,21 @@ public final class RoundAggregation {
         List<RoundOutcome.Rejected> rejected = new ArrayList<>();
         List<Valid> valid = new ArrayList<>();
         for (UpdateInput u : sorted) {
-            RejectionReason reason = check(u, shape, globalFile);
+            byte[] file = u.bytes();
+            boolean present = file != null && Sha256.of(file).equals(u.hash());
+            double[] p = present ? shape.parameters(file) : null;
+            RejectionReason reason = check(present, p, file, globalFile);
             if (reason != null) {
                 rejected.add(new RoundOutcome.Rejected(u.participant(), u.hash(), reason, 0.0));
             } else {
-                valid.add(new Valid(u, delta(shape.parameters(u.bytes()), w, parallelism)));
+                valid.add(new Valid(valid.size(), u, delta(p, w, parallelism)));
             }
         }
 
-        Combination full = combine(valid, rule, rootDelta, parallelism);
+        // distances, dot products and norms depend on pairs or single updates only: computed once for
+        // the round and looked up by the leave-one-out recomputations (the same sums, the same bits)
+        Geometry geometry = Geometry.of(valid, rule.rule(), rootDelta, parallelism);
+        Combination full = combine(valid, rule, geometry, parallelism);
         Model newGlobal = apply(global, w, full, parallelism);
         Evaluation evaluation = Evaluation.of(validation, newGlobal);
         List<RoundOutcome.Accepted> accepted = new ArrayList<>();
@@ -169,7 +175,7 @@ public final class RoundAggregation {
             accepted.add(new RoundOutcome.Accepted(u.participant(), u.hash(), full.weights[i]));
             List<Valid> without = new ArrayList<>(valid);
             without.remove(i);
-            Model other = apply(global, w, combine(without, rule, rootDelta, parallelism), parallelism);
+            Model other = apply(global, w, combine(without, rule, geometry, parallelism), parallelism);
             double lossWithout = Evaluation.of(validation, other).loss();
             contributions.put(u.participant(), micros(lossWithout - evaluation.loss()));
         }
@@ -179,8 +185,27 @@ public final class RoundAggregation {
                 evaluation.loss(), evaluation.accuracy());
     }
 
-    /** A valid update and its delta from the global model. */
-    private record Valid(UpdateInput input, double[] delta) {
+    /** A valid update, its position among the round's valid updates, and its delta from the global model. */
+    private record Valid(int index, UpdateInput input, double[] delta) {
+    }
+
+    /**
+     * What the distance-based rules need, for all valid updates of the round: Krum's pairwise squared
+     * distances, FLTrust's dot products with the root update and squared norms. Each entry is a sum
+     * over coordinates, summed per chunk and then over chunks in order.
+     */
+    private record Geometry(double[][] distance, double[] dot, double[] square, double rootSquare) {
+
+        static Geometry of(List<Valid> valid, AggregationRule rule, double[] root, Parallelism parallelism) {
+            if (valid.isEmpty()) {
+                return new Geometry(null, null, null, 0.0);
+            }
+            return switch (rule) {
+                case KRUM, MULTI_KRUM -> new Geometry(squaredDistances(valid, parallelism), null, null, 0.0);
+                case FLTRUST -> trust(valid, root, parallelism);
+                default -> new Geometry(null, null, null, 0.0);
+            };
+        }
     }
 
     /**
@@ -194,12 +219,11 @@ public final class RoundAggregation {
         }
     }
 
-    private static RejectionReason check(UpdateInput u, ModelShape shape, byte[] globalFile) {
-        byte[] file = u.bytes();
-        if (file == null || !Sha256.of(file).equals(u.hash())) {
+    /** The first check an update fails, or null: {@code p} is its parameters, null if not of the shape. */
+    private static RejectionReason check(boolean present, double[] p, byte[] file, byte[] globalFile) {
+        if (!present) {
             return RejectionReason.MISSING_BLOB;
         }
-        double[] p = shape.parameters(file);
         if (p == null) {
             return RejectionReason.WRONG_SHAPE;
         }
@@ -237,7 +261,7 @@ public final class RoundAggregation {
         return d;
     }
 
-    private static Combination combine(List<Valid> valid, RuleSpec spec, double[] rootDelta, Parallelism parallelism) {
+    private static Combination combine(List<Valid> valid, RuleSpec spec, Geometry geometry, Parallelism parallelism) {
         int n = valid.size();
         if (n == 0) {
             return Combination.empty(0);
@@ -247,26 +271,27 @@ public final class RoundAggregation {
             case MEDIAN -> trimmed(valid, -1, parallelism);
             case TRIMMED_MEAN -> trimmed(valid, (int) ((long) spec.trimFractionMicros() * n / 1_000_000L),
                     parallelism);
-            case KRUM -> krum(valid, spec.krumF(), 1, parallelism);
-            case MULTI_KRUM -> krum(valid, spec.krumF(), spec.multiKrumM(), parallelism);
-            case FLTRUST -> flTrust(valid, rootDelta, parallelism);
+            case KRUM -> krum(valid, spec.krumF(), 1, geometry.distance(), parallelism);
+            case MULTI_KRUM -> krum(valid, spec.krumF(), spec.multiKrumM(), geometry.distance(), parallelism);
+            case FLTRUST -> flTrust(valid, geometry, parallelism);
         };
     }
 
     private static Combination fedAvg(List<Valid> valid, Parallelism parallelism) {
         int n = valid.size();
-        long total = 0;
+        // example counts summed as doubles in canonical order: exact below 2^53, never overflowing
+        double total = 0.0;
         for (Valid v : valid) {
-            total = Math.addExact(total, v.input.examples());
+            total += (double) v.input.examples();
         }
         double[] weights = new double[n];
         double[] step = new double[n];
-        long sofar = 0;
+        double sofar = 0.0;
         for (int i = 0; i < n; i++) {
-            long examples = valid.get(i).input.examples();
+            double examples = (double) valid.get(i).input.examples();
             sofar += examples;
-            weights[i] = (double) examples / (double) total;
-            step[i] = (double) examples / (double) sofar;
+            weights[i] = examples / total;
+            step[i] = examples / sofar;
         }
         int d = valid.get(0).delta.length;
         double[] out = new double[d];
@@ -314,9 +339,8 @@ public final class RoundAggregation {
         return new Combination(out, weights, new RejectionReason[n], new double[n]);
     }
 
-    private static Combination krum(List<Valid> valid, int f, int m, Parallelism parallelism) {
+    private static Combination krum(List<Valid> valid, int f, int m, double[][] distance, Parallelism parallelism) {
         int n = valid.size();
-        double[][] distance = squaredDistances(valid, parallelism);
         int tolerated = n >= 2L * f + 3 ? f : Math.max(0, (n - 3) / 2);
         int nearest = Math.max(0, n - tolerated - 2);
         double[] scores = new double[n];
@@ -325,7 +349,7 @@ public final class RoundAggregation {
             int k = 0;
             for (int j = 0; j < n; j++) {
                 if (j != i) {
-                    others[k++] = distance[i][j];
+                    others[k++] = distance[valid.get(i).index][valid.get(j).index];
                 }
             }
             Arrays.sort(others);
@@ -409,7 +433,7 @@ public final class RoundAggregation {
         return distance;
     }
 
-    private static Combination flTrust(List<Valid> valid, double[] root, Parallelism parallelism) {
+    private static Geometry trust(List<Valid> valid, double[] root, Parallelism parallelism) {
         int n = valid.size();
         int d = root.length;
         int chunks = chunkCount(d);
@@ -440,15 +464,21 @@ public final class RoundAggregation {
                 totals[k] += partial[c][k];
             }
         }
-        double rootNorm = Math.sqrt(totals[2 * n]);
+        return new Geometry(null, Arrays.copyOfRange(totals, 0, n), Arrays.copyOfRange(totals, n, 2 * n), totals[2 * n]);
+    }
+
+    private static Combination flTrust(List<Valid> valid, Geometry geometry, Parallelism parallelism) {
+        int n = valid.size();
+        double rootNorm = Math.sqrt(geometry.rootSquare());
         double[] trust = new double[n];
         double[] coefficient = new double[n];
         RejectionReason[] reasons = new RejectionReason[n];
         double[] scores = new double[n];
         double trustSum = 0.0;
         for (int i = 0; i < n; i++) {
-            double norm = Math.sqrt(totals[n + i]);
-            double cosine = norm == 0.0 || rootNorm == 0.0 ? 0.0 : totals[i] / (norm * rootNorm);
+            int at = valid.get(i).index;
+            double norm = Math.sqrt(geometry.square()[at]);
+            double cosine = norm == 0.0 || rootNorm == 0.0 ? 0.0 : geometry.dot()[at] / (norm * rootNorm);
             if (cosine > 0.0) {
                 trust[i] = cosine;
                 coefficient[i] = cosine * (rootNorm / norm);
@@ -466,6 +496,7 @@ public final class RoundAggregation {
             weights[i] = trust[i] / trustSum;
         }
         double total = trustSum;
+        int d = valid.get(0).delta.length;
         double[] out = new double[d];
         forChunks(d, parallelism, (chunk, from, to) -> {
             for (int j = from; j < to; j++) {

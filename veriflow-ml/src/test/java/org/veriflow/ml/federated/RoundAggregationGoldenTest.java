@@ -2,12 +2,18 @@ package org.veriflow.ml.federated;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.veriflow.ml.model.Algorithm;
 import org.veriflow.ml.model.Model;
 import org.veriflow.ml.random.Xoshiro256StarStar;
@@ -16,7 +22,7 @@ import org.veriflow.ml.tensor.Parallelism;
 /**
  * Golden aggregates: a fixed round (4 honest updates, one sign-flipped, one free-rider) on a model of
  * 4,482 parameters (two coordinate chunks) gives the same global model hash and contributions under 1,
- * 2 and 8 threads, for every rule, and those values are pinned. A change to them is a change of the
+ * 2 and 8 threads and in a JVM without vectorisation, for every rule, and those values are pinned. A change to them is a change of the
  * chain's aggregation and must be deliberate.
  */
 class RoundAggregationGoldenTest {
@@ -84,29 +90,51 @@ class RoundAggregationGoldenTest {
         return sb.toString();
     }
 
-    @Test
-    void aggregate_oneTwoEightThreads_sameGoldenHashAndContributions() {
+    /** Each rule's digest of the fixed round, aggregated on {@code parallelism}. */
+    static Map<AggregationRule, String> digests(Parallelism parallelism) {
         FederatedRecipe recipe = wideRecipe();
-        assertThat(recipe.parameterCount()).isEqualTo(4482).isGreaterThan(RoundAggregation.CHUNK);
         Model global = recipe.initialModel();
         List<UpdateInput> updates = round(global);
         byte[] validation = Fixtures.blobs(7, 150, 0.5, 0.8);
         byte[] root = Fixtures.blobs(8, 60, 0.5, 0.8);
-        Map<AggregationRule, String> actual = new LinkedHashMap<>();
+        Map<AggregationRule, String> out = new LinkedHashMap<>();
+        for (RuleSpec rule : RULES) {
+            out.put(rule.rule(), digest(RoundAggregation.aggregate(recipe, "golden", 3, global, updates, rule, root,
+                    validation, parallelism)));
+        }
+        return out;
+    }
+
+    @Test
+    void aggregate_oneTwoEightThreads_sameGoldenHashAndContributions() {
+        assertThat(wideRecipe().parameterCount()).isEqualTo(4482).isGreaterThan(RoundAggregation.CHUNK);
         for (int threads : new int[] {1, 2, 8}) {
             try (Parallelism parallelism = Parallelism.threads(threads)) {
-                for (RuleSpec rule : RULES) {
-                    RoundOutcome o = RoundAggregation.aggregate(recipe, "golden", 3, global, updates, rule, root,
-                            validation, parallelism);
-                    String d = digest(o);
-                    if (threads == 1) {
-                        actual.put(rule.rule(), d);
-                    } else {
-                        assertThat(d).as(rule.rule() + " with " + threads + " threads").isEqualTo(actual.get(rule.rule()));
-                    }
-                }
+                assertThat(digests(parallelism)).as(threads + " threads").isEqualTo(GOLDEN);
             }
         }
-        assertThat(actual).isEqualTo(GOLDEN);
+    }
+
+    @Test
+    void aggregate_forkedJvmWithoutSimd_sameGoldenHashAndContributions(@TempDir Path dir)
+            throws IOException, InterruptedException {
+        Path output = dir.resolve("out.txt");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        // vectorisation off (and no AVX on x86), 3 threads: neither the instruction set nor the thread
+        // count reaches the bits
+        Process process = new ProcessBuilder(java, "-XX:+IgnoreUnrecognizedVMOptions", "-XX:UseAVX=0",
+                "-XX:-UseSuperWord", "-Xmx256m", "-cp", System.getProperty("java.class.path"),
+                GoldenRoundMain.class.getName(), "3").redirectErrorStream(true).redirectOutput(output.toFile()).start();
+        boolean finished = process.waitFor(120, TimeUnit.SECONDS);
+        if (!finished) {
+            process.destroyForcibly();
+        }
+        assertThat(finished).as("child JVM finished within 120 s").isTrue();
+        List<String> printed = Files.readAllLines(output, StandardCharsets.UTF_8);
+        assertThat(process.exitValue()).as(String.join("\n", printed)).isZero();
+        List<String> expected = new ArrayList<>();
+        GOLDEN.entrySet().stream().sorted(Map.Entry.comparingByKey())
+                .forEach(e -> expected.add(e.getKey() + " " + e.getValue()));
+        assertThat(printed).containsExactlyElementsOf(expected);
     }
 }

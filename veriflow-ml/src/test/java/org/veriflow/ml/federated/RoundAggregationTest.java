@@ -188,6 +188,53 @@ class RoundAggregationTest {
     }
 
     @Test
+    void krum_fewerThan2fPlus3_runsWithTheLargestToleratedF() {
+        FederatedRecipe r = Fixtures.classifier();
+        Model global = r.initialModel();
+        double[] w = Parameters.of(global);
+        double[] near1 = w.clone();
+        double[] near2 = w.clone();
+        double[] far = w.clone();
+        for (int j = 0; j < w.length; j++) {
+            near1[j] += 0.01;
+            near2[j] += 0.02;
+            far[j] += 1.0;
+        }
+        // n = 3, f = 2: f' = 0, each score is the distance to the nearest other; near1 and near2 tie,
+        // the lower id wins
+        List<UpdateInput> three = List.of(update("z-far", 1, global, far), update("n2", 1, global, near2),
+                update("n1", 1, global, near1));
+        RoundOutcome o = aggregate(r, global, three, RuleSpec.krum(2));
+        assertThat(o.accepted()).extracting(RoundOutcome.Accepted::participant).containsExactly("n1");
+        double d = 0;
+        for (int j = 0; j < w.length; j++) {
+            double diff = (near1[j] - w[j]) - (near2[j] - w[j]);
+            d += diff * diff;
+        }
+        assertThat(o.rejected()).extracting(RoundOutcome.Rejected::participant).containsExactly("n2", "z-far");
+        assertThat(o.rejected().get(0).score()).isCloseTo(d, org.assertj.core.data.Offset.offset(1e-12));
+        assertThat(o.rejected().get(1).score()).isGreaterThan(d);
+        // n = 2: every score is 0, the lowest id wins
+        RoundOutcome two = aggregate(r, global, List.of(update("b", 1, global, far), update("a", 1, global, near1)),
+                RuleSpec.krum(0));
+        assertThat(two.accepted()).extracting(RoundOutcome.Accepted::participant).containsExactly("a");
+        assertThat(two.rejected().get(0).score()).isZero();
+    }
+
+    @Test
+    void multiKrum_mAboveN_averagesAllWithEqualWeights() {
+        FederatedRecipe r = Fixtures.classifier();
+        Model global = r.initialModel();
+        Xoshiro256StarStar random = Xoshiro256StarStar.create(12);
+        double[] w = Parameters.of(global);
+        List<UpdateInput> updates = List.of(update("a", 1, global, perturbed(w, random, 0.1)),
+                update("b", 7, global, perturbed(w, random, 0.1)), update("c", 3, global, perturbed(w, random, 0.1)));
+        RoundOutcome o = aggregate(r, global, updates, RuleSpec.multiKrum(0, 10));
+        assertThat(o.accepted()).extracting(RoundOutcome.Accepted::weight).containsExactly(1.0 / 3, 1.0 / 3, 1.0 / 3);
+        assertThat(o.rejected()).isEmpty();
+    }
+
+    @Test
     void ruleSpec_outOfRangeParameters_rejected() {
         assertThatThrownBy(() -> RuleSpec.trimmedMean(0)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> RuleSpec.trimmedMean(500_000)).isInstanceOf(IllegalArgumentException.class);
