@@ -92,7 +92,7 @@ import org.veriflow.protocol.proto.models.StageChange;
  * <ul>
  *   <li>{@code create_task} (any active identity, the owner): the recipe must hash to its hash,
  *       parse ({@link FederatedRecipe}) and be in its canonical form (so the task's recipe hash is
- *       {@link FederatedRecipe#hash()}); bounds as {@code fl.proto} states them; the rule's
+ *       {@link FederatedRecipe#hash()}) and its model have at most {@link #MAX_PARAMETERS}; bounds as {@code fl.proto} states them; the rule's
  *       parameters: TRIMMED_MEAN a trim of 1 to 499,999 millionths, KRUM and MULTI_KRUM {@code
  *       min_participants ≥ 2 × krum_f + 3} (so that Krum's guarantee holds for every round the
  *       task can aggregate), MULTI_KRUM {@code 1 ≤ multi_krum_m ≤ max_participants}, FLTRUST a root
@@ -159,6 +159,11 @@ public final class Fl extends SystemContract {
   public static final int MAX_PARTICIPANTS = 16;
   /** The largest recipe, in bytes. */
   public static final int MAX_RECIPE_BYTES = 64 * 1024;
+  /**
+   * The most parameters a task's model may have: every round, each validator fetches and reads every
+   * participant's update of this size, and admission builds the initial model to hash it.
+   */
+  public static final long MAX_PARAMETERS = 1_000_000;
   /** The largest encoded round result, in bytes. */
   public static final int MAX_RESULT_BYTES = 64 * 1024;
   /** The codes of a round rejection as {@code RejectedUpdate.reason} names them. */
@@ -353,6 +358,9 @@ public final class Fl extends SystemContract {
       if (!java.util.Arrays.equals(recipe.toCanonicalJson(), m.getRecipe().toByteArray())) {
         throw bad("the recipe is not in its canonical form (" + FederatedRecipe.FORMAT
             + ": no whitespace, members in their fixed order): the task's hash must be the recipe's hash");
+      }
+      if (recipe.parameterCount() > MAX_PARAMETERS) {
+        throw bad("the recipe's model has " + recipe.parameterCount() + " parameters; a federated task takes at most " + MAX_PARAMETERS);
       }
       if (m.getRounds() < 1 || m.getRounds() > MAX_ROUNDS) {
         throw bad("rounds must be between 1 and " + MAX_ROUNDS + ", not " + Integer.toUnsignedString(m.getRounds()));
@@ -730,18 +738,15 @@ public final class Fl extends SystemContract {
         if (!REJECTION_REASONS.contains(x.getReason())) {
           throw bad("rejection reason '" + x.getReason() + "' is not one of " + new java.util.TreeSet<>(REJECTION_REASONS));
         }
-        if (!Double.isFinite(x.getScore())) {
-          throw bad("the score of " + x.getParticipant() + "'s rejection is not finite");
-        }
         previous = x.getParticipant();
       }
       List<String> contributors = r.getContributionsList().stream().map(Contribution::getParticipant).toList();
       if (!contributors.equals(accepted)) {
         throw bad("contributions must be given for exactly the accepted participants, in the same order");
       }
-      if (!Double.isFinite(r.getValidationLoss()) || !Double.isFinite(r.getValidationAccuracy())) {
-        throw bad("the validation loss and accuracy must be finite");
-      }
+      // Scores, loss and accuracy are taken as computed, even when not finite (a regressor's R² of a
+      // constant target predicted wrongly is -Infinity): validators compare them bit for bit through
+      // the result's hash, and refusing them would leave the round unaggregatable.
       return new AggregateArgs(m, r);
     }
 
@@ -967,6 +972,18 @@ public final class Fl extends SystemContract {
     }
   }
 
+  /** The last round's validation accuracy and loss, sorted by name, each only if finite (as model metrics must be). */
+  private static List<Metric> finiteMetrics(RoundResult last) {
+    List<Metric> metrics = new ArrayList<>();
+    if (Double.isFinite(last.getValidationAccuracy())) {
+      metrics.add(Metric.newBuilder().setName("validation.accuracy").setValue(last.getValidationAccuracy()).build());
+    }
+    if (Double.isFinite(last.getValidationLoss())) {
+      metrics.add(Metric.newBuilder().setName("validation.loss").setValue(last.getValidationLoss()).build());
+    }
+    return metrics;
+  }
+
   private static ModelRecord finalModel(ExecutionContext ctx, TaskRecord task) {
     List<RoundRecord> rounds = FlState.rounds(ctx.state(), task.getTaskId());
     RoundResult last = result(rounds.get(rounds.size() - 1));
@@ -984,8 +1001,7 @@ public final class Fl extends SystemContract {
         .addAllDatasets(datasets)
         .setArtifactSha256(last.getGlobalModelSha256())
         .setLossCurveSha256(ByteString.copyFrom(FederatedModel.lossCurve(rounds).bytes()))
-        .addMetrics(Metric.newBuilder().setName("validation.accuracy").setValue(last.getValidationAccuracy()))
-        .addMetrics(Metric.newBuilder().setName("validation.loss").setValue(last.getValidationLoss()))
+        .addAllMetrics(finiteMetrics(last))
         .setEngineVersion(engineVersion)
         .setTrainer(task.getOwner())
         .setRegisteredHeight(ctx.height())

@@ -63,7 +63,8 @@ import org.veriflow.ledger.exec.StateView;
  *       given, {@code DATASET_MISMATCH}), the artifact
  *       and loss-curve hashes, metrics, engine version. Stage {@code REGISTERED}.
  *   <li>{@code attest}: an active validator reports the artifact hash its replay produced, once per
- *       model, or why its replay produced none ({@code failure}, with no hash). A different hash or
+ *       model (never for a federated task's final model, {@code BAD_ARGUMENTS}: it has no single
+ *       training to replay), or why its replay produced none ({@code failure}, with no hash). A different hash or
  *       a failure marks the model {@code REJECTED} with that evidence; as many matching ones as the
  *       chain's required attestations make a registered model {@code VERIFIED}. A validator whose
  *       replay exceeded its own time or memory budget attests {@code BUDGET_EXCEEDED} (a reason, no
@@ -76,6 +77,9 @@ import org.veriflow.ledger.exec.StateView;
  * </ul>
  *
  * Every change is appended to the record's history: who, when, why, in which transaction.
+ *
+ * <p>The fl contract registers a completed federated task's final model through {@link
+ * #registerFederated}: stage VERIFIED from the start, naming its task.
  *
  * <p>Bounded recipes: {@code register} parses a recipe that parses ({@link Recipe}; one that does
  * not is recorded as it is and its replay fails at once), refuses an MLP with more than {@link
@@ -390,6 +394,10 @@ public final class Models extends SystemContract {
     @Override
     public void execute(ExecutionContext ctx, Attest args) throws ContractException {
       ModelRecord m = existing(ctx, args.getModelId());
+      if (!m.getFederatedTask().isEmpty()) {
+        throw new ContractException(BAD_ARGUMENTS, "model " + args.getModelId() + " is the final model of federated task "
+            + m.getFederatedTask() + ": each of its rounds was recomputed and attested in the fl contract, it is not replayed");
+      }
       String validator = ctx.sender().value();
       for (Attestation a : m.getAttestationsList()) {
         if (a.getValidator().equals(validator)) {

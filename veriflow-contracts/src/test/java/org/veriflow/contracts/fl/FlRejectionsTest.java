@@ -21,6 +21,7 @@ import static org.veriflow.contracts.fl.FlFixture.update;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
@@ -35,6 +36,8 @@ import org.veriflow.contracts.fl.FlFixture.Outcome;
 import org.veriflow.contracts.models.Models;
 import org.veriflow.core.crypto.Hash;
 import org.veriflow.ledger.Rejection;
+import org.veriflow.ml.federated.FederatedRecipe;
+import org.veriflow.ml.model.Algorithm;
 import org.veriflow.ledger.RejectionCode;
 import org.veriflow.protocol.proto.TxResult;
 import org.veriflow.protocol.proto.datasets.ChangeDatasetStatus;
@@ -84,7 +87,11 @@ class FlRejectionsTest {
   static Stream<Arguments> invalidTasks() {
     byte[] spaced = (" " + new String(FlFixture.RECIPE_JSON, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8);
     byte[] notARecipe = "{\"format\":\"veriflow-fl-recipe/1\"}".getBytes(StandardCharsets.UTF_8);
+    byte[] wide = FederatedRecipe.of(Algorithm.MLP_CLASSIFIER, List.of("temperature", "humidity"), "device", List.of("a", "b"),
+        new double[] {21.0, 40.0}, new double[] {1.0, 1.0}, Map.of("hiddenLayers", List.of(1024, 1024), "epochs", 1), 11).toCanonicalJson();
     return Stream.of(
+        Arguments.of("model of 1,054,722 parameters", (UnaryOperator<CreateTask.Builder>) b ->
+            b.setRecipe(ByteString.copyFrom(wide)).setRecipeSha256(bytes(Hash.sha256(wide)))),
         Arguments.of("recipe hash of other bytes", (UnaryOperator<CreateTask.Builder>) b -> b.setRecipeSha256(bytes(Hash.sha256(new byte[] {1})))),
         Arguments.of("empty recipe", (UnaryOperator<CreateTask.Builder>) b -> b.setRecipe(ByteString.EMPTY).setRecipeSha256(bytes(Hash.sha256(new byte[0])))),
         Arguments.of("not a federated recipe", (UnaryOperator<CreateTask.Builder>) b ->
@@ -515,7 +522,7 @@ class FlRejectionsTest {
             b.addRejected(RejectedUpdate.newBuilder().setParticipant(b.getAccepted(0).getParticipant())
                 .setUpdateSha256(b.getAccepted(0).getUpdateSha256()).setReason("NO_CHANGE"))),
         Arguments.of("contribution missing", (UnaryOperator<RoundResult.Builder>) b -> b.removeContributions(1)),
-        Arguments.of("NaN validation loss", (UnaryOperator<RoundResult.Builder>) b -> b.setValidationLoss(Double.NaN)),
+        Arguments.of("NaN weight", (UnaryOperator<RoundResult.Builder>) b -> b.setAccepted(0, b.getAccepted(0).toBuilder().setWeight(Double.NaN))),
         Arguments.of("no update at all", (UnaryOperator<RoundResult.Builder>) b -> b.clearAccepted().clearContributions()));
   }
 
@@ -534,6 +541,17 @@ class FlRejectionsTest {
 
     fx.chain.rejected(fx.call(AGGREGATOR, "aggregate", Aggregate.newBuilder().setTaskId(TASK).setRound(1)
         .setResult(ByteString.copyFrom(new byte[] {(byte) 0xff, (byte) 0xff, 0x01})).build()), RejectionCode.BAD_ARGUMENTS);
+  }
+
+  @Test
+  void aggregate_resultWithUnknownField_rejectedNonCanonical() {
+    fx.started(P1, P2);
+    fx.submitted(1, P1, P2);
+    // Field 15, varint 1: not a RoundResult field.
+    ByteString extended = both(1).build().toByteString().concat(ByteString.copyFrom(new byte[] {(byte) 0x78, 0x01}));
+
+    fx.chain.rejected(fx.call(AGGREGATOR, "aggregate", Aggregate.newBuilder().setTaskId(TASK).setRound(1).setResult(extended).build()),
+        RejectionCode.NON_CANONICAL);
   }
 
   @Test

@@ -209,6 +209,21 @@ class FlTest {
         + "\",\"datasetVersion\":1,\"csvSha256\":\"" + hex(p.getDataset().getCsvSha256()) + "\",\"readingsRoot\":\"\"}";
   }
 
+  @Test
+  void finalModel_attestedLikeAReplayedModel_failsBadArgumentsStaysVerified() {
+    fx.started(P1, P2);
+    for (int round = 1; round <= 2; round++) {
+      fx.submitted(round, P1, P2);
+      fx.aggregatedAndVerified(round, result(round, global(round, 1), Outcome.accepted(P1, round, 1), Outcome.accepted(P2, round, 1)).build());
+    }
+
+    TxResult r = fx.fails(TestChain.models(VALIDATOR, fx.chain.nextNonce(VALIDATOR), "attest", org.veriflow.protocol.proto.models.Attest
+        .newBuilder().setModelId(MODEL).setFailure("the recipe is not a training recipe").build()), "BAD_ARGUMENTS");
+
+    assertThat(r.getMessage()).contains("federated task " + TASK);
+    assertThat(Models.find(fx.chain.ledger.state(Models.NAME), MODEL).orElseThrow().getStage()).isEqualTo(ModelStage.VERIFIED);
+  }
+
   // ------------------------------------------------------------------ deadlines, rejections, Byzantine updates
 
   @Test
@@ -306,6 +321,21 @@ class FlTest {
 
     assertThat(fx.round(2).getBaseModelSha256()).isEqualTo(base);
     assertThat(participant(fx.task(TASK), P1).getRoundsRejected()).isEqualTo(1);
+  }
+
+  @Test
+  void completion_nonFiniteValidationAccuracy_acceptedAndLeftOutOfModelMetrics() {
+    fx.started(P1, P2);
+    RoundResult last = null;
+    for (int round = 1; round <= 2; round++) {
+      fx.submitted(round, P1, P2);
+      last = result(round, global(round, 1), Outcome.accepted(P1, round, 1), Outcome.accepted(P2, round, 1))
+          .setValidationAccuracy(Double.NEGATIVE_INFINITY).build();
+      fx.aggregatedAndVerified(round, last);
+    }
+
+    ModelRecord m = Models.find(fx.chain.ledger.state(Models.NAME), MODEL).orElseThrow();
+    assertThat(m.getMetricsList()).containsExactly(Metric.newBuilder().setName("validation.loss").setValue(last.getValidationLoss()).build());
   }
 
   @Test
