@@ -123,6 +123,15 @@ public final class Node implements AutoCloseable {
     } catch (IOException e) {
       throw new IllegalArgumentException("cannot read node key " + config.path(NodeConfig.NODE_KEY) + ": " + e.getMessage(), e);
     }
+    SigningKey aggregatorKey = nodeKey;
+    if (!config.get(NodeConfig.FL_AGGREGATOR_KEY_FILE).isEmpty()) {
+      try {
+        aggregatorKey = KeyPem.decodePrivate(Files.readString(config.path(NodeConfig.FL_AGGREGATOR_KEY_FILE)));
+      } catch (IOException | IllegalArgumentException e) {
+        throw new IllegalArgumentException("configuration '" + NodeConfig.FL_AGGREGATOR_KEY_FILE.name() + "': cannot read the key "
+            + config.path(NodeConfig.FL_AGGREGATOR_KEY_FILE) + ": " + e.getMessage(), e);
+      }
+    }
     EncryptionKeyPair encryptionKey = encryptionKey(config.path(NodeConfig.NODE_ENCRYPTION_KEY));
     BlobStore blobs;
     try {
@@ -190,16 +199,6 @@ public final class Node implements AutoCloseable {
         config.get(NodeConfig.VERIFIER_CONCURRENCY), config.get(NodeConfig.VERIFIER_THREADS), custodianData,
         new Verifier.Budget(config.get(NodeConfig.VERIFIER_REPLAY_TIMEOUT), config.get(NodeConfig.VERIFIER_REPLAY_MAX_BYTES),
             config.get(NodeConfig.VERIFIER_LARGE_REPLAY_COST)));
-    SigningKey aggregatorKey = nodeKey;
-    if (!config.get(NodeConfig.FL_AGGREGATOR_KEY_FILE).isEmpty()) {
-      try {
-        aggregatorKey = KeyPem.decodePrivate(Files.readString(config.path(NodeConfig.FL_AGGREGATOR_KEY_FILE)));
-      } catch (IOException | IllegalArgumentException e) {
-        ledger.close();
-        throw new IllegalArgumentException("configuration '" + NodeConfig.FL_AGGREGATOR_KEY_FILE.name() + "': cannot read the key "
-            + config.path(NodeConfig.FL_AGGREGATOR_KEY_FILE) + ": " + e.getMessage(), e);
-      }
-    }
     Aggregator aggregator = new Aggregator(ledger, aggregatorKey == nodeKey ? submitter : new NodeSubmitter(ledger, submissions, aggregatorKey),
         blobs, peerBlobs, custodianData, metrics, config.get(NodeConfig.FL_AGGREGATOR_ENABLED), config.get(NodeConfig.VERIFIER_THREADS));
     RoundVerifier roundVerifier = new RoundVerifier(ledger, submitter, blobs, peerBlobs, custodianData, metrics,

@@ -55,9 +55,15 @@ public final class Aggregator implements AutoCloseable {
   private final boolean enabled;
 
   /**
+   * @param ledger the node's ledger, whose committed blocks and state the service follows
    * @param submitter signs with the aggregator's key; its identity is the aggregator identity
+   * @param blobs this node's blob store: where the round's models are read and kept
+   * @param peers the other members' blob APIs, asked for a blob this node lacks
+   * @param custodianData the plaintexts of the dataset versions this node is the custodian of
+   * @param metrics where the service's counters and timer are registered
    * @param enabled {@code fl.aggregator.enabled}; a disabled aggregator does nothing
    * @param threads engine threads of a round's computation, 1 to 1024
+   * @throws IllegalArgumentException if {@code threads} is out of range
    */
   public Aggregator(Ledger ledger, NodeSubmitter submitter, BlobStore blobs, PeerBlobs peers, CustodianData custodianData,
       MeterRegistry metrics, boolean enabled, int threads) {

@@ -34,7 +34,9 @@ import org.veriflow.protocol.proto.fl.TaskRecord;
  * with {@code fl.attest_round}: the SHA-256 of this node's own encoded RoundResult, or {@code
  * failure} when the round cannot be computed from what the chain names (a base model no member has,
  * validation data that disagrees with its hash). Whether it matches is the contract's business. A
- * round whose validation data only another node can decrypt is logged and not attested.
+ * round whose validation data only another node can decrypt is logged and not attested. A
+ * recomputation that matches leaves the new global model in this node's blob store, so that
+ * participants can download it from any validator's node.
  *
  * <p>A service of its own rather than a part of {@link Verifier}: the verifier's unit is a model
  * record, replayed once per validator, with budgets and lanes sized for training; a round is
@@ -52,9 +54,15 @@ public final class RoundVerifier implements AutoCloseable {
   private final boolean enabled;
 
   /**
+   * @param ledger the node's ledger, whose committed blocks and state the service follows
    * @param submitter signs with the node's key, which must be an active validator for the service to act
+   * @param blobs this node's blob store: where the round's models are read and kept
+   * @param peers the other members' blob APIs, asked for a blob this node lacks
+   * @param custodianData the plaintexts of the dataset versions this node is the custodian of
+   * @param metrics where the service's counters and timer are registered
    * @param enabled {@code verifier.enabled}; a disabled round verifier does nothing
    * @param threads engine threads of a round's recomputation, 1 to 1024
+   * @throws IllegalArgumentException if {@code threads} is out of range
    */
   public RoundVerifier(Ledger ledger, NodeSubmitter submitter, BlobStore blobs, PeerBlobs peers, CustodianData custodianData,
       MeterRegistry metrics, boolean enabled, int threads) {
@@ -62,7 +70,7 @@ public final class RoundVerifier implements AutoCloseable {
       throw new IllegalArgumentException("the round verifier needs 1 to 1024 threads, not " + threads);
     }
     this.enabled = enabled;
-    this.service = new Service(ledger, submitter, new FederatedRounds(ledger, blobs, peers, custodianData), metrics, threads);
+    this.service = new Service(ledger, submitter, blobs, new FederatedRounds(ledger, blobs, peers, custodianData), metrics, threads);
   }
 
   /** Starts following the chain, if enabled; returns at once. */
@@ -89,6 +97,7 @@ public final class RoundVerifier implements AutoCloseable {
 
   private static final class Service extends RoundService {
     private final NodeSubmitter submitter;
+    private final BlobStore blobs;
     private final FederatedRounds rounds;
     private final String identity;
     private final int threads;
@@ -97,9 +106,10 @@ public final class RoundVerifier implements AutoCloseable {
     /** Whether the node's key was an active validator at the last check; null before the first. Touched by the service's thread only. */
     private Boolean active;
 
-    Service(Ledger ledger, NodeSubmitter submitter, FederatedRounds rounds, MeterRegistry metrics, int threads) {
+    Service(Ledger ledger, NodeSubmitter submitter, BlobStore blobs, FederatedRounds rounds, MeterRegistry metrics, int threads) {
       super(ledger, "veriflow-fl-round-verifier");
       this.submitter = submitter;
+      this.blobs = blobs;
       this.rounds = rounds;
       this.identity = submitter.identity();
       this.threads = threads;
@@ -178,6 +188,7 @@ public final class RoundVerifier implements AutoCloseable {
         outcomes.get(match ? "match" : "mismatch").increment();
         if (match) {
           LOG.info("task {} round {}: recomputed in {} s: result {}, as aggregated", taskId, round, seconds, r.sha256());
+          keep(r);
         } else {
           LOG.warn("task {} round {}: recomputed in {} s: result {}, the aggregator's is {} (global model {}, the aggregator's {})", taskId,
               round, seconds, r.sha256(), recorded, r.globalHash(), globalOf(w.round()));
@@ -188,6 +199,23 @@ public final class RoundVerifier implements AutoCloseable {
         return Optional.of(submitter.submit(FederatedRounds.FL, "attest_round", attest.build()));
       } catch (RuntimeException e) {
         throw new RetryLater("task " + taskId + " round " + round + ": attestation refused: " + e.getMessage());
+      }
+    }
+
+    /**
+     * Keeps the new global model this node recomputed, bit for bit the aggregator's, in its blob store:
+     * participants that talk to this node download it from here, and the next round's base is local.
+     */
+    private void keep(FederatedRounds.Result r) {
+      try {
+        if (!blobs.exists(r.globalHash())) {
+          BlobStore.PutResult put = blobs.put(r.globalHash(), new java.io.ByteArrayInputStream(r.globalModelFile()));
+          if (put instanceof BlobStore.Refused refused) {
+            LOG.warn("global model {}: not kept on this node: {} {}", r.globalHash(), refused.reason(), refused.message());
+          }
+        }
+      } catch (java.io.IOException e) {
+        LOG.warn("global model {}: not kept on this node: {}", r.globalHash(), e.toString());
       }
     }
 

@@ -113,6 +113,16 @@ class FlApiTest {
   }
 
   @Test
+  void nonFiniteLossAndScore_writtenAsStrings_readBack() throws Exception {
+    org.veriflow.protocol.http.FlRoundResult r = new org.veriflow.protocol.http.FlRoundResult(H1_HEX, List.of(),
+        List.of(new org.veriflow.protocol.http.FlRejected("vf1a", H1_HEX, "NON_FINITE", Double.NaN)), List.of(), Double.POSITIVE_INFINITY,
+        Double.NaN);
+    String json = Json.write(r);
+    assertThat(json).contains("\"score\":\"NaN\"").contains("\"validationLoss\":\"Infinity\"");
+    assertThat(Json.BODIES.readValue(json, org.veriflow.protocol.http.FlRoundResult.class)).isEqualTo(r);
+  }
+
+  @Test
   void openRound_noResult_resultAbsent() throws Exception {
     RoundRecord r = RoundRecord.newBuilder().setTaskId("t1").setRound(2).setStatus(RoundStatus.OPEN).setBaseModelSha256(H1).build();
     JsonNode j = JSON.readTree(Json.write(FlApi.json(r)));

@@ -348,8 +348,9 @@ class FederatedServicesTest {
       assertThat(rejected.getRejection()).startsWith("MISMATCH");
       assertThat(metrics(node)).contains("veriflow_fl_round_attestations_total{outcome=\"mismatch\"} 1.0");
 
-      // The aggregator does it again, honestly: the validator attests attempt 2, and it matches.
-      node.blobUploads().store().put(honest.globalHash(), new java.io.ByteArrayInputStream(honest.globalModelFile()));
+      // The aggregator does it again, honestly (it does not even upload the model): the validator
+      // attests attempt 2, it matches, and the validator keeps the global model it recomputed.
+      assertThat(node.blobUploads().store().exists(honest.globalHash())).isFalse();
       committed(client, aggregatorKey, "aggregate", Aggregate.newBuilder().setTaskId("tampered").setRound(1)
           .setResult(ByteString.copyFrom(honest.encoded())).build());
       awaitRound(node, "tampered", 1, RoundStatus.VERIFIED);
@@ -357,6 +358,7 @@ class FederatedServicesTest {
       assertThat(attestations).hasSize(2);
       assertThat(attestations.get(1).getAttempt()).isEqualTo(2);
       assertThat(attestations.get(1).getMatch()).isTrue();
+      assertThat(node.blobUploads().store().exists(honest.globalHash())).isTrue();
     }
   }
 
@@ -407,6 +409,96 @@ class FederatedServicesTest {
       await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5))
           .until(() -> roundRecord(node, "short", 1).getStatus() == RoundStatus.OPEN);
       assertThat(metrics(node)).doesNotContain("veriflow_fl_aggregations_total{outcome=\"submitted\"} 1.0");
+    }
+  }
+
+  @Test
+  void flTrust_rootSnapshotReproduced_roundVerified() throws Exception {
+    try (Node node = start(true)) {
+      VeriflowClient client = client(node);
+      organisations(client, 2);
+      DatasetRef root = stream(client, owner, "root", 5, 40);
+      createJoinStart(client, task("trust", 1, 1_000, 2, 2, AggregationRule.FLTRUST).setRoot(root).build());
+      for (SigningKey p : participants) {
+        trainAndSubmit(node, client, p, "trust", 1);
+      }
+      awaitRound(node, "trust", 1, RoundStatus.VERIFIED);
+      RoundResult result = RoundResult.parseFrom(roundRecord(node, "trust", 1).getResult());
+      assertThat(result.getAcceptedCount() + result.getRejectedCount()).isEqualTo(2);
+      assertThat(roundRecord(node, "trust", 1).getAttestationsList()).singleElement().satisfies(a -> assertThat(a.getMatch()).isTrue());
+    }
+  }
+
+  @Test
+  void baseModelBlobLost_validatorAttestsTheFailure_roundRejected() throws Exception {
+    try (Node node = start(false)) {
+      VeriflowClient client = client(node);
+      organisations(client, 2);
+      createJoinStart(client, task("lost", 2, 1_000, 2, 2, AggregationRule.FEDAVG).build());
+      // Round 1, aggregated by the test as the task's aggregator, verified by the node's validator.
+      for (SigningKey p : participants) {
+        trainAndSubmit(node, client, p, "lost", 1);
+      }
+      BlobStore store = node.blobUploads().store();
+      FederatedRounds.Result first;
+      try (Parallelism parallelism = Parallelism.sequential()) {
+        first = (FederatedRounds.Result) rounds(node).compute("lost", 1, parallelism);
+      }
+      store.put(first.globalHash(), new java.io.ByteArrayInputStream(first.globalModelFile()));
+      committed(client, aggregatorKey, "aggregate", Aggregate.newBuilder().setTaskId("lost").setRound(1)
+          .setResult(ByteString.copyFrom(first.encoded())).build());
+      awaitRound(node, "lost", 2, RoundStatus.OPEN);
+      // Round 2: the participants download the base model, then it is lost on the only node.
+      for (SigningKey p : participants) {
+        trainAndSubmit(node, client, p, "lost", 2);
+      }
+      FederatedRounds.Result second;
+      try (Parallelism parallelism = Parallelism.sequential()) {
+        second = (FederatedRounds.Result) rounds(node).compute("lost", 2, parallelism);
+      }
+      assertThat(store.delete(first.globalHash())).isTrue();
+      committed(client, aggregatorKey, "aggregate", Aggregate.newBuilder().setTaskId("lost").setRound(2)
+          .setResult(ByteString.copyFrom(second.encoded())).build());
+      awaitRound(node, "lost", 2, RoundStatus.AGGREGATE_REJECTED);
+      RoundRecord r = roundRecord(node, "lost", 2);
+      assertThat(r.getAttestationsList()).singleElement().satisfies(a -> {
+        assertThat(a.getMatch()).isFalse();
+        assertThat(a.getResultSha256().isEmpty()).isTrue();
+        assertThat(a.getFailure()).contains("the base model " + first.globalHash().hex()).contains("not on this node nor on any other member");
+      });
+      assertThat(r.getRejection()).startsWith("FAILED");
+      assertThat(metrics(node)).contains("veriflow_fl_round_attestations_total{outcome=\"failed\"} 1.0");
+    }
+  }
+
+  @Test
+  void roundClosedWhileTheAggregatorWasOff_aggregatedOnceAfterTheRestart() throws Exception {
+    try (Node node = start(false)) {
+      VeriflowClient client = client(node);
+      organisations(client, 2);
+      createJoinStart(client, task("restart", 1, 1_000, 2, 2, AggregationRule.FEDAVG).build());
+      for (SigningKey p : participants) {
+        trainAndSubmit(node, client, p, "restart", 1);
+      }
+      await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(5))
+          .until(() -> roundRecord(node, "restart", 1).getStatus() == RoundStatus.OPEN);
+    }
+    try (Node node = start(true)) {
+      // The aggregator finds the closed round by its scan of the tasks at start.
+      awaitRound(node, "restart", 1, RoundStatus.VERIFIED);
+      assertThat(roundRecord(node, "restart", 1).getAttempt()).isEqualTo(1);
+      assertThat(metrics(node)).contains("veriflow_fl_aggregations_total{outcome=\"submitted\"} 1.0");
+    }
+  }
+
+  @Test
+  void aggregatorKeyFileUnreadable_nodeDoesNotStart_namingTheKey() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> Node.start(NodeConfig.load(dir, Map.of(),
+            Map.of(NodeConfig.FL_AGGREGATOR_KEY_FILE.name(), "keys/missing.key")), Clock.systemUTC(), e -> { }))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'fl.aggregator.key-file'").hasMessageContaining("missing.key");
+    // The refused start left nothing open (the store's lock, the ports): the node starts with a readable key.
+    try (Node node = start(true)) {
+      assertThat(node.httpPort()).isPositive();
     }
   }
 
