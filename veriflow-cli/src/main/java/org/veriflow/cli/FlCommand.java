@@ -154,7 +154,7 @@ final class FlCommand {
     }
 
     /** The task as the options give it: every option is checked before the node is asked anything. */
-    private TaskSpec taskSpec() throws java.io.IOException {
+    TaskSpec taskSpec() throws java.io.IOException {
       AggregationRule r = rule(spec, rule);
       int trimMicros = 0;
       if (trim != null) {

@@ -170,6 +170,29 @@ public final class FederatedClient {
   }
 
   /**
+   * {@code fl.submit_update}: a participant's update, whose model file is already uploaded as a blob
+   * ({@link VeriflowClient#putBlob}). {@link Participant} does all of it, training included.
+   *
+   * @param participant the participant's session
+   * @param taskId the task
+   * @param round the round open now
+   * @param update SHA-256 of the update's canonical model file
+   * @param examples training examples behind the update, 1 to the participant's dataset rows
+   * @param parameterCount the task's parameter count
+   * @param metrics local metrics by name, finite
+   * @return the committed transaction
+   * @throws ClientException the contract's code if it failed ({@code NOT_PARTICIPANT}, {@code
+   *     WRONG_ROUND}, {@code ROUND_CLOSED}, {@code DUPLICATE_UPDATE}, {@code REPLAYED_UPDATE}, {@code
+   *     WRONG_SHAPE}, {@code TOO_MANY_EXAMPLES}, ...), {@code PENDING}, or the node's code
+   * @throws IllegalArgumentException if a metric is not finite
+   */
+  public Responses.TxInfo submitUpdate(Session participant, String taskId, int round, org.veriflow.core.crypto.Hash update, long examples,
+      long parameterCount, java.util.SortedMap<String, Double> metrics) {
+    return submit(participant, FlTransactions.submitUpdate(taskId, round, update, examples, parameterCount, metrics),
+        "submit the update of round " + round + " of task " + taskId);
+  }
+
+  /**
    * Signs a call with the session's key, submits it, waits for its block, and checks it committed.
    *
    * @param session the signer

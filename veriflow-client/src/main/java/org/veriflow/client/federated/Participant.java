@@ -78,6 +78,8 @@ public final class Participant implements AutoCloseable {
   private final TreeMap<Integer, SortedMap<String, Double>> submitted = new TreeMap<>();
   // Rounds given up (closed before the update got in).
   private final TreeSet<Integer> missed = new TreeSet<>();
+  // Rounds whose update was submitted but not yet in a block when the node's wait ended.
+  private final TreeSet<Integer> pending = new TreeSet<>();
 
   /**
    * A participant over {@code session}'s node and key.
@@ -156,7 +158,7 @@ public final class Participant implements AutoCloseable {
    *     the dataset it joined with (before any training); {@code BAD_RECIPE} if the task's recipe does
    *     not parse or hash to its recipe hash; {@code BASE_MODEL_MISMATCH} if a round's base model is
    *     not the chain's; the contract's code if an update fails for another reason than the round's
-   *     closing; or the node's code if it refuses a request or cannot be reached
+   *     closing or a replayed update; or the node's code if it refuses a request or cannot be reached
    * @throws IOException if the local CSV cannot be read or the work directory written
    */
   public Task run() throws IOException {
@@ -180,7 +182,10 @@ public final class Participant implements AutoCloseable {
       if (task.status() == TaskStatus.JOINING) {
         report(0, RoundPhase.WAITING, new TreeMap<>(), OptionalDouble.empty(), "waiting for the owner to start the task");
       } else if (task.status() == TaskStatus.RUNNING && task.currentRound() >= 1 && task.currentRound() <= task.rounds()) {
-        step(task, recipe, chain.round(taskId, task.currentRound()), height, csv, me);
+        if (step(task, recipe, chain.round(taskId, task.currentRound()), height, csv, me)) {
+          // Training took a while: follow on from the chain's head, not block by block from before it.
+          height = Math.max(height, chain.height());
+        }
       }
       if (task.finished() || closed) {
         return task;
@@ -196,8 +201,12 @@ public final class Participant implements AutoCloseable {
     closed = true;
   }
 
-  /** What to do in the open round {@code round}: nothing if the chain has its update, else train and submit. */
-  private void step(Task task, FederatedRecipe recipe, Round round, long height, byte[] csv, String me) throws IOException {
+  /**
+   * What to do in the open round {@code round}: nothing if the chain has its update, else train and submit.
+   *
+   * @return whether it trained
+   */
+  private boolean step(Task task, FederatedRecipe recipe, Round round, long height, byte[] csv, String me) throws IOException {
     int r = round.round();
     if (round.update(me).isPresent()) {
       // On chain already: committed in this run, or before a restart. Never submitted twice.
@@ -207,16 +216,20 @@ public final class Participant implements AutoCloseable {
         report(r, RoundPhase.SUBMITTED, round.update(me).get().metrics(), OptionalDouble.empty(),
             "update " + round.update(me).get().updateSha256() + " already on chain");
       }
-      return;
+      return false;
     }
     if (missed.contains(r)) {
-      return;
+      return false;
+    }
+    if (pending.contains(r) && round.status() == RoundStatus.OPEN) {
+      // Its update is in the node's pool: the round's record shows it once committed.
+      return false;
     }
     if (round.status() != RoundStatus.OPEN || height >= round.deadlineHeight()) {
       // The next block is past the deadline: an update could not get in any more.
       missed.add(r);
       report(r, RoundPhase.MISSED, new TreeMap<>(), OptionalDouble.empty(), "round " + r + " closed without this participant's update");
-      return;
+      return false;
     }
     report(r, RoundPhase.TRAINING, new TreeMap<>(), OptionalDouble.empty(), "from global model " + round.baseModelSha256());
     Model base = baseModel(task, recipe, round);
@@ -233,23 +246,32 @@ public final class Participant implements AutoCloseable {
       submitted.put(r, trained.metrics());
       following.add(r);
       report(r, RoundPhase.SUBMITTED, trained.metrics(), OptionalDouble.empty(), "update " + hash.hex() + " in block " + tx.height().orElse(-1L));
-      return;
+      return true;
     }
     String code = tx.code().orElse("");
     if (TransactionStatus.failed(tx) && (code.equals("ROUND_CLOSED") || code.equals("WRONG_ROUND"))) {
       missed.add(r);
       report(r, RoundPhase.MISSED, trained.metrics(), OptionalDouble.empty(), "the round closed before the update got in: " + code);
-      return;
+      return true;
+    }
+    if (TransactionStatus.failed(tx) && code.equals("REPLAYED_UPDATE")) {
+      // The chain saw this very model before in the task (an update that returns a global model which
+      // was itself one participant's update, as a free-rider's may): the round goes on without it.
+      missed.add(r);
+      report(r, RoundPhase.MISSED, trained.metrics(), OptionalDouble.empty(), "the chain refused the update as one it has seen before: " + code);
+      return true;
     }
     if (TransactionStatus.failed(tx) && code.equals("DUPLICATE_UPDATE")) {
       // A submission from before a restart got in meanwhile: the round record says so at the next block.
-      return;
+      return true;
     }
     if (TransactionStatus.failed(tx)) {
       throw new ClientException(200, code, "the update of round " + r + " of task " + taskId + " failed in its block: "
           + tx.message().orElse(code));
     }
-    // PENDING: the node's wait ended first; the round's record tells at the next block whether it got in.
+    // PENDING: the node's wait ended first; the round's record tells at a later block whether it got in.
+    pending.add(r);
+    return true;
   }
 
   /** Reports the aggregation and verification of the rounds this participant submitted to. */

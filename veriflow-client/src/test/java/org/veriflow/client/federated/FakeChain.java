@@ -40,6 +40,8 @@ class FakeChain implements ParticipantChain {
   long height = 10;
   LongConsumer onBlock = h -> { };
   String failSubmissionWith;
+  /** Answers PENDING for the next submission, putting the update into the round's record a block later. */
+  boolean pendOnce;
 
   FakeChain(FederatedRecipe recipe, byte[] csv) {
     this.recipe = recipe;
@@ -177,11 +179,24 @@ class FakeChain implements ParticipantChain {
     }
     RoundUpdate u = new RoundUpdate(ME, update.hex(), examples, parameterCount, metrics, height + 1, id);
     submissions.add(u);
+    if (pendOnce) {
+      pendOnce = false;
+      LongConsumer script = onBlock;
+      onBlock = h -> {
+        onBlock = script;
+        record(round, u);
+      };
+      return new Responses.TxInfo(id, "PENDING", Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
+    }
+    record(round, u);
+    return new Responses.TxInfo(id, "COMMITTED", Optional.of(height + 1), Optional.empty(), Optional.empty(), Optional.empty());
+  }
+
+  private void record(int round, RoundUpdate u) {
     Round o = rounds.get(round);
     List<RoundUpdate> updates = new ArrayList<>(o.updates());
     updates.add(u);
     rounds.put(round, new Round(TASK, round, o.status(), o.openedHeight(), o.deadlineHeight(), o.baseModelSha256(), updates, o.attempt(),
         o.resultSha256(), o.result(), o.aggregatedHeight(), o.attestations(), o.verifiedHeight(), o.rejection()));
-    return new Responses.TxInfo(id, "COMMITTED", Optional.of(height + 1), Optional.empty(), Optional.empty(), Optional.empty());
   }
 }

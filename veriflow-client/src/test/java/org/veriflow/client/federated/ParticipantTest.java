@@ -174,15 +174,38 @@ class ParticipantTest {
   }
 
   @Test
-  void run_roundClosedWhileTraining_missedAndTheLoopGoesOn() throws Exception {
+  void run_roundClosedWhileTrainingOrUpdateReplayed_missedAndTheLoopGoesOn() throws Exception {
+    for (String code : List.of("ROUND_CLOSED", "WRONG_ROUND", "REPLAYED_UPDATE")) {
+      chain = new FakeChain(recipe, data);
+      progress.clear();
+      chain.open(1, recipe.initialModel().hash().hex(), 5);
+      chain.failSubmissionWith = code;
+      chain.onBlock = h -> chain.task = chain.withStatus(TaskStatus.COMPLETED, 3);
+
+      Task end = participant().run();
+
+      assertThat(end.status()).as(code).isEqualTo(TaskStatus.COMPLETED);
+      assertThat(phases()).as(code).containsExactly("1:TRAINING", "1:UPLOADING", "1:MISSED");
+      assertThat(progress.get(2).detail()).contains(code);
+    }
+  }
+
+  @Test
+  void run_updatePendingPastTheNodesWait_waitsForItsRecordWithoutTrainingAgain() throws Exception {
     chain.open(1, recipe.initialModel().hash().hex(), 5);
-    chain.failSubmissionWith = "ROUND_CLOSED";
-    chain.onBlock = h -> chain.task = chain.withStatus(TaskStatus.COMPLETED, 3);
+    chain.pendOnce = true;
+    chain.onBlock = h -> {
+      if (!chain.rounds.get(1).updates().isEmpty() && h >= 13) {
+        chain.verify(1, chain.rounds.get(1).updates().get(0).updateSha256(), 0.7);
+        chain.task = chain.withStatus(TaskStatus.COMPLETED, 3);
+      }
+    };
 
     Task end = participant().run();
 
     assertThat(end.status()).isEqualTo(TaskStatus.COMPLETED);
-    assertThat(phases()).containsExactly("1:TRAINING", "1:UPLOADING", "1:MISSED");
+    assertThat(chain.submissions).hasSize(1);
+    assertThat(phases()).containsExactly("1:TRAINING", "1:UPLOADING", "1:SUBMITTED", "1:AGGREGATED", "1:VERIFIED");
   }
 
   @Test
