@@ -31,7 +31,7 @@ import picocli.CommandLine.Spec;
     "node in --out DIR: signed sensor readings under attack, the ledger's verdicts, models trained on the chain-verified",
     "snapshot and without a ledger, replayed by the node's verifier, predictions logged as decisions, one decision audited.",
     "Writes DIR/report/index.html and report.json."},
-    subcommands = {LedgerTourCommand.class})
+    subcommands = {LedgerTourCommand.class, DemoCommand.Federated.class})
 final class DemoCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -125,5 +125,126 @@ final class DemoCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(spec.commandLine(), "--limit must be at least 1");
     }
     return new SeedExperiment.Recorded(format, file, limit == null ? Integer.MAX_VALUE : limit);
+  }
+
+  /**
+   * {@code demo federated}: five organisations train an office-occupancy model together on a fresh
+   * embedded node ({@link org.veriflow.demo.federated.FederatedDemo}); the node aggregates with its
+   * own aggregator key, so that its verifier, another identity, recomputes and attests every round.
+   */
+  @Command(name = "federated", description = {"Federated learning end to end on a fresh embedded node in --out DIR: five organisations",
+      "with their own signed office sensor streams train one occupancy model, one of them Byzantine and one a free-rider,",
+      "once per aggregation rule; every round aggregated by the node's aggregator key and recomputed by its verifier;",
+      "rewards paid on chain. Writes DIR/report/index.html and report.json."})
+  static final class Federated implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(names = "--out", defaultValue = "demo-federated-output", paramLabel = "DIR",
+        description = "Output directory; its node/ is made afresh (default: ${DEFAULT-VALUE}).")
+    Path outDir;
+
+    @Option(names = "--rounds", defaultValue = "10", description = "Rounds per task (default: ${DEFAULT-VALUE}).")
+    int rounds;
+
+    @Option(names = "--rule", split = ",", paramLabel = "RULE",
+        description = {"Aggregation rules to run, comma-separated, FEDAVG among them",
+            "(default: FEDAVG,MEDIAN,TRIMMED_MEAN,MULTI_KRUM,FLTRUST)."})
+    java.util.List<String> rules;
+
+    @Option(names = "--robust-rule", paramLabel = "RULE",
+        description = "The robust rule of the headline accuracy, one of those run (default: MULTI_KRUM).")
+    String robustRule;
+
+    @Option(names = "--days", defaultValue = "7", description = "Simulated days of each office (default: ${DEFAULT-VALUE}).")
+    int days;
+
+    @Option(names = "--interval-min", defaultValue = "10", description = "Minutes between two readings of a device (default: ${DEFAULT-VALUE}).")
+    int intervalMinutes;
+
+    @Option(names = "--local-epochs", defaultValue = "2", description = "Local epochs per round (default: ${DEFAULT-VALUE}).")
+    int localEpochs;
+
+    @Option(names = "--seed", defaultValue = "20261207", description = "Seeds the offices and the initial model (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Override
+    public Integer call() throws Exception {
+      PrintWriter out = spec.commandLine().getOut();
+      org.veriflow.demo.federated.FederatedDemo.Config config = config();
+      Path out0 = outDir.toAbsolutePath();
+      Path nodeDir = out0.resolve("node");
+      LedgerTourCommand.wipe(nodeDir);
+      NodeSetup.Result setup = NodeSetup.init(nodeDir, "veriflow-federated-demo", 0, SignatureAlgorithm.ED25519, Instant.now(),
+          NodeSetup.Transport.INSECURE);
+      org.veriflow.core.crypto.SigningKey aggregator = org.veriflow.core.crypto.SigningKey.generate(SignatureAlgorithm.ED25519);
+      Path aggregatorKey = nodeDir.resolve("keys/aggregator.key");
+      org.veriflow.client.KeyFiles.write(aggregatorKey, aggregator);
+      out.println("A new chain in " + nodeDir + "; its administrator's key is " + nodeDir.resolve("keys/admin.key")
+          + ", the aggregator's " + aggregatorKey);
+      org.veriflow.demo.federated.FederatedResult result;
+      // Plain HTTP, as for the main demo: the node lives only for this run, bound to 127.0.0.1.
+      try (Node node = Node.start(NodeConfig.load(nodeDir, Map.of(), Map.of(NodeConfig.FL_AGGREGATOR_KEY_FILE.name(), aggregatorKey.toString())),
+          Clock.systemUTC(), e -> {
+            spec.commandLine().getErr().println("error: the demo node stopped: " + Veriflow.message(e));
+            Runtime.getRuntime().halt(NodeCommand.FATAL);
+          })) {
+        VeriflowClient client = new VeriflowClient(URI.create("http://127.0.0.1:" + node.httpPort()));
+        out.println("node serving chain '" + client.chain().chainId() + "' on " + client.base()
+            + " (its aggregator key aggregates the rounds, its verifier recomputes them)");
+        org.veriflow.client.Responses.TxInfo registered = new org.veriflow.client.Session(client, setup.admin()).submit(b -> b.registerIdentity(
+            aggregator.publicKey(), org.veriflow.protocol.proto.contracts.IdentityKind.ORGANISATION, "Federation aggregator", java.util.List.of()), true);
+        if (!registered.committed()) {
+          throw new IllegalStateException("the aggregator's identity was not registered: " + registered.code().orElse(registered.status()));
+        }
+        result = new org.veriflow.demo.federated.FederatedDemo(client, setup.admin(), aggregator.id().value(), out, config).run();
+      }
+      Path report = out0.resolve("report");
+      org.veriflow.demo.federated.FederatedReport.write(result, report);
+      out.println();
+      out.print(org.veriflow.demo.federated.FederatedReport.terminalSummary(result));
+      out.println("Report: " + report.resolve("index.html") + " (figures for programs: " + report.resolve("report.json") + ")");
+      out.printf(Locale.ROOT, "Done in %.1f s.%n", result.seconds());
+      boolean verified = result.rules().stream().allMatch(r -> r.status().equals("COMPLETED")
+          && r.rounds().stream().allMatch(row -> row.attestations().stream().anyMatch(a -> a.match())));
+      return verified ? Veriflow.OK : Veriflow.FAILURE;
+    }
+
+    private org.veriflow.protocol.proto.fl.AggregationRule rule(String name) {
+      try {
+        org.veriflow.protocol.proto.fl.AggregationRule r = org.veriflow.protocol.proto.fl.AggregationRule.valueOf(
+            name.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
+        if (org.veriflow.demo.federated.FederatedDemo.RULES.contains(r)) {
+          return r;
+        }
+      } catch (IllegalArgumentException e) {
+        // Named below.
+      }
+      throw new CommandLine.ParameterException(spec.commandLine(), "unknown rule '" + name + "'; the demo's rules are "
+          + org.veriflow.demo.federated.FederatedDemo.RULES);
+    }
+
+    private org.veriflow.demo.federated.FederatedDemo.Config config() {
+      java.util.List<org.veriflow.protocol.proto.fl.AggregationRule> chosen = new java.util.ArrayList<>();
+      if (rules == null) {
+        chosen.addAll(org.veriflow.demo.federated.FederatedDemo.RULES);
+      } else {
+        for (String r : rules) {
+          chosen.add(rule(r));
+        }
+      }
+      if (intervalMinutes < 1 || 24 * 60 % intervalMinutes != 0) {
+        throw new CommandLine.ParameterException(spec.commandLine(), "--interval-min must divide a day (1 to 1440), not " + intervalMinutes);
+      }
+      org.veriflow.protocol.proto.fl.AggregationRule headline = robustRule == null
+          ? (chosen.contains(org.veriflow.demo.federated.FederatedDemo.DEFAULT_ROBUST_RULE) ? org.veriflow.demo.federated.FederatedDemo.DEFAULT_ROBUST_RULE
+              : chosen.stream().filter(x -> x != org.veriflow.protocol.proto.fl.AggregationRule.FEDAVG).findFirst().orElse(null))
+          : rule(robustRule);
+      try {
+        return new org.veriflow.demo.federated.FederatedDemo.Config(days, Duration.ofMinutes(intervalMinutes), rounds, localEpochs, chosen, 10_000,
+            seed, outDir.toAbsolutePath().resolve("work"), Duration.ofMinutes(20), headline);
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+      }
+    }
   }
 }
