@@ -60,7 +60,16 @@ class FederatedDemoTest {
         assertThat(x.path("reason").asText()).isIn("NO_CHANGE", "KRUM_NOT_SELECTED", "ZERO_TRUST");
         freeRiderRejected |= "free-rider".equals(who) && x.path("reason").asText().equals("NO_CHANGE");
       }
-      assertThat(freeRiderRejected).as("the free-rider's unchanged model is refused in %s", r).isTrue();
+      boolean freeRiderAccepted = false;
+      for (JsonNode p : r.path("accepted")) {
+        freeRiderAccepted |= "free-rider".equals(behaviour.get(p.asText()));
+      }
+      // Refused NO_CHANGE; or, when the global model did not change in the round before, its resubmission is a replay
+      // the contract refuses and the round closes at its deadline without it.
+      assertThat(freeRiderAccepted).as("the free-rider's unchanged model is never taken in %s", r).isFalse();
+      if (r.path("accepted").size() + r.path("rejected").size() == 5) {
+        assertThat(freeRiderRejected).as("the free-rider's unchanged model is refused in %s", r).isTrue();
+      }
       if (r.path("rule").asText().equals("MULTI_KRUM") || r.path("rule").asText().equals("FLTRUST")) {
         assertThat(r.path("accepted")).as("the Byzantine update is thrown out in %s", r)
             .noneMatch(p -> "byzantine".equals(behaviour.get(p.asText())));
