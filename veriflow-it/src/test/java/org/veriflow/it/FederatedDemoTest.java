@@ -101,4 +101,22 @@ class FederatedDemoTest {
     assertThat(report.path("cost").path("localTrainingMillis").asDouble()).isPositive();
     assertThat(out.resolve("report/index.html")).content().contains("<svg").contains("Rejected updates");
   }
+
+  @Test
+  void badOptions_exit2WithTheReason_beforeAnyNodeIsMade() {
+    Path out = tmp.resolve("bad");
+    Veriflow.Captured rule = Veriflow.capture("demo", "federated", "--out", out.toString(), "--rule", "fedavg,bogus");
+    assertThat(rule.exitCode()).isEqualTo(2);
+    assertThat(rule.err()).contains("unknown rule 'bogus'");
+    Veriflow.Captured noFedAvg = Veriflow.capture("demo", "federated", "--out", out.toString(), "--rule", "median");
+    assertThat(noFedAvg.exitCode()).isEqualTo(2);
+    assertThat(noFedAvg.err()).contains("include FEDAVG");
+    Veriflow.Captured interval = Veriflow.capture("demo", "federated", "--out", out.toString(), "--interval-min", "7");
+    assertThat(interval.exitCode()).isEqualTo(2);
+    assertThat(interval.err()).contains("--interval-min must divide a day");
+    Veriflow.Captured headline = Veriflow.capture("demo", "federated", "--out", out.toString(), "--robust-rule", "fedavg");
+    assertThat(headline.exitCode()).isEqualTo(2);
+    assertThat(headline.err()).contains("headline robust rule");
+    assertThat(out.resolve("node")).doesNotExist();
+  }
 }
