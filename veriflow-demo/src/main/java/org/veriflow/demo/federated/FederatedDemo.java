@@ -86,6 +86,10 @@ public final class FederatedDemo {
   public static final int FREE_RIDER = 3;
   /** The scale of the Byzantine participant's reversed step. */
   public static final double BYZANTINE_SCALE = 5.0;
+  /** How long an open round may see no new block before heartbeats advance the chain to its deadline. */
+  static final Duration STALL = Duration.ofSeconds(10);
+  /** Blocks a round stays open for updates. */
+  static final long ROUND_BLOCKS = 40;
   /** Participants per task. */
   public static final int PARTICIPANTS = 5;
   /** Devices per office. */
@@ -321,7 +325,7 @@ public final class FederatedDemo {
   private RuleOutcome runTask(AggregationRule rule, FederatedRecipe recipe, SigningKey coordinator, List<Org> orgs, Org validation, Org root,
       byte[] validationCsv, byte[] rootCsv) throws Exception {
     String taskId = "occupancy-" + rule.name().toLowerCase(Locale.ROOT).replace('_', '-');
-    TaskSpec.Builder b = TaskSpec.builder(taskId).recipe(recipe).rounds(config.rounds()).roundBlocks(200)
+    TaskSpec.Builder b = TaskSpec.builder(taskId).recipe(recipe).rounds(config.rounds()).roundBlocks(ROUND_BLOCKS)
         .minParticipants(rule == AggregationRule.MULTI_KRUM ? 2 * KRUM_F + 3 : PARTICIPANTS - 2).maxParticipants(PARTICIPANTS)
         .validation(DatasetSource.snapshot(validation.snapshotId())).rewardPool(config.rewardPool()).aggregator(aggregator)
         .modelId(taskId + "-model");
@@ -380,8 +384,12 @@ public final class FederatedDemo {
     Model base = recipe.initialModel();
     for (Round round : rounds) {
       RoundResult result = round.result().orElseThrow(() -> new IllegalStateException("round " + round.round() + " of " + taskId + " has no result"));
+      List<UpdateInput> inputs = inputs(taskId, round);
+      RuleSpec ruleSpec = new RuleSpec(org.veriflow.ml.federated.AggregationRule.valueOf(rule.name()), task.trimFractionMicros(), task.krumF(),
+          task.multiKrumM());
       long t0 = System.nanoTime();
-      RoundOutcome again = recompute(recipe, taskId, round, base, rule, task, validationCsv, rootCsv);
+      RoundOutcome again = RoundAggregation.aggregate(recipe, taskId, round.round(), base, inputs, ruleSpec,
+          rule == AggregationRule.FLTRUST ? rootCsv : null, validationCsv, Parallelism.sequential());
       aggregationNanos += System.nanoTime() - t0;
       if (!again.globalHash().hex().equals(result.globalModelSha256())) {
         throw new IllegalStateException("round " + round.round() + " of " + taskId + ": the demo's recomputation gives global model "
@@ -413,12 +421,26 @@ public final class FederatedDemo {
         contributions), aggregationNanos / 1e6 / rows.size());
   }
 
-  /** Prints each round as the chain verifies it, until the task finishes or a participant fails. */
+  /**
+   * Prints each round as the chain verifies it, until the task finishes or a participant fails. A
+   * round closes when every participant submitted or at its deadline height; on this single node,
+   * blocks are only cut for transactions, so when a round stays open with no new block for {@link
+   * #STALL} (an update was refused, e.g. a free-rider's resubmission of a global model that did not
+   * change, which the contract refuses as a replay), the administrator sends heartbeat transfers
+   * until the round's deadline passes, as other traffic would on a busy chain.
+   */
   private void follow(String taskId, List<Org> orgs, List<Future<Task>> running) throws Exception {
     long deadline = System.nanoTime() + config.taskTimeout().toNanos();
     int printed = 0;
+    long lastHeight = -1;
+    long lastChange = System.nanoTime();
     while (true) {
-      long next = client.latestBlock().height() + 1;
+      long height = client.latestBlock().height();
+      if (height != lastHeight) {
+        lastHeight = height;
+        lastChange = System.nanoTime();
+      }
+      long next = height + 1;
       Task task = fl.task(taskId);
       for (Round round : fl.rounds(taskId)) {
         if (round.round() > printed && round.status() == RoundStatus.VERIFIED && round.result().isPresent()) {
@@ -446,20 +468,32 @@ public final class FederatedDemo {
           }
         }
       }
+      if (System.nanoTime() - lastChange > STALL.toNanos() && task.currentRound() >= 1 && task.currentRound() <= task.rounds()) {
+        Round open = fl.round(taskId, task.currentRound());
+        if (open.status() == RoundStatus.OPEN && height < open.deadlineHeight()) {
+          out.printf(Locale.ROOT, "   round %2d/%d: %d of %d updates in and no block for %d s; heartbeats advance the chain to the round's deadline"
+              + " (height %d)%n", open.round(), task.rounds(), open.updates().size(), PARTICIPANTS, STALL.toSeconds(), open.deadlineHeight());
+          Session heartbeat = new Session(client, admin);
+          for (long h = height; h < open.deadlineHeight() && fl.round(taskId, open.round()).status() == RoundStatus.OPEN; h++) {
+            expect(heartbeat.submit(b -> b.transfer(aggregator, 1, "heartbeat: round deadline of " + taskId), true));
+          }
+          lastChange = System.nanoTime();
+          continue;
+        }
+      }
       if (System.nanoTime() > deadline) {
         throw new IllegalStateException("task " + taskId + " did not complete within " + config.taskTimeout().toSeconds() + " s (round "
             + task.currentRound() + " of " + task.rounds() + "); is the node's aggregator on (fl.aggregator.key-file) and its verifier?");
       }
-      client.awaitBlock(next, Duration.ofSeconds(5));
+      client.awaitBlock(next, Duration.ofSeconds(2));
       if (Thread.interrupted()) {
         throw new InterruptedException("following task " + taskId);
       }
     }
   }
 
-  /** The round recomputed here from the chain's blobs, as any validator does. */
-  private RoundOutcome recompute(FederatedRecipe recipe, String taskId, Round round, Model base, AggregationRule rule, Task task,
-      byte[] validationCsv, byte[] rootCsv) throws IOException {
+  /** A round's updates as the chain committed them, their blobs fetched from the node: what any validator recomputes from. */
+  private List<UpdateInput> inputs(String taskId, Round round) throws IOException {
     Path dir = config.work().resolve(taskId).resolve("recomputed");
     Files.createDirectories(dir);
     List<UpdateInput> inputs = new ArrayList<>();
@@ -468,10 +502,7 @@ public final class FederatedDemo {
       client.getBlob(u.updateSha256(), file);
       inputs.add(new UpdateInput(u.participant(), Sha256.fromHex(u.updateSha256()), u.examples(), Files.readAllBytes(file)));
     }
-    RuleSpec spec = new RuleSpec(org.veriflow.ml.federated.AggregationRule.valueOf(rule.name()), task.trimFractionMicros(), task.krumF(),
-        task.multiKrumM());
-    return RoundAggregation.aggregate(recipe, taskId, round.round(), base, inputs, spec, rule == AggregationRule.FLTRUST ? rootCsv : null,
-        validationCsv, Parallelism.sequential());
+    return inputs;
   }
 
   // ------------------------------------------------------------------ helpers
