@@ -15,6 +15,7 @@ import org.veriflow.ml.EngineVersion;
 import org.veriflow.ml.data.Standardizer;
 import org.veriflow.ml.io.CanonicalDecimal;
 import org.veriflow.ml.io.Json;
+import org.veriflow.ml.io.JsonMembers;
 import org.veriflow.ml.io.Sha256;
 import org.veriflow.ml.model.Algorithm;
 import org.veriflow.ml.model.MlpConfig;
@@ -75,6 +76,8 @@ public record FederatedRecipe(String engineVersion, Algorithm algorithm, List<St
     public static final int MAX_FEATURES = 4096;
     /** Most classes. */
     public static final int MAX_CLASSES = 4096;
+
+    private static final JsonMembers MEMBERS_READER = new JsonMembers("federated recipe");
 
     private static final List<String> MEMBERS = List.of("format", "engineVersion", "algorithm", "features", "label",
             "classes", "inputScaling", "hyperParameters", "seed");
@@ -284,14 +287,14 @@ public record FederatedRecipe(String engineVersion, Algorithm algorithm, List<St
         if (!(parsed instanceof Map<?, ?> root)) {
             throw new IllegalArgumentException("federated recipe: the JSON must be an object");
         }
-        onlyMembers(root, "", MEMBERS);
-        String format = string(root, "format", "");
+        MEMBERS_READER.onlyMembers(root, "", MEMBERS);
+        String format = MEMBERS_READER.string(root, "format", "");
         if (!format.equals(FORMAT)) {
             throw new IllegalArgumentException("federated recipe: format '" + format + "' is not supported; expected "
                     + FORMAT);
         }
-        String engine = string(root, "engineVersion", "");
-        String algorithmId = string(root, "algorithm", "");
+        String engine = MEMBERS_READER.string(root, "engineVersion", "");
+        String algorithmId = MEMBERS_READER.string(root, "algorithm", "");
         Algorithm algorithm;
         try {
             algorithm = Algorithm.fromId(algorithmId);
@@ -304,18 +307,18 @@ public record FederatedRecipe(String engineVersion, Algorithm algorithm, List<St
             throw new IllegalArgumentException("federated recipe: algorithm " + algorithm.id()
                     + " cannot be trained federated; use mlp-classifier, mlp-regressor or logistic-regression");
         }
-        List<String> features = strings(root, "features");
-        String label = string(root, "label", "");
-        List<String> classes = strings(root, "classes");
-        Map<?, ?> scaling = object(root, "inputScaling", "");
-        onlyMembers(scaling, "inputScaling.", List.of("means", "scales"));
-        List<BigDecimal> means = numbers(scaling, "means", "inputScaling.");
-        List<BigDecimal> scales = numbers(scaling, "scales", "inputScaling.");
+        List<String> features = MEMBERS_READER.strings(root, "features", "");
+        String label = MEMBERS_READER.string(root, "label", "");
+        List<String> classes = MEMBERS_READER.strings(root, "classes", "");
+        Map<?, ?> scaling = MEMBERS_READER.object(root, "inputScaling", "");
+        MEMBERS_READER.onlyMembers(scaling, "inputScaling.", List.of("means", "scales"));
+        List<BigDecimal> means = MEMBERS_READER.numbers(scaling, "means", "inputScaling.");
+        List<BigDecimal> scales = MEMBERS_READER.numbers(scaling, "scales", "inputScaling.");
         Map<String, Object> hyper = new LinkedHashMap<>();
-        for (Map.Entry<?, ?> e : object(root, "hyperParameters", "").entrySet()) {
+        for (Map.Entry<?, ?> e : MEMBERS_READER.object(root, "hyperParameters", "").entrySet()) {
             hyper.put((String) e.getKey(), e.getValue());
         }
-        BigDecimal seedValue = decimal(root, "seed", "");
+        BigDecimal seedValue = MEMBERS_READER.decimal(root, "seed", "");
         long seed;
         try {
             seed = seedValue.longValueExact();
@@ -438,71 +441,10 @@ public record FederatedRecipe(String engineVersion, Algorithm algorithm, List<St
                 h.getDouble("dropout"), trainingConfig(networkSeed));
     }
 
-    private static Object required(Map<?, ?> map, String key, String prefix) {
-        if (!map.containsKey(key)) {
-            throw new IllegalArgumentException("federated recipe: member '" + prefix + key + "' is missing");
-        }
-        return map.get(key);
-    }
 
-    private static String string(Map<?, ?> map, String key, String prefix) {
-        if (!(required(map, key, prefix) instanceof String s)) {
-            throw new IllegalArgumentException("federated recipe: member '" + prefix + key + "' must be a string");
-        }
-        return s;
-    }
 
-    private static BigDecimal decimal(Map<?, ?> map, String key, String prefix) {
-        if (!(required(map, key, prefix) instanceof BigDecimal d)) {
-            throw new IllegalArgumentException("federated recipe: member '" + prefix + key + "' must be a number");
-        }
-        return d;
-    }
 
-    private static Map<?, ?> object(Map<?, ?> map, String key, String prefix) {
-        if (!(required(map, key, prefix) instanceof Map<?, ?> m)) {
-            throw new IllegalArgumentException("federated recipe: member '" + prefix + key + "' must be an object");
-        }
-        return m;
-    }
 
-    private static List<String> strings(Map<?, ?> map, String key) {
-        if (!(required(map, key, "") instanceof List<?> list)) {
-            throw new IllegalArgumentException("federated recipe: member '" + key + "' must be a list of strings");
-        }
-        List<String> out = new ArrayList<>();
-        for (Object o : list) {
-            if (!(o instanceof String s)) {
-                throw new IllegalArgumentException("federated recipe: member '" + key
-                        + "' must be a list of strings, found " + o);
-            }
-            out.add(s);
-        }
-        return out;
-    }
 
-    private static List<BigDecimal> numbers(Map<?, ?> map, String key, String prefix) {
-        if (!(required(map, key, prefix) instanceof List<?> list)) {
-            throw new IllegalArgumentException("federated recipe: member '" + prefix + key
-                    + "' must be a list of numbers");
-        }
-        List<BigDecimal> out = new ArrayList<>();
-        for (Object o : list) {
-            if (!(o instanceof BigDecimal d)) {
-                throw new IllegalArgumentException("federated recipe: member '" + prefix + key
-                        + "' must be a list of numbers, found " + o);
-            }
-            out.add(d);
-        }
-        return out;
-    }
 
-    private static void onlyMembers(Map<?, ?> map, String prefix, List<String> allowed) {
-        for (Object key : new ArrayList<>(map.keySet())) {
-            if (!allowed.contains(key)) {
-                throw new IllegalArgumentException("federated recipe: unknown member '" + prefix + key + "'; known: "
-                        + String.join(", ", allowed));
-            }
-        }
-    }
 }

@@ -1,6 +1,7 @@
 package org.veriflow.ml.recipe;
 
 import org.veriflow.ml.io.Json;
+import org.veriflow.ml.io.JsonMembers;
 
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
@@ -45,6 +46,8 @@ public record Recipe(String engineVersion, String dataReference, Sha256 dataSha2
 
     /** The value of the {@code format} member. */
     public static final String FORMAT = "veriflow-recipe/1";
+
+    private static final JsonMembers MEMBERS_READER = new JsonMembers("recipe");
 
     private static final List<String> MEMBERS = List.of("format", "engineVersion", "data", "features", "label",
             "split", "algorithm", "hyperParameters", "seed");
@@ -184,21 +187,21 @@ public record Recipe(String engineVersion, String dataReference, Sha256 dataSha2
                         + String.join(", ", MEMBERS));
             }
         }
-        String format = string(root, "format", "");
+        String format = MEMBERS_READER.string(root, "format", "");
         if (!format.equals(FORMAT)) {
             throw new IllegalArgumentException("recipe: format '" + format + "' is not supported; expected " + FORMAT);
         }
-        String engine = string(root, "engineVersion", "");
-        Map<?, ?> data = object(root, "data", "");
-        onlyMembers(data, "data", List.of("reference", "sha256"));
-        String reference = string(data, "reference", "data.");
+        String engine = MEMBERS_READER.string(root, "engineVersion", "");
+        Map<?, ?> data = MEMBERS_READER.object(root, "data", "");
+        MEMBERS_READER.onlyMembers(data, "data.", List.of("reference", "sha256"));
+        String reference = MEMBERS_READER.string(data, "reference", "data.");
         Sha256 sha;
         try {
-            sha = Sha256.fromHex(string(data, "sha256", "data."));
+            sha = Sha256.fromHex(MEMBERS_READER.string(data, "sha256", "data."));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("recipe: data.sha256: " + e.getMessage());
         }
-        Object featuresValue = required(root, "features", "");
+        Object featuresValue = MEMBERS_READER.required(root, "features", "");
         if (!(featuresValue instanceof List<?> featureList)) {
             throw new IllegalArgumentException("recipe: features must be a list of column names");
         }
@@ -218,18 +221,18 @@ public record Recipe(String engineVersion, String dataReference, Sha256 dataSha2
         } else {
             throw new IllegalArgumentException("recipe: label must be a column name or null");
         }
-        Map<?, ?> splitValue = object(root, "split", "");
-        onlyMembers(splitValue, "split", List.of("kind", "validation", "test"));
-        Split split = new Split(SplitRule.Kind.fromId(string(splitValue, "kind", "split.")),
-                decimal(splitValue, "validation", "split."), decimal(splitValue, "test", "split."));
-        Algorithm algorithm = Algorithm.fromId(string(root, "algorithm", ""));
+        Map<?, ?> splitValue = MEMBERS_READER.object(root, "split", "");
+        MEMBERS_READER.onlyMembers(splitValue, "split.", List.of("kind", "validation", "test"));
+        Split split = new Split(SplitRule.Kind.fromId(MEMBERS_READER.string(splitValue, "kind", "split.")),
+                MEMBERS_READER.decimal(splitValue, "validation", "split."), MEMBERS_READER.decimal(splitValue, "test", "split."));
+        Algorithm algorithm = Algorithm.fromId(MEMBERS_READER.string(root, "algorithm", ""));
         Map<String, Object> hyper = new LinkedHashMap<>();
         if (root.containsKey("hyperParameters")) {
-            for (Map.Entry<?, ?> e : object(root, "hyperParameters", "").entrySet()) {
+            for (Map.Entry<?, ?> e : MEMBERS_READER.object(root, "hyperParameters", "").entrySet()) {
                 hyper.put((String) e.getKey(), e.getValue());
             }
         }
-        BigDecimal seedValue = decimal(root, "seed", "");
+        BigDecimal seedValue = MEMBERS_READER.decimal(root, "seed", "");
         long seed;
         try {
             seed = seedValue.longValueExact();
@@ -246,40 +249,8 @@ public record Recipe(String engineVersion, String dataReference, Sha256 dataSha2
         return parse(new String(utf8, StandardCharsets.UTF_8));
     }
 
-    private static Object required(Map<?, ?> map, String key, String prefix) {
-        if (!map.containsKey(key)) {
-            throw new IllegalArgumentException("recipe: member '" + prefix + key + "' is missing");
-        }
-        return map.get(key);
-    }
 
-    private static String string(Map<?, ?> map, String key, String prefix) {
-        if (!(required(map, key, prefix) instanceof String s)) {
-            throw new IllegalArgumentException("recipe: member '" + prefix + key + "' must be a string");
-        }
-        return s;
-    }
 
-    private static BigDecimal decimal(Map<?, ?> map, String key, String prefix) {
-        if (!(required(map, key, prefix) instanceof BigDecimal d)) {
-            throw new IllegalArgumentException("recipe: member '" + prefix + key + "' must be a number");
-        }
-        return d;
-    }
 
-    private static Map<?, ?> object(Map<?, ?> map, String key, String prefix) {
-        if (!(required(map, key, prefix) instanceof Map<?, ?> m)) {
-            throw new IllegalArgumentException("recipe: member '" + prefix + key + "' must be an object");
-        }
-        return m;
-    }
 
-    private static void onlyMembers(Map<?, ?> map, String name, List<String> allowed) {
-        for (Object key : new ArrayList<>(map.keySet())) {
-            if (!allowed.contains(key)) {
-                throw new IllegalArgumentException("recipe: unknown member '" + name + "." + key + "'; known: "
-                        + String.join(", ", allowed));
-            }
-        }
-    }
 }
