@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -90,6 +91,11 @@ final class FlCommand {
 
     @Option(names = "--round-blocks", defaultValue = "20", paramLabel = "N", description = "Blocks a round stays open, 1 to 100000 (default: ${DEFAULT-VALUE}).")
     long roundBlocks;
+
+    @Option(names = "--round-time", paramLabel = "DURATION", description = {"Also close each round once this much block time has passed since "
+        + "it opened, whichever deadline comes first: 1s to 7d, a whole number with a unit ms, s, m, h or d (e.g. 30s, 5m).",
+        "On an idle chain no blocks come, so only a time limit closes a round a participant never fills (default: none)."})
+    String roundTime;
 
     @Option(names = "--min-participants", defaultValue = "1", paramLabel = "N", description = "Updates a round needs (default: ${DEFAULT-VALUE}).")
     int minParticipants;
@@ -189,11 +195,37 @@ final class FlCommand {
       organisations.forEach(b::allowOrganisation);
       roles.forEach(b::allowRole);
       try {
+        if (roundTime != null) {
+          b.roundMillis(duration("--round-time", roundTime));
+        }
         return b.build();
       } catch (IllegalArgumentException e) {
         throw new ParameterException(spec.commandLine(), e.getMessage());
       }
     }
+  }
+
+  private static final java.util.regex.Pattern DURATION = java.util.regex.Pattern.compile("([0-9]{1,12})(ms|s|m|h|d)");
+
+  /**
+   * Parses a duration as a whole number and a unit: {@code 1500ms}, {@code 30s}, {@code 5m},
+   * {@code 2h}, {@code 1d}.
+   *
+   * @throws IllegalArgumentException with a sentence naming {@code option} if {@code text} is not one
+   */
+  static Duration duration(String option, String text) {
+    java.util.regex.Matcher m = DURATION.matcher(text.strip());
+    if (!m.matches()) {
+      throw new IllegalArgumentException(option + " must be a whole number with a unit ms, s, m, h or d (e.g. 30s, 5m), not '" + text + "'");
+    }
+    long n = Long.parseLong(m.group(1));
+    return switch (m.group(2)) {
+      case "ms" -> Duration.ofMillis(n);
+      case "s" -> Duration.ofSeconds(n);
+      case "m" -> Duration.ofMinutes(n);
+      case "h" -> Duration.ofHours(n);
+      default -> Duration.ofDays(n);
+    };
   }
 
   @Command(name = "join", description = {"Join a task with the dataset the --key identity trains on: a snapshot, or a dataset version.",

@@ -52,12 +52,13 @@ class FlCommandTest {
 
   @Test
   void create_everyOption_parsedIntoTheTask() throws Exception {
-    TaskSpec s = parsed(create("--validation-dataset", "val", "--validation-version", "2", "--rounds", "3", "--round-blocks", "7",
+    TaskSpec s = parsed(create("--validation-dataset", "val", "--validation-version", "2", "--rounds", "3", "--round-blocks", "7", "--round-time", "30s",
         "--min-participants", "2", "--max-participants", "5", "--rule", "trimmed-mean", "--trim", "0.2", "--reward-pool", "900",
         "--allow-identity", "id-b", "--allow-identity", "id-a", "--allow-organisation", "org1", "--allow-role", "lab", "--model-id", "fed-1"));
     assertThat(s.taskId()).isEqualTo("t1");
     assertThat(s.rounds()).isEqualTo(3);
     assertThat(s.roundBlocks()).isEqualTo(7);
+    assertThat(s.roundMillis()).isEqualTo(30_000);
     assertThat(s.minParticipants()).isEqualTo(2);
     assertThat(s.maxParticipants()).isEqualTo(5);
     assertThat(s.rule()).isEqualTo(AggregationRule.TRIMMED_MEAN);
@@ -83,6 +84,15 @@ class FlCommandTest {
     TaskSpec trust = parsed(create("--validation-snapshot", "s1", "--rule", "FLTRUST", "--root-dataset", "clean", "--root-version", "1"));
     assertThat(trust.root()).contains(DatasetSource.version("clean", 1));
     assertThat(parsed(create("--validation-snapshot", "s1")).rule()).isEqualTo(AggregationRule.FEDAVG);
+    assertThat(parsed(create("--validation-snapshot", "s1")).roundMillis()).as("no time limit by default").isZero();
+  }
+
+  @Test
+  void create_roundTime_eachUnitParsed() throws Exception {
+    assertThat(parsed(create("--validation-snapshot", "s1", "--round-time", "1500ms")).roundMillis()).isEqualTo(1_500);
+    assertThat(parsed(create("--validation-snapshot", "s1", "--round-time", "5m")).roundMillis()).isEqualTo(300_000);
+    assertThat(parsed(create("--validation-snapshot", "s1", "--round-time", "2h")).roundMillis()).isEqualTo(7_200_000);
+    assertThat(parsed(create("--validation-snapshot", "s1", "--round-time", "7d")).roundMillis()).isEqualTo(604_800_000);
   }
 
   @Test
@@ -108,6 +118,12 @@ class FlCommandTest {
     cases.put(create("--validation-snapshot", "s1", "--max-participants", "2", "--min-participants", "3"), "min participants must be 1 to 2, not 3");
     cases.put(create("--validation-snapshot", "s1", "--reward-pool", "-5"), "the reward pool must not be negative, not -5");
     cases.put(create("--validation-snapshot", "s1", "--rounds", "two"), "Invalid value for option '--rounds'");
+    cases.put(create("--validation-snapshot", "s1", "--round-time", "soon"),
+        "--round-time must be a whole number with a unit ms, s, m, h or d (e.g. 30s, 5m), not 'soon'");
+    cases.put(create("--validation-snapshot", "s1", "--round-time", "30"), "--round-time must be a whole number with a unit");
+    cases.put(create("--validation-snapshot", "s1", "--round-time", "-5s"), "--round-time must be a whole number with a unit");
+    cases.put(create("--validation-snapshot", "s1", "--round-time", "999ms"), "a round's time limit must be 0 (none) or 1 s to 7 days, not PT0.999S");
+    cases.put(create("--validation-snapshot", "s1", "--round-time", "8d"), "a round's time limit must be 0 (none) or 1 s to 7 days, not PT192H");
     cases.put(List.of("fl", "create", NO_NODE, "--task", "t1", "--recipe", recipe.toString(), "--validation-snapshot", "s1"),
         "Missing required option: '--aggregator=ID'");
     cases.put(List.of("fl", "create", NO_NODE, "--task", "t1", "--recipe", tmp.resolve("none.json").toString(), "--aggregator", "a",

@@ -1,6 +1,7 @@
 package org.veriflow.client.federated;
 
 import com.google.protobuf.ByteString;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -27,6 +28,9 @@ import org.veriflow.protocol.proto.fl.JoinPolicy;
  * @param recipe the canonical federated recipe
  * @param rounds rounds to run, 1 to 100
  * @param roundBlocks blocks a round stays open, 1 to 100,000
+ * @param roundMillis milliseconds of block time a round stays open: 0 for no time limit, else
+ *     1,000 to 604,800,000 (7 days); the round closes at whichever deadline comes first, and only a
+ *     time deadline closes a round on an idle chain, where no blocks come
  * @param minParticipants updates a round needs, 1 to {@code maxParticipants}
  * @param maxParticipants participants the task takes, 1 to 16
  * @param rule the aggregation rule
@@ -42,13 +46,17 @@ import org.veriflow.protocol.proto.fl.JoinPolicy;
  * @param aggregator the identity that aggregates the rounds
  * @param modelId the id the final model is registered under
  */
-public record TaskSpec(String taskId, FederatedRecipe recipe, int rounds, long roundBlocks, int minParticipants, int maxParticipants,
+public record TaskSpec(String taskId, FederatedRecipe recipe, int rounds, long roundBlocks, long roundMillis, int minParticipants, int maxParticipants,
     AggregationRule rule, int trimFractionMicros, int krumF, int multiKrumM, DatasetSource validation, Optional<DatasetSource> root,
     long rewardPool, List<String> identities, List<String> organisations, List<String> roles, String aggregator, String modelId) {
   /** Most rounds a task may have. */
   public static final int MAX_ROUNDS = 100;
   /** Most blocks a round may stay open. */
   public static final long MAX_ROUND_BLOCKS = 100_000;
+  /** Shortest time limit of a round, in ms (0 means none). */
+  public static final long MIN_ROUND_MILLIS = 1_000;
+  /** Longest time limit of a round, in ms: 7 days. */
+  public static final long MAX_ROUND_MILLIS = 7L * 24 * 60 * 60 * 1000;
   /** Most participants a task may take. */
   public static final int MAX_PARTICIPANTS = 16;
   /** The trimmed fraction of TRIMMED_MEAN is below one half: in millionths, at most this. */
@@ -74,6 +82,9 @@ public record TaskSpec(String taskId, FederatedRecipe recipe, int rounds, long r
     }
     between("rounds", rounds, 1, MAX_ROUNDS);
     between("round blocks", roundBlocks, 1, MAX_ROUND_BLOCKS);
+    if (roundMillis != 0) {
+      between("the round time in ms (0: no time limit)", roundMillis, MIN_ROUND_MILLIS, MAX_ROUND_MILLIS);
+    }
     between("max participants", maxParticipants, 1, MAX_PARTICIPANTS);
     between("min participants", minParticipants, 1, maxParticipants);
     if (rewardPool < 0) {
@@ -141,6 +152,7 @@ public record TaskSpec(String taskId, FederatedRecipe recipe, int rounds, long r
         .setRecipeSha256(ByteString.copyFrom(Hash.sha256(json).bytes()))
         .setRounds(rounds)
         .setRoundBlocks(roundBlocks)
+        .setRoundMillis(roundMillis)
         .setMinParticipants(minParticipants)
         .setMaxParticipants(maxParticipants)
         .setRule(rule)
@@ -190,6 +202,7 @@ public record TaskSpec(String taskId, FederatedRecipe recipe, int rounds, long r
     private FederatedRecipe recipe;
     private int rounds = 5;
     private long roundBlocks = 20;
+    private long roundMillis;
     private int minParticipants = 1;
     private int maxParticipants = MAX_PARTICIPANTS;
     private AggregationRule rule = AggregationRule.FEDAVG;
@@ -243,6 +256,25 @@ public record TaskSpec(String taskId, FederatedRecipe recipe, int rounds, long r
      */
     public Builder roundBlocks(long blocks) {
       this.roundBlocks = blocks;
+      return this;
+    }
+
+    /**
+     * Also closes each round once this much block time has passed since it opened (whichever of the
+     * two deadlines comes first), so that a round a participant never fills closes on an idle chain.
+     *
+     * @param time the round's time limit, 1 s to 7 days, counted in whole milliseconds; {@link
+     *     Duration#ZERO} for none (the default)
+     * @return this builder
+     * @throws NullPointerException if {@code time} is null
+     * @throws IllegalArgumentException if {@code time} is neither zero nor within 1 s to 7 days
+     */
+    public Builder roundMillis(Duration time) {
+      Objects.requireNonNull(time, "time");
+      if (!time.isZero() && (time.compareTo(Duration.ofMillis(MIN_ROUND_MILLIS)) < 0 || time.compareTo(Duration.ofMillis(MAX_ROUND_MILLIS)) > 0)) {
+        throw new IllegalArgumentException("a round's time limit must be 0 (none) or 1 s to 7 days, not " + time);
+      }
+      this.roundMillis = time.toMillis();
       return this;
     }
 
@@ -420,7 +452,7 @@ public record TaskSpec(String taskId, FederatedRecipe recipe, int rounds, long r
       if (validation == null) {
         throw new IllegalArgumentException("the task needs a validation dataset (a snapshot or a dataset version)");
       }
-      return new TaskSpec(taskId, recipe, rounds, roundBlocks, minParticipants, maxParticipants, rule, trimFractionMicros, krumF,
+      return new TaskSpec(taskId, recipe, rounds, roundBlocks, roundMillis, minParticipants, maxParticipants, rule, trimFractionMicros, krumF,
           multiKrumM, validation, Optional.ofNullable(root), rewardPool, List.copyOf(identities), List.copyOf(organisations),
           List.copyOf(roles), aggregator == null ? "" : aggregator, modelId == null ? "" : modelId);
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.veriflow.protocol.proto.fl.AggregationRule;
 
@@ -18,6 +19,7 @@ class TaskSpecTest {
     assertThat(s.rule()).isEqualTo(AggregationRule.FEDAVG);
     assertThat(s.rounds()).isEqualTo(5);
     assertThat(s.roundBlocks()).isEqualTo(20);
+    assertThat(s.roundMillis()).as("no time limit unless asked").isZero();
     assertThat(s.minParticipants()).isEqualTo(1);
     assertThat(s.maxParticipants()).isEqualTo(16);
     assertThat(s.root()).isEmpty();
@@ -41,6 +43,23 @@ class TaskSpecTest {
     assertThat(mk.krumF()).isEqualTo(1);
     assertThat(mk.multiKrumM()).isEqualTo(3);
     assertThat(valid().flTrust(DatasetSource.version("clean", 1)).build().root()).contains(DatasetSource.version("clean", 1));
+  }
+
+  @Test
+  void roundMillis_withinOneSecondToSevenDays_keptInMillis() {
+    assertThat(valid().roundMillis(Duration.ofSeconds(30)).build().roundMillis()).isEqualTo(30_000);
+    assertThat(valid().roundMillis(Duration.ofSeconds(1)).build().roundMillis()).isEqualTo(1_000);
+    assertThat(valid().roundMillis(Duration.ofDays(7)).build().roundMillis()).isEqualTo(TaskSpec.MAX_ROUND_MILLIS);
+    assertThat(valid().roundMillis(Duration.ofSeconds(5)).roundMillis(Duration.ZERO).build().roundMillis()).isZero();
+  }
+
+  @Test
+  void roundMillis_outOfBounds_refusedWithTheLimits() {
+    assertThatThrownBy(() -> valid().roundMillis(Duration.ofMillis(999))).isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("a round's time limit must be 0 (none) or 1 s to 7 days, not PT0.999S");
+    assertThatThrownBy(() -> valid().roundMillis(Duration.ofDays(7).plusMillis(1))).hasMessageContaining("1 s to 7 days");
+    assertThatThrownBy(() -> valid().roundMillis(Duration.ofSeconds(-5))).hasMessageContaining("1 s to 7 days");
+    assertThatThrownBy(() -> valid().roundMillis(null)).isInstanceOf(NullPointerException.class);
   }
 
   @Test

@@ -111,14 +111,15 @@ import org.veriflow.protocol.proto.models.StageChange;
  *       bound the examples of its updates. The owner and the aggregator may join too.
  *   <li>{@code start}: the owner, while JOINING, with at least {@code min_participants} joined
  *       ({@code TOO_FEW_PARTICIPANTS}): status RUNNING, round 1 opens on the initial model for
- *       {@code round_blocks} blocks.
+ *       {@code round_blocks} blocks and, if {@code round_millis} is set, that many milliseconds of
+ *       block time (whichever ends first; on an idle chain no block comes to pass the height).
  *   <li>{@code cancel}: the owner or an administrator, before the task completes: the pool returns
  *       to the owner.
  *   <li>{@code submit_update}: a participant, in the open round before its deadline, once per
  *       round, with an update hash never submitted in the task, of the task's parameter count, on
  *       1 to its dataset's rows.
  *   <li>{@code aggregate}: the task's aggregator, for the current round once it closed (every
- *       participant submitted, or its deadline passed; {@code ROUND_OPEN}) with at least {@code
+ *       participant submitted, or its deadline height or time passed; {@code ROUND_OPEN}) with at least {@code
  *       min_participants} updates ({@code TOO_FEW_UPDATES}: the round cannot go on, the owner may
  *       cancel), or again after a rejected aggregation. The result (a canonical {@link
  *       RoundResult}) accounts for exactly the round's updates, each accepted or rejected ({@code
@@ -155,6 +156,10 @@ public final class Fl extends SystemContract {
   public static final int MAX_ROUNDS = 100;
   /** The most blocks a round stays open. */
   public static final long MAX_ROUND_BLOCKS = 100_000;
+  /** The shortest time limit of a round, in milliseconds of block time (0 means none). */
+  public static final long MIN_ROUND_MILLIS = 1_000;
+  /** The longest time limit of a round, in milliseconds of block time: 7 days. */
+  public static final long MAX_ROUND_MILLIS = 7L * 24 * 60 * 60 * 1000;
   /** The most participants a task takes. */
   public static final int MAX_PARTICIPANTS = 16;
   /** The largest recipe, in bytes. */
@@ -328,8 +333,22 @@ public final class Fl extends SystemContract {
         .setStatus(RoundStatus.OPEN)
         .setOpenedHeight(ctx.height())
         .setDeadlineHeight(ctx.height() + task.getSpec().getRoundBlocks())
+        .setDeadlineMillis(task.getSpec().getRoundMillis() == 0 ? 0 : ctx.timestampMillis() + task.getSpec().getRoundMillis())
         .setBaseModelSha256(base)
         .build();
+  }
+
+  /**
+   * Whether a round's time for updates is over in this block: its height is past the deadline
+   * height, or the round has a time deadline and the block's timestamp is past it.
+   */
+  static boolean deadlinePassed(RoundRecord round, long height, long timestampMillis) {
+    return height > round.getDeadlineHeight() || (round.getDeadlineMillis() > 0 && timestampMillis > round.getDeadlineMillis());
+  }
+
+  private static String deadlineText(RoundRecord round) {
+    return "height " + round.getDeadlineHeight()
+        + (round.getDeadlineMillis() > 0 ? " or block time " + round.getDeadlineMillis() + " ms, whichever comes first" : "");
   }
 
   // ------------------------------------------------------------------ create_task
@@ -367,6 +386,10 @@ public final class Fl extends SystemContract {
       }
       if (m.getRoundBlocks() < 1 || m.getRoundBlocks() > MAX_ROUND_BLOCKS) {
         throw bad("round blocks must be between 1 and " + MAX_ROUND_BLOCKS + ", not " + Long.toUnsignedString(m.getRoundBlocks()));
+      }
+      if (m.getRoundMillis() != 0 && (m.getRoundMillis() < MIN_ROUND_MILLIS || m.getRoundMillis() > MAX_ROUND_MILLIS)) {
+        throw bad("round millis must be 0 (no time limit) or between " + MIN_ROUND_MILLIS + " and " + MAX_ROUND_MILLIS
+            + " (7 days), not " + Long.toUnsignedString(m.getRoundMillis()));
       }
       if (m.getMaxParticipants() < 1 || m.getMaxParticipants() > MAX_PARTICIPANTS) {
         throw bad("max participants must be between 1 and " + MAX_PARTICIPANTS + ", not " + Integer.toUnsignedString(m.getMaxParticipants()));
@@ -645,9 +668,10 @@ public final class Fl extends SystemContract {
           .orElseThrow(() -> new ContractException(NOT_PARTICIPANT, sender + " is not a participant of task " + task.getTaskId()));
       requireCurrentRound(task, args.getRound());
       RoundRecord round = currentRound(ctx, task);
-      if (round.getStatus() != RoundStatus.OPEN || ctx.height() > round.getDeadlineHeight()) {
+      if (round.getStatus() != RoundStatus.OPEN || deadlinePassed(round, ctx.height(), ctx.timestampMillis())) {
         throw new ContractException(ROUND_CLOSED, "round " + round.getRound() + " of task " + task.getTaskId() + " is closed"
-            + (round.getStatus() == RoundStatus.OPEN ? ": its deadline was height " + round.getDeadlineHeight() + ", this is " + ctx.height()
+            + (round.getStatus() == RoundStatus.OPEN ? ": its deadline was " + deadlineText(round) + "; this block is height "
+                + ctx.height() + " at " + ctx.timestampMillis() + " ms"
                 : ": it is " + round.getStatus()));
       }
       int at = 0;
@@ -773,10 +797,10 @@ public final class Fl extends SystemContract {
             + round.getStatus() + " (attempt " + round.getAttempt() + ")");
       }
       if (round.getStatus() == RoundStatus.OPEN && round.getUpdatesCount() < task.getParticipantsCount()
-          && ctx.height() <= round.getDeadlineHeight()) {
+          && !deadlinePassed(round, ctx.height(), ctx.timestampMillis())) {
         throw new ContractException(ROUND_OPEN, "round " + round.getRound() + " of task " + task.getTaskId() + " has "
-            + round.getUpdatesCount() + " of " + task.getParticipantsCount() + " updates and is open until height "
-            + round.getDeadlineHeight() + "; this is " + ctx.height());
+            + round.getUpdatesCount() + " of " + task.getParticipantsCount() + " updates and is open until "
+            + deadlineText(round) + "; this block is height " + ctx.height() + " at " + ctx.timestampMillis() + " ms");
       }
       if (round.getUpdatesCount() < task.getSpec().getMinParticipants()) {
         throw new ContractException(TOO_FEW_UPDATES, "round " + round.getRound() + " of task " + task.getTaskId() + " closed with "

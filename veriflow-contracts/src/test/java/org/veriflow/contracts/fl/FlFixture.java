@@ -299,6 +299,11 @@ final class FlFixture implements AutoCloseable {
     }
   }
 
+  /** The timestamp of the head block, in ms. */
+  long timestampMillis() {
+    return chain.ledger.head().header().getTimestampMillis();
+  }
+
   long height() {
     return chain.ledger.head().height();
   }
@@ -334,7 +339,12 @@ final class FlFixture implements AutoCloseable {
 
   /** Creates {@link #task()}, has {@code participants} join and the owner start it. */
   void started(SigningKey... participants) {
-    committed(call(OWNER, "create_task", task().build()));
+    started(task().build(), participants);
+  }
+
+  /** Creates {@code task}, has {@code participants} join it and starts it. */
+  void started(CreateTask task, SigningKey... participants) {
+    committed(call(OWNER, "create_task", task));
     joined(participants);
     committed(call(OWNER, "start", start()));
   }

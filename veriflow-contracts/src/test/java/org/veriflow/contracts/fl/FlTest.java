@@ -246,6 +246,37 @@ class FlTest {
   }
 
   @Test
+  void round_timeDeadlinePasses_updateRefusedAggregateAcceptedBelowDeadlineHeight() {
+    fx.started(fx.task().setRoundBlocks(100).setRoundMillis(3 * TestChain.BLOCK_INTERVAL_MILLIS).build(), P1, P2, P3);
+    long opened = fx.timestampMillis();
+    assertThat(fx.round(1).getDeadlineMillis()).isEqualTo(opened + 3 * TestChain.BLOCK_INTERVAL_MILLIS);
+    fx.submitted(1, P1, P2);
+    RoundResult r = result(1, global(1, 1), Outcome.accepted(P1, 1, 10), Outcome.accepted(P2, 1, 20)).build();
+    // This block's timestamp equals the time deadline: not past it, and the height is far from its deadline.
+    assertThat(fx.timestampMillis() + TestChain.BLOCK_INTERVAL_MILLIS).isEqualTo(fx.round(1).getDeadlineMillis());
+    fx.fails(fx.call(AGGREGATOR, "aggregate", aggregate(1, r)), "ROUND_OPEN");
+
+    TxResult late = fx.fails(fx.call(P3, "submit_update", FlFixture.submit(P3, 1).build()), "ROUND_CLOSED");
+    assertThat(late.getMessage()).contains("block time " + fx.round(1).getDeadlineMillis() + " ms");
+    fx.aggregatedAndVerified(1, r);
+
+    assertThat(fx.height()).isLessThan(fx.round(1).getDeadlineHeight());
+    assertThat(fx.round(1).getStatus()).isEqualTo(RoundStatus.VERIFIED);
+    assertThat(participant(fx.task(TASK), P3).getRoundsMissed()).isEqualTo(1);
+    // Round 2 opens with its own time deadline, counted from its opening block.
+    assertThat(fx.round(2).getDeadlineMillis()).isEqualTo(fx.timestampMillis() + 3 * TestChain.BLOCK_INTERVAL_MILLIS);
+  }
+
+  @Test
+  void round_noTimeLimit_deadlineMillisZeroAndOnlyHeightCloses() {
+    fx.started(P1, P2, P3);
+    assertThat(fx.round(1).getDeadlineMillis()).isZero();
+    fx.submitted(1, P1, P2);
+    RoundResult r = result(1, global(1, 1), Outcome.accepted(P1, 1, 10), Outcome.accepted(P2, 1, 20)).build();
+    fx.fails(fx.call(AGGREGATOR, "aggregate", aggregate(1, r)), "ROUND_OPEN");
+  }
+
+  @Test
   void attest_mismatch_rejectsAggregationThenReaggregatedAndVerified() {
     fx.started(P1, P2);
     fx.submitted(1, P1, P2);

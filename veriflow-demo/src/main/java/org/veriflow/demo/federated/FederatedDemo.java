@@ -86,8 +86,12 @@ public final class FederatedDemo {
   public static final int FREE_RIDER = 3;
   /** The scale of the Byzantine participant's reversed step. */
   public static final double BYZANTINE_SCALE = 5.0;
-  /** How long an open round may see no new block before heartbeats advance the chain to its deadline. */
-  static final Duration STALL = Duration.ofSeconds(10);
+  /**
+   * Block time a round stays open for updates: on this single node blocks are only cut for
+   * transactions, so a round some participant does not fill (its update refused, e.g. a free-rider's
+   * replayed global model) closes at this time deadline, long before its deadline height.
+   */
+  static final Duration ROUND_TIME = Duration.ofSeconds(10);
   /** Blocks a round stays open for updates. */
   static final long ROUND_BLOCKS = 40;
   /** Participants per task. */
@@ -325,7 +329,7 @@ public final class FederatedDemo {
   private RuleOutcome runTask(AggregationRule rule, FederatedRecipe recipe, SigningKey coordinator, List<Org> orgs, Org validation, Org root,
       byte[] validationCsv, byte[] rootCsv) throws Exception {
     String taskId = "occupancy-" + rule.name().toLowerCase(Locale.ROOT).replace('_', '-');
-    TaskSpec.Builder b = TaskSpec.builder(taskId).recipe(recipe).rounds(config.rounds()).roundBlocks(ROUND_BLOCKS)
+    TaskSpec.Builder b = TaskSpec.builder(taskId).recipe(recipe).rounds(config.rounds()).roundBlocks(ROUND_BLOCKS).roundMillis(ROUND_TIME)
         .minParticipants(rule == AggregationRule.MULTI_KRUM ? 2 * KRUM_F + 3 : PARTICIPANTS - 2).maxParticipants(PARTICIPANTS)
         .validation(DatasetSource.snapshot(validation.snapshotId())).rewardPool(config.rewardPool()).aggregator(aggregator)
         .modelId(taskId + "-model");
@@ -423,24 +427,15 @@ public final class FederatedDemo {
 
   /**
    * Prints each round as the chain verifies it, until the task finishes or a participant fails. A
-   * round closes when every participant submitted or at its deadline height; on this single node,
-   * blocks are only cut for transactions, so when a round stays open with no new block for {@link
-   * #STALL} (an update was refused, e.g. a free-rider's resubmission of a global model that did not
-   * change, which the contract refuses as a replay), the administrator sends heartbeat transfers
-   * until the round's deadline passes, as other traffic would on a busy chain.
+   * round closes when every participant submitted or at its deadline ({@link #ROUND_TIME} of block
+   * time, or its deadline height): the node's aggregator aggregates it then, with no other traffic
+   * needed on this idle chain.
    */
   private void follow(String taskId, List<Org> orgs, List<Future<Task>> running) throws Exception {
     long deadline = System.nanoTime() + config.taskTimeout().toNanos();
     int printed = 0;
-    long lastHeight = -1;
-    long lastChange = System.nanoTime();
     while (true) {
-      long height = client.latestBlock().height();
-      if (height != lastHeight) {
-        lastHeight = height;
-        lastChange = System.nanoTime();
-      }
-      long next = height + 1;
+      long next = client.latestBlock().height() + 1;
       Task task = fl.task(taskId);
       for (Round round : fl.rounds(taskId)) {
         if (round.round() > printed && round.status() == RoundStatus.VERIFIED && round.result().isPresent()) {
@@ -466,19 +461,6 @@ public final class FederatedDemo {
           } catch (ExecutionException e) {
             throw new IllegalStateException("a participant of task " + taskId + " failed: " + e.getCause().getMessage(), e.getCause());
           }
-        }
-      }
-      if (System.nanoTime() - lastChange > STALL.toNanos() && task.currentRound() >= 1 && task.currentRound() <= task.rounds()) {
-        Round open = fl.round(taskId, task.currentRound());
-        if (open.status() == RoundStatus.OPEN && height < open.deadlineHeight()) {
-          out.printf(Locale.ROOT, "   round %2d/%d: %d of %d updates in and no block for %d s; heartbeats advance the chain to the round's deadline"
-              + " (height %d)%n", open.round(), task.rounds(), open.updates().size(), PARTICIPANTS, STALL.toSeconds(), open.deadlineHeight());
-          Session heartbeat = new Session(client, admin);
-          for (long h = height; h < open.deadlineHeight() && fl.round(taskId, open.round()).status() == RoundStatus.OPEN; h++) {
-            expect(heartbeat.submit(b -> b.transfer(aggregator, 1, "heartbeat: round deadline of " + taskId), true));
-          }
-          lastChange = System.nanoTime();
-          continue;
         }
       }
       if (System.nanoTime() > deadline) {

@@ -21,6 +21,7 @@ import org.slf4j.LoggerFactory;
 import org.veriflow.core.crypto.Hash;
 import org.veriflow.ledger.Ledger;
 import org.veriflow.ml.tensor.Parallelism;
+import org.veriflow.protocol.fl.FlFailure;
 import org.veriflow.protocol.proto.fl.Aggregate;
 import org.veriflow.protocol.proto.fl.RoundRecord;
 import org.veriflow.protocol.proto.fl.RoundStatus;
@@ -33,11 +34,19 @@ import org.veriflow.protocol.proto.fl.TaskRecord;
  * key.
  *
  * <p>A round is aggregated when it is OPEN and closed (every participant submitted, or the head has
- * reached its deadline height, so that the aggregate lands in a block past it) and holds at least
+ * reached its deadline height, so that the aggregate lands in a block past it, or the wall clock is
+ * {@link #TIME_MARGIN} past its deadline time, so that the aggregate lands in a block stamped past
+ * it) and holds at least
  * the task's minimum of updates; or when its latest aggregation was rejected (AGGREGATE_REJECTED):
  * it is then aggregated again, unless the recomputation gives the very result a validator's
  * recomputation contradicted (a MISMATCH), which would only be rejected again (logged at WARN).
  * A closed round with too few updates is logged once at WARN and left: the task's owner may cancel.
+ *
+ * <p>A round with a deadline time is not left to the next block, which may never come on an idle
+ * chain: the service wakes itself at the deadline time plus {@link #TIME_MARGIN} and aggregates
+ * then. Should the orderer's clock lag this node's so that the block is not stamped past the
+ * deadline, the contract refuses the aggregate with {@code ROUND_OPEN}, and it is submitted again
+ * after the back-off.
  *
  * <p>The computation is {@link FederatedRounds}'s, the validators' own. The new global model's file
  * is stored in this node's blob store before the transaction is submitted, so that participants
@@ -50,6 +59,8 @@ import org.veriflow.protocol.proto.fl.TaskRecord;
  */
 public final class Aggregator implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Aggregator.class);
+  /** How long after a round's deadline time the aggregator acts: the block must be stamped past it. */
+  public static final Duration TIME_MARGIN = Duration.ofMillis(200);
 
   private final Service service;
   private final boolean enabled;
@@ -130,6 +141,12 @@ public final class Aggregator implements AutoCloseable {
     }
 
     @Override
+    boolean retries(String code) {
+      // The block was stamped before the round's deadline time (the orderer's clock lags): try again.
+      return code.equals(FlFailure.ROUND_OPEN.name());
+    }
+
+    @Override
     boolean tracks(TaskRecord task) {
       return task.getSpec().getAggregator().equals(identity);
     }
@@ -145,14 +162,18 @@ public final class Aggregator implements AutoCloseable {
       }
       long head = ledger.head().height();
       boolean all = round.getUpdatesCount() >= task.getParticipantsCount();
-      if (!all && head < round.getDeadlineHeight()) {
+      long timeUp = round.getDeadlineMillis() > 0 ? round.getDeadlineMillis() + TIME_MARGIN.toMillis() : Long.MAX_VALUE;
+      if (!all && head < round.getDeadlineHeight() && wallMillis() < timeUp) {
+        if (timeUp != Long.MAX_VALUE) {
+          wakeAt(timeUp);
+        }
         return Optional.empty();
       }
       if (round.getUpdatesCount() < task.getSpec().getMinParticipants()) {
         if (warned.add(key)) {
-          LOG.warn("task {} round {}: the deadline (height {}) passed with {} update(s), fewer than the task's minimum of {}; "
-              + "it cannot be aggregated (the owner may cancel the task)", task.getTaskId(), round.getRound(), round.getDeadlineHeight(),
-              round.getUpdatesCount(), task.getSpec().getMinParticipants());
+          LOG.warn("task {} round {}: the deadline (height {}, time {} ms; 0: none) passed with {} update(s), fewer than the task's "
+              + "minimum of {}; it cannot be aggregated (the owner may cancel the task)", task.getTaskId(), round.getRound(),
+              round.getDeadlineHeight(), round.getDeadlineMillis(), round.getUpdatesCount(), task.getSpec().getMinParticipants());
         }
         return Optional.empty();
       }

@@ -31,13 +31,17 @@ import org.veriflow.protocol.proto.fl.TaskStatus;
  * when the service starts (and when {@link #ready} turns true), then refreshed from the fl events of
  * each committed block (a task whose events a block carries is read again). On every committed
  * block the current round of each kept task is looked at ({@link #work}), so that a round whose
- * deadline passed is seen even when no fl transaction came.
+ * deadline passed is seen even when no fl transaction came. A service may also ask to be woken at a
+ * wall-clock time ({@link #wakeAt}): a round with a time deadline closes on an idle chain, where
+ * no block comes to wake the service; the kept tasks' rounds are then looked at again.
  *
  * <p>Exactly once: a piece of work has a key (task, round, attempt); inside one process a key is
  * owned from the moment it is picked until its transaction's outcome is known, and is not picked
  * again once its transaction is in a block (committed or failed: the chain is the record). A
  * transaction dropped before a block, or refused at once, or work that failed for a reason that may
- * pass, frees its key after a back-off that doubles from one second up to five minutes. Work runs on
+ * pass, frees its key after a back-off that doubles from one second up to five minutes; so does a
+ * transaction that failed in a block with a code {@link #retries} names (a refusal that time may
+ * lift). Work runs on
  * the service's own thread, one round at a time. Thread-safe; {@link #close()} stops the thread.
  */
 abstract class RoundService implements AutoCloseable {
@@ -60,6 +64,8 @@ abstract class RoundService implements AutoCloseable {
   private final Set<String> owned = new HashSet<>();
   private final Map<String, Long> retryAt = new HashMap<>();
   private final Map<String, Integer> failures = new HashMap<>();
+  /** Wall-clock times (ms since the epoch) the service asked to be woken at. */
+  private final TreeSet<Long> wakeUps = new TreeSet<>();
   private boolean blockCommitted;
   private boolean rescan = true;
   private boolean closed;
@@ -98,6 +104,30 @@ abstract class RoundService implements AutoCloseable {
    * @throws RetryLater when the work could not be done for a reason that may pass
    */
   abstract Optional<CompletableFuture<TxOutcome>> perform(Work work) throws RetryLater;
+
+  /**
+   * Whether a transaction that failed in a block with this code is tried again after the back-off
+   * rather than left: none by default (the chain recorded the failure, and trying again would fail
+   * the same way).
+   */
+  boolean retries(String code) {
+    return false;
+  }
+
+  /** The wall clock, in ms since the epoch: off chain, a service may read it. */
+  long wallMillis() {
+    return System.currentTimeMillis();
+  }
+
+  /**
+   * Asks the service's thread to look at the kept tasks' rounds again at {@code epochMillis} of the
+   * wall clock, even if no block commits meanwhile. Any thread.
+   */
+  final synchronized void wakeAt(long epochMillis) {
+    if (wakeUps.add(epochMillis)) {
+      notifyAll();
+    }
+  }
 
   /** Work that could not be done now; tried again after the back-off. */
   static final class RetryLater extends Exception {
@@ -138,7 +168,7 @@ abstract class RoundService implements AutoCloseable {
       Set<String> changed;
       boolean scan;
       synchronized (this) {
-        while (!closed && !blockCommitted && touched.isEmpty() && !rescan && !retryDue()) {
+        while (!closed && !blockCommitted && touched.isEmpty() && !rescan && !retryDue() && !wakeUpDue()) {
           try {
             TimeUnit.NANOSECONDS.timedWait(this, nextWaitNanos());
           } catch (InterruptedException e) {
@@ -155,6 +185,7 @@ abstract class RoundService implements AutoCloseable {
         rescan = false;
         long now = System.nanoTime();
         retryAt.entrySet().removeIf(e -> e.getValue() - now <= 0);
+        wakeUps.headSet(wallMillis(), true).clear();
       }
       try {
         boolean isReady = ready();
@@ -211,11 +242,18 @@ abstract class RoundService implements AutoCloseable {
     return false;
   }
 
+  private boolean wakeUpDue() {
+    return !wakeUps.isEmpty() && wakeUps.first() <= wallMillis();
+  }
+
   private long nextWaitNanos() {
     long wait = TimeUnit.MINUTES.toNanos(1);
     long now = System.nanoTime();
     for (long at : retryAt.values()) {
       wait = Math.min(wait, Math.max(1, at - now));
+    }
+    if (!wakeUps.isEmpty()) {
+      wait = Math.min(wait, TimeUnit.MILLISECONDS.toNanos(Math.max(1, wakeUps.first() - wallMillis())));
     }
     return wait;
   }
@@ -288,6 +326,10 @@ abstract class RoundService implements AutoCloseable {
       if (e != null || o.status() == TxOutcome.Status.REJECTED) {
         LOG.warn("{}: task {} round {}: transaction dropped before a block ({}), trying again later", name, w.task().getTaskId(),
             w.round().getRound(), e != null ? e.toString() : o.code() + ": " + o.message());
+        retryLater(w.key());
+      } else if (!o.committed() && retries(o.code())) {
+        LOG.info("{}: task {} round {}: transaction failed at height {}: {}: {}; trying again later", name, w.task().getTaskId(),
+            w.round().getRound(), o.height(), o.code(), o.message());
         retryLater(w.key());
       } else if (o.committed()) {
         LOG.info("{}: task {} round {}: transaction committed at height {}", name, w.task().getTaskId(), w.round().getRound(), o.height());

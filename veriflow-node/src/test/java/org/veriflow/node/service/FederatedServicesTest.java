@@ -492,6 +492,32 @@ class FederatedServicesTest {
   }
 
   @Test
+  void roundTimeDeadline_silentParticipantOnAnIdleChain_aggregatedWithNoOtherTransaction() throws Exception {
+    try (Node node = start(true)) {
+      VeriflowClient client = client(node);
+      organisations(client, 2);
+      createJoinStart(client, task("timed", 1, 1_000, 1, 2, AggregationRule.FEDAVG).setRoundMillis(1_500).build());
+      RoundRecord open = roundRecord(node, "timed", 1);
+      long openedAt = node.ledger().block(open.getOpenedHeight()).orElseThrow().header().getTimestampMillis();
+      assertThat(open.getDeadlineMillis()).isEqualTo(openedAt + 1_500);
+      trainAndSubmit(node, client, participants.get(0), "timed", 1);
+      long submittedAt = node.ledger().head().height();
+      // The other participant stays silent and nothing else is sent: only the time deadline can close the round, and the
+      // aggregator wakes for it (well before the one-minute idle wait of its loop would have it look again).
+      await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50))
+          .until(() -> roundRecord(node, "timed", 1).getStatus() == RoundStatus.VERIFIED);
+      RoundRecord done = roundRecord(node, "timed", 1);
+      assertThat(done.getAggregatedHeight()).isEqualTo(submittedAt + 1).isLessThan(done.getDeadlineHeight());
+      assertThat(node.ledger().block(done.getAggregatedHeight()).orElseThrow().header().getTimestampMillis())
+          .isGreaterThan(done.getDeadlineMillis());
+      assertThat(done.getAttempt()).isEqualTo(1);
+      await().atMost(DEADLINE).until(() -> taskRecord(node, "timed").getStatus() == TaskStatus.COMPLETED);
+      assertThat(taskRecord(node, "timed").getParticipantsList()).filteredOn(p -> p.getId().equals(participants.get(1).id().value()))
+          .singleElement().satisfies(p -> assertThat(p.getRoundsMissed()).isEqualTo(1));
+    }
+  }
+
+    @Test
   void aggregatorKeyFileUnreadable_nodeDoesNotStart_namingTheKey() {
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> Node.start(NodeConfig.load(dir, Map.of(),
             Map.of(NodeConfig.FL_AGGREGATOR_KEY_FILE.name(), "keys/missing.key")), Clock.systemUTC(), e -> { }))
