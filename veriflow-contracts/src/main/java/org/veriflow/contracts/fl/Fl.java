@@ -94,8 +94,10 @@ import org.veriflow.protocol.proto.models.StageChange;
  *       parse ({@link FederatedRecipe}) and be in its canonical form (so the task's recipe hash is
  *       {@link FederatedRecipe#hash()}) and its model have at most {@link #MAX_PARAMETERS}; bounds as {@code fl.proto} states them; the rule's
  *       parameters: TRIMMED_MEAN a trim of 1 to 499,999 millionths, KRUM and MULTI_KRUM {@code
- *       min_participants ≥ 2 × krum_f + 3} (so that Krum's guarantee holds for every round the
- *       task can aggregate), MULTI_KRUM {@code 1 ≤ multi_krum_m ≤ max_participants}, FLTRUST a root
+ *       max_participants ≥ 2 × krum_f + 3} (a task that can never have the 2f + 3 updates Krum's
+ *       guarantee needs is refused; a round aggregated with fewer valid updates, a participant having
+ *       crashed or been refused, runs Krum with the largest f it tolerates, as the engine documents,
+ *       so that one missing participant does not stall the task), MULTI_KRUM {@code 1 ≤ multi_krum_m ≤ max_participants}, FLTRUST a root
  *       dataset; a parameter the rule does not use must be 0 (the root dataset absent). Policy lists
  *       sorted and distinct. Then, against the chain: the task id and the model id are free ({@code
  *       TASK_EXISTS}), the aggregator is an active identity ({@code BAD_ARGUMENTS}), the validation
@@ -440,9 +442,9 @@ public final class Fl extends SystemContract {
       }
       if (rule == AggregationRule.KRUM || rule == AggregationRule.MULTI_KRUM) {
         long needed = 2L * Integer.toUnsignedLong(m.getKrumF()) + 3;
-        if (m.getMinParticipants() < needed) {
-          throw bad(rule + " tolerating " + Integer.toUnsignedString(m.getKrumF()) + " Byzantine updates needs at least 2f + 3 = "
-              + needed + " updates a round: raise min participants (now " + m.getMinParticipants() + ") or lower f");
+        if (m.getMaxParticipants() < needed) {
+          throw bad(rule + " tolerating " + Integer.toUnsignedString(m.getKrumF()) + " Byzantine updates needs 2f + 3 = "
+              + needed + " participants to hold its guarantee: raise max participants (now " + m.getMaxParticipants() + ") or lower f");
         }
       } else if (m.getKrumF() != 0) {
         throw bad("only KRUM and MULTI_KRUM take f; " + rule + " takes none");

@@ -113,8 +113,8 @@ class FlRejectionsTest {
         Arguments.of("trimmed mean trimming half", (UnaryOperator<CreateTask.Builder>) b ->
             b.setRule(AggregationRule.TRIMMED_MEAN).setTrimFractionMicros(500_000)),
         Arguments.of("FedAvg with a trim", (UnaryOperator<CreateTask.Builder>) b -> b.setTrimFractionMicros(100_000)),
-        Arguments.of("Krum f=1 with 4 participants a round", (UnaryOperator<CreateTask.Builder>) b ->
-            b.setRule(AggregationRule.KRUM).setKrumF(1).setMinParticipants(4).setMaxParticipants(5)),
+        Arguments.of("Krum f=1 with at most 4 participants", (UnaryOperator<CreateTask.Builder>) b ->
+            b.setRule(AggregationRule.KRUM).setKrumF(1).setMinParticipants(3).setMaxParticipants(4)),
         Arguments.of("FedAvg with Krum's f", (UnaryOperator<CreateTask.Builder>) b -> b.setKrumF(1)),
         Arguments.of("Multi-Krum m 0", (UnaryOperator<CreateTask.Builder>) b ->
             b.setRule(AggregationRule.MULTI_KRUM).setMinParticipants(3).setMultiKrumM(0)),
@@ -153,6 +153,8 @@ class FlRejectionsTest {
         Arguments.of("trimmed mean 10 %", (UnaryOperator<CreateTask.Builder>) b -> b.setRule(AggregationRule.TRIMMED_MEAN).setTrimFractionMicros(100_000)),
         Arguments.of("Krum f=1 with 5 a round", (UnaryOperator<CreateTask.Builder>) b ->
             b.setRule(AggregationRule.KRUM).setKrumF(1).setMinParticipants(5).setMaxParticipants(5)),
+        Arguments.of("Krum f=1 with 3 a round of at most 5", (UnaryOperator<CreateTask.Builder>) b ->
+            b.setRule(AggregationRule.KRUM).setKrumF(1).setMinParticipants(3).setMaxParticipants(5)),
         Arguments.of("Multi-Krum m=3 of 3", (UnaryOperator<CreateTask.Builder>) b ->
             b.setRule(AggregationRule.MULTI_KRUM).setMinParticipants(3).setMultiKrumM(3)),
         Arguments.of("FLTrust with a root", (UnaryOperator<CreateTask.Builder>) b -> b.setRule(AggregationRule.FLTRUST).setRoot(b.getValidation())),

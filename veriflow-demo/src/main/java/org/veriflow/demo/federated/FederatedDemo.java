@@ -330,7 +330,7 @@ public final class FederatedDemo {
       byte[] validationCsv, byte[] rootCsv) throws Exception {
     String taskId = "occupancy-" + rule.name().toLowerCase(Locale.ROOT).replace('_', '-');
     TaskSpec.Builder b = TaskSpec.builder(taskId).recipe(recipe).rounds(config.rounds()).roundBlocks(ROUND_BLOCKS).roundMillis(ROUND_TIME)
-        .minParticipants(rule == AggregationRule.MULTI_KRUM ? 2 * KRUM_F + 3 : PARTICIPANTS - 2).maxParticipants(PARTICIPANTS)
+        .minParticipants(PARTICIPANTS - 2).maxParticipants(PARTICIPANTS)
         .validation(DatasetSource.snapshot(validation.snapshotId())).rewardPool(config.rewardPool()).aggregator(aggregator)
         .modelId(taskId + "-model");
     switch (rule) {
