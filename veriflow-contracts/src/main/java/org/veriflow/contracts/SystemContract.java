@@ -5,6 +5,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import com.google.protobuf.Parser;
 import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -14,6 +15,7 @@ import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import org.veriflow.core.crypto.Hash;
+import org.veriflow.core.crypto.IdentityId;
 import org.veriflow.core.crypto.SignatureAlgorithm;
 import org.veriflow.ledger.RejectionCode;
 import org.veriflow.ledger.exec.Contract;
@@ -172,5 +174,34 @@ public abstract class SystemContract implements Contract {
       case P256 -> SignatureAlgorithm.P256;
       default -> throw new ContractException(badArguments, "key algorithm must be ED25519 or P256");
     };
+  }
+
+  /**
+   * Checks a list of names given in arguments: at most {@code max}, sorted, distinct, each an identity
+   * id ({@code pattern} null) or matching {@code pattern}.
+   *
+   * @param values the names
+   * @param max the most there may be
+   * @param pattern the regular expression each must match, or null for identity ids
+   * @param what what they are, for the message: "policy roles"
+   * @param badArguments the calling contract's {@code BAD_ARGUMENTS}
+   * @throws ContractException {@code badArguments} naming the first name that breaks a rule
+   */
+  protected static void requireSortedNames(List<String> values, int max, String pattern, String what, FailureCode badArguments)
+      throws ContractException {
+    if (values.size() > max) {
+      throw new ContractException(badArguments, "at most " + max + " " + what + ", not " + values.size());
+    }
+    String previous = null;
+    for (String v : values) {
+      if (pattern == null ? !IdentityId.isWellFormed(v) : !v.matches(pattern)) {
+        throw new ContractException(badArguments, what + ": '" + v + "' is not "
+            + (pattern == null ? "an identity id" : "lower-case letters, digits and '-'"));
+      }
+      if (previous != null && v.compareTo(previous) <= 0) {
+        throw new ContractException(badArguments, what + " must be sorted and distinct");
+      }
+      previous = v;
+    }
   }
 }

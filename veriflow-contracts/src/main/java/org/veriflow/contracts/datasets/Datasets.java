@@ -26,7 +26,6 @@ import static org.veriflow.protocol.datasets.DatasetsFailure.UNKNOWN_GRANT;
 import static org.veriflow.protocol.datasets.DatasetsFailure.UNKNOWN_SNAPSHOT;
 
 import com.google.protobuf.ByteString;
-import com.google.protobuf.ProtocolStringList;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Optional;
@@ -186,31 +185,15 @@ public final class Datasets extends SystemContract {
     }
   }
 
-  /** Checks that {@code values} are sorted, distinct, at most {@code max}, each matching {@code pattern}. */
-  private static void requireSortedNames(ProtocolStringList values, int max, String pattern, String what) throws ContractException {
-    if (values.size() > max) {
-      throw bad("at most " + max + " " + what + ", not " + values.size());
-    }
-    String previous = null;
-    for (String v : values) {
-      if (pattern == null ? !IdentityId.isWellFormed(v) : !v.matches(pattern)) {
-        throw bad(what + ": '" + v + "' is not " + (pattern == null ? "an identity id" : "lower-case letters, digits and '-'"));
-      }
-      if (previous != null && v.compareTo(previous) <= 0) {
-        throw bad(what + " must be sorted and distinct");
-      }
-      previous = v;
-    }
-  }
 
   private static void requirePolicy(Policy p) throws ContractException {
-    requireSortedNames(p.getIdentitiesList(), MAX_POLICY_IDENTITIES, null, "policy identities");
-    requireSortedNames(p.getOrganisationsList(), MAX_POLICY_ORGANISATIONS, null, "policy organisations");
-    requireSortedNames(p.getRolesList(), MAX_POLICY_ROLES, ROLE_PATTERN, "policy roles");
+    requireSortedNames(p.getIdentitiesList(), MAX_POLICY_IDENTITIES, null, "policy identities", BAD_ARGUMENTS);
+    requireSortedNames(p.getOrganisationsList(), MAX_POLICY_ORGANISATIONS, null, "policy organisations", BAD_ARGUMENTS);
+    requireSortedNames(p.getRolesList(), MAX_POLICY_ROLES, ROLE_PATTERN, "policy roles", BAD_ARGUMENTS);
     if (p.getPurposesCount() == 0) {
       throw bad("the policy names no purpose");
     }
-    requireSortedNames(p.getPurposesList(), MAX_PURPOSES, ROLE_PATTERN, "policy purposes");
+    requireSortedNames(p.getPurposesList(), MAX_PURPOSES, ROLE_PATTERN, "policy purposes", BAD_ARGUMENTS);
     requireCount(p.getExpiryHeight(), "the expiry height");
     if (p.getExpiryMillis() < 0) {
       throw bad("the expiry time must not be negative");
@@ -345,7 +328,7 @@ public final class Datasets extends SystemContract {
       requireText(m.getTitle(), 1, MAX_TITLE_CHARS, "the title");
       requireText(m.getDescription(), 0, MAX_DESCRIPTION_CHARS, "the description");
       requireText(m.getLicence(), 1, MAX_LICENCE_CHARS, "the licence");
-      requireSortedNames(m.getTagsList(), MAX_TAGS, NAME_PATTERN, "tags");
+      requireSortedNames(m.getTagsList(), MAX_TAGS, NAME_PATTERN, "tags", BAD_ARGUMENTS);
       if (m.getSchemaCount() == 0 || m.getSchemaCount() > MAX_COLUMNS) {
         throw bad("the schema holds 1 to " + MAX_COLUMNS + " columns, not " + m.getSchemaCount());
       }

@@ -28,7 +28,6 @@ import static org.veriflow.protocol.fl.FlFailure.WRONG_SHAPE;
 import static org.veriflow.protocol.fl.FlFailure.WRONG_STATUS;
 
 import com.google.protobuf.ByteString;
-import com.google.protobuf.ProtocolStringList;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -265,21 +264,6 @@ public final class Fl extends SystemContract {
     }
   }
 
-  private static void requireSortedNames(ProtocolStringList values, int max, String pattern, String what) throws ContractException {
-    if (values.size() > max) {
-      throw bad("at most " + max + " " + what + ", not " + values.size());
-    }
-    String previous = null;
-    for (String v : values) {
-      if (pattern == null ? !IdentityId.isWellFormed(v) : !v.matches(pattern)) {
-        throw bad(what + ": '" + v + "' is not " + (pattern == null ? "an identity id" : "lower-case letters, digits and '-'"));
-      }
-      if (previous != null && v.compareTo(previous) <= 0) {
-        throw bad(what + " must be sorted and distinct");
-      }
-      previous = v;
-    }
-  }
 
   private static String text(ByteString b) {
     return java.util.HexFormat.of().formatHex(b.toByteArray());
@@ -417,9 +401,9 @@ public final class Fl extends SystemContract {
         throw bad("the reward pool must be at most " + Long.MAX_VALUE);
       }
       JoinPolicy p = m.getPolicy();
-      requireSortedNames(p.getIdentitiesList(), MAX_POLICY_IDENTITIES, null, "policy identities");
-      requireSortedNames(p.getOrganisationsList(), MAX_POLICY_ORGANISATIONS, null, "policy organisations");
-      requireSortedNames(p.getRolesList(), MAX_POLICY_ROLES, ROLE_PATTERN, "policy roles");
+      requireSortedNames(p.getIdentitiesList(), MAX_POLICY_IDENTITIES, null, "policy identities", BAD_ARGUMENTS);
+      requireSortedNames(p.getOrganisationsList(), MAX_POLICY_ORGANISATIONS, null, "policy organisations", BAD_ARGUMENTS);
+      requireSortedNames(p.getRolesList(), MAX_POLICY_ROLES, ROLE_PATTERN, "policy roles", BAD_ARGUMENTS);
       requireIdentityId(m.getAggregator(), "aggregator");
       requireId(m.getModelId(), "model", BAD_ARGUMENTS);
       long parameters = recipe.parameterCount();
