@@ -291,6 +291,13 @@ class FederatedServicesTest {
         Hash global = Hash.of(result.getGlobalModelSha256().toByteArray());
         assertThat(node.blobUploads().store().exists(global)).isTrue();
         assertThat(ChainBlobReferences.named(node.ledger(), java.util.Set.of(global))).containsExactly(global);
+        // Named as an fl model (so a node lacking it fetches it for a download); a snapshot's CSV is named, but not as a model.
+        assertThat(ChainBlobReferences.namesFlModel(node.ledger(), global)).isTrue();
+        assertThat(ChainBlobReferences.namesFlModel(node.ledger(), Hash.of(r.getBaseModelSha256().toByteArray()))).isTrue();
+        assertThat(ChainBlobReferences.namesFlModel(node.ledger(), Hash.of(r.getUpdates(0).getUpdateSha256().toByteArray()))).isTrue();
+        Hash snapshotCsv = Hash.of(datasets.get(owner.id().value()).getCsvSha256().toByteArray());
+        assertThat(ChainBlobReferences.named(node.ledger(), java.util.Set.of(snapshotCsv))).containsExactly(snapshotCsv);
+        assertThat(ChainBlobReferences.namesFlModel(node.ledger(), snapshotCsv)).isFalse();
         // Golden: the recomputation gives the aggregator's bytes, under any thread count.
         for (int threads : new int[] {1, 2}) {
           try (Parallelism parallelism = Parallelism.threads(threads)) {
