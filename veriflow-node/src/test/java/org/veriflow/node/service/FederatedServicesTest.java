@@ -327,6 +327,24 @@ class FederatedServicesTest {
       assertThat(get(node, "/v1/fl/tasks/fl-task")).contains("\"status\":\"COMPLETED\"");
       assertThat(get(node, "/v1/fl/tasks/fl-task/rounds")).contains("\"round\":1").contains("\"round\":2");
       assertThat(get(node, "/v1/fl/tasks")).contains("\"taskId\":\"fl-task\"");
+      // Another member lacking the final global model fetches it from this node's blob API for a
+      // download: the chain names it as a model. A blob this node holds that the chain does not name
+      // as a model is not fetched.
+      BlobStore other = BlobStore.open(dir.resolve("other-member-blobs"), 1 << 26);
+      ModelBlobsOnDemand onDemand = new ModelBlobsOnDemand(node.ledger(), other,
+          new PeerBlobs(List.of(URI.create("http://127.0.0.1:" + node.httpPort())), java.util.Optional.empty()), new ProtectedBlobs(node.ledger()));
+      Hash finalModel = Hash.of(last.getGlobalModelSha256().toByteArray());
+      assertThat(other.exists(finalModel)).isFalse();
+      assertThat(onDemand.fetch(finalModel)).isTrue();
+      try (java.io.InputStream in = other.open(finalModel).orElseThrow()) {
+        assertThat(Hash.sha256(in.readAllBytes())).isEqualTo(finalModel);
+      }
+      Path loose = dir.resolve("loose.bin");
+      Files.writeString(loose, "a blob no record names as a model");
+      Hash looseHash = client.putBlob(loose, participants.get(0));
+      assertThat(node.blobUploads().store().exists(looseHash)).isTrue();
+      assertThat(onDemand.fetch(looseHash)).isFalse();
+      assertThat(other.exists(looseHash)).isFalse();
     }
   }
 
