@@ -168,8 +168,10 @@ public final class Participant implements AutoCloseable {
    *     session's identity has not joined it; {@code DATA_MISMATCH} if the local CSV does not hash to
    *     the dataset it joined with (before any training); {@code BAD_RECIPE} if the task's recipe does
    *     not parse or hash to its recipe hash; {@code BASE_MODEL_MISMATCH} if a round's base model is
-   *     not the chain's (downloaded bytes that do not hash to it included); the contract's code if an update fails for another reason than the round's
-   *     closing or a replayed update; or the node's code if it refuses a request or cannot be reached
+   *     not the chain's (downloaded bytes that do not hash to it included); the contract's code if an
+   *     update fails for another reason than the round's closing or a replayed update; or the node's
+   *     code if it refuses a request or cannot be reached (except while waiting for a global model
+   *     that is not on the node yet)
    * @throws IOException if the local CSV cannot be read or the work directory written
    */
   public Task run() throws IOException {
