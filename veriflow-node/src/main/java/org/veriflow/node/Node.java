@@ -42,6 +42,7 @@ import org.veriflow.node.service.CustodianData;
 import org.veriflow.node.service.DatasetErasure;
 import org.veriflow.node.service.HttpLeaderLink;
 import org.veriflow.node.service.NodeSubmitter;
+import org.veriflow.node.service.ModelBlobsOnDemand;
 import org.veriflow.node.service.PeerBlobs;
 import org.veriflow.node.service.ProtectedBlobs;
 import org.veriflow.node.service.RoundVerifier;
@@ -215,6 +216,7 @@ public final class Node implements AutoCloseable {
     RequestLimits limits = new RequestLimits(config.get(NodeConfig.SIGNED_NONCES_PER_IDENTITY), config.get(NodeConfig.PREDICTIONS_PER_MINUTE),
         config.get(NodeConfig.PREDICT_INPUTS_PER_MINUTE));
     HttpApi http = new HttpApi(ledger, mempool, orderer, submissions, metrics, config.get(NodeConfig.WAIT_TIMEOUT), blobs, datasetCiphertexts,
+        new ModelBlobsOnDemand(ledger, blobs, peerBlobs, datasetCiphertexts),
         submitter, encryptionKey, clock, compute, raft, nodeKey, uploads, limits);
     try {
       orderer.start();

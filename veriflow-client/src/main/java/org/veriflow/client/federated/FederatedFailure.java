@@ -16,7 +16,8 @@ public enum FederatedFailure {
   BAD_RECIPE,
   /**
    * A round's base model is not the one the chain names: the recipe's initial model does not hash to
-   * the task's initial model hash, or a downloaded global model does not decode to a model of that hash.
+   * the task's initial model hash, or a downloaded global model does not hash to the round's base model
+   * hash or does not decode to a model of that hash.
    */
   BASE_MODEL_MISMATCH,
   /** A dataset named for a task or a join has hashes the SDK cannot use (not 64 hex characters). */

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.Set;
 import java.util.SortedMap;
@@ -40,7 +41,10 @@ import org.veriflow.protocol.proto.fl.TaskStatus;
  * <p>Before any training it checks that the local CSV hashes to the dataset the participant joined
  * with, and that the task's recipe hashes to the task's recipe hash. The base model of round 1 is the
  * recipe's initial model, checked against the task's initial model hash; later rounds' base models
- * are downloaded and checked against the round's base model hash.
+ * are downloaded and checked against the round's base model hash. A global model the node does not
+ * hold yet (it reaches the participant's node from the aggregator's, or the node cannot be reached)
+ * is waited for: the participant reports {@link RoundPhase#WAITING} and tries again at the next block,
+ * while the round is open; bytes that are not the global model fail the run at once.
  *
  * <p>Restart-safe: it reads each round's record first and never submits to a round where the chain
  * already holds its update; a restarted participant picks up where the chain says it stands. The
@@ -52,6 +56,13 @@ import org.veriflow.protocol.proto.fl.TaskStatus;
 public final class Participant implements AutoCloseable {
   /** The longest a participant waits for the next block in one request. */
   static final Duration BLOCK_WAIT = Duration.ofSeconds(5);
+
+  /** The node's code for a blob it does not hold. */
+  private static final String UNKNOWN_BLOB = "UNKNOWN_BLOB";
+  /** The client's code for a node that could not be reached. */
+  private static final String UNREACHABLE = "UNREACHABLE";
+  /** The client's code for downloaded bytes that do not hash to the blob asked for. */
+  private static final String HASH_MISMATCH = "HASH_MISMATCH";
 
   /** Local training, as the participant runs it; a seam for tests. */
   @FunctionalInterface
@@ -157,8 +168,10 @@ public final class Participant implements AutoCloseable {
    *     session's identity has not joined it; {@code DATA_MISMATCH} if the local CSV does not hash to
    *     the dataset it joined with (before any training); {@code BAD_RECIPE} if the task's recipe does
    *     not parse or hash to its recipe hash; {@code BASE_MODEL_MISMATCH} if a round's base model is
-   *     not the chain's; the contract's code if an update fails for another reason than the round's
-   *     closing or a replayed update; or the node's code if it refuses a request or cannot be reached
+   *     not the chain's (downloaded bytes that do not hash to it included); the contract's code if an
+   *     update fails for another reason than the round's closing or a replayed update; or the node's
+   *     code if it refuses a request or cannot be reached (except while waiting for a global model
+   *     that is not on the node yet)
    * @throws IOException if the local CSV cannot be read or the work directory written
    */
   public Task run() throws IOException {
@@ -231,8 +244,13 @@ public final class Participant implements AutoCloseable {
       report(r, RoundPhase.MISSED, new TreeMap<>(), OptionalDouble.empty(), "round " + r + " closed without this participant's update");
       return false;
     }
+    Optional<Model> global = baseModel(task, recipe, round);
+    if (global.isEmpty()) {
+      // Not on the participant's node yet: tried again after the next block, while the round is open.
+      return false;
+    }
+    Model base = global.get();
     report(r, RoundPhase.TRAINING, new TreeMap<>(), OptionalDouble.empty(), "from global model " + round.baseModelSha256());
-    Model base = baseModel(task, recipe, round);
     long seed = FederatedSeeds.local(recipe, taskId, r, me);
     LocalUpdate trained = trainer().train(recipe, base, csv, seed);
     Model out = transform.transform(base, trained.model());
@@ -297,7 +315,14 @@ public final class Participant implements AutoCloseable {
     }
   }
 
-  private Model baseModel(Task task, FederatedRecipe recipe, Round round) throws IOException {
+  /**
+   * The round's base model: the recipe's initial model, or the global model downloaded and checked.
+   *
+   * @return empty if the node does not have the global model yet ({@code UNKNOWN_BLOB}) or cannot be
+   *     reached: the wait is reported and the round tried again at the next block
+   * @throws ClientException {@code BASE_MODEL_MISMATCH} if the model is not the chain's
+   */
+  private Optional<Model> baseModel(Task task, FederatedRecipe recipe, Round round) throws IOException {
     if (round.round() == 1 || round.baseModelSha256().equals(task.initialModelSha256())) {
       Model initial = recipe.initialModel();
       String hash = ModelFile.hash(initial).hex();
@@ -305,10 +330,23 @@ public final class Participant implements AutoCloseable {
         throw failure(FederatedFailure.BASE_MODEL_MISMATCH, "the recipe's initial model hashes to " + hash + "; task " + taskId
             + " records " + task.initialModelSha256() + " and round " + round.round() + " starts from " + round.baseModelSha256());
       }
-      return initial;
+      return Optional.of(initial);
     }
     Path file = workDir.resolve(taskId + "-round-" + round.round() + "-global.bin");
-    chain.getBlob(round.baseModelSha256(), file);
+    try {
+      chain.getBlob(round.baseModelSha256(), file);
+    } catch (ClientException e) {
+      if (e.code().equals(HASH_MISMATCH)) {
+        throw failure(FederatedFailure.BASE_MODEL_MISMATCH, "the global model " + round.baseModelSha256() + " of round " + round.round()
+            + " was not sent as such: " + e.getMessage());
+      }
+      if (e.code().equals(UNKNOWN_BLOB) || e.code().equals(UNREACHABLE)) {
+        report(round.round(), RoundPhase.WAITING, new TreeMap<>(), OptionalDouble.empty(), "the global model " + round.baseModelSha256()
+            + " of round " + round.round() + " is not on the node yet (" + e.code() + "): waiting for the next block");
+        return Optional.empty();
+      }
+      throw e;
+    }
     Model model;
     try {
       model = ModelFile.read(Files.readAllBytes(file));
@@ -320,7 +358,7 @@ public final class Participant implements AutoCloseable {
       throw failure(FederatedFailure.BASE_MODEL_MISMATCH, "the global model " + round.baseModelSha256() + " of round " + round.round()
           + " does not read back to a model of that hash");
     }
-    return model;
+    return Optional.of(model);
   }
 
   private FederatedRecipe recipe(Task task) {

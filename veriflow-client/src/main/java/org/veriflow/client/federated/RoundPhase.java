@@ -2,7 +2,10 @@ package org.veriflow.client.federated;
 
 /** Where a {@link Participant} stands in one round, as its {@link RoundListener} hears it. */
 public enum RoundPhase {
-  /** The task has not started yet, or the round is open and the participant waits for its turn. */
+  /**
+   * The task has not started yet, or the round is open and the participant waits: for its turn, or
+   * for the round's global model to reach its node.
+   */
   WAITING,
   /** Training locally on the participant's own data, from the round's global model. */
   TRAINING,

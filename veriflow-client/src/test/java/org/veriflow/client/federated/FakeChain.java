@@ -40,6 +40,8 @@ class FakeChain implements ParticipantChain {
   long height = 10;
   LongConsumer onBlock = h -> { };
   String failSubmissionWith;
+  /** How many of the next blob downloads fail as a node that cannot be reached. */
+  int unreachable;
   /** Answers PENDING for the next submission, putting the update into the round's record a block later. */
   boolean pendOnce;
 
@@ -162,9 +164,17 @@ class FakeChain implements ParticipantChain {
 
   @Override
   public void getBlob(String hash, Path out) throws IOException {
+    if (unreachable > 0) {
+      unreachable--;
+      throw new ClientException("cannot reach the node", new java.net.ConnectException("Connection refused"));
+    }
     byte[] bytes = blobs.get(hash);
     if (bytes == null) {
       throw new ClientException(404, "UNKNOWN_BLOB", "no blob " + hash);
+    }
+    // As the node's client checks a download.
+    if (!Hash.sha256(bytes).hex().equals(hash)) {
+      throw new ClientException(200, "HASH_MISMATCH", "the node sent bytes hashing to " + Hash.sha256(bytes).hex() + " for blob " + hash);
     }
     Files.write(out, bytes);
   }

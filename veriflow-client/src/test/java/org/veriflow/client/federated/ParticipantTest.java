@@ -85,6 +85,76 @@ class ParticipantTest {
     assertThat(progress.get(4).detail()).startsWith("accepted");
   }
 
+  /** A global model for round 2: the update the participant would have trained in round 1. */
+  private LocalUpdate roundOneModel() {
+    return LocalTraining.train(recipe, recipe.initialModel(), data, FederatedSeeds.local(recipe, FakeChain.TASK, 1, FakeChain.ME),
+        Parallelism.sequential(), TrainingListener.none());
+  }
+
+  @Test
+  void run_globalModelNotOnTheNodeYetThenNodeUnreachable_waitsBlockByBlockReportingIt_thenTrainsFromIt() throws Exception {
+    LocalUpdate global = roundOneModel();
+    chain.task = chain.withStatus(TaskStatus.RUNNING, 2);
+    chain.open(2, global.hash().hex(), 10);
+    List<Long> trainedAt = new ArrayList<>();
+    chain.onBlock = h -> {
+      if (h == 11) {
+        // The next download does not reach the node.
+        chain.unreachable = 1;
+      } else if (h == 12) {
+        // The model reached the participant's node from the aggregator's.
+        chain.blobs.put(global.hash().hex(), global.modelFile());
+      } else if (!chain.rounds.get(2).updates().isEmpty()) {
+        chain.task = chain.withStatus(TaskStatus.COMPLETED, 3);
+      }
+    };
+
+    Task end = participant().trainer((r, g, c, s) -> {
+      trainedAt.add(chain.height);
+      assertThat(ModelFile.hash(g).hex()).isEqualTo(global.hash().hex());
+      return LocalTraining.train(r, g, c, s, Parallelism.sequential(), TrainingListener.none());
+    }).run();
+
+    assertThat(end.status()).isEqualTo(TaskStatus.COMPLETED);
+    assertThat(trainedAt).containsExactly(12L);
+    assertThat(chain.submissions).hasSize(1);
+    assertThat(phases()).containsExactly("2:WAITING", "2:TRAINING", "2:UPLOADING", "2:SUBMITTED");
+    assertThat(progress.get(0).detail()).contains(global.hash().hex()).contains("UNKNOWN_BLOB").contains("next block");
+  }
+
+  @Test
+  void run_globalModelNeverReachesTheNode_roundMissedAtItsDeadline_runEndsNormally() throws Exception {
+    chain.task = chain.withStatus(TaskStatus.RUNNING, 2);
+    chain.open(2, "99".repeat(32), 3);
+    chain.onBlock = h -> {
+      if (h == 15) {
+        chain.task = chain.withStatus(TaskStatus.CANCELLED, 2);
+      }
+    };
+
+    Task end = participant().run();
+
+    assertThat(end.status()).isEqualTo(TaskStatus.CANCELLED);
+    assertThat(chain.submissions).isEmpty();
+    assertThat(phases()).containsExactly("2:WAITING", "2:MISSED");
+  }
+
+  @Test
+  void run_globalModelBytesNotItsHash_failsAtOnceWithBaseModelMismatch() throws Exception {
+    LocalUpdate global = roundOneModel();
+    chain.task = chain.withStatus(TaskStatus.RUNNING, 2);
+    chain.open(2, global.hash().hex(), 10);
+    chain.blobs.put(global.hash().hex(), ModelFile.write(recipe.initialModel()));
+
+    assertThatThrownBy(() -> participant().run()).isInstanceOfSatisfying(ClientException.class, e -> {
+      assertThat(e.code()).isEqualTo(FederatedFailure.BASE_MODEL_MISMATCH.name());
+      assertThat(e.getMessage()).contains(global.hash().hex());
+    });
+    assertThat(chain.height).isEqualTo(10);
+    assertThat(chain.submissions).isEmpty();
+    assertThat(phases()).isEmpty();
+  }
+
   @Test
   void run_updateAlreadyOnChain_neverTrainsOrSubmitsAgain() throws Exception {
     chain.open(1, recipe.initialModel().hash().hex(), 5);

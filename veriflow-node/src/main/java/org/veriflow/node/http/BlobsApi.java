@@ -4,6 +4,8 @@ import org.veriflow.protocol.http.StoredBlob;
 
 import org.veriflow.node.service.BlobStore;
 import org.veriflow.node.service.BlobUploads;
+import org.veriflow.node.service.ModelBlobsOnDemand;
+import org.veriflow.node.service.PeerBlobs;
 import org.veriflow.node.service.ProtectedBlobs;
 import org.veriflow.node.service.Refused;
 
@@ -42,13 +44,15 @@ final class BlobsApi {
   private final BlobUploads uploads;
   private final BlobStore store;
   private final ProtectedBlobs datasetCiphertexts;
+  private final ModelBlobsOnDemand models;
   private final Ledger ledger;
   private final SignedRequests signedRequests;
 
-  BlobsApi(BlobUploads uploads, ProtectedBlobs datasetCiphertexts, Ledger ledger, SignedRequests signedRequests) {
+  BlobsApi(BlobUploads uploads, ProtectedBlobs datasetCiphertexts, ModelBlobsOnDemand models, Ledger ledger, SignedRequests signedRequests) {
     this.uploads = uploads;
     this.store = uploads.store();
     this.datasetCiphertexts = datasetCiphertexts;
+    this.models = models;
     this.ledger = ledger;
     this.signedRequests = signedRequests;
   }
@@ -127,6 +131,9 @@ final class BlobsApi {
       return;
     }
     Optional<InputStream> blob = store.open(hash);
+    if (blob.isEmpty() && fetched(ctx, hash)) {
+      blob = store.open(hash);
+    }
     if (blob.isEmpty()) {
       unknown(ctx, hash);
       return;
@@ -146,6 +153,9 @@ final class BlobsApi {
   private void head(Context ctx) throws IOException {
     Hash hash = hash(ctx);
     OptionalLong size = store.size(hash);
+    if (size.isEmpty() && fetched(ctx, hash)) {
+      size = store.size(hash);
+    }
     if (size.isEmpty()) {
       unknown(ctx, hash);
       return;
@@ -153,6 +163,11 @@ final class BlobsApi {
     ctx.status(200);
     ctx.res().setContentType(OCTET_STREAM);
     ctx.res().setContentLengthLong(size.getAsLong());
+  }
+
+  /** Whether a blob this node lacks was fetched from another member: never for another member's own fetch. */
+  private boolean fetched(Context ctx, Hash hash) throws IOException {
+    return ctx.header(PeerBlobs.PEER_FETCH) == null && models.fetch(hash);
   }
 
   private static void unknown(Context ctx, Hash hash) {

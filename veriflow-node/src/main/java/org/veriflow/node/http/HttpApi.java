@@ -42,6 +42,7 @@ import org.veriflow.node.service.HeightWaiters;
 import org.veriflow.node.service.HttpLeaderLink;
 import org.veriflow.node.service.NodeSubmitter;
 import org.veriflow.node.service.ProtectedBlobs;
+import org.veriflow.node.service.ModelBlobsOnDemand;
 import org.veriflow.node.service.Submissions;
 import org.veriflow.node.service.Submissions.Entry;
 import org.veriflow.node.service.TxOutcome;
@@ -88,6 +89,7 @@ public final class HttpApi {
   private final ClusterApi cluster;
   private final HeightWaiters heights;
   private final ProtectedBlobs datasetCiphertexts;
+  private final ModelBlobsOnDemand models;
   private final RaftOrderer raft;
   private Javalin app;
   /** The operations listener, or null when it is off. */
@@ -108,6 +110,7 @@ public final class HttpApi {
    * @param waitTimeout the longest a request waits for a transaction's block
    * @param blobs the node's blob store
    * @param datasetCiphertexts the blobs the plain blob API must refuse
+   * @param models the federated models the blob API fetches from the other members when this node lacks them
    * @param submitter the node's own transactions (logged decisions, recorded accesses)
    * @param custodyKey the node's encryption key, for datasets in its custody
    * @param clock the node's clock (signed requests' freshness)
@@ -118,7 +121,7 @@ public final class HttpApi {
    * @param limits the bounds on signed requests
    */
   public HttpApi(Ledger ledger, Mempool mempool, Orderer orderer, Submissions submissions, PrometheusMeterRegistry metrics, Duration waitTimeout,
-      BlobStore blobs, ProtectedBlobs datasetCiphertexts, NodeSubmitter submitter, EncryptionKeyPair custodyKey, Clock clock,
+      BlobStore blobs, ProtectedBlobs datasetCiphertexts, ModelBlobsOnDemand models, NodeSubmitter submitter, EncryptionKeyPair custodyKey, Clock clock,
       ComputeToData compute, RaftOrderer raft, SigningKey nodeKey, BlobUploads uploads, RequestLimits limits) {
     this.ledger = ledger;
     this.mempool = mempool;
@@ -128,6 +131,7 @@ public final class HttpApi {
     this.waitTimeout = waitTimeout;
     this.blobs = blobs;
     this.datasetCiphertexts = datasetCiphertexts;
+    this.models = models;
     this.submitter = submitter;
     this.uploads = uploads;
     this.signedRequests = new SignedRequests(clock, clock.instant(), limits.noncesPerIdentity());
@@ -237,7 +241,7 @@ public final class HttpApi {
     operations(app);
     QueryParameters.get(app, "/v1/openapi.json", this::openApi);
     new StreamsApi(ledger).routes(app);
-    new BlobsApi(uploads, datasetCiphertexts, ledger, signedRequests).routes(app);
+    new BlobsApi(uploads, datasetCiphertexts, models, ledger, signedRequests).routes(app);
     new ModelsApi(ledger).routes(app);
     new FlApi(ledger).routes(app);
     new DecisionsApi(ledger, blobs, submitter, waitTimeout, signedRequests, predictLimits).routes(app);

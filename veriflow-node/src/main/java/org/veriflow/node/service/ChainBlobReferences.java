@@ -102,6 +102,30 @@ final class ChainBlobReferences {
       }
     });
     scan(ledger.state(Streams.NAME), "snap/", v -> check.accept(SystemContract.parseStored(SnapshotRecord.parser(), v).getCsvSha256()));
+    flModels(ledger, check);
+    return named;
+  }
+
+  /**
+   * Whether the committed fl state names {@code hash} as a model: a task's initial model, a round's
+   * base model, an update submitted, or a round result's new global model or accepted or rejected
+   * update. Reads only the fl namespace's tasks and rounds, none of the other contracts' records.
+   *
+   * @return whether some fl record names it
+   */
+  static boolean namesFlModel(Ledger ledger, Hash hash) {
+    ByteString wanted = ByteString.copyFrom(hash.bytes());
+    boolean[] found = {false};
+    flModels(ledger, b -> {
+      if (!found[0] && b.equals(wanted)) {
+        found[0] = true;
+      }
+    });
+    return found[0];
+  }
+
+  /** Hands {@code check} every model hash the fl records name (some may be empty: unset fields). */
+  private static void flModels(Ledger ledger, Consumer<ByteString> check) {
     scan(ledger.state(FL), "t/", v -> check.accept(SystemContract.parseStored(TaskRecord.parser(), v).getInitialModelSha256()));
     scan(ledger.state(FL), "r/", v -> {
       RoundRecord r = SystemContract.parseStored(RoundRecord.parser(), v);
@@ -124,7 +148,6 @@ final class ChainBlobReferences {
         }
       }
     });
-    return named;
   }
 
   private static void scan(StateView state, String prefix, Consumer<byte[]> visit) {

@@ -22,6 +22,12 @@ import org.veriflow.core.crypto.Hash;
  * lacks the blob or answers other bytes is passed over for the next one. Thread-safe.
  */
 public final class PeerBlobs {
+  /**
+   * The header every request of this fetcher carries: a member asked by another member answers from
+   * its own store only, never by fetching in turn (so two members lacking a blob cannot ask each
+   * other for it in a loop).
+   */
+  public static final String PEER_FETCH = "Veriflow-Peer-Fetch";
   private static final Logger LOG = LoggerFactory.getLogger(PeerBlobs.class);
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
   private static final Duration FETCH_TIMEOUT = Duration.ofSeconds(60);
@@ -49,6 +55,11 @@ public final class PeerBlobs {
     return new PeerBlobs(List.of(), Optional.empty());
   }
 
+  /** Whether there is no other member to ask: a single node. */
+  boolean alone() {
+    return peers.isEmpty();
+  }
+
   /**
    * The blob {@code hash} from the first member that holds it.
    *
@@ -60,7 +71,7 @@ public final class PeerBlobs {
     for (URI peer : peers) {
       URI uri = peer.resolve("/v1/blobs/" + hash.hex());
       try {
-        HttpResponse<InputStream> r = http.send(HttpRequest.newBuilder(uri).timeout(FETCH_TIMEOUT).GET().build(),
+        HttpResponse<InputStream> r = http.send(HttpRequest.newBuilder(uri).timeout(FETCH_TIMEOUT).header(PEER_FETCH, "1").GET().build(),
             HttpResponse.BodyHandlers.ofInputStream());
         try (InputStream in = r.body()) {
           if (r.statusCode() != 200) {

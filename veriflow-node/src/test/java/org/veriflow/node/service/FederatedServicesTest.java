@@ -291,6 +291,13 @@ class FederatedServicesTest {
         Hash global = Hash.of(result.getGlobalModelSha256().toByteArray());
         assertThat(node.blobUploads().store().exists(global)).isTrue();
         assertThat(ChainBlobReferences.named(node.ledger(), java.util.Set.of(global))).containsExactly(global);
+        // Named as an fl model (so a node lacking it fetches it for a download); a snapshot's CSV is named, but not as a model.
+        assertThat(ChainBlobReferences.namesFlModel(node.ledger(), global)).isTrue();
+        assertThat(ChainBlobReferences.namesFlModel(node.ledger(), Hash.of(r.getBaseModelSha256().toByteArray()))).isTrue();
+        assertThat(ChainBlobReferences.namesFlModel(node.ledger(), Hash.of(r.getUpdates(0).getUpdateSha256().toByteArray()))).isTrue();
+        Hash snapshotCsv = Hash.of(datasets.get(owner.id().value()).getCsvSha256().toByteArray());
+        assertThat(ChainBlobReferences.named(node.ledger(), java.util.Set.of(snapshotCsv))).containsExactly(snapshotCsv);
+        assertThat(ChainBlobReferences.namesFlModel(node.ledger(), snapshotCsv)).isFalse();
         // Golden: the recomputation gives the aggregator's bytes, under any thread count.
         for (int threads : new int[] {1, 2}) {
           try (Parallelism parallelism = Parallelism.threads(threads)) {
@@ -320,6 +327,24 @@ class FederatedServicesTest {
       assertThat(get(node, "/v1/fl/tasks/fl-task")).contains("\"status\":\"COMPLETED\"");
       assertThat(get(node, "/v1/fl/tasks/fl-task/rounds")).contains("\"round\":1").contains("\"round\":2");
       assertThat(get(node, "/v1/fl/tasks")).contains("\"taskId\":\"fl-task\"");
+      // Another member lacking the final global model fetches it from this node's blob API for a
+      // download: the chain names it as a model. A blob this node holds that the chain does not name
+      // as a model is not fetched.
+      BlobStore other = BlobStore.open(dir.resolve("other-member-blobs"), 1 << 26);
+      ModelBlobsOnDemand onDemand = new ModelBlobsOnDemand(node.ledger(), other,
+          new PeerBlobs(List.of(URI.create("http://127.0.0.1:" + node.httpPort())), java.util.Optional.empty()), new ProtectedBlobs(node.ledger()));
+      Hash finalModel = Hash.of(last.getGlobalModelSha256().toByteArray());
+      assertThat(other.exists(finalModel)).isFalse();
+      assertThat(onDemand.fetch(finalModel)).isTrue();
+      try (java.io.InputStream in = other.open(finalModel).orElseThrow()) {
+        assertThat(Hash.sha256(in.readAllBytes())).isEqualTo(finalModel);
+      }
+      Path loose = dir.resolve("loose.bin");
+      Files.writeString(loose, "a blob no record names as a model");
+      Hash looseHash = client.putBlob(loose, participants.get(0));
+      assertThat(node.blobUploads().store().exists(looseHash)).isTrue();
+      assertThat(onDemand.fetch(looseHash)).isFalse();
+      assertThat(other.exists(looseHash)).isFalse();
     }
   }
 
