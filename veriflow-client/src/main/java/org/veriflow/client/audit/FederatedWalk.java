@@ -179,9 +179,8 @@ final class FederatedWalk {
   private Optional<String> activeValidator(String id) {
     try {
       Responses.Identity i = client.identity(id);
-      boolean validator = i.roles().stream().anyMatch(r -> r.equalsIgnoreCase("VALIDATOR"));
-      if (!validator || !i.status().equalsIgnoreCase("ACTIVE")) {
-        return Optional.of("sent by " + id + ", which is " + i.status() + " with roles " + i.roles() + ", not an active validator");
+      if (!i.kind().equals("VALIDATOR") || !i.status().equals("ACTIVE")) {
+        return Optional.of("sent by " + id + ", a " + i.status() + " " + i.kind() + ", not an active validator");
       }
       return Optional.empty();
     } catch (ClientException e) {
@@ -293,9 +292,8 @@ final class FederatedWalk {
   }
 
   private static Responses.DatasetHashes hashes(TaskDataset t) {
-    String ref = t.source().snapshotId() == null || t.source().snapshotId().isEmpty()
-        ? t.source().datasetId() + "@" + t.source().version() : t.source().snapshotId();
-    return new Responses.DatasetHashes(ref, t.csvSha256(), t.readingsRoot());
+    // As the node serves a model's datasets: a dataset version has an empty snapshot id.
+    return new Responses.DatasetHashes(nz(t.source().snapshotId()), t.csvSha256(), t.readingsRoot());
   }
 
   /**
