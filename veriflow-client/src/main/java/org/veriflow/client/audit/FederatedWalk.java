@@ -57,14 +57,63 @@ final class FederatedWalk {
   static final String MODEL_FORMAT = "veriflow-fl-model/1";
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  /** The node's reads the walk needs (a fake in tests). Each throws {@link ClientException} as the node refuses. */
+  interface Source {
+    Task task(String taskId);
+
+    List<Round> rounds(String taskId);
+
+    Responses.Identity identity(String id);
+
+    Responses.TxBytes transactionBytes(String txId);
+
+    /** The reads of {@code client}. */
+    static Source of(VeriflowClient client) {
+      return new Source() {
+        @Override
+        public Task task(String taskId) {
+          return client.fl().task(taskId);
+        }
+
+        @Override
+        public List<Round> rounds(String taskId) {
+          return client.fl().rounds(taskId);
+        }
+
+        @Override
+        public Responses.Identity identity(String id) {
+          return client.identity(id);
+        }
+
+        @Override
+        public Responses.TxBytes transactionBytes(String txId) {
+          return client.transactionBytes(txId);
+        }
+      };
+    }
+  }
+
+  /** A transaction's inclusion in the orderer-signed log ({@link LogChecks#included(String, String, Responses.TxInfo)}). */
+  @FunctionalInterface
+  interface Inclusion {
+    Check included(String section, String name, Responses.TxInfo tx);
+  }
+
   private final VeriflowClient client;
-  private final LogChecks log;
+  private final Source source;
+  private final Inclusion log;
   private final Path workDir;
   private final Consumer<Check> add;
   private final Consumer<String> section;
 
-  FederatedWalk(VeriflowClient client, LogChecks log, Path workDir, Consumer<Check> add, Consumer<String> section) {
+  /**
+   * @param client downloads blobs and exports snapshots for the replay; unused without it
+   * @param source the node's reads of tasks, rounds, identities and transactions
+   * @param log checks a transaction's inclusion in the signed log
+   */
+  FederatedWalk(VeriflowClient client, Source source, Inclusion log, Path workDir, Consumer<Check> add, Consumer<String> section) {
     this.client = client;
+    this.source = source;
     this.log = log;
     this.workDir = workDir;
     this.add = add;
@@ -97,8 +146,8 @@ final class FederatedWalk {
     Task task;
     List<Round> rounds;
     try {
-      task = client.fl().task(taskId);
-      rounds = client.fl().rounds(taskId);
+      task = source.task(taskId);
+      rounds = source.rounds(taskId);
     } catch (ClientException e) {
       add.accept(Check.failed(sec, "task and rounds exist", e.code().equals("UNKNOWN_TASK") ? AuditCode.NOT_FOUND : AuditCode.NODE_ERROR,
           e.code() + ": " + e.getMessage()));
@@ -138,7 +187,7 @@ final class FederatedWalk {
     String txId = m.history().get(0).txId();
     Responses.TxBytes tx;
     try {
-      tx = client.transactionBytes(txId);
+      tx = source.transactionBytes(txId);
     } catch (ClientException e) {
       add.accept(Check.failed(sec, included, AuditCode.NOT_IN_LOG, "transaction " + txId + ": " + e.code() + ": " + e.getMessage()));
       add.accept(Check.skipped(sec, name, "the node does not serve the registration transaction"));
@@ -178,7 +227,7 @@ final class FederatedWalk {
   /** Empty if the identity is an active validator, else why not. */
   private Optional<String> activeValidator(String id) {
     try {
-      Responses.Identity i = client.identity(id);
+      Responses.Identity i = source.identity(id);
       if (!i.kind().equals("VALIDATOR") || !i.status().equals("ACTIVE")) {
         return Optional.of("sent by " + id + ", a " + i.status() + " " + i.kind() + ", not an active validator");
       }
@@ -479,7 +528,7 @@ final class FederatedWalk {
       }
       Responses.TxBytes tx;
       try {
-        tx = client.transactionBytes(u.txId());
+        tx = source.transactionBytes(u.txId());
       } catch (ClientException e) {
         add.accept(Check.failed(sec, included, AuditCode.NOT_IN_LOG, "transaction " + u.txId() + ": " + e.code() + ": " + e.getMessage()));
         continue;

@@ -112,7 +112,7 @@ final class Walk implements AutoCloseable {
       for (Responses.StageChange c : m.history().subList(Math.min(1, m.history().size()), m.history().size())) {
         add(log.included(sec, "stage change " + c.from() + " -> " + c.to() + " (by " + c.by() + ", height " + c.height() + ") in the signed log", c.txId()));
       }
-      new FederatedWalk(client, log, workDir, this::add, this::section).walk(d, federatedTask.get(), options.modelReplayer().isPresent());
+      new FederatedWalk(client, FederatedWalk.Source.of(client), log::included, workDir, this::add, this::section).walk(d, federatedTask.get(), options.modelReplayer().isPresent());
       for (Responses.DatasetHashes ds : d.datasets()) {
         snapshot(ds).ifPresent(snapshots::add);
       }
