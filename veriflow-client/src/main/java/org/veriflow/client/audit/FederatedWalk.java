@@ -675,6 +675,7 @@ final class FederatedWalk {
           o = RoundAggregation.aggregate(recipe, task.taskId(), r.round(), base, inputs, rule, rootCsv.orElse(null), validation.get(), parallelism);
         } catch (IllegalArgumentException | IllegalStateException e) {
           add.accept(Check.failed(sec, rname, AuditCode.REPLAY_FAILED, "the round does not aggregate here: " + e.getMessage()));
+          skipAfter(sec, rounds, r.round());
           return;
         }
         String got = Hash.sha256(encode(r.round(), o).toByteArray()).hex();
@@ -684,9 +685,20 @@ final class FederatedWalk {
           add.accept(Check.ok(sec, rname, got + " (global model " + o.globalHash().hex() + ")" + blobs));
         } else {
           add.accept(Check.failed(sec, rname, AuditCode.REPLAY_MISMATCH, "recomputed here: " + got + ", the round records " + want + blobs));
+          skipAfter(sec, rounds, r.round());
           return;
         }
         base = o.globalModel();
+      }
+    }
+  }
+
+  /** The rounds after a round that did not recompute: each starts from a global model not reproduced here. */
+  private void skipAfter(String sec, List<Round> rounds, int failed) {
+    for (Round r : rounds) {
+      if (r.round() > failed) {
+        add.accept(Check.skipped(sec, "round " + r.round() + " recomputed here gives the round's result", "round " + failed
+            + " did not recompute here, so its global model is not this round's base"));
       }
     }
   }
