@@ -620,7 +620,8 @@ final class FederatedWalk {
   }
 
   private void lossCurve(Responses.ModelDetail d, List<Round> rounds) {
-    String sec = "artifact";
+    String sec = "federated loss curve";
+    section.accept(sec);
     String name = "loss curve recomputed from the rounds' validation losses hashes to the recorded hash";
     String got = Hash.sha256(lossCurve(rounds)).hex();
     add.accept(got.equals(d.lossCurveSha256())
