@@ -30,7 +30,7 @@ final class AuditCommand {
     @Option(names = "--prov", paramLabel = "FILE", description = "Also write the lineage as W3C PROV-JSON.")
     Path prov;
 
-    @Option(names = "--replay", description = "Also retrain the model here from its recipe and the chain's data, and compare the artifact.")
+    @Option(names = "--replay", description = "Also retrain the model here from its recipe and the chain's data, and compare the artifact (a federated model: recompute each round and compare its result).")
     boolean replay;
 
     @Option(names = "--work", paramLabel = "DIR", description = "Keep the dataset exports, artifact and replay files here (default: a temporary directory, removed afterwards).")
@@ -70,7 +70,9 @@ final class AuditCommand {
 
   @Command(name = "model", description = {"Audit a model: its record and transactions, the recipe, each dataset snapshot and every reading",
       "in it (signed bytes, device signature, batch transaction, inclusion), the artifact and loss curve in the blob",
-      "store, validators' replays and the stage."})
+      "store, validators' replays and the stage. A federated model: its task, registration by the last attestation,",
+      "provenance recipe, each round (result, chain of global models, attestations, signed updates), the participants'",
+      "datasets and the loss curve recomputed from the rounds."})
   static final class ModelAudit implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin NodeOptions options;

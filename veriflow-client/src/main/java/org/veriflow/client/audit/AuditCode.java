@@ -59,6 +59,15 @@ public enum AuditCode {
   NOT_VERIFIED_AT_DECISION,
   /** The model does not give the recorded output on the decision's input. */
   OUTPUT_MISMATCH,
+  /** A federated model's task is not COMPLETED with this model id. */
+  FL_TASK_MISMATCH,
+  /** A federated model's recipe is not the provenance ({@code veriflow-fl-model/1}) built from its task and rounds. */
+  FL_PROVENANCE_MISMATCH,
+  /**
+   * A federated round is not VERIFIED, has no result, does not start from the previous round's global
+   * model, lacks a matching attestation, or judges an update that was not submitted in it.
+   */
+  FL_ROUND_INVALID,
   /** The node refused a query or could not be reached. */
   NODE_ERROR
 }

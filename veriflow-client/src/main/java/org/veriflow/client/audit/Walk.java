@@ -105,11 +105,22 @@ final class Walk implements AutoCloseable {
     Responses.Model m = d.model();
     add(Check.ok(sec, "model record exists", "stage " + m.stage() + ", trainer " + m.trainer() + ", registered at height "
         + d.registeredHeight() + ", artifact " + m.artifactSha256() + ", datasets " + m.snapshotIds()));
-    String registrationTx = "";
-    if (m.history().isEmpty()) {
+    String registrationTx = m.history().isEmpty() ? "" : m.history().get(0).txId();
+    Optional<String> federatedTask = FederatedWalk.taskOf(d.recipe());
+    if (federatedTask.isPresent()) {
+      // Registered by the fl contract in the task's last attestation: the federated branch checks it.
+      for (Responses.StageChange c : m.history().subList(Math.min(1, m.history().size()), m.history().size())) {
+        add(log.included(sec, "stage change " + c.from() + " -> " + c.to() + " (by " + c.by() + ", height " + c.height() + ") in the signed log", c.txId()));
+      }
+      new FederatedWalk(client, FederatedWalk.Source.of(client), log::included, workDir, this::add, this::section).walk(d, federatedTask.get(), options.modelReplayer().isPresent());
+      for (Responses.DatasetHashes ds : d.datasets()) {
+        snapshot(ds).ifPresent(snapshots::add);
+      }
+      artifact(d, false);
+      replay(d, null, true);
+    } else if (m.history().isEmpty()) {
       add(Check.failed(sec, "registration transaction in the signed log", AuditCode.TX_MISMATCH, "the record has no history, so no registration transaction"));
     } else {
-      registrationTx = m.history().get(0).txId();
       String included = "registration transaction in the signed log";
       String signed = "registration signed by the trainer, carrying this record";
       try {
@@ -125,12 +136,14 @@ final class Walk implements AutoCloseable {
       }
     }
 
-    Recipe recipe = recipe(d);
-    for (Responses.DatasetHashes ds : d.datasets()) {
-      snapshot(ds).ifPresent(snapshots::add);
+    if (federatedTask.isEmpty()) {
+      Recipe recipe = recipe(d);
+      for (Responses.DatasetHashes ds : d.datasets()) {
+        snapshot(ds).ifPresent(snapshots::add);
+      }
+      artifact(d, true);
+      replay(d, recipe, false);
     }
-    artifact(d);
-    replay(d, recipe);
 
     List<Lineage.StageChangeNode> history = new ArrayList<>();
     m.history().forEach(c -> history.add(new Lineage.StageChangeNode(c.from(), c.to(), c.by(), c.height(), c.reason(), c.txId())));
@@ -305,7 +318,7 @@ final class Walk implements AutoCloseable {
   }
 
   /** The artifact and loss curve in the blob store, their hashes, and the artifact as a model file. */
-  private void artifact(Responses.ModelDetail d) throws IOException {
+  private void artifact(Responses.ModelDetail d, boolean lossCurveBlob) throws IOException {
     String sec = "artifact";
     section(sec);
     Responses.Model m = d.model();
@@ -327,7 +340,7 @@ final class Walk implements AutoCloseable {
         }
       }
     }
-    if (!d.lossCurveSha256().isEmpty()) {
+    if (lossCurveBlob && !d.lossCurveSha256().isEmpty()) {
       blob(sec, "loss curve in the blob store, hashing to the recorded hash", d.lossCurveSha256(), workDir.resolve("loss-curve-" + m.modelId() + ".csv"));
     }
   }
@@ -371,7 +384,7 @@ final class Walk implements AutoCloseable {
   }
 
   /** Validators' replays, the stage they led to, and optionally a replay here. */
-  private void replay(Responses.ModelDetail d, Recipe recipe) {
+  private void replay(Responses.ModelDetail d, Recipe recipe, boolean federated) {
     String sec = "replay";
     section(sec);
     Responses.Model m = d.model();
@@ -412,6 +425,9 @@ final class Walk implements AutoCloseable {
       default -> add(Check.failed(sec, stageName, AuditCode.NOT_VERIFIED, "unknown stage " + m.stage()));
     }
     String local = "local replay gives the recorded artifact";
+    if (federated) {
+      return;
+    }
     if (options.modelReplayer().isEmpty()) {
       add(Check.skipped(sec, local, "not asked (--replay retrains here)"));
     } else if (recipe == null) {
