@@ -533,7 +533,7 @@ public final class Fl extends SystemContract {
       }
       long rows = DatasetRefs.requireOnChain(ctx, args.getDataset(), DATASET_FAILURES);
       Participant p = Participant.newBuilder().setId(sender).setDataset(args.getDataset()).setDatasetRows(rows)
-          .setJoinedHeight(ctx.height()).build();
+          .setJoinedHeight(ctx.height()).setJoinTxId(ByteString.copyFrom(ctx.txId().bytes())).build();
       putTask(ctx, task.toBuilder().addParticipants(at, p).build());
       ctx.emit("joined", taskEvent(task.getTaskId()));
     }
@@ -896,7 +896,7 @@ public final class Fl extends SystemContract {
       boolean match = !failed && args.getResultSha256().equals(round.getResultSha256());
       RoundRecord.Builder b = round.toBuilder().addAttestations(RoundAttestation.newBuilder()
           .setValidator(validator).setAttempt(args.getAttempt()).setResultSha256(args.getResultSha256())
-          .setMatch(match).setFailure(args.getFailure()).setHeight(ctx.height()));
+          .setMatch(match).setFailure(args.getFailure()).setHeight(ctx.height()).setTxId(ByteString.copyFrom(ctx.txId().bytes())));
       byte[] event = roundEvent(task.getTaskId(), round.getRound());
       if (!match) {
         b.setStatus(RoundStatus.AGGREGATE_REJECTED).setRejection(failed

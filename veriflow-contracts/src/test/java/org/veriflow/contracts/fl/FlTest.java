@@ -95,8 +95,11 @@ class FlTest {
     assertThat(fx.escrowed()).isEqualTo(1_000);
     assertThat(fx.chain.totalCredits()).isEqualTo(total);
 
-    fx.joined(P3, P1, P2);
+    byte[] joinTx = fx.call(P3, "join", FlFixture.join(P3));
+    fx.committed(joinTx);
+    fx.joined(P1, P2);
     t = fx.task(TASK);
+    assertThat(participant(t, P3).getJoinTxId()).isEqualTo(bytes(TestChain.txId(joinTx)));
     assertThat(t.getParticipantsList()).extracting(Participant::getId)
         .containsExactlyElementsOf(List.of(P1, P2, P3).stream().map(k -> k.id().value()).sorted().toList());
     assertThat(participant(t, P1).getDatasetRows()).isEqualTo(FlFixture.DATASET_ROWS);
@@ -135,7 +138,8 @@ class FlTest {
     assertThat(r1.getResult()).isEqualTo(result1.toByteString());
     assertThat(r1.getResultSha256()).isEqualTo(bytes(Hash.sha256(result1.toByteArray())));
 
-    TxResult verified = fx.committed(fx.call(VALIDATOR, "attest_round", attest(1, 1, result1)));
+    byte[] attestTx = fx.call(VALIDATOR, "attest_round", attest(1, 1, result1));
+    TxResult verified = fx.committed(attestTx);
 
     assertThat(events(verified)).containsExactly("fl:round_verified:" + TASK + "/1");
     assertThat(fx.round(1).getStatus()).isEqualTo(RoundStatus.VERIFIED);
@@ -144,6 +148,7 @@ class FlTest {
       assertThat(a.getValidator()).isEqualTo(VALIDATOR.id().value());
       assertThat(a.getMatch()).isTrue();
       assertThat(a.getAttempt()).isEqualTo(1);
+      assertThat(a.getTxId()).isEqualTo(bytes(TestChain.txId(attestTx)));
     });
     assertThat(fx.task(TASK).getCurrentRound()).isEqualTo(2);
     RoundRecord r2 = fx.round(2);
