@@ -5,6 +5,7 @@ import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -228,6 +229,21 @@ final class FlCommand {
     };
   }
 
+  /**
+   * A round time as {@code --round-time} takes it, in the largest of its units that divides it
+   * exactly, with a space: {@code 10 s}, {@code 5 m}, {@code 1500 ms}.
+   */
+  static String roundTime(long millis) {
+    long[] sizes = {86_400_000L, 3_600_000L, 60_000L, 1_000L};
+    String[] units = {"d", "h", "m", "s"};
+    for (int i = 0; i < sizes.length; i++) {
+      if (millis % sizes[i] == 0) {
+        return millis / sizes[i] + " " + units[i];
+      }
+    }
+    return millis + " ms";
+  }
+
   @Command(name = "join", description = {"Join a task with the dataset the --key identity trains on: a snapshot, or a dataset version.",
       "Only its hashes go on chain. Prints the transaction id."})
   static final class Join implements Callable<Integer> {
@@ -391,8 +407,8 @@ final class FlCommand {
   static final class Status implements Callable<Integer> {
     /** The JSON result: the task as the chain keeps it. */
     record Shown(String task, String owner, String status, String recipeSha256, int rounds, int currentRound, long roundBlocks,
-        int minParticipants, int maxParticipants, String rule, int trimFractionMicros, int krumF, int multiKrumM, String validation,
-        String root, long rewardPool, long refunded, String aggregator, String modelId, long parameterCount, String initialModelSha256,
+        long roundMillis, int minParticipants, int maxParticipants, String rule, int trimFractionMicros, int krumF, int multiKrumM,
+        String validation, String root, long rewardPool, long refunded, String aggregator, String modelId, long parameterCount, String initialModelSha256,
         List<String> participants, long createdHeight, long startedHeight, long finishedHeight, String cancelReason) {}
 
     @Spec CommandSpec spec;
@@ -408,15 +424,16 @@ final class FlCommand {
       PrintWriter out = spec.commandLine().getOut();
       List<String> participants = t.participants().stream().map(TaskParticipant::id).toList();
       if (output.printJson(out, new Shown(t.taskId(), t.owner(), t.status().name(), t.recipeSha256(), t.rounds(), t.currentRound(),
-          t.roundBlocks(), t.minParticipants(), t.maxParticipants(), ruleName(t.rule()), t.trimFractionMicros(), t.krumF(), t.multiKrumM(),
-          t.validation().source().toString(), t.root().map(r -> r.source().toString()).orElse(null), t.rewardPool(), t.refunded(),
+          t.roundBlocks(), t.roundMillis(), t.minParticipants(), t.maxParticipants(), ruleName(t.rule()), t.trimFractionMicros(), t.krumF(),
+          t.multiKrumM(), t.validation().source().toString(), t.root().map(r -> r.source().toString()).orElse(null), t.rewardPool(), t.refunded(),
           t.aggregator(), t.modelId(), t.parameterCount(), t.initialModelSha256(), participants, t.createdHeight(), t.startedHeight(),
           t.finishedHeight(), t.cancelReason().orElse(null)))) {
         return Veriflow.OK;
       }
       out.println("task:          " + t.taskId() + " (" + t.status() + ")");
       out.println("owner:         " + t.owner());
-      out.println("round:         " + Math.min(t.currentRound(), t.rounds()) + " of " + t.rounds() + ", " + t.roundBlocks() + " blocks each");
+      out.println("round:         " + Math.min(t.currentRound(), t.rounds()) + " of " + t.rounds() + ", " + t.roundBlocks() + " blocks"
+          + (t.roundMillis() > 0 ? " or " + roundTime(t.roundMillis()) : "") + " each");
       out.println("rule:          " + ruleName(t.rule()) + ruleParameters(t));
       out.println("participants:  " + t.participants().size() + " (min " + t.minParticipants() + " per round, max " + t.maxParticipants() + ")"
           + (participants.isEmpty() ? "" : ": " + String.join(", ", participants)));
@@ -446,8 +463,8 @@ final class FlCommand {
     record Rejected(String participant, String reason, double score) {}
 
     /** One round in JSON; the aggregate's fields are null before it is aggregated. */
-    record Shown(int round, String status, long openedHeight, long deadlineHeight, int updates, List<String> accepted,
-        List<Rejected> rejected, String globalModelSha256, int attestations, int matchingAttestations, Double validationLoss,
+    record Shown(int round, String status, long openedHeight, long deadlineHeight, long deadlineMillis, String deadlineTime, int updates,
+        List<String> accepted, List<Rejected> rejected, String globalModelSha256, int attestations, int matchingAttestations, Double validationLoss,
         Double validationAccuracy) {}
 
     /** The JSON result. */
@@ -468,9 +485,10 @@ final class FlCommand {
       if (output.printJson(out, new Listed(task, shown))) {
         return Veriflow.OK;
       }
-      Table table = new Table("ROUND", "STATUS", "UPDATES", "ACCEPTED", "REJECTED", "GLOBAL MODEL", "ATTESTATIONS", "ACCURACY");
+      Table table = new Table("ROUND", "STATUS", "DEADLINE", "UPDATES", "ACCEPTED", "REJECTED", "GLOBAL MODEL", "ATTESTATIONS", "ACCURACY");
       for (Shown s : shown) {
-        table.row(Integer.toString(s.round()), s.status(), Integer.toString(s.updates()), String.join(",", s.accepted()),
+        String deadline = "height " + s.deadlineHeight() + (s.deadlineTime() == null ? "" : " or " + s.deadlineTime());
+        table.row(Integer.toString(s.round()), s.status(), deadline, Integer.toString(s.updates()), String.join(",", s.accepted()),
             s.rejected().stream().map(x -> x.participant() + ":" + x.reason()).collect(Collectors.joining(",")),
             s.globalModelSha256() == null ? "-" : s.globalModelSha256(),
             s.matchingAttestations() + "/" + s.attestations(),
@@ -480,15 +498,21 @@ final class FlCommand {
       return Veriflow.OK;
     }
 
+    /** The deadline time as ISO-8601 UTC, or null when the round has none. */
+    private static String deadlineTime(Round r) {
+      return r.deadlineMillis() > 0 ? Instant.ofEpochMilli(r.deadlineMillis()).toString() : null;
+    }
+
     private static Shown shown(Round r) {
       int matching = (int) r.attestations().stream().filter(a -> a.attempt() == r.attempt() && a.match()).count();
       int attestations = (int) r.attestations().stream().filter(a -> a.attempt() == r.attempt()).count();
-      return r.result().map(x -> new Shown(r.round(), r.status().name(), r.openedHeight(), r.deadlineHeight(), r.updates().size(),
+      return r.result().map(x -> new Shown(r.round(), r.status().name(), r.openedHeight(), r.deadlineHeight(), r.deadlineMillis(),
+          deadlineTime(r), r.updates().size(),
           x.accepted().stream().map(a -> a.participant()).toList(),
           x.rejected().stream().map(j -> new Rejected(j.participant(), j.reason(), j.score())).toList(), x.globalModelSha256(),
           attestations, matching, x.validationLoss(), x.validationAccuracy()))
-          .orElse(new Shown(r.round(), r.status().name(), r.openedHeight(), r.deadlineHeight(), r.updates().size(), List.of(), List.of(),
-              null, attestations, matching, null, null));
+          .orElse(new Shown(r.round(), r.status().name(), r.openedHeight(), r.deadlineHeight(), r.deadlineMillis(), deadlineTime(r),
+              r.updates().size(), List.of(), List.of(), null, attestations, matching, null, null));
     }
   }
 

@@ -2,7 +2,13 @@ package org.veriflow.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
+import java.io.OutputStream;
 import java.math.BigDecimal;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,6 +22,11 @@ import org.veriflow.client.federated.DatasetSource;
 import org.veriflow.client.federated.TaskSpec;
 import org.veriflow.ml.federated.FederatedRecipe;
 import org.veriflow.ml.model.Algorithm;
+import org.veriflow.protocol.http.FlParticipant;
+import org.veriflow.protocol.http.FlRound;
+import org.veriflow.protocol.http.FlRounds;
+import org.veriflow.protocol.http.FlTask;
+import org.veriflow.protocol.http.ModelDataset;
 import org.veriflow.protocol.proto.fl.AggregationRule;
 import picocli.CommandLine;
 
@@ -23,6 +34,9 @@ import picocli.CommandLine;
 class FlCommandTest {
   /** No node listens there: a command that got past its options would fail with exit 1, not 2. */
   private static final String NO_NODE = "--node=http://127.0.0.1:1";
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String H = "ab".repeat(32);
 
   @TempDir Path tmp;
   private Path recipe;
@@ -157,5 +171,77 @@ class FlCommandTest {
     Veriflow.Captured o = Veriflow.capture(create("--validation-snapshot", "s1", "--key", key.toString()).toArray(String[]::new));
     assertThat(o.exitCode()).as(o.err()).isEqualTo(Veriflow.FAILURE);
     assertThat(o.err()).contains("127.0.0.1:1");
+  }
+
+  @Test
+  void roundTime_largestUnitThatDividesIt() {
+    assertThat(FlCommand.roundTime(10_000)).isEqualTo("10 s");
+    assertThat(FlCommand.roundTime(90_000)).isEqualTo("90 s");
+    assertThat(FlCommand.roundTime(300_000)).isEqualTo("5 m");
+    assertThat(FlCommand.roundTime(7_200_000)).isEqualTo("2 h");
+    assertThat(FlCommand.roundTime(604_800_000)).isEqualTo("7 d");
+    assertThat(FlCommand.roundTime(1_500)).isEqualTo("1500 ms");
+  }
+
+  @Test
+  void statusAndRounds_roundTimeAndDeadlines_inTextAndJson() throws Exception {
+    FlTask timed = task("t1", 10_000);
+    FlTask untimed = task("t2", 0);
+    FlRound closed = round("t1", 1, "VERIFIED", 24, 1_700_000_010_000L);
+    FlRound open = round("t1", 2, "OPEN", 64, 1_700_000_050_500L);
+    FlRound heightOnly = round("t2", 1, "OPEN", 44, 0);
+    HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    Map<String, Object> answers = new TreeMap<>();
+    answers.put("/v1/fl/tasks/t1", timed);
+    answers.put("/v1/fl/tasks/t2", untimed);
+    answers.put("/v1/fl/tasks/t1/rounds", new FlRounds("t1", List.of(closed, open)));
+    answers.put("/v1/fl/tasks/t2/rounds", new FlRounds("t2", List.of(heightOnly)));
+    answers.forEach((path, body) -> server.createContext(path, x -> {
+      byte[] bytes = x.getRequestURI().getPath().equals(path) ? JSON.writeValueAsBytes(body) : new byte[0];
+      x.getResponseHeaders().add("Content-Type", "application/json");
+      x.sendResponseHeaders(bytes.length == 0 ? 404 : 200, bytes.length == 0 ? -1 : bytes.length);
+      try (OutputStream out = x.getResponseBody()) {
+        out.write(bytes);
+      }
+    }));
+    server.start();
+    try {
+      String node = "--node=http://127.0.0.1:" + server.getAddress().getPort();
+      Veriflow.Captured status = Veriflow.capture("fl", "status", node, "t1");
+      assertThat(status.exitCode()).as(status.err()).isZero();
+      assertThat(status.out()).contains("round:         1 of 3, 40 blocks or 10 s each");
+      assertThat(Veriflow.capture("fl", "status", node, "t2").out()).contains("round:         1 of 3, 40 blocks each");
+      JsonNode shown = JSON.readTree(Veriflow.capture("fl", "status", node, "t1", "--output", "json").out());
+      assertThat(shown.get("roundBlocks").asLong()).isEqualTo(40);
+      assertThat(shown.get("roundMillis").asLong()).isEqualTo(10_000);
+      assertThat(JSON.readTree(Veriflow.capture("fl", "status", node, "t2", "--output", "json").out()).get("roundMillis").asLong()).isZero();
+
+      Veriflow.Captured rounds = Veriflow.capture("fl", "rounds", node, "t1");
+      assertThat(rounds.exitCode()).as(rounds.err()).isZero();
+      assertThat(rounds.out()).contains("DEADLINE").contains("height 24 or 2023-11-14T22:13:30Z").contains("height 64 or 2023-11-14T22:14:10.500Z");
+      assertThat(Veriflow.capture("fl", "rounds", node, "t2").out()).contains("height 44").doesNotContain("height 44 or");
+      JsonNode listed = JSON.readTree(Veriflow.capture("fl", "rounds", node, "t1", "--output", "json").out()).get("rounds");
+      assertThat(listed.get(0).get("deadlineHeight").asLong()).isEqualTo(24);
+      assertThat(listed.get(0).get("deadlineMillis").asLong()).isEqualTo(1_700_000_010_000L);
+      assertThat(listed.get(0).get("deadlineTime").asText()).isEqualTo("2023-11-14T22:13:30Z");
+      assertThat(listed.get(1).get("deadlineTime").asText()).isEqualTo("2023-11-14T22:14:10.500Z");
+      JsonNode untimedRound = JSON.readTree(Veriflow.capture("fl", "rounds", node, "t2", "--output", "json").out()).get("rounds").get(0);
+      assertThat(untimedRound.get("deadlineMillis").asLong()).isZero();
+      assertThat(untimedRound.get("deadlineTime").isNull()).isTrue();
+    } finally {
+      server.stop(0);
+    }
+  }
+
+  private static FlTask task(String id, long roundMillis) {
+    ModelDataset validation = new ModelDataset("s-val", H, H, null, null);
+    ModelDataset joined = new ModelDataset("", H, "", "data-1", 2L);
+    return new FlTask(id, "owner", "RUNNING", H, "{}", 3, 40, roundMillis, 1, 3, "FEDAVG", 0, 0, 0, validation, null, 100, List.of(),
+        List.of(), List.of(), "agg", "m1", 31, H, List.of(new FlParticipant("p1", joined, 40, 7, 0, 0, 0, 0, 0, null)), 1, 3, 6, 0, null, 0);
+  }
+
+  private static FlRound round(String task, int round, String status, long deadlineHeight, long deadlineMillis) {
+    return new FlRound(task, round, status, deadlineHeight - 40, deadlineHeight, deadlineMillis, H, List.of(), 0, null, null, 0, List.of(),
+        0, null);
   }
 }

@@ -129,7 +129,8 @@ class FederatedSdkEndToEndTest {
 
       // The owner creates the task through the command line; the chain holds the spec and the recipe's hash.
       Veriflow.Captured created = Veriflow.capture("fl", "create", nodeOpt, "--key", tmp.resolve("owner.key").toString(), "--task", TASK,
-          "--recipe", recipeFile.toString(), "--rounds", "2", "--round-blocks", "1000", "--min-participants", "2", "--max-participants", "3",
+          "--recipe", recipeFile.toString(), "--rounds", "2", "--round-blocks", "1000", "--round-time", "1h", "--min-participants", "2",
+          "--max-participants", "3",
           "--validation-snapshot", validation, "--reward-pool", "600", "--aggregator", aggregator.id().value(), "--model-id", "room-humidity-fl",
           "--output", "json");
       assertThat(created.exitCode()).as(created.err()).isZero();
@@ -137,6 +138,8 @@ class FederatedSdkEndToEndTest {
       assertThat(fields(JSON.readTree(created.out()))).containsExactly("task", "transaction", "height");
       Task task = client.fl().task(TASK);
       assertThat(task.status()).isEqualTo(TaskStatus.JOINING);
+      assertThat(task.roundBlocks()).isEqualTo(1000);
+      assertThat(task.roundMillis()).isEqualTo(3_600_000);
       assertThat(task.recipeSha256()).isEqualTo(recipe.hash().hex());
       assertThat(task.initialModelSha256()).isEqualTo(recipe.initialModel().hash().hex());
       assertThat(task.validation().source()).isEqualTo(DatasetSource.snapshot(validation));
@@ -195,23 +198,32 @@ class FederatedSdkEndToEndTest {
       assertThat(rounds).hasSize(2).allSatisfy(r -> assertThat(r.status()).isEqualTo(RoundStatus.VERIFIED));
       assertThat(rounds.get(1).baseModelSha256()).isEqualTo(rounds.get(0).result().orElseThrow().globalModelSha256());
       assertThat(rounds.get(0).updates()).extracting(RoundUpdate::participant).containsExactlyInAnyOrder(p1.id().value(), p2.id().value());
+      // Each round's deadline time is its opening block's time plus the task's round time.
+      for (Round r : rounds) {
+        assertThat(r.deadlineMillis()).isEqualTo(client.block(r.openedHeight()).timestamp() + 3_600_000);
+      }
 
       Veriflow.Captured status = Veriflow.capture("fl", "status", nodeOpt, TASK, "--output", "json");
       assertThat(status.exitCode()).as(status.err()).isZero();
       assertThat(JSON.readTree(status.out()).get("status").asText()).isEqualTo("COMPLETED");
       assertThat(fields(JSON.readTree(status.out()))).containsExactly("task", "owner", "status", "recipeSha256", "rounds", "currentRound",
-          "roundBlocks", "minParticipants", "maxParticipants", "rule", "trimFractionMicros", "krumF", "multiKrumM", "validation", "root",
+          "roundBlocks", "roundMillis", "minParticipants", "maxParticipants", "rule", "trimFractionMicros", "krumF", "multiKrumM", "validation",
+          "root",
           "rewardPool", "refunded", "aggregator", "modelId", "parameterCount", "initialModelSha256", "participants", "createdHeight",
           "startedHeight", "finishedHeight", "cancelReason");
       Veriflow.Captured roundsOut = Veriflow.capture("fl", "rounds", nodeOpt, TASK, "--output", "json");
       JsonNode listed = JSON.readTree(roundsOut.out()).get("rounds");
       assertThat(listed).hasSize(2);
       assertThat(fields(JSON.readTree(roundsOut.out()))).containsExactly("task", "rounds");
-      assertThat(fields(listed.get(0))).containsExactly("round", "status", "openedHeight", "deadlineHeight", "updates", "accepted", "rejected",
+      assertThat(fields(listed.get(0))).containsExactly("round", "status", "openedHeight", "deadlineHeight", "deadlineMillis", "deadlineTime", "updates",
+          "accepted", "rejected",
           "globalModelSha256", "attestations", "matchingAttestations", "validationLoss", "validationAccuracy");
       assertThat(listed.get(0).get("matchingAttestations").asInt()).isEqualTo(1);
+      assertThat(listed.get(0).get("deadlineMillis").asLong()).isEqualTo(rounds.get(0).deadlineMillis());
+      assertThat(listed.get(0).get("deadlineTime").asText()).isEqualTo(java.time.Instant.ofEpochMilli(rounds.get(0).deadlineMillis()).toString());
       assertThat(listed.get(0).get("globalModelSha256").asText()).isEqualTo(rounds.get(0).result().orElseThrow().globalModelSha256());
-      assertThat(Veriflow.capture("fl", "rounds", nodeOpt, TASK).out()).contains("ROUND").contains("VERIFIED");
+      assertThat(Veriflow.capture("fl", "rounds", nodeOpt, TASK).out()).contains("ROUND").contains("VERIFIED")
+          .contains("height " + rounds.get(0).deadlineHeight() + " or " + listed.get(0).get("deadlineTime").asText());
       Veriflow.Captured contributions = Veriflow.capture("fl", "contributions", nodeOpt, TASK, "--output", "json");
       JsonNode paid = JSON.readTree(contributions.out());
       assertThat(paid.get("participants")).hasSize(2);

@@ -220,7 +220,7 @@ public final class FederatedClient {
 
   static Task task(FlTask t) {
     return new Task(t.taskId(), text(t.owner()), enumOf(TaskStatus.class, t.status(), "task status"), text(t.recipeSha256()),
-        text(t.recipe()), t.rounds(), t.roundBlocks(), t.minParticipants(), t.maxParticipants(),
+        text(t.recipe()), t.rounds(), t.roundBlocks(), t.roundMillis(), t.minParticipants(), t.maxParticipants(),
         enumOf(AggregationRule.class, t.rule(), "aggregation rule"), t.trimFractionMicros(), t.krumF(), t.multiKrumM(),
         dataset(t.validation()), Optional.ofNullable(t.root()).map(FederatedClient::dataset), t.rewardPool(), t.joinIdentities(),
         t.joinOrganisations(), t.joinRoles(), text(t.aggregator()), text(t.modelId()), t.parameterCount(), text(t.initialModelSha256()),
@@ -230,7 +230,7 @@ public final class FederatedClient {
 
   static Round round(FlRound r) {
     return new Round(text(r.taskId()), r.round(), enumOf(RoundStatus.class, r.status(), "round status"), r.openedHeight(),
-        r.deadlineHeight(), text(r.baseModelSha256()), r.updates().stream().map(FederatedClient::update).toList(), r.attempt(),
+        r.deadlineHeight(), r.deadlineMillis(), text(r.baseModelSha256()), r.updates().stream().map(FederatedClient::update).toList(), r.attempt(),
         Optional.ofNullable(r.resultSha256()).filter(h -> !h.isEmpty()), Optional.ofNullable(r.result()).map(FederatedClient::result),
         r.aggregatedHeight(), r.attestations().stream().map(FederatedClient::attestation).toList(), r.verifiedHeight(),
         Optional.ofNullable(r.rejection()).filter(s -> !s.isEmpty()));

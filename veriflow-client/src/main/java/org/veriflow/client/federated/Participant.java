@@ -46,6 +46,11 @@ import org.veriflow.protocol.proto.fl.TaskStatus;
  * is waited for: the participant reports {@link RoundPhase#WAITING} and tries again at the next block,
  * while the round is open; bytes that are not the global model fail the run at once.
  *
+ * <p>A round is closed for the participant once the latest block it has read is at the round's
+ * deadline height, or that block's timestamp is past the round's deadline time ({@link
+ * Round#deadlineMillis}, when the task has one): the next block could not take an update any more, so
+ * the participant reports {@link RoundPhase#MISSED} without training or spending a transaction.
+ *
  * <p>Restart-safe: it reads each round's record first and never submits to a round where the chain
  * already holds its update; a restarted participant picks up where the chain says it stands. The
  * data never leaves the process: only the update's model file goes to the node.
@@ -187,7 +192,7 @@ public final class Participant implements AutoCloseable {
     }
     FederatedRecipe recipe = recipe(task);
     Files.createDirectories(workDir);
-    long height = chain.height();
+    ParticipantChain.Head head = chain.head();
     while (!closed) {
       task = chain.task(taskId);
       // Earlier rounds' outcomes first, then the open round: progress reads in round order.
@@ -195,15 +200,16 @@ public final class Participant implements AutoCloseable {
       if (task.status() == TaskStatus.JOINING) {
         report(0, RoundPhase.WAITING, new TreeMap<>(), OptionalDouble.empty(), "waiting for the owner to start the task");
       } else if (task.status() == TaskStatus.RUNNING && task.currentRound() >= 1 && task.currentRound() <= task.rounds()) {
-        if (step(task, recipe, chain.round(taskId, task.currentRound()), height, csv, me)) {
+        if (step(task, recipe, chain.round(taskId, task.currentRound()), head, csv, me)) {
           // Training took a while: follow on from the chain's head, not block by block from before it.
-          height = Math.max(height, chain.height());
+          ParticipantChain.Head now = chain.head();
+          head = now.height() > head.height() ? now : head;
         }
       }
       if (task.finished() || closed) {
         return task;
       }
-      height = chain.awaitNext(height);
+      head = chain.awaitNext(head);
     }
     return task;
   }
@@ -219,7 +225,8 @@ public final class Participant implements AutoCloseable {
    *
    * @return whether it trained
    */
-  private boolean step(Task task, FederatedRecipe recipe, Round round, long height, byte[] csv, String me) throws IOException {
+  private boolean step(Task task, FederatedRecipe recipe, Round round, ParticipantChain.Head head, byte[] csv, String me)
+      throws IOException {
     int r = round.round();
     if (round.update(me).isPresent()) {
       // On chain already: committed in this run, or before a restart. Never submitted twice.
@@ -238,10 +245,15 @@ public final class Participant implements AutoCloseable {
       // Its update is in the node's pool: the round's record shows it once committed.
       return false;
     }
-    if (round.status() != RoundStatus.OPEN || height >= round.deadlineHeight()) {
-      // The next block is past the deadline: an update could not get in any more.
+    boolean pastTime = round.deadlineMillis() > 0 && head.timestampMillis() > round.deadlineMillis();
+    if (round.status() != RoundStatus.OPEN || head.height() >= round.deadlineHeight() || pastTime) {
+      // The next block is past the deadline height, or its time past the deadline time (block times
+      // never go back): an update could not get in any more.
       missed.add(r);
-      report(r, RoundPhase.MISSED, new TreeMap<>(), OptionalDouble.empty(), "round " + r + " closed without this participant's update");
+      String why = round.status() == RoundStatus.OPEN && pastTime && head.height() < round.deadlineHeight()
+          ? " (block " + head.height() + " at " + head.timestampMillis() + " ms is past its deadline time " + round.deadlineMillis() + " ms)"
+          : "";
+      report(r, RoundPhase.MISSED, new TreeMap<>(), OptionalDouble.empty(), "round " + r + " closed without this participant's update" + why);
       return false;
     }
     Optional<Model> global = baseModel(task, recipe, round);

@@ -21,15 +21,23 @@ interface ParticipantChain {
 
   Round round(String taskId, int round);
 
-  /** @return the chain's height now */
-  long height();
+  /**
+   * A committed block as the participant follows the chain: its height and its timestamp.
+   *
+   * @param height the block's height
+   * @param timestampMillis the block's timestamp, milliseconds since 1970-01-01T00:00:00Z
+   */
+  record Head(long height, long timestampMillis) {}
+
+  /** @return the chain's latest block now */
+  Head head();
 
   /**
-   * Waits for the block after {@code height}, or until the wait ends.
+   * Waits for the block after {@code head}, or until the wait ends.
    *
-   * @return the height known afterwards: {@code height + 1} if the block came, else {@code height}
+   * @return the latest block known afterwards: the block at {@code head.height() + 1} if it came, else {@code head}
    */
-  long awaitNext(long height);
+  Head awaitNext(Head head);
 
   Hash putBlob(Path file) throws IOException;
 
@@ -59,13 +67,14 @@ interface ParticipantChain {
       }
 
       @Override
-      public long height() {
-        return session.client().chain().height();
+      public Head head() {
+        Responses.BlockInfo b = session.client().latestBlock();
+        return new Head(b.height(), b.timestamp());
       }
 
       @Override
-      public long awaitNext(long height) {
-        return session.client().awaitBlock(height + 1, Participant.BLOCK_WAIT).isPresent() ? height + 1 : height;
+      public Head awaitNext(Head head) {
+        return session.client().awaitBlock(head.height() + 1, Participant.BLOCK_WAIT).map(b -> new Head(b.height(), b.timestamp())).orElse(head);
       }
 
       @Override

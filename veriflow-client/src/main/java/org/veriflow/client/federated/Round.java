@@ -13,6 +13,8 @@ import org.veriflow.protocol.proto.fl.RoundStatus;
  * @param status OPEN, AGGREGATED, VERIFIED or AGGREGATE_REJECTED
  * @param openedHeight the height it opened at
  * @param deadlineHeight the last height at which an update is accepted
+ * @param deadlineMillis the block time (milliseconds since 1970-01-01T00:00:00Z) after which no update is
+ *     accepted; 0 when the task has no time limit
  * @param baseModelSha256 SHA-256 of the global model it starts from (64 hex)
  * @param updates the updates submitted, sorted by participant id
  * @param attempt 0 until aggregated; +1 for each aggregation of the round
@@ -23,7 +25,8 @@ import org.veriflow.protocol.proto.fl.RoundStatus;
  * @param verifiedHeight the height it was verified at (0 before)
  * @param rejection why the latest aggregation was rejected, if it was
  */
-public record Round(String taskId, int round, RoundStatus status, long openedHeight, long deadlineHeight, String baseModelSha256,
+public record Round(String taskId, int round, RoundStatus status, long openedHeight, long deadlineHeight, long deadlineMillis,
+    String baseModelSha256,
     List<RoundUpdate> updates, int attempt, Optional<String> resultSha256, Optional<RoundResult> result, long aggregatedHeight,
     List<RoundAttestation> attestations, long verifiedHeight, Optional<String> rejection) {
   /** @throws NullPointerException if a reference is null */

@@ -17,6 +17,8 @@ import org.veriflow.protocol.proto.fl.TaskStatus;
  * @param recipe the canonical federated recipe ({@code veriflow-fl-recipe/1}), exactly as hashed
  * @param rounds the rounds it runs
  * @param roundBlocks blocks a round stays open for updates
+ * @param roundMillis milliseconds of block time a round stays open for updates (0: no time limit); a round
+ *     closes at whichever comes first, its blocks or its time
  * @param minParticipants updates a round needs before it can be aggregated
  * @param maxParticipants the most participants that may join
  * @param rule the aggregation rule
@@ -42,7 +44,7 @@ import org.veriflow.protocol.proto.fl.TaskStatus;
  * @param refunded credits returned to the owner at completion or cancellation
  */
 public record Task(String taskId, String owner, TaskStatus status, String recipeSha256, String recipe, int rounds, long roundBlocks,
-    int minParticipants, int maxParticipants, AggregationRule rule, int trimFractionMicros, int krumF, int multiKrumM,
+    long roundMillis, int minParticipants, int maxParticipants, AggregationRule rule, int trimFractionMicros, int krumF, int multiKrumM,
     TaskDataset validation, Optional<TaskDataset> root, long rewardPool, List<String> joinIdentities, List<String> joinOrganisations,
     List<String> joinRoles, String aggregator, String modelId, long parameterCount, String initialModelSha256,
     List<TaskParticipant> participants, int currentRound, long createdHeight, long startedHeight, long finishedHeight,

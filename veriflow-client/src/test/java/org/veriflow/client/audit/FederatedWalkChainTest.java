@@ -69,7 +69,7 @@ class FederatedWalkChainTest {
           participant(P2, new TaskDataset(DatasetSource.version("ds", 3), "ac".repeat(32), ""), 6))
           .stream().sorted((a, b) -> a.id().compareTo(b.id())).toList();
       task = new Task("t", id(VALIDATOR), TaskStatus.COMPLETED, RECIPE.hash().hex(), new String(RECIPE.toCanonicalJson(),
-          java.nio.charset.StandardCharsets.UTF_8), 2, 100, 2, 2, AggregationRule.FEDAVG, 0, 0, 0,
+          java.nio.charset.StandardCharsets.UTF_8), 2, 100, 0, 2, 2, AggregationRule.FEDAVG, 0, 0, 0,
           new TaskDataset(DatasetSource.snapshot("v"), "ae".repeat(32), "af".repeat(32)), Optional.empty(), 0, List.of(), List.of(), List.of(),
           id(AGGREGATOR), "m", RECIPE.parameterCount(), RECIPE.initialModel().hash().hex(), participants, 3, 1, 2, 20, Optional.empty(), 0);
       rounds.add(round(1, task.initialModelSha256(), G1, 0.5));
@@ -87,7 +87,7 @@ class FederatedWalkChainTest {
 
     /** Round {@code index}'s attestation replaced by {@code a}. */
     void attestation(int index, RoundAttestation a) {
-      replaceRound(index, r -> new Round(r.taskId(), r.round(), r.status(), r.openedHeight(), r.deadlineHeight(), r.baseModelSha256(),
+      replaceRound(index, r -> new Round(r.taskId(), r.round(), r.status(), r.openedHeight(), r.deadlineHeight(), r.deadlineMillis(), r.baseModelSha256(),
           r.updates(), r.attempt(), r.resultSha256(), r.result(), r.aggregatedHeight(), List.of(a), r.verifiedHeight(), r.rejection()));
     }
 
@@ -113,7 +113,7 @@ class FederatedWalkChainTest {
       String sha = Hash.sha256(FederatedWalk.encode(n, result).toByteArray()).hex();
       String attest = put(VALIDATOR, "attest_round", AttestRound.newBuilder().setTaskId("t").setRound(n).setAttempt(1).setResultSha256(bytes(sha))
           .build());
-      return new Round("t", n, RoundStatus.VERIFIED, 3L * n, 3L * n + 100, base, updates, 1, Optional.of(sha), Optional.of(result), 3L * n + 1,
+      return new Round("t", n, RoundStatus.VERIFIED, 3L * n, 3L * n + 100, 0, base, updates, 1, Optional.of(sha), Optional.of(result), 3L * n + 1,
           List.of(new RoundAttestation(id(VALIDATOR), 1, sha, true, Optional.empty(), 3L * n + 2, Optional.of(attest))), 3L * n + 2,
           Optional.empty());
     }
@@ -373,7 +373,7 @@ class FederatedWalkChainTest {
     w.replaceRound(0, r -> {
       List<RoundUpdate> updates = new ArrayList<>(r.updates());
       updates.set(0, new RoundUpdate(u.participant(), u.updateSha256(), u.examples(), u.parameterCount(), u.metrics(), u.height(), forged));
-      return new Round(r.taskId(), r.round(), r.status(), r.openedHeight(), r.deadlineHeight(), r.baseModelSha256(), updates, r.attempt(),
+      return new Round(r.taskId(), r.round(), r.status(), r.openedHeight(), r.deadlineHeight(), r.deadlineMillis(), r.baseModelSha256(), updates, r.attempt(),
           r.resultSha256(), r.result(), r.aggregatedHeight(), r.attestations(), r.verifiedHeight(), r.rejection());
     });
     assertThat(code(walk(w), "update of " + u.participant() + " is an fl.submit_update signed by the participant, carrying its hash"))
@@ -383,7 +383,7 @@ class FederatedWalkChainTest {
   @Test
   void attestationByTheAggregator_failsAndLeavesTheRoundWithoutAMatch() {
     World w = new World();
-    w.replaceRound(1, r -> new Round(r.taskId(), r.round(), r.status(), r.openedHeight(), r.deadlineHeight(), r.baseModelSha256(), r.updates(),
+    w.replaceRound(1, r -> new Round(r.taskId(), r.round(), r.status(), r.openedHeight(), r.deadlineHeight(), r.deadlineMillis(), r.baseModelSha256(), r.updates(),
         r.attempt(), r.resultSha256(), r.result(), r.aggregatedHeight(), List.of(new RoundAttestation(id(AGGREGATOR), 1,
         r.resultSha256().orElseThrow(), true, Optional.empty(), 9, Optional.of(w.put(AGGREGATOR, "attest_round", AttestRound.newBuilder()
         .setTaskId("t").setRound(2).setAttempt(1).setResultSha256(bytes(r.resultSha256().orElseThrow())).build())))), r.verifiedHeight(),
@@ -487,7 +487,7 @@ class FederatedWalkChainTest {
   }
 
   private static Round copy(Round r, String base, RoundResult result, String resultSha) {
-    return new Round(r.taskId(), r.round(), r.status(), r.openedHeight(), r.deadlineHeight(), base, r.updates(), r.attempt(), Optional.of(resultSha),
+    return new Round(r.taskId(), r.round(), r.status(), r.openedHeight(), r.deadlineHeight(), r.deadlineMillis(), base, r.updates(), r.attempt(), Optional.of(resultSha),
         Optional.of(result), r.aggregatedHeight(), r.attestations().stream().map(a -> new RoundAttestation(a.validator(), a.attempt(), resultSha,
             a.match(), a.failure(), a.height(), a.txId())).toList(), r.verifiedHeight(), r.rejection());
   }
@@ -498,7 +498,7 @@ class FederatedWalkChainTest {
   }
 
   private static Task withParticipants(Task t, List<TaskParticipant> participants) {
-    return new Task(t.taskId(), t.owner(), t.status(), t.recipeSha256(), t.recipe(), t.rounds(), t.roundBlocks(), t.minParticipants(),
+    return new Task(t.taskId(), t.owner(), t.status(), t.recipeSha256(), t.recipe(), t.rounds(), t.roundBlocks(), t.roundMillis(), t.minParticipants(),
         t.maxParticipants(), t.rule(), t.trimFractionMicros(), t.krumF(), t.multiKrumM(), t.validation(), t.root(), t.rewardPool(),
         t.joinIdentities(), t.joinOrganisations(), t.joinRoles(), t.aggregator(), t.modelId(), t.parameterCount(), t.initialModelSha256(),
         participants, t.currentRound(), t.createdHeight(), t.startedHeight(), t.finishedHeight(), t.cancelReason(), t.refunded());
@@ -515,7 +515,7 @@ class FederatedWalkChainTest {
   }
 
   private static Task withStatus(Task t, TaskStatus status) {
-    return new Task(t.taskId(), t.owner(), status, t.recipeSha256(), t.recipe(), t.rounds(), t.roundBlocks(), t.minParticipants(),
+    return new Task(t.taskId(), t.owner(), status, t.recipeSha256(), t.recipe(), t.rounds(), t.roundBlocks(), t.roundMillis(), t.minParticipants(),
         t.maxParticipants(), t.rule(), t.trimFractionMicros(), t.krumF(), t.multiKrumM(), t.validation(), t.root(), t.rewardPool(),
         t.joinIdentities(), t.joinOrganisations(), t.joinRoles(), t.aggregator(), t.modelId(), t.parameterCount(), t.initialModelSha256(),
         t.participants(), t.currentRound(), t.createdHeight(), t.startedHeight(), t.finishedHeight(), t.cancelReason(), t.refunded());

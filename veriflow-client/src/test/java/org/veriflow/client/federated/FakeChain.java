@@ -38,6 +38,9 @@ class FakeChain implements ParticipantChain {
   final TreeMap<String, byte[]> blobs = new TreeMap<>();
   final List<RoundUpdate> submissions = new ArrayList<>();
   long height = 10;
+  /** The timestamp of the block at {@code height}; each block is {@link #blockMillis} later. */
+  long timestamp = 1_700_000_000_000L;
+  long blockMillis = 1_000;
   LongConsumer onBlock = h -> { };
   String failSubmissionWith;
   /** How many of the next blob downloads fail as a node that cannot be reached. */
@@ -80,7 +83,7 @@ class FakeChain implements ParticipantChain {
     String json = new String(recipe.toCanonicalJson(), StandardCharsets.UTF_8);
     TaskDataset mine = new TaskDataset(DatasetSource.snapshot("s-mine"), myCsvHash, "00".repeat(32));
     TaskDataset validation = new TaskDataset(DatasetSource.snapshot("s-val"), "11".repeat(32), "22".repeat(32));
-    return new Task(TASK, "owner", status, recipe.hash().hex(), json, 2, 5, 1, 4, AggregationRule.FEDAVG, 0, 0, 0, validation,
+    return new Task(TASK, "owner", status, recipe.hash().hex(), json, 2, 5, 0, 1, 4, AggregationRule.FEDAVG, 0, 0, 0, validation,
         Optional.empty(), 100, List.of(), List.of(), List.of(), "agg", "m1", recipe.parameterCount(),
         recipe.initialModel().hash().hex(), List.of(new TaskParticipant(ME, mine, 200, 3, 0, 0, 0, 0, 0, Optional.of("55".repeat(32)))), currentRound, 1, 5, 0,
         Optional.empty(), 0);
@@ -88,17 +91,22 @@ class FakeChain implements ParticipantChain {
 
   Task withStatus(TaskStatus status, int currentRound) {
     Task t = task;
-    return new Task(t.taskId(), t.owner(), status, t.recipeSha256(), t.recipe(), t.rounds(), t.roundBlocks(), t.minParticipants(),
+    return new Task(t.taskId(), t.owner(), status, t.recipeSha256(), t.recipe(), t.rounds(), t.roundBlocks(), t.roundMillis(), t.minParticipants(),
         t.maxParticipants(), t.rule(), t.trimFractionMicros(), t.krumF(), t.multiKrumM(), t.validation(), t.root(), t.rewardPool(),
         t.joinIdentities(), t.joinOrganisations(), t.joinRoles(), t.aggregator(), t.modelId(), t.parameterCount(), t.initialModelSha256(),
         t.participants(), currentRound, t.createdHeight(), t.startedHeight(), t.finishedHeight(),
         status == TaskStatus.CANCELLED ? Optional.of("stopped") : Optional.empty(), t.refunded());
   }
 
-  /** Opens round {@code r} from base model {@code base}, its deadline {@code blocks} after now. */
+  /** Opens round {@code r} from base model {@code base}, its deadline {@code blocks} after now and no deadline time. */
   void open(int r, String base, long blocks) {
-    rounds.put(r, new Round(TASK, r, RoundStatus.OPEN, height, height + blocks, base, List.of(), 0, Optional.empty(), Optional.empty(), 0,
-        List.of(), 0, Optional.empty()));
+    open(r, base, blocks, 0);
+  }
+
+  /** Opens round {@code r} as {@link #open(int, String, long)}, its deadline time {@code millis} after now (0: none). */
+  void open(int r, String base, long blocks, long millis) {
+    rounds.put(r, new Round(TASK, r, RoundStatus.OPEN, height, height + blocks, millis == 0 ? 0 : timestamp + millis, base, List.of(), 0,
+        Optional.empty(), Optional.empty(), 0, List.of(), 0, Optional.empty()));
   }
 
   /** Aggregates round {@code r} with {@code global} as its new model, verified by one matching attestation. */
@@ -106,7 +114,7 @@ class FakeChain implements ParticipantChain {
     Round o = rounds.get(r);
     List<AcceptedUpdate> accepted = o.updates().stream().map(u -> new AcceptedUpdate(u.participant(), u.updateSha256(), 1.0)).toList();
     RoundResult result = new RoundResult(global, accepted, List.of(), new TreeMap<>(Map.of(ME, 1000L)), 0.3, accuracy);
-    rounds.put(r, new Round(TASK, r, RoundStatus.VERIFIED, o.openedHeight(), o.deadlineHeight(), o.baseModelSha256(), o.updates(), 1,
+    rounds.put(r, new Round(TASK, r, RoundStatus.VERIFIED, o.openedHeight(), o.deadlineHeight(), o.deadlineMillis(), o.baseModelSha256(), o.updates(), 1,
         Optional.of("33".repeat(32)), Optional.of(result), height, List.of(new RoundAttestation("v1", 1, "33".repeat(32), true,
             Optional.empty(), height, Optional.of("66".repeat(32)))), height, Optional.empty()));
   }
@@ -116,7 +124,7 @@ class FakeChain implements ParticipantChain {
     Round o = rounds.get(r);
     List<RoundUpdate> updates = new ArrayList<>(o.updates());
     updates.add(new RoundUpdate(ME, hash, 200, task.parameterCount(), new TreeMap<>(Map.of("train.loss", 0.5)), height, "44".repeat(32)));
-    rounds.put(r, new Round(TASK, r, o.status(), o.openedHeight(), o.deadlineHeight(), o.baseModelSha256(), updates, o.attempt(),
+    rounds.put(r, new Round(TASK, r, o.status(), o.openedHeight(), o.deadlineHeight(), o.deadlineMillis(), o.baseModelSha256(), updates, o.attempt(),
         o.resultSha256(), o.result(), o.aggregatedHeight(), o.attestations(), o.verifiedHeight(), o.rejection()));
   }
 
@@ -143,15 +151,16 @@ class FakeChain implements ParticipantChain {
   }
 
   @Override
-  public long height() {
-    return height;
+  public Head head() {
+    return new Head(height, timestamp);
   }
 
   @Override
-  public long awaitNext(long h) {
-    height = h + 1;
+  public Head awaitNext(Head h) {
+    height = h.height() + 1;
+    timestamp = h.timestampMillis() + blockMillis;
     onBlock.accept(height);
-    return height;
+    return new Head(height, timestamp);
   }
 
   @Override
@@ -206,7 +215,7 @@ class FakeChain implements ParticipantChain {
     Round o = rounds.get(round);
     List<RoundUpdate> updates = new ArrayList<>(o.updates());
     updates.add(u);
-    rounds.put(round, new Round(TASK, round, o.status(), o.openedHeight(), o.deadlineHeight(), o.baseModelSha256(), updates, o.attempt(),
+    rounds.put(round, new Round(TASK, round, o.status(), o.openedHeight(), o.deadlineHeight(), o.deadlineMillis(), o.baseModelSha256(), updates, o.attempt(),
         o.resultSha256(), o.result(), o.aggregatedHeight(), o.attestations(), o.verifiedHeight(), o.rejection()));
   }
 }

@@ -24,12 +24,19 @@ class FederatedClientHttpTest {
   void start() throws Exception {
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     server.createContext("/v1/fl/tasks/t1/rounds/1", x -> answer(x, 200, "application/json", """
-        {"taskId":"t1","round":1,"status":"AGGREGATED","openedHeight":3,"deadlineHeight":8,"baseModelSha256":"%s",
-         "updates":[{"participant":"p1","updateSha256":"%s","examples":40,"parameterCount":31,"metrics":{"train.loss":0.5},"height":4,"txId":"%s"}],
+        {"taskId":"t1","round":1,"status":"AGGREGATED","openedHeight":3,"deadlineHeight":8,"deadlineMillis":1700000010000,
+         "baseModelSha256":"%s","updates":[{"participant":"p1","updateSha256":"%s","examples":40,"parameterCount":31,"metrics":{"train.loss":0.5},"height":4,"txId":"%s"}],
          "attempt":1,"resultSha256":"%s",
          "result":{"globalModelSha256":"%s","accepted":[],"rejected":[{"participant":"p1","updateSha256":"%s","reason":"NON_FINITE","score":"NaN"}],
                    "contributions":[],"validationLoss":"Infinity","validationAccuracy":"-Infinity"},
          "aggregatedHeight":9,"attestations":[],"verifiedHeight":0}""".formatted(H, H, H, H, H, H)));
+    // A deadline time beyond 2^53 comes as a string of digits; one missing (a node before round times) reads as none.
+    server.createContext("/v1/fl/tasks/t1/rounds/2", x -> answer(x, 200, "application/json", """
+        {"taskId":"t1","round":2,"status":"OPEN","openedHeight":9,"deadlineHeight":14,"deadlineMillis":"9007199254740993",
+         "baseModelSha256":"%s","updates":[],"attempt":0,"aggregatedHeight":0,"attestations":[],"verifiedHeight":0}""".formatted(H)));
+    server.createContext("/v1/fl/tasks/t1/rounds/3", x -> answer(x, 200, "application/json", """
+        {"taskId":"t1","round":3,"status":"OPEN","openedHeight":15,"deadlineHeight":20,
+         "baseModelSha256":"%s","updates":[],"attempt":0,"aggregatedHeight":0,"attestations":[],"verifiedHeight":0}""".formatted(H)));
     server.createContext("/v1/fl/tasks/nope", x -> answer(x, 404, "application/problem+json",
         "{\"type\":\"about:blank\",\"title\":\"Not Found\",\"status\":404,\"code\":\"UNKNOWN_TASK\",\"detail\":\"no task nope\"}"));
     server.start();
@@ -58,6 +65,13 @@ class FederatedClientHttpTest {
     assertThat(result.validationLoss()).isEqualTo(Double.POSITIVE_INFINITY);
     assertThat(result.validationAccuracy()).isEqualTo(Double.NEGATIVE_INFINITY);
     assertThat(r.update("p1").orElseThrow().metrics()).containsEntry("train.loss", 0.5);
+  }
+
+  @Test
+  void round_deadlineTime_readAsNumberOrDigitsString_absentIsNone() {
+    assertThat(client.fl().round("t1", 1).deadlineMillis()).isEqualTo(1_700_000_010_000L);
+    assertThat(client.fl().round("t1", 2).deadlineMillis()).isEqualTo(9_007_199_254_740_993L);
+    assertThat(client.fl().round("t1", 3).deadlineMillis()).isZero();
   }
 
   @Test

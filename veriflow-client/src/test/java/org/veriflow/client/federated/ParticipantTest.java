@@ -221,7 +221,7 @@ class ParticipantTest {
   @Test
   void run_recipeNotTheTasksHash_refusedWithBadRecipe() {
     Task t = chain.task;
-    chain.task = new Task(t.taskId(), t.owner(), t.status(), "88".repeat(32), t.recipe(), t.rounds(), t.roundBlocks(), t.minParticipants(),
+    chain.task = new Task(t.taskId(), t.owner(), t.status(), "88".repeat(32), t.recipe(), t.rounds(), t.roundBlocks(), t.roundMillis(), t.minParticipants(),
         t.maxParticipants(), t.rule(), 0, 0, 0, t.validation(), t.root(), t.rewardPool(), t.joinIdentities(), t.joinOrganisations(),
         t.joinRoles(), t.aggregator(), t.modelId(), t.parameterCount(), t.initialModelSha256(), t.participants(), t.currentRound(),
         t.createdHeight(), t.startedHeight(), t.finishedHeight(), t.cancelReason(), t.refunded());
@@ -241,6 +241,55 @@ class ParticipantTest {
     assertThat(end.status()).isEqualTo(TaskStatus.CANCELLED);
     assertThat(chain.submissions).isEmpty();
     assertThat(phases()).containsExactly("1:MISSED");
+  }
+
+  @Test
+  void run_latestBlockPastTheRoundsDeadlineTime_missedWithoutTrainingOrSubmitting() throws Exception {
+    // The deadline height is far off, but the head block's time is 1 ms past the deadline time.
+    chain.open(1, recipe.initialModel().hash().hex(), 100, 2_000);
+    chain.timestamp += 2_001;
+    chain.onBlock = h -> chain.task = chain.withStatus(TaskStatus.CANCELLED, 1);
+
+    Task end = participant().trainer((r, g, c, s) -> {
+      throw new AssertionError("trained in a round whose deadline time has passed");
+    }).run();
+
+    assertThat(end.status()).isEqualTo(TaskStatus.CANCELLED);
+    assertThat(chain.submissions).isEmpty();
+    assertThat(phases()).containsExactly("1:MISSED");
+    assertThat(progress.get(0).detail()).contains("block 10").contains("past its deadline time " + chain.rounds.get(1).deadlineMillis());
+  }
+
+  @Test
+  void run_latestBlockAtTheRoundsDeadlineTime_stillTrainsAndSubmits() throws Exception {
+    chain.open(1, recipe.initialModel().hash().hex(), 100, 2_000);
+    chain.timestamp += 2_000;
+    chain.onBlock = h -> chain.task = chain.withStatus(TaskStatus.COMPLETED, 3);
+
+    Task end = participant().run();
+
+    assertThat(end.status()).isEqualTo(TaskStatus.COMPLETED);
+    assertThat(chain.submissions).hasSize(1);
+    assertThat(phases()).containsExactly("1:TRAINING", "1:UPLOADING", "1:SUBMITTED");
+  }
+
+  @Test
+  void run_globalModelWaitedForUntilTheDeadlineTimePasses_missedAtTheFirstBlockPastIt() throws Exception {
+    // Blocks a second apart: the block at height 13 is the first past a deadline time 2.5 s after height 10.
+    chain.task = chain.withStatus(TaskStatus.RUNNING, 2);
+    chain.open(2, "99".repeat(32), 100, 2_500);
+    chain.onBlock = h -> {
+      if (h == 15) {
+        chain.task = chain.withStatus(TaskStatus.CANCELLED, 2);
+      }
+    };
+
+    Task end = participant().run();
+
+    assertThat(end.status()).isEqualTo(TaskStatus.CANCELLED);
+    assertThat(chain.submissions).isEmpty();
+    assertThat(phases()).containsExactly("2:WAITING", "2:MISSED");
+    assertThat(progress.get(1).detail()).contains("block 13").contains("deadline time");
   }
 
   @Test

@@ -158,7 +158,7 @@ final class FlApi {
           p.getRoundsAccepted(), p.getRoundsRejected(), p.getRoundsMissed(), p.getReward(), p.getJoinTxId().isEmpty() ? null : hex(p.getJoinTxId())));
     }
     return new FlTask(t.getTaskId(), t.getOwner(), t.getStatus().name(), hex(s.getRecipeSha256()), s.getRecipe().toString(StandardCharsets.UTF_8),
-        s.getRounds(), s.getRoundBlocks(), s.getMinParticipants(), s.getMaxParticipants(), s.getRule().name(), s.getTrimFractionMicros(),
+        s.getRounds(), s.getRoundBlocks(), s.getRoundMillis(), s.getMinParticipants(), s.getMaxParticipants(), s.getRule().name(), s.getTrimFractionMicros(),
         s.getKrumF(), s.getMultiKrumM(), dataset(s.getValidation()), s.hasRoot() ? dataset(s.getRoot()) : null, s.getRewardPool(),
         s.getPolicy().getIdentitiesList(), s.getPolicy().getOrganisationsList(), s.getPolicy().getRolesList(), s.getAggregator(),
         s.getModelId(), t.getParameterCount(), hex(t.getInitialModelSha256()), participants, t.getCurrentRound(), t.getCreatedHeight(),
@@ -181,7 +181,7 @@ final class FlApi {
           a.getMatch(), a.getFailure().isEmpty() ? null : a.getFailure(), a.getHeight(), a.getTxId().isEmpty() ? null : hex(a.getTxId())));
     }
     FlRoundResult result = r.getResult().isEmpty() ? null : json(r.getResult());
-    return new FlRound(r.getTaskId(), r.getRound(), r.getStatus().name(), r.getOpenedHeight(), r.getDeadlineHeight(),
+    return new FlRound(r.getTaskId(), r.getRound(), r.getStatus().name(), r.getOpenedHeight(), r.getDeadlineHeight(), r.getDeadlineMillis(),
         hex(r.getBaseModelSha256()), updates, r.getAttempt(), r.getResultSha256().isEmpty() ? null : hex(r.getResultSha256()), result,
         r.getAggregatedHeight(), attestations, r.getVerifiedHeight(), r.getRejection().isEmpty() ? null : r.getRejection());
   }

@@ -68,7 +68,7 @@ class FlApiTest {
     DatasetRef version = DatasetRef.newBuilder().setCsvSha256(H1).setReadingsRoot(H1).setDatasetId("ds").setDatasetVersion(2).build();
     TaskRecord t = TaskRecord.newBuilder().setTaskId("t1").setOwner("vf1o")
         .setSpec(CreateTask.newBuilder().setTaskId("t1").setRecipe(ByteString.copyFromUtf8("{}")).setRecipeSha256(H1).setRounds(3)
-            .setRoundBlocks(20).setMinParticipants(2).setMaxParticipants(4).setRule(AggregationRule.TRIMMED_MEAN).setTrimFractionMicros(100_000)
+            .setRoundBlocks(20).setRoundMillis(10_000).setMinParticipants(2).setMaxParticipants(4).setRule(AggregationRule.TRIMMED_MEAN).setTrimFractionMicros(100_000)
             .setValidation(validation).setRewardPool(Long.MAX_VALUE).setPolicy(JoinPolicy.newBuilder().addRoles("TRAINER"))
             .setAggregator("vf1a").setModelId("m1"))
         .setParameterCount(49).setInitialModelSha256(H1).setStatus(TaskStatus.RUNNING)
@@ -78,7 +78,7 @@ class FlApiTest {
         .setCurrentRound(2).setCreatedHeight(2).setStartedHeight(4).build();
     String hash = "\"" + H1_HEX + "\"";
     assertThat(Json.write(FlApi.json(t))).isEqualTo("{\"taskId\":\"t1\",\"owner\":\"vf1o\",\"status\":\"RUNNING\",\"recipeSha256\":" + hash
-        + ",\"recipe\":\"{}\",\"rounds\":3,\"roundBlocks\":20,\"minParticipants\":2,\"maxParticipants\":4,\"rule\":\"TRIMMED_MEAN\","
+        + ",\"recipe\":\"{}\",\"rounds\":3,\"roundBlocks\":20,\"roundMillis\":10000,\"minParticipants\":2,\"maxParticipants\":4,\"rule\":\"TRIMMED_MEAN\","
         + "\"trimFractionMicros\":100000,\"krumF\":0,\"multiKrumM\":0,"
         + "\"validation\":{\"snapshotId\":\"sn\",\"csvSha256\":" + hash + ",\"readingsRoot\":" + hash + "},"
         + "\"rewardPool\":\"9223372036854775807\",\"joinIdentities\":[],\"joinOrganisations\":[],\"joinRoles\":[\"TRAINER\"],"
@@ -102,7 +102,7 @@ class FlApiTest {
         .addContributions(Contribution.newBuilder().setParticipant("vf1a").setMicros(-5)).setValidationLoss(0.5).setValidationAccuracy(0.75)
         .build();
     RoundRecord r = RoundRecord.newBuilder().setTaskId("t1").setRound(1).setStatus(RoundStatus.AGGREGATE_REJECTED).setOpenedHeight(4)
-        .setDeadlineHeight(24).setBaseModelSha256(H1)
+        .setDeadlineHeight(24).setDeadlineMillis(1_700_000_010_000L).setBaseModelSha256(H1)
         .addUpdates(UpdateRecord.newBuilder().setParticipant("vf1a").setUpdateSha256(H1).setExamples(10).setParameterCount(49)
             .addMetrics(LocalMetric.newBuilder().setName("train.loss").setValue(0.25)).setHeight(5).setTxId(H1))
         .setAttempt(1).setResult(result.toByteString()).setResultSha256(H1).setAggregatedHeight(25)
@@ -112,7 +112,7 @@ class FlApiTest {
         .setRejection("FAILED: no blob").build();
     String hash = "\"" + H1_HEX + "\"";
     assertThat(Json.write(FlApi.json(r))).isEqualTo("{\"taskId\":\"t1\",\"round\":1,\"status\":\"AGGREGATE_REJECTED\",\"openedHeight\":4,"
-        + "\"deadlineHeight\":24,\"baseModelSha256\":" + hash + ",\"updates\":[{\"participant\":\"vf1a\",\"updateSha256\":" + hash
+        + "\"deadlineHeight\":24,\"deadlineMillis\":1700000010000,\"baseModelSha256\":" + hash + ",\"updates\":[{\"participant\":\"vf1a\",\"updateSha256\":" + hash
         + ",\"examples\":10,\"parameterCount\":49,\"metrics\":{\"train.loss\":0.25},\"height\":5,\"txId\":" + hash + "}],"
         + "\"attempt\":1,\"resultSha256\":" + hash + ",\"result\":{\"globalModelSha256\":" + hash + ","
         + "\"accepted\":[{\"participant\":\"vf1a\",\"updateSha256\":" + hash + ",\"weight\":1.0}],"
@@ -121,6 +121,16 @@ class FlApiTest {
         + "\"aggregatedHeight\":25,\"attestations\":[{\"validator\":\"vf1v\",\"attempt\":1,\"match\":false,\"failure\":\"no blob\",\"height\":26},"
         + "{\"validator\":\"vf1w\",\"attempt\":1,\"resultSha256\":" + hash + ",\"match\":true,\"height\":27,\"txId\":\"" + H2_HEX + "\"}],"
         + "\"verifiedHeight\":0,\"rejection\":\"FAILED: no blob\"}");
+    assertThat(Json.BODIES.readValue(Json.write(FlApi.json(r)), org.veriflow.protocol.http.FlRound.class)).isEqualTo(FlApi.json(r));
+  }
+
+  @Test
+  void round_noTimeLimit_deadlineMillisZero() throws Exception {
+    RoundRecord r = RoundRecord.newBuilder().setTaskId("t1").setRound(1).setStatus(RoundStatus.OPEN).setOpenedHeight(4).setDeadlineHeight(24)
+        .setBaseModelSha256(H1).build();
+    JsonNode j = JSON.readTree(Json.write(FlApi.json(r)));
+    assertThat(j.get("deadlineMillis").isNumber()).isTrue();
+    assertThat(j.get("deadlineMillis").asLong()).isZero();
   }
 
   @Test

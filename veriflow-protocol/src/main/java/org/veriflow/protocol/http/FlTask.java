@@ -13,6 +13,8 @@ import java.util.List;
  * @param recipe the canonical federated recipe (JSON {@code veriflow-fl-recipe/1}), exactly as hashed
  * @param rounds the rounds it runs
  * @param roundBlocks the blocks a round stays open for updates once it opens
+ * @param roundMillis the milliseconds of block time a round stays open for updates once it opens (0: no
+ *     time limit); a round closes at whichever comes first, its blocks or its time
  * @param minParticipants the updates a round needs before it can be aggregated
  * @param maxParticipants the most participants that may join
  * @param rule the aggregation rule: {@code FEDAVG}, {@code MEDIAN}, {@code TRIMMED_MEAN}, {@code KRUM},
@@ -39,7 +41,7 @@ import java.util.List;
  * @param refunded the credits returned to the owner at completion or cancellation
  */
 public record FlTask(String taskId, String owner, String status, String recipeSha256, String recipe, int rounds, long roundBlocks,
-    int minParticipants, int maxParticipants, String rule, int trimFractionMicros, int krumF, int multiKrumM, ModelDataset validation,
+    long roundMillis, int minParticipants, int maxParticipants, String rule, int trimFractionMicros, int krumF, int multiKrumM, ModelDataset validation,
     ModelDataset root, long rewardPool, List<String> joinIdentities, List<String> joinOrganisations, List<String> joinRoles,
     String aggregator, String modelId, long parameterCount, String initialModelSha256, List<FlParticipant> participants, int currentRound,
     long createdHeight, long startedHeight, long finishedHeight, String cancelReason, long refunded) {
