@@ -237,7 +237,7 @@ class FlCommandTest {
     ModelDataset validation = new ModelDataset("s-val", H, H, null, null);
     ModelDataset joined = new ModelDataset("", H, "", "data-1", 2L);
     return new FlTask(id, "owner", "RUNNING", H, "{}", 3, 40, roundMillis, 1, 3, "FEDAVG", 0, 0, 0, validation, null, 100, List.of(),
-        List.of(), List.of(), "agg", "m1", 31, H, List.of(new FlParticipant("p1", joined, 40, 7, 0, 0, 0, 0, 0)), 1, 3, 6, 0, null, 0);
+        List.of(), List.of(), "agg", "m1", 31, H, List.of(new FlParticipant("p1", joined, 40, 7, 0, 0, 0, 0, 0, null)), 1, 3, 6, 0, null, 0);
   }
 
   private static FlRound round(String task, int round, String status, long deadlineHeight, long deadlineMillis) {

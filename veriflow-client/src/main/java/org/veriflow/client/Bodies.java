@@ -198,7 +198,7 @@ final class Bodies {
     Responses.Model model = new Responses.Model(m.modelId(), m.stage(), m.trainer(), m.recipeSha256(), m.artifactSha256(), snapshots,
         new TreeMap<>(m.metrics()), history, plain);
     return new Responses.ModelDetail(model, m.engineVersion(), m.lossCurveSha256(), m.registeredHeight(), datasets, attestations,
-        m.recipe().getBytes(StandardCharsets.UTF_8));
+        m.recipe().getBytes(StandardCharsets.UTF_8), Optional.ofNullable(m.federatedTask()).filter(t -> !t.isEmpty()));
   }
 
   static List<Responses.FeatureAttribution> attributions(List<FeatureAttribution> attributions) {

@@ -165,11 +165,16 @@ public final class Responses {
     }
   }
 
-  /** A model's whole record; {@code recipe} is the canonical recipe exactly as hashed on chain. */
+  /**
+   * A model's whole record; {@code recipe} is the canonical recipe exactly as hashed on chain,
+   * {@code federatedTask} the federated task whose completion registered it (empty when it was not
+   * trained federatedly).
+   */
   public record ModelDetail(Model model, String engineVersion, String lossCurveSha256, long registeredHeight,
-      List<DatasetHashes> datasets, List<AttestationDetail> attestations, byte[] recipe) {
+      List<DatasetHashes> datasets, List<AttestationDetail> attestations, byte[] recipe, Optional<String> federatedTask) {
     public ModelDetail {
       recipe = recipe.clone();
+      java.util.Objects.requireNonNull(federatedTask, "federatedTask");
     }
 
     @Override

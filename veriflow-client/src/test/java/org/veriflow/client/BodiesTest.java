@@ -50,6 +50,16 @@ class BodiesTest {
   }
 
   @Test
+  void modelDetail_federatedTask_presentOnlyWhenTheNodeNamesOne() throws Exception {
+    String common = "{\"modelId\":\"m1\",\"stage\":\"VERIFIED\",\"trainer\":\"vf1t\",\"registeredHeight\":4,\"engineVersion\":\"1\","
+        + "\"recipeSha256\":\"rs\",\"recipe\":\"{}\",\"artifactSha256\":\"as\",\"lossCurveSha256\":\"ls\",\"datasets\":[],"
+        + "\"metrics\":{},\"history\":[],\"attestations\":[]";
+    assertThat(Bodies.parseModelDetail(Bodies.MAPPER.readTree(common + ",\"federatedTask\":\"t1\"}")).federatedTask()).contains("t1");
+    assertThat(Bodies.parseModelDetail(Bodies.MAPPER.readTree(common + "}")).federatedTask()).isEmpty();
+    assertThat(Bodies.parseModelDetail(Bodies.MAPPER.readTree(common + ",\"federatedTask\":\"\"}")).federatedTask()).isEmpty();
+  }
+
+  @Test
   void computeResult_absentGrantId_isTheAskedOne() throws Exception {
     ComputeResult c = Bodies.read(Bodies.MAPPER.readTree("{\"modelId\":\"m1\",\"metrics\":{\"loss\":0.5,\"accuracy\":0.75}}"), ComputeResult.class);
     Responses.ComputeResult r = Bodies.computeResult(c, "g1");

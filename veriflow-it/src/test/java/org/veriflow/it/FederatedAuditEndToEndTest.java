@@ -109,6 +109,7 @@ class FederatedAuditEndToEndTest {
       assertThat(plain.failures()).as(plain.format()).isEmpty();
       assertThat(plain.passed()).isTrue();
       assertThat(names(plain, Check.Status.OK)).contains(
+          "the record's federated task is the task its provenance recipe names",
           "task COMPLETED with this model id",
           "registration transaction in the signed log",
           "registration is the task's last fl.attest_round, sent by an active validator other than the aggregator",
@@ -126,8 +127,15 @@ class FederatedAuditEndToEndTest {
           "stage is VERIFIED or APPROVED");
       assertThat(names(plain, Check.Status.OK)).filteredOn(n -> n.startsWith("update of ") && n.endsWith("in the signed log")).hasSize(4);
       assertThat(names(plain, Check.Status.OK)).filteredOn(n -> n.startsWith("update of ") && n.contains("signed by the participant")).hasSize(4);
-      assertThat(names(plain, Check.Status.OK)).filteredOn(n -> n.startsWith("participant ") && n.contains("join transaction not located"))
+      // Each participant's fl.join and each attestation's fl.attest_round found in the signed log by the ids the chain records.
+      assertThat(names(plain, Check.Status.OK)).filteredOn(n -> n.startsWith("join of ") && n.endsWith("in the signed log")).hasSize(2);
+      assertThat(names(plain, Check.Status.OK)).filteredOn(n -> n.startsWith("join of ") && n.endsWith("signed by the participant")).hasSize(2);
+      assertThat(names(plain, Check.Status.OK)).filteredOn(n -> n.startsWith("participant ") && n.endsWith("joined with a dataset of the record"))
           .hasSize(2);
+      assertThat(names(plain, Check.Status.OK)).filteredOn(n -> n.startsWith("attestation by ") && n.endsWith(": transaction in the signed log"))
+          .hasSizeGreaterThanOrEqualTo(2);
+      assertThat(names(plain, Check.Status.OK)).filteredOn(n -> n.startsWith("attestation by ") && n.endsWith("signed by the validator"))
+          .hasSizeGreaterThanOrEqualTo(2);
       assertThat(names(plain, Check.Status.OK)).filteredOn(n -> n.startsWith("readings of snapshot") || n.contains("export from the chain"))
           .isNotEmpty();
       assertThat(names(plain, Check.Status.SKIPPED)).contains("each round recomputed here gives the round's result");

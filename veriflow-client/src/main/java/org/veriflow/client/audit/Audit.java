@@ -20,10 +20,11 @@ import org.veriflow.ml.recipe.Recipe;
  *   <li>{@link #model}: the model record and its transactions, the recipe, each dataset snapshot and
  *       every reading in it (signed bytes, device signature, batch transaction, inclusion), the
  *       artifact and loss curve in the blob store, validators' replays and the stage; optionally a
- *       local replay of the training. A federated model (recipe {@code veriflow-fl-model/1}) is walked
- *       down to its task instead: its registration by the task's last attestation, the provenance
- *       recipe, the task recipe and initial model, each round (result hash, chain of global models,
- *       attestations, signed updates), the participants' datasets and readings, the loss curve
+ *       local replay of the training. A federated model (its record's federated task, named by its
+ *       recipe {@code veriflow-fl-model/1} too) is walked down to its task instead: its registration
+ *       by the task's last attestation, the provenance recipe, the task recipe and initial model, each
+ *       round (result hash, chain of global models, attestations and their signed transactions in the
+ *       log, signed updates), the participants' signed join transactions, datasets and readings, the loss curve
  *       recomputed from the rounds; with a {@link ModelReplayer} set, each round recomputed here
  *       (the replayer itself is not called for a federated model).
  *   <li>{@link #decision}: the decision's proof chain, its model file, the model's stage when the

@@ -42,6 +42,7 @@ import org.veriflow.protocol.proto.TxPayload;
 import org.veriflow.protocol.proto.fl.AcceptedUpdate;
 import org.veriflow.protocol.proto.fl.AttestRound;
 import org.veriflow.protocol.proto.fl.Contribution;
+import org.veriflow.protocol.proto.fl.JoinTask;
 import org.veriflow.protocol.proto.fl.RejectedUpdate;
 import org.veriflow.protocol.proto.fl.RoundResult;
 import org.veriflow.protocol.proto.fl.SubmitUpdate;
@@ -134,15 +135,18 @@ final class FederatedWalk {
   }
 
   /**
-   * Walks the federated links of the model: registration, provenance recipe, task recipe, rounds,
-   * participants, loss curve, and with {@code replay} each round recomputed here.
+   * Walks the federated links of the model: the task the record names, registration, provenance
+   * recipe, task recipe, rounds with their attestation and update transactions, participants with
+   * their join transactions, loss curve, and with {@code replay} each round recomputed here.
    *
+   * @param taskId the task walked: the record's federated task, or the one its recipe names if the record names none
    * @return the task's verified rounds (empty if the task or its rounds could not be read)
    */
   List<Round> walk(Responses.ModelDetail d, String taskId, boolean replay) throws IOException {
     String sec = "federated task " + taskId;
     section.accept(sec);
     Responses.Model m = d.model();
+    named(sec, d);
     Task task;
     List<Round> rounds;
     try {
@@ -171,6 +175,24 @@ final class FederatedWalk {
       add.accept(Check.skipped("federated replay", "each round recomputed here gives the round's result", "not asked (--replay recomputes the rounds here)"));
     }
     return rounds;
+  }
+
+  /** The record's federated task and the task its provenance recipe names are the same. */
+  private void named(String sec, Responses.ModelDetail d) {
+    String name = "the record's federated task is the task its provenance recipe names";
+    Optional<String> inRecipe = taskOf(d.recipe());
+    if (d.federatedTask().isEmpty()) {
+      add.accept(Check.failed(sec, name, AuditCode.FL_TASK_MISMATCH, "the record names no federated task, its recipe names task "
+          + inRecipe.orElse("(none)")));
+    } else if (inRecipe.isEmpty()) {
+      add.accept(Check.failed(sec, name, AuditCode.FL_PROVENANCE_MISMATCH, "the record names task " + d.federatedTask().get()
+          + ", its recipe is not a " + MODEL_FORMAT + " provenance naming a task"));
+    } else if (!inRecipe.get().equals(d.federatedTask().get())) {
+      add.accept(Check.failed(sec, name, AuditCode.FL_PROVENANCE_MISMATCH, "the record names task " + d.federatedTask().get()
+          + ", its recipe names task " + inRecipe.get()));
+    } else {
+      add.accept(Check.ok(sec, name, "task " + inRecipe.get()));
+    }
   }
 
   // ------------------------------------------------------------------ registration
@@ -475,6 +497,7 @@ final class FederatedWalk {
         continue;
       }
       String name = "attestation by " + a.validator() + " at height " + a.height();
+      boolean signed = attestationTx(sec, name, r, a);
       if (a.validator().equals(task.aggregator())) {
         add.accept(Check.failed(sec, name, AuditCode.BAD_TX_SIGNATURE, "the aggregator attested its own aggregation"));
       } else if (a.failure().isPresent()) {
@@ -487,7 +510,9 @@ final class FederatedWalk {
         if (notValidator.isPresent()) {
           add.accept(Check.failed(sec, name, AuditCode.BAD_TX_SIGNATURE, notValidator.get()));
         } else {
-          matching.add(a.validator());
+          if (signed) {
+            matching.add(a.validator());
+          }
           add.accept(Check.ok(sec, name, "validator " + a.validator() + " recomputed " + a.resultSha256()));
         }
       }
@@ -496,9 +521,76 @@ final class FederatedWalk {
     // The chain's required count is a genesis parameter the node does not serve; the round's VERIFIED
     // status says the contract counted enough, and at least one must be here.
     add.accept(!matching.isEmpty()
-        ? Check.ok(sec, enough, matching.size() + " (" + matching + "); the attestation transactions are not located (the round does not "
-            + "record their ids), except the last round's, which registered the model")
-        : Check.failed(sec, enough, AuditCode.FL_ROUND_INVALID, "no matching attestation of aggregation " + r.attempt()));
+        ? Check.ok(sec, enough, matching.size() + " (" + matching + "), each an fl.attest_round in the signed log signed by its validator")
+        : Check.failed(sec, enough, AuditCode.FL_ROUND_INVALID, "no matching attestation of aggregation " + r.attempt()
+            + " whose transaction is in the signed log, signed by its validator"));
+  }
+
+  /**
+   * The attestation's transaction: in the signed log, an {@code fl.attest_round} of this task, round
+   * and attempt carrying the attested result hash (or failure), signed by the attesting validator.
+   *
+   * @return whether both checks passed
+   */
+  private boolean attestationTx(String sec, String attestation, Round r, RoundAttestation a) {
+    String included = attestation + ": transaction in the signed log";
+    String name = attestation + ": an fl.attest_round of this round and attempt with its result hash, signed by the validator";
+    Optional<Signed> found = transaction(sec, included, name, a.txId(), "attest_round", "attestation");
+    if (found.isEmpty()) {
+      return false;
+    }
+    Signed s = found.get();
+    AttestRound args;
+    try {
+      args = AttestRound.parseFrom(s.payload.getArguments());
+    } catch (InvalidProtocolBufferException e) {
+      add.accept(Check.failed(sec, name, AuditCode.TX_MISMATCH, "transaction " + a.txId().get() + " does not decode as an fl.attest_round"));
+      return false;
+    }
+    String hash = HexFormat.of().formatHex(args.getResultSha256().toByteArray());
+    if (!s.sender.equals(a.validator())) {
+      add.accept(Check.failed(sec, name, AuditCode.BAD_TX_SIGNATURE, "signed by " + s.sender + ", the attestation names " + a.validator()));
+      return false;
+    }
+    if (!args.getTaskId().equals(r.taskId()) || args.getRound() != r.round() || args.getAttempt() != a.attempt()
+        || !hash.equals(a.resultSha256() == null ? "" : a.resultSha256()) || !args.getFailure().equals(a.failure().orElse(""))) {
+      add.accept(Check.failed(sec, name, AuditCode.TX_MISMATCH, "the transaction attests " + (hash.isEmpty() ? "no result" : hash)
+          + (args.getFailure().isEmpty() ? "" : " (failure: " + args.getFailure() + ")") + " for aggregation " + args.getAttempt()
+          + " of round " + args.getRound() + " of task " + args.getTaskId() + "; the round records " + (a.resultSha256() == null
+          || a.resultSha256().isEmpty() ? "no result" : a.resultSha256()) + " for aggregation " + a.attempt() + " of round " + r.round()
+          + " of task " + r.taskId()));
+      return false;
+    }
+    add.accept(Check.ok(sec, name, s.algorithm + " signature of validator " + s.sender + " valid; attests " + (hash.isEmpty() ? "a failure" : hash)));
+    return true;
+  }
+
+  /**
+   * Reads a transaction the chain names by id, adds its inclusion check, and checks it is a signed
+   * {@code fl.method} call; adds the failed check and returns empty if any of that fails.
+   */
+  private Optional<Signed> transaction(String sec, String included, String name, Optional<String> txId, String method, String what) {
+    if (txId.isEmpty()) {
+      add.accept(Check.failed(sec, included, AuditCode.NOT_IN_LOG, "the " + what + " record holds no transaction id"));
+      add.accept(Check.skipped(sec, name, "no transaction id"));
+      return Optional.empty();
+    }
+    Responses.TxBytes tx;
+    try {
+      tx = source.transactionBytes(txId.get());
+    } catch (ClientException e) {
+      add.accept(Check.failed(sec, included, AuditCode.NOT_IN_LOG, "transaction " + txId.get() + ": " + e.code() + ": " + e.getMessage()));
+      add.accept(Check.skipped(sec, name, "the node does not serve the transaction"));
+      return Optional.empty();
+    }
+    Check in = log.included(sec, included, tx.info());
+    add.accept(in);
+    Signed s = signed(tx, "fl", method);
+    if (s.failure != null) {
+      add.accept(rename(s.failure, sec, name));
+      return Optional.empty();
+    }
+    return in.failed() ? Optional.empty() : Optional.of(s);
   }
 
   private void updates(String sec, Round r, org.veriflow.client.federated.RoundResult res) {
@@ -592,21 +684,55 @@ final class FederatedWalk {
   // ------------------------------------------------------------------ participants, loss curve
 
   /**
-   * Each participant's dataset against the record. The join transaction is not located: neither the
-   * participant record nor the task's reads hold its id, and the node serves no per-contract
-   * transaction index to find it by.
+   * Each participant: its join transaction in the signed log, an {@code fl.join} of the task naming
+   * exactly its dataset, signed by it; and its dataset one of the record's.
    */
   private void participants(Responses.ModelDetail d, Task task) {
     String sec = "federated participants";
     section.accept(sec);
     for (TaskParticipant p : task.participants()) {
+      joinTx(sec, task, p);
       Responses.DatasetHashes h = hashes(p.dataset());
-      String name = "participant " + p.id() + " joined with a dataset of the record (join transaction not located)";
+      String name = "participant " + p.id() + " joined with a dataset of the record";
       add.accept(d.datasets().contains(h)
           ? Check.ok(sec, name, "joined at height " + p.joinedHeight() + " with " + h.snapshotId() + " (CSV " + h.csvSha256() + ", " + p.datasetRows()
               + " rows); " + p.roundsAccepted() + " round(s) accepted, " + p.roundsRejected() + " rejected, " + p.roundsMissed() + " missed")
           : Check.failed(sec, name, AuditCode.DATASET_MISMATCH, "joined with " + h + ", the record names " + d.datasets()));
     }
+  }
+
+  private void joinTx(String sec, Task task, TaskParticipant p) {
+    String included = "join of " + p.id() + " in the signed log";
+    String name = "join of " + p.id() + " is an fl.join of the task naming its dataset, signed by the participant";
+    Optional<Signed> found = transaction(sec, included, name, p.joinTxId(), "join", "participant");
+    if (found.isEmpty()) {
+      return;
+    }
+    Signed s = found.get();
+    JoinTask args;
+    try {
+      args = JoinTask.parseFrom(s.payload.getArguments());
+    } catch (InvalidProtocolBufferException e) {
+      add.accept(Check.failed(sec, name, AuditCode.TX_MISMATCH, "transaction " + p.joinTxId().get() + " does not decode as an fl.join"));
+      return;
+    }
+    if (!s.sender.equals(p.id())) {
+      add.accept(Check.failed(sec, name, AuditCode.BAD_TX_SIGNATURE, "signed by " + s.sender + ", the participant is " + p.id()));
+      return;
+    }
+    org.veriflow.protocol.proto.models.DatasetRef ref = args.getDataset();
+    TaskDataset t = p.dataset();
+    String csv = HexFormat.of().formatHex(ref.getCsvSha256().toByteArray());
+    String root = HexFormat.of().formatHex(ref.getReadingsRoot().toByteArray());
+    boolean same = ref.getSnapshotId().equals(nz(t.source().snapshotId())) && ref.getDatasetId().equals(nz(t.source().datasetId()))
+        && ref.getDatasetVersion() == t.source().version() && csv.equals(t.csvSha256()) && root.equals(t.readingsRoot());
+    if (!args.getTaskId().equals(task.taskId()) || !same) {
+      add.accept(Check.failed(sec, name, AuditCode.TX_MISMATCH, "the transaction joins task " + args.getTaskId() + " with snapshot '"
+          + ref.getSnapshotId() + "', dataset '" + ref.getDatasetId() + "' version " + Long.toUnsignedString(ref.getDatasetVersion()) + ", CSV "
+          + csv + ", readings root " + root + "; the participant record names task " + task.taskId() + " and " + t));
+      return;
+    }
+    add.accept(Check.ok(sec, name, s.algorithm + " signature of " + s.sender + " valid; joins " + task.taskId() + " with CSV " + csv));
   }
 
   /** The loss curve text the contract hashes, rebuilt from the rounds' results. */

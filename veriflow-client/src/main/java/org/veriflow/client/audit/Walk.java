@@ -106,7 +106,9 @@ final class Walk implements AutoCloseable {
     add(Check.ok(sec, "model record exists", "stage " + m.stage() + ", trainer " + m.trainer() + ", registered at height "
         + d.registeredHeight() + ", artifact " + m.artifactSha256() + ", datasets " + m.snapshotIds()));
     String registrationTx = m.history().isEmpty() ? "" : m.history().get(0).txId();
-    Optional<String> federatedTask = FederatedWalk.taskOf(d.recipe());
+    // The record names the task; a record that does not but whose recipe is a federated provenance is
+    // walked as federated too, so that the walk says the two disagree.
+    Optional<String> federatedTask = d.federatedTask().or(() -> FederatedWalk.taskOf(d.recipe()));
     if (federatedTask.isPresent()) {
       // Registered by the fl contract in the task's last attestation: the federated branch checks it.
       for (Responses.StageChange c : m.history().subList(Math.min(1, m.history().size()), m.history().size())) {

@@ -238,7 +238,7 @@ public final class FederatedClient {
 
   private static TaskParticipant participant(FlParticipant p) {
     return new TaskParticipant(p.id(), dataset(p.dataset()), p.datasetRows(), p.joinedHeight(), p.contributionMicros(), p.roundsAccepted(),
-        p.roundsRejected(), p.roundsMissed(), p.reward());
+        p.roundsRejected(), p.roundsMissed(), p.reward(), Optional.ofNullable(p.joinTxId()).filter(h -> !h.isEmpty()));
   }
 
   private static RoundUpdate update(FlUpdate u) {
@@ -259,7 +259,7 @@ public final class FederatedClient {
 
   private static RoundAttestation attestation(FlAttestation a) {
     return new RoundAttestation(text(a.validator()), a.attempt(), text(a.resultSha256()), a.match(),
-        Optional.ofNullable(a.failure()).filter(f -> !f.isEmpty()), a.height());
+        Optional.ofNullable(a.failure()).filter(f -> !f.isEmpty()), a.height(), Optional.ofNullable(a.txId()).filter(h -> !h.isEmpty()));
   }
 
   private static TaskDataset dataset(ModelDataset d) {

@@ -102,15 +102,15 @@ class FederatedWalkTest {
 
   private static Round round(int n, String base, String global, String resultSha, double loss) {
     RoundResult result = new RoundResult(global, List.of(), List.of(), new TreeMap<>(), loss, 0);
-    return new Round("t", n, RoundStatus.VERIFIED, 1, 2, base, List.of(), 1, Optional.of(resultSha), Optional.of(result), 3, List.of(), 4,
+    return new Round("t", n, RoundStatus.VERIFIED, 1, 2, 0, base, List.of(), 1, Optional.of(resultSha), Optional.of(result), 3, List.of(), 4,
         Optional.empty());
   }
 
   private static Task task(String id) {
     List<TaskParticipant> participants = List.of(
-        new TaskParticipant("vf1", new TaskDataset(DatasetSource.snapshot("s1"), B, C), 10, 5, 0, 2, 0, 0, 0),
-        new TaskParticipant("vf2", new TaskDataset(DatasetSource.version("ds", 3), D, ""), 10, 5, 0, 2, 0, 0, 0));
-    return new Task(id, "owner", TaskStatus.COMPLETED, A, "{}", 2, 10, 2, 2, AggregationRule.MULTI_KRUM, 0, 1, 2,
+        new TaskParticipant("vf1", new TaskDataset(DatasetSource.snapshot("s1"), B, C), 10, 5, 0, 2, 0, 0, 0, Optional.empty()),
+        new TaskParticipant("vf2", new TaskDataset(DatasetSource.version("ds", 3), D, ""), 10, 5, 0, 2, 0, 0, 0, Optional.empty()));
+    return new Task(id, "owner", TaskStatus.COMPLETED, A, "{}", 2, 10, 0, 2, 2, AggregationRule.MULTI_KRUM, 0, 1, 2,
         new TaskDataset(DatasetSource.snapshot("v"), A, B), Optional.empty(), 0, List.of(), List.of(), List.of(), "agg", "m", 5, A,
         participants, 3, 1, 2, 3, Optional.empty(), 0);
   }

@@ -85,7 +85,7 @@ class FakeChain implements ParticipantChain {
     TaskDataset validation = new TaskDataset(DatasetSource.snapshot("s-val"), "11".repeat(32), "22".repeat(32));
     return new Task(TASK, "owner", status, recipe.hash().hex(), json, 2, 5, 0, 1, 4, AggregationRule.FEDAVG, 0, 0, 0, validation,
         Optional.empty(), 100, List.of(), List.of(), List.of(), "agg", "m1", recipe.parameterCount(),
-        recipe.initialModel().hash().hex(), List.of(new TaskParticipant(ME, mine, 200, 3, 0, 0, 0, 0, 0)), currentRound, 1, 5, 0,
+        recipe.initialModel().hash().hex(), List.of(new TaskParticipant(ME, mine, 200, 3, 0, 0, 0, 0, 0, Optional.of("55".repeat(32)))), currentRound, 1, 5, 0,
         Optional.empty(), 0);
   }
 
@@ -116,7 +116,7 @@ class FakeChain implements ParticipantChain {
     RoundResult result = new RoundResult(global, accepted, List.of(), new TreeMap<>(Map.of(ME, 1000L)), 0.3, accuracy);
     rounds.put(r, new Round(TASK, r, RoundStatus.VERIFIED, o.openedHeight(), o.deadlineHeight(), o.deadlineMillis(), o.baseModelSha256(), o.updates(), 1,
         Optional.of("33".repeat(32)), Optional.of(result), height, List.of(new RoundAttestation("v1", 1, "33".repeat(32), true,
-            Optional.empty(), height)), height, Optional.empty()));
+            Optional.empty(), height, Optional.of("66".repeat(32)))), height, Optional.empty()));
   }
 
   /** Puts an update of this participant into round {@code r}'s record, as if submitted before a restart. */

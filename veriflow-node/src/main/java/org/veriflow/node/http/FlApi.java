@@ -155,7 +155,7 @@ final class FlApi {
     List<FlParticipant> participants = new ArrayList<>();
     for (Participant p : t.getParticipantsList()) {
       participants.add(new FlParticipant(p.getId(), dataset(p.getDataset()), p.getDatasetRows(), p.getJoinedHeight(), p.getContributionMicros(),
-          p.getRoundsAccepted(), p.getRoundsRejected(), p.getRoundsMissed(), p.getReward()));
+          p.getRoundsAccepted(), p.getRoundsRejected(), p.getRoundsMissed(), p.getReward(), p.getJoinTxId().isEmpty() ? null : hex(p.getJoinTxId())));
     }
     return new FlTask(t.getTaskId(), t.getOwner(), t.getStatus().name(), hex(s.getRecipeSha256()), s.getRecipe().toString(StandardCharsets.UTF_8),
         s.getRounds(), s.getRoundBlocks(), s.getRoundMillis(), s.getMinParticipants(), s.getMaxParticipants(), s.getRule().name(), s.getTrimFractionMicros(),
@@ -178,7 +178,7 @@ final class FlApi {
     List<FlAttestation> attestations = new ArrayList<>();
     for (RoundAttestation a : r.getAttestationsList()) {
       attestations.add(new FlAttestation(a.getValidator(), a.getAttempt(), a.getResultSha256().isEmpty() ? null : hex(a.getResultSha256()),
-          a.getMatch(), a.getFailure().isEmpty() ? null : a.getFailure(), a.getHeight()));
+          a.getMatch(), a.getFailure().isEmpty() ? null : a.getFailure(), a.getHeight(), a.getTxId().isEmpty() ? null : hex(a.getTxId())));
     }
     FlRoundResult result = r.getResult().isEmpty() ? null : json(r.getResult());
     return new FlRound(r.getTaskId(), r.getRound(), r.getStatus().name(), r.getOpenedHeight(), r.getDeadlineHeight(), r.getDeadlineMillis(),

@@ -109,6 +109,6 @@ final class ModelsApi {
     return new Model(m.getModelId(), m.getStage().name(), m.getTrainer(), m.getRegisteredHeight(), m.getEngineVersion(),
         Hex.encode(m.getRecipeSha256().toByteArray()), m.getRecipe().toString(StandardCharsets.UTF_8),
         Hex.encode(m.getArtifactSha256().toByteArray()), Hex.encode(m.getLossCurveSha256().toByteArray()), datasets, metrics, history,
-        attestations);
+        attestations, m.getFederatedTask().isEmpty() ? null : m.getFederatedTask());
   }
 }

@@ -53,6 +53,10 @@ class FlApiTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final ByteString H1 = ByteString.copyFrom(new byte[32]);
   private static final String H1_HEX = "00".repeat(32);
+  private static final ByteString H2 = ByteString.copyFrom(new byte[] {
+      0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11,
+      0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11});
+  private static final String H2_HEX = "11".repeat(32);
 
   @TempDir Path dir;
   private Node node;
@@ -69,7 +73,8 @@ class FlApiTest {
             .setAggregator("vf1a").setModelId("m1"))
         .setParameterCount(49).setInitialModelSha256(H1).setStatus(TaskStatus.RUNNING)
         .addParticipants(Participant.newBuilder().setId("vf1p").setDataset(version).setDatasetRows(500).setJoinedHeight(3)
-            .setContributionMicros(-12).setRoundsAccepted(1).setRoundsRejected(2).setRoundsMissed(3).setReward(7))
+            .setContributionMicros(-12).setRoundsAccepted(1).setRoundsRejected(2).setRoundsMissed(3).setReward(7).setJoinTxId(H2))
+        .addParticipants(Participant.newBuilder().setId("vf1q").setDataset(version).setDatasetRows(9).setJoinedHeight(4))
         .setCurrentRound(2).setCreatedHeight(2).setStartedHeight(4).build();
     String hash = "\"" + H1_HEX + "\"";
     assertThat(Json.write(FlApi.json(t))).isEqualTo("{\"taskId\":\"t1\",\"owner\":\"vf1o\",\"status\":\"RUNNING\",\"recipeSha256\":" + hash
@@ -80,7 +85,10 @@ class FlApiTest {
         + "\"aggregator\":\"vf1a\",\"modelId\":\"m1\",\"parameterCount\":49,\"initialModelSha256\":" + hash + ","
         + "\"participants\":[{\"id\":\"vf1p\",\"dataset\":{\"snapshotId\":\"\",\"csvSha256\":" + hash + ",\"readingsRoot\":" + hash
         + ",\"datasetId\":\"ds\",\"datasetVersion\":2},\"datasetRows\":500,\"joinedHeight\":3,\"contributionMicros\":-12,"
-        + "\"roundsAccepted\":1,\"roundsRejected\":2,\"roundsMissed\":3,\"reward\":7}],"
+        + "\"roundsAccepted\":1,\"roundsRejected\":2,\"roundsMissed\":3,\"reward\":7,\"joinTxId\":\"" + H2_HEX + "\"},"
+        + "{\"id\":\"vf1q\",\"dataset\":{\"snapshotId\":\"\",\"csvSha256\":" + hash + ",\"readingsRoot\":" + hash
+        + ",\"datasetId\":\"ds\",\"datasetVersion\":2},\"datasetRows\":9,\"joinedHeight\":4,\"contributionMicros\":0,"
+        + "\"roundsAccepted\":0,\"roundsRejected\":0,\"roundsMissed\":0,\"reward\":0}],"
         + "\"currentRound\":2,\"createdHeight\":2,\"startedHeight\":4,\"finishedHeight\":0,\"refunded\":0}");
     // Read back by the records alone, as a client does.
     assertThat(Json.BODIES.readValue(Json.write(FlApi.json(t)), org.veriflow.protocol.http.FlTask.class)).isEqualTo(FlApi.json(t));
@@ -99,6 +107,8 @@ class FlApiTest {
             .addMetrics(LocalMetric.newBuilder().setName("train.loss").setValue(0.25)).setHeight(5).setTxId(H1))
         .setAttempt(1).setResult(result.toByteString()).setResultSha256(H1).setAggregatedHeight(25)
         .addAttestations(RoundAttestation.newBuilder().setValidator("vf1v").setAttempt(1).setFailure("no blob").setHeight(26))
+        .addAttestations(RoundAttestation.newBuilder().setValidator("vf1w").setAttempt(1).setResultSha256(H1).setMatch(true).setHeight(27)
+            .setTxId(H2))
         .setRejection("FAILED: no blob").build();
     String hash = "\"" + H1_HEX + "\"";
     assertThat(Json.write(FlApi.json(r))).isEqualTo("{\"taskId\":\"t1\",\"round\":1,\"status\":\"AGGREGATE_REJECTED\",\"openedHeight\":4,"
@@ -108,7 +118,8 @@ class FlApiTest {
         + "\"accepted\":[{\"participant\":\"vf1a\",\"updateSha256\":" + hash + ",\"weight\":1.0}],"
         + "\"rejected\":[{\"participant\":\"vf1b\",\"updateSha256\":" + hash + ",\"reason\":\"NO_CHANGE\",\"score\":0.0}],"
         + "\"contributions\":[{\"participant\":\"vf1a\",\"micros\":-5}],\"validationLoss\":0.5,\"validationAccuracy\":0.75},"
-        + "\"aggregatedHeight\":25,\"attestations\":[{\"validator\":\"vf1v\",\"attempt\":1,\"match\":false,\"failure\":\"no blob\",\"height\":26}],"
+        + "\"aggregatedHeight\":25,\"attestations\":[{\"validator\":\"vf1v\",\"attempt\":1,\"match\":false,\"failure\":\"no blob\",\"height\":26},"
+        + "{\"validator\":\"vf1w\",\"attempt\":1,\"resultSha256\":" + hash + ",\"match\":true,\"height\":27,\"txId\":\"" + H2_HEX + "\"}],"
         + "\"verifiedHeight\":0,\"rejection\":\"FAILED: no blob\"}");
     assertThat(Json.BODIES.readValue(Json.write(FlApi.json(r)), org.veriflow.protocol.http.FlRound.class)).isEqualTo(FlApi.json(r));
   }

@@ -180,8 +180,9 @@ class HttpBodiesTest {
         List.of(new ModelDataset("sn", "cs", "rr", null, null), new ModelDataset("", "ps", "rr", "ds", 2L)),
         new TreeMap<>(java.util.Map.of("train.mae", 0.5, "test.mae", 0.75)),
         List.of(new ModelStageChange("REGISTERED", "VERIFIED", "vf1v", 5, "replayed", "tx")),
-        List.of(new ModelAttestation("vf1v", "as", true, 5, null), new ModelAttestation("vf1w", "", false, 6, "out of memory")));
-    pinned(new ModelPage(List.of(m), "6d"),
+        List.of(new ModelAttestation("vf1v", "as", true, 5, null), new ModelAttestation("vf1w", "", false, 6, "out of memory")), null);
+    Model federated = new Model("m2", "VERIFIED", "fl", 9, "1", "rs", "{}", "as", "ls", List.of(), new TreeMap<>(), List.of(), List.of(), "t1");
+    pinned(new ModelPage(List.of(m, federated), "6d"),
         "{\"models\":[{\"modelId\":\"m1\",\"stage\":\"VERIFIED\",\"trainer\":\"vf1t\",\"registeredHeight\":4,\"engineVersion\":\"1\","
             + "\"recipeSha256\":\"rs\",\"recipe\":\"{}\",\"artifactSha256\":\"as\",\"lossCurveSha256\":\"ls\","
             + "\"datasets\":[{\"snapshotId\":\"sn\",\"csvSha256\":\"cs\",\"readingsRoot\":\"rr\"},"
@@ -189,7 +190,10 @@ class HttpBodiesTest {
             + "\"metrics\":{\"test.mae\":0.75,\"train.mae\":0.5},"
             + "\"history\":[{\"from\":\"REGISTERED\",\"to\":\"VERIFIED\",\"by\":\"vf1v\",\"height\":5,\"reason\":\"replayed\",\"txId\":\"tx\"}],"
             + "\"attestations\":[{\"validator\":\"vf1v\",\"artifactSha256\":\"as\",\"match\":true,\"height\":5},"
-            + "{\"validator\":\"vf1w\",\"artifactSha256\":\"\",\"match\":false,\"height\":6,\"failure\":\"out of memory\"}]}],"
+            + "{\"validator\":\"vf1w\",\"artifactSha256\":\"\",\"match\":false,\"height\":6,\"failure\":\"out of memory\"}]},"
+            + "{\"modelId\":\"m2\",\"stage\":\"VERIFIED\",\"trainer\":\"fl\",\"registeredHeight\":9,\"engineVersion\":\"1\","
+            + "\"recipeSha256\":\"rs\",\"recipe\":\"{}\",\"artifactSha256\":\"as\",\"lossCurveSha256\":\"ls\",\"datasets\":[],"
+            + "\"metrics\":{},\"history\":[],\"attestations\":[],\"federatedTask\":\"t1\"}],"
             + "\"next\":\"6d\"}");
   }
 

@@ -13,6 +13,8 @@ package org.veriflow.protocol.http;
  * @param roundsRejected the rounds where its update was rejected
  * @param roundsMissed the rounds where it submitted no update
  * @param reward the credits paid to it when the task completed
+ * @param joinTxId the id of the {@code fl.join} transaction, signed by it, that named the dataset (64 hex); null (absent) if the
+ *     chain did not record it
  */
 public record FlParticipant(String id, ModelDataset dataset, long datasetRows, long joinedHeight, long contributionMicros,
-    int roundsAccepted, int roundsRejected, int roundsMissed, long reward) {}
+    int roundsAccepted, int roundsRejected, int roundsMissed, long reward, String joinTxId) {}

@@ -20,10 +20,11 @@ import java.util.TreeMap;
  * @param metrics its metrics by name (the chain keeps them sorted and distinct)
  * @param history its stage changes
  * @param attestations the validators' attestations
+ * @param federatedTask the federated task whose completion registered it; null (absent) when it was not trained federatedly
  */
 public record Model(String modelId, String stage, String trainer, long registeredHeight, String engineVersion, String recipeSha256,
     String recipe, String artifactSha256, String lossCurveSha256, List<ModelDataset> datasets, SortedMap<String, Double> metrics,
-    List<ModelStageChange> history, List<ModelAttestation> attestations) {
+    List<ModelStageChange> history, List<ModelAttestation> attestations, String federatedTask) {
   /** Copies the lists and the map. */
   public Model {
     datasets = List.copyOf(datasets);
