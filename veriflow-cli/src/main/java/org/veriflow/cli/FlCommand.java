@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
+import org.veriflow.client.federated.FederatedClient;
 import org.veriflow.cli.cluster.Table;
 import org.veriflow.client.Responses;
 import org.veriflow.client.VeriflowClient;
@@ -156,7 +157,7 @@ final class FlCommand {
     public Integer call() throws Exception {
       TaskSpec taskSpec = taskSpec();
       VeriflowClient client = options.client();
-      printSubmitted(spec, output, task, client.fl().createTask(options.session(client), taskSpec));
+      printSubmitted(spec, output, task, new FederatedClient(client).createTask(options.session(client), taskSpec));
       return Veriflow.OK;
     }
 
@@ -284,7 +285,7 @@ final class FlCommand {
         throw new ParameterException(spec.commandLine(), e.getMessage());
       }
       VeriflowClient client = options.client();
-      Responses.TxInfo tx = client.fl().join(options.session(client), task, source);
+      Responses.TxInfo tx = new FederatedClient(client).join(options.session(client), task, source);
       printSubmitted(spec, output, task, tx);
       return Veriflow.OK;
     }
@@ -302,7 +303,7 @@ final class FlCommand {
     @Override
     public Integer call() {
       VeriflowClient client = options.client();
-      printSubmitted(spec, output, task, client.fl().start(options.session(client), task));
+      printSubmitted(spec, output, task, new FederatedClient(client).start(options.session(client), task));
       return Veriflow.OK;
     }
   }
@@ -322,7 +323,7 @@ final class FlCommand {
     @Override
     public Integer call() {
       VeriflowClient client = options.client();
-      printSubmitted(spec, output, task, client.fl().cancel(options.session(client), task, reason));
+      printSubmitted(spec, output, task, new FederatedClient(client).cancel(options.session(client), task, reason));
       return Veriflow.OK;
     }
   }
@@ -420,7 +421,7 @@ final class FlCommand {
 
     @Override
     public Integer call() {
-      Task t = options.client().fl().task(task);
+      Task t = new FederatedClient(options.client()).task(task);
       PrintWriter out = spec.commandLine().getOut();
       List<String> participants = t.participants().stream().map(TaskParticipant::id).toList();
       if (output.printJson(out, new Shown(t.taskId(), t.owner(), t.status().name(), t.recipeSha256(), t.rounds(), t.currentRound(),
@@ -479,7 +480,7 @@ final class FlCommand {
 
     @Override
     public Integer call() {
-      List<Round> rounds = options.client().fl().rounds(task);
+      List<Round> rounds = new FederatedClient(options.client()).rounds(task);
       List<Shown> shown = rounds.stream().map(Rounds::shown).toList();
       PrintWriter out = spec.commandLine().getOut();
       if (output.printJson(out, new Listed(task, shown))) {
@@ -534,7 +535,7 @@ final class FlCommand {
 
     @Override
     public Integer call() {
-      Task t = options.client().fl().task(task);
+      Task t = new FederatedClient(options.client()).task(task);
       List<Shown> shown = t.participants().stream().map(p -> new Shown(p.id(), p.dataset().source().toString(), p.contributionMicros(),
           p.reward(), p.roundsAccepted(), p.roundsRejected(), p.roundsMissed())).toList();
       PrintWriter out = spec.commandLine().getOut();

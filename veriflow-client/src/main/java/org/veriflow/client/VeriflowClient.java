@@ -34,7 +34,8 @@ import org.veriflow.protocol.proto.BlockHeader;
  * The Java SDK over a node's HTTP API. This class holds the chain's own operations (chain,
  * accounts, identities, transactions, blocks, the log's proofs, blobs, health, cluster and
  * checkpoints); the rest of the API is grouped in facets over the same transport: {@link
- * #streams()}, {@link #models()}, {@link #datasets()} and {@link #fl()}.
+ * #streams()}, {@link #models()} and {@link #datasets()}; federated learning's facet,
+ * {@link org.veriflow.client.federated.FederatedClient}, is made over a client and reads through {@link #get}.
  *
  * <p>Thread-safe, and so are its facets; one instance per node is enough. Every method throws
  * {@link ClientException} with the node's stable error code when the node refuses a request, and
@@ -45,7 +46,6 @@ public final class VeriflowClient {
   private final StreamsClient streams;
   private final ModelsClient models;
   private final DatasetsClient datasets;
-  private final org.veriflow.client.federated.FederatedClient fl;
 
   /**
    * A client of the node at {@code base}, whose requests may each take up to 60 seconds.
@@ -82,7 +82,6 @@ public final class VeriflowClient {
     this.streams = new StreamsClient(this, http);
     this.models = new ModelsClient(this, http);
     this.datasets = new DatasetsClient(http);
-    this.fl = new org.veriflow.client.federated.FederatedClient(this);
   }
 
   /**
@@ -119,16 +118,6 @@ public final class VeriflowClient {
    */
   public DatasetsClient datasets() {
     return datasets;
-  }
-
-  /**
-   * The node's federated learning tasks and rounds, and the transactions of the {@code fl} contract,
-   * over this client's transport.
-   *
-   * @return the same facet at every call
-   */
-  public org.veriflow.client.federated.FederatedClient fl() {
-    return fl;
   }
 
   /**

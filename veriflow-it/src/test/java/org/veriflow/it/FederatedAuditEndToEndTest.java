@@ -19,6 +19,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.veriflow.client.federated.FederatedClient;
 import org.veriflow.cli.NodeSetup;
 import org.veriflow.client.ProgressListener;
 import org.veriflow.client.Responses;
@@ -89,11 +90,11 @@ class FederatedAuditEndToEndTest {
       Path csv2 = tmp.resolve("p2.csv");
       client.streams().exportSnapshot(data1, csv1);
       client.streams().exportSnapshot(data2, csv2);
-      client.fl().createTask(ownerSession, TaskSpec.builder(TASK).recipe(recipe()).rounds(2).roundBlocks(1000).minParticipants(2)
+      new FederatedClient(client).createTask(ownerSession, TaskSpec.builder(TASK).recipe(recipe()).rounds(2).roundBlocks(1000).minParticipants(2)
           .maxParticipants(2).validation(DatasetSource.snapshot(validation)).aggregator(aggregator.id().value()).modelId(MODEL).build());
-      client.fl().join(new Session(client, p1), TASK, DatasetSource.snapshot(data1));
-      client.fl().join(new Session(client, p2), TASK, DatasetSource.snapshot(data2));
-      client.fl().start(ownerSession, TASK);
+      new FederatedClient(client).join(new Session(client, p1), TASK, DatasetSource.snapshot(data1));
+      new FederatedClient(client).join(new Session(client, p2), TASK, DatasetSource.snapshot(data2));
+      new FederatedClient(client).start(ownerSession, TASK);
       ExecutorService threads = Executors.newFixedThreadPool(2);
       try {
         Future<Task> a = threads.submit(() -> new Participant(new Session(client, p1), TASK, csv1, tmp.resolve("work-1")).run());
@@ -161,7 +162,7 @@ class FederatedAuditEndToEndTest {
 
       // An update's blob gone from the blob store: the audit without replay still passes (the chain
       // holds only hashes), the recomputation of that round fails.
-      Round first = client.fl().round(TASK, 1);
+      Round first = new FederatedClient(client).round(TASK, 1);
       String gone = first.updates().get(0).updateSha256();
       Files.delete(dir.resolve("blobs").resolve(gone.substring(0, 2)).resolve(gone.substring(2)));
       AuditReport tampered = Audit.model(client, MODEL, tmp.resolve("audit-tampered"), ProgressListener.NONE, replay);

@@ -26,6 +26,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.veriflow.client.federated.FederatedClient;
 import org.veriflow.cli.NodeSetup;
 import org.veriflow.cli.Veriflow;
 import org.veriflow.client.ClientException;
@@ -121,10 +122,10 @@ class FederatedSdkEndToEndTest {
       }
 
       // Bad input: an unknown task, and a join whose dataset hashes are not the snapshot's.
-      assertThatThrownBy(() -> client.fl().task("no-such-task")).isInstanceOfSatisfying(ClientException.class,
+      assertThatThrownBy(() -> new FederatedClient(client).task("no-such-task")).isInstanceOfSatisfying(ClientException.class,
           e -> assertThat(e.code()).isEqualTo("UNKNOWN_TASK"));
       Session s1 = new Session(client, p1);
-      assertThatThrownBy(() -> client.fl().join(s1, "no-such-task", DatasetSource.snapshot(data1)))
+      assertThatThrownBy(() -> new FederatedClient(client).join(s1, "no-such-task", DatasetSource.snapshot(data1)))
           .isInstanceOfSatisfying(ClientException.class, e -> assertThat(e.code()).isEqualTo("UNKNOWN_TASK"));
 
       // The owner creates the task through the command line; the chain holds the spec and the recipe's hash.
@@ -136,7 +137,7 @@ class FederatedSdkEndToEndTest {
       assertThat(created.exitCode()).as(created.err()).isZero();
       assertThat(JSON.readTree(created.out()).get("task").asText()).isEqualTo(TASK);
       assertThat(fields(JSON.readTree(created.out()))).containsExactly("task", "transaction", "height");
-      Task task = client.fl().task(TASK);
+      Task task = new FederatedClient(client).task(TASK);
       assertThat(task.status()).isEqualTo(TaskStatus.JOINING);
       assertThat(task.roundBlocks()).isEqualTo(1000);
       assertThat(task.roundMillis()).isEqualTo(3_600_000);
@@ -148,17 +149,17 @@ class FederatedSdkEndToEndTest {
       Responses.Snapshot snap1 = client.streams().snapshot(data1);
       DatasetRef forged = DatasetRef.newBuilder().setSnapshotId(data1).setCsvSha256(ByteString.copyFrom(Hash.sha256(new byte[] {1}).bytes()))
           .setReadingsRoot(ByteString.copyFrom(Hex.decode(snap1.readingsRoot()))).build();
-      assertThatThrownBy(() -> client.fl().submit(s1, FlTransactions.join(TASK, forged), "join")).isInstanceOfSatisfying(ClientException.class,
+      assertThatThrownBy(() -> new FederatedClient(client).submit(s1, FlTransactions.join(TASK, forged), "join")).isInstanceOfSatisfying(ClientException.class,
           e -> assertThat(e.code()).isEqualTo("DATASET_MISMATCH"));
 
       // One joins through the SDK, the other through the command line; too few to start before.
-      client.fl().join(s1, TASK, DatasetSource.snapshot(data1));
-      assertThatThrownBy(() -> client.fl().start(ownerSession, TASK)).isInstanceOfSatisfying(ClientException.class,
+      new FederatedClient(client).join(s1, TASK, DatasetSource.snapshot(data1));
+      assertThatThrownBy(() -> new FederatedClient(client).start(ownerSession, TASK)).isInstanceOfSatisfying(ClientException.class,
           e -> assertThat(e.code()).isEqualTo("TOO_FEW_PARTICIPANTS"));
       Veriflow.Captured joined = Veriflow.capture("fl", "join", nodeOpt, "--key", tmp.resolve("p2.key").toString(), "--task", TASK,
           "--snapshot", data2);
       assertThat(joined.exitCode()).as(joined.err()).isZero();
-      assertThat(client.fl().task(TASK).participants()).extracting(p -> p.id()).containsExactlyInAnyOrder(p1.id().value(), p2.id().value());
+      assertThat(new FederatedClient(client).task(TASK).participants()).extracting(p -> p.id()).containsExactlyInAnyOrder(p1.id().value(), p2.id().value());
 
       // A participant whose local data is not the snapshot it joined with stops before training.
       assertThatThrownBy(() -> new Participant(s1, TASK, csv2, tmp.resolve("wrong")).run()).isInstanceOfSatisfying(ClientException.class,
@@ -194,7 +195,7 @@ class FederatedSdkEndToEndTest {
       assertThat(progress).filteredOn(p -> p.phase() == RoundPhase.VERIFIED).allSatisfy(p -> assertThat(p.validationAccuracy()).isPresent());
 
       // Round 2 started from round 1's aggregate, and each participant's updates were its own.
-      List<Round> rounds = client.fl().rounds(TASK);
+      List<Round> rounds = new FederatedClient(client).rounds(TASK);
       assertThat(rounds).hasSize(2).allSatisfy(r -> assertThat(r.status()).isEqualTo(RoundStatus.VERIFIED));
       assertThat(rounds.get(1).baseModelSha256()).isEqualTo(rounds.get(0).result().orElseThrow().globalModelSha256());
       assertThat(rounds.get(0).updates()).extracting(RoundUpdate::participant).containsExactlyInAnyOrder(p1.id().value(), p2.id().value());
@@ -266,11 +267,11 @@ class FederatedSdkEndToEndTest {
       Path csv2 = tmp.resolve("p2.csv");
       client.streams().exportSnapshot(data1, csv1);
       client.streams().exportSnapshot(data2, csv2);
-      client.fl().createTask(ownerSession, TaskSpec.builder(TASK).recipe(recipe()).rounds(2).roundBlocks(1000).minParticipants(2)
+      new FederatedClient(client).createTask(ownerSession, TaskSpec.builder(TASK).recipe(recipe()).rounds(2).roundBlocks(1000).minParticipants(2)
           .maxParticipants(2).validation(DatasetSource.snapshot(validation)).aggregator(aggregator.id().value()).modelId("restart-fl").build());
-      client.fl().join(new Session(client, p1), TASK, DatasetSource.snapshot(data1));
-      client.fl().join(new Session(client, p2), TASK, DatasetSource.snapshot(data2));
-      client.fl().start(ownerSession, TASK);
+      new FederatedClient(client).join(new Session(client, p1), TASK, DatasetSource.snapshot(data1));
+      new FederatedClient(client).join(new Session(client, p2), TASK, DatasetSource.snapshot(data2));
+      new FederatedClient(client).start(ownerSession, TASK);
 
       // The first run stops right after its round-1 update committed: round 1 stays open for p2.
       List<RoundProgress> first = new CopyOnWriteArrayList<>();
@@ -282,8 +283,8 @@ class FederatedSdkEndToEndTest {
         }
       });
       assertThat(crashed.run().status()).isEqualTo(TaskStatus.RUNNING);
-      assertThat(client.fl().round(TASK, 1).updates()).extracting(RoundUpdate::participant).containsExactly(p1.id().value());
-      String update = client.fl().round(TASK, 1).update(p1.id().value()).orElseThrow().updateSha256();
+      assertThat(new FederatedClient(client).round(TASK, 1).updates()).extracting(RoundUpdate::participant).containsExactly(p1.id().value());
+      String update = new FederatedClient(client).round(TASK, 1).update(p1.id().value()).orElseThrow().updateSha256();
 
       ExecutorService threads = Executors.newFixedThreadPool(2);
       List<RoundProgress> second = new CopyOnWriteArrayList<>();
@@ -302,8 +303,8 @@ class FederatedSdkEndToEndTest {
       assertThat(second).extracting(p -> p.round() + ":" + p.phase()).doesNotContain("1:TRAINING").containsSubsequence("1:SUBMITTED",
           "1:VERIFIED", "2:TRAINING", "2:SUBMITTED", "2:VERIFIED");
       assertThat(second.get(0).detail()).contains("already on chain");
-      assertThat(client.fl().round(TASK, 1).update(p1.id().value()).orElseThrow().updateSha256()).isEqualTo(update);
-      assertThat(client.fl().task(TASK).participant(p1.id().value()).orElseThrow().roundsAccepted()).isEqualTo(2);
+      assertThat(new FederatedClient(client).round(TASK, 1).update(p1.id().value()).orElseThrow().updateSha256()).isEqualTo(update);
+      assertThat(new FederatedClient(client).task(TASK).participant(p1.id().value()).orElseThrow().roundsAccepted()).isEqualTo(2);
     }
   }
 

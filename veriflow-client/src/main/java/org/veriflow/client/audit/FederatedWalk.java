@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
+import org.veriflow.client.federated.FederatedClient;
 import org.veriflow.client.ClientException;
 import org.veriflow.client.Responses;
 import org.veriflow.client.VeriflowClient;
@@ -73,12 +74,12 @@ final class FederatedWalk {
       return new Source() {
         @Override
         public Task task(String taskId) {
-          return client.fl().task(taskId);
+          return new FederatedClient(client).task(taskId);
         }
 
         @Override
         public List<Round> rounds(String taskId) {
-          return client.fl().rounds(taskId);
+          return new FederatedClient(client).rounds(taskId);
         }
 
         @Override

@@ -30,8 +30,9 @@ import org.veriflow.protocol.proto.fl.RoundStatus;
 import org.veriflow.protocol.proto.fl.TaskStatus;
 
 /**
- * A node's federated learning tasks and rounds, and the {@code fl} contract's client calls: {@link
- * VeriflowClient#fl()}. It shares its client's transport and is thread-safe like it.
+ * A node's federated learning tasks and rounds, and the {@code fl} contract's client calls, over a
+ * {@link VeriflowClient} ({@code new FederatedClient(client)}). It shares its client's transport and is
+ * thread-safe like it; it depends on the client, never the other way round.
  *
  * <p>Reads throw {@link ClientException} with the node's stable error code when the node refuses
  * ({@code UNKNOWN_TASK}, {@code UNKNOWN_ROUND}, ...) and {@code UNREACHABLE} when it cannot be reached.
@@ -44,7 +45,7 @@ public final class FederatedClient {
   private final VeriflowClient client;
 
   /**
-   * The facet over {@code client}'s transport; {@link VeriflowClient#fl()} holds one.
+   * The facet over {@code client}'s transport; cheap to make, one per client is enough.
    *
    * @param client the node's client
    */

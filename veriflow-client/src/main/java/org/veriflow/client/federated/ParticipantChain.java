@@ -58,12 +58,12 @@ interface ParticipantChain {
 
       @Override
       public Task task(String taskId) {
-        return session.client().fl().task(taskId);
+        return new FederatedClient(session.client()).task(taskId);
       }
 
       @Override
       public Round round(String taskId, int round) {
-        return session.client().fl().round(taskId, round);
+        return new FederatedClient(session.client()).round(taskId, round);
       }
 
       @Override

@@ -59,7 +59,7 @@ class FederatedClientHttpTest {
 
   @Test
   void round_nonFiniteScoresAndLossesWrittenAsStrings_readAsNumbers() {
-    Round r = client.fl().round("t1", 1);
+    Round r = new FederatedClient(client).round("t1", 1);
     RoundResult result = r.result().orElseThrow();
     assertThat(result.rejected()).singleElement().satisfies(x -> assertThat(x.score()).isNaN());
     assertThat(result.validationLoss()).isEqualTo(Double.POSITIVE_INFINITY);
@@ -69,14 +69,14 @@ class FederatedClientHttpTest {
 
   @Test
   void round_deadlineTime_readAsNumberOrDigitsString_absentIsNone() {
-    assertThat(client.fl().round("t1", 1).deadlineMillis()).isEqualTo(1_700_000_010_000L);
-    assertThat(client.fl().round("t1", 2).deadlineMillis()).isEqualTo(9_007_199_254_740_993L);
-    assertThat(client.fl().round("t1", 3).deadlineMillis()).isZero();
+    assertThat(new FederatedClient(client).round("t1", 1).deadlineMillis()).isEqualTo(1_700_000_010_000L);
+    assertThat(new FederatedClient(client).round("t1", 2).deadlineMillis()).isEqualTo(9_007_199_254_740_993L);
+    assertThat(new FederatedClient(client).round("t1", 3).deadlineMillis()).isZero();
   }
 
   @Test
   void task_unknown_throwsTheNodesCode() {
-    assertThatThrownBy(() -> client.fl().task("nope")).isInstanceOfSatisfying(ClientException.class, e -> {
+    assertThatThrownBy(() -> new FederatedClient(client).task("nope")).isInstanceOfSatisfying(ClientException.class, e -> {
       assertThat(e.code()).isEqualTo("UNKNOWN_TASK");
       assertThat(e.status()).isEqualTo(404);
     });
