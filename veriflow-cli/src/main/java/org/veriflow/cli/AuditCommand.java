@@ -71,8 +71,8 @@ final class AuditCommand {
   @Command(name = "model", description = {"Audit a model: its record and transactions, the recipe, each dataset snapshot and every reading",
       "in it (signed bytes, device signature, batch transaction, inclusion), the artifact and loss curve in the blob",
       "store, validators' replays and the stage. A federated model: its task, registration by the last attestation,",
-      "provenance recipe, each round (result, chain of global models, attestations, signed updates), the participants'",
-      "datasets and the loss curve recomputed from the rounds."})
+      "provenance recipe, each round (result, chain of global models, signed attestations, signed updates), each",
+      "participant's signed join and dataset, and the loss curve recomputed from the rounds."})
   static final class ModelAudit implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin NodeOptions options;
