@@ -3,6 +3,7 @@ package org.veriflow.node.service;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -114,14 +115,23 @@ final class ChainBlobReferences {
    * @return whether some fl record names it
    */
   static boolean namesFlModel(Ledger ledger, Hash hash) {
-    ByteString wanted = ByteString.copyFrom(hash.bytes());
-    boolean[] found = {false};
+    return flModelHashes(ledger).contains(ByteString.copyFrom(hash.bytes()));
+  }
+
+  /**
+   * Every model hash the committed fl state names (as {@link #namesFlModel} reads them), for callers
+   * that check many hashes against one state.
+   *
+   * @return the hashes, 32 bytes each
+   */
+  static Set<ByteString> flModelHashes(Ledger ledger) {
+    Set<ByteString> hashes = new HashSet<>();
     flModels(ledger, b -> {
-      if (!found[0] && b.equals(wanted)) {
-        found[0] = true;
+      if (!b.isEmpty()) {
+        hashes.add(b);
       }
     });
-    return found[0];
+    return hashes;
   }
 
   /** Hands {@code check} every model hash the fl records name (some may be empty: unset fields). */

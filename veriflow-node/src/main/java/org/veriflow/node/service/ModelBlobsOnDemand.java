@@ -1,8 +1,10 @@
 package org.veriflow.node.service;
 
+import com.google.protobuf.ByteString;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
@@ -39,7 +41,33 @@ public final class ModelBlobsOnDemand {
    * @param datasetCiphertexts the blobs never fetched on demand
    */
   public ModelBlobsOnDemand(Ledger ledger, BlobStore blobs, PeerBlobs peers, ProtectedBlobs datasetCiphertexts) {
-    this(blobs, peers, datasetCiphertexts::contains, hash -> ChainBlobReferences.namesFlModel(ledger, hash));
+    this(blobs, peers, datasetCiphertexts::contains, new NamedAtHead(ledger));
+  }
+
+  /**
+   * Whether the fl state names a hash as a model, reading the fl records once per committed head
+   * rather than once per request: requests for blobs a node lacks cost one set lookup between blocks.
+   * A set read while a block commits may be a block newer than the height it is kept for; it is then
+   * read again at the next request, never used stale. Thread-safe.
+   */
+  static final class NamedAtHead implements Predicate<Hash> {
+    private final Ledger ledger;
+    private long height = -1;
+    private Set<ByteString> names = Set.of();
+
+    NamedAtHead(Ledger ledger) {
+      this.ledger = ledger;
+    }
+
+    @Override
+    public synchronized boolean test(Hash hash) {
+      long head = ledger.head().height();
+      if (head != height) {
+        names = ChainBlobReferences.flModelHashes(ledger);
+        height = head;
+      }
+      return names.contains(ByteString.copyFrom(hash.bytes()));
+    }
   }
 
   ModelBlobsOnDemand(BlobStore blobs, PeerBlobs peers, Predicate<Hash> protectedBlob, Predicate<Hash> namedModel) {
